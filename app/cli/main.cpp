@@ -1,0 +1,469 @@
+// torchwright-cli: check, train, evaluate and export projects without the studio.
+// Exit status: 0 success, 1 the work failed (invalid project, failed run), 2 bad usage,
+// 130 stopped with Ctrl-C.
+
+#include "progress.h"
+
+#include "torchwright/analysis.h"
+#include "torchwright/project.h"
+#include "torchwright/runs.h"
+#include "torchwright/runtime.h"
+#include "torchwright/training.h"
+
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace torchwright;
+using torchwright::cli::ProgressPrinter;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kOk = 0, kFailed = 1, kUsage = 2, kInterrupted = 130;
+
+const char *kMainHelp = R"(usage: torchwright-cli <command> [options]
+
+Build, check, train and export Torchwright projects from the command line.
+
+commands:
+  validate PROJECT   check a project: every edge's shape, parameter counts, all errors
+  train PROJECT      train it, showing progress; writes a run folder beside the project
+  evaluate RUN       accuracy and confusion matrix of a run on the test split
+  export RUN         write the trained model for other tools
+  runs PROJECT       list the project's runs
+  devices            list the devices LibTorch sees
+
+Run 'torchwright-cli <command> --help' for a command's options.
+  --version          print versions and exit
+)";
+
+const std::map<std::string, const char *> kHelp = {
+    {"validate", R"(usage: torchwright-cli validate PROJECT
+
+Checks the project file and the layer graph before anything runs: prints each layer's output
+shape, parameter count and multiply-adds, each edge's tensor shape, and every error found.
+A missing dataset is a warning here (shapes come from the declared sample shape).
+Exit status 1 when there are errors.
+)"},
+    {"train", R"(usage: torchwright-cli train PROJECT [options]
+
+  --epochs N       train N epochs in all (overrides the project; with --resume, the new total)
+  --device D       auto, cpu, cuda or cuda:N (default: the project's setting)
+  --threads N      LibTorch intra-op threads (default: all cores; OpenBLAS kept to one thread)
+  --out DIR        folder that receives the run folder (default: runs/ beside the project)
+  --resume RUN     continue a stopped run from its last checkpoint (PROJECT may be omitted)
+  --batch-limit N  at most N batches per epoch (quick trials and benchmarks)
+
+Ctrl-C stops after the current batch; the last checkpoint stays and the run can be resumed.
+)"},
+    {"evaluate", R"(usage: torchwright-cli evaluate RUN [--checkpoint best|last] [--device D]
+
+Loads the run's checkpoint (best by default) and prints the test accuracy, the loss, the
+confusion matrix and per-class precision and recall.
+)"},
+    {"export", R"(usage: torchwright-cli export RUN --format torchscript [--output FILE] [--checkpoint best|last]
+
+Writes the trained model. Formats: torchscript (a TorchScript module in eval mode that loads
+with torch.jit.load and torch::jit::load). Default output: RUN/model.torchscript.pt.
+)"},
+    {"runs", R"(usage: torchwright-cli runs PROJECT
+
+Lists the runs in the runs/ folder beside the project.
+)"},
+    {"devices", R"(usage: torchwright-cli devices
+
+Lists cpu and every CUDA device LibTorch sees.
+)"},
+};
+
+struct Args {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> options;
+    bool help = false;
+};
+
+// Options that take a value; everything else starting with "--" is an error.
+const std::vector<std::string> kValued = {"--epochs", "--device", "--threads", "--out", "--resume",
+                                          "--checkpoint", "--format", "--output", "--batch-limit"};
+
+std::optional<Args> parse(int argc, char **argv, int first, std::string &error)
+{
+    Args a;
+    for (int i = first; i < argc; ++i) {
+        std::string s = argv[i];
+        if (s == "--help" || s == "-h") {
+            a.help = true;
+        } else if (s.rfind("--", 0) == 0) {
+            std::string value;
+            if (auto eq = s.find('='); eq != std::string::npos) {
+                value = s.substr(eq + 1);
+                s = s.substr(0, eq);
+            } else if (std::find(kValued.begin(), kValued.end(), s) != kValued.end()) {
+                if (i + 1 >= argc) {
+                    error = "option " + s + " needs a value";
+                    return std::nullopt;
+                }
+                value = argv[++i];
+            }
+            if (std::find(kValued.begin(), kValued.end(), s) == kValued.end()) {
+                error = "unknown option " + s;
+                return std::nullopt;
+            }
+            a.options[s] = value;
+        } else {
+            a.positional.push_back(s);
+        }
+    }
+    return a;
+}
+
+std::optional<int> intOption(const Args &a, const std::string &name, int min, std::string &error)
+{
+    auto it = a.options.find(name);
+    if (it == a.options.end())
+        return std::nullopt;
+    try {
+        size_t used = 0;
+        int v = std::stoi(it->second, &used);
+        if (used == it->second.size() && v >= min)
+            return v;
+    } catch (const std::exception &) {
+    }
+    error = name + ": expected an integer >= " + std::to_string(min) + ", got '" + it->second + "'";
+    return std::nullopt;
+}
+
+std::string human(int64_t n)
+{
+    char buf[32];
+    if (n >= 1000000000)
+        std::snprintf(buf, sizeof buf, "%.2fG", double(n) / 1e9);
+    else if (n >= 1000000)
+        std::snprintf(buf, sizeof buf, "%.2fM", double(n) / 1e6);
+    else if (n >= 10000)
+        std::snprintf(buf, sizeof buf, "%.1fk", double(n) / 1e3);
+    else
+        std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(n));
+    return buf;
+}
+
+void printDiagnostics(const Diagnostics &d, const std::string &file)
+{
+    std::fflush(stdout); // keep the report and its errors in order when both go to one place
+    for (const auto &item : d.items())
+        std::fprintf(item.severity == Severity::Error ? stderr : stdout, "%s%s\n",
+                     item.severity == Severity::Error ? "error: " : "", formatDiagnostic(item, file).c_str());
+}
+
+int cmdValidate(const Args &a)
+{
+    if (a.positional.size() != 1) {
+        std::fprintf(stderr, "%s", kHelp.at("validate"));
+        return kUsage;
+    }
+    const std::string file = a.positional[0];
+    ProjectLoad load = loadProjectFile(file);
+    Diagnostics all = load.diagnostics;
+    if (load.project.graph.nodes.empty() && load.diagnostics.hasErrors()) {
+        printDiagnostics(all, file);
+        std::printf("%s: %d error(s)\n", file.c_str(), all.errorCount());
+        return kFailed;
+    }
+    Project &p = load.project;
+    GraphAnalysis an = analyzeProject(p);
+    all.append(an.diagnostics);
+    std::string missing;
+    if (!datasetFilesPresent(p, &missing))
+        all.warning("/dataset/path", missing + " not found: the dataset is needed to train, not to validate");
+
+    std::printf("%s: %s\n", file.c_str(), p.name.c_str());
+    std::printf("dataset: %s %s, samples %s, %d classes\n", p.dataset.kind.c_str(), p.datasetPath().c_str(),
+                formatShape(p.dataset.sampleShape).c_str(), p.dataset.numClasses);
+    std::printf("\n%-16s %-20s %-16s %12s %14s\n", "layer", "type", "output", "parameters", "mult-adds");
+    const std::vector<NodeId> order = an.order.empty() ? [&] {
+        std::vector<NodeId> ids;
+        for (const auto &n : p.graph.nodes)
+            ids.push_back(n.id);
+        return ids;
+    }()
+                                                        : an.order;
+    for (NodeId id : order) {
+        const Node *n = p.graph.node(id);
+        auto it = an.nodes.find(id.value);
+        const bool known = it != an.nodes.end() && it->second.output;
+        std::printf("%-16s %-20s %-16s %12s %14s\n", n->name.c_str(), n->type.c_str(),
+                    known ? formatShape(it->second.output->shape).c_str() : "?",
+                    known ? human(it->second.parameters).c_str() : "-",
+                    known ? human(it->second.multiplyAdds).c_str() : "-");
+    }
+    std::printf("\nedges:\n");
+    for (const auto &e : p.graph.edges) {
+        const Node *from = p.graph.node(e.from.node);
+        const Node *to = p.graph.node(e.to.node);
+        auto t = an.edgeType(e);
+        std::printf("  %s -> %s:%d  %s\n", from ? from->name.c_str() : "?", to ? to->name.c_str() : "?", e.to.port,
+                    t ? formatShape(t->shape).c_str() : "?");
+    }
+    std::printf("\ntotal: %lld parameters (%s), %s multiply-adds per sample\n",
+                static_cast<long long>(an.totalParameters), human(an.totalParameters).c_str(),
+                human(an.totalMultiplyAdds).c_str());
+    if (!all.empty())
+        std::printf("\n");
+    printDiagnostics(all, file);
+    std::printf("%s: %d error(s), %d warning(s)\n", file.c_str(), all.errorCount(), all.warningCount());
+    return all.hasErrors() ? kFailed : kOk;
+}
+
+std::atomic<bool> g_interrupted{false};
+std::mutex g_queueMutex;
+std::condition_variable g_queueWake;
+
+void onSigint(int)
+{
+    g_interrupted = true;
+    g_queueWake.notify_all(); // not strictly async-signal-safe; the wait below also times out
+}
+
+int cmdTrain(const Args &a)
+{
+    std::string error;
+    TrainRequest req;
+    auto resume = a.options.find("--resume");
+    if (resume != a.options.end())
+        req.resumeRun = resume->second;
+    if (a.positional.size() > 1 || (a.positional.empty() && req.resumeRun.empty())) {
+        std::fprintf(stderr, "%s", kHelp.at("train"));
+        return kUsage;
+    }
+    req.epochs = intOption(a, "--epochs", 1, error);
+    req.threads = intOption(a, "--threads", 1, error);
+    req.batchLimit = intOption(a, "--batch-limit", 1, error);
+    if (!error.empty()) {
+        std::fprintf(stderr, "error: %s\n", error.c_str());
+        return kUsage;
+    }
+    if (auto d = a.options.find("--device"); d != a.options.end()) {
+        if (!isValidDeviceString(d->second)) {
+            std::fprintf(stderr, "error: --device: expected auto, cpu, cuda or cuda:N, got '%s'\n", d->second.c_str());
+            return kUsage;
+        }
+        req.device = d->second;
+    }
+    if (auto o = a.options.find("--out"); o != a.options.end())
+        req.runsDir = o->second;
+    if (!a.positional.empty() && req.resumeRun.empty()) {
+        const std::string file = a.positional[0];
+        ProjectLoad load = loadProjectFile(file);
+        if (load.ok()) {
+            GraphAnalysis an = analyzeProject(load.project);
+            load.diagnostics.append(an.diagnostics);
+        }
+        if (!load.ok()) {
+            printDiagnostics(load.diagnostics, file);
+            return kFailed;
+        }
+        req.project = load.project;
+    }
+
+    // The worker only queues events; this thread prints them, coalescing batch events so a slow
+    // terminal never holds training back.
+    std::deque<TrainingEvent> queue;
+    bool done = false;
+    auto sink = [&](const TrainingEvent &e) {
+        {
+            std::lock_guard<std::mutex> lock(g_queueMutex);
+            if (e.kind == TrainingEvent::Kind::Batch && !queue.empty() && queue.back().kind == TrainingEvent::Kind::Batch)
+                queue.back() = e;
+            else
+                queue.push_back(e);
+            if (e.kind == TrainingEvent::Kind::Finished)
+                done = true;
+        }
+        g_queueWake.notify_all();
+    };
+    std::signal(SIGINT, onSigint);
+    ProgressPrinter printer(stdout);
+    TrainingSession session(std::move(req), sink);
+    session.start();
+    bool stopSent = false;
+    for (;;) {
+        std::deque<TrainingEvent> batch;
+        bool finished = false;
+        {
+            std::unique_lock<std::mutex> lock(g_queueMutex);
+            g_queueWake.wait_for(lock, std::chrono::milliseconds(200),
+                                 [&] { return !queue.empty() || done || g_interrupted; });
+            batch.swap(queue);
+            finished = done;
+        }
+        for (const auto &e : batch)
+            printer.print(e);
+        if (g_interrupted && !stopSent) {
+            printer.finishLine();
+            std::fprintf(stderr, "stopping after the current batch...\n");
+            session.stop();
+            stopSent = true;
+        }
+        if (finished && batch.empty())
+            break;
+        if (finished) {
+            std::lock_guard<std::mutex> lock(g_queueMutex);
+            if (queue.empty())
+                break;
+        }
+    }
+    session.wait();
+    const RunResult r = session.result();
+    switch (r.status) {
+    case TrainingEvent::Status::Completed:
+    case TrainingEvent::Status::EarlyStopped:
+        return kOk;
+    case TrainingEvent::Status::Stopped:
+        return g_interrupted ? kInterrupted : kOk;
+    default:
+        return kFailed;
+    }
+}
+
+int cmdEvaluate(const Args &a)
+{
+    if (a.positional.size() != 1) {
+        std::fprintf(stderr, "%s", kHelp.at("evaluate"));
+        return kUsage;
+    }
+    const std::string which = a.options.count("--checkpoint") ? a.options.at("--checkpoint") : "best";
+    if (which != "best" && which != "last") {
+        std::fprintf(stderr, "error: --checkpoint: expected best or last, got '%s'\n", which.c_str());
+        return kUsage;
+    }
+    const std::string device = a.options.count("--device") ? a.options.at("--device") : "auto";
+    Evaluation ev = evaluateRun(a.positional[0], which, device);
+    std::printf("checkpoint: %s\n", ev.checkpoint.c_str());
+    std::printf("test samples: %d\naccuracy: %.2f%%\nloss: %.4f\n\n", ev.samples, ev.accuracy * 100, ev.loss);
+    const size_t k = ev.confusion.size();
+    size_t w = 6;
+    for (const auto &n : ev.classNames)
+        w = std::max(w, n.size());
+    std::printf("confusion matrix (rows: true class, columns: predicted)\n%*s", int(w), "");
+    for (size_t c = 0; c < k; ++c)
+        std::printf(" %6zu", c);
+    std::printf("\n");
+    for (size_t t = 0; t < k; ++t) {
+        std::printf("%*s", int(w), ev.classNames[t].c_str());
+        for (size_t q = 0; q < k; ++q)
+            std::printf(" %6lld", static_cast<long long>(ev.confusion[t][q]));
+        std::printf("\n");
+    }
+    std::printf("\n%*s %9s %9s\n", int(w), "class", "precision", "recall");
+    for (size_t c = 0; c < k; ++c)
+        std::printf("%*s %8.2f%% %8.2f%%\n", int(w), ev.classNames[c].c_str(), ev.precision[c] * 100, ev.recall[c] * 100);
+    return kOk;
+}
+
+int cmdExport(const Args &a)
+{
+    if (a.positional.size() != 1 || !a.options.count("--format")) {
+        std::fprintf(stderr, "%s", kHelp.at("export"));
+        return kUsage;
+    }
+    const std::string format = a.options.at("--format");
+    const std::string which = a.options.count("--checkpoint") ? a.options.at("--checkpoint") : "best";
+    if (format != "torchscript") {
+        std::fprintf(stderr, "error: --format: '%s' is not available; formats: torchscript\n", format.c_str());
+        return kUsage;
+    }
+    const std::string run = a.positional[0];
+    const std::string out = a.options.count("--output") ? a.options.at("--output")
+                                                        : (fs::path(run) / "model.torchscript.pt").string();
+    exportTorchScript(run, out, which);
+    std::printf("wrote %s\n", out.c_str());
+    return kOk;
+}
+
+int cmdRuns(const Args &a)
+{
+    if (a.positional.size() != 1) {
+        std::fprintf(stderr, "%s", kHelp.at("runs"));
+        return kUsage;
+    }
+    const std::string dir = (fs::absolute(a.positional[0]).parent_path() / "runs").string();
+    auto runs = listRuns(dir);
+    if (runs.empty()) {
+        std::printf("no runs in %s\n", dir.c_str());
+        return kOk;
+    }
+    std::printf("%-40s %-14s %7s %10s %9s  %s\n", "run", "status", "epochs", "best acc", "best loss", "device");
+    for (const auto &r : runs)
+        std::printf("%-40s %-14s %3d/%-3d %9.2f%% %9.4f  %s\n", r.name.c_str(), r.status.c_str(), r.epochsCompleted,
+                    r.epochsPlanned, r.bestValAccuracy * 100, r.bestValLoss, r.device.c_str());
+    return kOk;
+}
+
+int cmdDevices()
+{
+    for (const auto &d : availableDevices())
+        std::printf("%s\n", d.c_str());
+    return kOk;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        std::fprintf(stderr, "%s", kMainHelp);
+        return kUsage;
+    }
+    const std::string command = argv[1];
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::printf("%s", kMainHelp);
+        return kOk;
+    }
+    if (command == "--version") {
+        std::printf("torchwright-cli %s (LibTorch %s)\n", engineVersion().c_str(), torchVersion().c_str());
+        return kOk;
+    }
+    if (!kHelp.count(command)) {
+        std::fprintf(stderr, "error: unknown command '%s'\n\n%s", command.c_str(), kMainHelp);
+        return kUsage;
+    }
+    std::string error;
+    auto args = parse(argc, argv, 2, error);
+    if (!args) {
+        std::fprintf(stderr, "error: %s\n\n%s", error.c_str(), kHelp.at(command));
+        return kUsage;
+    }
+    if (args->help) {
+        std::printf("%s", kHelp.at(command));
+        return kOk;
+    }
+    try {
+        if (command == "validate")
+            return cmdValidate(*args);
+        if (command == "train")
+            return cmdTrain(*args);
+        if (command == "evaluate")
+            return cmdEvaluate(*args);
+        if (command == "export")
+            return cmdExport(*args);
+        if (command == "runs")
+            return cmdRuns(*args);
+        return cmdDevices();
+    } catch (const EngineError &e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return kFailed;
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return kFailed;
+    }
+}

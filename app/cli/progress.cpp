@@ -1,0 +1,94 @@
+#include "progress.h"
+
+#include <cmath>
+#include <string>
+
+#include <unistd.h>
+
+namespace torchwright::cli {
+
+std::string formatDuration(double seconds)
+{
+    if (!std::isfinite(seconds) || seconds < 0)
+        return "--:--";
+    const long s = std::lround(seconds);
+    char buf[32];
+    if (s >= 3600)
+        std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+    else
+        std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+    return buf;
+}
+
+ProgressPrinter::ProgressPrinter(std::FILE *out) : m_out(out), m_tty(isatty(fileno(out))) {}
+
+void ProgressPrinter::finishLine()
+{
+    if (m_lineOpen) {
+        std::fputc('\n', m_out);
+        m_lineOpen = false;
+    }
+}
+
+void ProgressPrinter::print(const TrainingEvent &e)
+{
+    using Kind = TrainingEvent::Kind;
+    switch (e.kind) {
+    case Kind::Started:
+        break;
+    case Kind::Log:
+        finishLine();
+        std::fprintf(m_out, "%s\n", e.message.c_str());
+        break;
+    case Kind::Error:
+        finishLine();
+        std::fprintf(stderr, "error: %s\n", e.message.c_str());
+        break;
+    case Kind::Batch: {
+        const double fraction = e.batchesPerEpoch ? double(e.batch) / e.batchesPerEpoch : 0;
+        if (!m_tty) {
+            // Without a terminal, a line at each tenth of the epoch keeps logs short.
+            const int decile = int(fraction * 10);
+            if (decile != m_lastDecile && decile > 0 && decile < 10)
+                std::fprintf(m_out, "epoch %d/%d %3d%%  loss %.4f  %.0f samples/s  ETA %s\n", e.epoch, e.epochs,
+                             decile * 10, e.loss, e.samplesPerSecond, formatDuration(e.etaSeconds).c_str());
+            m_lastDecile = decile;
+            break;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (e.batch != e.batchesPerEpoch && now - m_lastDraw < std::chrono::milliseconds(100))
+            break;
+        m_lastDraw = now;
+        constexpr int width = 24;
+        const int filled = int(fraction * width);
+        std::string bar(size_t(filled), '#');
+        bar.append(size_t(width - filled), '.');
+        std::fprintf(m_out, "\r\x1b[Kepoch %d/%d [%s] %3.0f%%  loss %.4f  acc %5.1f%%  %.0f samples/s  ETA %s", e.epoch,
+                     e.epochs, bar.c_str(), fraction * 100, e.loss, e.accuracy * 100, e.samplesPerSecond,
+                     formatDuration(e.etaSeconds).c_str());
+        std::fflush(m_out);
+        m_lineOpen = true;
+        break;
+    }
+    case Kind::Epoch:
+        if (m_tty && m_lineOpen) {
+            std::fputs("\r\x1b[K", m_out);
+            m_lineOpen = false;
+        }
+        m_lastDecile = -1;
+        std::fprintf(m_out, "epoch %d/%d  loss %.4f  acc %.2f%%  |  val loss %.4f  val acc %.2f%%  |  %.0f samples/s  lr %.3g  %s\n",
+                     e.epoch, e.epochs, e.loss, e.accuracy * 100, e.valLoss, e.valAccuracy * 100, e.samplesPerSecond,
+                     e.learningRate, formatDuration(e.elapsedSeconds).c_str());
+        break;
+    case Kind::Finished:
+        finishLine();
+        std::fprintf(m_out, "run %s after %d epoch(s) in %s\n", statusName(e.status), e.epoch,
+                     formatDuration(e.elapsedSeconds).c_str());
+        if (!e.runDir.empty())
+            std::fprintf(m_out, "run folder: %s\n", e.runDir.c_str());
+        break;
+    }
+    std::fflush(m_out);
+}
+
+} // namespace torchwright::cli

@@ -1,0 +1,98 @@
+#pragma once
+// The layer registry: one entry per layer type with its parameters (types, defaults, ranges),
+// its input ports, its shape rule and its builder. The header is torch-free so the studio can
+// show palettes and inspectors without compiling LibTorch's headers; builders are opaque here.
+
+#include "torchwright/graph.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace torchwright {
+
+// A sample's shape, without the batch dimension: {64, 14, 14} is shown as "64x14x14".
+using Shape = std::vector<int64_t>;
+std::string formatShape(const Shape &shape);
+int64_t elementCount(const Shape &shape);
+
+enum class DType { Float32, Int64 };
+const char *dtypeName(DType t);
+
+struct TensorType {
+    Shape shape;
+    DType dtype = DType::Float32;
+    friend bool operator==(const TensorType &a, const TensorType &b)
+    {
+        return a.shape == b.shape && a.dtype == b.dtype;
+    }
+};
+
+enum class ParamType { Int, Float, Bool, Choice };
+
+struct ParamSpec {
+    std::string name;
+    ParamType type = ParamType::Int;
+    // null: required, the project must give it.
+    nlohmann::json defaultValue;
+    double min = 0;   // inclusive
+    double max = 0;   // inclusive; min == max == 0 means unbounded
+    bool minExclusive = false;
+    std::vector<std::string> choices; // for Choice
+    std::string help;
+
+    bool required() const { return defaultValue.is_null(); }
+    // Describes the accepted values, e.g. "an integer >= 1", for error messages.
+    std::string expectation() const;
+};
+
+// What a shape rule says about one node with given inputs.
+struct LayerInference {
+    TensorType output;
+    int64_t parameters = 0;     // trainable parameter count
+    int64_t multiplyAdds = 0;   // per sample, forward pass
+    std::string error;          // non-empty: the inputs do not fit
+    int errorPort = -1;         // the input port the error is about, or -1
+};
+
+struct BuiltLayer; // engine/src/builtlayer.h: a torch module and its forward
+
+struct LayerType {
+    std::string name;
+    std::string category; // "Input", "Linear", "Convolution", "Pooling", "Normalization", ...
+    std::string description;
+    std::vector<ParamSpec> params;
+    // Number of input ports for given (validated) parameters; 0 for Input.
+    std::function<int(const nlohmann::json &params)> inputCount;
+    DType inputDType = DType::Float32;
+    bool anyInputDType = false; // passes its input's element type through (Flatten)
+    std::function<LayerInference(const nlohmann::json &params,
+                                 const std::vector<TensorType> &inputs)> infer;
+    // Builds the module; only called after infer() succeeded on the same inputs.
+    std::function<std::shared_ptr<BuiltLayer>(const nlohmann::json &params,
+                                              const std::vector<TensorType> &inputs)> build;
+};
+
+class LayerRegistry {
+public:
+    static const LayerRegistry &instance();
+    const LayerType *find(const std::string &name) const;
+    const std::vector<LayerType> &types() const { return m_types; }
+    std::vector<std::string> categories() const;
+
+    // Fills defaults; returns problems with paths under `where` ("/graph/nodes/3/params").
+    // Unknown and missing parameters and out-of-range values are each reported.
+    nlohmann::json normalizeParams(const LayerType &type, const nlohmann::json &params,
+                                   const std::string &where, class Diagnostics &diags,
+                                   int nodeId) const;
+
+private:
+    LayerRegistry();
+    std::vector<LayerType> m_types;
+};
+
+} // namespace torchwright

@@ -1,0 +1,135 @@
+#pragma once
+// The project document: pipeline settings plus the layer graph, saved as versioned JSON. All
+// paths are stored relative to the project file; nothing else depends on this machine.
+
+#include "torchwright/analysis.h"
+#include "torchwright/diagnostics.h"
+#include "torchwright/graph.h"
+#include "torchwright/layers.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace torchwright {
+
+inline constexpr const char *kProjectFormat = "torchwright-project";
+inline constexpr int kProjectVersion = 2;
+
+struct DatasetSettings {
+    std::string kind = "idx"; // "idx" (MNIST layout), "cifar10" (binary batches), "synthetic"
+    std::string path;         // as written in the file: relative to the project, or absolute
+    Shape sampleShape;        // declared shape of one sample, without batch
+    int numClasses = 10;
+    std::vector<std::string> classNames;
+    double validationFraction = 0.1;
+    uint64_t splitSeed = 42;
+    // synthetic only
+    int syntheticTrain = 1024;
+    int syntheticTest = 256;
+    double syntheticNoise = 0.5;
+    uint64_t syntheticSeed = 7;
+};
+
+struct PreprocessSettings {
+    std::string normalize = "dataset"; // "none", "dataset" (mean/std of the training split), "fixed"
+    std::vector<double> mean;          // for "fixed", one per channel
+    std::vector<double> std;
+};
+
+struct PretrainSettings {
+    bool enabled = false;
+    std::string source;              // run folder or checkpoint file, relative to the project
+    std::vector<std::string> frozen; // node names whose parameters are not trained
+};
+
+struct OptimizerSettings {
+    std::string type = "adam"; // sgd, adam, adamw, rmsprop
+    double lr = 1e-3;
+    double momentum = 0.0;
+    bool nesterov = false;
+    double weightDecay = 0.0;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-8;
+    double alpha = 0.99; // rmsprop
+};
+
+struct ScheduleSettings {
+    std::string type = "none"; // none, step, cosine
+    int stepSize = 1;
+    double gamma = 0.1;
+    double minLr = 0.0;
+};
+
+struct EarlyStoppingSettings {
+    bool enabled = false;
+    std::string metric = "val_loss"; // val_loss, val_accuracy
+    int patience = 3;
+    double minDelta = 0.0;
+};
+
+struct TrainingSettings {
+    int epochs = 5;
+    int batchSize = 64;
+    std::string loss = "cross_entropy"; // cross_entropy, mse, bce_with_logits
+    OptimizerSettings optimizer;
+    ScheduleSettings schedule;
+    EarlyStoppingSettings earlyStopping;
+    double gradClip = 0.0; // max global L2 norm; 0 = off
+    uint64_t seed = 1;
+    std::string device = "auto"; // auto, cpu, cuda, cuda:N
+    int threads = 0;              // 0 = automatic
+};
+
+struct ExportSettings {
+    std::vector<std::string> formats = {"torchscript"};
+};
+
+struct Project {
+    std::string name;
+    DatasetSettings dataset;
+    PreprocessSettings preprocess;
+    PretrainSettings pretrain;
+    TrainingSettings training;
+    ExportSettings exports;
+    Graph graph;
+    nlohmann::json ui = nlohmann::json::object(); // studio layout, kept as-is
+
+    // Absolute path of the project file it was loaded from or saved to ("" when new).
+    std::string filePath;
+
+    // `path` resolved against the project file's folder.
+    std::string resolvePath(const std::string &path) const;
+    std::string datasetPath() const { return resolvePath(dataset.path); }
+};
+
+struct ProjectLoad {
+    Project project;
+    Diagnostics diagnostics; // errors mean the project is not usable
+    bool ok() const { return !diagnostics.hasErrors(); }
+};
+
+// Parses, migrates and checks a project's settings and graph structure. Shape problems come
+// from analyzeProject().
+ProjectLoad loadProjectFile(const std::string &path);
+ProjectLoad parseProject(const std::string &text, const std::string &filePath = {});
+ProjectLoad projectFromJson(nlohmann::json j, const std::string &filePath = {});
+
+nlohmann::ordered_json projectToJson(const Project &project);
+std::string serializeProject(const Project &project); // canonical, 2-space indent, final newline
+// Writes to a temporary beside `path` and renames it into place; throws EngineError on failure.
+void saveProjectFile(Project &project, const std::string &path);
+
+// Older project JSON brought up to kProjectVersion; problems go to `diags`.
+nlohmann::json migrateProject(nlohmann::json j, Diagnostics &diags);
+
+// True when every file the dataset needs is present; otherwise `missing` names the first absent
+// file. The synthetic dataset needs none.
+bool datasetFilesPresent(const Project &project, std::string *missing = nullptr);
+
+// Settings checks that need no data: returns the graph analysis for the dataset's sample shape.
+GraphAnalysis analyzeProject(Project &project);
+
+} // namespace torchwright

@@ -1,0 +1,52 @@
+#pragma once
+// Run folders: runs/<time>-<name>/ with project.json (the project as trained), metrics.jsonl,
+// and checkpoints last.pt / best.pt with a readable summary in last.json / best.json.
+
+#include "torchwright/diagnostics.h"
+#include "torchwright/project.h"
+#include "torchwright/training.h"
+
+#include <string>
+#include <vector>
+
+namespace torchwright {
+
+struct RunSummary {
+    std::string dir;
+    std::string name;
+    std::string created;   // ISO time
+    std::string status;    // completed, stopped, early_stopped, failed, running
+    int epochsCompleted = 0;
+    int epochsPlanned = 0;
+    double bestValAccuracy = 0;
+    double bestValLoss = 0;
+    std::string device;
+};
+
+std::vector<RunSummary> listRuns(const std::string &runsDir);
+RunSummary readRunSummary(const std::string &runDir);
+std::vector<TrainingEvent> readMetrics(const std::string &runDir);
+// The project copy stored in the run folder, with paths still resolving to the original data.
+ProjectLoad loadRunProject(const std::string &runDir);
+
+struct Evaluation {
+    int samples = 0;
+    double accuracy = 0;
+    double loss = 0;
+    std::vector<std::vector<int64_t>> confusion; // [true][predicted]
+    std::vector<std::string> classNames;
+    std::vector<double> precision;
+    std::vector<double> recall;
+    std::string checkpoint;
+};
+
+// Evaluates a run's checkpoint ("best" when there is one, else "last") on the test split.
+Evaluation evaluateRun(const std::string &runDir, const std::string &checkpoint = "best",
+                       const std::string &device = "auto");
+
+// Writes a TorchScript module (eval mode, weights as parameters and buffers, generated
+// forward) loadable by torch.jit.load and torch::jit::load.
+void exportTorchScript(const std::string &runDir, const std::string &outFile,
+                       const std::string &checkpoint = "best");
+
+} // namespace torchwright

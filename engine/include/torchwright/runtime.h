@@ -1,0 +1,28 @@
+#pragma once
+// Devices and threads, decided once per process.
+
+#include <string>
+#include <vector>
+
+namespace torchwright {
+
+// "cpu", "cuda:0", ... for every device LibTorch sees.
+std::vector<std::string> availableDevices();
+// Resolves "auto", "cpu", "cuda", "cuda:N"; throws EngineError naming the problem.
+std::string resolveDevice(const std::string &requested);
+bool isValidDeviceString(const std::string &s);
+
+struct ThreadSettings {
+    int intraOp = 0;   // LibTorch's OpenMP threads
+    int blas = 0;      // OpenBLAS's own threads (0 when OpenBLAS is not loaded)
+    std::string blasLibrary;
+};
+// threads <= 0: all cores for LibTorch's intra-op work, and OpenBLAS kept to one thread so the
+// two pools never oversubscribe the cores. Returns what is in force now.
+ThreadSettings configureThreads(int threads);
+ThreadSettings currentThreads();
+
+std::string engineVersion();
+std::string torchVersion();
+
+} // namespace torchwright

@@ -1,0 +1,100 @@
+#pragma once
+// Training on a worker thread. The session owns the thread; the owner receives plain value
+// events through a callback that runs on the worker thread, so it must only queue them (the
+// studio posts them to the GUI thread; the CLI prints them). Pause, resume and stop are
+// checked between batches. Destroying a session stops it and waits for the thread.
+
+#include "torchwright/diagnostics.h"
+#include "torchwright/project.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace torchwright {
+
+struct TrainingEvent {
+    enum class Kind {
+        Started,  // run folder and device known; `message` describes the run
+        Batch,    // one optimizer step
+        Epoch,    // after the epoch's validation and checkpoint
+        Log,      // information for the log panel
+        Error,    // the run failed or was refused; `message` says what and where
+        Finished, // the run ended; `status` says how
+    };
+    enum class Status { Running, Completed, Stopped, EarlyStopped, Failed };
+
+    Kind kind = Kind::Log;
+    Status status = Status::Running;
+    int epoch = 0;            // 1-based
+    int epochs = 0;           // planned epochs in the run
+    int batch = 0;            // 1-based, within the epoch
+    int batchesPerEpoch = 0;
+    double loss = 0;          // Batch: the batch's loss; Epoch: mean training loss
+    double accuracy = 0;      // Batch: the batch's accuracy; Epoch: training accuracy
+    double valLoss = 0;       // Epoch only (NaN when there is no validation split)
+    double valAccuracy = 0;
+    double learningRate = 0;
+    double samplesPerSecond = 0;
+    double etaSeconds = 0;
+    double elapsedSeconds = 0;
+    std::string runDir;
+    std::string device;
+    std::string message;
+
+    // One line of metrics.jsonl.
+    nlohmann::json toJson() const;
+    static TrainingEvent fromJson(const nlohmann::json &j);
+};
+
+const char *statusName(TrainingEvent::Status s);
+
+struct TrainRequest {
+    Project project;                 // loaded; its filePath decides where runs/ goes
+    std::string runsDir;             // "" = <project folder>/runs
+    std::string resumeRun;           // run folder to continue from its `last` checkpoint
+    std::optional<int> epochs;       // overrides training.epochs
+    std::optional<std::string> device;
+    std::optional<int> threads;
+    std::optional<int> batchLimit;   // stop each epoch after this many batches (benchmarks)
+};
+
+struct RunResult {
+    TrainingEvent::Status status = TrainingEvent::Status::Running;
+    std::string runDir;
+    std::string message;
+    int epochsCompleted = 0;
+    double bestMetric = 0;
+    double lastValAccuracy = 0;
+};
+
+using TrainingEventSink = std::function<void(const TrainingEvent &)>;
+
+class TrainingSession {
+public:
+    TrainingSession(TrainRequest request, TrainingEventSink sink);
+    ~TrainingSession(); // stop() and wait()
+
+    TrainingSession(const TrainingSession &) = delete;
+    TrainingSession &operator=(const TrainingSession &) = delete;
+
+    void start();
+    void pause();
+    void resume();
+    void stop();  // asynchronous; the worker ends after the current batch
+    void wait();  // blocks until the worker has ended
+    bool isRunning() const;
+    bool isPaused() const;
+    RunResult result() const; // valid after wait()
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+// Runs a session to the end on the calling thread's behalf.
+RunResult trainBlocking(TrainRequest request, const TrainingEventSink &sink);
+
+} // namespace torchwright

@@ -1,0 +1,50 @@
+#pragma once
+// Checkpoints: model weights, optimizer state, epoch and random-number state in one LibTorch
+// archive, written atomically. `last.pt` after every epoch, `best.pt` when the watched metric
+// improves; each has a readable summary beside it (`last.json`, `best.json`).
+
+#include "model.h"
+#include "torchwright/project.h"
+
+#include <torch/torch.h>
+
+#include <string>
+
+namespace torchwright {
+
+struct TrainingState {
+    int epoch = 0;              // completed epochs
+    std::string shuffleRng;     // std::mt19937_64 state as text
+    torch::Tensor torchRng;     // the default CPU generator's state
+    double bestMetric = 0;      // best value of the watched metric so far
+    int bestEpoch = 0;
+    int epochsWithoutImprovement = 0;
+};
+
+void saveCheckpoint(const std::string &path, GraphModelImpl &model, torch::optim::Optimizer *optimizer,
+                    const TrainingState &state);
+// Restores everything saved; `device` is where the optimizer state goes. Throws EngineError.
+TrainingState loadCheckpoint(const std::string &path, GraphModelImpl &model, torch::optim::Optimizer *optimizer,
+                             const torch::Device &device);
+
+// Pretraining: copies the weights of layers found by name in a checkpoint (`*.pt` written by
+// Torchwright, or a run folder, whose best.pt or last.pt is used). Layers missing from the
+// source keep their initialisation; a shape mismatch is an error naming the layer and both
+// shapes. Returns a line per copied layer.
+std::vector<std::string> loadPretrainedWeights(const std::string &source, GraphModelImpl &model);
+
+// A run folder's checkpoint file by role ("best" falls back to "last" when absent).
+std::string checkpointPath(const std::string &runDir, const std::string &which);
+
+// A run's project and model with a checkpoint's weights, in eval mode on `device`.
+struct LoadedRun {
+    Project project;
+    GraphModel model{nullptr};
+    std::string checkpoint;
+};
+LoadedRun loadRun(const std::string &runDir, const std::string &which, const torch::Device &device);
+
+torch::Tensor defaultGeneratorState();
+void setDefaultGeneratorState(const torch::Tensor &state);
+
+} // namespace torchwright

@@ -1,0 +1,46 @@
+#pragma once
+// Datasets held as tensors in memory: images [N, ...sample shape] float32 (or int64), labels
+// [N] int64. Batches are gathered by index, never built from per-sample objects.
+
+#include "torchwright/diagnostics.h"
+#include "torchwright/project.h"
+
+#include <torch/torch.h>
+
+#include <string>
+
+namespace torchwright {
+
+struct TensorDataset {
+    torch::Tensor inputs; // [N, ...]
+    torch::Tensor labels; // [N] int64
+    int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
+};
+
+// IDX (MNIST layout): images uint8 [N, rows, cols] -> [N, 1, rows, cols]. `path` names a file,
+// or a file without its ".gz" that exists with it. Throws EngineError naming the file and the
+// problem on a wrong magic number, truncation or bad sizes.
+torch::Tensor readIdxFile(const std::string &path);
+// Reads a whole file, inflating it when it is gzip; throws EngineError.
+std::string readMaybeGzip(const std::string &path);
+
+struct DataSplits {
+    TensorDataset train;
+    TensorDataset validation;
+    TensorDataset test;
+    std::vector<double> mean; // per channel, as applied
+    std::vector<double> std;
+};
+
+// Loads train and test, splits validation off train (fixed seed), normalises with statistics of
+// the training split (or fixed values), and casts to the Input node's dtype.
+DataSplits loadDataSplits(const Project &project, DType inputType);
+
+// A learnable synthetic classification set: class-dependent patterns plus Gaussian noise.
+TensorDataset makeSyntheticDataset(const Shape &sampleShape, int numClasses, int count,
+                                   double noise, uint64_t seed);
+
+// Writes an IDX file (for tests and tools): uint8 images [N, rows, cols] or labels [N].
+void writeIdxFile(const std::string &path, const torch::Tensor &data, bool gzip = false);
+
+} // namespace torchwright

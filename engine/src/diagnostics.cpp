@@ -1,0 +1,67 @@
+#include "torchwright/diagnostics.h"
+
+namespace torchwright {
+
+void Diagnostics::error(std::string where, std::string message, int nodeId, int port)
+{
+    m_items.push_back({Severity::Error, std::move(where), std::move(message), nodeId, port});
+}
+
+void Diagnostics::warning(std::string where, std::string message, int nodeId, int port)
+{
+    m_items.push_back({Severity::Warning, std::move(where), std::move(message), nodeId, port});
+}
+
+void Diagnostics::append(const Diagnostics &other)
+{
+    m_items.insert(m_items.end(), other.m_items.begin(), other.m_items.end());
+}
+
+bool Diagnostics::hasErrors() const { return errorCount() > 0; }
+
+int Diagnostics::errorCount() const
+{
+    int n = 0;
+    for (const auto &d : m_items)
+        n += d.severity == Severity::Error;
+    return n;
+}
+
+int Diagnostics::warningCount() const { return int(m_items.size()) - errorCount(); }
+
+std::string formatDiagnostic(const Diagnostic &d, const std::string &file)
+{
+    std::string s;
+    if (!file.empty())
+        s += file + ": ";
+    if (!d.where.empty())
+        s += d.where + ": ";
+    if (d.severity == Severity::Warning)
+        s += "warning: ";
+    s += d.message;
+    return s;
+}
+
+std::string Diagnostics::format(const std::string &file) const
+{
+    std::string s;
+    for (const auto &d : m_items) {
+        s += formatDiagnostic(d, file);
+        s += '\n';
+    }
+    return s;
+}
+
+EngineError::EngineError(std::string message) : m_what(std::move(message))
+{
+    m_diagnostics.error({}, m_what);
+}
+
+EngineError::EngineError(Diagnostics diagnostics) : m_diagnostics(std::move(diagnostics))
+{
+    m_what = m_diagnostics.format();
+    if (!m_what.empty() && m_what.back() == '\n')
+        m_what.pop_back();
+}
+
+} // namespace torchwright

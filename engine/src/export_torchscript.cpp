@@ -1,0 +1,85 @@
+// TorchScript export: a torch::jit::Module holding the trained weights as parameters and
+// buffers, with a forward generated from the layer graph in eval mode. Loads with
+// torch.jit.load in Python and torch::jit::load in C++.
+
+#include "checkpoint.h"
+#include "fileutil.h"
+#include "torchwright/runs.h"
+
+#include <torch/script.h>
+
+namespace torchwright {
+
+namespace {
+
+std::string indent(const std::string &code)
+{
+    std::string r = "    ";
+    for (char c : code) {
+        r += c;
+        if (c == '\n')
+            r += "    ";
+    }
+    return r + "\n";
+}
+
+} // namespace
+
+torch::jit::Module buildScriptModule(GraphModelImpl &model)
+{
+    torch::jit::Module m("torchwright.Model");
+    std::string code = "def forward(self, x):\n";
+    const Graph &g = model.graph();
+    std::map<int, std::string> var;
+    auto params = model.named_parameters(true);
+    auto buffers = model.named_buffers(true);
+    for (NodeId id : model.analysis().order) {
+        const Node &n = *g.node(id);
+        const BuiltLayer *layer = model.layer(id);
+        if (!layer || !layer->script)
+            throw EngineError("layer '" + n.name + "' (" + n.type + ") cannot be exported to TorchScript");
+        // Register this layer's tensors under flat attribute names.
+        const std::string prefix = n.name + ".";
+        for (const auto &p : params)
+            if (p.key().rfind(prefix, 0) == 0) {
+                std::string local = p.key().substr(prefix.size());
+                for (size_t i = 0; (i = local.find('.', i)) != std::string::npos;)
+                    local.replace(i, 1, "__");
+                m.register_parameter(n.name + "__" + local, p.value().detach().clone(), false);
+            }
+        for (const auto &b : buffers)
+            if (b.key().rfind(prefix, 0) == 0) {
+                std::string local = b.key().substr(prefix.size());
+                for (size_t i = 0; (i = local.find('.', i)) != std::string::npos;)
+                    local.replace(i, 1, "__");
+                m.register_buffer(n.name + "__" + local, b.value().detach().clone());
+            }
+        ScriptContext c;
+        c.output = "v_" + n.name;
+        c.self = "self." + n.name + "__";
+        if (n.type == "Input")
+            c.inputs.push_back("x");
+        for (const Edge &e : g.inputsOf(id))
+            c.inputs.push_back(var.at(e.from.node.value));
+        code += indent(layer->script(c));
+        var[id.value] = c.output;
+    }
+    code += "    return " + var.at(model.analysis().outputNode.value) + "\n";
+    try {
+        m.define(code);
+    } catch (const c10::Error &e) {
+        throw EngineError("TorchScript generation failed (a bug in Torchwright): " + std::string(e.what_without_backtrace())
+                          + "\n" + code);
+    }
+    m.eval();
+    return m;
+}
+
+void exportTorchScript(const std::string &runDir, const std::string &outFile, const std::string &checkpoint)
+{
+    LoadedRun run = loadRun(runDir, checkpoint, torch::kCPU);
+    torch::jit::Module m = buildScriptModule(*run.model);
+    replaceFileAtomically(outFile, [&](const std::string &temp) { m.save(temp); });
+}
+
+} // namespace torchwright

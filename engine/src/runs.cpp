@@ -1,0 +1,166 @@
+// Reading run folders back: summaries for the runs panel, metrics for the plots, and
+// evaluation of a checkpoint on the test split.
+
+#include "torchwright/runs.h"
+
+#include "checkpoint.h"
+#include "dataset.h"
+#include "fileutil.h"
+#include "model.h"
+#include "torchwright/runtime.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+namespace torchwright {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+RunSummary readRunSummary(const std::string &runDir)
+{
+    RunSummary s;
+    s.dir = runDir;
+    s.name = fs::path(runDir).filename().string();
+    json j;
+    try {
+        j = json::parse(readTextFile((fs::path(runDir) / "run.json").string()));
+    } catch (const std::exception &) {
+        s.status = "unreadable";
+        return s;
+    }
+    auto num = [&](const char *k) { return j.contains(k) && j[k].is_number() ? j[k].get<double>() : NAN; };
+    s.created = j.value("created", "");
+    s.status = j.value("status", "unknown");
+    s.epochsCompleted = j.value("epochs_completed", 0);
+    s.epochsPlanned = j.value("epochs_planned", 0);
+    s.bestValAccuracy = num("best_val_accuracy");
+    s.bestValLoss = num("best_val_loss");
+    s.device = j.value("device", "");
+    return s;
+}
+
+std::vector<RunSummary> listRuns(const std::string &runsDir)
+{
+    std::vector<RunSummary> runs;
+    std::error_code ec;
+    if (!fs::is_directory(runsDir, ec))
+        return runs;
+    for (const auto &entry : fs::directory_iterator(runsDir, ec))
+        if (entry.is_directory() && fs::exists(entry.path() / "run.json"))
+            runs.push_back(readRunSummary(entry.path().string()));
+    std::sort(runs.begin(), runs.end(), [](const RunSummary &a, const RunSummary &b) { return a.name < b.name; });
+    return runs;
+}
+
+std::vector<TrainingEvent> readMetrics(const std::string &runDir)
+{
+    std::vector<TrainingEvent> events;
+    std::ifstream in((fs::path(runDir) / "metrics.jsonl").string());
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty())
+            continue;
+        try {
+            events.push_back(TrainingEvent::fromJson(json::parse(line)));
+        } catch (const json::exception &) {
+            // A line cut short by a crash: the rest of the file is still worth reading.
+        }
+    }
+    return events;
+}
+
+ProjectLoad loadRunProject(const std::string &runDir)
+{
+    const std::string path = (fs::path(runDir) / "project.json").string();
+    if (!fs::exists(path)) {
+        ProjectLoad load;
+        load.diagnostics.error(path, "not a run folder: project.json is missing");
+        return load;
+    }
+    return loadProjectFile(path);
+}
+
+LoadedRun loadRun(const std::string &runDir, const std::string &which, const torch::Device &device)
+{
+    ProjectLoad load = loadRunProject(runDir);
+    if (!load.ok())
+        throw EngineError(load.diagnostics);
+    LoadedRun r;
+    r.project = load.project;
+    r.model = GraphModel(r.project.graph, TensorType{r.project.dataset.sampleShape, DType::Float32});
+    r.checkpoint = checkpointPath(runDir, which);
+    loadCheckpoint(r.checkpoint, *r.model, nullptr, torch::kCPU);
+    r.model->to(device);
+    r.model->eval();
+    return r;
+}
+
+Evaluation evaluateRun(const std::string &runDir, const std::string &which, const std::string &deviceName)
+{
+    configureThreads(0);
+    const torch::Device device(resolveDevice(deviceName));
+    LoadedRun run = loadRun(runDir, which, device);
+    Project &p = run.project;
+    const Node *input = p.graph.node(run.model->analysis().inputNode);
+    const DType inputType = input->params.value("dtype", "float32") == "int64" ? DType::Int64 : DType::Float32;
+    std::string missing;
+    if (!datasetFilesPresent(p, &missing))
+        throw EngineError(missing + ": dataset file not found; the test split is needed to evaluate");
+    DataSplits data = loadDataSplits(p, inputType);
+    const int classes = p.dataset.numClasses;
+    Evaluation ev;
+    ev.checkpoint = run.checkpoint;
+    ev.classNames = p.dataset.classNames;
+    if (ev.classNames.empty())
+        for (int c = 0; c < classes; ++c)
+            ev.classNames.push_back(std::to_string(c));
+    ev.confusion.assign(size_t(classes), std::vector<int64_t>(size_t(classes), 0));
+    torch::NoGradGuard noGrad;
+    const int64_t n = data.test.size();
+    torch::Tensor confusion = torch::zeros({classes * classes}, torch::kInt64);
+    double lossSum = 0;
+    for (int64_t i = 0; i < n; i += 1024) {
+        const int64_t j = std::min<int64_t>(i + 1024, n);
+        torch::Tensor x = data.test.inputs.slice(0, i, j).to(device);
+        torch::Tensor y = data.test.labels.slice(0, i, j).to(device);
+        torch::Tensor out = run.model->forward(x);
+        const bool binary = out.size(1) == 1 && classes <= 2;
+        torch::Tensor pred = binary ? (out.squeeze(1) > 0).to(torch::kInt64) : out.argmax(1);
+        namespace F = torch::nn::functional;
+        torch::Tensor loss;
+        if (p.training.loss == "cross_entropy")
+            loss = F::cross_entropy(out, y);
+        else {
+            torch::Tensor target = binary ? y.to(out.scalar_type()).unsqueeze(1) : F::one_hot(y, out.size(1)).to(out.scalar_type());
+            loss = p.training.loss == "mse" ? F::mse_loss(out, target) : F::binary_cross_entropy_with_logits(out, target);
+        }
+        lossSum += loss.item<double>() * double(j - i);
+        confusion += torch::bincount((y * classes + pred).to(torch::kCPU), {}, classes * classes);
+    }
+    auto c = confusion.accessor<int64_t, 1>();
+    int64_t correct = 0;
+    for (int t = 0; t < classes; ++t)
+        for (int q = 0; q < classes; ++q) {
+            ev.confusion[size_t(t)][size_t(q)] = c[t * classes + q];
+            if (t == q)
+                correct += c[t * classes + q];
+        }
+    for (int k = 0; k < classes; ++k) {
+        int64_t predicted = 0, actual = 0;
+        for (int t = 0; t < classes; ++t)
+            predicted += ev.confusion[size_t(t)][size_t(k)];
+        for (int q = 0; q < classes; ++q)
+            actual += ev.confusion[size_t(k)][size_t(q)];
+        const double tp = double(ev.confusion[size_t(k)][size_t(k)]);
+        ev.precision.push_back(predicted ? tp / double(predicted) : NAN);
+        ev.recall.push_back(actual ? tp / double(actual) : NAN);
+    }
+    ev.samples = int(n);
+    ev.accuracy = n ? double(correct) / double(n) : NAN;
+    ev.loss = n ? lossSum / double(n) : NAN;
+    return ev;
+}
+
+} // namespace torchwright
