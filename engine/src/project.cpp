@@ -565,7 +565,11 @@ ojson projectToJson(const Project &p)
         node["type"] = n.type;
         node["name"] = n.name;
         node["params"] = params;
-        node["position"] = {n.x, n.y};
+        // Canvas positions are usually whole pixels: written as integers they stay readable.
+        auto coordinate = [](double v) {
+            return std::floor(v) == v && std::fabs(v) < 1e15 ? ojson(int64_t(v)) : ojson(v);
+        };
+        node["position"] = {coordinate(n.x), coordinate(n.y)};
         nodes.push_back(node);
     }
     ojson edges = ojson::array();

@@ -1,0 +1,191 @@
+// torchwright-cli end to end: validate prints shapes and totals and fails with the mismatch a
+// person must fix, train/evaluate/export work on a tiny synthetic project, and the exit codes
+// are 0 (success), 1 (the input is bad) and 2 (usage).
+//
+// Assumptions about the CLI (reconcile when both sides build):
+// - `--out` names the folder that receives run folders; the test accepts a run folder anywhere
+//   below it (or `--out` itself) and finds it by its last.pt.
+// - Output may go to stdout or stderr; both are read together.
+// - The parameter total may be printed with thousands separators ("421,642").
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+namespace {
+
+struct CliRun {
+    bool finished = false;
+    int exitCode = -1;
+    QByteArray output;
+};
+
+const QString kSource = QStringLiteral(TORCHWRIGHT_SOURCE_DIR);
+
+QString sourceFile(const QString &relative)
+{
+    return kSource + QLatin1Char('/') + relative;
+}
+
+// The run folder below `root`: the folder holding last.pt.
+QString findRunDir(const QString &root)
+{
+    if (QFileInfo::exists(root + "/last.pt"))
+        return root;
+    QDirIterator it(root, {"last.pt"}, QDir::Files, QDirIterator::Subdirectories);
+    if (it.hasNext())
+        return QFileInfo(it.next()).absolutePath();
+    return {};
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void help();
+    void unknownCommand();
+    void validateFashion();
+    void validateArticleReportsMismatch();
+    void validateMalformedJson();
+    void trainEvaluateExport();
+    void evaluateMissingRun();
+
+private:
+    CliRun run(const QStringList &args);
+    QTemporaryDir m_tmp;
+};
+
+CliRun TestCli::run(const QStringList &args)
+{
+    QProcess p;
+    p.setProgram(QStringLiteral(TORCHWRIGHT_CLI));
+    p.setArguments(args);
+    // A working directory unrelated to the source tree: the CLI must use the paths it is given.
+    p.setWorkingDirectory(m_tmp.path());
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start();
+    CliRun r;
+    if (!p.waitForStarted(30000))
+        return r;
+    r.finished = p.waitForFinished(120000);
+    if (!r.finished) {
+        p.kill();
+        p.waitForFinished(10000);
+    }
+    r.output = p.readAll();
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    return r;
+}
+
+void TestCli::initTestCase()
+{
+    QVERIFY(m_tmp.isValid());
+    QVERIFY2(QFileInfo(QStringLiteral(TORCHWRIGHT_CLI)).isExecutable(), TORCHWRIGHT_CLI);
+}
+
+void TestCli::help()
+{
+    const CliRun r = run({"--help"});
+    QVERIFY(r.finished);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.output.contains("validate"), r.output.constData());
+    QVERIFY2(r.output.contains("train"), r.output.constData());
+    QVERIFY2(r.output.contains("export"), r.output.constData());
+}
+
+void TestCli::unknownCommand()
+{
+    const CliRun r = run({"frobnicate"});
+    QVERIFY(r.finished);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.output.contains("frobnicate"), r.output.constData());
+}
+
+void TestCli::validateFashion()
+{
+    const CliRun r = run({"validate", sourceFile("projects/fashion_mnist_cnn.json")});
+    QVERIFY(r.finished);
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    for (const char *shape : {"32x28x28", "32x14x14", "64x14x14", "64x7x7", "3136", "128"})
+        QVERIFY2(r.output.contains(shape), shape);
+    QByteArray digits = r.output;
+    digits.replace(",", "").replace("'", "").replace("\xe2\x80\xaf", "");
+    QVERIFY2(digits.contains("421642"), r.output.constData());
+}
+
+void TestCli::validateArticleReportsMismatch()
+{
+    const CliRun r = run({"validate", sourceFile("projects/article_cifar10_cnn.json")});
+    QVERIFY(r.finished);
+    QVERIFY2(r.exitCode == 1, r.output.constData());
+    QVERIFY2(r.output.contains("65536"), r.output.constData());
+    QVERIFY2(r.output.contains("2304"), r.output.constData());
+
+    // The corrected file validates (its missing data is only a warning).
+    const CliRun fixed = run({"validate", sourceFile("projects/article_cifar10_cnn_fixed.json")});
+    QVERIFY(fixed.finished);
+    QVERIFY2(fixed.exitCode == 0, fixed.output.constData());
+}
+
+void TestCli::validateMalformedJson()
+{
+    const QString bad = m_tmp.filePath("bad.json");
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{ \"format\": \"torchwright-project\", oops");
+    f.close();
+    const CliRun r = run({"validate", bad});
+    QVERIFY(r.finished);
+    QVERIFY2(r.exitCode == 1, r.output.constData());
+    QVERIFY2(r.output.contains("bad.json"), r.output.constData());
+}
+
+void TestCli::trainEvaluateExport()
+{
+    const QString projectDir = m_tmp.filePath("project");
+    QVERIFY(QDir().mkpath(projectDir));
+    const QString project = projectDir + "/tiny.json";
+    QVERIFY(QFile::copy(sourceFile("tests/data/tiny_synthetic/project.json"), project));
+    QFile::setPermissions(project, QFile::ReadOwner | QFile::WriteOwner);
+    const QString runs = m_tmp.filePath("runs");
+
+    const CliRun train = run({"train", project, "--epochs", "1", "--device", "cpu", "--threads",
+                              "1", "--out", runs});
+    QVERIFY(train.finished);
+    QVERIFY2(train.exitCode == 0, train.output.constData());
+    const QString runDir = findRunDir(runs);
+    QVERIFY2(!runDir.isEmpty(), train.output.constData());
+    QVERIFY(QFileInfo::exists(runDir + "/metrics.jsonl"));
+    QVERIFY(QFileInfo::exists(runDir + "/project.json"));
+
+    const CliRun eval = run({"evaluate", runDir});
+    QVERIFY(eval.finished);
+    QVERIFY2(eval.exitCode == 0, eval.output.constData());
+    QVERIFY2(eval.output.toLower().contains("accuracy"), eval.output.constData());
+
+    const QString model = m_tmp.filePath("m.pt");
+    const CliRun exp = run({"export", runDir, "--format", "torchscript", "--output", model});
+    QVERIFY(exp.finished);
+    QVERIFY2(exp.exitCode == 0, exp.output.constData());
+    QVERIFY(QFileInfo(model).isFile());
+    QVERIFY(QFileInfo(model).size() > 0);
+}
+
+void TestCli::evaluateMissingRun()
+{
+    const QString missing = m_tmp.filePath("no_such_run");
+    const CliRun r = run({"evaluate", missing});
+    QVERIFY(r.finished);
+    QVERIFY2(r.exitCode != 0, r.output.constData());
+    QVERIFY2(r.output.contains("no_such_run"), r.output.constData());
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,541 @@
+// Training on tiny synthetic data: a run completes and leaves a complete run folder, the same
+// seed gives the same losses, a stopped run resumed from its checkpoint ends with the weights of
+// an uninterrupted run, a NaN loss fails the run with context, pause/resume and early stopping
+// work. Everything waits on events with a bound; nothing sleeps.
+//
+// Assumptions about the engine (reconcile when both sides build):
+// - The sink may be called on the worker thread; pause() and stop() may be called from it.
+// - A Finished event is the last event of every session, whatever the status.
+// - A resumed run continues the epoch count: it emits Epoch events 3 and 4 after a stop at 2,
+//   and its RunResult::epochsCompleted counts all epochs (4).
+// - The step schedule multiplies the learning rate by gamma after every step_size epochs and
+//   accepts gamma > 1 (used to make epoch 2 diverge on purpose).
+// - Early stopping with patience 1 stops after the first epoch that does not improve the
+//   metric by more than min_delta.
+// - Setting up a run on a graph that does not check either throws EngineError or ends with
+//   status Failed and an Error event; both are accepted.
+
+#include "testhelpers.h"
+
+#include "torchwright/diagnostics.h"
+#include "torchwright/project.h"
+#include "torchwright/runs.h"
+#include "torchwright/runtime.h"
+#include "torchwright/training.h"
+
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+using namespace torchwright;
+using testhelpers::containsCI;
+using testhelpers::describe;
+using Kind = TrainingEvent::Kind;
+using Status = TrainingEvent::Status;
+
+namespace {
+
+const int kWaitMs = 60000;
+
+// Collects events from any thread. `hook` runs on the sink's thread before the event is
+// stored, without the log's lock held, so it may call into the session.
+class EventLog {
+public:
+    std::function<void(const TrainingEvent &)> hook;
+
+    TrainingEventSink sink()
+    {
+        return [this](const TrainingEvent &e) { record(e); };
+    }
+
+    void record(const TrainingEvent &e)
+    {
+        if (hook)
+            hook(e);
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_events.push_back(e);
+        if (e.kind == Kind::Finished)
+            m_finished = true;
+        m_cv.notify_all();
+    }
+
+    bool waitFinished(int ms = kWaitMs)
+    {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        return m_cv.wait_for(lock, std::chrono::milliseconds(ms), [this] { return m_finished; });
+    }
+
+    std::vector<TrainingEvent> events() const
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return m_events;
+    }
+
+    std::vector<TrainingEvent> ofKind(Kind k) const
+    {
+        std::vector<TrainingEvent> out;
+        for (const auto &e : events()) {
+            if (e.kind == k)
+                out.push_back(e);
+        }
+        return out;
+    }
+
+    std::vector<double> batchLosses() const
+    {
+        std::vector<double> out;
+        for (const auto &e : ofKind(Kind::Batch))
+            out.push_back(e.loss);
+        return out;
+    }
+
+    QByteArray errors() const
+    {
+        QByteArray out;
+        for (const auto &e : ofKind(Kind::Error))
+            out += QByteArray::fromStdString(e.message) + '\n';
+        return out;
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::vector<TrainingEvent> m_events;
+    bool m_finished = false;
+};
+
+// A simple latch for "the hook has done its part".
+class Flag {
+public:
+    void set()
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_set = true;
+        m_cv.notify_all();
+    }
+    bool wait(int ms = kWaitMs)
+    {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        return m_cv.wait_for(lock, std::chrono::milliseconds(ms), [this] { return m_set; });
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_set = false;
+};
+
+Project tinyProject()
+{
+    ProjectLoad load =
+        loadProjectFile(testhelpers::sourcePath("tests/data/tiny_synthetic/project.json"));
+    if (!load.ok())
+        qWarning("%s", load.diagnostics.format().c_str());
+    return load.project;
+}
+
+TrainRequest requestFor(const Project &p, const QString &runsDir)
+{
+    QDir().mkpath(runsDir);
+    TrainRequest r;
+    r.project = p;
+    r.runsDir = runsDir.toStdString();
+    r.device = std::string("cpu");
+    r.threads = 1;
+    return r;
+}
+
+bool fileExists(const std::string &dir, const char *name)
+{
+    return QFileInfo::exists(QString::fromStdString(dir) + "/" + name);
+}
+
+std::map<std::string, torch::Tensor> scriptedTensors(const std::string &file)
+{
+    torch::jit::Module m = torch::jit::load(file);
+    std::map<std::string, torch::Tensor> out;
+    for (const auto &p : m.named_parameters(/*recurse=*/true))
+        out["param:" + p.name] = p.value;
+    for (const auto &b : m.named_buffers(/*recurse=*/true))
+        out["buffer:" + b.name] = b.value;
+    return out;
+}
+
+} // namespace
+
+class TestTraining : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void trainsAndWritesRunFolder();
+    void sameSeedSameLosses();
+    void resumeEqualsUninterrupted();
+    void nanLossFailsWithContext();
+    void pauseAndResume();
+    void earlyStopping();
+    void destroyingRunningSessionStopsIt();
+    void refusesBrokenGraph();
+
+private:
+    QTemporaryDir m_tmp;
+};
+
+void TestTraining::initTestCase()
+{
+    QVERIFY(m_tmp.isValid());
+    configureThreads(1);
+    const Project p = tinyProject();
+    QVERIFY(!p.graph.nodes.empty());
+    QCOMPARE(p.dataset.kind, std::string("synthetic"));
+}
+
+void TestTraining::trainsAndWritesRunFolder()
+{
+    Project p = tinyProject();
+    p.training.epochs = 3;
+    const QString runsDir = m_tmp.filePath("basic");
+    EventLog log;
+    const RunResult r = trainBlocking(requestFor(p, runsDir), log.sink());
+
+    QVERIFY2(r.status == Status::Completed, log.errors().constData());
+    QCOMPARE(r.epochsCompleted, 3);
+    QVERIFY(QFileInfo(QString::fromStdString(r.runDir)).isDir());
+
+    const auto events = log.events();
+    QVERIFY(!events.empty());
+    // Log lines may come first; the first other event is Started, the last is Finished.
+    auto firstOther = std::find_if(events.begin(), events.end(),
+                                   [](const TrainingEvent &e) { return e.kind != Kind::Log; });
+    QVERIFY(firstOther != events.end());
+    QCOMPARE(int(firstOther->kind), int(Kind::Started));
+    QCOMPARE(firstOther->runDir, r.runDir);
+    QCOMPARE(int(events.back().kind), int(Kind::Finished));
+    QCOMPARE(int(events.back().status), int(Status::Completed));
+
+    const auto epochs = log.ofKind(Kind::Epoch);
+    QCOMPARE(epochs.size(), size_t(3));
+    for (size_t i = 0; i < epochs.size(); ++i) {
+        QCOMPARE(epochs[i].epoch, int(i) + 1);
+        QCOMPARE(epochs[i].epochs, 3);
+        QVERIFY(std::isfinite(epochs[i].loss));
+        QVERIFY(std::isfinite(epochs[i].valLoss));
+        QVERIFY(epochs[i].valAccuracy >= 0.0 && epochs[i].valAccuracy <= 1.0);
+    }
+    QVERIFY2(epochs.back().loss < epochs.front().loss,
+             qPrintable(QString("first %1 last %2").arg(epochs.front().loss)
+                            .arg(epochs.back().loss)));
+
+    const auto batches = log.ofKind(Kind::Batch);
+    QVERIFY(!batches.empty());
+    QVERIFY(batches.front().batchesPerEpoch >= 3);
+    QCOMPARE(batches.front().epoch, 1);
+    QCOMPARE(batches.front().batch, 1);
+
+    // The run folder.
+    for (const char *name : {"project.json", "metrics.jsonl", "last.pt", "best.pt"})
+        QVERIFY2(fileExists(r.runDir, name), name);
+
+    QFile metrics(QString::fromStdString(r.runDir) + "/metrics.jsonl");
+    QVERIFY(metrics.open(QIODevice::ReadOnly));
+    int batchLines = 0;
+    int epochLines = 0;
+    while (!metrics.atEnd()) {
+        const QByteArray line = metrics.readLine().trimmed();
+        if (line.isEmpty())
+            continue;
+        nlohmann::json j;
+        try {
+            j = nlohmann::json::parse(line.toStdString());
+        } catch (const std::exception &) {
+            QFAIL(qPrintable(QString("metrics.jsonl line is not JSON: ") + line));
+        }
+        QVERIFY2(j.is_object(), line.constData());
+        const TrainingEvent e = TrainingEvent::fromJson(j);
+        batchLines += e.kind == Kind::Batch;
+        epochLines += e.kind == Kind::Epoch;
+    }
+    QVERIFY(batchLines > 0);
+    QCOMPARE(epochLines, 3);
+
+    int epochEvents = 0;
+    for (const auto &e : readMetrics(r.runDir))
+        epochEvents += e.kind == Kind::Epoch;
+    QCOMPARE(epochEvents, 3);
+
+    const RunSummary s = readRunSummary(r.runDir);
+    QCOMPARE(s.status, std::string("completed"));
+    QCOMPARE(s.epochsCompleted, 3);
+    QCOMPARE(s.epochsPlanned, 3);
+    QCOMPARE(listRuns(runsDir.toStdString()).size(), size_t(1));
+
+    const ProjectLoad stored = loadRunProject(r.runDir);
+    QVERIFY2(stored.ok(), describe(stored.diagnostics).constData());
+    QCOMPARE(stored.project.graph.nodes.size(), p.graph.nodes.size());
+
+    const Evaluation ev = evaluateRun(r.runDir, "best", "cpu");
+    QCOMPARE(ev.samples, p.dataset.syntheticTest);
+    QVERIFY2(ev.accuracy > 0.4, qPrintable(QString::number(ev.accuracy)));
+    QCOMPARE(ev.confusion.size(), size_t(4));
+    int64_t total = 0;
+    for (const auto &row : ev.confusion)
+        for (int64_t c : row)
+            total += c;
+    QCOMPARE(total, int64_t(p.dataset.syntheticTest));
+}
+
+void TestTraining::sameSeedSameLosses()
+{
+    Project p = tinyProject();
+    p.training.epochs = 2;
+    EventLog a;
+    EventLog b;
+    EventLog c;
+    const RunResult ra = trainBlocking(requestFor(p, m_tmp.filePath("seed_a")), a.sink());
+    const RunResult rb = trainBlocking(requestFor(p, m_tmp.filePath("seed_b")), b.sink());
+    QVERIFY2(ra.status == Status::Completed, a.errors().constData());
+    QVERIFY2(rb.status == Status::Completed, b.errors().constData());
+    QVERIFY(ra.runDir != rb.runDir);
+    QVERIFY(!a.batchLosses().empty());
+    QCOMPARE(a.batchLosses(), b.batchLosses());
+
+    p.training.seed = 2;
+    const RunResult rc = trainBlocking(requestFor(p, m_tmp.filePath("seed_c")), c.sink());
+    QVERIFY2(rc.status == Status::Completed, c.errors().constData());
+    QVERIFY(a.batchLosses() != c.batchLosses());
+}
+
+void TestTraining::resumeEqualsUninterrupted()
+{
+    Project p = tinyProject();
+    p.training.epochs = 4;
+
+    // A: four epochs in one go.
+    EventLog logA;
+    const RunResult a = trainBlocking(requestFor(p, m_tmp.filePath("resume_a")), logA.sink());
+    QVERIFY2(a.status == Status::Completed, logA.errors().constData());
+    QCOMPARE(a.epochsCompleted, 4);
+
+    // B: stopped from the sink once epoch 2 has been checkpointed.
+    EventLog logB;
+    TrainingSession *sessionB = nullptr;
+    logB.hook = [&sessionB](const TrainingEvent &e) {
+        if (e.kind == Kind::Epoch && e.epoch == 2)
+            sessionB->stop();
+    };
+    TrainingSession session(requestFor(p, m_tmp.filePath("resume_b")), logB.sink());
+    sessionB = &session;
+    session.start();
+    QVERIFY2(logB.waitFinished(), "the stopped run did not finish");
+    session.wait();
+    QVERIFY(!session.isRunning());
+    const RunResult b = session.result();
+    QVERIFY2(b.status == Status::Stopped, logB.errors().constData());
+    QCOMPARE(b.epochsCompleted, 2);
+    QCOMPARE(logB.ofKind(Kind::Epoch).size(), size_t(2));
+    QCOMPARE(readRunSummary(b.runDir).epochsCompleted, 2);
+    QCOMPARE(readRunSummary(b.runDir).status, std::string("stopped"));
+    QVERIFY(fileExists(b.runDir, "last.pt"));
+
+    // C: B resumed from its last checkpoint.
+    EventLog logC;
+    TrainRequest resume = requestFor(p, m_tmp.filePath("resume_b"));
+    resume.resumeRun = b.runDir;
+    const RunResult c = trainBlocking(resume, logC.sink());
+    QVERIFY2(c.status == Status::Completed, logC.errors().constData());
+    QCOMPARE(c.epochsCompleted, 4);
+    const auto epochsC = logC.ofKind(Kind::Epoch);
+    QCOMPARE(epochsC.size(), size_t(2));
+    QCOMPARE(epochsC.front().epoch, 3);
+
+    // The resumed epochs are the uninterrupted run's epochs 3 and 4.
+    const auto epochsA = logA.ofKind(Kind::Epoch);
+    QCOMPARE(epochsA.size(), size_t(4));
+    QCOMPARE(epochsC[0].loss, epochsA[2].loss);
+    QCOMPARE(epochsC[1].loss, epochsA[3].loss);
+    QCOMPARE(epochsC[1].valLoss, epochsA[3].valLoss);
+
+    // Final weights through the public API: evaluation and the exported modules.
+    const Evaluation evA = evaluateRun(a.runDir, "last", "cpu");
+    const Evaluation evC = evaluateRun(c.runDir, "last", "cpu");
+    QCOMPARE(evC.samples, evA.samples);
+    QCOMPARE(evC.accuracy, evA.accuracy);
+    QCOMPARE(evC.loss, evA.loss);
+    QCOMPARE(evC.confusion, evA.confusion);
+
+    const std::string fileA = m_tmp.filePath("resume_a.pt").toStdString();
+    const std::string fileC = m_tmp.filePath("resume_c.pt").toStdString();
+    exportTorchScript(a.runDir, fileA, "last");
+    exportTorchScript(c.runDir, fileC, "last");
+    const auto tensorsA = scriptedTensors(fileA);
+    const auto tensorsC = scriptedTensors(fileC);
+    QVERIFY(!tensorsA.empty());
+    QCOMPARE(tensorsA.size(), tensorsC.size());
+    for (const auto &[name, tensor] : tensorsA) {
+        const auto it = tensorsC.find(name);
+        QVERIFY2(it != tensorsC.end(), name.c_str());
+        QVERIFY2(torch::equal(tensor, it->second), name.c_str());
+    }
+
+    // The exported module runs and the two agree.
+    torch::jit::Module ma = torch::jit::load(fileA);
+    torch::jit::Module mc = torch::jit::load(fileC);
+    const torch::Tensor x = torch::randn({2, 1, 8, 8});
+    const torch::Tensor ya = ma.forward({x}).toTensor();
+    const torch::Tensor yc = mc.forward({x}).toTensor();
+    QCOMPARE(ya.sizes().vec(), (std::vector<int64_t>{2, 4}));
+    QVERIFY(torch::equal(ya, yc));
+}
+
+void TestTraining::nanLossFailsWithContext()
+{
+    // SGD on MSE; the step schedule multiplies the learning rate by 1e20 after epoch 1, so
+    // epoch 2 diverges within a few batches while epoch 1 is an ordinary small-step epoch.
+    Project p = tinyProject();
+    p.training.epochs = 3;
+    p.training.loss = "mse";
+    p.training.optimizer.type = "sgd";
+    p.training.optimizer.lr = 0.01;
+    p.training.schedule.type = "step";
+    p.training.schedule.stepSize = 1;
+    p.training.schedule.gamma = 1e20;
+
+    EventLog log;
+    const RunResult r = trainBlocking(requestFor(p, m_tmp.filePath("nan")), log.sink());
+    QVERIFY2(r.status == Status::Failed, log.errors().constData());
+    QCOMPARE(r.epochsCompleted, 1);
+
+    const auto errors = log.ofKind(Kind::Error);
+    QVERIFY(!errors.empty());
+    bool found = false;
+    for (const auto &e : errors) {
+        if (containsCI(e.message, "epoch 2") && containsCI(e.message, "batch") &&
+            (containsCI(e.message, "nan") || containsCI(e.message, "inf")))
+            found = true;
+    }
+    QVERIFY2(found, log.errors().constData());
+    QCOMPARE(int(log.events().back().kind), int(Kind::Finished));
+    QCOMPARE(int(log.events().back().status), int(Status::Failed));
+
+    QVERIFY(fileExists(r.runDir, "last.pt"));
+    const RunSummary s = readRunSummary(r.runDir);
+    QCOMPARE(s.epochsCompleted, 1);
+    QCOMPARE(s.status, std::string("failed"));
+}
+
+void TestTraining::pauseAndResume()
+{
+    Project p = tinyProject();
+    p.training.epochs = 2;
+
+    EventLog log;
+    Flag pausedFromSink;
+    TrainingSession *session = nullptr;
+    log.hook = [&](const TrainingEvent &e) {
+        if (e.kind == Kind::Batch && e.epoch == 1 && e.batch == 2) {
+            session->pause();
+            pausedFromSink.set();
+        }
+    };
+    TrainingSession s(requestFor(p, m_tmp.filePath("pause")), log.sink());
+    session = &s;
+    s.start();
+
+    QVERIFY2(pausedFromSink.wait(), "batch 2 never arrived");
+    QTRY_VERIFY_WITH_TIMEOUT(s.isPaused(), kWaitMs);
+    QVERIFY(s.isRunning());
+    // The worker checks between batches, so nothing after batch 2 has run.
+    for (const auto &e : log.ofKind(Kind::Batch))
+        QVERIFY2(e.epoch == 1 && e.batch <= 2, qPrintable(QString("batch %1").arg(e.batch)));
+
+    s.resume();
+    QVERIFY2(log.waitFinished(), "the resumed run did not finish");
+    s.wait();
+    QVERIFY(!s.isPaused());
+    QVERIFY(!s.isRunning());
+    const RunResult r = s.result();
+    QVERIFY2(r.status == Status::Completed, log.errors().constData());
+    QCOMPARE(r.epochsCompleted, 2);
+    QCOMPARE(log.ofKind(Kind::Epoch).size(), size_t(2));
+}
+
+void TestTraining::earlyStopping()
+{
+    // A learning rate so small that the validation loss cannot improve by min_delta: the first
+    // epoch sets the best value and the next one exhausts a patience of 1.
+    Project p = tinyProject();
+    p.training.epochs = 6;
+    p.training.optimizer.type = "sgd";
+    p.training.optimizer.lr = 1e-6;
+    p.training.earlyStopping.enabled = true;
+    p.training.earlyStopping.metric = "val_loss";
+    p.training.earlyStopping.patience = 1;
+    p.training.earlyStopping.minDelta = 0.5;
+
+    EventLog log;
+    const RunResult r = trainBlocking(requestFor(p, m_tmp.filePath("early")), log.sink());
+    QVERIFY2(r.status == Status::EarlyStopped, log.errors().constData());
+    QVERIFY2(r.epochsCompleted >= 2 && r.epochsCompleted <= 3,
+             qPrintable(QString::number(r.epochsCompleted)));
+    QCOMPARE(int(log.ofKind(Kind::Epoch).size()), r.epochsCompleted);
+    QCOMPARE(readRunSummary(r.runDir).status, std::string("early_stopped"));
+    QVERIFY(fileExists(r.runDir, "best.pt"));
+}
+
+void TestTraining::destroyingRunningSessionStopsIt()
+{
+    Project p = tinyProject();
+    p.training.epochs = 50;
+
+    EventLog log;
+    Flag firstBatch;
+    log.hook = [&](const TrainingEvent &e) {
+        if (e.kind == Kind::Batch)
+            firstBatch.set();
+    };
+    {
+        TrainingSession s(requestFor(p, m_tmp.filePath("destroy")), log.sink());
+        s.start();
+        QVERIFY2(firstBatch.wait(), "no batch arrived");
+        // Leaving the scope stops the worker and waits for it.
+    }
+    const auto events = log.events();
+    QVERIFY(log.ofKind(Kind::Epoch).size() < 50);
+    QVERIFY(!events.empty());
+}
+
+void TestTraining::refusesBrokenGraph()
+{
+    Project p = tinyProject();
+    for (Node &n : p.graph.nodes) {
+        if (n.type == "Linear")
+            n.params["in_features"] = 999;
+    }
+    EventLog log;
+    try {
+        const RunResult r = trainBlocking(requestFor(p, m_tmp.filePath("broken")), log.sink());
+        QCOMPARE(int(r.status), int(Status::Failed));
+        QVERIFY2(log.errors().contains("999"), log.errors().constData());
+    } catch (const EngineError &e) {
+        QVERIFY2(std::string(e.what()).find("999") != std::string::npos, e.what());
+    }
+}
+
+QTEST_GUILESS_MAIN(TestTraining)
+#include "tst_training.moc"
