@@ -16,6 +16,13 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
+std::string num(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
 std::string describe(const json &v)
 {
     std::string s = v.dump();
@@ -111,10 +118,12 @@ public:
         if (!good) {
             std::string range;
             if (max == HUGE_VAL)
-                range = std::string(minExclusive ? "> " : ">= ") + json(min).dump();
+                range = std::string(minExclusive ? "> " : ">= ") + num(min);
+            else if (minExclusive && !maxExclusive)
+                range = "> " + num(min) + " and <= " + num(max);
             else
-                range = "from " + json(min).dump() + (minExclusive ? " (exclusive)" : "") + " to "
-                        + json(max).dump() + (maxExclusive ? " (exclusive)" : "");
+                range = "from " + num(min) + (minExclusive ? " (exclusive)" : "") + " to " + num(max)
+                        + (maxExclusive ? " (exclusive)" : "");
             m_d.error(path + "/" + key, "expected a number " + range + ", got " + describe(*v));
             return def;
         }

@@ -192,6 +192,7 @@ private Q_SLOTS:
     void earlyStopping();
     void destroyingRunningSessionStopsIt();
     void refusesBrokenGraph();
+    void pretrainedFrozenLayersKeepTheirWeights();
 
 private:
     QTemporaryDir m_tmp;
@@ -535,6 +536,48 @@ void TestTraining::refusesBrokenGraph()
     } catch (const EngineError &e) {
         QVERIFY2(std::string(e.what()).find("999") != std::string::npos, e.what());
     }
+}
+
+void TestTraining::pretrainedFrozenLayersKeepTheirWeights()
+{
+    // Run A trains from scratch; run B starts from A's best checkpoint with conv1 frozen. After
+    // B, conv1 is exactly A's and fc has moved on from it.
+    Project p = tinyProject();
+    p.training.epochs = 2;
+    EventLog logA;
+    const RunResult a = trainBlocking(requestFor(p, m_tmp.filePath("pretrain_a")), logA.sink());
+    QVERIFY2(a.status == Status::Completed, logA.errors().constData());
+
+    Project q = p;
+    q.pretrain.enabled = true;
+    q.pretrain.source = a.runDir;
+    q.pretrain.frozen = {"conv1"};
+    q.training.seed = 99; // a different initialisation that the pretrained weights must replace
+    EventLog logB;
+    const RunResult b = trainBlocking(requestFor(q, m_tmp.filePath("pretrain_b")), logB.sink());
+    QVERIFY2(b.status == Status::Completed, logB.errors().constData());
+    bool logged = false;
+    for (const auto &e : logB.ofKind(Kind::Log))
+        logged = logged || containsCI(e.message, "pretrained layer 'conv1'");
+    QVERIFY(logged);
+
+    const std::string fileA = m_tmp.filePath("pretrain_a.pt").toStdString();
+    const std::string fileB = m_tmp.filePath("pretrain_b.pt").toStdString();
+    exportTorchScript(a.runDir, fileA, "best");
+    exportTorchScript(b.runDir, fileB, "last");
+    const auto ta = scriptedTensors(fileA);
+    const auto tb = scriptedTensors(fileB);
+    QVERIFY(torch::equal(ta.at("param:conv1__weight"), tb.at("param:conv1__weight")));
+    QVERIFY(torch::equal(ta.at("param:conv1__bias"), tb.at("param:conv1__bias")));
+    QVERIFY(!torch::equal(ta.at("param:fc__weight"), tb.at("param:fc__weight")));
+
+    // A frozen name that is no layer is reported with its place.
+    Project bad = q;
+    bad.pretrain.frozen = {"nosuchlayer"};
+    GraphAnalysis an = analyzeProject(bad);
+    QVERIFY(!an.ok());
+    QVERIFY(containsCI(an.diagnostics.format(), "/pretrain/frozen/0"));
+    QVERIFY(containsCI(an.diagnostics.format(), "nosuchlayer"));
 }
 
 QTEST_GUILESS_MAIN(TestTraining)
