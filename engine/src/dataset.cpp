@@ -267,6 +267,19 @@ TensorDataset makeSyntheticDataset(const Shape &sampleShape, int numClasses, int
     return d;
 }
 
+// The test split's inputs as stored: uint8 for IDX and CIFAR-10, float for synthetic.
+torch::Tensor rawTestInputs(const Project &p)
+{
+    if (p.dataset.kind == "synthetic")
+        return makeSyntheticDataset(p.dataset.sampleShape, p.dataset.numClasses, p.dataset.syntheticTest,
+                                    p.dataset.syntheticNoise, p.dataset.syntheticSeed + 1)
+            .inputs;
+    const std::string dir = p.datasetPath();
+    if (p.dataset.kind == "idx")
+        return readIdxFile((fs::path(dir) / "t10k-images-idx3-ubyte").string());
+    return loadCifarBatches(dir, {"test_batch.bin"}).images;
+}
+
 DataSplits loadDataSplits(const Project &p, DType inputType)
 {
     Split train, test;
@@ -274,6 +287,7 @@ DataSplits loadDataSplits(const Project &p, DType inputType)
     if (p.dataset.kind == "synthetic") {
         auto a = makeSyntheticDataset(p.dataset.sampleShape, p.dataset.numClasses, p.dataset.syntheticTrain,
                                       p.dataset.syntheticNoise, p.dataset.syntheticSeed);
+        // The test set comes from the next seed, as rawTestInputs() makes it.
         auto b = makeSyntheticDataset(p.dataset.sampleShape, p.dataset.numClasses, p.dataset.syntheticTest,
                                       p.dataset.syntheticNoise, p.dataset.syntheticSeed + 1);
         train = {a.inputs, a.labels};

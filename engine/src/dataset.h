@@ -36,6 +36,9 @@ struct DataSplits {
 // the training split (or fixed values), and casts to the Input node's dtype.
 DataSplits loadDataSplits(const Project &project, DType inputType);
 
+// The test split's inputs before any preprocessing (uint8 for files, float for synthetic).
+torch::Tensor rawTestInputs(const Project &project);
+
 // A learnable synthetic classification set: class-dependent patterns plus Gaussian noise.
 TensorDataset makeSyntheticDataset(const Shape &sampleShape, int numClasses, int count,
                                    double noise, uint64_t seed);

@@ -90,6 +90,8 @@ ParamSpec intParam(std::string name, json def, double min, double max, std::stri
     p.min = min;
     p.max = max;
     p.help = std::move(help);
+    if (p.defaultValue.is_null())
+        p.example = std::max<int64_t>(int64_t(min), 1);
     return p;
 }
 
@@ -838,6 +840,24 @@ std::vector<std::string> LayerRegistry::categories() const
         if (std::find(r.begin(), r.end(), t.category) == r.end())
             r.push_back(t.category);
     return r;
+}
+
+json LayerRegistry::initialParams(const LayerType &type) const
+{
+    // Starting values a person would pick for a new layer; each still within its range.
+    static const std::map<std::string, int64_t> starters = {
+        {"out_features", 64}, {"out_channels", 16}, {"kernel_size", 3}, {"num_embeddings", 1000},
+        {"embedding_dim", 64}, {"hidden_size", 64}, {"num_heads", 1}};
+    json p = json::object();
+    for (const auto &spec : type.params) {
+        if (!spec.required())
+            p[spec.name] = spec.defaultValue;
+        else if (auto it = starters.find(spec.name); it != starters.end())
+            p[spec.name] = it->second;
+        else
+            p[spec.name] = spec.example;
+    }
+    return p;
 }
 
 json LayerRegistry::normalizeParams(const LayerType &type, const json &params, const std::string &where,

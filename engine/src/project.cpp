@@ -595,16 +595,21 @@ std::string serializeProject(const Project &project)
     return projectToJson(project).dump(2) + "\n";
 }
 
-void saveProjectFile(Project &project, const std::string &path)
+Project relocatedProject(const Project &project, const std::string &newFilePath)
 {
-    const std::string absolute = fs::absolute(path).lexically_normal().string();
+    const std::string absolute = fs::absolute(newFilePath).lexically_normal().string();
     Project copy = project;
     copy.dataset.path = relocate(project.dataset.path, project.filePath, absolute);
     copy.pretrain.source = relocate(project.pretrain.source, project.filePath, absolute);
-    writeTextFileAtomically(absolute, serializeProject(copy));
-    project.dataset.path = copy.dataset.path;
-    project.pretrain.source = copy.pretrain.source;
-    project.filePath = absolute;
+    copy.filePath = absolute;
+    return copy;
+}
+
+void saveProjectFile(Project &project, const std::string &path)
+{
+    Project copy = relocatedProject(project, path);
+    writeTextFileAtomically(copy.filePath, serializeProject(copy));
+    project = std::move(copy);
 }
 
 GraphAnalysis analyzeProject(Project &project)

@@ -6,6 +6,7 @@
 #include "checkpoint.h"
 #include "dataset.h"
 #include "fileutil.h"
+#include "losses.h"
 #include "model.h"
 #include "torchwright/runtime.h"
 
@@ -126,18 +127,15 @@ Evaluation evaluateRun(const std::string &runDir, const std::string &which, cons
         torch::Tensor x = data.test.inputs.slice(0, i, j).to(device);
         torch::Tensor y = data.test.labels.slice(0, i, j).to(device);
         torch::Tensor out = run.model->forward(x);
-        const bool binary = out.size(1) == 1 && classes <= 2;
-        torch::Tensor pred = binary ? (out.squeeze(1) > 0).to(torch::kInt64) : out.argmax(1);
-        namespace F = torch::nn::functional;
-        torch::Tensor loss;
-        if (p.training.loss == "cross_entropy")
-            loss = F::cross_entropy(out, y);
-        else {
-            torch::Tensor target = binary ? y.to(out.scalar_type()).unsqueeze(1) : F::one_hot(y, out.size(1)).to(out.scalar_type());
-            loss = p.training.loss == "mse" ? F::mse_loss(out, target) : F::binary_cross_entropy_with_logits(out, target);
-        }
+        LossAndHits lh = lossAndHits(p.training.loss, out, y, classes);
+        const torch::Tensor &loss = lh.loss;
+        torch::Tensor pred = lh.predictions;
         lossSum += loss.item<double>() * double(j - i);
         confusion += torch::bincount((y * classes + pred).to(torch::kCPU), {}, classes * classes);
+        auto yc = y.to(torch::kCPU).contiguous();
+        auto pc = pred.to(torch::kCPU).contiguous();
+        ev.labels.insert(ev.labels.end(), yc.data_ptr<int64_t>(), yc.data_ptr<int64_t>() + yc.numel());
+        ev.predictions.insert(ev.predictions.end(), pc.data_ptr<int64_t>(), pc.data_ptr<int64_t>() + pc.numel());
     }
     auto c = confusion.accessor<int64_t, 1>();
     int64_t correct = 0;
@@ -161,6 +159,38 @@ Evaluation evaluateRun(const std::string &runDir, const std::string &which, cons
     ev.accuracy = n ? double(correct) / double(n) : NAN;
     ev.loss = n ? lossSum / double(n) : NAN;
     return ev;
+}
+
+std::vector<SampleImage> testSampleImages(const Project &project, const std::vector<int> &indices)
+{
+    torch::Tensor all = rawTestInputs(project);
+    std::vector<SampleImage> images;
+    for (int index : indices) {
+        if (index < 0 || index >= all.size(0))
+            throw EngineError("test sample " + std::to_string(index) + " does not exist (the test split has "
+                              + std::to_string(all.size(0)) + ")");
+        torch::Tensor x = all[index];
+        if (x.scalar_type() != torch::kUInt8) {
+            // Synthetic values: stretch to the full 8-bit range.
+            const auto lo = x.min(), hi = x.max();
+            x = ((x - lo) / (hi - lo).clamp_min(1e-12) * 255.0).round().to(torch::kUInt8);
+        }
+        if (x.dim() == 1)
+            x = x.unsqueeze(0).unsqueeze(0); // a 1xN strip
+        else if (x.dim() == 2)
+            x = x.unsqueeze(0);
+        // [C, H, W] -> [H, W, C]; more than 3 channels shows the first.
+        if (x.size(0) != 1 && x.size(0) != 3)
+            x = x.slice(0, 0, 1);
+        x = x.permute({1, 2, 0}).contiguous();
+        SampleImage img;
+        img.height = int(x.size(0));
+        img.width = int(x.size(1));
+        img.channels = int(x.size(2));
+        img.pixels.assign(x.data_ptr<uint8_t>(), x.data_ptr<uint8_t>() + x.numel());
+        images.push_back(std::move(img));
+    }
+    return images;
 }
 
 } // namespace torchwright

@@ -7,6 +7,7 @@
 #include "checkpoint.h"
 #include "dataset.h"
 #include "fileutil.h"
+#include "losses.h"
 #include "model.h"
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
@@ -168,28 +169,6 @@ double scheduledLr(const TrainingSettings &t, int epoch /* 1-based */)
         return s.minLr + 0.5 * (base - s.minLr) * (1.0 + std::cos(M_PI * progress));
     }
     return base;
-}
-
-struct LossAndHits {
-    torch::Tensor loss;
-    torch::Tensor hits; // number of correct predictions in the batch (a 0-dim tensor)
-};
-
-LossAndHits lossAndHits(const std::string &loss, const torch::Tensor &out, const torch::Tensor &labels, int classes)
-{
-    namespace F = torch::nn::functional;
-    const bool binary = out.dim() == 2 && out.size(1) == 1 && classes <= 2;
-    torch::Tensor predictions = binary ? (out.squeeze(1) > 0).to(torch::kInt64) : out.argmax(1);
-    LossAndHits r;
-    r.hits = predictions.eq(labels).sum();
-    if (loss == "cross_entropy") {
-        r.loss = F::cross_entropy(out, labels);
-    } else {
-        torch::Tensor target = binary ? labels.to(out.scalar_type()).unsqueeze(1)
-                                      : F::one_hot(labels, out.size(1)).to(out.scalar_type());
-        r.loss = loss == "mse" ? F::mse_loss(out, target) : F::binary_cross_entropy_with_logits(out, target);
-    }
-    return r;
 }
 
 std::string sanitize(const std::string &s)

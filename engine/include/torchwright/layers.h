@@ -44,6 +44,8 @@ struct ParamSpec {
     bool minExclusive = false;
     std::vector<std::string> choices; // for Choice
     std::string help;
+    // For required parameters: the value a new node starts with in the editor.
+    nlohmann::json example;
 
     bool required() const { return defaultValue.is_null(); }
     // Describes the accepted values, e.g. "an integer >= 1", for error messages.
@@ -83,6 +85,9 @@ public:
     const LayerType *find(const std::string &name) const;
     const std::vector<LayerType> &types() const { return m_types; }
     std::vector<std::string> categories() const;
+
+    // Parameters of a freshly added node: defaults, and each required one's example value.
+    nlohmann::json initialParams(const LayerType &type) const;
 
     // Fills defaults; returns problems with paths under `where` ("/graph/nodes/3/params").
     // Unknown and missing parameters and out-of-range values are each reported.

@@ -119,6 +119,9 @@ ProjectLoad projectFromJson(nlohmann::json j, const std::string &filePath = {});
 
 nlohmann::ordered_json projectToJson(const Project &project);
 std::string serializeProject(const Project &project); // canonical, 2-space indent, final newline
+// The project as it must be written at `newFilePath`: relative paths re-based from its current
+// file's folder to the new one (absolute paths stay), filePath set to the new place.
+Project relocatedProject(const Project &project, const std::string &newFilePath);
 // Writes to a temporary beside `path` and renames it into place; throws EngineError on failure.
 void saveProjectFile(Project &project, const std::string &path);
 

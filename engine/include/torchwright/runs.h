@@ -37,8 +37,22 @@ struct Evaluation {
     std::vector<std::string> classNames;
     std::vector<double> precision;
     std::vector<double> recall;
+    std::vector<int> labels;      // per test sample, in the dataset's order
+    std::vector<int> predictions; // per test sample
     std::string checkpoint;
 };
+
+// An 8-bit image of one sample for thumbnails: interleaved channels (1 or 3), row-major.
+struct SampleImage {
+    int width = 0;
+    int height = 0;
+    int channels = 0;
+    std::vector<uint8_t> pixels;
+};
+
+// Test-split samples by index, as stored (IDX, CIFAR-10) or scaled to 0..255 (synthetic).
+// Throws EngineError when the data cannot be read.
+std::vector<SampleImage> testSampleImages(const Project &project, const std::vector<int> &indices);
 
 // Evaluates a run's checkpoint ("best" when there is one, else "last") on the test split.
 Evaluation evaluateRun(const std::string &runDir, const std::string &checkpoint = "best",
