@@ -347,6 +347,7 @@ int cmdEvaluate(const Args &a)
         return kUsage;
     }
     const std::string device = a.options.count("--device") ? a.options.at("--device") : "auto";
+    configureThreads(0);
     Evaluation ev = evaluateRun(a.positional[0], which, device);
     std::printf("checkpoint: %s\n", ev.checkpoint.c_str());
     std::printf("test samples: %d\naccuracy: %.2f%%\nloss: %.4f\n\n", ev.samples, ev.accuracy * 100, ev.loss);

@@ -18,16 +18,6 @@ std::optional<TensorType> GraphAnalysis::edgeType(const Edge &e) const
 
 namespace {
 
-bool isIdentifier(const std::string &s)
-{
-    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
-        return false;
-    for (char c : s)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
-            return false;
-    return true;
-}
-
 std::string quoted(const Node &n) { return "'" + n.name + "'"; }
 
 } // namespace
@@ -54,7 +44,7 @@ GraphAnalysis analyzeGraph(Graph &graph, const TensorType &sample, const std::st
         else if (auto [it, fresh] = firstIndexOfId.emplace(n.id.value, int(i)); !fresh)
             diags.error(path + "/id", "duplicate node id " + std::to_string(n.id.value) + " (also used by "
                             + nodesPath + std::to_string(it->second) + ")", n.id.value);
-        if (!isIdentifier(n.name))
+        if (!isValidNodeName(n.name))
             diags.error(path + "/name", "node name '" + n.name
                             + "' must start with a letter or '_' and hold only letters, digits and '_'",
                         n.id.value);

@@ -1,10 +1,21 @@
 #include "torchwright/graph.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
 namespace torchwright {
+
+bool isValidNodeName(const std::string &s)
+{
+    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
+        return false;
+    for (char c : s)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
+            return false;
+    return true;
+}
 
 const Node *Graph::node(NodeId id) const
 {

@@ -100,7 +100,7 @@ LoadedRun loadRun(const std::string &runDir, const std::string &which, const tor
 
 Evaluation evaluateRun(const std::string &runDir, const std::string &which, const std::string &deviceName)
 {
-    configureThreads(0);
+    // Threads are the caller's choice: the studio evaluates while another run may be training.
     const torch::Device device(resolveDevice(deviceName));
     LoadedRun run = loadRun(runDir, which, device);
     Project &p = run.project;

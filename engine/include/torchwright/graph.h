@@ -28,6 +28,10 @@ struct PortRef {
     }
 };
 
+// Layer names double as module names in checkpoints and exports: a letter or '_' first, then
+// letters, digits and '_'.
+bool isValidNodeName(const std::string &name);
+
 struct Node {
     NodeId id;
     std::string type;     // a registry name: "Linear", "Conv2d", ...

@@ -1,0 +1,113 @@
+// torchwright: the studio.
+//   torchwright [PROJECT]                     opens PROJECT; with none, the last project, or on the
+//                                             first start projects/fashion_mnist_cnn.json
+//   torchwright --screenshot FILE [PROJECT]   lays the window out at 1600x1000, renders it to a
+//              [--tab pipeline|graph|dashboard] PNG and exits; needs no display
+//              [--train-for SECONDS]          (trains that long first, for a mid-training shot)
+
+#include "dashboard.h"
+#include "mainwindow.h"
+#include "projectdocument.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QSettings>
+#include <QTimer>
+
+#include <cstdio>
+#include <cstring>
+
+using torchwright::ui::MainWindow;
+
+namespace {
+
+// The sample project beside the binary's source tree or installed data.
+QString sampleProject()
+{
+    const QStringList candidates = {
+        QStringLiteral(TORCHWRIGHT_SOURCE_DIR "/projects/fashion_mnist_cnn.json"),
+        QCoreApplication::applicationDirPath() + "/../share/torchwright/projects/fashion_mnist_cnn.json",
+    };
+    for (const QString &c : candidates)
+        if (QFileInfo::exists(c))
+            return QFileInfo(c).absoluteFilePath();
+    return {};
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    // The screenshot command renders without a display.
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "--screenshot") == 0 && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("Torchwright");
+    QApplication::setOrganizationName("Torchwright");
+    QApplication::setApplicationVersion(TORCHWRIGHT_VERSION_STRING);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Build, train and export neural networks visually.");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument("project", "The project file to open.");
+    QCommandLineOption screenshot("screenshot", "Render the window to a PNG file and exit.", "file");
+    QCommandLineOption tab("tab", "Tab shown: pipeline, graph or dashboard.", "name", "pipeline");
+    QCommandLineOption trainFor("train-for", "With --screenshot: train this many seconds first.", "seconds", "0");
+    parser.addOptions({screenshot, tab, trainFor});
+    parser.process(app);
+
+    const bool shooting = parser.isSet(screenshot);
+    MainWindow window;
+    if (shooting) {
+        // Nothing may block on a dialog while rendering.
+        window.setAsker([](const QString &, QMessageBox::StandardButtons) { return QMessageBox::No; });
+        window.setErrorReporter([](const QString &m) { std::fprintf(stderr, "%s\n", qPrintable(m)); });
+    } else {
+        window.offerRecovery();
+    }
+
+    QString project = parser.positionalArguments().value(0);
+    if (project.isEmpty() && !window.document()->isModified()) {
+        const QString last = QSettings().value("lastProject").toString();
+        project = !shooting && QFileInfo::exists(last) ? last : sampleProject();
+    }
+    if (!project.isEmpty() && !window.document()->isModified() && !window.openProject(project) && shooting)
+        return 1;
+
+    const QString tabName = parser.value(tab);
+    window.showTab(tabName == "graph"       ? MainWindow::GraphTab
+                   : tabName == "dashboard" ? MainWindow::DashboardTab
+                                            : MainWindow::PipelineTab);
+    window.resize(1600, 1000);
+    window.show();
+    if (!shooting)
+        return app.exec();
+
+    const QString out = parser.value(screenshot);
+    const int seconds = parser.value(trainFor).toInt();
+    if (seconds > 0) {
+        window.dashboard()->startTraining();
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < seconds * 1000)
+            QApplication::processEvents(QEventLoop::AllEvents, 50);
+    }
+    // Let layouts settle and plots draw.
+    for (int i = 0; i < 20; ++i)
+        QApplication::processEvents(QEventLoop::AllEvents, 20);
+    const QPixmap shot = window.grab();
+    const bool ok = shot.save(out, "PNG");
+    window.dashboard()->stopAndWait();
+    if (!ok) {
+        std::fprintf(stderr, "cannot write %s\n", qPrintable(out));
+        return 1;
+    }
+    std::printf("wrote %s (%dx%d)\n", qPrintable(out), shot.width(), shot.height());
+    return 0;
+}

@@ -1,0 +1,597 @@
+// The training dashboard, the runs panel, the evaluation panel and the log, on the tiny
+// synthetic project (1x8x8, 4 classes, about a second of training on one CPU thread). Runs
+// land in a temporary folder beside a copy of the project. No sleeps: every wait is on a
+// signal or a condition.
+
+#include "curveplot.h"
+#include "dashboard.h"
+#include "evaluationpanel.h"
+#include "logpanel.h"
+#include "projectdocument.h"
+#include "runspanel.h"
+#include "trainingcontroller.h"
+
+#include "torchwright/runs.h"
+#include "torchwright/training.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTreeWidget>
+
+#include <cmath>
+#include <memory>
+
+using namespace torchwright;
+using namespace torchwright::ui;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 120000;
+
+QString tinyProjectSource()
+{
+    return QStringLiteral(TORCHWRIGHT_SOURCE_DIR "/tests/data/tiny_synthetic/project.json");
+}
+
+int batchEventsIn(const QString &runDir)
+{
+    int n = 0;
+    for (const TrainingEvent &e : readMetrics(runDir.toStdString()))
+        n += e.kind == TrainingEvent::Kind::Batch;
+    return n;
+}
+
+} // namespace
+
+class TestDashboard : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void decimationKeepsExtremesAndBoundsPoints();
+    void curvePlotRedrawsDecimatedData();
+    void deviceComboListsAutoThenDevices();
+    void runsGoBesideTheProject();
+    void startButtonTrainsAndPlots();
+    void stopMidRunThenDeleteDoesNotHang();
+    void pauseThenResume();
+    void resumeContinuesAStoppedRun();
+    void errorsAreShownNotFatal();
+    void runsPanelListsAndOverlays();
+    void settingsDiffShowsChangedEpochs();
+    void jsonDifferencesIgnoreLayout();
+    void evaluationShowsConfusionAndThumbnails();
+    void logPanelStampsAndColoursErrors();
+
+private:
+    QPushButton *button(const char *name) const
+    {
+        return m_dashboard->findChild<QPushButton *>(name);
+    }
+    // Trains to the end through the Start button; returns the run folder.
+    QString trainToEnd(int epochs = 0);
+    void waitForPoints(int atLeast);
+
+    QTemporaryDir m_dir;
+    QString m_projectPath;
+    std::unique_ptr<ProjectDocument> m_doc;
+    Dashboard *m_dashboard = nullptr; // deleted in cleanup(), or by a test that checks deletion
+    QStringList m_completedRuns; // with the project's 3 epochs
+    QString m_twoEpochRun; // trained after /training/epochs was set to 2
+    QString m_stoppedRun; // stopped after its first epoch
+};
+
+void TestDashboard::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_projectPath = m_dir.filePath(QStringLiteral("tiny.json"));
+    QVERIFY(QFile::copy(tinyProjectSource(), m_projectPath));
+    m_doc = std::make_unique<ProjectDocument>();
+    QString error;
+    QVERIFY2(m_doc->load(m_projectPath, &error), qPrintable(error));
+}
+
+void TestDashboard::init()
+{
+    m_dashboard = new Dashboard(m_doc.get());
+    m_dashboard->resize(1000, 700);
+    auto *device = m_dashboard->findChild<QComboBox *>(QStringLiteral("deviceCombo"));
+    QVERIFY(device);
+    device->setCurrentText(QStringLiteral("cpu"));
+    auto *threads = m_dashboard->findChild<QSpinBox *>(QStringLiteral("threadsSpin"));
+    QVERIFY(threads);
+    threads->setValue(1);
+}
+
+void TestDashboard::cleanup()
+{
+    delete m_dashboard; // stops and joins a run a failed test left behind
+    m_dashboard = nullptr;
+}
+
+QString TestDashboard::trainToEnd(int epochs)
+{
+    m_dashboard->findChild<QSpinBox *>(QStringLiteral("epochsSpin"))->setValue(epochs);
+    QSignalSpy finished(m_dashboard, &Dashboard::runFinished);
+    QTest::mouseClick(button("startButton"), Qt::LeftButton);
+    if (!finished.wait(kRunTimeoutMs))
+        return {};
+    return finished.first().at(0).toString();
+}
+
+void TestDashboard::waitForPoints(int atLeast)
+{
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_dashboard->batchLossPlot()->pointCount(Dashboard::RawBatchLoss) >= atLeast,
+        kRunTimeoutMs);
+}
+
+void TestDashboard::decimationKeepsExtremesAndBoundsPoints()
+{
+    const int n = 100000, columns = 800;
+    QVector<double> xs(n), ys(n);
+    for (int i = 0; i < n; ++i) {
+        xs[i] = i / 100.0;
+        ys[i] = std::sin(i * 0.01) + 0.1 * std::cos(i * 7.3);
+    }
+    ys[31337] = -100.0;
+    ys[77777] = 250.0;
+    QVector<double> dx, dy;
+    CurvePlot::decimate(xs, ys, xs.first(), xs.last(), columns, &dx, &dy);
+    QVERIFY(dx.size() <= 4 * columns + 2);
+    QVERIFY(dx.size() >= columns); // every column drawn
+    QCOMPARE(dx.size(), dy.size());
+    QCOMPARE(*std::min_element(dy.begin(), dy.end()), -100.0);
+    QCOMPARE(*std::max_element(dy.begin(), dy.end()), 250.0);
+    QCOMPARE(dx.first(), xs.first());
+    QCOMPARE(dx.last(), xs.last());
+    QVERIFY(std::is_sorted(dx.begin(), dx.end()));
+
+    // A zoomed range keeps its own extremes, and the points just outside it.
+    CurvePlot::decimate(xs, ys, 300.0, 320.0, columns, &dx, &dy);
+    QVERIFY(dx.size() <= 4 * columns + 2);
+    QCOMPARE(*std::min_element(dy.begin(), dy.end()), -100.0);
+    QVERIFY(dx.first() < 300.0 && dx.last() > 320.0);
+
+    // Few points come back whole.
+    CurvePlot::decimate(xs.mid(0, 50), ys.mid(0, 50), 0, 0.49, columns, &dx, &dy);
+    QCOMPARE(dx.size(), 50);
+}
+
+void TestDashboard::curvePlotRedrawsDecimatedData()
+{
+    CurvePlot plot;
+    plot.resize(600, 300);
+    const int s = plot.addSeries(QStringLiteral("loss"), QPen(Qt::blue));
+    QVector<double> xs(100000), ys(100000);
+    for (int i = 0; i < xs.size(); ++i) {
+        xs[i] = i;
+        ys[i] = (i == 4242) ? 9.0 : 1.0 / (1 + i);
+    }
+    plot.appendPoints(s, xs, ys);
+    QVERIFY(plot.isDirty());
+    plot.replotNow();
+    QVERIFY(!plot.isDirty());
+    QCOMPARE(plot.pointCount(s), 100000); // exact data kept
+    const int drawn = plot.seriesGraph(s)->data()->size();
+    QVERIFY2(drawn <= 4 * 800 + 2, qPrintable(QString::number(drawn)));
+    bool found = false;
+    const QCPRange yRange = plot.seriesGraph(s)->getValueRange(found);
+    QVERIFY(found);
+    QCOMPARE(yRange.upper, 9.0);
+    QVERIFY(plot.yAxis->range().contains(9.0)); // the axes follow the data
+
+    // Points arriving in bulk are drawn by one replot, not one per point.
+    const int before = plot.replotCount();
+    for (int i = 0; i < 1000; ++i)
+        plot.appendPoint(s, 100000 + i, 0.5);
+    QTRY_VERIFY(!plot.isDirty());
+    QCOMPARE(plot.replotCount(), before + 1);
+}
+
+void TestDashboard::deviceComboListsAutoThenDevices()
+{
+    auto *combo = m_dashboard->findChild<QComboBox *>(QStringLiteral("deviceCombo"));
+    QVERIFY(combo->count() >= 2);
+    QCOMPARE(combo->itemText(0), QStringLiteral("auto"));
+    QCOMPARE(combo->itemText(1), QStringLiteral("cpu"));
+    for (QString name : {"startButton", "pauseButton", "resumeButton", "stopButton"})
+        QVERIFY2(m_dashboard->findChild<QPushButton *>(name), qPrintable(name));
+    QVERIFY(m_dashboard->findChild<QProgressBar *>(QStringLiteral("epochProgress")));
+    QVERIFY(m_dashboard->findChild<QProgressBar *>(QStringLiteral("runProgress")));
+    // Idle: only Start.
+    QVERIFY(button("startButton")->isEnabled());
+    QVERIFY(!button("pauseButton")->isEnabled());
+    QVERIFY(!button("resumeButton")->isEnabled());
+    QVERIFY(!button("stopButton")->isEnabled());
+}
+
+void TestDashboard::runsGoBesideTheProject()
+{
+    QCOMPARE(TrainingController::runsDirectoryFor(m_projectPath),
+        m_dir.filePath(QStringLiteral("runs")));
+    // A project never saved has no folder: its runs go to the system's temporary folder.
+    QCOMPARE(TrainingController::runsDirectoryFor(QString()),
+        QDir(QDir::tempPath()).filePath(QStringLiteral("torchwright-runs")));
+}
+
+void TestDashboard::startButtonTrainsAndPlots()
+{
+    QSignalSpy started(m_dashboard, &Dashboard::runStarted);
+    QSignalSpy finished(m_dashboard, &Dashboard::runFinished);
+    QSignalSpy log(m_dashboard, &Dashboard::logMessage);
+    QTest::mouseClick(button("startButton"), Qt::LeftButton);
+    QVERIFY(m_dashboard->isTraining());
+    QVERIFY(!button("startButton")->isEnabled());
+    QVERIFY(button("stopButton")->isEnabled());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(started.count(), 1);
+    const QString runDir = finished.first().at(0).toString();
+    QCOMPARE(finished.first().at(1).toString(), QStringLiteral("completed"));
+    QCOMPARE(started.first().at(0).toString(), runDir);
+    QVERIFY(runDir.startsWith(m_dir.filePath(QStringLiteral("runs"))));
+    QVERIFY(!m_dashboard->isTraining());
+    QVERIFY(button("startButton")->isEnabled());
+    QVERIFY(!button("stopButton")->isEnabled());
+    QVERIFY(!log.isEmpty());
+
+    // Every batch of the run, in epochs along x, smoothed alongside; every epoch in both.
+    CurvePlot *batches = m_dashboard->batchLossPlot();
+    const int n = batchEventsIn(runDir);
+    QVERIFY(n > 0);
+    QCOMPARE(batches->pointCount(Dashboard::RawBatchLoss), n);
+    QCOMPARE(batches->pointCount(Dashboard::SmoothedBatchLoss), n);
+    // The smoothed curve starts on the first batch (no pull towards zero) and stays in range.
+    const QVector<double> &raw = batches->yData(Dashboard::RawBatchLoss);
+    const QVector<double> &smooth = batches->yData(Dashboard::SmoothedBatchLoss);
+    QCOMPARE(smooth.first(), raw.first());
+    for (double y : smooth)
+        QVERIFY(y >= *std::min_element(raw.begin(), raw.end())
+            && y <= *std::max_element(raw.begin(), raw.end()));
+    QCOMPARE(batches->xData(Dashboard::RawBatchLoss).last(), 3.0);
+    QCOMPARE(m_dashboard->epochLossPlot()->pointCount(Dashboard::TrainingSeries), 3);
+    QCOMPARE(m_dashboard->epochLossPlot()->pointCount(Dashboard::ValidationSeries), 3);
+    QCOMPARE(m_dashboard->accuracyPlot()->pointCount(Dashboard::ValidationSeries), 3);
+    const double lastAccuracy
+        = m_dashboard->accuracyPlot()->yData(Dashboard::ValidationSeries).last();
+    QVERIFY(lastAccuracy >= 0.0 && lastAccuracy <= 1.0);
+    // The graphs get their points from the bounded-rate redraw.
+    QTRY_VERIFY(!batches->isDirty() && !m_dashboard->accuracyPlot()->isDirty());
+    QVERIFY(batches->seriesGraph(Dashboard::RawBatchLoss)->data()->size() > 0);
+    QVERIFY(
+        m_dashboard->epochLossPlot()->seriesGraph(Dashboard::TrainingSeries)->data()->size() == 3);
+    auto *run = m_dashboard->findChild<QProgressBar *>(QStringLiteral("runProgress"));
+    QCOMPARE(run->value(), run->maximum());
+    QCOMPARE(readRunSummary(runDir.toStdString()).status, std::string("completed"));
+    m_completedRuns << runDir;
+
+    // A second run from the same dashboard starts with empty curves.
+    const QString second = trainToEnd();
+    QVERIFY(!second.isEmpty() && second != runDir);
+    QCOMPARE(batches->pointCount(Dashboard::RawBatchLoss), batchEventsIn(second));
+    m_completedRuns << second;
+}
+
+void TestDashboard::stopMidRunThenDeleteDoesNotHang()
+{
+    m_dashboard->findChild<QSpinBox *>(QStringLiteral("epochsSpin"))->setValue(100000);
+    QSignalSpy started(m_dashboard, &Dashboard::runStarted);
+    QSignalSpy finished(m_dashboard, &Dashboard::runFinished);
+    QTest::mouseClick(button("startButton"), Qt::LeftButton);
+    QVERIFY(started.wait(kRunTimeoutMs));
+    const QString runDir = started.first().at(0).toString();
+    // After one epoch there is a checkpoint to resume from (used by a later test).
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_dashboard->epochLossPlot()->pointCount(Dashboard::TrainingSeries) >= 1, kRunTimeoutMs);
+    QTest::mouseClick(button("stopButton"), Qt::LeftButton);
+    QVERIFY(!button("stopButton")->isEnabled()); // stopping
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(finished.first().at(1).toString(), QStringLiteral("stopped"));
+    QCOMPARE(readRunSummary(runDir.toStdString()).status, std::string("stopped"));
+    m_stoppedRun = runDir;
+
+    // Start again and delete the dashboard mid-run: the destructor stops and joins the worker.
+    started.clear();
+    QTest::mouseClick(button("startButton"), Qt::LeftButton);
+    QVERIFY(started.wait(kRunTimeoutMs));
+    const QString second = started.first().at(0).toString();
+    waitForPoints(1);
+    delete m_dashboard;
+    m_dashboard = nullptr;
+    // The worker wrote its final status before it ended.
+    QCOMPARE(readRunSummary(second.toStdString()).status, std::string("stopped"));
+}
+
+void TestDashboard::pauseThenResume()
+{
+    m_dashboard->findChild<QSpinBox *>(QStringLiteral("epochsSpin"))->setValue(100000);
+    QSignalSpy batches(m_dashboard->controller(), &TrainingController::batchesArrived);
+    QSignalSpy finished(m_dashboard, &Dashboard::runFinished);
+    QTest::mouseClick(button("startButton"), Qt::LeftButton);
+    waitForPoints(1);
+    QTest::mouseClick(button("pauseButton"), Qt::LeftButton);
+    QVERIFY(m_dashboard->controller()->isPaused());
+    QVERIFY(!button("pauseButton")->isEnabled());
+    QVERIFY(button("resumeButton")->isEnabled());
+    QVERIFY(button("stopButton")->isEnabled());
+    // Batches queued before the pause, and the one in flight, may still arrive (two drains at
+    // most); after them nothing comes while paused.
+    batches.wait(500);
+    batches.wait(500);
+    const int pausedAt = m_dashboard->batchLossPlot()->pointCount(Dashboard::RawBatchLoss);
+    batches.clear();
+    QVERIFY(!batches.wait(1000));
+    QCOMPARE(m_dashboard->batchLossPlot()->pointCount(Dashboard::RawBatchLoss), pausedAt);
+
+    QTest::mouseClick(button("resumeButton"), Qt::LeftButton);
+    QVERIFY(!m_dashboard->controller()->isPaused());
+    QVERIFY(button("pauseButton")->isEnabled());
+    waitForPoints(pausedAt + 5);
+
+    // Stop while paused also ends the run (the paused worker is woken up).
+    QTest::mouseClick(button("pauseButton"), Qt::LeftButton);
+    m_dashboard->stopAndWait();
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().at(1).toString(), QStringLiteral("stopped"));
+    QVERIFY(!m_dashboard->isTraining());
+    QVERIFY(button("startButton")->isEnabled());
+}
+
+void TestDashboard::resumeContinuesAStoppedRun()
+{
+    QVERIFY(!m_stoppedRun.isEmpty());
+    const int recordedEpochs = readRunSummary(m_stoppedRun.toStdString()).epochsCompleted;
+    QVERIFY(recordedEpochs >= 1);
+    QSignalSpy started(m_dashboard, &Dashboard::runStarted);
+    QSignalSpy finished(m_dashboard, &Dashboard::runFinished);
+    m_dashboard->resumeRun(m_stoppedRun);
+    // The recorded curves are shown at once.
+    QCOMPARE(m_dashboard->epochLossPlot()->pointCount(Dashboard::TrainingSeries), recordedEpochs);
+    QVERIFY(m_dashboard->batchLossPlot()->pointCount(Dashboard::RawBatchLoss) > 0);
+    QVERIFY(started.wait(kRunTimeoutMs));
+    QCOMPARE(started.first().at(0).toString(), m_stoppedRun);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_dashboard->epochLossPlot()->pointCount(Dashboard::TrainingSeries) > recordedEpochs,
+        kRunTimeoutMs);
+    const QVector<double> &epochs = m_dashboard->epochLossPlot()->xData(Dashboard::TrainingSeries);
+    QCOMPARE(epochs.last(), double(epochs.size())); // one point per epoch, no repeats
+    m_dashboard->stopAndWait();
+    QCOMPARE(finished.count(), 1);
+    QVERIFY(readRunSummary(m_stoppedRun.toStdString()).epochsCompleted > recordedEpochs);
+}
+
+void TestDashboard::errorsAreShownNotFatal()
+{
+    // A project whose dataset files are missing: the engine refuses it with an error event.
+    QFile source(tinyProjectSource());
+    QVERIFY(source.open(QIODevice::ReadOnly));
+    auto j = nlohmann::json::parse(source.readAll().toStdString());
+    j["dataset"]["kind"] = "idx";
+    j["dataset"]["path"] = "no-such-folder";
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("broken.json"));
+    QFile out(path);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(QByteArray::fromStdString(j.dump(2)));
+    out.close();
+    ProjectDocument doc;
+    QString error;
+    QVERIFY2(doc.load(path, &error), qPrintable(error));
+
+    Dashboard dashboard(&doc);
+    dashboard.findChild<QComboBox *>(QStringLiteral("deviceCombo"))
+        ->setCurrentText(QStringLiteral("cpu"));
+    QSignalSpy finished(&dashboard, &Dashboard::runFinished);
+    QSignalSpy log(&dashboard, &Dashboard::logMessage);
+    dashboard.startTraining();
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(finished.first().at(1).toString(), QStringLiteral("failed"));
+    bool sawError = false;
+    for (const QList<QVariant> &args : log)
+        sawError = sawError
+            || (args.at(1).toBool()
+                && args.at(0).toString().contains(QStringLiteral("no-such-folder")));
+    QVERIFY(sawError);
+    QVERIFY2(dashboard.statusText().contains(QStringLiteral("no-such-folder")),
+        qPrintable(dashboard.statusText()));
+    QVERIFY(dashboard.findChild<QPushButton *>(QStringLiteral("startButton"))->isEnabled());
+}
+
+void TestDashboard::runsPanelListsAndOverlays()
+{
+    QVERIFY(m_completedRuns.size() == 2);
+    RunsPanel panel(m_doc.get());
+    QCOMPARE(panel.runsDirectory(), m_dir.filePath(QStringLiteral("runs")));
+    const std::vector<RunSummary> onDisk = listRuns(panel.runsDirectory().toStdString());
+    QCOMPARE(panel.runDirs().size(), int(onDisk.size()));
+    for (const QString &run : m_completedRuns)
+        QVERIFY(panel.runDirs().contains(run));
+
+    // The row shows the run's figures.
+    QTreeWidget *tree = panel.runsTree();
+    const int row = int(panel.runDirs().indexOf(m_completedRuns[0]));
+    QTreeWidgetItem *item = tree->topLevelItem(row);
+    QCOMPARE(item->text(RunsPanel::StatusColumn), QStringLiteral("completed"));
+    QCOMPARE(item->text(RunsPanel::EpochsColumn), QStringLiteral("3/3"));
+    QVERIFY(item->text(RunsPanel::AccuracyColumn).endsWith(QLatin1Char('%')));
+    QCOMPARE(item->text(RunsPanel::DeviceColumn), QStringLiteral("cpu"));
+
+    // Ticking overlays validation accuracy and loss, one point per epoch.
+    QCOMPARE(panel.overlayPlot()->seriesCount(), 0);
+    item->setCheckState(RunsPanel::NameColumn, Qt::Checked);
+    QCOMPARE(panel.overlayPlot()->seriesCount(), 2);
+    QCOMPARE(panel.overlayPlot()->pointCount(0), 3);
+    QCOMPARE(panel.overlayPlot()->pointCount(1), 3);
+    panel.setRunChecked(m_completedRuns[1], true);
+    QCOMPARE(panel.overlayPlot()->seriesCount(), 4);
+    QCOMPARE(panel.checkedRuns().size(), 2);
+    // A refresh keeps the ticks.
+    panel.refresh();
+    QCOMPARE(panel.checkedRuns().size(), 2);
+    QCOMPARE(panel.overlayPlot()->seriesCount(), 4);
+
+    // Resume is offered for the stopped run only; Evaluate for any run with a checkpoint.
+    auto *resume = panel.findChild<QPushButton *>(QStringLiteral("resumeRunButton"));
+    auto *evaluate = panel.findChild<QPushButton *>(QStringLiteral("evaluateButton"));
+    QSignalSpy resumeRequested(&panel, &RunsPanel::resumeRequested);
+    QSignalSpy evaluateRequested(&panel, &RunsPanel::evaluateRequested);
+    panel.selectRuns({m_completedRuns[0]});
+    QVERIFY(!resume->isEnabled());
+    QVERIFY(evaluate->isEnabled());
+    QTest::mouseClick(evaluate, Qt::LeftButton);
+    QCOMPARE(evaluateRequested.count(), 1);
+    QCOMPARE(evaluateRequested.first().at(0).toString(), m_completedRuns[0]);
+    // The run continued by resumeContinuesAStoppedRun() was stopped again.
+    panel.selectRuns({m_stoppedRun});
+    QVERIFY(resume->isEnabled());
+    QTest::mouseClick(resume, Qt::LeftButton);
+    QCOMPARE(resumeRequested.count(), 1);
+    QCOMPARE(resumeRequested.first().at(0).toString(), m_stoppedRun);
+}
+
+void TestDashboard::settingsDiffShowsChangedEpochs()
+{
+    QString error;
+    QVERIFY2(m_doc->setSetting("/training/epochs", 2, &error), qPrintable(error));
+    m_twoEpochRun = trainToEnd();
+    QVERIFY(!m_twoEpochRun.isEmpty());
+    QCOMPARE(m_dashboard->epochLossPlot()->pointCount(Dashboard::TrainingSeries), 2);
+    QVERIFY(m_doc->setSetting("/training/epochs", 3, &error));
+
+    const QVector<RunsPanel::Difference> diffs
+        = RunsPanel::settingsDifferences(m_completedRuns[0], m_twoEpochRun, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(diffs.size(), 1);
+    QCOMPARE(diffs[0].pointer, QStringLiteral("/training/epochs"));
+    QCOMPARE(diffs[0].left, QStringLiteral("3"));
+    QCOMPARE(diffs[0].right, QStringLiteral("2"));
+    QVERIFY(RunsPanel::settingsDifferences(m_completedRuns[0], m_completedRuns[1]).isEmpty());
+
+    // Through the panel: select both, Compare settings.
+    RunsPanel panel(m_doc.get());
+    panel.selectRuns({m_completedRuns[0], m_twoEpochRun});
+    auto *compare = panel.findChild<QPushButton *>(QStringLiteral("compareButton"));
+    QVERIFY(compare->isEnabled());
+    QTest::mouseClick(compare, Qt::LeftButton);
+    auto *table = panel.findChild<QTableWidget *>(QStringLiteral("settingsDiffTable"));
+    QVERIFY(table);
+    QCOMPARE(table->rowCount(), 1);
+    QCOMPARE(table->item(0, 0)->text(), QStringLiteral("/training/epochs"));
+}
+
+void TestDashboard::jsonDifferencesIgnoreLayout()
+{
+    const auto a = nlohmann::json::parse(R"({"training": {"lr": 0.1, "betas": [0.9, 0.999]},
+        "graph": {"nodes": [{"id": 1, "position": [0, 0]}]}, "ui": {"zoom": 1}, "frozen": ["a"]})");
+    const auto b = nlohmann::json::parse(R"({"training": {"lr": 0.1, "betas": [0.8, 0.999]},
+        "graph": {"nodes": [{"id": 1, "position": [5, 5]}]}, "ui": {"zoom": 2}, "frozen": [],
+        "x/y": 1})");
+    const auto diffs = RunsPanel::jsonDifferences(a, b);
+    QStringList pointers;
+    for (const auto &d : diffs)
+        pointers << d.pointer;
+    QCOMPARE(pointers, QStringList({"/frozen", "/frozen/0", "/training/betas/0", "/x~1y"}));
+    QCOMPARE(diffs[0].left, QStringLiteral("(absent)"));
+    QCOMPARE(diffs[0].right, QStringLiteral("[]"));
+    QCOMPARE(diffs[1].left, QStringLiteral("\"a\""));
+}
+
+void TestDashboard::evaluationShowsConfusionAndThumbnails()
+{
+    QVERIFY(!m_completedRuns.isEmpty());
+    EvaluationPanel panel;
+    panel.resize(900, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QSignalSpy done(&panel, &EvaluationPanel::evaluationFinished);
+    QSignalSpy failed(&panel, &EvaluationPanel::evaluationFailed);
+    panel.evaluate(m_completedRuns[0], QStringLiteral("cpu"));
+    QVERIFY(panel.isBusy());
+    QVERIFY(done.wait(kRunTimeoutMs));
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
+
+    const Evaluation &ev = panel.evaluation();
+    const int classes = 4, testSamples = 128; // tests/data/tiny_synthetic/project.json
+    QCOMPARE(ev.samples, testSamples);
+    QVERIFY(panel.accuracyText().contains(QLatin1Char('%')));
+    QVERIFY(panel.accuracyText().contains(QStringLiteral("of 128")));
+    QCPColorMapData *cells = panel.confusionMap()->data();
+    QCOMPARE(cells->keySize(), classes);
+    QCOMPARE(cells->valueSize(), classes);
+    double sum = 0;
+    int bestT = 0, bestP = 0;
+    for (int p = 0; p < classes; ++p)
+        for (int t = 0; t < classes; ++t) {
+            sum += cells->cell(p, t);
+            if (cells->cell(p, t) > cells->cell(bestP, bestT)) {
+                bestP = p;
+                bestT = t;
+            }
+        }
+    QCOMPARE(sum, double(testSamples));
+    QCOMPARE(panel.classTable()->rowCount(), classes);
+    QCOMPARE(panel.classTable()->item(0, 0)->text(), QStringLiteral("zero"));
+
+    // Click the fullest cell of the heat map: its samples come as thumbnails.
+    QSignalSpy thumbs(&panel, &EvaluationPanel::thumbnailsReady);
+    QCustomPlot *plot = panel.confusionPlot();
+    const QPoint at(int(plot->xAxis->coordToPixel(bestP)), int(plot->yAxis->coordToPixel(bestT)));
+    QTest::mouseClick(plot, Qt::LeftButton, {}, at);
+    QVERIFY(thumbs.wait(kRunTimeoutMs));
+    QCOMPARE(thumbs.first().at(0).toInt(), bestT);
+    QCOMPARE(thumbs.first().at(1).toInt(), bestP);
+    const int expected = std::min(int(cells->cell(bestP, bestT)), EvaluationPanel::kMaxThumbnails);
+    QCOMPARE(thumbs.first().at(2).toInt(), expected);
+    QCOMPARE(panel.thumbnailList()->count(), expected);
+    QListWidgetItem *first = panel.thumbnailList()->item(0);
+    QVERIFY(!first->icon().isNull());
+    QVERIFY(first->text().contains(QString::fromStdString(ev.classNames[size_t(bestT)])));
+
+    // Off the diagonal: the mistakes of one pair (none, when the model is perfect).
+    thumbs.clear();
+    panel.showSamples(0, 1);
+    QVERIFY(thumbs.wait(kRunTimeoutMs));
+    QCOMPARE(thumbs.first().at(2).toInt(),
+        std::min(int(cells->cell(1, 0)), EvaluationPanel::kMaxThumbnails));
+    QCOMPARE(panel.thumbnailList()->count(), thumbs.first().at(2).toInt());
+}
+
+void TestDashboard::logPanelStampsAndColoursErrors()
+{
+    LogPanel log;
+    log.append(QStringLiteral("epoch 1 done"), false);
+    log.append(QStringLiteral("the loss became NaN <here>"), true);
+    QCOMPARE(log.entryCount(), 2);
+    QCOMPARE(log.errorCount(), 1);
+    const QString text = log.text();
+    QVERIFY(QRegularExpression(QStringLiteral("^\\[\\d\\d:\\d\\d:\\d\\d\\] epoch 1 done"))
+                .match(text)
+                .hasMatch());
+    QVERIFY(text.contains(QStringLiteral("NaN <here>"))); // escaped, not taken for markup
+    // The error line is red.
+    QTextBlock last = log.view()->document()->lastBlock();
+    QCOMPARE(last.begin().fragment().charFormat().foreground().color(), QColor(0xc6, 0x28, 0x28));
+    QTest::mouseClick(
+        log.findChild<QPushButton *>(QStringLiteral("clearLogButton")), Qt::LeftButton);
+    QVERIFY(log.text().isEmpty());
+    QCOMPARE(log.entryCount(), 0);
+}
+
+QTEST_MAIN(TestDashboard)
+#include "tst_dashboard.moc"

@@ -1,0 +1,216 @@
+// The studio window as a user meets it: it opens on a project with the lifecycle drawn as a
+// pipeline, a stage's settings edit through the inspector (undoably), the title tracks unsaved
+// changes, closing asks, a dropped project file opens, autosave leaves a recovery file that the
+// next start restores, and the screenshot command writes a PNG of the right size.
+
+#include "dashboard.h"
+#include "grapheditor.h"
+#include "mainwindow.h"
+#include "pipelinescene.h"
+#include "projectdocument.h"
+#include "recovery.h"
+#include "stageinspector.h"
+#include "stageitem.h"
+
+#include <QGraphicsView>
+#include <QLabel>
+#include <QMimeData>
+#include <QProcess>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+using namespace torchwright;
+using namespace torchwright::ui;
+
+namespace {
+QString sample() { return QStringLiteral(TORCHWRIGHT_SOURCE_DIR "/projects/fashion_mnist_cnn.json"); }
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void opensOnProjectWithPipeline();
+    void stageSettingsEditUndoably();
+    void doubleClickOptimizeOpensGraph();
+    void closingAsksAboutUnsavedChanges();
+    void openModifySaveReopen();
+    void droppedProjectOpens();
+    void autosaveAndRecovery();
+    void screenshotCommand();
+
+private:
+    QTemporaryDir m_tmp;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // settings and app data away from the user's
+    Recovery::setDirectory(m_tmp.filePath("recovery"));
+}
+
+void TestMainWindow::opensOnProjectWithPipeline()
+{
+    MainWindow w;
+    QVERIFY(w.openProject(sample()));
+    w.show();
+    QVERIFY(w.windowTitle().startsWith("fashion_mnist_cnn.json"));
+    QCOMPARE(w.tabs()->count(), 3);
+    int stages = 0;
+    for (QGraphicsItem *i : w.pipeline()->items())
+        stages += dynamic_cast<StageItem *>(i) != nullptr;
+    QCOMPARE(stages, 11);
+    QVERIFY(w.pipeline()->item(Stage::Optimize)->summary().contains("421642"));
+    QVERIFY(!stageAvailable(Stage::UserFeedback));
+}
+
+void TestMainWindow::stageSettingsEditUndoably()
+{
+    MainWindow w;
+    QVERIFY(w.openProject(sample()));
+    w.show();
+    w.pipeline()->selectStage(Stage::Optimize);
+    QCOMPARE(w.stageInspector()->stage(), int(Stage::Optimize));
+    auto *epochs = w.stageInspector()->findChild<QSpinBox *>("/training/epochs");
+    QVERIFY(epochs);
+    QCOMPARE(epochs->value(), 5);
+    epochs->setValue(8);
+    QCOMPARE(w.document()->project().training.epochs, 8);
+    QVERIFY(w.isWindowModified());
+    QVERIFY(w.pipeline()->item(Stage::Optimize)->summary().contains("8 epochs"));
+    w.document()->undoStack()->undo();
+    QCOMPARE(w.document()->project().training.epochs, 5);
+    QCOMPARE(epochs->value(), 5);
+    QVERIFY(!w.isWindowModified());
+    // Stages that are not there yet say so.
+    w.pipeline()->selectStage(Stage::UserFeedback);
+    bool saysSo = false;
+    for (QLabel *l : w.stageInspector()->findChildren<QLabel *>())
+        saysSo = saysSo || l->text().contains("Not available yet");
+    QVERIFY(saysSo);
+}
+
+void TestMainWindow::doubleClickOptimizeOpensGraph()
+{
+    MainWindow w;
+    QVERIFY(w.openProject(sample()));
+    w.show();
+    auto *view = w.findChild<QGraphicsView *>("pipelineView");
+    QVERIFY(view);
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const QPoint at = view->mapFromScene(w.pipeline()->item(Stage::Optimize)->scenePos());
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, at);
+    QCOMPARE(w.tabs()->currentIndex(), int(MainWindow::GraphTab));
+}
+
+void TestMainWindow::closingAsksAboutUnsavedChanges()
+{
+    MainWindow w;
+    QVERIFY(w.openProject(sample()));
+    w.show();
+    int asked = 0;
+    QMessageBox::StandardButton answer = QMessageBox::Cancel;
+    w.setAsker([&](const QString &, QMessageBox::StandardButtons) {
+        ++asked;
+        return answer;
+    });
+    QVERIFY(w.close()); // nothing changed: no question
+    QCOMPARE(asked, 0);
+    w.show();
+    QVERIFY(w.document()->setSetting("/training/epochs", 3));
+    w.document()->undoStack()->resetClean();
+    QVERIFY(!w.close());
+    QCOMPARE(asked, 1);
+    QVERIFY(w.isVisible());
+    answer = QMessageBox::Discard;
+    QVERIFY(w.close());
+    QCOMPARE(asked, 2);
+}
+
+void TestMainWindow::openModifySaveReopen()
+{
+    const QString path = m_tmp.filePath("roundtrip.json");
+    QVERIFY(QFile::copy(sample(), path));
+    {
+        MainWindow w;
+        QVERIFY(w.openProject(path));
+        w.pipeline()->selectStage(Stage::Optimize);
+        w.stageInspector()->findChild<QSpinBox *>("/training/batch_size")->setValue(128);
+        QVERIFY(w.windowTitle().contains("[*]") || w.isWindowModified());
+        QVERIFY(w.save());
+        QVERIFY(!w.isWindowModified());
+        QVERIFY(MainWindow::recentFiles().contains(QFileInfo(path).absoluteFilePath()));
+    }
+    MainWindow again;
+    QVERIFY(again.openProject(path));
+    QCOMPARE(again.document()->project().training.batchSize, 128);
+}
+
+void TestMainWindow::droppedProjectOpens()
+{
+    MainWindow w;
+    w.show();
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(sample())});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &drop);
+    QCOMPARE(w.document()->filePath(), QFileInfo(sample()).absoluteFilePath());
+}
+
+void TestMainWindow::autosaveAndRecovery()
+{
+    const QString path = m_tmp.filePath("recover.json");
+    QVERIFY(QFile::copy(sample(), path));
+    std::string edited;
+    {
+        MainWindow w;
+        QVERIFY(w.openProject(path));
+        QVERIFY(w.document()->setSetting("/training/epochs", 11));
+        w.document()->undoStack()->resetClean();
+        edited = w.document()->serialized();
+        w.autosaveNow();
+        QCOMPARE(Recovery::pending().size(), 1);
+        // A crash: the window goes away without closing, so the recovery file stays.
+    }
+    QCOMPARE(Recovery::pending().size(), 1);
+    MainWindow next;
+    next.setAsker([](const QString &q, QMessageBox::StandardButtons) {
+        return q.contains("recover.json") ? QMessageBox::Yes : QMessageBox::No;
+    });
+    QVERIFY(next.offerRecovery());
+    QCOMPARE(next.document()->project().training.epochs, 11);
+    QCOMPARE(next.document()->filePath(), QFileInfo(path).absoluteFilePath());
+    QVERIFY(next.document()->isModified());
+    QVERIFY(next.save());
+    QVERIFY(Recovery::pending().isEmpty());
+    ProjectDocument check;
+    QVERIFY(check.load(path, nullptr));
+    QCOMPARE(check.project().training.epochs, 11);
+}
+
+void TestMainWindow::screenshotCommand()
+{
+    const QString out = m_tmp.filePath("shot.png");
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    env.insert("XDG_CONFIG_HOME", m_tmp.filePath("config"));
+    env.insert("XDG_DATA_HOME", m_tmp.filePath("data"));
+    p.setProcessEnvironment(env);
+    p.start(TORCHWRIGHT_STUDIO, {"--screenshot", out, "--tab", "graph", sample()});
+    QVERIFY(p.waitForFinished(120000));
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    QImage img(out);
+    QVERIFY(!img.isNull());
+    QCOMPARE(img.size(), QSize(1600, 1000));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,424 @@
+#include "dashboard.h"
+
+#include "curveplot.h"
+#include "projectdocument.h"
+#include "trainingcontroller.h"
+
+#include "torchwright/runs.h"
+#include "torchwright/runtime.h"
+#include "torchwright/training.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace torchwright::ui {
+
+namespace {
+
+QString formatDuration(double seconds)
+{
+    if (!std::isfinite(seconds) || seconds < 0)
+        return QStringLiteral("–");
+    const qint64 s = qint64(std::llround(seconds));
+    if (s >= 3600)
+        return QStringLiteral("%1:%2:%3")
+            .arg(s / 3600)
+            .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+            .arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+CurvePlot *makePlot(const QString &title, const QString &yLabel, QWidget *parent)
+{
+    auto *plot = new CurvePlot(parent);
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(
+        0, 0, new QCPTextElement(plot, title, QFont(plot->font().family(), -1, QFont::Bold)));
+    plot->xAxis->setLabel(QObject::tr("epoch"));
+    plot->yAxis->setLabel(yLabel);
+    plot->setMinimumHeight(160);
+    return plot;
+}
+
+} // namespace
+
+Dashboard::Dashboard(ProjectDocument *document, QWidget *parent)
+    : QWidget(parent)
+    , m_document(document)
+    , m_controller(std::make_unique<TrainingController>())
+{
+    if (!m_document)
+        qFatal("Dashboard needs a ProjectDocument");
+    buildUi();
+    fillDevices();
+    takeSettingsFromProject();
+
+    TrainingController *c = m_controller.get();
+    connect(c, &TrainingController::started, this, &Dashboard::onStarted);
+    connect(c, &TrainingController::batchesArrived, this, &Dashboard::onBatches);
+    connect(c, &TrainingController::progressChanged, this, &Dashboard::onProgress);
+    connect(c, &TrainingController::epochFinished, this, &Dashboard::onEpoch);
+    connect(c, &TrainingController::logLine, this, &Dashboard::onLog);
+    connect(c, &TrainingController::finished, this, &Dashboard::onFinished);
+    connect(c, &TrainingController::stateChanged, this, &Dashboard::updateButtons);
+    // A newly opened project brings its own device and thread settings.
+    connect(m_document, &ProjectDocument::projectReset, this, &Dashboard::takeSettingsFromProject);
+    updateButtons();
+}
+
+Dashboard::~Dashboard()
+{
+    // Join the worker while the widgets its signals update still exist; the controller emits
+    // nothing from its destructor.
+    m_controller->disconnect(this);
+    m_controller.reset();
+}
+
+void Dashboard::buildUi()
+{
+    m_deviceCombo = new QComboBox(this);
+    m_deviceCombo->setObjectName(QStringLiteral("deviceCombo"));
+    m_deviceCombo->setToolTip(
+        tr("Device to train on; \"auto\" takes the first GPU when there is one"));
+    m_threadsSpin = new QSpinBox(this);
+    m_threadsSpin->setObjectName(QStringLiteral("threadsSpin"));
+    m_threadsSpin->setRange(0, std::max(QThread::idealThreadCount(), 1) * 2);
+    m_threadsSpin->setSpecialValueText(tr("auto"));
+    m_threadsSpin->setToolTip(tr("CPU threads for LibTorch; auto uses every core"));
+    m_epochsSpin = new QSpinBox(this);
+    m_epochsSpin->setObjectName(QStringLiteral("epochsSpin"));
+    m_epochsSpin->setRange(0, 1000000);
+    m_epochsSpin->setSpecialValueText(tr("as planned"));
+    m_epochsSpin->setToolTip(
+        tr("Epochs for this run (resuming: the total); \"as planned\" keeps the "
+           "project's (or the run's) setting"));
+
+    auto button = [this](const QString &name, const QString &text) {
+        auto *b = new QPushButton(text, this);
+        b->setObjectName(name);
+        return b;
+    };
+    m_startButton = button(QStringLiteral("startButton"), tr("Start"));
+    m_pauseButton = button(QStringLiteral("pauseButton"), tr("Pause"));
+    m_resumeButton = button(QStringLiteral("resumeButton"), tr("Resume"));
+    m_stopButton = button(QStringLiteral("stopButton"), tr("Stop"));
+    connect(m_startButton, &QPushButton::clicked, this, &Dashboard::startTraining);
+    connect(m_pauseButton, &QPushButton::clicked, this, [this] { m_controller->pause(); });
+    connect(m_resumeButton, &QPushButton::clicked, this, [this] { m_controller->resume(); });
+    connect(m_stopButton, &QPushButton::clicked, this, [this] { m_controller->stop(); });
+
+    m_epochProgress = new QProgressBar(this);
+    m_epochProgress->setObjectName(QStringLiteral("epochProgress"));
+    m_epochProgress->setRange(0, 1);
+    m_epochProgress->setValue(0);
+    m_epochProgress->setFormat(tr("epoch"));
+    m_runProgress = new QProgressBar(this);
+    m_runProgress->setObjectName(QStringLiteral("runProgress"));
+    m_runProgress->setRange(0, 1);
+    m_runProgress->setValue(0);
+    m_samplesLabel = new QLabel(this);
+    m_samplesLabel->setObjectName(QStringLiteral("samplesLabel"));
+    m_etaLabel = new QLabel(this);
+    m_etaLabel->setObjectName(QStringLiteral("etaLabel"));
+    m_deviceLabel = new QLabel(this);
+    m_deviceLabel->setObjectName(QStringLiteral("deviceLabel"));
+    m_statusLabel = new QLabel(tr("Ready"), this);
+    m_statusLabel->setObjectName(QStringLiteral("statusLabel"));
+    m_statusLabel->setWordWrap(true);
+    m_statusLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Device"), this));
+    controls->addWidget(m_deviceCombo);
+    controls->addWidget(new QLabel(tr("Threads"), this));
+    controls->addWidget(m_threadsSpin);
+    controls->addWidget(new QLabel(tr("Epochs"), this));
+    controls->addWidget(m_epochsSpin);
+    controls->addSpacing(12);
+    controls->addWidget(m_startButton);
+    controls->addWidget(m_pauseButton);
+    controls->addWidget(m_resumeButton);
+    controls->addWidget(m_stopButton);
+    controls->addStretch(1);
+
+    auto *progress = new QGridLayout;
+    progress->addWidget(new QLabel(tr("Epoch"), this), 0, 0);
+    progress->addWidget(m_epochProgress, 0, 1);
+    progress->addWidget(m_samplesLabel, 0, 2);
+    progress->addWidget(m_deviceLabel, 0, 3);
+    progress->addWidget(new QLabel(tr("Run"), this), 1, 0);
+    progress->addWidget(m_runProgress, 1, 1);
+    progress->addWidget(m_etaLabel, 1, 2);
+    progress->setColumnStretch(1, 1);
+
+    m_batchPlot = makePlot(tr("Training loss per batch"), tr("loss"), this);
+    m_batchPlot->setObjectName(QStringLiteral("batchLossPlot"));
+    m_batchPlot->addSeries(tr("batch"), QPen(QColor(150, 180, 220), 1));
+    m_batchPlot->addSeries(tr("smoothed"), QPen(QColor(25, 80, 160), 2));
+    m_lossPlot = makePlot(tr("Loss per epoch"), tr("loss"), this);
+    m_lossPlot->setObjectName(QStringLiteral("epochLossPlot"));
+    m_accuracyPlot = makePlot(tr("Accuracy per epoch"), tr("accuracy"), this);
+    m_accuracyPlot->setObjectName(QStringLiteral("accuracyPlot"));
+    for (CurvePlot *p : {m_lossPlot, m_accuracyPlot}) {
+        const int t = p->addSeries(tr("training"), QPen(QColor(25, 80, 160), 2));
+        const int v = p->addSeries(tr("validation"), QPen(QColor(220, 110, 20), 2));
+        for (int s : {t, v}) {
+            p->seriesGraph(s)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+        }
+    }
+
+    auto *epochPlots = new QSplitter(Qt::Horizontal, this);
+    epochPlots->addWidget(m_lossPlot);
+    epochPlots->addWidget(m_accuracyPlot);
+    auto *plots = new QSplitter(Qt::Vertical, this);
+    plots->addWidget(m_batchPlot);
+    plots->addWidget(epochPlots);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addLayout(progress);
+    layout->addWidget(m_statusLabel);
+    layout->addWidget(plots, 1);
+}
+
+void Dashboard::fillDevices()
+{
+    m_deviceCombo->clear();
+    m_deviceCombo->addItem(QStringLiteral("auto"));
+    for (const std::string &d : availableDevices())
+        m_deviceCombo->addItem(QString::fromStdString(d));
+}
+
+void Dashboard::takeSettingsFromProject()
+{
+    const TrainingSettings &ts = m_document->project().training;
+    const int index = m_deviceCombo->findText(QString::fromStdString(ts.device));
+    m_deviceCombo->setCurrentIndex(index >= 0 ? index : 0);
+    m_threadsSpin->setValue(std::max(ts.threads, 0));
+}
+
+bool Dashboard::isTraining() const
+{
+    return m_controller->isRunning();
+}
+
+QString Dashboard::currentRunDir() const
+{
+    return m_controller->runDir();
+}
+
+QString Dashboard::statusText() const
+{
+    return m_statusLabel->text();
+}
+
+void Dashboard::startTraining()
+{
+    if (m_controller->isRunning())
+        return;
+    TrainingController::Options options;
+    options.device = m_deviceCombo->currentText();
+    options.threads = m_threadsSpin->value();
+    if (m_epochsSpin->value() > 0)
+        options.epochs = m_epochsSpin->value();
+    // Runs belong beside the project file; see runsDirectoryFor() for a project never saved.
+    options.runsDir = TrainingController::runsDirectoryFor(m_document->filePath());
+    clearCurves();
+    m_sawError = false;
+    setStatus(tr("Starting…"), false);
+    m_controller->start(m_document->project(), options);
+}
+
+void Dashboard::resumeRun(const QString &runDir)
+{
+    if (m_controller->isRunning())
+        return;
+    TrainingController::Options options;
+    options.device = m_deviceCombo->currentText();
+    options.threads = m_threadsSpin->value();
+    if (m_epochsSpin->value() > 0)
+        options.epochs = m_epochsSpin->value();
+    options.resumeRun = runDir;
+    clearCurves();
+    loadRecordedCurves(runDir);
+    m_sawError = false;
+    setStatus(tr("Resuming %1…").arg(QFileInfo(runDir).fileName()), false);
+    // The engine trains the run's own project copy; the document's project is not used.
+    m_controller->start(m_document->project(), options);
+}
+
+void Dashboard::stopAndWait()
+{
+    m_controller->stopAndWait();
+}
+
+void Dashboard::clearCurves()
+{
+    m_batchPlot->clearData();
+    m_lossPlot->clearData();
+    m_accuracyPlot->clearData();
+    m_ema = 0;
+    m_emaBias = 0;
+    m_epochProgress->setRange(0, 1);
+    m_epochProgress->setValue(0);
+    m_runProgress->setRange(0, 1);
+    m_runProgress->setValue(0);
+    m_samplesLabel->clear();
+    m_etaLabel->clear();
+}
+
+void Dashboard::loadRecordedCurves(const QString &runDir)
+{
+    // The batches of an epoch that was stopped part-way come again when the run continues;
+    // CurvePlot drops the recorded ones when an earlier x arrives.
+    QVector<double> x, loss;
+    int batchesPerEpoch = 0;
+    for (const TrainingEvent &e : readMetrics(runDir.toStdString())) {
+        if (e.kind == TrainingEvent::Kind::Batch) {
+            x.append(e.epoch - 1 + double(e.batch) / std::max(e.batchesPerEpoch, 1));
+            loss.append(e.loss);
+            batchesPerEpoch = e.batchesPerEpoch;
+        } else if (e.kind == TrainingEvent::Kind::Epoch) {
+            m_lossPlot->appendPoint(TrainingSeries, e.epoch, e.loss);
+            m_lossPlot->appendPoint(ValidationSeries, e.epoch, e.valLoss);
+            m_accuracyPlot->appendPoint(TrainingSeries, e.epoch, e.accuracy);
+            m_accuracyPlot->appendPoint(ValidationSeries, e.epoch, e.valAccuracy);
+        }
+    }
+    appendBatches(x, loss, batchesPerEpoch);
+}
+
+double Dashboard::smoothingFor(int batchesPerEpoch)
+{
+    const double window = std::clamp(batchesPerEpoch / 5.0, 2.0, 50.0);
+    return 1.0 - 1.0 / window;
+}
+
+void Dashboard::appendBatches(
+    const QVector<double> &x, const QVector<double> &loss, int batchesPerEpoch)
+{
+    const double w = smoothingFor(batchesPerEpoch);
+    QVector<double> smoothed;
+    smoothed.reserve(loss.size());
+    for (double l : loss) {
+        if (std::isfinite(l)) {
+            m_ema = w * m_ema + (1 - w) * l;
+            m_emaBias = w * m_emaBias + (1 - w); // what a constant 1 would average to so far
+        }
+        smoothed.append(m_emaBias > 0 ? m_ema / m_emaBias : l);
+    }
+    m_batchPlot->appendPoints(RawBatchLoss, x, loss);
+    m_batchPlot->appendPoints(SmoothedBatchLoss, x, smoothed);
+}
+
+void Dashboard::updateButtons()
+{
+    const bool running = m_controller->isRunning();
+    const bool paused = m_controller->isPaused();
+    const bool stopping = m_controller->isStopping();
+    m_startButton->setEnabled(!running);
+    m_pauseButton->setEnabled(running && !paused && !stopping);
+    m_resumeButton->setEnabled(running && paused && !stopping);
+    m_stopButton->setEnabled(running && !stopping);
+    m_deviceCombo->setEnabled(!running);
+    m_threadsSpin->setEnabled(!running);
+    m_epochsSpin->setEnabled(!running);
+    if (running && !m_sawError) {
+        if (stopping)
+            setStatus(tr("Stopping after the current batch…"), false);
+        else if (paused)
+            setStatus(tr("Paused"), false);
+        else if (!m_controller->runDir().isEmpty())
+            setStatus(tr("Training %1").arg(QFileInfo(m_controller->runDir()).fileName()), false);
+    }
+}
+
+void Dashboard::setStatus(const QString &text, bool isError)
+{
+    m_statusLabel->setText(text);
+    m_statusLabel->setStyleSheet(
+        isError ? QStringLiteral("color: #c62828; font-weight: bold;") : QString());
+}
+
+void Dashboard::onStarted(const QString &runDir, const QString &device, int epochs)
+{
+    Q_UNUSED(epochs);
+    m_deviceLabel->setText(tr("Device: %1").arg(device));
+    updateButtons();
+    Q_EMIT runStarted(runDir);
+}
+
+void Dashboard::onBatches(const QVector<double> &x, const QVector<double> &loss,
+    const QVector<double> &accuracy, int batchesPerEpoch)
+{
+    Q_UNUSED(accuracy);
+    appendBatches(x, loss, batchesPerEpoch);
+}
+
+void Dashboard::onProgress(int epoch, int epochs, int batch, int batchesPerEpoch,
+    double samplesPerSecond, double etaSeconds)
+{
+    m_epochProgress->setRange(0, std::max(batchesPerEpoch, 1));
+    m_epochProgress->setValue(batch);
+    m_epochProgress->setFormat(
+        tr("epoch %1/%2, batch %3/%4").arg(epoch).arg(epochs).arg(batch).arg(batchesPerEpoch));
+    const qint64 total = qint64(std::max(epochs, 1)) * std::max(batchesPerEpoch, 1);
+    const qint64 done = qint64(epoch - 1) * batchesPerEpoch + batch;
+    // QProgressBar counts in int; a per-mille scale fits any run.
+    m_runProgress->setRange(0, 1000);
+    m_runProgress->setValue(int(std::clamp<qint64>(done * 1000 / total, 0, 1000)));
+    m_runProgress->setFormat(QStringLiteral("%p%"));
+    m_samplesLabel->setText(tr("%1 samples/s").arg(samplesPerSecond, 0, 'f', 0));
+    m_etaLabel->setText(tr("ETA %1").arg(formatDuration(etaSeconds)));
+}
+
+void Dashboard::onEpoch(int epoch, int epochs, double loss, double accuracy, double valLoss,
+    double valAccuracy, double learningRate)
+{
+    Q_UNUSED(epochs);
+    Q_UNUSED(learningRate);
+    m_lossPlot->appendPoint(TrainingSeries, epoch, loss);
+    m_lossPlot->appendPoint(ValidationSeries, epoch, valLoss);
+    m_accuracyPlot->appendPoint(TrainingSeries, epoch, accuracy);
+    m_accuracyPlot->appendPoint(ValidationSeries, epoch, valAccuracy);
+}
+
+void Dashboard::onLog(const QString &text, bool isError)
+{
+    if (isError) {
+        m_sawError = true;
+        setStatus(text, true);
+    }
+    Q_EMIT logMessage(text, isError);
+}
+
+void Dashboard::onFinished(const QString &status, const QString &message, const QString &runDir)
+{
+    const QString name = runDir.isEmpty() ? tr("(no run folder)") : QFileInfo(runDir).fileName();
+    if (status == QLatin1String("failed")) {
+        setStatus(tr("Run %1 failed: %2").arg(name, message), true);
+    } else if (status == QLatin1String("completed")) {
+        setStatus(tr("Run %1 completed").arg(name), false);
+        m_runProgress->setRange(0, 1000);
+        m_runProgress->setValue(1000);
+    } else {
+        setStatus(message.isEmpty() ? tr("Run %1: %2").arg(name, status) : message, false);
+    }
+    m_etaLabel->clear();
+    updateButtons();
+    Q_EMIT runFinished(runDir, status);
+}
+
+} // namespace torchwright::ui

@@ -1,0 +1,121 @@
+#pragma once
+// The layer graph on a canvas. Built from a ProjectDocument and only reacting to its signals:
+// items are created, moved, relabelled and deleted when the document says so, never by the
+// user's gestures directly. Gestures (connecting ports, dragging nodes) and editing requests
+// (add, delete, paste, duplicate, arrange) become undo commands pushed on the document's
+// stack. Lives on the GUI thread; the document must outlive the scene.
+
+#include "projectdocument.h"
+
+#include <QGraphicsScene>
+#include <QPointer>
+
+#include <map>
+#include <vector>
+
+class QGraphicsPathItem;
+class QGraphicsSimpleTextItem;
+
+namespace torchwright::ui {
+
+class EdgeItem;
+class NodeItem;
+class PortItem;
+
+class GraphScene : public QGraphicsScene {
+    Q_OBJECT
+
+public:
+    explicit GraphScene(ProjectDocument *doc, QObject *parent = nullptr);
+    ~GraphScene() override;
+
+    ProjectDocument *document() const { return m_doc; }
+
+    NodeItem *nodeItem(NodeId id) const; // nullptr when the node has no item
+    EdgeItem *edgeItem(const Edge &edge) const; // the first item showing `edge`, or nullptr
+    std::vector<NodeItem *> nodeItems() const; // in the document's node order
+    std::vector<EdgeItem *> edgeItems() const;
+    QRectF nodesBoundingRect() const; // null when there are no nodes
+    QRectF graphBoundingRect() const; // nodes and edges; null when empty
+
+    // Selected nodes in the document's order, and selected edges.
+    std::vector<NodeId> selectedNodeIds() const;
+    std::vector<Edge> selectedEdges() const;
+    // Replaces the selection; selectionChanged() fires once.
+    void selectNodes(const std::vector<NodeId> &ids);
+
+    // ---- editing: each pushes one undo step, or nothing when there is nothing to do ------
+    // A new layer of registry type `type` centred at `scenePos`, with a new id, a unique name
+    // from the lower-cased type and the registry's initial parameters; selects it. Returns
+    // its id, invalid for an unknown type.
+    NodeId addLayer(const QString &type, const QPointF &scenePos);
+    // Removes the selected nodes (with every edge touching them) and the selected edges.
+    void deleteSelection();
+    // Adds the nodes of `data` (ProjectDocument::nodesToMime's format) with new ids, clashing
+    // names renamed, the edges among them kept, positions offset so none lands on an existing
+    // node; selects them. Returns the new ids; empty when `data` holds no usable nodes.
+    std::vector<NodeId> pasteNodes(const QByteArray &data, const QString &undoText);
+    // pasteNodes() of the selection, without touching the clipboard.
+    std::vector<NodeId> duplicateSelection();
+    // One MoveNodes of every node to autoLayout()'s positions, starting where the graph is.
+    void arrangeLayers();
+
+    // Why `edge` cannot be added to the current graph (same node, missing port, cycle, input
+    // already taken), or empty when it can.
+    QString connectionProblem(const Edge &edge) const;
+
+    // ---- the connection being dragged from an output port ---------------------------------
+    bool isConnecting() const { return m_connecting; }
+    // True while the pointer is over an input the connection may end in.
+    bool connectionAllowed() const { return m_connecting && m_targetAllowed; }
+    // Why the input under the pointer is refused; empty when allowed or over nothing.
+    QString connectionRefusal() const { return m_refusal; }
+
+protected:
+    void mousePressEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseMoveEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseReleaseEvent(QGraphicsSceneMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+
+private:
+    // Document signals.
+    void rebuild();
+    NodeItem *ensureNodeItem(const Node &node);
+    void onNodeAdded(NodeId id);
+    void onNodeRemoved(NodeId id);
+    void onNodeChanged(NodeId id);
+    void onNodeMoved(NodeId id);
+    void syncEdges();
+    void onAnalysisChanged();
+
+    void placeEdgesOf(NodeId id);
+    void placeEdge(EdgeItem *item);
+    void updatePortStates();
+
+    // Connection drag.
+    void beginConnection(const PortItem *from, const QPointF &scenePos);
+    void updateConnection(const QPointF &scenePos);
+    void finishConnection();
+    void cancelConnection();
+    void setTargetHighlight(PortItem *port, bool allowed);
+
+    ProjectDocument *m_doc;
+    std::map<int, NodeItem *> m_nodes; // by node id; items owned by the scene
+    std::vector<EdgeItem *> m_edges; // owned by the scene
+
+    bool m_connecting = false;
+    PortRef m_connectFrom;
+    PortRef m_target; // node invalid when the pointer is over no input
+    bool m_targetAllowed = false;
+    QString m_refusal;
+    QGraphicsPathItem *m_rubber = nullptr; // the line being dragged; owned by the scene
+    QGraphicsSimpleTextItem *m_refusalText = nullptr; // its explanation; owned by the scene
+
+    bool m_moving = false;
+    bool m_moved = false;
+    int m_dragId = 0;
+    QPointF m_moveAnchor; // scene point where the drag started
+    std::map<int, QPointF> m_moveOrigins; // positions of the dragged nodes at its start
+};
+
+} // namespace torchwright::ui

@@ -1,0 +1,67 @@
+#pragma once
+// The canvas's viewport onto a GraphScene: zoom with the wheel around the cursor, pan with the
+// middle button or space + drag, rubber-band selection, fit to view, and drops of palette
+// entries (LayerPalette::kLayerTypeMimeType), which it hands to GraphScene::addLayer().
+// Until the person zooms or pans, the view keeps the whole graph fitted as it is resized.
+
+#include "torchwright/graph.h"
+
+#include <QGraphicsView>
+#include <QPointer>
+
+namespace torchwright::ui {
+
+class GraphScene;
+
+class GraphView : public QGraphicsView {
+    Q_OBJECT
+
+public:
+    static constexpr qreal kMinZoom = 0.1;
+    static constexpr qreal kMaxZoom = 4.0;
+
+    explicit GraphView(GraphScene *scene, QWidget *parent = nullptr);
+
+    GraphScene *graphScene() const { return m_scene; }
+    qreal zoom() const; // the scale of scene to view, 1 = one pixel per scene unit
+    // Sets the scale (clamped to [kMinZoom, kMaxZoom]) keeping the scene point under
+    // `viewAnchor` (viewport coordinates) where it is.
+    void setZoom(qreal zoom, const QPoint &viewAnchor);
+    void setZoom(qreal zoom); // around the viewport's centre
+    void zoomBy(qreal factor, const QPoint &viewAnchor);
+    void zoomIn();
+    void zoomOut();
+    // Shows every node and edge, at most at 1:1.
+    void fitToView();
+    // Scrolls so that the node is in the middle.
+    void centerOnNode(NodeId id);
+    // The scene point at the middle of the viewport: where added layers go.
+    QPointF visibleCenter() const;
+    bool isPanning() const { return m_panning; }
+
+protected:
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void keyReleaseEvent(QKeyEvent *event) override;
+    void focusOutEvent(QFocusEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void scrollBy(const QPoint &delta);
+    void onProjectReset();
+
+    QPointer<GraphScene> m_scene; // owned by the editor; may go first while widgets are torn down
+    bool m_autoFit = true; // until the person zooms or pans
+    bool m_spaceHeld = false;
+    bool m_panning = false;
+    QPoint m_lastPanPos;
+};
+
+} // namespace torchwright::ui

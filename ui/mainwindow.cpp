@@ -1,0 +1,399 @@
+#include "mainwindow.h"
+
+#include "dashboard.h"
+#include "evaluationpanel.h"
+#include "grapheditor.h"
+#include "logpanel.h"
+#include "pipelinescene.h"
+#include "pipelineview.h"
+#include "projectdocument.h"
+#include "recovery.h"
+#include "runspanel.h"
+#include "stageinspector.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGraphicsView>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+
+namespace torchwright::ui {
+
+namespace {
+
+// A new project: the smallest graph that trains, on a synthetic dataset so it runs anywhere.
+Project starterProject()
+{
+    ProjectLoad load = parseProject(R"({
+  "format": "torchwright-project", "version": 2, "name": "Untitled",
+  "dataset": {"kind": "synthetic", "path": "", "sample_shape": [1, 28, 28], "num_classes": 10,
+              "class_names": [], "validation_fraction": 0.1, "split_seed": 42,
+              "synthetic": {"train_samples": 2048, "test_samples": 512, "noise": 0.5, "seed": 7}},
+  "graph": {"nodes": [
+      {"id": 1, "type": "Input", "name": "input", "params": {"dtype": "float32"}, "position": [80, 200]},
+      {"id": 2, "type": "Flatten", "name": "flatten", "params": {}, "position": [280, 200]},
+      {"id": 3, "type": "Linear", "name": "fc1", "params": {"in_features": 0, "out_features": 10, "bias": true},
+       "position": [480, 200]}],
+    "edges": [{"from": {"node": 1, "port": 0}, "to": {"node": 2, "port": 0}},
+              {"from": {"node": 2, "port": 0}, "to": {"node": 3, "port": 0}}]}
+})");
+    return load.project;
+}
+
+constexpr int kMaxRecent = 8;
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_doc(new ProjectDocument(this))
+{
+    setAcceptDrops(true);
+    setWindowIcon(QIcon(":/torchwright.svg"));
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+
+    // Pipeline: canvas | stage inspector.
+    auto *pipelineSplit = new QSplitter(m_tabs);
+    m_pipeline = new PipelineScene(m_doc, this);
+    auto *pipelineView = new PipelineView(m_pipeline, pipelineSplit);
+    m_stageInspector = new StageInspector(m_doc, pipelineSplit);
+    pipelineSplit->addWidget(pipelineView);
+    pipelineSplit->addWidget(m_stageInspector);
+    pipelineSplit->setStretchFactor(0, 3);
+    pipelineSplit->setStretchFactor(1, 1);
+    pipelineSplit->setSizes({900, 320});
+    connect(m_pipeline, &PipelineScene::stageSelected, m_stageInspector, &StageInspector::showStage);
+    connect(m_pipeline, &PipelineScene::openModelRequested, this, [this] { showTab(GraphTab); });
+    connect(m_stageInspector, &StageInspector::openModelRequested, this, [this] { showTab(GraphTab); });
+
+    m_graph = new GraphEditor(m_doc, m_tabs);
+    m_dashboard = new Dashboard(m_doc, m_tabs);
+    m_tabs->addTab(pipelineSplit, tr("Pipeline"));
+    m_tabs->addTab(m_graph, tr("Layer graph"));
+    m_tabs->addTab(m_dashboard, tr("Dashboard"));
+    setCentralWidget(m_tabs);
+
+    // Docks: runs, evaluation, log.
+    m_runs = new RunsPanel(m_doc, this);
+    m_evaluation = new EvaluationPanel(this);
+    m_log = new LogPanel(this);
+    auto dock = [this](QWidget *w, const QString &title, const QString &name, Qt::DockWidgetArea area) {
+        auto *d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(w);
+        addDockWidget(area, d);
+        return d;
+    };
+    QDockWidget *runsDock = dock(m_runs, tr("Runs"), "runsDock", Qt::RightDockWidgetArea);
+    QDockWidget *evalDock = dock(m_evaluation, tr("Evaluation"), "evaluationDock", Qt::RightDockWidgetArea);
+    QDockWidget *logDock = dock(m_log, tr("Log"), "logDock", Qt::BottomDockWidgetArea);
+    tabifyDockWidget(runsDock, evalDock);
+    runsDock->raise();
+    resizeDocks({logDock}, {140}, Qt::Vertical);
+    resizeDocks({runsDock}, {380}, Qt::Horizontal);
+
+    connect(m_dashboard, &Dashboard::logMessage, m_log, &LogPanel::append);
+    connect(m_evaluation, &EvaluationPanel::logMessage, m_log, &LogPanel::append);
+    connect(m_dashboard, &Dashboard::runFinished, this, [this, evalDock](const QString &runDir, const QString &status) {
+        m_runs->refresh();
+        if (status == "completed" || status == "early_stopped") {
+            evalDock->raise();
+            m_evaluation->evaluate(runDir);
+        }
+    });
+    connect(m_dashboard, &Dashboard::runStarted, this, [this] { m_runs->refresh(); });
+    connect(m_runs, &RunsPanel::resumeRequested, this, [this](const QString &runDir) {
+        showTab(DashboardTab);
+        m_dashboard->resumeRun(runDir);
+    });
+    connect(m_runs, &RunsPanel::evaluateRequested, this, [this, evalDock](const QString &runDir) {
+        evalDock->raise();
+        m_evaluation->evaluate(runDir);
+    });
+
+    m_statusTotals = new QLabel(this);
+    statusBar()->addPermanentWidget(m_statusTotals);
+    connect(m_graph, &GraphEditor::statusTextChanged, m_statusTotals, &QLabel::setText);
+    m_statusTotals->setText(m_graph->statusText()); // sent once before anyone could listen
+
+    connect(m_doc, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_doc, &ProjectDocument::filePathChanged, this, &MainWindow::updateTitle);
+    connect(m_doc, &ProjectDocument::projectReset, this, &MainWindow::updateTitle);
+    connect(m_doc, &ProjectDocument::filePathChanged, m_runs, &RunsPanel::refresh);
+
+    m_autosave = new QTimer(this);
+    m_autosave->setInterval(60 * 1000);
+    connect(m_autosave, &QTimer::timeout, this, &MainWindow::autosaveNow);
+    m_autosave->start();
+
+    buildMenus();
+    m_doc->reset(starterProject());
+    updateTitle();
+    resize(1600, 1000);
+}
+
+MainWindow::~MainWindow()
+{
+    // Training must end before the document and the widgets it reports to go away.
+    m_dashboard->stopAndWait();
+    // Children die in creation order and the document came first: take every view down before
+    // it, so none reacts to (or disconnects from) a document that is gone.
+    delete takeCentralWidget();
+    for (QDockWidget *d : findChildren<QDockWidget *>(QString(), Qt::FindDirectChildrenOnly))
+        delete d;
+    delete m_pipeline;
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New"), QKeySequence::New, this, [this] {
+        if (maybeSave())
+            newProject();
+    });
+    file->addAction(tr("&Open..."), QKeySequence::Open, this, [this] {
+        if (!maybeSave())
+            return;
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QFileInfo(m_doc->filePath()).absolutePath(),
+                                                          tr("Torchwright projects (*.json)"));
+        if (!path.isEmpty())
+            openProject(path);
+    });
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { save(); });
+    file->addAction(tr("Save &As..."), QKeySequence::SaveAs, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save project"), m_doc->filePath(),
+                                                          tr("Torchwright projects (*.json)"));
+        if (!path.isEmpty())
+            saveAs(path);
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    updateRecentMenu();
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_doc->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction *redo = m_doc->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(m_graph->cutAction());
+    edit->addAction(m_graph->copyAction());
+    edit->addAction(m_graph->pasteAction());
+    edit->addAction(m_graph->duplicateAction());
+    edit->addAction(m_graph->deleteAction());
+    edit->addAction(m_graph->selectAllAction());
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Pipeline"), this, [this] { showTab(PipelineTab); });
+    view->addAction(tr("&Layer graph"), this, [this] { showTab(GraphTab); });
+    view->addAction(tr("&Dashboard"), this, [this] { showTab(DashboardTab); });
+    view->addSeparator();
+    view->addAction(m_graph->zoomInAction());
+    view->addAction(m_graph->zoomOutAction());
+    view->addAction(m_graph->fitAction());
+    view->addAction(m_graph->layoutAction());
+
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(tr("&Train"), QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] {
+        showTab(DashboardTab);
+        m_dashboard->startTraining();
+    });
+    run->addAction(tr("&Stop"), this, [this] { m_dashboard->stopAndWait(); });
+}
+
+void MainWindow::showTab(Tab tab) { m_tabs->setCurrentIndex(int(tab)); }
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(QStringLiteral("%1[*] - Torchwright").arg(m_doc->displayName()));
+    setWindowModified(m_doc->isModified());
+}
+
+QMessageBox::StandardButton MainWindow::ask(const QString &question, QMessageBox::StandardButtons buttons)
+{
+    if (m_asker)
+        return m_asker(question, buttons);
+    return QMessageBox::question(this, tr("Torchwright"), question, buttons);
+}
+
+void MainWindow::reportError(const QString &message)
+{
+    m_log->append(message, true);
+    if (m_reportError)
+        m_reportError(message);
+    else
+        QMessageBox::warning(this, tr("Torchwright"), message);
+}
+
+bool MainWindow::openProject(const QString &path)
+{
+    QString error;
+    if (!m_doc->load(path, &error)) {
+        reportError(tr("Cannot open %1:\n%2").arg(path, error));
+        return false;
+    }
+    addRecent(m_doc->filePath());
+    QSettings().setValue("lastProject", m_doc->filePath());
+    m_log->append(tr("opened %1").arg(m_doc->filePath()), false);
+    m_runs->refresh();
+    return true;
+}
+
+void MainWindow::newProject()
+{
+    Recovery::remove(m_doc->filePath());
+    m_doc->reset(starterProject());
+    m_runs->refresh();
+}
+
+bool MainWindow::save()
+{
+    if (m_doc->filePath().isEmpty()) {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save project"), QString(), tr("Torchwright projects (*.json)"));
+        return !path.isEmpty() && saveAs(path);
+    }
+    return saveAs(m_doc->filePath());
+}
+
+bool MainWindow::saveAs(const QString &path)
+{
+    const QString before = m_doc->filePath();
+    QString error;
+    if (!m_doc->save(path, &error)) {
+        reportError(tr("Cannot save:\n%1").arg(error));
+        return false;
+    }
+    Recovery::remove(before);
+    Recovery::remove(m_doc->filePath());
+    addRecent(m_doc->filePath());
+    QSettings().setValue("lastProject", m_doc->filePath());
+    statusBar()->showMessage(tr("Saved %1").arg(m_doc->filePath()), 4000);
+    return true;
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_doc->isModified())
+        return true;
+    const auto answer = ask(tr("%1 has unsaved changes. Save them?").arg(m_doc->displayName()),
+                            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Cancel)
+        return false;
+    if (answer == QMessageBox::Save)
+        return save();
+    Recovery::remove(m_doc->filePath());
+    return true;
+}
+
+void MainWindow::autosaveNow()
+{
+    if (m_doc->isModified())
+        Recovery::write(m_doc->filePath(), m_doc->serialized());
+}
+
+bool MainWindow::offerRecovery()
+{
+    for (const QString &file : Recovery::pending()) {
+        QString original;
+        std::string text;
+        if (!Recovery::read(file, &original, &text)) {
+            QFile::remove(file);
+            continue;
+        }
+        const QString name = original.isEmpty() ? tr("an untitled project") : original;
+        const auto answer = ask(tr("Torchwright did not close normally. Restore the unsaved changes to %1?").arg(name),
+                                QMessageBox::Yes | QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            QFile::remove(file);
+            continue;
+        }
+        ProjectLoad load = parseProject(text, original.toStdString());
+        if (!load.ok()) {
+            reportError(tr("The recovery file %1 cannot be read:\n%2").arg(file, QString::fromStdString(load.diagnostics.format())));
+            continue;
+        }
+        // The recovered state belongs to its original file but is not saved in it: the
+        // document shows it marked modified, and saving writes it to the original.
+        const QString path = original.isEmpty() || !QFileInfo::exists(original) ? QString() : original;
+        m_doc->reset(load.project, path);
+        m_doc->undoStack()->resetClean(); // marks the document modified until it is saved
+        QFile::remove(file);
+        Recovery::write(path, m_doc->serialized());
+        return true;
+    }
+    return false;
+}
+
+QStringList MainWindow::recentFiles() { return QSettings().value("recentFiles").toStringList(); }
+
+void MainWindow::addRecent(const QString &path)
+{
+    QStringList files = recentFiles();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kMaxRecent)
+        files.removeLast();
+    QSettings().setValue("recentFiles", files);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    for (const QString &path : recentFiles())
+        m_recentMenu->addAction(QFileInfo(path).fileName() + "  (" + QFileInfo(path).absolutePath() + ")", this, [this, path] {
+            if (maybeSave())
+                openProject(path);
+        });
+    m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    m_dashboard->stopAndWait();
+    Recovery::remove(m_doc->filePath());
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        for (const QUrl &url : event->mimeData()->urls())
+            if (url.isLocalFile() && url.toLocalFile().endsWith(".json")) {
+                event->acceptProposedAction();
+                return;
+            }
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    for (const QUrl &url : event->mimeData()->urls()) {
+        if (url.isLocalFile() && url.toLocalFile().endsWith(".json")) {
+            event->acceptProposedAction();
+            if (maybeSave())
+                openProject(url.toLocalFile());
+            return;
+        }
+    }
+}
+
+} // namespace torchwright::ui

@@ -1,0 +1,50 @@
+#pragma once
+// The inspector for the selected pipeline stage: a typed editor for each of its settings.
+// Each edit pushes a ChangeSetting on the document's undo stack; the form refreshes from the
+// document whenever its settings change. Stages whose engine work is not there yet show their
+// settings and say plainly what is not available.
+
+#include <nlohmann/json.hpp>
+
+#include <QWidget>
+
+#include <functional>
+#include <vector>
+
+class QFormLayout;
+class QLabel;
+
+namespace torchwright::ui {
+
+class ProjectDocument;
+
+class StageInspector : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit StageInspector(ProjectDocument *doc, QWidget *parent = nullptr);
+
+    // `stage` is a Stage value, or -1 for none.
+    void showStage(int stage);
+    int stage() const { return m_stage; }
+
+Q_SIGNALS:
+    void openModelRequested();
+
+private:
+    void rebuild();
+    void refreshValues();
+    void push(const std::string &pointer, const nlohmann::json &value);
+
+    ProjectDocument *m_doc;
+    int m_stage = -1;
+    QLabel *m_title;
+    QLabel *m_note;
+    QLabel *m_error;
+    QWidget *m_form = nullptr;
+    QFormLayout *m_layout = nullptr;
+    std::vector<std::function<void()>> m_refreshers; // re-read values without pushing edits
+    bool m_updating = false;
+};
+
+} // namespace torchwright::ui
