@@ -12,7 +12,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
-#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QSettings>
 #include <QTimer>
@@ -93,10 +93,11 @@ int main(int argc, char **argv)
     const int seconds = parser.value(trainFor).toInt();
     if (seconds > 0) {
         window.dashboard()->startTraining();
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < seconds * 1000)
-            QApplication::processEvents(QEventLoop::AllEvents, 50);
+        // An idle event loop, as in normal use: a processEvents() spin would take a core from
+        // training.
+        QEventLoop wait;
+        QTimer::singleShot(seconds * 1000, &wait, &QEventLoop::quit);
+        wait.exec();
     }
     // Let layouts settle and plots draw.
     for (int i = 0; i < 20; ++i)
