@@ -224,15 +224,21 @@ QString Dashboard::statusText() const
     return m_statusLabel->text();
 }
 
-void Dashboard::startTraining()
+TrainingController::Options Dashboard::optionsFromControls() const
 {
-    if (m_controller->isRunning())
-        return;
     TrainingController::Options options;
     options.device = m_deviceCombo->currentText();
     options.threads = m_threadsSpin->value();
     if (m_epochsSpin->value() > 0)
         options.epochs = m_epochsSpin->value();
+    return options;
+}
+
+void Dashboard::startTraining()
+{
+    if (m_controller->isRunning())
+        return;
+    TrainingController::Options options = optionsFromControls();
     // Runs belong beside the project file; see runsDirectoryFor() for a project never saved.
     options.runsDir = TrainingController::runsDirectoryFor(m_document->filePath());
     clearCurves();
@@ -245,11 +251,7 @@ void Dashboard::resumeRun(const QString &runDir)
 {
     if (m_controller->isRunning())
         return;
-    TrainingController::Options options;
-    options.device = m_deviceCombo->currentText();
-    options.threads = m_threadsSpin->value();
-    if (m_epochsSpin->value() > 0)
-        options.epochs = m_epochsSpin->value();
+    TrainingController::Options options = optionsFromControls();
     options.resumeRun = runDir;
     clearCurves();
     loadRecordedCurves(runDir);

@@ -5,6 +5,8 @@
 // worker it stops and joins when it is destroyed. Curves redraw at a bounded rate and are
 // decimated for drawing (CurvePlot); the full data stays in the plots for exact values.
 
+#include "trainingcontroller.h"
+
 #include <QString>
 #include <QWidget>
 
@@ -21,7 +23,7 @@ namespace torchwright::ui {
 
 class CurvePlot;
 class ProjectDocument;
-class TrainingController;
+
 
 class Dashboard : public QWidget {
     Q_OBJECT
@@ -63,6 +65,8 @@ Q_SIGNALS:
     void logMessage(const QString &text, bool isError);
 
 private:
+    // Device, threads and epochs as the controls show them.
+    TrainingController::Options optionsFromControls() const;
     void buildUi();
     void fillDevices();
     void takeSettingsFromProject();
