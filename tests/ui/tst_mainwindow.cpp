@@ -3,6 +3,7 @@
 // changes, closing asks, a dropped project file opens, autosave leaves a recovery file that the
 // next start restores, and the screenshot command writes a PNG of the right size.
 
+#include "curveplot.h"
 #include "dashboard.h"
 #include "grapheditor.h"
 #include "mainwindow.h"
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void droppedProjectOpens();
     void autosaveAndRecovery();
     void screenshotCommand();
+    void closingMidRunStopsTraining();
 
 private:
     QTemporaryDir m_tmp;
@@ -210,6 +212,34 @@ void TestMainWindow::screenshotCommand()
     QImage img(out);
     QVERIFY(!img.isNull());
     QCOMPARE(img.size(), QSize(1600, 1000));
+}
+
+void TestMainWindow::closingMidRunStopsTraining()
+{
+    // A project with enough batches that the run is still going when the window closes.
+    const QString path = m_tmp.filePath("midrun/project.json");
+    QDir().mkpath(m_tmp.filePath("midrun"));
+    QVERIFY(QFile::copy(TORCHWRIGHT_SOURCE_DIR "/tests/data/tiny_synthetic/project.json", path));
+    QString runDir;
+    {
+        MainWindow w;
+        w.setAsker([](const QString &, QMessageBox::StandardButtons) { return QMessageBox::Discard; });
+        QVERIFY(w.openProject(path));
+        QVERIFY(w.document()->setSetting("/training/epochs", 500));
+        QVERIFY(w.document()->setSetting("/training/device", "cpu"));
+        w.show();
+        QSignalSpy started(w.dashboard(), &Dashboard::runStarted);
+        w.dashboard()->startTraining();
+        QVERIFY(started.wait(60000));
+        runDir = started.at(0).at(0).toString();
+        QTRY_VERIFY_WITH_TIMEOUT(w.dashboard()->batchLossPlot()->pointCount(0) > 0, 60000);
+        QVERIFY(w.dashboard()->isTraining());
+        QVERIFY(w.close()); // stops the worker and waits for it
+        QVERIFY(!w.dashboard()->isTraining());
+    }
+    QFile summary(runDir + "/run.json");
+    QVERIFY(summary.open(QIODevice::ReadOnly));
+    QVERIFY2(summary.readAll().contains("\"stopped\""), qPrintable(runDir));
 }
 
 QTEST_MAIN(TestMainWindow)
