@@ -6,6 +6,7 @@
 #include "model.h"
 #include "torchwright/project.h"
 
+#include <torch/script.h>
 #include <torch/torch.h>
 
 #include <string>
@@ -43,6 +44,11 @@ struct LoadedRun {
     std::string checkpoint;
 };
 LoadedRun loadRun(const std::string &runDir, const std::string &which, const torch::Device &device);
+
+// The layer graph as a torch::jit::Module: weights as parameters and buffers, forward generated
+// from each layer's TorchScript emitter, in eval mode. Throws EngineError naming a layer that
+// cannot be exported.
+torch::jit::Module buildScriptModule(GraphModelImpl &model);
 
 torch::Tensor defaultGeneratorState();
 void setDefaultGeneratorState(const torch::Tensor &state);

@@ -380,7 +380,7 @@ LayerType pool2dLayer(bool max)
             if (max)
                 return c.output + " = torch.max_pool2d(" + c.inputs[0] + ", " + ints(k, k) + ", "
                        + ints(s, s) + ", " + ints(pad, pad) + ", [1, 1], False)";
-            return c.output + " = torch.ops.aten.avg_pool2d(" + c.inputs[0] + ", " + ints(k, k) + ", "
+            return c.output + " = torch.avg_pool2d(" + c.inputs[0] + ", " + ints(k, k) + ", "
                    + ints(s, s) + ", " + ints(pad, pad) + ", False, True, None)";
         };
         return b;
@@ -410,7 +410,7 @@ LayerType adaptiveAvgPoolLayer()
             return torch::adaptive_avg_pool2d(x[0], {o, o});
         };
         b->script = [o](const ScriptContext &c) {
-            return c.output + " = torch.ops.aten.adaptive_avg_pool2d(" + c.inputs[0] + ", " + ints(o, o) + ")";
+            return c.output + " = torch.adaptive_avg_pool2d(" + c.inputs[0] + ", " + ints(o, o) + ")";
         };
         return b;
     };
@@ -509,7 +509,7 @@ LayerType leakyReluLayer()
         const double slope = F(p, "negative_slope");
         return stateless([slope](const torch::Tensor &x) { return torch::leaky_relu(x, slope); },
                          [slope](const std::string &x) {
-                             return "torch.ops.aten.leaky_relu(" + x + ", " + pyFloat(slope) + ")";
+                             return "torch.leaky_relu(" + x + ", " + pyFloat(slope) + ")";
                          });
     };
     return t;
@@ -804,7 +804,7 @@ LayerRegistry::LayerRegistry()
     m_types.push_back(leakyReluLayer());
     m_types.push_back(activation("GELU", "Gaussian error linear unit",
                                  [](const torch::Tensor &x) { return torch::gelu(x); },
-                                 "torch.ops.aten.gelu"));
+                                 "torch.gelu"));
     m_types.push_back(activation("Sigmoid", "1 / (1 + exp(-x))",
                                  [](const torch::Tensor &x) { return torch::sigmoid(x); }, "torch.sigmoid"));
     m_types.push_back(activation("Tanh", "Hyperbolic tangent",

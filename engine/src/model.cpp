@@ -47,7 +47,13 @@ torch::Tensor GraphModelImpl::forward(const torch::Tensor &input)
             args.push_back(input);
         for (int slot : s.inputSlots)
             args.push_back(values[size_t(slot)]);
-        values[i] = s.layer->forward(args);
+        try {
+            values[i] = s.layer->forward(args);
+        } catch (const c10::Error &e) {
+            // Name the layer: LibTorch's own text ("index out of range in self") does not.
+            const Node &n = *m_graph.node(s.id);
+            throw EngineError("layer '" + n.name + "' (" + n.type + "): " + e.what_without_backtrace());
+        }
     }
     return values[size_t(m_outputStep)];
 }

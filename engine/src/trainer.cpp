@@ -481,6 +481,9 @@ void TrainingSession::Impl::train(Project project, bool resuming)
             } catch (const c10::Error &e) {
                 throw EngineError("epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
                                   + ": forward pass failed: " + e.what_without_backtrace());
+            } catch (const EngineError &e) {
+                throw EngineError("epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
+                                  + ": forward pass failed in " + e.what());
             }
             const double loss = lh.loss.item<double>();
             if (!std::isfinite(loss)) {

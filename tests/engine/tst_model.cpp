@@ -8,6 +8,7 @@
 // - forward() takes a batch [N, ...sample shape] and returns [N, ...output shape].
 // - Concat's "dim" indexes the sample (0 = channels for images).
 
+#include "checkpoint.h"
 #include "model.h"
 #include "testhelpers.h"
 
@@ -69,6 +70,8 @@ private Q_SLOTS:
     void refusesGraphThatDoesNotCheck();
     void builtLayersMatchInference_data();
     void builtLayersMatchInference();
+    void scriptedModelMatchesEngine_data();
+    void scriptedModelMatchesEngine();
 };
 
 void TestModel::initTestCase()
@@ -249,6 +252,44 @@ void TestModel::builtLayersMatchInference()
     QCOMPARE(y.sizes().vec(), expected);
     QCOMPARE(parameterCount(*model), n.parameters);
     QVERIFY(torch::isfinite(y).all().item<bool>());
+}
+
+
+void TestModel::scriptedModelMatchesEngine_data()
+{
+    QTest::addColumn<QString>("file");
+    // Between them these graphs use every layer type in the registry.
+    QTest::newRow("conv, pooling, normalization, activations, merges") << "conv.json";
+    QTest::newRow("LSTM, attention, bidirectional GRU") << "seq.json";
+    QTest::newRow("embedding") << "emb.json";
+}
+
+void TestModel::scriptedModelMatchesEngine()
+{
+    QFETCH(QString, file);
+    ProjectLoad load = loadProjectFile(testhelpers::sourcePath("tests/data/every_layer/" + file.toStdString()));
+    QVERIFY2(load.ok(), load.diagnostics.format().c_str());
+    const Project &p = load.project;
+    torch::manual_seed(3);
+    GraphModel model(p.graph, TensorType{p.dataset.sampleShape, DType::Float32});
+    {
+        // Non-trivial running statistics, so eval-mode batch norm is really exercised.
+        torch::NoGradGuard noGrad;
+        for (auto &b : model->named_buffers())
+            if (b.key().find("running_") != std::string::npos)
+                b.value().uniform_(0.5, 1.5);
+    }
+    model->eval();
+    Shape shape = p.dataset.sampleShape;
+    shape.insert(shape.begin(), 5);
+    const bool tokens = p.graph.node(model->analysis().inputNode)->params.value("dtype", "") == "int64";
+    const torch::Tensor x = tokens ? torch::randint(0, 300, shape, torch::kInt64) : torch::randn(shape);
+    const torch::Tensor expected = model->forward(x);
+    torch::jit::Module scripted = buildScriptModule(*model);
+    const torch::Tensor actual = scripted.forward({x}).toTensor();
+    QCOMPARE(actual.sizes().vec(), expected.sizes().vec());
+    const double diff = (actual - expected).abs().max().item<double>();
+    QVERIFY2(diff <= 1e-5, qPrintable(QString("max difference %1").arg(diff)));
 }
 
 QTEST_GUILESS_MAIN(TestModel)
