@@ -171,7 +171,8 @@ json ProjectDocument::setting(const std::string &pointer) const
     return j.contains(p) ? j.at(p) : json();
 }
 
-bool ProjectDocument::setSetting(const std::string &pointer, const json &value, QString *error)
+std::optional<Project> ProjectDocument::withSetting(const std::string &pointer, const json &value,
+                                                    QString *error) const
 {
     json j = json::parse(projectToJson(m_project).dump());
     try {
@@ -179,16 +180,24 @@ bool ProjectDocument::setSetting(const std::string &pointer, const json &value, 
     } catch (const json::exception &e) {
         if (error)
             *error = QString::fromUtf8(e.what());
-        return false;
+        return std::nullopt;
     }
     ProjectLoad load = projectFromJson(j, m_project.filePath);
     if (!load.ok()) {
         if (error)
             *error = QString::fromStdString(load.diagnostics.format()).trimmed();
-        return false;
+        return std::nullopt;
     }
     load.project.filePath = m_project.filePath;
-    m_project = load.project;
+    return load.project;
+}
+
+bool ProjectDocument::setSetting(const std::string &pointer, const json &value, QString *error)
+{
+    std::optional<Project> changed = withSetting(pointer, value, error);
+    if (!changed)
+        return false;
+    m_project = std::move(*changed);
     Q_EMIT settingsChanged();
     reanalyze();
     return true;

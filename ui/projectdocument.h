@@ -11,6 +11,8 @@
 #include <QString>
 #include <QUndoStack>
 
+#include <optional>
+
 namespace torchwright::ui {
 
 class ProjectDocument : public QObject {
@@ -47,6 +49,10 @@ public:
     // ("/training/epochs"). Returns false (and changes nothing) when the result would not
     // load, with the reason in `error`.
     bool setSetting(const std::string &pointer, const nlohmann::json &value, QString *error = nullptr);
+    // The project as it would be after setSetting(), or nothing (with the reason) when that
+    // change would be refused. Changes nothing.
+    std::optional<Project> withSetting(const std::string &pointer, const nlohmann::json &value,
+                                       QString *error = nullptr) const;
     nlohmann::json setting(const std::string &pointer) const;
 
     // Nodes and the edges among them as JSON for the clipboard.

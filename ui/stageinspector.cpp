@@ -100,9 +100,7 @@ void StageInspector::push(const std::string &pointer, const json &value)
         return;
     // Check first so a refused value leaves no undo step behind.
     QString error;
-    ProjectDocument probe;
-    probe.reset(m_doc->project());
-    if (!probe.setSetting(pointer, value, &error)) {
+    if (!m_doc->withSetting(pointer, value, &error)) {
         m_error->setText(error);
         refreshValues();
         return;

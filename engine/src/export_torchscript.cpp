@@ -12,6 +12,15 @@ namespace torchwright {
 
 namespace {
 
+// "out_proj.weight" of layer "attn" -> "attn__out_proj__weight": the ScriptContext::self
+// convention of builtlayer.h, one flat attribute per tensor.
+std::string attributeName(const std::string &node, std::string local)
+{
+    for (size_t i = 0; (i = local.find('.', i)) != std::string::npos;)
+        local.replace(i, 1, "__");
+    return node + "__" + local;
+}
+
 std::string indent(const std::string &code)
 {
     std::string r = "    ";
@@ -38,25 +47,18 @@ torch::jit::Module buildScriptModule(GraphModelImpl &model)
         const BuiltLayer *layer = model.layer(id);
         if (!layer || !layer->script)
             throw EngineError("layer '" + n.name + "' (" + n.type + ") cannot be exported to TorchScript");
-        // Register this layer's tensors under flat attribute names.
+        // Register this layer's tensors under flat attribute names, as the emitters expect.
         const std::string prefix = n.name + ".";
         for (const auto &p : params)
-            if (p.key().rfind(prefix, 0) == 0) {
-                std::string local = p.key().substr(prefix.size());
-                for (size_t i = 0; (i = local.find('.', i)) != std::string::npos;)
-                    local.replace(i, 1, "__");
-                m.register_parameter(n.name + "__" + local, p.value().detach().clone(), false);
-            }
+            if (p.key().rfind(prefix, 0) == 0)
+                m.register_parameter(attributeName(n.name, p.key().substr(prefix.size())),
+                                     p.value().detach().clone(), false);
         for (const auto &b : buffers)
-            if (b.key().rfind(prefix, 0) == 0) {
-                std::string local = b.key().substr(prefix.size());
-                for (size_t i = 0; (i = local.find('.', i)) != std::string::npos;)
-                    local.replace(i, 1, "__");
-                m.register_buffer(n.name + "__" + local, b.value().detach().clone());
-            }
+            if (b.key().rfind(prefix, 0) == 0)
+                m.register_buffer(attributeName(n.name, b.key().substr(prefix.size())), b.value().detach().clone());
         ScriptContext c;
         c.output = "v_" + n.name;
-        c.self = "self." + n.name + "__";
+        c.self = "self." + attributeName(n.name, "");
         if (n.type == "Input")
             c.inputs.push_back("x");
         for (const Edge &e : g.inputsOf(id))
