@@ -50,6 +50,15 @@ LoadedRun loadRun(const std::string &runDir, const std::string &which, const tor
 // cannot be exported.
 torch::jit::Module buildScriptModule(GraphModelImpl &model);
 
+// The per-channel mean and std training applied to inputs scaled to 0..1 (both empty when the
+// project normalises nothing). Read from the run's run.json; computed from the data for runs
+// that predate the record.
+struct Normalization {
+    std::vector<double> mean;
+    std::vector<double> std;
+};
+Normalization runNormalization(const std::string &runDir, const Project &project);
+
 torch::Tensor defaultGeneratorState();
 void setDefaultGeneratorState(const torch::Tensor &state);
 

@@ -42,6 +42,23 @@ RunSummary readRunSummary(const std::string &runDir)
     return s;
 }
 
+Normalization runNormalization(const std::string &runDir, const Project &project)
+{
+    try {
+        json j = json::parse(readTextFile((fs::path(runDir) / "run.json").string()));
+        if (j.contains("normalization") && j["normalization"].is_object())
+            return {j["normalization"].value("mean", std::vector<double>{}),
+                    j["normalization"].value("std", std::vector<double>{})};
+    } catch (const std::exception &) {
+        // fall through: compute it
+    }
+    Project copy = project;
+    const Node *input = copy.graph.node(analyzeProject(copy).inputNode);
+    const DType type = input && input->params.value("dtype", "float32") == "int64" ? DType::Int64 : DType::Float32;
+    DataSplits data = loadDataSplits(project, type);
+    return {data.mean, data.std};
+}
+
 std::vector<RunSummary> listRuns(const std::string &runsDir)
 {
     std::vector<RunSummary> runs;

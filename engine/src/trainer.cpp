@@ -391,6 +391,9 @@ void TrainingSession::Impl::train(Project project, bool resuming)
         }
         log(os.str());
     }
+    // What exports need to preprocess raw samples exactly as training did.
+    summary["normalization"] = json{{"mean", data.mean}, {"std", data.std}};
+    writeSummary();
     const int64_t nTrain = data.train.size();
     torch::Tensor trainX = data.train.inputs.to(device), trainY = data.train.labels.to(device);
     torch::Tensor valX = data.validation.inputs.to(device), valY = data.validation.labels.to(device);

@@ -5,6 +5,7 @@
 #include "torchwright/diagnostics.h"
 #include "torchwright/project.h"
 #include "torchwright/training.h"
+#include "torchwright/exports.h"
 
 #include <string>
 #include <vector>
@@ -57,10 +58,5 @@ std::vector<SampleImage> testSampleImages(const Project &project, const std::vec
 // Evaluates a run's checkpoint ("best" when there is one, else "last") on the test split.
 Evaluation evaluateRun(const std::string &runDir, const std::string &checkpoint = "best",
                        const std::string &device = "auto");
-
-// Writes a TorchScript module (eval mode, weights as parameters and buffers, generated
-// forward) loadable by torch.jit.load and torch::jit::load.
-void exportTorchScript(const std::string &runDir, const std::string &outFile,
-                       const std::string &checkpoint = "best");
 
 } // namespace torchwright
