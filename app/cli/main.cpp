@@ -10,6 +10,7 @@
 #include "torchwright/runtime.h"
 #include "torchwright/training.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
@@ -39,7 +40,8 @@ commands:
   validate PROJECT   check a project: every edge's shape, parameter counts, all errors
   train PROJECT      train it, showing progress; writes a run folder beside the project
   evaluate RUN       accuracy and confusion matrix of a run on the test split
-  export RUN         write the trained model for other tools
+  export RUN         write the trained model for other tools (TorchScript, ONNX, PyTorch, bundle)
+  predict BUNDLE IN  classify images or tensors with an exported bundle
   runs PROJECT       list the project's runs
   devices            list the devices LibTorch sees
 
@@ -71,10 +73,25 @@ Ctrl-C stops after the current batch; the last checkpoint stays and the run can 
 Loads the run's checkpoint (best by default) and prints the test accuracy, the loss, the
 confusion matrix and per-class precision and recall.
 )"},
-    {"export", R"(usage: torchwright-cli export RUN --format torchscript [--output FILE] [--checkpoint best|last]
+    {"export", R"(usage: torchwright-cli export RUN --format FORMAT [--output PATH] [--checkpoint best|last]
 
-Writes the trained model. Formats: torchscript (a TorchScript module in eval mode that loads
-with torch.jit.load and torch::jit::load). Default output: RUN/model.torchscript.pt.
+Writes the trained model (the best checkpoint by default), checked against the engine:
+  torchscript  a TorchScript module in eval mode; loads with torch.jit.load and
+               torch::jit::load. Default: RUN/model.torchscript.pt
+  onnx         ONNX opset 13, dynamic batch, input "input", output "logits", class names and
+               normalization as metadata. Default: RUN/model.onnx
+  pytorch      a standalone PyTorch training program (train.py, weights.pt, README.md) that
+               also trains on many machines with torchrun. Default: RUN/pytorch/
+  bundle       a deployment folder: model.pt, model.onnx, manifest.json (input, preprocessing,
+               classes, source, metrics, checksums), README.md. Default: RUN/bundle/
+)"},
+    {"predict", R"(usage: torchwright-cli predict BUNDLE INPUT [--top K] [--limit N] [--device D]
+
+Runs a bundle's model on INPUT and prints the top K classes (default 3) of each sample:
+  an IDX image file (.gz too), raw pixels, preprocessed as the manifest says;
+  a .npy array: uint8 is raw pixels (preprocessed), float32 is taken as the model's input.
+One sample or a batch [N, ...]. The bundle's checksums are verified first.
+--limit N prints only the first N samples (all are classified).
 )"},
     {"runs", R"(usage: torchwright-cli runs PROJECT
 
@@ -94,7 +111,8 @@ struct Args {
 
 // Options that take a value; everything else starting with "--" is an error.
 const std::vector<std::string> kValued = {"--epochs", "--device", "--threads", "--out", "--resume",
-                                          "--checkpoint", "--format", "--output", "--batch-limit"};
+                                          "--checkpoint", "--format", "--output", "--batch-limit",
+                                          "--top", "--limit"};
 
 std::optional<Args> parse(int argc, char **argv, int first, std::string &error)
 {
@@ -379,15 +397,57 @@ int cmdExport(const Args &a)
     }
     const std::string format = a.options.at("--format");
     const std::string which = a.options.count("--checkpoint") ? a.options.at("--checkpoint") : "best";
-    if (format != "torchscript") {
-        std::fprintf(stderr, "error: --format: '%s' is not available; formats: torchscript\n", format.c_str());
+    const auto &formats = exportFormats();
+    if (std::find(formats.begin(), formats.end(), format) == formats.end()) {
+        std::string list;
+        for (const auto &f : formats)
+            list += (list.empty() ? "" : ", ") + f;
+        std::fprintf(stderr, "error: --format: '%s' is not a format; formats: %s\n", format.c_str(), list.c_str());
         return kUsage;
     }
     const std::string run = a.positional[0];
+    const std::map<std::string, std::string> defaults = {{"torchscript", "model.torchscript.pt"},
+                                                         {"onnx", "model.onnx"},
+                                                         {"pytorch", "pytorch"},
+                                                         {"bundle", "bundle"}};
     const std::string out = a.options.count("--output") ? a.options.at("--output")
-                                                        : (fs::path(run) / "model.torchscript.pt").string();
-    exportTorchScript(run, out, which);
+                                                        : (fs::path(run) / defaults.at(format)).string();
+    if (format == "torchscript")
+        exportTorchScript(run, out, which);
+    else if (format == "onnx")
+        exportOnnx(run, out, which);
+    else if (format == "pytorch")
+        exportPythonProgram(run, out, which);
+    else
+        exportBundle(run, out, which);
     std::printf("wrote %s\n", out.c_str());
+    return kOk;
+}
+
+int cmdPredict(const Args &a)
+{
+    if (a.positional.size() != 2) {
+        std::fprintf(stderr, "%s", kHelp.at("predict"));
+        return kUsage;
+    }
+    std::string error;
+    const int top = intOption(a, "--top", 1, error).value_or(3);
+    const auto limit = intOption(a, "--limit", 1, error);
+    if (!error.empty()) {
+        std::fprintf(stderr, "error: %s\n", error.c_str());
+        return kUsage;
+    }
+    const std::string device = a.options.count("--device") ? a.options.at("--device") : "cpu";
+    const auto predictions = predictBundle(a.positional[0], a.positional[1], top, device);
+    const size_t shown = limit ? std::min(predictions.size(), size_t(*limit)) : predictions.size();
+    for (size_t i = 0; i < shown; ++i) {
+        std::printf("%zu:", i);
+        for (const auto &c : predictions[i].top)
+            std::printf("  %s %.1f%%", c.name.c_str(), c.probability * 100);
+        std::printf("\n");
+    }
+    if (shown < predictions.size())
+        std::printf("(%zu more samples classified; --limit shows more)\n", predictions.size() - shown);
     return kOk;
 }
 
@@ -457,6 +517,8 @@ int main(int argc, char **argv)
             return cmdEvaluate(*args);
         if (command == "export")
             return cmdExport(*args);
+        if (command == "predict")
+            return cmdPredict(*args);
         if (command == "runs")
             return cmdRuns(*args);
         return cmdDevices();

@@ -1,18 +1,330 @@
-// PLACEHOLDER while the bundle is written.
-#include "torchwright/diagnostics.h"
+// Deployment bundles: one folder with the model in TorchScript and ONNX, a manifest that says
+// how to feed it (input shape and type, preprocessing, class names), where it came from (project,
+// run, checkpoint, metrics, versions) and the SHA-256 of every file, plus a README. The folder is
+// assembled beside its destination and renamed into place, so a failure leaves the previous
+// bundle whole. predictBundle() runs one on image files or tensors.
+
 #include "torchwright/exports.h"
+
+#include "checkpoint.h"
+#include "dataset.h"
+#include "fileutil.h"
+#include "sha256.h"
+#include "torchwright/runs.h"
+#include "torchwright/runtime.h"
+
+#include <torch/script.h>
+
+#include <chrono>
+#include <cstring>
+#include <iomanip>
+#include <filesystem>
+#include <sstream>
+
 namespace torchwright {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char *kBundleFormat = "torchwright-bundle";
+constexpr int kBundleVersion = 1;
+
+json readJsonFile(const std::string &path)
+{
+    try {
+        return json::parse(readTextFile(path));
+    } catch (const json::exception &e) {
+        throw EngineError(path + ": not valid JSON: " + e.what());
+    }
+}
+
+bool isBundle(const fs::path &dir)
+{
+    try {
+        return readJsonFile((dir / "manifest.json").string()).value("format", "") == kBundleFormat;
+    } catch (const std::exception &) {
+        return false;
+    }
+}
+
+std::string readme(const json &m)
+{
+    std::ostringstream os;
+    const json &in = m["input"];
+    const json &pre = m["preprocessing"];
+    os << "# " << m["name"].get<std::string>() << "\n\n"
+       << "A model exported by Torchwright from run `" << m["source"]["run"].get<std::string>() << "` of the project `"
+       << m["source"]["project"].get<std::string>() << "`";
+    if (m["metrics"].contains("test_accuracy"))
+        os << " (test accuracy " << std::fixed << std::setprecision(2) << m["metrics"]["test_accuracy"].get<double>() * 100
+           << "%)";
+    os << ".\n\n## Input and output\n\n"
+       << "- `input`: " << in["dtype"].get<std::string>() << " `[batch, " << in["shape"].dump().substr(1) << "`"
+       << (in["dtype"] == "float32" ? ", channels first" : "") << ".\n";
+    if (in["dtype"] == "float32") {
+        os << "- Preprocessing: `x = raw * " << pre["scale"].get<double>() << "`";
+        if (!pre["mean"].empty())
+            os << ", then per channel `(x - mean[c]) / std[c]` with mean " << pre["mean"].dump() << " and std "
+               << pre["std"].dump();
+        os << ".\n";
+    }
+    os << "- `logits`: float32 `[batch, " << m["output"]["shape"].dump().substr(1)
+       << "`, class scores before softmax; classes in order: " << m["classes"].dump() << ".\n\n"
+       << "## Files\n\n"
+       << "- `model.pt`: TorchScript. Python: `torch.jit.load(\"model.pt\")`; C++: `torch::jit::load(\"model.pt\")`.\n";
+    if (m["formats"].contains("onnx"))
+        os << "- `model.onnx`: ONNX opset " << m["formats"]["onnx"]["opset"].get<int>()
+           << ", dynamic batch. ONNX Runtime: `InferenceSession(\"model.onnx\").run(None, {\"input\": x})`.\n";
+    else
+        os << "- No ONNX file: " << m["formats"]["onnx_unavailable"].get<std::string>() << "\n";
+    os << "- `manifest.json`: all of the above as data, with the SHA-256 of every file.\n\n"
+       << "## Predict from the command line\n\n"
+       << "    torchwright-cli predict BUNDLE images.idx    # IDX images (raw pixels, .gz too)\n"
+       << "    torchwright-cli predict BUNDLE batch.npy     # uint8 pixels, or float32 already preprocessed\n";
+    return os.str();
+}
+
+} // namespace
+
 const std::vector<std::string> &exportFormats()
 {
-    static const std::vector<std::string> f = {"torchscript", "onnx", "pytorch", "bundle"};
-    return f;
+    static const std::vector<std::string> formats = {"torchscript", "onnx", "pytorch", "bundle"};
+    return formats;
 }
-void exportBundle(const std::string &, const std::string &, const std::string &)
+
+void exportBundle(const std::string &runDir, const std::string &outDir, const std::string &checkpoint)
 {
-    throw EngineError("bundle export is not written yet");
+    const fs::path out = fs::absolute(outDir);
+    std::error_code ec;
+    if (fs::exists(out) && !(fs::is_directory(out) && (fs::is_empty(out, ec) || isBundle(out))))
+        throw EngineError(outDir + ": exists and is not a Torchwright bundle; choose another folder");
+    const ProjectLoad load = loadRunProject(runDir);
+    if (!load.ok())
+        throw EngineError(load.diagnostics);
+    const Project &project = load.project;
+    const std::string ckpt = checkpointPath(runDir, checkpoint);
+    if (!fs::exists(ckpt))
+        throw EngineError(ckpt + ": checkpoint not found");
+
+    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
+    const fs::path temp = out.parent_path() / ("." + out.filename().string() + ".tmp-" + std::to_string(stamp));
+    fs::create_directories(temp);
+    try {
+        exportTorchScript(runDir, (temp / "model.pt").string(), checkpoint);
+        std::string onnxProblem;
+        try {
+            exportOnnx(runDir, (temp / "model.onnx").string(), checkpoint);
+        } catch (const EngineError &e) {
+            onnxProblem = e.what(); // the bundle still serves TorchScript; the manifest says why
+        }
+
+        LoadedRun run = loadRun(runDir, checkpoint, torch::kCPU);
+        const GraphAnalysis &an = run.model->analysis();
+        const Normalization norm = runNormalization(runDir, project);
+        const json summary = readJsonFile((fs::path(runDir) / "run.json").string());
+        const Node *input = project.graph.node(an.inputNode);
+        const bool tokens = input && input->params.value("dtype", "float32") == "int64";
+
+        json m = json::object();
+        m["format"] = kBundleFormat;
+        m["version"] = kBundleVersion;
+        m["name"] = project.name;
+        m["created"] = isoTimeNow();
+        m["input"] = {{"name", "input"}, {"dtype", tokens ? "int64" : "float32"}, {"shape", project.dataset.sampleShape}};
+        m["output"] = {{"name", "logits"}, {"shape", an.nodes.at(an.outputNode.value).output->shape},
+                       {"meaning", "class scores before softmax"}};
+        m["preprocessing"] = {{"scale", project.dataset.kind == "synthetic" || tokens ? 1.0 : 1.0 / 255.0},
+                              {"mean", norm.mean},
+                              {"std", norm.std}};
+        json classes = json::array();
+        for (int c = 0; c < project.dataset.numClasses; ++c)
+            classes.push_back(size_t(c) < project.dataset.classNames.size() ? project.dataset.classNames[size_t(c)]
+                                                                             : "class " + std::to_string(c));
+        m["classes"] = classes;
+        m["source"] = {{"project", project.name},
+                       {"project_file", summary.value("project_file", "")},
+                       {"run", fs::path(runDir).filename().string()},
+                       {"checkpoint", fs::path(ckpt).filename().string()}};
+        json metrics = json::object();
+        for (const char *k : {"epochs_completed", "best_epoch", "best_val_accuracy", "best_val_loss"})
+            if (summary.contains(k) && summary[k].is_number())
+                metrics[k] = summary[k];
+        if (datasetFilesPresent(project)) {
+            const Evaluation ev = evaluateRun(runDir, checkpoint, "cpu");
+            metrics["test_accuracy"] = ev.accuracy;
+            metrics["test_loss"] = ev.loss;
+            metrics["test_samples"] = ev.samples;
+        }
+        m["metrics"] = metrics;
+        m["parameters"] = an.totalParameters;
+        m["formats"] = {{"torchscript", {{"file", "model.pt"}, {"torch_version", torchVersion()}}}};
+        if (onnxProblem.empty())
+            m["formats"]["onnx"] = {{"file", "model.onnx"}, {"opset", 13}, {"ir_version", 8}};
+        else
+            m["formats"]["onnx_unavailable"] = onnxProblem;
+        m["engine_version"] = engineVersion();
+        json files = json::object();
+        for (const char *f : {"model.pt", "model.onnx"})
+            if (fs::exists(temp / f))
+                files[f] = {{"sha256", sha256File((temp / f).string())}, {"bytes", fs::file_size(temp / f)}};
+        const std::string text = readme(m);
+        writeTextFileAtomically((temp / "README.md").string(), text);
+        files["README.md"] = {{"sha256", sha256Hex(text)}, {"bytes", text.size()}};
+        m["files"] = files;
+        writeTextFileAtomically((temp / "manifest.json").string(), m.dump(2) + "\n");
+
+        // Swap the new folder in; the old one is removed only once the new one is in place.
+        const fs::path old = out.parent_path() / ("." + out.filename().string() + ".old-" + std::to_string(stamp));
+        if (fs::exists(out))
+            fs::rename(out, old);
+        fs::rename(temp, out);
+        fs::remove_all(old, ec);
+    } catch (...) {
+        fs::remove_all(temp, ec);
+        throw;
+    }
 }
-std::vector<Prediction> predictBundle(const std::string &, const std::string &, int, const std::string &)
+
+namespace {
+
+// A .npy array (format 1.x/2.x, little-endian, C order) of uint8, int64, float32 or float64.
+torch::Tensor readNpy(const std::string &path)
 {
-    throw EngineError("predict is not written yet");
+    const std::string data = readTextFile(path);
+    if (data.size() < 10 || data.compare(0, 6, "\x93NUMPY") != 0)
+        throw EngineError(path + ": not a .npy file (no NUMPY magic)");
+    const int major = static_cast<unsigned char>(data[6]);
+    const size_t lenBytes = major == 1 ? 2 : 4;
+    size_t headerLen = 0;
+    for (size_t i = 0; i < lenBytes; ++i)
+        headerLen |= size_t(static_cast<unsigned char>(data[8 + i])) << (8 * i);
+    const size_t start = 8 + lenBytes;
+    if (data.size() < start + headerLen)
+        throw EngineError(path + ": truncated .npy header");
+    const std::string header = data.substr(start, headerLen);
+    auto field = [&](const std::string &key) {
+        const size_t k = header.find("'" + key + "'");
+        if (k == std::string::npos)
+            throw EngineError(path + ": .npy header has no '" + key + "'");
+        return header.substr(header.find(':', k) + 1);
+    };
+    const std::string descrField = field("descr");
+    const std::string descr = descrField.substr(descrField.find('\'') + 1, 3);
+    const std::string order = field("fortran_order");
+    if (order.compare(order.find_first_not_of(' '), 4, "True") == 0)
+        throw EngineError(path + ": Fortran-ordered arrays are not supported; save with C order");
+    const std::string shapeField = field("shape");
+    const std::string dims = shapeField.substr(shapeField.find('(') + 1, shapeField.find(')') - shapeField.find('(') - 1);
+    std::vector<int64_t> shape;
+    std::istringstream is(dims);
+    for (std::string part; std::getline(is, part, ',');)
+        if (part.find_first_not_of(' ') != std::string::npos)
+            shape.push_back(std::stoll(part));
+    torch::ScalarType type;
+    if (descr == "|u1" || descr == "<u1")
+        type = torch::kUInt8;
+    else if (descr == "<i8")
+        type = torch::kInt64;
+    else if (descr == "<f4")
+        type = torch::kFloat32;
+    else if (descr == "<f8")
+        type = torch::kFloat64;
+    else
+        throw EngineError(path + ": element type '" + descr + "' is not supported (uint8, int64, float32, float64 are)");
+    torch::Tensor t = torch::empty(shape, type);
+    const size_t bytes = size_t(t.nbytes());
+    if (data.size() - start - headerLen != bytes)
+        throw EngineError(path + ": truncated: the header declares " + std::to_string(bytes) + " bytes of data, the file has "
+                          + std::to_string(data.size() - start - headerLen));
+    std::memcpy(t.data_ptr(), data.data() + start + headerLen, bytes);
+    return t;
 }
+
+} // namespace
+
+std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::string &inputFile, int topK,
+                                      const std::string &device)
+{
+    const fs::path dir(bundleDir);
+    const json m = readJsonFile((dir / "manifest.json").string());
+    if (m.value("format", "") != kBundleFormat)
+        throw EngineError((dir / "manifest.json").string() + ": not a Torchwright bundle manifest");
+    for (const auto &[name, info] : m.at("files").items()) {
+        const std::string path = (dir / name).string();
+        if (!fs::exists(path))
+            throw EngineError(path + ": missing from the bundle");
+        if (sha256File(path) != info.value("sha256", ""))
+            throw EngineError(path + ": its SHA-256 differs from manifest.json; the file was changed or damaged");
+    }
+    const Shape sample = m.at("input").at("shape").get<Shape>();
+    const bool tokens = m.at("input").value("dtype", "float32") == "int64";
+
+    // Raw pixels (IDX, uint8 .npy) are preprocessed as in training; float .npy is taken as is.
+    torch::Tensor x;
+    bool raw = true;
+    if (fs::path(inputFile).extension() == ".npy") {
+        x = readNpy(inputFile);
+        raw = x.scalar_type() == torch::kUInt8;
+    } else {
+        x = readIdxFile(inputFile);
+    }
+    if (Shape(x.sizes().begin(), x.sizes().end()) == sample)
+        x = x.unsqueeze(0);
+    if (x.dim() == int64_t(sample.size()) + 2 && x.size(1) == 1 && sample.size() >= 1 && sample[0] != 1)
+        x = x.squeeze(1); // IDX reads [N, rows, cols] as [N, 1, rows, cols]; a sequence has no channel
+    const Shape got(x.sizes().begin() + 1, x.sizes().end());
+    if (x.dim() < 1 || got != sample)
+        throw EngineError(inputFile + ": samples are " + formatShape(got) + " but the model takes "
+                          + formatShape(sample) + " (" + (bundleDir + "/manifest.json") + ")");
+    if (tokens) {
+        x = x.to(torch::kInt64);
+    } else {
+        x = x.to(torch::kFloat32);
+        if (raw) {
+            const json &pre = m.at("preprocessing");
+            x.mul_(pre.value("scale", 1.0));
+            const auto mean = pre.value("mean", std::vector<double>{});
+            const auto stdev = pre.value("std", std::vector<double>{});
+            if (!mean.empty()) {
+                Shape b(sample.size() + 1, 1);
+                if (sample.size() >= 2)
+                    b[1] = int64_t(mean.size());
+                x.sub_(torch::tensor(mean, torch::kFloat64).to(torch::kFloat32).reshape(b))
+                    .div_(torch::tensor(stdev, torch::kFloat64).to(torch::kFloat32).reshape(b));
+            }
+        }
+    }
+
+    const torch::Device dev(resolveDevice(device));
+    torch::jit::Module model = torch::jit::load((dir / "model.pt").string(), dev);
+    model.eval();
+    const std::vector<std::string> classes = m.value("classes", std::vector<std::string>{});
+    std::vector<Prediction> out;
+    torch::NoGradGuard noGrad;
+    for (int64_t start = 0; start < x.size(0); start += 512) {
+        const torch::Tensor batch = x.slice(0, start, std::min(x.size(0), start + 512)).to(dev);
+        const torch::Tensor logits = model.forward({batch}).toTensor().to(torch::kCPU);
+        if (logits.dim() != 2)
+            throw EngineError(bundleDir + ": the model's output is " + formatShape(Shape(logits.sizes().begin() + 1, logits.sizes().end()))
+                              + " per sample, not a vector of class scores");
+        const torch::Tensor probs = torch::softmax(logits, 1);
+        const auto top = probs.topk(std::min<int64_t>(topK, probs.size(1)), 1);
+        const torch::Tensor values = std::get<0>(top), indices = std::get<1>(top);
+        for (int64_t i = 0; i < probs.size(0); ++i) {
+            Prediction p;
+            for (int64_t k = 0; k < values.size(1); ++k) {
+                ClassScore s;
+                s.index = int(indices[i][k].item<int64_t>());
+                s.probability = values[i][k].item<double>();
+                s.name = size_t(s.index) < classes.size() ? classes[size_t(s.index)] : "class " + std::to_string(s.index);
+                p.top.push_back(s);
+            }
+            out.push_back(std::move(p));
+        }
+    }
+    return out;
+}
+
 } // namespace torchwright

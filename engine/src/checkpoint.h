@@ -50,6 +50,18 @@ LoadedRun loadRun(const std::string &runDir, const std::string &which, const tor
 // cannot be exported.
 torch::jit::Module buildScriptModule(GraphModelImpl &model);
 
+// exportOnnx() for a run already loaded (tests use it to reach layers directly).
+void writeOnnxFile(LoadedRun &run, const std::string &runDir, const std::string &outFile);
+
+// A batch of `n` samples for checking an export against the engine: normal noise for float
+// inputs, token ids below the smallest vocabulary for int64 ones. Leaves the global RNG alone.
+torch::Tensor exampleBatch(GraphModelImpl &model, const Project &project, int64_t n);
+
+// Checks that `exported` gives the engine model's outputs on an example batch (eval mode);
+// throws EngineError naming `what` and the difference when it does not.
+void checkAgainstEngine(GraphModelImpl &model, const Project &project, torch::jit::Module &exported,
+                        const std::string &what);
+
 // The per-channel mean and std training applied to inputs scaled to 0..1 (both empty when the
 // project normalises nothing). Read from the run's run.json; computed from the data for runs
 // that predate the record.

@@ -4,7 +4,10 @@
 
 #include "checkpoint.h"
 #include "fileutil.h"
+#include "torchwright/exports.h"
 #include "torchwright/runs.h"
+
+#include <ATen/CPUGeneratorImpl.h>
 
 #include <torch/script.h>
 
@@ -77,11 +80,57 @@ torch::jit::Module buildScriptModule(GraphModelImpl &model)
     return m;
 }
 
+torch::Tensor exampleBatch(GraphModelImpl &model, const Project &project, int64_t n)
+{
+    Shape shape = project.dataset.sampleShape;
+    shape.insert(shape.begin(), n);
+    auto gen = at::detail::createCPUGenerator(12345);
+    const Node *input = model.graph().node(model.analysis().inputNode);
+    if (input && input->params.value("dtype", "float32") == "int64") {
+        int64_t vocab = 2;
+        bool any = false;
+        for (const Node &node : model.graph().nodes)
+            if (node.type == "Embedding") {
+                const int64_t v = node.params.value("num_embeddings", int64_t(2));
+                vocab = any ? std::min(vocab, v) : v;
+                any = true;
+            }
+        return torch::randint(0, vocab, shape, gen, torch::kInt64);
+    }
+    return torch::randn(shape, gen);
+}
+
+void checkAgainstEngine(GraphModelImpl &model, const Project &project, torch::jit::Module &exported,
+                        const std::string &what)
+{
+    torch::NoGradGuard noGrad;
+    const bool wasTraining = model.is_training();
+    model.eval();
+    const torch::Tensor x = exampleBatch(model, project, 4);
+    const torch::Tensor expected = model.forward(x).to(torch::kCPU);
+    model.train(wasTraining);
+    const torch::Tensor actual = exported.forward({x}).toTensor();
+    if (actual.sizes() != expected.sizes())
+        throw EngineError(what + ": the exported model gives " + formatShape(Shape(actual.sizes().begin(), actual.sizes().end()))
+                          + " where the engine gives " + formatShape(Shape(expected.sizes().begin(), expected.sizes().end()))
+                          + " (a bug in Torchwright)");
+    const double diff = (actual - expected).abs().max().item<double>();
+    const double scale = std::max(1.0, expected.abs().max().item<double>());
+    if (!(diff <= 1e-5 * scale))
+        throw EngineError(what + ": the exported model differs from the engine by up to " + std::to_string(diff)
+                          + " on a test batch (a bug in Torchwright)");
+}
+
 void exportTorchScript(const std::string &runDir, const std::string &outFile, const std::string &checkpoint)
 {
     LoadedRun run = loadRun(runDir, checkpoint, torch::kCPU);
     torch::jit::Module m = buildScriptModule(*run.model);
-    replaceFileAtomically(outFile, [&](const std::string &temp) { m.save(temp); });
+    replaceFileAtomically(outFile, [&](const std::string &temp) {
+        m.save(temp);
+        // What was written, read back the way a user's program reads it.
+        torch::jit::Module loaded = torch::jit::load(temp, torch::kCPU);
+        checkAgainstEngine(*run.model, run.project, loaded, outFile);
+    });
 }
 
 } // namespace torchwright

@@ -180,19 +180,38 @@ std::string pyFloat(double v)
     return s;
 }
 
-// A stateless layer: forward only.
+using OnnxUnary = std::function<std::string(OnnxContext &, const std::string &x)>;
+
+// A stateless layer of one input: forward, TorchScript expression, ONNX nodes.
 std::shared_ptr<BuiltLayer> stateless(std::function<torch::Tensor(const torch::Tensor &)> f,
-                                      std::function<std::string(const std::string &)> expr)
+                                      std::function<std::string(const std::string &)> expr,
+                                      OnnxUnary onnx)
 {
     auto b = std::make_shared<BuiltLayer>();
     b->forward = [f](const std::vector<torch::Tensor> &in) { return f(in[0]); };
     b->script = [expr](const ScriptContext &c) { return c.output + " = " + expr(c.inputs[0]); };
+    b->onnx = [onnx](OnnxContext &c) { return onnx(c, c.inputs[0]); };
     return b;
+}
+
+// An ONNX operator applied to the layer's one input.
+OnnxUnary onnxOp(std::string op, std::vector<OnnxAttribute> attributes = {})
+{
+    return [op, attributes](OnnxContext &c, const std::string &x) { return c.node(op, {x}, attributes); };
+}
+
+// GELU with the exact erf form PyTorch uses: ONNX has Gelu only from opset 20.
+std::string onnxGelu(OnnxContext &c, const std::string &x)
+{
+    auto scalar = [&](const char *hint, float v) { return c.constant(hint, torch::tensor(v)); };
+    const std::string e = c.node("Erf", {c.node("Div", {x, scalar("sqrt2", float(std::sqrt(2.0)))})});
+    const std::string onePlus = c.node("Add", {e, scalar("one", 1.0f)});
+    return c.node("Mul", {c.node("Mul", {x, onePlus}), scalar("half", 0.5f)});
 }
 
 LayerType activation(std::string name, std::string description,
                      std::function<torch::Tensor(const torch::Tensor &)> f,
-                     std::string scriptFunction)
+                     std::string scriptFunction, OnnxUnary onnx = nullptr)
 {
     LayerType t;
     t.name = std::move(name);
@@ -200,8 +219,9 @@ LayerType activation(std::string name, std::string description,
     t.description = std::move(description);
     t.inputCount = fixedInputs(1);
     t.infer = [](const json &, const std::vector<TensorType> &in) { return ok(in[0].shape); };
-    t.build = [f, scriptFunction](const json &, const std::vector<TensorType> &) {
-        return stateless(f, [scriptFunction](const std::string &x) { return scriptFunction + "(" + x + ")"; });
+    t.build = [f, scriptFunction, onnx](const json &, const std::vector<TensorType> &) {
+        return stateless(
+            f, [scriptFunction](const std::string &x) { return scriptFunction + "(" + x + ")"; }, onnx);
     };
     return t;
 }
@@ -224,7 +244,8 @@ LayerType inputLayer()
     };
     t.build = [](const json &, const std::vector<TensorType> &) {
         return stateless([](const torch::Tensor &x) { return x; },
-                         [](const std::string &x) { return x; });
+                         [](const std::string &x) { return x; },
+                         [](OnnxContext &, const std::string &x) { return x; });
     };
     return t;
 }
@@ -271,6 +292,18 @@ LayerType linearLayer()
             if (bias)
                 s += " + " + c.self + "bias";
             return s;
+        };
+        b->onnx = [bias](OnnxContext &c) {
+            // Gemm for [N, F]; a longer input (a sequence) multiplies its last dimension.
+            if (c.inputShapes[0].size() == 1) {
+                std::vector<std::string> in = {c.inputs[0], c.weight("weight")};
+                if (bias)
+                    in.push_back(c.weight("bias"));
+                return c.node("Gemm", in, {onnxInt("transB", 1)});
+            }
+            const std::string wt = c.node("Transpose", {c.weight("weight")}, {onnxInts("perm", {1, 0})});
+            const std::string y = c.node("MatMul", {c.inputs[0], wt});
+            return bias ? c.node("Add", {y, c.weight("bias")}) : y;
         };
         return b;
     };
@@ -335,6 +368,15 @@ LayerType conv2dLayer()
                    + (bias ? c.self + "bias" : std::string("None")) + ", " + ints(s, s) + ", "
                    + ints(pad, pad) + ", " + ints(dil, dil) + ", " + std::to_string(groups) + ")";
         };
+        b->onnx = [=](OnnxContext &c) {
+            std::vector<std::string> in = {c.inputs[0], c.weight("weight")};
+            if (bias)
+                in.push_back(c.weight("bias"));
+            return c.node("Conv", in,
+                          {onnxInts("kernel_shape", {k, k}), onnxInts("strides", {s, s}),
+                           onnxInts("pads", {pad, pad, pad, pad}), onnxInts("dilations", {dil, dil}),
+                           onnxInt("group", groups)});
+        };
         return b;
     };
     return t;
@@ -383,6 +425,13 @@ LayerType pool2dLayer(bool max)
             return c.output + " = torch.avg_pool2d(" + c.inputs[0] + ", " + ints(k, k) + ", "
                    + ints(s, s) + ", " + ints(pad, pad) + ", False, True, None)";
         };
+        b->onnx = [=](OnnxContext &c) {
+            std::vector<OnnxAttribute> a = {onnxInts("kernel_shape", {k, k}), onnxInts("strides", {s, s}),
+                                            onnxInts("pads", {pad, pad, pad, pad})};
+            if (!max)
+                a.push_back(onnxInt("count_include_pad", 1)); // as torch.avg_pool2d's default
+            return c.node(max ? "MaxPool" : "AveragePool", {c.inputs[0]}, a);
+        };
         return b;
     };
     return t;
@@ -411,6 +460,26 @@ LayerType adaptiveAvgPoolLayer()
         };
         b->script = [o](const ScriptContext &c) {
             return c.output + " = torch.adaptive_avg_pool2d(" + c.inputs[0] + ", " + ints(o, o) + ")";
+        };
+        b->onnx = [o](OnnxContext &c) {
+            // ONNX has no adaptive pooling. Equal windows are a plain average pool; unequal ones
+            // (PyTorch's floor/ceil bounds) are averaging matrices on both sides: P_h x P_w^T.
+            const int64_t h = c.inputShapes[0][1], w = c.inputShapes[0][2];
+            if (o == 1)
+                return c.node("GlobalAveragePool", {c.inputs[0]});
+            if (h % o == 0 && w % o == 0)
+                return c.node("AveragePool", {c.inputs[0]},
+                              {onnxInts("kernel_shape", {h / o, w / o}), onnxInts("strides", {h / o, w / o})});
+            auto windows = [o](int64_t size) {
+                torch::Tensor m = torch::zeros({o, size});
+                for (int64_t i = 0; i < o; ++i) {
+                    const int64_t start = i * size / o, end = ((i + 1) * size + o - 1) / o;
+                    m[i].slice(0, start, end).fill_(1.0 / double(end - start));
+                }
+                return m;
+            };
+            const std::string rows = c.node("MatMul", {c.constant("rows", windows(h)), c.inputs[0]});
+            return c.node("MatMul", {rows, c.constant("columns", windows(w).t().contiguous())});
         };
         return b;
     };
@@ -458,6 +527,12 @@ LayerType batchNormLayer(int dims)
                    + "bias, " + c.self + "running_mean, " + c.self + "running_var, False, 0.0, "
                    + pyFloat(eps) + ", False)";
         };
+        b->onnx = [eps](OnnxContext &c) {
+            return c.node("BatchNormalization",
+                          {c.inputs[0], c.weight("weight"), c.weight("bias"), c.weight("running_mean"),
+                           c.weight("running_var")},
+                          {onnxFloat("epsilon", eps)});
+        };
         return b;
     };
     return t;
@@ -478,6 +553,7 @@ LayerType dropoutLayer()
         b->module = m.ptr();
         b->forward = [m](const std::vector<torch::Tensor> &x) mutable { return m->forward(x[0]); };
         b->script = [](const ScriptContext &c) { return c.output + " = " + c.inputs[0]; };
+        b->onnx = [](OnnxContext &c) { return c.inputs[0]; }; // eval mode: the identity
         return b;
     };
     return t;
@@ -496,7 +572,8 @@ LayerType flattenLayer()
     };
     t.build = [](const json &, const std::vector<TensorType> &) {
         return stateless([](const torch::Tensor &x) { return torch::flatten(x, 1); },
-                         [](const std::string &x) { return "torch.flatten(" + x + ", 1)"; });
+                         [](const std::string &x) { return "torch.flatten(" + x + ", 1)"; },
+                         onnxOp("Flatten", {onnxInt("axis", 1)}));
     };
     return t;
 }
@@ -510,7 +587,8 @@ LayerType leakyReluLayer()
         return stateless([slope](const torch::Tensor &x) { return torch::leaky_relu(x, slope); },
                          [slope](const std::string &x) {
                              return "torch.leaky_relu(" + x + ", " + pyFloat(slope) + ")";
-                         });
+                         },
+                         onnxOp("LeakyRelu", {onnxFloat("alpha", slope)}));
     };
     return t;
 }
@@ -532,7 +610,8 @@ LayerType softmaxLayer(bool log)
         const std::string fn = log ? "torch.log_softmax(" : "torch.softmax(";
         return stateless(
             [log, d](const torch::Tensor &x) { return log ? torch::log_softmax(x, d) : torch::softmax(x, d); },
-            [fn, d](const std::string &x) { return fn + x + ", " + std::to_string(d) + ")"; });
+            [fn, d](const std::string &x) { return fn + x + ", " + std::to_string(d) + ")"; },
+            onnxOp(log ? "LogSoftmax" : "Softmax", {onnxInt("axis", d)}));
     };
     return t;
 }
@@ -571,6 +650,12 @@ LayerType addLayer()
             for (size_t i = 1; i < c.inputs.size(); ++i)
                 s += " + " + c.inputs[i];
             return s;
+        };
+        b->onnx = [](OnnxContext &c) {
+            std::string sum = c.inputs[0];
+            for (size_t i = 1; i < c.inputs.size(); ++i)
+                sum = c.node("Add", {sum, c.inputs[i]});
+            return sum;
         };
         return b;
     };
@@ -615,6 +700,7 @@ LayerType concatLayer()
                 s += (i ? ", " : "") + c.inputs[i];
             return s + "], " + std::to_string(d) + ")";
         };
+        b->onnx = [d](OnnxContext &c) { return c.node("Concat", c.inputs, {onnxInt("axis", d)}); };
         return b;
     };
     return t;
@@ -643,6 +729,7 @@ LayerType embeddingLayer()
         b->script = [](const ScriptContext &c) {
             return c.output + " = torch.embedding(" + c.self + "weight, " + c.inputs[0] + ")";
         };
+        b->onnx = [](OnnxContext &c) { return c.node("Gather", {c.weight("weight"), c.inputs[0]}, {onnxInt("axis", 0)}); };
         return b;
     };
     return t;
@@ -728,6 +815,47 @@ LayerType recurrentLayer(bool lstm)
             s += c.output + " = " + c.output + "_seq" + (seq ? "" : "[:, -1]");
             return s;
         };
+        b->onnx = [=](OnnxContext &c) {
+            const int64_t dirs = bi ? 2 : 1, steps = c.inputShapes[0][0];
+            // PyTorch's gate blocks (LSTM i f g o, GRU r z n) in ONNX's order (i o f c, z r h).
+            const std::vector<int64_t> order = lstm ? std::vector<int64_t>{0, 3, 1, 2} : std::vector<int64_t>{1, 0, 2};
+            auto gates = [&](const torch::Tensor &t) {
+                auto blocks = t.chunk(int64_t(order.size()), 0);
+                std::vector<torch::Tensor> r;
+                for (int64_t i : order)
+                    r.push_back(blocks[size_t(i)]);
+                return torch::cat(r, 0);
+            };
+            // ONNX's recurrent operators run sequence-first, one layer per node.
+            std::string x = c.node("Transpose", {c.inputs[0]}, {onnxInts("perm", {1, 0, 2})});
+            const std::string merge = c.int64s("merge_directions", {0, 0, dirs * h});
+            for (int64_t l = 0; l < layers; ++l) {
+                std::vector<torch::Tensor> w, r, bias;
+                for (int64_t dir = 0; dir < dirs; ++dir) {
+                    const std::string sfx = std::to_string(l) + (dir ? "_reverse" : "");
+                    w.push_back(gates(c.weightValue("weight_ih_l" + sfx)));
+                    r.push_back(gates(c.weightValue("weight_hh_l" + sfx)));
+                    bias.push_back(torch::cat({gates(c.weightValue("bias_ih_l" + sfx)),
+                                               gates(c.weightValue("bias_hh_l" + sfx))}));
+                }
+                const std::string tag = "l" + std::to_string(l);
+                std::vector<OnnxAttribute> a = {onnxInt("hidden_size", h)};
+                if (bi)
+                    a.push_back(onnxString("direction", "bidirectional"));
+                if (!lstm)
+                    a.push_back(onnxInt("linear_before_reset", 1)); // PyTorch's GRU form
+                const std::string y = c.nodes(lstm ? "LSTM" : "GRU",
+                                              {x, c.constant("W_" + tag, torch::stack(w)),
+                                               c.constant("R_" + tag, torch::stack(r)),
+                                               c.constant("B_" + tag, torch::stack(bias))},
+                                              a, 1)[0]; // [L, dirs, N, H]
+                x = c.node("Reshape", {c.node("Transpose", {y}, {onnxInts("perm", {0, 2, 1, 3})}), merge});
+            }
+            if (seq)
+                return c.node("Transpose", {x}, {onnxInts("perm", {1, 0, 2})});
+            return c.node("Gather", {x, c.constant("last_step", torch::tensor(steps - 1, torch::kInt64))},
+                          {onnxInt("axis", 0)});
+        };
         return b;
     };
     return t;
@@ -780,6 +908,28 @@ LayerType attentionLayer()
                  + "out_proj__bias";
             return s;
         };
+        b->onnx = [e, heads](OnnxContext &c) {
+            const int64_t hd = e / heads;
+            auto linear = [&](const std::string &x, const std::string &w, const std::string &bias) {
+                const std::string wt = c.node("Transpose", {c.weight(w)}, {onnxInts("perm", {1, 0})});
+                return c.node("Add", {c.node("MatMul", {x, wt}), c.weight(bias)});
+            };
+            const std::string qkv = linear(c.inputs[0], "in_proj_weight", "in_proj_bias");
+            auto part = c.nodes("Split", {qkv, c.int64s("split", {e, e, e})}, {onnxInt("axis", -1)}, 3);
+            const std::string perHead = c.int64s("per_head", {0, 0, heads, hd}); // [N, L, H, hd]
+            auto heads_ = [&](const std::string &t, std::vector<int64_t> perm) {
+                return c.node("Transpose", {c.node("Reshape", {t, perHead})}, {onnxInts("perm", std::move(perm))});
+            };
+            const std::string q = heads_(part[0], {0, 2, 1, 3}); // [N, H, L, hd]
+            const std::string kt = heads_(part[1], {0, 2, 3, 1}); // [N, H, hd, L]
+            const std::string v = heads_(part[2], {0, 2, 1, 3});
+            const std::string scale = c.constant("scale", torch::tensor(float(std::sqrt(double(hd)))));
+            const std::string w = c.node("Softmax", {c.node("Div", {c.node("MatMul", {q, kt}), scale})},
+                                         {onnxInt("axis", -1)});
+            const std::string a = c.node("Transpose", {c.node("MatMul", {w, v})}, {onnxInts("perm", {0, 2, 1, 3})});
+            const std::string merged = c.node("Reshape", {a, c.int64s("merge_heads", {0, 0, e})});
+            return linear(merged, "out_proj.weight", "out_proj.bias");
+        };
         return b;
     };
     return t;
@@ -800,15 +950,17 @@ LayerRegistry::LayerRegistry()
     m_types.push_back(dropoutLayer());
     m_types.push_back(flattenLayer());
     m_types.push_back(activation("ReLU", "max(0, x)", [](const torch::Tensor &x) { return torch::relu(x); },
-                                 "torch.relu"));
+                                 "torch.relu", onnxOp("Relu")));
     m_types.push_back(leakyReluLayer());
     m_types.push_back(activation("GELU", "Gaussian error linear unit",
                                  [](const torch::Tensor &x) { return torch::gelu(x); },
-                                 "torch.gelu"));
+                                 "torch.gelu", onnxGelu));
     m_types.push_back(activation("Sigmoid", "1 / (1 + exp(-x))",
-                                 [](const torch::Tensor &x) { return torch::sigmoid(x); }, "torch.sigmoid"));
+                                 [](const torch::Tensor &x) { return torch::sigmoid(x); }, "torch.sigmoid",
+                                 onnxOp("Sigmoid")));
     m_types.push_back(activation("Tanh", "Hyperbolic tangent",
-                                 [](const torch::Tensor &x) { return torch::tanh(x); }, "torch.tanh"));
+                                 [](const torch::Tensor &x) { return torch::tanh(x); }, "torch.tanh",
+                                 onnxOp("Tanh")));
     m_types.push_back(softmaxLayer(false));
     m_types.push_back(softmaxLayer(true));
     m_types.push_back(addLayer());

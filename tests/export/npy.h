@@ -1,6 +1,6 @@
 #pragma once
 // Tensors to and from NumPy's .npy files (format 1.0, little-endian, C order) so that tests can
-// hand the same batch to Python, Node.js and the engine. float32 and int64 only.
+// hand the same batch to Python, Node.js and the engine. float32, int64 and uint8.
 
 #include <torch/torch.h>
 
@@ -19,8 +19,10 @@ inline void writeNpy(const std::string &path, const torch::Tensor &tensor)
         descr = "<f4";
     else if (t.scalar_type() == torch::kInt64)
         descr = "<i8";
+    else if (t.scalar_type() == torch::kUInt8)
+        descr = "|u1";
     else
-        throw std::runtime_error("writeNpy: only float32 and int64 tensors");
+        throw std::runtime_error("writeNpy: only float32, int64 and uint8 tensors");
     std::string shape = "(";
     for (int64_t i = 0; i < t.dim(); ++i)
         shape += std::to_string(t.size(i)) + (t.dim() == 1 || i + 1 < t.dim() ? "," : "");
