@@ -2,6 +2,7 @@
 
 #include "dashboard.h"
 #include "evaluationpanel.h"
+#include "exportdialog.h"
 #include "grapheditor.h"
 #include "logpanel.h"
 #include "pipelinescene.h"
@@ -116,6 +117,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_doc(new Project
         showTab(DashboardTab);
         m_dashboard->resumeRun(runDir);
     });
+    connect(m_runs, &RunsPanel::exportRequested, this, [this](const QString &runDir) { exportRun(runDir); });
+    connect(m_stageInspector, &StageInspector::exportRequested, this, [this] { exportRun(); });
     connect(m_runs, &RunsPanel::evaluateRequested, this, [this, evalDock](const QString &runDir) {
         evalDock->raise();
         m_evaluation->evaluate(runDir);
@@ -394,6 +397,43 @@ void MainWindow::dropEvent(QDropEvent *event)
             return;
         }
     }
+}
+
+ExportDialog *MainWindow::exportRun(const QString &runDir)
+{
+    QString run = runDir;
+    if (run.isEmpty()) {
+        const QStringList selected = m_runs->selectedRuns();
+        if (selected.size() == 1)
+            run = selected[0];
+    }
+    if (run.isEmpty()) {
+        m_runs->refresh();
+        for (const QString &dir : m_runs->runDirs()) // newest first
+            if (QFileInfo::exists(dir + "/best.pt") || QFileInfo::exists(dir + "/last.pt")) {
+                run = dir;
+                break;
+            }
+    }
+    if (run.isEmpty()) {
+        reportError(tr("There is no trained run to export yet: train the model first (Dashboard)."));
+        return nullptr;
+    }
+    QStringList formats;
+    const nlohmann::json f = m_doc->setting("/export/formats");
+    if (f.is_array())
+        for (const auto &name : f)
+            if (name.is_string())
+                formats << QString::fromStdString(name.get<std::string>());
+    auto *dialog = new ExportDialog(run, formats, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ExportDialog::exportFinished, this, [this, dialog](bool ok) {
+        m_log->append(ok ? tr("Exported %1").arg(dialog->checkedFormats().join(", "))
+                         : tr("Export finished with errors:\n%1").arg(dialog->report()),
+                      !ok);
+    });
+    dialog->show();
+    return dialog;
 }
 
 } // namespace torchwright::ui

@@ -62,6 +62,10 @@ public:
 
     static QStringList recentFiles();
 
+    // Opens the export dialog for a run (the selected one, else the newest with a checkpoint);
+    // returns it (owned by the window, deleted on close), or null when there is no run.
+    class ExportDialog *exportRun(const QString &runDir = {});
+
 protected:
     void closeEvent(QCloseEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;

@@ -129,6 +129,9 @@ RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent)
     m_evaluateButton = new QPushButton(tr("Evaluate"), this);
     m_evaluateButton->setObjectName(QStringLiteral("evaluateButton"));
     m_evaluateButton->setToolTip(tr("Evaluate the run's best checkpoint on the test split"));
+    m_exportButton = new QPushButton(tr("Export…"), this);
+    m_exportButton->setObjectName(QStringLiteral("exportRunButton"));
+    m_exportButton->setToolTip(tr("Export the run's best checkpoint: TorchScript, ONNX, a PyTorch program, a bundle"));
 
     m_plot = new CurvePlot(this);
     m_plot->setObjectName(QStringLiteral("runsOverlayPlot"));
@@ -150,6 +153,7 @@ RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent)
     buttons->addWidget(m_compareButton);
     buttons->addWidget(m_resumeButton);
     buttons->addWidget(m_evaluateButton);
+    buttons->addWidget(m_exportButton);
     buttons->addStretch(1);
 
     auto *top = new QWidget(this);
@@ -179,6 +183,11 @@ RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent)
         const QStringList runs = selectedRuns();
         if (runs.size() == 1)
             Q_EMIT evaluateRequested(runs[0]);
+    });
+    connect(m_exportButton, &QPushButton::clicked, this, [this] {
+        const QStringList runs = selectedRuns();
+        if (runs.size() == 1)
+            Q_EMIT exportRequested(runs[0]);
     });
     connect(m_tree, &QTreeWidget::itemSelectionChanged, this, &RunsPanel::updateButtons);
     connect(m_tree, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem *, int column) {
@@ -321,6 +330,7 @@ void RunsPanel::updateButtons()
     }
     m_resumeButton->setEnabled(canResume);
     m_evaluateButton->setEnabled(canEvaluate);
+    m_exportButton->setEnabled(canEvaluate);
 }
 
 const RunsPanel::Curves &RunsPanel::curvesOf(const QString &runDir)

@@ -77,6 +77,7 @@ public:
 Q_SIGNALS:
     void resumeRequested(const QString &runDir);
     void evaluateRequested(const QString &runDir);
+    void exportRequested(const QString &runDir);
 
 private:
     struct Curves {
@@ -100,6 +101,7 @@ private:
     QPushButton *m_compareButton = nullptr;
     QPushButton *m_resumeButton = nullptr;
     QPushButton *m_evaluateButton = nullptr;
+    QPushButton *m_exportButton = nullptr;
     QHash<QString, Curves> m_curves; // by run folder
     bool m_filling = false; // item changes come from refresh(), not from the user
 };

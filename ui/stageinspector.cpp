@@ -242,9 +242,10 @@ void StageInspector::rebuild()
         addBool(tr("Enabled"), "/pretrain/enabled");
         addText(tr("Source run or checkpoint"), "/pretrain/source", true);
         addNames(tr("Frozen layers"), "/pretrain/frozen");
-        m_note->setText(tr("Layers are matched by name; frozen layers keep the pretrained weights. Importing "
-                           "TorchScript files and checkpoints of the exported PyTorch program is not available "
-                           "yet: it comes with the export work."));
+        m_note->setText(tr("The source is a run folder, a Torchwright checkpoint, a TorchScript file or a "
+                           "PyTorch checkpoint (such as the one the exported PyTorch program writes). Layers are "
+                           "matched by name and every shape is checked against the layer graph; frozen layers "
+                           "keep the pretrained weights."));
         break;
     case Stage::TrainFromScratch:
         addInt(tr("Seed"), "/training/seed", 0, 2147483647);
@@ -278,15 +279,20 @@ void StageInspector::rebuild()
     }
     case Stage::EvaluateDeploy: {
         addNames(tr("Export formats"), "/export/formats");
+        auto *exportButton = new QPushButton(tr("Export a run…"), m_form);
+        exportButton->setObjectName("exportRun");
+        connect(exportButton, &QPushButton::clicked, this, &StageInspector::exportRequested);
+        m_layout->addRow(exportButton);
         m_note->setText(tr("After training the dashboard shows test accuracy, the confusion matrix and "
-                           "per-class precision and recall. Export now writes TorchScript (torchwright-cli "
-                           "export RUN --format torchscript). ONNX, the PyTorch program and deployment bundles "
-                           "are not available yet: they come with the export work."));
+                           "per-class precision and recall. Export writes the formats listed here (torchscript, "
+                           "onnx, pytorch, bundle), each checked against the trained model; the bundle adds a "
+                           "manifest and runs with torchwright-cli predict."));
         break;
     }
     case Stage::Application:
         m_note->setText(tr("Not available yet. This stage will serve the deployed model to an application; "
-                           "today, export a run and load it with torch.jit.load or torch::jit::load."));
+                           "today, export a bundle and load it with torch.jit.load, torch::jit::load or ONNX "
+                           "Runtime, or run it with torchwright-cli predict."));
         break;
     case Stage::UserFeedback:
         m_note->setText(tr("Not available yet. This stage will collect labelled feedback from the application "

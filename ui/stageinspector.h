@@ -30,6 +30,7 @@ public:
 
 Q_SIGNALS:
     void openModelRequested();
+    void exportRequested(); // the Evaluate & deploy stage's Export button
 
 private:
     void rebuild();

@@ -8,6 +8,7 @@
 // - forward() takes a batch [N, ...sample shape] and returns [N, ...output shape].
 // - Concat's "dim" indexes the sample (0 = channels for images).
 
+#include "torchhelpers.h"
 #include "checkpoint.h"
 #include "model.h"
 #include "testhelpers.h"
@@ -272,13 +273,7 @@ void TestModel::scriptedModelMatchesEngine()
     const Project &p = load.project;
     torch::manual_seed(3);
     GraphModel model(p.graph, TensorType{p.dataset.sampleShape, DType::Float32});
-    {
-        // Non-trivial running statistics, so eval-mode batch norm is really exercised.
-        torch::NoGradGuard noGrad;
-        for (auto &b : model->named_buffers())
-            if (b.key().find("running_") != std::string::npos)
-                b.value().uniform_(0.5, 1.5);
-    }
+    testhelpers::randomizeRunningStats(*model);
     model->eval();
     Shape shape = p.dataset.sampleShape;
     shape.insert(shape.begin(), 5);

@@ -7,6 +7,7 @@
 // The runs are real: each model trains a few batches first (the CIFAR-10 sample on a small
 // made-up set of CIFAR-10 files, since the real ones are not packaged for Debian).
 
+#include "engine/torchhelpers.h"
 #include "builtlayer.h"
 #include "checkpoint.h"
 #include "dataset.h"
@@ -137,12 +138,7 @@ class TestExport : public QObject {
         saveProjectFile(copy, dir + "/project.json");
         torch::manual_seed(5);
         GraphModel model(p.graph, TensorType{p.dataset.sampleShape, DType::Float32});
-        {
-            torch::NoGradGuard noGrad;
-            for (auto &b : model->named_buffers())
-                if (b.key().find("running_") != std::string::npos)
-                    b.value().uniform_(0.5, 1.5);
-        }
+        testhelpers::randomizeRunningStats(*model);
         saveCheckpoint(dir + "/last.pt", *model, nullptr, TrainingState{});
         const nlohmann::json summary = {{"status", "completed"}, {"project_name", p.name},
                                         {"normalization", {{"mean", nlohmann::json::array()}, {"std", nlohmann::json::array()}}}};

@@ -5,6 +5,7 @@
 
 #include "curveplot.h"
 #include "dashboard.h"
+#include "exportdialog.h"
 #include "grapheditor.h"
 #include "mainwindow.h"
 #include "pipelinescene.h"
@@ -13,8 +14,13 @@
 #include "stageinspector.h"
 #include "stageitem.h"
 
+#include "torchwright/project.h"
+#include "torchwright/training.h"
+
 #include <QGraphicsView>
+#include <QCheckBox>
 #include <QLabel>
+#include <QPushButton>
 #include <QMimeData>
 #include <QProcess>
 #include <QSpinBox>
@@ -44,6 +50,7 @@ private Q_SLOTS:
     void autosaveAndRecovery();
     void screenshotCommand();
     void closingMidRunStopsTraining();
+    void deployStageExportsEveryFormat();
 
 private:
     QTemporaryDir m_tmp;
@@ -240,6 +247,51 @@ void TestMainWindow::closingMidRunStopsTraining()
     QFile summary(runDir + "/run.json");
     QVERIFY(summary.open(QIODevice::ReadOnly));
     QVERIFY2(summary.readAll().contains("\"stopped\""), qPrintable(runDir));
+}
+
+void TestMainWindow::deployStageExportsEveryFormat()
+{
+    // A trained run of the tiny project, then the Evaluate & deploy stage's Export button.
+    const QString dir = m_tmp.filePath("deploy");
+    QDir().mkpath(dir);
+    const QString path = dir + "/project.json";
+    QVERIFY(QFile::copy(TORCHWRIGHT_SOURCE_DIR "/tests/data/tiny_synthetic/project.json", path));
+    ProjectLoad load = loadProjectFile(path.toStdString());
+    QVERIFY(load.ok());
+    analyzeProject(load.project);
+    TrainRequest request;
+    request.project = load.project;
+    request.epochs = 1;
+    const RunResult trained = trainBlocking(request, [](const TrainingEvent &) {});
+    QVERIFY2(trained.status == TrainingEvent::Status::Completed, trained.message.c_str());
+
+    MainWindow w;
+    w.setAsker([](const QString &, QMessageBox::StandardButtons) { return QMessageBox::Discard; });
+    QVERIFY(w.openProject(path));
+    w.show();
+    w.stageInspector()->showStage(int(Stage::EvaluateDeploy));
+    auto *button = w.stageInspector()->findChild<QPushButton *>("exportRun");
+    QVERIFY(button);
+    button->click();
+    auto *dialog = w.findChild<ExportDialog *>();
+    QVERIFY(dialog);
+    QCOMPARE(QFileInfo(dialog->windowTitle().section(' ', 1)).fileName(),
+             QFileInfo(QString::fromStdString(trained.runDir)).fileName());
+    // The project's formats are ticked (torchscript in the sample); tick the rest too.
+    QCOMPARE(dialog->checkedFormats(), QStringList{"torchscript"});
+    for (QCheckBox *box : dialog->findChildren<QCheckBox *>())
+        box->setChecked(true);
+    const QString out = dir + "/exported";
+    dialog->setOutputFolder(out);
+    QSignalSpy finished(dialog, &ExportDialog::exportFinished);
+    dialog->startExport();
+    QVERIFY(dialog->isExporting());
+    QVERIFY(finished.wait(180000));
+    QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(dialog->report()));
+    for (const char *f : {"model.torchscript.pt", "model.onnx", "pytorch/train.py", "pytorch/weights.pt",
+                          "bundle/manifest.json", "bundle/model.pt", "bundle/model.onnx"})
+        QVERIFY2(QFileInfo::exists(out + "/" + f), f);
+    QCOMPARE(dialog->report().count("wrote"), 4);
 }
 
 QTEST_MAIN(TestMainWindow)

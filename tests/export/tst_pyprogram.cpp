@@ -1,0 +1,631 @@
+// The PyTorch program export, checked with the tools a person would use on it: Debian's
+// python3-torch runs train.py in one process and under torchrun (two CPU processes, gloo), and
+// loads weights.pt into the program's model to compare it with the engine on the same batch.
+//
+// - The program trains: its logged batch loss falls within one epoch, in one process and in two.
+// - Under torchrun only rank 0 prints, and the checkpoint has the documented structure (read by
+//   Python) and LibTorch's pickle_load reads it back into the engine's model by name.
+// - The optimizer, schedule, loss, gradient clipping and frozen layers reach the program, and
+//   node names that clash with Python ("forward", "class", "x") still work.
+// - Its model with weights.pt computes the engine's outputs within 1e-5, in eval mode and (where
+//   the graph has no active dropout) in training mode, batch norm statistics included, for the
+//   tiny sample and the every-layer graphs; its data loading and preprocessing give the engine's
+//   test inputs, for the synthetic set (data.pt), IDX files (.gz and plain) and CIFAR-10 batches.
+//
+// Debian's /usr/bin/python3 is used on purpose: the python3 on PATH may be a pyenv without torch.
+// Without python3-torch the test fails and says so.
+
+#include "engine/torchhelpers.h"
+#include "checkpoint.h"
+#include "dataset.h"
+#include "export/npy.h"
+#include "model.h"
+
+#include "torchwright/exports.h"
+#include "torchwright/project.h"
+#include "torchwright/runtime.h"
+#include "torchwright/training.h"
+
+#include <torch/serialize.h>
+#include <torch/torch.h>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace torchwright;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const QString kPython = QStringLiteral("/usr/bin/python3");
+const QString kTorchrun = QStringLiteral("/usr/bin/torchrun");
+const double kTolerance = 1e-5;
+
+std::string sourcePath(const std::string &relative)
+{
+    return std::string(TORCHWRIGHT_SOURCE_DIR) + "/" + relative;
+}
+
+struct ProcessRun {
+    bool finished = false;
+    int exitCode = -1;
+    QString output; // stdout and stderr together
+};
+
+ProcessRun runProcess(const QString &program, const QStringList &args, const QString &dir,
+                      int timeoutMs = 300000)
+{
+    QProcess p;
+    p.setProgram(program);
+    p.setArguments(args);
+    p.setWorkingDirectory(dir);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    // A pyenv's or virtualenv's settings must not reach Debian's Python.
+    for (const char *name : {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"})
+        env.remove(QString::fromLatin1(name));
+    env.insert("PYTHONDONTWRITEBYTECODE", "1");
+    env.insert("OMP_NUM_THREADS", "1"); // the machine may have two cores for everything
+    p.setProcessEnvironment(env);
+    p.start();
+    ProcessRun r;
+    if (!p.waitForStarted(30000)) {
+        r.output = program + ": cannot start: " + p.errorString();
+        return r;
+    }
+    r.finished = p.waitForFinished(timeoutMs);
+    if (!r.finished) {
+        p.kill();
+        p.waitForFinished(10000);
+    }
+    r.output = QString::fromUtf8(p.readAll());
+    if (!r.finished)
+        r.output += "\n(killed after " + QString::number(timeoutMs / 1000) + " s)";
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    return r;
+}
+
+QString describe(const ProcessRun &r)
+{
+    return "exit code " + QString::number(r.exitCode) + ", output:\n" + r.output;
+}
+
+// The batch losses the program logged ("epoch 1 batch 3/15 loss 1.234567 ..."), in order.
+std::vector<double> loggedLosses(const QString &output)
+{
+    static const QRegularExpression line(QStringLiteral(R"(^epoch \d+ batch \d+/\d+ loss (\S+))"),
+                                         QRegularExpression::MultilineOption);
+    std::vector<double> losses;
+    for (auto it = line.globalMatch(output); it.hasNext();)
+        losses.push_back(it.next().captured(1).toDouble());
+    return losses;
+}
+
+double meanOf(const std::vector<double> &v, size_t from, size_t count)
+{
+    double s = 0;
+    for (size_t i = from; i < from + count; ++i)
+        s += v[i];
+    return s / double(count);
+}
+
+// First two logged losses against the last two: noise of single batches cannot fake a fall.
+QString lossFallMessage(const std::vector<double> &losses, double &early, double &late)
+{
+    if (losses.size() < 4)
+        return "only " + QString::number(losses.size()) + " batch losses were logged";
+    early = meanOf(losses, 0, 2);
+    late = meanOf(losses, losses.size() - 2, 2);
+    return QString("mean of the first two batch losses %1, of the last two %2").arg(early).arg(late);
+}
+
+// A TCP port nobody listens on now: torchrun's --standalone always takes 29400, which another
+// job on the machine may hold.
+int freePort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return 0;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    int port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0
+        && ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) == 0)
+        port = ntohs(addr.sin_port);
+    ::close(fd);
+    return port;
+}
+
+bool writeText(const std::string &path, const std::string &text)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    return bool(out);
+}
+
+Project loadProject(const std::string &path)
+{
+    ProjectLoad load = loadProjectFile(path);
+    if (!load.ok())
+        throw EngineError(load.diagnostics);
+    return load.project;
+}
+
+// A learnable IDX dataset of 8x8 images in four classes: a fixed random pattern per class plus
+// noise, stored as bytes. Training images and test labels gzip-compressed, the rest plain, so
+// both ways of reading are used.
+void writeIdxDataset(const std::string &dir)
+{
+    fs::create_directories(dir);
+    torch::manual_seed(11);
+    const torch::Tensor prototypes = torch::randint(0, 256, {4, 8, 8}).to(torch::kFloat32);
+    auto make = [&](int n) {
+        torch::Tensor labels = torch::randint(0, 4, {n}, torch::kInt64);
+        torch::Tensor images = (prototypes.index_select(0, labels) + 48.0 * torch::randn({n, 8, 8}))
+                                   .clamp(0, 255)
+                                   .round()
+                                   .to(torch::kUInt8);
+        return std::make_pair(images, labels.to(torch::kUInt8));
+    };
+    const auto [trainImages, trainLabels] = make(512);
+    const auto [testImages, testLabels] = make(128);
+    writeIdxFile(dir + "/train-images-idx3-ubyte.gz", trainImages, true);
+    writeIdxFile(dir + "/train-labels-idx1-ubyte", trainLabels);
+    writeIdxFile(dir + "/t10k-images-idx3-ubyte", testImages);
+    writeIdxFile(dir + "/t10k-labels-idx1-ubyte.gz", testLabels, true);
+}
+
+// The tiny CNN with settings away from the defaults, and node names that clash with Python: a
+// keyword ("class"), the forward argument ("x"), a module of the program ("torch") and a member
+// of nn.Module ("forward", a layer with weights).
+Project settingsProject()
+{
+    Project p = loadProject(sourcePath("tests/data/tiny_synthetic/project.json"));
+    TrainingSettings &t = p.training;
+    t.optimizer.type = "sgd";
+    t.optimizer.lr = 0.05;
+    t.optimizer.momentum = 0.9;
+    t.optimizer.nesterov = true;
+    t.optimizer.weightDecay = 1e-4;
+    t.schedule.type = "step";
+    t.schedule.stepSize = 1;
+    t.schedule.gamma = 0.5;
+    t.gradClip = 1.0;
+    t.loss = "bce_with_logits";
+    p.pretrain.frozen = {"conv1"};
+    const std::map<std::string, std::string> renames = {
+        {"relu1", "class"}, {"pool1", "x"}, {"flatten", "torch"}, {"fc", "forward"}};
+    for (Node &n : p.graph.nodes)
+        if (auto it = renames.find(n.name); it != renames.end())
+            n.name = it->second;
+    return p;
+}
+
+// CIFAR-10 binary batches with 20 random 3x32x32 images each (labels 0..3): enough to check the
+// program's reader and per-channel normalization against the engine's.
+void writeCifarDataset(const std::string &dir)
+{
+    fs::create_directories(dir);
+    torch::manual_seed(13);
+    for (const char *name : {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
+                             "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"}) {
+        torch::Tensor records = torch::randint(0, 256, {20, 1 + 3 * 32 * 32}, torch::kUInt8);
+        records.select(1, 0).random_(0, 4);
+        // A different brightness per channel, so per-channel statistics matter.
+        records.slice(1, 1, 1 + 1024).div_(2, "floor");
+        std::ofstream out(dir + "/" + name, std::ios::binary | std::ios::trunc);
+        out.write(reinterpret_cast<const char *>(records.data_ptr<uint8_t>()),
+                  std::streamsize(records.numel()));
+    }
+}
+
+// Trains one short epoch into `runsDir` and returns the run folder.
+std::string trainBriefly(const Project &project, const std::string &runsDir)
+{
+    TrainRequest r;
+    r.project = project;
+    r.runsDir = runsDir;
+    r.epochs = 1;
+    r.batchLimit = 2;
+    r.device = std::string("cpu");
+    r.threads = 1;
+    const RunResult result = trainBlocking(r, nullptr);
+    if (result.status != TrainingEvent::Status::Completed)
+        throw EngineError("training the test run failed: " + result.message);
+    return result.runDir;
+}
+
+// A run folder made by hand for a graph that cannot train on the synthetic data (token ids from
+// Gaussian noise): the project, and last.pt with seeded weights and non-trivial batch norm
+// statistics, so eval-mode batch norm is really exercised. No run.json: the export then
+// computes the normalization from the data.
+std::string handMadeRun(const json &projectJson, const std::string &dir)
+{
+    fs::create_directories(dir);
+    const std::string file = dir + "/project.json";
+    if (!writeText(file, projectJson.dump(2)))
+        throw EngineError(file + ": cannot write");
+    Project p = loadProject(file);
+    torch::manual_seed(3);
+    GraphModel model(p.graph, TensorType{p.dataset.sampleShape, DType::Float32});
+    testhelpers::randomizeRunningStats(*model);
+    saveCheckpoint(dir + "/last.pt", *model, nullptr, TrainingState{});
+    return dir;
+}
+
+json readJson(const std::string &path)
+{
+    std::ifstream in(path);
+    return json::parse(in);
+}
+
+std::vector<std::string> engineTensorNames(GraphModelImpl &model)
+{
+    std::vector<std::string> names;
+    for (const auto &p : model.named_parameters())
+        if (p.value().defined())
+            names.push_back(p.key());
+    for (const auto &b : model.named_buffers())
+        if (b.value().defined())
+            names.push_back(b.key());
+    return names;
+}
+
+} // namespace
+
+class TestPyProgram : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void trainsInOneProcess();
+    void trainsWithTorchrun();
+    void carriesTrainingSettings();
+    void modelMatchesEngine_data();
+    void modelMatchesEngine();
+
+private:
+    void prepareComparisons();
+
+    QTemporaryDir m_tmp;
+    std::string m_idxRun;     // a run of the tiny CNN on IDX files
+    std::string m_idxProgram; // its exported program
+    std::vector<std::string> m_idxNames;
+    std::string m_idxProjectName;
+    std::string m_settingsRun; // a run of settingsProject()
+    bool m_compared = false;
+    QString m_compareFailure;
+    std::map<std::string, json> m_results; // by row name
+    std::map<std::string, std::vector<std::string>> m_names;
+    std::map<std::string, bool> m_trainChecked;
+};
+
+void TestPyProgram::initTestCase()
+{
+    QVERIFY(m_tmp.isValid());
+    configureThreads(1);
+    QVERIFY2(QFileInfo(kPython).isExecutable(),
+             "Debian's /usr/bin/python3 is missing; install python3-torch (apt install python3-torch)");
+    const ProcessRun probe =
+        runProcess(kPython, {"-c", "import torch, numpy; print('torch', torch.__version__)"}, m_tmp.path());
+    QVERIFY2(probe.exitCode == 0,
+             qPrintable("python3-torch is missing: /usr/bin/python3 cannot import torch and numpy (install "
+                        "python3-torch and python3-numpy); "
+                        + describe(probe)));
+    QVERIFY2(QFileInfo(kTorchrun).isExecutable(), "/usr/bin/torchrun is missing; it comes with python3-torch");
+
+    // The tiny CNN trained briefly on IDX files, and its export, for the training cases.
+    const std::string root = m_tmp.path().toStdString();
+    writeIdxDataset(root + "/idx_data");
+    Project p = loadProject(sourcePath("tests/data/tiny_synthetic/project.json"));
+    p.dataset.kind = "idx";
+    p.dataset.path = root + "/idx_data";
+    try {
+        m_idxRun = trainBriefly(p, root + "/runs");
+        m_idxProgram = root + "/idx_program";
+        exportPythonProgram(m_idxRun, m_idxProgram);
+        LoadedRun run = loadRun(m_idxRun, "best", torch::kCPU);
+        m_idxNames = engineTensorNames(*run.model);
+        m_idxProjectName = run.project.name;
+        m_settingsRun = trainBriefly(settingsProject(), root + "/runs");
+    } catch (const EngineError &e) {
+        QFAIL(e.what());
+    }
+    for (const char *file : {"train.py", "weights.pt", "README.md"})
+        QVERIFY2(QFileInfo::exists(QString::fromStdString(m_idxProgram + "/" + file)), file);
+    QVERIFY2(!QFileInfo::exists(QString::fromStdString(m_idxProgram + "/data.pt")),
+             "data.pt is only for the synthetic dataset");
+}
+
+void TestPyProgram::trainsInOneProcess()
+{
+    const QString out = m_tmp.filePath("single.pt");
+    const ProcessRun r = runProcess(kPython,
+                                    {QString::fromStdString(m_idxProgram + "/train.py"), "--epochs", "1",
+                                     "--batch-size", "32", "--from-scratch", "--device", "cpu", "--log-every",
+                                     "1", "--out", out},
+                                    m_tmp.path());
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    const std::vector<double> losses = loggedLosses(r.output);
+    double early = 0, late = 0;
+    const QString message = lossFallMessage(losses, early, late);
+    qInfo("one process: %s", qPrintable(message));
+    QVERIFY2(losses.size() >= 4, qPrintable(message + "\n" + r.output));
+    QVERIFY2(late < early, qPrintable(message + "\n" + r.output));
+    static const QRegularExpression epochLine(R"(^epoch 1 train_loss \S+ train_accuracy \S+ val_loss \d\S* )",
+                                              QRegularExpression::MultilineOption);
+    QVERIFY2(r.output.contains(epochLine), qPrintable(r.output));
+    QVERIFY2(QFileInfo::exists(out), qPrintable(r.output));
+}
+
+void TestPyProgram::trainsWithTorchrun()
+{
+    const QString out = m_tmp.filePath("ddp.pt");
+    const int port = freePort();
+    QVERIFY2(port > 0, "no free TCP port for torchrun's rendezvous");
+    // What --standalone does, on a free port instead of its fixed 29400. Debian 12's torchrun
+    // (PyTorch 1.13 on Python 3.11) cannot parse the default "0" of --redirects and --tee
+    // (Std.from_str returns None), so both are given: stderr teed, stdout passed through.
+    const ProcessRun r = runProcess(
+        kTorchrun,
+        {"--redirects=2", "--tee=2", "--nnodes=1", "--nproc_per_node=2", "--rdzv_backend=c10d",
+         "--rdzv_endpoint=127.0.0.1:" + QString::number(port), "--rdzv_id=tst_pyprogram", "--monitor_interval=1",
+         QString::fromStdString(m_idxProgram + "/train.py"), "--epochs", "1", "--batch-size", "32",
+         "--from-scratch", "--device", "cpu", "--log-every", "1", "--out", out},
+        m_tmp.path());
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.output.contains("in 2 process(es)"), qPrintable(r.output));
+    // Only rank 0 prints.
+    static const QRegularExpression epochLine(R"(^epoch 1 train_loss )", QRegularExpression::MultilineOption);
+    QCOMPARE(r.output.count(epochLine), 1);
+    const std::vector<double> losses = loggedLosses(r.output);
+    double early = 0, late = 0;
+    const QString message = lossFallMessage(losses, early, late);
+    qInfo("torchrun, 2 processes: %s", qPrintable(message));
+    QVERIFY2(losses.size() >= 4, qPrintable(message + "\n" + r.output));
+    QVERIFY2(late < early, qPrintable(message + "\n" + r.output));
+
+    // The checkpoint as Python reads it.
+    QVERIFY2(QFileInfo::exists(out), qPrintable(r.output));
+    std::string names;
+    for (const auto &n : m_idxNames)
+        names += (names.empty() ? "" : ",") + n;
+    const QString script = QString::fromStdString(sourcePath("tests/data/pyprogram/check_checkpoint.py"));
+    const ProcessRun check = runProcess(
+        kPython, {script, out, QString::fromStdString(m_idxProjectName), "1", QString::fromStdString(names)},
+        m_tmp.path());
+    QVERIFY2(check.exitCode == 0 && check.output.contains("CHECKPOINT OK"), qPrintable(describe(check)));
+
+    // And as LibTorch reads it: every tensor of the engine's model by name, with its shape.
+    std::ifstream in(out.toStdString(), std::ios::binary);
+    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    c10::IValue loaded;
+    try {
+        loaded = torch::pickle_load(bytes);
+    } catch (const c10::Error &e) {
+        QFAIL(qPrintable(QString("torch::pickle_load cannot read the checkpoint: ")
+                         + e.what_without_backtrace()));
+    }
+    QVERIFY(loaded.isGenericDict());
+    const auto dict = loaded.toGenericDict();
+    QCOMPARE(QString::fromStdString(dict.at("format").toStringRef()), QString("torchwright-pytorch-checkpoint"));
+    const auto model = dict.at("model").toGenericDict();
+    LoadedRun run = loadRun(m_idxRun, "best", torch::kCPU);
+    auto params = run.model->named_parameters();
+    auto buffers = run.model->named_buffers();
+    QCOMPARE(int(model.size()), int(m_idxNames.size()));
+    for (const auto &name : m_idxNames) {
+        QVERIFY2(model.contains(name), name.c_str());
+        const torch::Tensor t = model.at(name).toTensor();
+        const torch::Tensor *target = params.find(name) ? params.find(name) : buffers.find(name);
+        QVERIFY2(target && t.sizes() == target->sizes(), name.c_str());
+    }
+}
+
+void TestPyProgram::carriesTrainingSettings()
+{
+    const std::string program = m_tmp.path().toStdString() + "/settings_program";
+    try {
+        exportPythonProgram(m_settingsRun, program);
+    } catch (const EngineError &e) {
+        QFAIL(e.what());
+    }
+    const ProcessRun r = runProcess(kPython,
+                                    {QString::fromStdString(sourcePath("tests/data/pyprogram/check_settings.py")),
+                                     QString::fromStdString(program), m_tmp.filePath("settings.pt")},
+                                    m_tmp.path());
+    QVERIFY2(r.exitCode == 0 && r.output.contains("SETTINGS OK"), qPrintable(describe(r)));
+}
+
+void TestPyProgram::modelMatchesEngine_data()
+{
+    QTest::addColumn<QString>("row");
+    QTest::newRow("tiny synthetic sample (trained run)") << "tiny_synthetic";
+    QTest::newRow("tiny CNN on IDX files (trained run)") << "tiny_idx";
+    QTest::newRow("tiny CNN on CIFAR-10 batches (trained run)") << "tiny_cifar";
+    QTest::newRow("node names that clash with Python") << "renamed";
+    QTest::newRow("every_layer/conv.json") << "conv";
+    QTest::newRow("every_layer/conv.json without dropout, training mode too") << "conv_train";
+    QTest::newRow("every_layer/seq.json") << "seq";
+    QTest::newRow("every_layer/emb.json") << "emb";
+}
+
+// Exports every row's run, records the engine's outputs, and runs one Python process for all
+// rows (each start of Python with torch costs seconds).
+void TestPyProgram::prepareComparisons()
+{
+    m_compared = true;
+    const std::string root = m_tmp.path().toStdString() + "/compare";
+    struct Row {
+        std::string name, runDir;
+    };
+    std::vector<Row> rows;
+    try {
+        Project tiny = loadProject(sourcePath("tests/data/tiny_synthetic/project.json"));
+        rows.push_back({"tiny_synthetic", trainBriefly(tiny, root + "/runs")});
+        rows.push_back({"tiny_idx", m_idxRun});
+        rows.push_back({"renamed", m_settingsRun});
+        writeCifarDataset(root + "/cifar_data");
+        Project cifar = tiny;
+        cifar.dataset.kind = "cifar10";
+        cifar.dataset.path = root + "/cifar_data";
+        cifar.dataset.sampleShape = {3, 32, 32};
+        rows.push_back({"tiny_cifar", trainBriefly(cifar, root + "/runs")});
+        const std::string every = sourcePath("tests/data/every_layer/");
+        rows.push_back({"conv", handMadeRun(readJson(every + "conv.json"), root + "/run_conv")});
+        json conv = readJson(every + "conv.json");
+        for (auto &node : conv["graph"]["nodes"])
+            if (node["type"] == "Dropout")
+                node["params"]["p"] = 0.0;
+        rows.push_back({"conv_train", handMadeRun(conv, root + "/run_conv_train")});
+        rows.push_back({"seq", handMadeRun(readJson(every + "seq.json"), root + "/run_seq")});
+        rows.push_back({"emb", handMadeRun(readJson(every + "emb.json"), root + "/run_emb")});
+    } catch (const std::exception &e) {
+        m_compareFailure = QString("setting up the runs failed: ") + e.what();
+        return;
+    }
+
+    json list = json::array();
+    for (const Row &row : rows) {
+        const std::string dir = root + "/" + row.name;
+        const std::string program = dir + "/program";
+        json entry = {{"name", row.name}, {"dir", dir}, {"program", program}};
+        try {
+            fs::create_directories(dir);
+            exportPythonProgram(row.runDir, program);
+            LoadedRun run = loadRun(row.runDir, "best", torch::kCPU);
+            GraphModelImpl &model = *run.model;
+            m_names[row.name] = engineTensorNames(model);
+            const Project &p = run.project;
+            const Node *input = model.graph().node(model.analysis().inputNode);
+            const bool tokens = input->params.value("dtype", "") == "int64";
+            torch::Tensor x;
+            if (tokens) {
+                torch::manual_seed(5);
+                x = torch::randint(0, 300, {5, p.dataset.sampleShape[0]}, torch::kInt64);
+            } else {
+                // The engine's own test inputs, so the program's data pipeline is compared too.
+                DataSplits data = loadDataSplits(p, DType::Float32);
+                test::writeNpy(dir + "/test_x.npy", data.test.inputs);
+                test::writeNpy(dir + "/test_y.npy", data.test.labels);
+                x = data.test.inputs.slice(0, 0, 16).contiguous();
+            }
+            test::writeNpy(dir + "/x.npy", x);
+            torch::NoGradGuard noGrad;
+            model.eval();
+            test::writeNpy(dir + "/eval.npy", model.forward(x));
+            bool dropout = false;
+            for (const Node &n : model.graph().nodes)
+                dropout = dropout || (n.type == "Dropout" && n.params.value("p", 0.0) > 0)
+                          || (n.type == "MultiheadAttention" && n.params.value("dropout", 0.0) > 0);
+            if (!dropout) {
+                // Training mode: batch statistics, and the running statistics they update.
+                model.train();
+                test::writeNpy(dir + "/train.npy", model.forward(x));
+                for (const auto &b : model.named_buffers())
+                    test::writeNpy(dir + "/buffer_" + b.key() + ".npy", b.value().scalar_type() == torch::kInt64
+                                                                            ? b.value()
+                                                                            : b.value().to(torch::kFloat32));
+            }
+            m_trainChecked[row.name] = !dropout;
+            entry["train"] = !dropout;
+            entry["data"] = !tokens;
+        } catch (const std::exception &e) {
+            m_results[row.name] = {{"error", std::string("export or engine side failed: ") + e.what()}};
+            continue;
+        }
+        list.push_back(entry);
+    }
+    const std::string rowsFile = root + "/rows.json";
+    const std::string script = sourcePath("tests/data/pyprogram/compare_models.py");
+    if (!writeText(rowsFile, list.dump(2))) {
+        m_compareFailure = QString::fromStdString(rowsFile + ": cannot write");
+        return;
+    }
+    const ProcessRun r = runProcess(kPython, {QString::fromStdString(script), QString::fromStdString(rowsFile)},
+                                    m_tmp.path());
+    for (const QString &line : r.output.split('\n')) {
+        if (!line.startsWith("RESULT "))
+            continue;
+        json result = json::parse(line.mid(7).toStdString());
+        m_results[result.at("name").get<std::string>()] = result;
+    }
+    if (r.exitCode != 0)
+        m_compareFailure = "the comparison script failed: " + describe(r);
+}
+
+void TestPyProgram::modelMatchesEngine()
+{
+    QFETCH(QString, row);
+    if (!m_compared)
+        prepareComparisons();
+    const std::string name = row.toStdString();
+    QVERIFY2(m_compareFailure.isEmpty(), qPrintable(m_compareFailure));
+    QVERIFY2(m_results.count(name), "no result for this row");
+    const json &r = m_results.at(name);
+    QVERIFY2(!r.contains("error"), r.value("error", "").c_str());
+
+    // state_dict() keys are exactly the engine's tensor names.
+    std::vector<std::string> keys = r.at("keys").get<std::vector<std::string>>();
+    std::vector<std::string> names = m_names.at(name);
+    std::sort(keys.begin(), keys.end());
+    std::sort(names.begin(), names.end());
+    QCOMPARE(keys, names);
+    static const std::map<std::string, std::vector<std::string>> expectedNames = {
+        {"tiny_synthetic", {"conv1.weight", "conv1.bias", "fc.weight"}},
+        {"conv", {"c1.weight", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked", "bn1.weight"}},
+        {"seq",
+         {"lstm.weight_ih_l0", "lstm.weight_hh_l1", "attn.in_proj_weight", "attn.out_proj.weight",
+          "gru.weight_ih_l0_reverse"}},
+        {"emb", {"emb.weight", "fc.bias"}},
+        {"renamed", {"conv1.weight", "forward.weight", "forward.bias"}}};
+    if (auto it = expectedNames.find(name); it != expectedNames.end())
+        for (const auto &n : it->second)
+            QVERIFY2(std::find(keys.begin(), keys.end(), n) != keys.end(), n.c_str());
+
+    const double evalDiff = r.at("eval_diff").get<double>();
+    qInfo("%s: eval max abs difference %g", name.c_str(), evalDiff);
+    QVERIFY2(evalDiff <= kTolerance, qPrintable(QString("eval-mode outputs differ by %1").arg(evalDiff)));
+    if (m_trainChecked.at(name)) {
+        const double trainDiff = r.at("train_diff").get<double>();
+        const double bufferDiff = r.at("buffer_diff").get<double>();
+        qInfo("%s: training-mode max abs difference %g, buffers %g", name.c_str(), trainDiff, bufferDiff);
+        QVERIFY2(trainDiff <= kTolerance,
+                 qPrintable(QString("training-mode outputs differ by %1").arg(trainDiff)));
+        QVERIFY2(bufferDiff <= kTolerance,
+                 qPrintable(QString("buffers after a training-mode batch differ by %1").arg(bufferDiff)));
+    }
+    if (r.contains("data_diff")) {
+        const double dataDiff = r.at("data_diff").get<double>();
+        qInfo("%s: preprocessed test inputs differ by %g; split sizes %s", name.c_str(), dataDiff,
+              r.at("split_sizes").dump().c_str());
+        QVERIFY2(dataDiff <= 1e-6,
+                 qPrintable(QString("the program's test inputs differ by %1").arg(dataDiff)));
+        QVERIFY2(r.at("labels_equal").get<bool>(), "the program's test labels differ");
+    }
+}
+
+QTEST_GUILESS_MAIN(TestPyProgram)
+#include "tst_pyprogram.moc"
