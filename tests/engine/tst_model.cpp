@@ -8,10 +8,10 @@
 // - forward() takes a batch [N, ...sample shape] and returns [N, ...output shape].
 // - Concat's "dim" indexes the sample (0 = channels for images).
 
-#include "torchhelpers.h"
 #include "checkpoint.h"
 #include "model.h"
 #include "testhelpers.h"
+#include "torchhelpers.h"
 
 #include "torchwright/analysis.h"
 #include "torchwright/diagnostics.h"

@@ -7,11 +7,11 @@
 // The runs are real: each model trains a few batches first (the CIFAR-10 sample on a small
 // made-up set of CIFAR-10 files, since the real ones are not packaged for Debian).
 
-#include "engine/torchhelpers.h"
 #include "builtlayer.h"
 #include "checkpoint.h"
 #include "dataset.h"
 #include "engine/testhelpers.h"
+#include "engine/torchhelpers.h"
 #include "export/npy.h"
 #include "torchwright/exports.h"
 #include "torchwright/project.h"

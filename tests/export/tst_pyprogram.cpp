@@ -15,9 +15,9 @@
 // Debian's /usr/bin/python3 is used on purpose: the python3 on PATH may be a pyenv without torch.
 // Without python3-torch the test fails and says so.
 
-#include "engine/torchhelpers.h"
 #include "checkpoint.h"
 #include "dataset.h"
+#include "engine/torchhelpers.h"
 #include "export/npy.h"
 #include "model.h"
 
@@ -442,6 +442,17 @@ void TestPyProgram::trainsWithTorchrun()
         const torch::Tensor *target = params.find(name) ? params.find(name) : buffers.find(name);
         QVERIFY2(target && t.sizes() == target->sizes(), name.c_str());
     }
+
+    // And as the Pretrain stage imports it: every tensor copied, values equal.
+    GraphModel fresh(run.project.graph, TensorType{run.project.dataset.sampleShape, DType::Float32});
+    try {
+        const auto lines = loadPretrainedWeights(out.toStdString(), *fresh);
+        QVERIFY(!lines.empty() && lines[0].find("PyTorch checkpoint") != std::string::npos);
+    } catch (const EngineError &e) {
+        QFAIL(e.what());
+    }
+    for (const auto &p : fresh->named_parameters())
+        QVERIFY2(torch::equal(p.value(), model.at(p.key()).toTensor()), p.key().c_str());
 }
 
 void TestPyProgram::carriesTrainingSettings()
