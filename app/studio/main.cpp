@@ -4,6 +4,9 @@
 //   torchwright --screenshot FILE [PROJECT]   lays the window out at 1600x1000, renders it to a
 //              [--tab pipeline|graph|dashboard] PNG and exits; needs no display
 //              [--train-for SECONDS]          (trains that long first, for a mid-training shot)
+//   torchwright --startup-time [PROJECT]      prints the milliseconds from process start to the
+//                                             window first painted with PROJECT loaded, and
+//                                             exits (scripts/bench)
 
 #include "dashboard.h"
 #include "mainwindow.h"
@@ -19,6 +22,11 @@
 
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unistd.h>
 
 using torchwright::ui::MainWindow;
 
@@ -36,6 +44,54 @@ QString sampleProject()
             return QFileInfo(c).absoluteFilePath();
     return {};
 }
+
+// Milliseconds since the kernel started this process: /proc/self/stat's start time (clock
+// ticks since boot, so 10 ms resolution) against CLOCK_BOOTTIME now. -1 where /proc is missing.
+double msSinceProcessStart()
+{
+    std::ifstream f("/proc/self/stat");
+    std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const auto paren = stat.rfind(')');
+    if (paren == std::string::npos)
+        return -1;
+    std::istringstream rest(stat.substr(paren + 2)); // fields from the 3rd (state) on
+    std::string field;
+    for (int i = 3; i < 22 && rest >> field; ++i) {
+    }
+    unsigned long long startTicks = 0;
+    if (!(rest >> startTicks))
+        return -1;
+    timespec now{};
+    clock_gettime(CLOCK_BOOTTIME, &now);
+    const double ticks = double(sysconf(_SC_CLK_TCK));
+    return (double(now.tv_sec) + double(now.tv_nsec) / 1e9 - double(startTicks) / ticks) * 1000.0;
+}
+
+// Reports the start-up time once the window has painted its first frame, then quits.
+class FirstPaintReporter : public QObject {
+public:
+    explicit FirstPaintReporter(QWidget *window) : m_window(window) {}
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (!m_seen && event->type() == QEvent::Paint && watched->isWidgetType()
+            && static_cast<QWidget *>(watched)->window() == m_window) {
+            m_seen = true;
+            // After this paint and the rest of the frame.
+            QTimer::singleShot(0, qApp, [] {
+                std::printf("startup_ms %.1f\n", msSinceProcessStart());
+                std::fflush(stdout);
+                QCoreApplication::exit(0);
+            });
+        }
+        return false;
+    }
+
+private:
+    QWidget *m_window;
+    bool m_seen = false;
+};
 
 } // namespace
 
@@ -59,12 +115,15 @@ int main(int argc, char **argv)
     QCommandLineOption screenshot("screenshot", "Render the window to a PNG file and exit.", "file");
     QCommandLineOption tab("tab", "Tab shown: pipeline, graph or dashboard.", "name", "pipeline");
     QCommandLineOption trainFor("train-for", "With --screenshot: train this many seconds first.", "seconds", "0");
-    parser.addOptions({screenshot, tab, trainFor});
+    QCommandLineOption startupTime("startup-time",
+        "Print the milliseconds from process start to the window shown with the project loaded, and exit.");
+    parser.addOptions({screenshot, tab, trainFor, startupTime});
     parser.process(app);
 
     const bool shooting = parser.isSet(screenshot);
+    const bool timingStartup = parser.isSet(startupTime);
     MainWindow window;
-    if (shooting) {
+    if (shooting || timingStartup) {
         // Nothing may block on a dialog while rendering.
         window.setAsker([](const QString &, QMessageBox::StandardButtons) { return QMessageBox::No; });
         window.setErrorReporter([](const QString &m) { std::fprintf(stderr, "%s\n", qPrintable(m)); });
@@ -85,6 +144,9 @@ int main(int argc, char **argv)
                    : tabName == "dashboard" ? MainWindow::DashboardTab
                                             : MainWindow::PipelineTab);
     window.resize(1600, 1000);
+    FirstPaintReporter reporter(&window);
+    if (timingStartup)
+        app.installEventFilter(&reporter);
     window.show();
     if (!shooting)
         return app.exec();
