@@ -1,0 +1,280 @@
+// bench_engine: the LibTorch-side measurements of scripts/bench. Each mode prints one JSON
+// object on stdout (progress and notes go to stderr), so bench/run.py can read it.
+//
+//   bench_engine handloop PROJECT --model cnn|mlp --threads N [--blas N] [--warmup W] [--batches M]
+//                         [--channels-last 1]
+//       A plain LibTorch training loop written by hand for the same model, on the same data in
+//       memory as the engine (the engine's own loader, so the split and normalisation match):
+//       shuffled index_select batches of 64, Adam, cross-entropy. The floor of the engine's own
+//       per-batch overhead. Times M batches after W warm-up batches. --channels-last 1 (CNN)
+//       is a what-if: NHWC activations and weights.
+//   bench_engine matmul --threads N [--blas N] [--size S] [--reps R]
+//       Single-precision matrix-multiply rate of this machine: torch::mm of two S x S matrices.
+//   bench_engine macs PROJECT
+//       The engine's own forward multiply-add count per sample (analyzeProject).
+//   bench_engine evaluate RUN CHECKPOINT...
+//       Test accuracy of RUN/<CHECKPOINT>.pt for each CHECKPOINT (evaluateRun), in order.
+//
+// --threads sets LibTorch's intra-op (OpenMP) threads; --blas sets OpenBLAS's own pool (default
+// 1, as the engine does). Both are reported back as in force.
+
+#include "dataset.h"
+
+#include "torchwright/analysis.h"
+#include "torchwright/project.h"
+#include "torchwright/runs.h"
+#include "torchwright/runtime.h"
+
+#include <torch/torch.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <dlfcn.h>
+#include <map>
+#include <numeric>
+#include <string>
+#include <vector>
+
+using namespace torchwright;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> named;
+    std::string get(const std::string &k, const std::string &def) const
+    {
+        auto it = named.find(k);
+        return it == named.end() ? def : it->second;
+    }
+    int getInt(const std::string &k, int def) const { return std::stoi(get(k, std::to_string(def))); }
+};
+
+Options parse(int argc, char **argv)
+{
+    Options o;
+    for (int i = 2; i < argc; ++i) {
+        std::string s = argv[i];
+        if (s.rfind("--", 0) == 0 && i + 1 < argc)
+            o.named[s] = argv[++i];
+        else
+            o.positional.push_back(s);
+    }
+    return o;
+}
+
+// LibTorch's OpenMP pool and OpenBLAS's own pool, set and read back.
+json setThreads(int intra, int blas)
+{
+    at::set_num_threads(intra);
+    using Set = void (*)(int);
+    using Get = int (*)();
+    auto set = reinterpret_cast<Set>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    auto get = reinterpret_cast<Get>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    if (set)
+        set(blas);
+    return json{{"intra_op", at::get_num_threads()}, {"blas", get ? get() : 0},
+                {"blas_library", get ? "OpenBLAS" : "unknown"}};
+}
+
+// The sample CNN and the 784-256-10 MLP, as plain torch::nn modules.
+struct CnnImpl : torch::nn::Module {
+    torch::nn::Conv2d conv1{torch::nn::Conv2dOptions(1, 32, 3).padding(1)};
+    torch::nn::Conv2d conv2{torch::nn::Conv2dOptions(32, 64, 3).padding(1)};
+    torch::nn::Linear fc1{64 * 7 * 7, 128};
+    torch::nn::Linear fc2{128, 10};
+    torch::nn::Dropout dropout{0.25};
+    CnnImpl()
+    {
+        register_module("conv1", conv1);
+        register_module("conv2", conv2);
+        register_module("fc1", fc1);
+        register_module("fc2", fc2);
+        register_module("dropout", dropout);
+    }
+    torch::Tensor forward(torch::Tensor x)
+    {
+        x = torch::max_pool2d(torch::relu(conv1(x)), 2);
+        x = torch::max_pool2d(torch::relu(conv2(x)), 2);
+        x = torch::relu(fc1(x.flatten(1)));
+        return fc2(dropout(x));
+    }
+};
+TORCH_MODULE(Cnn);
+
+struct MlpImpl : torch::nn::Module {
+    torch::nn::Linear fc1{784, 256};
+    torch::nn::Linear fc2{256, 10};
+    MlpImpl()
+    {
+        register_module("fc1", fc1);
+        register_module("fc2", fc2);
+    }
+    torch::Tensor forward(torch::Tensor x) { return fc2(torch::relu(fc1(x.flatten(1)))); }
+};
+TORCH_MODULE(Mlp);
+
+Project loadProject(const std::string &path)
+{
+    ProjectLoad load = loadProjectFile(path);
+    if (!load.ok())
+        throw std::runtime_error(path + ": cannot load the project");
+    return load.project;
+}
+
+template <typename Model>
+json trainLoop(Model model, const torch::Tensor &trainX, const torch::Tensor &trainY, int batchSize, int warmup,
+               int batches, bool channelsLast)
+{
+    if (channelsLast) // a what-if: NHWC activations for oneDNN's convolutions and pooling
+        for (auto &p : model->parameters())
+            if (p.dim() == 4)
+                p.set_data(p.data().contiguous(at::MemoryFormat::ChannelsLast));
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+    model->train();
+    const int64_t n = trainX.size(0);
+    torch::Tensor perm = torch::randperm(n, torch::kInt64);
+    const int64_t perEpoch = n / batchSize;
+    std::vector<double> batchMs;
+    double lossSum = 0;
+    Clock::time_point t0;
+    for (int b = 0; b < warmup + batches; ++b) {
+        if (b == warmup) {
+            std::fprintf(stderr, "measuring\n"); // profilers attach from here (bench/run.py)
+            std::fflush(stderr);
+            t0 = Clock::now();
+        }
+        const auto tb = Clock::now();
+        const int64_t k = b % perEpoch;
+        if (k == 0 && b > 0)
+            perm = torch::randperm(n, torch::kInt64);
+        torch::Tensor idx = perm.slice(0, k * batchSize, (k + 1) * batchSize);
+        torch::Tensor x = trainX.index_select(0, idx), y = trainY.index_select(0, idx);
+        if (channelsLast)
+            x = x.contiguous(at::MemoryFormat::ChannelsLast);
+        optimizer.zero_grad();
+        torch::Tensor loss = torch::nn::functional::cross_entropy(model->forward(x), y);
+        loss.backward();
+        optimizer.step();
+        lossSum += loss.item<double>(); // a real loop logs its loss
+        if (b >= warmup)
+            batchMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - tb).count());
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::sort(batchMs.begin(), batchMs.end());
+    return json{{"samples_per_second", double(batches) * batchSize / seconds},
+                {"seconds", seconds},
+                {"batches", batches},
+                {"warmup", warmup},
+                {"batch_ms_median", batchMs[batchMs.size() / 2]},
+                {"mean_loss", lossSum / (warmup + batches)}};
+}
+
+int handloop(const Options &o)
+{
+    const std::string model = o.get("--model", "cnn");
+    const json threads = setThreads(o.getInt("--threads", 1), o.getInt("--blas", 1));
+    Project project = loadProject(o.positional.at(0));
+    const auto tLoad = Clock::now();
+    DataSplits data = loadDataSplits(project, DType::Float32);
+    const double loadSeconds = std::chrono::duration<double>(Clock::now() - tLoad).count();
+    torch::Tensor x = data.train.inputs, y = data.train.labels;
+    data = DataSplits{};
+    torch::manual_seed(1);
+    const int batch = project.training.batchSize;
+    const int warmup = o.getInt("--warmup", 30), batches = o.getInt("--batches", 200);
+    const bool channelsLast = o.get("--channels-last", "0") == "1";
+    json r = model == "mlp" ? trainLoop(Mlp(), x, y, batch, warmup, batches, false)
+                            : trainLoop(Cnn(), x, y, batch, warmup, batches, channelsLast);
+    r["channels_last"] = channelsLast;
+    r["threads"] = threads;
+    r["model"] = model;
+    r["batch_size"] = batch;
+    r["data_load_seconds"] = loadSeconds;
+    std::printf("%s\n", r.dump().c_str());
+    return 0;
+}
+
+int matmul(const Options &o)
+{
+    const json threads = setThreads(o.getInt("--threads", 1), o.getInt("--blas", 1));
+    const int64_t s = o.getInt("--size", 2048);
+    const int reps = o.getInt("--reps", 5);
+    torch::manual_seed(0);
+    torch::Tensor a = torch::randn({s, s}), b = torch::randn({s, s}), c = torch::empty({s, s});
+    torch::mm_out(c, a, b); // warm-up: page faults, BLAS buffers, thread start
+    std::vector<double> rates;
+    for (int i = 0; i < reps; ++i) {
+        const auto t0 = Clock::now();
+        torch::mm_out(c, a, b);
+        const double sec = std::chrono::duration<double>(Clock::now() - t0).count();
+        rates.push_back(2.0 * double(s) * double(s) * double(s) / sec / 1e9);
+    }
+    std::sort(rates.begin(), rates.end());
+    json r{{"gflops_max", rates.back()}, {"gflops_median", rates[rates.size() / 2]}, {"size", s}, {"reps", reps},
+           {"threads", threads}};
+    std::printf("%s\n", r.dump().c_str());
+    return 0;
+}
+
+int macs(const Options &o)
+{
+    Project project = loadProject(o.positional.at(0));
+    GraphAnalysis an = analyzeProject(project);
+    if (!an.ok())
+        throw std::runtime_error("the project does not check");
+    json layers = json::object();
+    for (NodeId id : an.order)
+        layers[project.graph.node(id)->name] = an.nodes.at(id.value).multiplyAdds;
+    json r{{"multiply_adds_per_sample", an.totalMultiplyAdds}, {"parameters", an.totalParameters},
+           {"layers", layers}};
+    std::printf("%s\n", r.dump().c_str());
+    return 0;
+}
+
+int evaluate(const Options &o)
+{
+    configureThreads(0);
+    const std::string run = o.positional.at(0);
+    json r = json::array();
+    for (size_t i = 1; i < o.positional.size(); ++i) {
+        Evaluation ev = evaluateRun(run, o.positional[i], "cpu");
+        r.push_back(json{{"checkpoint", o.positional[i]}, {"accuracy", ev.accuracy}, {"loss", ev.loss},
+                         {"samples", ev.samples}});
+    }
+    std::printf("%s\n", json{{"evaluations", r}}.dump().c_str());
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: bench_engine handloop|matmul|macs|evaluate ...\n");
+        return 2;
+    }
+    const std::string mode = argv[1];
+    const Options o = parse(argc, argv);
+    try {
+        if (mode == "handloop")
+            return handloop(o);
+        if (mode == "matmul")
+            return matmul(o);
+        if (mode == "macs")
+            return macs(o);
+        if (mode == "evaluate")
+            return evaluate(o);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "bench_engine %s: %s\n", mode.c_str(), e.what());
+        return 1;
+    }
+    std::fprintf(stderr, "bench_engine: unknown mode %s\n", mode.c_str());
+    return 2;
+}
