@@ -166,7 +166,9 @@ void Dashboard::buildUi()
     m_batchPlot = makePlot(tr("Training loss per batch"), tr("loss"), this);
     m_batchPlot->setObjectName(QStringLiteral("batchLossPlot"));
     m_batchPlot->addSeries(tr("batch"), QPen(QColor(150, 180, 220), 1));
-    m_batchPlot->addSeries(tr("smoothed"), QPen(QColor(25, 80, 160), 2));
+    // One pixel wide: a wider antialiased pen is stroked as an outline with a join at every
+    // vertex, 24 ms for 100,000 points against 3 ms, long enough to delay the GUI thread.
+    m_batchPlot->addSeries(tr("smoothed"), QPen(QColor(10, 50, 140), 1));
     m_lossPlot = makePlot(tr("Loss per epoch"), tr("loss"), this);
     m_lossPlot->setObjectName(QStringLiteral("epochLossPlot"));
     m_accuracyPlot = makePlot(tr("Accuracy per epoch"), tr("accuracy"), this);

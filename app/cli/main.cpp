@@ -481,6 +481,7 @@ int cmdDevices()
 
 int main(int argc, char **argv)
 {
+    torchwright::keepFreedMemory();
     if (argc < 2) {
         std::fprintf(stderr, "%s", kMainHelp);
         return kUsage;

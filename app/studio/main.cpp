@@ -11,6 +11,7 @@
 #include "dashboard.h"
 #include "mainwindow.h"
 #include "projectdocument.h"
+#include "torchwright/runtime.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -97,6 +98,7 @@ private:
 
 int main(int argc, char **argv)
 {
+    torchwright::keepFreedMemory(); // before Qt or LibTorch start threads
     // The screenshot command renders without a display.
     for (int i = 1; i < argc; ++i)
         if (std::strcmp(argv[i], "--screenshot") == 0 && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))

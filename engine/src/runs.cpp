@@ -139,8 +139,8 @@ Evaluation evaluateRun(const std::string &runDir, const std::string &which, cons
     const int64_t n = data.test.size();
     torch::Tensor confusion = torch::zeros({classes * classes}, torch::kInt64);
     double lossSum = 0;
-    for (int64_t i = 0; i < n; i += 1024) {
-        const int64_t j = std::min<int64_t>(i + 1024, n);
+    for (int64_t i = 0; i < n; i += kEvaluationBatch) {
+        const int64_t j = std::min<int64_t>(i + kEvaluationBatch, n);
         torch::Tensor x = data.test.inputs.slice(0, i, j).to(device);
         torch::Tensor y = data.test.labels.slice(0, i, j).to(device);
         torch::Tensor out = run.model->forward(x);

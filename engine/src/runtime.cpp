@@ -12,7 +12,21 @@
 #define TORCHWRIGHT_VERSION "dev"
 #endif
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace torchwright {
+
+void keepFreedMemory()
+{
+#if defined(__GLIBC__)
+    mallopt(M_ARENA_MAX, 1);
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
 
 std::vector<std::string> availableDevices()
 {

@@ -545,8 +545,8 @@ void TrainingSession::Impl::train(Project project, bool resuming)
             double sum = 0;
             int64_t hits = 0;
             const int64_t nVal = valX.size(0);
-            for (int64_t i = 0; i < nVal; i += 1024) {
-                const int64_t j = std::min<int64_t>(i + 1024, nVal);
+            for (int64_t i = 0; i < nVal; i += kEvaluationBatch) {
+                const int64_t j = std::min<int64_t>(i + kEvaluationBatch, nVal);
                 auto lhv = lossAndHits(ts.loss, model->forward(valX.slice(0, i, j)), valY.slice(0, i, j), classes);
                 sum += lhv.loss.item<double>() * double(j - i);
                 hits += lhv.hits.item<int64_t>();

@@ -20,6 +20,13 @@ struct ThreadSettings {
 // threads <= 0: all cores for LibTorch's intra-op work, and OpenBLAS kept to one thread so the
 // two pools never oversubscribe the cores. Returns what is in force now.
 ThreadSettings configureThreads(int threads);
+
+// Has glibc's malloc keep freed memory for reuse (one arena, no mmap()ed chunks, no trimming)
+// instead of handing it back: training allocates the same sizes every batch, and on a worker
+// thread glibc otherwise returned them, so every batch faulted fresh pages in (743 faults a
+// batch, 14 us each on this VM; see docs/benchmarks.md). Call first thing in main(), before
+// any thread starts. Does nothing on other C libraries.
+void keepFreedMemory();
 ThreadSettings currentThreads();
 
 std::string engineVersion();
