@@ -13,6 +13,7 @@
 #include "engine/testhelpers.h"
 #include "engine/torchhelpers.h"
 #include "export/npy.h"
+#include "export/process.h"
 #include "torchwright/exports.h"
 #include "torchwright/project.h"
 #include "torchwright/runs.h"
@@ -36,41 +37,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const QString kPython = QStringLiteral("/usr/bin/python3"); // Debian's, with python3-torch
+using exporttest::kPython;
+using exporttest::ProcessRun;
+using exporttest::runProcess;
+
 const std::string kOrtPackage = testhelpers::sourcePath(".npm-tools/node_modules/onnxruntime-node");
 
-struct ToolResult {
-    int exitCode = -1;
-    QByteArray output;
-};
-
-ToolResult runTool(const QString &program, const QStringList &args, int timeoutMs = 300000)
-{
-    QProcess p;
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(program, args);
-    ToolResult r;
-    if (!p.waitForStarted()) {
-        r.output = "could not start " + program.toUtf8();
-        return r;
-    }
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.output = p.readAll() + "\n(timed out)";
-        return r;
-    }
-    r.output = p.readAll();
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    return r;
-}
-
 // The JSON lines a checker script printed: {"case", "check", "ok", "detail"}.
-QList<QJsonObject> reportLines(const QByteArray &output)
+QList<QJsonObject> reportLines(const QString &output)
 {
     QList<QJsonObject> lines;
-    for (const QByteArray &line : output.split('\n')) {
-        const QJsonDocument d = QJsonDocument::fromJson(line.trimmed());
+    for (const QString &line : output.split('\n')) {
+        const QJsonDocument d = QJsonDocument::fromJson(line.trimmed().toUtf8());
         if (d.isObject())
             lines.push_back(d.object());
     }
@@ -193,8 +171,8 @@ void TestExport::initTestCase()
 {
     QVERIFY(m_tmp.isValid());
     QVERIFY2(QFileInfo::exists(kPython), "Debian's /usr/bin/python3 is missing: run scripts/setup");
-    const ToolResult probe = runTool(kPython, {"-c", "import torch, onnx, numpy"});
-    QVERIFY2(probe.exitCode == 0, ("python3-torch and python3-onnx are needed (scripts/setup): " + probe.output).constData());
+    const ProcessRun probe = runProcess(kPython, {"-c", "import torch, onnx, numpy"});
+    QVERIFY2(probe.exitCode == 0, qPrintable("python3-torch and python3-onnx are needed (scripts/setup): " + probe.output));
     QVERIFY2(fs::exists(kOrtPackage + "/package.json"),
              "onnxruntime-node is not installed: run scripts/setup-onnxruntime");
 
@@ -251,27 +229,27 @@ void TestExport::filesWrittenWithoutLeftovers()
 
 void TestExport::pythonLoadsTorchScriptAndChecksOnnx()
 {
-    const ToolResult r = runTool(kPython, {QString::fromStdString(testhelpers::sourcePath("tests/export/check_exports.py")),
+    const ProcessRun r = runProcess(kPython, {QString::fromStdString(testhelpers::sourcePath("tests/export/check_exports.py")),
                                            QString::fromStdString(m_casesFile)});
     const auto lines = reportLines(r.output);
-    QVERIFY2(r.exitCode == 0, r.output.constData());
+    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
     // Both checks for every case, each passed.
     QCOMPARE(lines.size(), int(2 * m_cases.size()));
     for (const auto &l : lines)
         QVERIFY2(l["ok"].toBool(), QJsonDocument(l).toJson().constData());
-    qInfo("%s", r.output.constData());
+    qInfo("%s", qPrintable(r.output));
 }
 
 void TestExport::onnxRuntimeMatchesEngine()
 {
-    const ToolResult r = runTool("node", {QString::fromStdString(testhelpers::sourcePath("tests/export/check_onnx_runtime.mjs")),
+    const ProcessRun r = runProcess("node", {QString::fromStdString(testhelpers::sourcePath("tests/export/check_onnx_runtime.mjs")),
                                           QString::fromStdString(kOrtPackage), QString::fromStdString(m_casesFile)});
     const auto lines = reportLines(r.output);
-    QVERIFY2(r.exitCode == 0, r.output.constData());
+    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
     QCOMPARE(lines.size(), int(2 * m_cases.size())); // whole batch and a batch of one
     for (const auto &l : lines)
         QVERIFY2(l["ok"].toBool(), QJsonDocument(l).toJson().constData());
-    qInfo("%s", r.output.constData());
+    qInfo("%s", qPrintable(r.output));
 }
 
 void TestExport::torchScriptLoadsInCpp()
@@ -442,24 +420,24 @@ void TestExport::cliExportsAndPredicts()
     const QString cli = QStringLiteral(TORCHWRIGHT_CLI);
     const QString onnxOut = QString::fromStdString(path("cli/model.onnx"));
     QDir().mkpath(QString::fromStdString(path("cli")));
-    ToolResult r = runTool(cli, {"export", run, "--format", "onnx", "--output", onnxOut});
-    QVERIFY2(r.exitCode == 0, r.output.constData());
+    ProcessRun r = runProcess(cli, {"export", run, "--format", "onnx", "--output", onnxOut});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
     QVERIFY(QFileInfo::exists(onnxOut));
-    r = runTool(cli, {"export", run, "--format", "bundle", "--output", QString::fromStdString(path("cli/bundle"))});
-    QVERIFY2(r.exitCode == 0, r.output.constData());
-    r = runTool(cli, {"export", run, "--format", "tflite"});
+    r = runProcess(cli, {"export", run, "--format", "bundle", "--output", QString::fromStdString(path("cli/bundle"))});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+    r = runProcess(cli, {"export", run, "--format", "tflite"});
     QCOMPARE(r.exitCode, 2);
-    QVERIFY2(r.output.contains("torchscript, onnx, pytorch, bundle"), r.output.constData());
+    QVERIFY2(r.output.contains("torchscript, onnx, pytorch, bundle"), qPrintable(r.output));
 
     const std::string idx = path("cli/five-idx3-ubyte");
     writeIdxFile(idx, readIdxFile("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte").slice(0, 0, 5));
-    r = runTool(cli, {"predict", QString::fromStdString(path("cli/bundle")), QString::fromStdString(idx), "--top", "2",
+    r = runProcess(cli, {"predict", QString::fromStdString(path("cli/bundle")), QString::fromStdString(idx), "--top", "2",
                       "--limit", "3"});
-    QVERIFY2(r.exitCode == 0, r.output.constData());
-    const QList<QByteArray> lines = r.output.trimmed().split('\n');
+    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+    const QStringList lines = r.output.trimmed().split('\n');
     QCOMPARE(lines.size(), 4); // three samples and the note about the other two
-    QVERIFY2(lines[0].startsWith("0:") && lines[0].count('%') == 2, lines[0].constData());
-    QVERIFY2(lines[3].contains("2 more"), lines[3].constData());
+    QVERIFY2(lines[0].startsWith("0:") && lines[0].count('%') == 2, qPrintable(lines[0]));
+    QVERIFY2(lines[3].contains("2 more"), qPrintable(lines[3]));
 }
 
 void TestExport::torchScriptImportsAsPretrainSource()
@@ -497,11 +475,11 @@ torch.save({"format": "torchwright-pytorch-checkpoint", "version": 1, "model": s
 torch.save(dict(sd), sys.argv[3])
 torch.save(collections.OrderedDict(sd), sys.argv[4])
 )";
-    const ToolResult r = runTool(kPython, {"-c", QString::fromStdString(script), QString::fromStdString(c.dir + "/model.pt"),
+    const ProcessRun r = runProcess(kPython, {"-c", QString::fromStdString(script), QString::fromStdString(c.dir + "/model.pt"),
                                            QString::fromStdString(path("program-checkpoint.pt")),
                                            QString::fromStdString(path("state-dict.pt")),
                                            QString::fromStdString(path("ordered-dict.pt"))});
-    QVERIFY2(r.exitCode == 0, r.output.constData());
+    QVERIFY2(r.exitCode == 0, qPrintable(r.output));
     LoadedRun trained = loadRun(c.runDir, "best", torch::kCPU);
     for (const char *file : {"program-checkpoint.pt", "state-dict.pt"}) {
         torch::manual_seed(98);

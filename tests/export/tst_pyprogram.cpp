@@ -17,8 +17,10 @@
 
 #include "checkpoint.h"
 #include "dataset.h"
+#include "engine/testhelpers.h"
 #include "engine/torchhelpers.h"
 #include "export/npy.h"
+#include "export/process.h"
 #include "model.h"
 
 #include "torchwright/exports.h"
@@ -56,58 +58,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const QString kPython = QStringLiteral("/usr/bin/python3");
+using exporttest::describe;
+using exporttest::kPython;
+using exporttest::ProcessRun;
+using exporttest::runProcess;
+using testhelpers::sourcePath;
+
 const QString kTorchrun = QStringLiteral("/usr/bin/torchrun");
 const double kTolerance = 1e-5;
-
-std::string sourcePath(const std::string &relative)
-{
-    return std::string(TORCHWRIGHT_SOURCE_DIR) + "/" + relative;
-}
-
-struct ProcessRun {
-    bool finished = false;
-    int exitCode = -1;
-    QString output; // stdout and stderr together
-};
-
-ProcessRun runProcess(const QString &program, const QStringList &args, const QString &dir,
-                      int timeoutMs = 300000)
-{
-    QProcess p;
-    p.setProgram(program);
-    p.setArguments(args);
-    p.setWorkingDirectory(dir);
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    // A pyenv's or virtualenv's settings must not reach Debian's Python.
-    for (const char *name : {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"})
-        env.remove(QString::fromLatin1(name));
-    env.insert("PYTHONDONTWRITEBYTECODE", "1");
-    env.insert("OMP_NUM_THREADS", "1"); // the machine may have two cores for everything
-    p.setProcessEnvironment(env);
-    p.start();
-    ProcessRun r;
-    if (!p.waitForStarted(30000)) {
-        r.output = program + ": cannot start: " + p.errorString();
-        return r;
-    }
-    r.finished = p.waitForFinished(timeoutMs);
-    if (!r.finished) {
-        p.kill();
-        p.waitForFinished(10000);
-    }
-    r.output = QString::fromUtf8(p.readAll());
-    if (!r.finished)
-        r.output += "\n(killed after " + QString::number(timeoutMs / 1000) + " s)";
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    return r;
-}
-
-QString describe(const ProcessRun &r)
-{
-    return "exit code " + QString::number(r.exitCode) + ", output:\n" + r.output;
-}
 
 // The batch losses the program logged ("epoch 1 batch 3/15 loss 1.234567 ..."), in order.
 std::vector<double> loggedLosses(const QString &output)
@@ -128,14 +86,20 @@ double meanOf(const std::vector<double> &v, size_t from, size_t count)
     return s / double(count);
 }
 
-// First two logged losses against the last two: noise of single batches cannot fake a fall.
-QString lossFallMessage(const std::vector<double> &losses, double &early, double &late)
+// Empty when the program's logged batch loss fell, else why not with the output. The mean of the
+// first two losses is compared with the mean of the last two, so that the noise of single batches
+// cannot fake a fall. SUMMARY gets the figures either way.
+QString lossFallFailure(const QString &output, QString &summary)
 {
-    if (losses.size() < 4)
-        return "only " + QString::number(losses.size()) + " batch losses were logged";
-    early = meanOf(losses, 0, 2);
-    late = meanOf(losses, losses.size() - 2, 2);
-    return QString("mean of the first two batch losses %1, of the last two %2").arg(early).arg(late);
+    const std::vector<double> losses = loggedLosses(output);
+    if (losses.size() < 4) {
+        summary = "only " + QString::number(losses.size()) + " batch losses were logged";
+        return summary + "\n" + output;
+    }
+    const double early = meanOf(losses, 0, 2);
+    const double late = meanOf(losses, losses.size() - 2, 2);
+    summary = QString("mean of the first two batch losses %1, of the last two %2").arg(early).arg(late);
+    return late < early ? QString() : summary + "\n" + output;
 }
 
 // A TCP port nobody listens on now: torchrun's --standalone always takes 29400, which another
@@ -368,12 +332,10 @@ void TestPyProgram::trainsInOneProcess()
                                      "1", "--out", out},
                                     m_tmp.path());
     QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-    const std::vector<double> losses = loggedLosses(r.output);
-    double early = 0, late = 0;
-    const QString message = lossFallMessage(losses, early, late);
-    qInfo("one process: %s", qPrintable(message));
-    QVERIFY2(losses.size() >= 4, qPrintable(message + "\n" + r.output));
-    QVERIFY2(late < early, qPrintable(message + "\n" + r.output));
+    QString summary;
+    const QString failure = lossFallFailure(r.output, summary);
+    qInfo("one process: %s", qPrintable(summary));
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
     static const QRegularExpression epochLine(R"(^epoch 1 train_loss \S+ train_accuracy \S+ val_loss \d\S* )",
                                               QRegularExpression::MultilineOption);
     QVERIFY2(r.output.contains(epochLine), qPrintable(r.output));
@@ -400,12 +362,10 @@ void TestPyProgram::trainsWithTorchrun()
     // Only rank 0 prints.
     static const QRegularExpression epochLine(R"(^epoch 1 train_loss )", QRegularExpression::MultilineOption);
     QCOMPARE(r.output.count(epochLine), 1);
-    const std::vector<double> losses = loggedLosses(r.output);
-    double early = 0, late = 0;
-    const QString message = lossFallMessage(losses, early, late);
-    qInfo("torchrun, 2 processes: %s", qPrintable(message));
-    QVERIFY2(losses.size() >= 4, qPrintable(message + "\n" + r.output));
-    QVERIFY2(late < early, qPrintable(message + "\n" + r.output));
+    QString summary;
+    const QString failure = lossFallFailure(r.output, summary);
+    qInfo("torchrun, 2 processes: %s", qPrintable(summary));
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
 
     // The checkpoint as Python reads it.
     QVERIFY2(QFileInfo::exists(out), qPrintable(r.output));
