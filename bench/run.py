@@ -19,8 +19,9 @@ Sections, in the order they run:
               a 10 ms GUI-thread timer; the loss plot's redraw with 100,000 points.
   startup     7. process start to the main window painted with the sample loaded.
 
-The throughput runs also try two what-ifs beside side a (not counted as a): the CLI with glibc's
-malloc keeping freed memory, and with OMP_WAIT_POLICY=PASSIVE (--no-experiments leaves them out).
+The throughput runs also try a what-if beside side a (not counted as a): the CLI with
+OMP_WAIT_POLICY=PASSIVE (--no-experiments leaves it out). a/b comes from adjacent pairs of runs
+at each side's best setting (--pairs, 6 by default), as it is smaller than the machine's drift.
 
 Prints one table and writes bench/results.json (--out). Each figure is min/median/max over
 --reps repetitions (3 by default); every raw value is kept in the JSON.
@@ -71,6 +72,27 @@ def log(msg):
 def loadavg():
     with open("/proc/loadavg") as f:
         return [float(x) for x in f.read().split()[:3]]
+
+
+def cpu_account():
+    """CPU seconds so far: the machine's busy time and steal (/proc/stat, all cores), its total
+    time (cores x wall), and this process's own with its reaped children's (os.times)."""
+    hz = os.sysconf("SC_CLK_TCK")
+    with open("/proc/stat") as f:
+        user, nice, system, idle, iowait, irq, softirq, steal = [int(x) for x in f.readline().split()[1:9]]
+    t = os.times()
+    return {"busy": (user + nice + system + irq + softirq) / hz, "steal": steal / hz,
+            "total": (user + nice + system + idle + iowait + irq + softirq + steal) / hz,
+            "ours": t.user + t.system + t.children_user + t.children_system}
+
+
+def other_work(start, end):
+    """What else used the cores between two cpu_account()s: busy time that was not ours."""
+    d = {k: end[k] - start[k] for k in start}
+    other = max(0.0, d["busy"] - d["ours"])
+    pct = lambda x: round(100 * x / d["total"], 1) if d["total"] > 0 else 0.0
+    return {"other_cpu_seconds": round(other, 1), "other_percent_of_cores": pct(other),
+            "steal_percent_of_cores": pct(d["steal"]), "seconds": round(d["total"], 1)}
 
 
 def summary(values):
@@ -171,8 +193,6 @@ class Bench:
         # times quicker where page faults are dear (see docs/benchmarks.md).
         self.eval_env = dict(self.env)
         self.eval_env["GLIBC_TUNABLES"] = MALLOC_KEEP
-        self.malloc_env = dict(self.env)
-        self.malloc_env["GLIBC_TUNABLES"] = MALLOC_KEEP
         self.passive_env = dict(self.env)
         self.passive_env["OMP_WAIT_POLICY"] = "PASSIVE"
         # Qt: no display, and the user's settings, recent files and recovery files left alone.
@@ -334,11 +354,8 @@ class Bench:
                 configs.append(("cli", f"threads={t}",
                                 lambda t=t, p=project, w=w, n=n: self.cli_throughput(p, t, w, n)))
             if a.experiments and cores > 1:
-                # What-ifs, not side a: the CLI as it would run with glibc's malloc keeping freed
-                # memory (a mallopt() at start-up), and with libgomp's idle threads sleeping
-                # instead of spinning (OMP_WAIT_POLICY must be set before the process starts).
-                configs.append(("cli_malloc_experiment", f"threads={cores}",
-                                lambda p=project, w=w, n=n: self.cli_throughput(p, cores, w, n, env=self.malloc_env)))
+                # A what-if, not side a: the CLI with libgomp's idle threads sleeping instead of
+                # spinning (OMP_WAIT_POLICY must be set before the process starts).
                 configs.append(("cli_passive_experiment", f"threads={cores}",
                                 lambda p=project, w=w, n=n: self.cli_throughput(p, cores, w, n, env=self.passive_env)))
             # Both pools at full width oversubscribe the cores (the engine's own note; every run
@@ -387,9 +404,21 @@ class Bench:
                 self.fig(f"{model}_{key}_{side}", vals[side], "samples/s",
                          f"{label} {key}. {labels[side]} [{best[side]}]")
             self.fig(f"{model}_a_over_c", [x / y for x, y in zip(vals["cli"], vals["python"])], "x", f"{label} a/c")
-            self.fig(f"{model}_a_over_b", [x / y for x, y in zip(vals["cli"], vals["hand"])], "x", f"{label} a/b")
-            for side, what in (("cli_malloc_experiment", "malloc keeps memory"),
-                               ("cli_passive_experiment", "OMP_WAIT_POLICY=passive")):
+            # a/b is a few per cent, smaller than this machine's drift between runs a minute apart
+            # (the same program varies 10-20%), so it is taken from adjacent pairs at the best
+            # settings, a then b and b then a in turn: each ratio compares runs seconds apart.
+            fn = {(side, name): f for side, name, f in configs}
+            pair_a, pair_b = [], []
+            for i in range(a.pairs):
+                order = [("cli", pair_a), ("hand", pair_b)]
+                for side, store in (order if i % 2 == 0 else list(reversed(order))):
+                    log(f"{model} a/b pair {i + 1}/{a.pairs}: {side} {best[side]}")
+                    store.append(fn[(side, best[side])]()["samples_per_second"])
+            results[model]["ab_pairs"] = {"a": pair_a, "b": pair_b, "settings": {"a": best["cli"], "b": best["hand"]}}
+            self.fig(f"{model}_a_over_b", [x / y for x, y in zip(pair_a, pair_b)], "x",
+                     f"{label} a/b, {a.pairs} adjacent pair{'s' if a.pairs != 1 else ''}",
+                     {"a_samples_per_second": summary(pair_a), "b_samples_per_second": summary(pair_b)})
+            for side, what in (("cli_passive_experiment", "OMP_WAIT_POLICY=passive"),):
                 key = (side, f"threads={cores}")
                 if key in raw:
                     v = [r["samples_per_second"] for r in raw[key]]
@@ -581,18 +610,7 @@ class Bench:
         self.fig("cnn_full_epoch_sps", [statistics.median(r["epoch_samples_per_second"]) for r in runs
                                         if r["epoch_samples_per_second"]], "samples/s",
                  "CNN full epochs, CLI default threads")
-        what_if = []
-        for rep in range(a.tta_what_if):
-            log(f"what-if: time to {a.target * 100:g}% with malloc keeping memory, round {rep + 1}/{a.tta_what_if}")
-            what_if.append(self.time_to_accuracy_once(a.target, a.max_epochs, env=self.malloc_env))
-            what_if[-1].pop("rss_timeline_first_epoch", None)
-        if what_if:
-            self.fig("time_to_91_malloc_experiment_s",
-                     [r["reached"]["seconds"] if r["reached"] else None for r in what_if], "s",
-                     f"what-if: time to {a.target * 100:g}%, malloc keeps memory",
-                     {"peak_rss_mb": [r["peak_rss_mb"] for r in what_if]})
         self.results["accuracy"] = {"target": a.target, "max_epochs": a.max_epochs, "runs": runs,
-                                    "what_if_malloc_keeps_memory": what_if,
                                     "method": "wall time from launching torchwright-cli train (default settings) to "
                                               "the epoch checkpoint written, with the pauses to score each epoch's "
                                               "checkpoint on the test split (training frozen by SIGSTOP) left out"}
@@ -697,20 +715,21 @@ def main():
     ap.add_argument("--cnn-batches", type=int, default=200)
     ap.add_argument("--mlp-warmup", type=int, default=50)
     ap.add_argument("--mlp-batches", type=int, default=500)
+    ap.add_argument("--pairs", type=int, default=None, help="adjacent a/b pairs per model (default 6; --quick: 1)")
     ap.add_argument("--no-experiments", dest="experiments", action="store_false",
-                    help="leave out the what-if runs (the CLI with malloc keeping its memory)")
+                    help="leave out the what-if runs (the CLI with OMP_WAIT_POLICY=PASSIVE, 1-pixel pens)")
     ap.add_argument("--openblas-detect", action="store_true",
                     help="run every side without an inherited OPENBLAS_CORETYPE (OpenBLAS picks its kernels)")
     ap.add_argument("--python-workers-cnn", action="store_true", help="also try a DataLoader worker for the CNN")
     ap.add_argument("--matmul-size", type=int, default=4096)
     ap.add_argument("--target", type=float, default=0.91)
     ap.add_argument("--max-epochs", type=int, default=8)
-    ap.add_argument("--tta-what-if", type=int, default=0,
-                    help="also time N runs to the target with malloc keeping memory (a what-if)")
     ap.add_argument("--gui-seconds", type=float, default=20)
     args = ap.parse_args()
     if args.reps is None:
         args.reps = 1 if args.quick else 3
+    if args.pairs is None:
+        args.pairs = 1 if args.quick else 6
     if args.quick:
         args.cnn_warmup, args.cnn_batches = 5, 20
         args.mlp_warmup, args.mlp_batches = 10, 50
@@ -722,9 +741,16 @@ def main():
     sections = [s.strip() for s in args.only.split(",") if s.strip()]
 
     b = Bench(args)
+    # The load average is no test of an idle machine here (this kind of VM shows 1-2 with every
+    # core idle); the cores' own busy time is. Two quiet seconds first, then the whole run.
+    before = cpu_account()
+    time.sleep(2)
+    idle_check = other_work(before, cpu_account())
     started = time.time()
     load_start = loadavg()
-    log(f"scratch folder {b.scratch}; load average {load_start}")
+    account_start = cpu_account()
+    log(f"scratch folder {b.scratch}; other work on the cores before the run: "
+        f"{idle_check['other_percent_of_cores']}%; load average {load_start}")
     try:
         for s in ("throughput", "matmul", "profile", "accuracy", "gui", "startup"):
             if s in sections:
@@ -732,14 +758,17 @@ def main():
     finally:
         shutil.rmtree(b.scratch, ignore_errors=True)
     load_end = loadavg()
+    during = other_work(account_start, cpu_account())
     out = {
         "generated": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "duration_seconds": round(time.time() - started, 1),
         "command": " ".join(sys.argv),
         "quick": args.quick,
         "repetitions": args.reps,
-        "load_average": {"start": load_start, "end": load_end,
-                         "note": "1-minute load above ~0.5 before the run means other work shared the cores"},
+        "load_average": {"start": load_start, "end": load_end},
+        "other_work": {"before_run": idle_check, "during_run": during,
+                       "note": "CPU time on the machine's cores that was neither this benchmark's nor its "
+                               "programs' (from /proc/stat and os.times), as a share of all cores' time"},
         "machine": b.machine(),
         "versions": b.versions(),
         "thread_settings": {
@@ -767,9 +796,11 @@ def main():
     print()
     print(f"{out['machine']['cpu_model']}, {out['machine']['usable_cpus']} cores, {out['machine']['memory_gb']} GB; "
           f"LibTorch {out['versions'].get('libtorch-dev', '?')}, Qt {out['versions'].get('libqt6core6', '?')}; "
-          f"load average {load_start[0]:.2f} at start, {load_end[0]:.2f} at end; {out['duration_seconds']:.0f} s")
-    if load_start[0] > 0.5:
-        print("note: the machine was busy when the run started; the figures carry that noise")
+          f"{out['duration_seconds']:.0f} s; other work on the cores: {idle_check['other_percent_of_cores']}% "
+          f"before the run, {during['other_percent_of_cores']}% during it ({during['other_cpu_seconds']} CPU s), "
+          f"steal {during['steal_percent_of_cores']}%")
+    if idle_check["other_percent_of_cores"] > 10 or during["other_percent_of_cores"] > 5:
+        print("note: other work shared the cores; the figures carry that noise")
     prof = b.results.get("profile_cnn")
     if prof:
         print("Where a CNN training batch's CPU time goes (perf over the hand loop):")
