@@ -21,7 +21,7 @@ Sections, in the order they run:
 
 The throughput runs also try a what-if beside side a (not counted as a): the CLI with
 OMP_WAIT_POLICY=PASSIVE (--no-experiments leaves it out). a/b comes from adjacent pairs of runs
-at each side's best setting (--pairs, 6 by default), as it is smaller than the machine's drift.
+at each side's best setting (--pairs, 10 by default), as it is smaller than the machine's drift.
 
 Prints one table and writes bench/results.json (--out). Each figure is min/median/max over
 --reps repetitions (3 by default); every raw value is kept in the JSON.
@@ -715,7 +715,7 @@ def main():
     ap.add_argument("--cnn-batches", type=int, default=200)
     ap.add_argument("--mlp-warmup", type=int, default=50)
     ap.add_argument("--mlp-batches", type=int, default=500)
-    ap.add_argument("--pairs", type=int, default=None, help="adjacent a/b pairs per model (default 6; --quick: 1)")
+    ap.add_argument("--pairs", type=int, default=None, help="adjacent a/b pairs per model (default 10; --quick: 1)")
     ap.add_argument("--no-experiments", dest="experiments", action="store_false",
                     help="leave out the what-if runs (the CLI with OMP_WAIT_POLICY=PASSIVE, 1-pixel pens)")
     ap.add_argument("--openblas-detect", action="store_true",
@@ -729,7 +729,7 @@ def main():
     if args.reps is None:
         args.reps = 1 if args.quick else 3
     if args.pairs is None:
-        args.pairs = 1 if args.quick else 6
+        args.pairs = 1 if args.quick else 10
     if args.quick:
         args.cnn_warmup, args.cnn_batches = 5, 20
         args.mlp_warmup, args.mlp_batches = 10, 50
