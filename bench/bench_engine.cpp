@@ -1,13 +1,19 @@
 // bench_engine: the LibTorch-side measurements of scripts/bench. Each mode prints one JSON
 // object on stdout (progress and notes go to stderr), so bench/run.py can read it.
 //
-//   bench_engine handloop PROJECT --model cnn|mlp --threads N [--blas N] [--warmup W] [--batches M]
-//                         [--channels-last 1]
+//   bench_engine handloop PROJECT --model cnn|mlp|graph --threads N [--blas N] [--warmup W]
+//                         [--batches M] [--channels-last 1] [--accuracy 1]
+//                         [--worker-thread 0|train|all] [--keep-memory 0|1]
 //       A plain LibTorch training loop written by hand for the same model, on the same data in
 //       memory as the engine (the engine's own loader, so the split and normalisation match):
 //       shuffled index_select batches of 64, Adam, cross-entropy. The floor of the engine's own
-//       per-batch overhead. Times M batches after W warm-up batches. --channels-last 1 (CNN)
-//       is a what-if: NHWC activations and weights.
+//       per-batch overhead. Times M batches after W warm-up batches. What-ifs that take the
+//       distance from this loop to the engine apart: --model graph trains the engine's own
+//       GraphModel built from PROJECT; --accuracy 1 also counts correct predictions every batch
+//       as the engine's trainer does (lossAndHits); --worker-thread runs the training (train)
+//       or everything (all) on a std::thread as the engine does; --keep-memory 1 makes the
+//       CLI's keepFreedMemory() call first (the default with a worker thread). --channels-last 1
+//       (CNN) trains with NHWC activations and weights.
 //   bench_engine matmul --threads N [--blas N] [--size S] [--reps R]
 //       Single-precision matrix-multiply rate of this machine: torch::mm of two S x S matrices.
 //   bench_engine macs PROJECT
@@ -19,6 +25,8 @@
 // 1, as the engine does). Both are reported back as in force.
 
 #include "dataset.h"
+#include "losses.h"
+#include "model.h"
 
 #include "torchwright/analysis.h"
 #include "torchwright/project.h"
@@ -37,6 +45,7 @@
 #include <map>
 #include <numeric>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace torchwright;
@@ -130,7 +139,7 @@ Project loadProject(const std::string &path)
 
 template <typename Model>
 json trainLoop(Model model, const torch::Tensor &trainX, const torch::Tensor &trainY, int batchSize, int warmup,
-               int batches, bool channelsLast)
+               int batches, bool channelsLast, bool accuracy)
 {
     if (channelsLast) // a what-if: NHWC activations for oneDNN's convolutions and pooling
         for (auto &p : model->parameters())
@@ -143,6 +152,7 @@ json trainLoop(Model model, const torch::Tensor &trainX, const torch::Tensor &tr
     const int64_t perEpoch = n / batchSize;
     std::vector<double> batchMs;
     double lossSum = 0;
+    int64_t hits = 0;
     Clock::time_point t0;
     for (int b = 0; b < warmup + batches; ++b) {
         if (b == warmup) {
@@ -159,7 +169,14 @@ json trainLoop(Model model, const torch::Tensor &trainX, const torch::Tensor &tr
         if (channelsLast)
             x = x.contiguous(at::MemoryFormat::ChannelsLast);
         optimizer.zero_grad();
-        torch::Tensor loss = torch::nn::functional::cross_entropy(model->forward(x), y);
+        torch::Tensor loss;
+        if (accuracy) { // as the engine's trainer does: the loss and the number of correct predictions
+            LossAndHits lh = lossAndHits("cross_entropy", model->forward(x), y, 10);
+            loss = lh.loss;
+            hits += lh.hits.item<int64_t>();
+        } else {
+            loss = torch::nn::functional::cross_entropy(model->forward(x), y);
+        }
         loss.backward();
         optimizer.step();
         lossSum += loss.item<double>(); // a real loop logs its loss
@@ -173,10 +190,11 @@ json trainLoop(Model model, const torch::Tensor &trainX, const torch::Tensor &tr
                 {"batches", batches},
                 {"warmup", warmup},
                 {"batch_ms_median", batchMs[batchMs.size() / 2]},
-                {"mean_loss", lossSum / (warmup + batches)}};
+                {"mean_loss", lossSum / (warmup + batches)},
+                {"train_accuracy", accuracy ? double(hits) / double(int64_t(warmup + batches) * batchSize) : -1.0}};
 }
 
-int handloop(const Options &o)
+json handloopHere(const Options &o)
 {
     const std::string model = o.get("--model", "cnn");
     const json threads = setThreads(o.getInt("--threads", 1), o.getInt("--blas", 1));
@@ -190,13 +208,45 @@ int handloop(const Options &o)
     const int batch = project.training.batchSize;
     const int warmup = o.getInt("--warmup", 30), batches = o.getInt("--batches", 200);
     const bool channelsLast = o.get("--channels-last", "0") == "1";
-    json r = model == "mlp" ? trainLoop(Mlp(), x, y, batch, warmup, batches, false)
-                            : trainLoop(Cnn(), x, y, batch, warmup, batches, channelsLast);
+    const bool accuracy = o.get("--accuracy", "0") == "1";
+    json r;
+    auto run = [&] {
+        if (model == "graph")
+            r = trainLoop(GraphModel(project.graph, TensorType{project.dataset.sampleShape, DType::Float32}), x, y, batch,
+                          warmup, batches, false, accuracy);
+        else if (model == "mlp")
+            r = trainLoop(Mlp(), x, y, batch, warmup, batches, false, accuracy);
+        else
+            r = trainLoop(Cnn(), x, y, batch, warmup, batches, channelsLast, accuracy);
+    };
+    if (o.get("--worker-thread", "0") == "train") {
+        std::thread worker(run);
+        worker.join();
+    } else {
+        run();
+    }
+    r["accuracy"] = accuracy;
     r["channels_last"] = channelsLast;
     r["threads"] = threads;
     r["model"] = model;
     r["batch_size"] = batch;
     r["data_load_seconds"] = loadSeconds;
+    return r;
+}
+
+int handloop(const Options &o)
+{
+    const std::string where = o.get("--worker-thread", "0");
+    if (o.get("--keep-memory", where != "0" ? "1" : "0") == "1")
+        keepFreedMemory(); // as torchwright-cli does before its worker thread starts
+    json r;
+    if (where == "all") {
+        std::thread worker([&] { r = handloopHere(o); });
+        worker.join();
+    } else {
+        r = handloopHere(o);
+    }
+    r["worker_thread"] = where;
     std::printf("%s\n", r.dump().c_str());
     return 0;
 }

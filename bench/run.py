@@ -193,6 +193,8 @@ class Bench:
         # times quicker where page faults are dear (see docs/benchmarks.md).
         self.eval_env = dict(self.env)
         self.eval_env["GLIBC_TUNABLES"] = MALLOC_KEEP
+        # OpenBLAS picking its own kernels (an inherited OPENBLAS_CORETYPE removed): 3's peak.
+        self.detected_env = {k: v for k, v in self.env.items() if k != "OPENBLAS_CORETYPE"}
         self.passive_env = dict(self.env)
         self.passive_env["OMP_WAIT_POLICY"] = "PASSIVE"
         # Qt: no display, and the user's settings, recent files and recovery files left alone.
@@ -321,7 +323,7 @@ class Bench:
     def hand_throughput(self, project, model, threads, blas, warmup, batches, extra=()):
         out, err, rc, rss, wall = spawn_measured(
             [self.engine, "handloop", project, "--model", model, "--threads", str(threads), "--blas", str(blas),
-             "--warmup", str(warmup), "--batches", str(batches)] + list(extra), env=self.env)
+             "--warmup", str(warmup), "--batches", str(batches)] + list(extra), env=self.env)  # extra's --model wins
         if rc != 0:
             raise RuntimeError(f"bench_engine handloop exit {rc}\n{err[-2000:]}")
         r = last_json_line(out)
@@ -363,6 +365,16 @@ class Bench:
             for t, b in sorted({(1, 1), (1, cores), (cores, 1)}):
                 configs.append(("hand", f"threads={t},blas={b}", lambda t=t, b=b, p=project, w=w, n=n, m=model:
                                 self.hand_throughput(p, m, t, b, w, n)))
+            if a.experiments and model == "cnn":
+                # What-ifs between b and a: the hand loop with the engine's own GraphModel, then
+                # also counting correct predictions every batch as the trainer does, then also
+                # on a worker thread as the engine trains; what is left is the trainer's own.
+                for side, extra in (("hand_graph_experiment", ["--model", "graph"]),
+                                    ("hand_graph_accuracy_experiment", ["--model", "graph", "--accuracy", "1"]),
+                                    ("hand_graph_accuracy_thread_experiment",
+                                     ["--model", "graph", "--accuracy", "1", "--worker-thread", "all"])):
+                    configs.append((side, f"threads={cores},blas=1", lambda p=project, w=w, n=n, x=extra:
+                                    self.hand_throughput(p, "cnn", cores, 1, w, n, x)))
             for t in threads:
                 configs.append(("python", f"threads={t},workers=0",
                                 lambda t=t, w=w, n=n, m=model: self.python_throughput(m, t, 0, w, n)))
@@ -408,27 +420,41 @@ class Bench:
             # (the same program varies 10-20%), so it is taken from adjacent pairs at the best
             # settings, a then b and b then a in turn: each ratio compares runs seconds apart.
             fn = {(side, name): f for side, name, f in configs}
-            pair_a, pair_b = [], []
+            pair_a, pair_b, peaks = [], [], []
             for i in range(a.pairs):
                 order = [("cli", pair_a), ("hand", pair_b)]
                 for side, store in (order if i % 2 == 0 else list(reversed(order))):
                     log(f"{model} a/b pair {i + 1}/{a.pairs}: {side} {best[side]}")
                     store.append(fn[(side, best[side])]()["samples_per_second"])
+                if model == "cnn" and "matmul" in a.sections:
+                    # 3's peak beside each pair, so that efficiency too compares runs seconds apart.
+                    peaks.append(self.matmul_rate(self.detected_env, cores, a.matmul_size))
             results[model]["ab_pairs"] = {"a": pair_a, "b": pair_b, "settings": {"a": best["cli"], "b": best["hand"]}}
+            if peaks:
+                results[model]["ab_pairs"]["matmul_gflops"] = peaks
+                results[model]["ab_pairs"]["matmul_setting"] = f"blas={cores},coretype=detected"
             self.fig(f"{model}_a_over_b", [x / y for x, y in zip(pair_a, pair_b)], "x",
                      f"{label} a/b, {a.pairs} adjacent pair{'s' if a.pairs != 1 else ''}",
                      {"a_samples_per_second": summary(pair_a), "b_samples_per_second": summary(pair_b)})
-            for side, what in (("cli_passive_experiment", "OMP_WAIT_POLICY=passive"),):
-                key = (side, f"threads={cores}")
+            for side, what in (("cli_passive_experiment", "CLI, OMP_WAIT_POLICY=passive"),
+                               ("hand_graph_experiment", "hand loop, the engine's GraphModel"),
+                               ("hand_graph_accuracy_experiment", "... + accuracy every batch"),
+                               ("hand_graph_accuracy_thread_experiment", "... + on a worker thread")):
+                key = next(((sd, nm) for sd, nm in raw if sd == side), None)
                 if key in raw:
                     v = [r["samples_per_second"] for r in raw[key]]
                     same = [r["samples_per_second"] for r in raw[("cli", f"threads={cores}")]]
-                    self.fig(f"{model}_{side}", v, "samples/s", f"{label} what-if: CLI, {what} [threads={cores}]",
+                    self.fig(f"{model}_{side}", v, "samples/s", f"{label} what-if: {what} [threads={cores}]",
                              {"over_cli_same_threads": summary([x / y for x, y in zip(v, same)]),
                               "over_b": summary([x / y for x, y in zip(v, vals["hand"])])})
         self.results["throughput"] = results
 
     # ---------------------------------------------------------------- 3 matmul / efficiency
+    def matmul_rate(self, env, blas, size):
+        out, _, _ = run_child([self.engine, "matmul", "--threads", str(blas), "--blas", str(blas),
+                               "--size", str(size), "--reps", "3"], env=env)
+        return last_json_line(out)["gflops_max"]
+
     def matmul(self):
         a = self.args
         cores = len(os.sched_getaffinity(0))
@@ -443,9 +469,7 @@ class Bench:
         for rep in range(a.reps):
             for e, b in configs:
                 log(f"matmul blas={b} ({e} OpenBLAS core type) round {rep + 1}/{a.reps}")
-                out, _, _ = run_child([self.engine, "matmul", "--threads", str(b), "--blas", str(b),
-                                       "--size", str(a.matmul_size), "--reps", "3"], env=envs[e])
-                raw[(e, b)].append(last_json_line(out)["gflops_max"])
+                raw[(e, b)].append(self.matmul_rate(envs[e], b, a.matmul_size))
         name = lambda e, b: f"blas={b},coretype=" + (self.env.get("OPENBLAS_CORETYPE", "detected")
                                                       if e == "inherited" else "detected")
         per = {name(e, b): summary(v) for (e, b), v in raw.items()}
@@ -463,11 +487,18 @@ class Bench:
                                   "backward to weights) x 2 FLOPs per multiply-add x the engine's forward count"}
         tp = self.results.get("throughput", {}).get("cnn")
         if tp:
-            cli = tp["best_values"]["cli"]
+            pairs = tp.get("ab_pairs", {})
+            if pairs.get("matmul_gflops"):
+                # Each CLI run of the a/b pairs against the peak measured right after it.
+                cli, peaks, how = pairs["a"], pairs["matmul_gflops"], "a/b pairs, each with the peak beside it"
+                self.fig("matmul_peak_beside_pairs_gflops", peaks, "GFLOP/s",
+                         f"sgemm peak beside each a/b pair [{pairs['matmul_setting']}]")
+            else:
+                cli, peaks, how = tp["best_values"]["cli"], best_vals, "rounds of 1a against the rounds above"
             flops = [s * 6 * macs["multiply_adds_per_sample"] / 1e9 for s in cli]
-            eff = [100 * f / p for f, p in zip(flops, best_vals)]
+            eff = [100 * f / p for f, p in zip(flops, peaks)]
             self.fig("cnn_training_gflops", flops, "GFLOP/s", "CNN training rate (a, engine count)")
-            self.fig("cnn_efficiency_percent", eff, "%", "CNN training / matmul peak")
+            self.fig("cnn_efficiency_percent", eff, "%", "CNN training / matmul peak", {"from": how})
         self.results["matmul"] = res
 
     def profile(self):
@@ -739,6 +770,7 @@ def main():
     if args.tta_reps is None:
         args.tta_reps = args.reps
     sections = [s.strip() for s in args.only.split(",") if s.strip()]
+    args.sections = sections
 
     b = Bench(args)
     # The load average is no test of an idle machine here (this kind of VM shows 1-2 with every
