@@ -463,7 +463,7 @@ class Bench:
         # machine's peak is the best of that and OpenBLAS's own CPU detection.
         envs = {"inherited": self.env}
         if "OPENBLAS_CORETYPE" in self.env:
-            envs["detected"] = {k: v for k, v in self.env.items() if k != "OPENBLAS_CORETYPE"}
+            envs["detected"] = self.detected_env
         configs = [(e, b) for e in envs for b in sorted({1, cores})]
         raw = {c: [] for c in configs}
         for rep in range(a.reps):
