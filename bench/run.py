@@ -761,6 +761,8 @@ def main():
         args.reps = 1 if args.quick else 3
     if args.pairs is None:
         args.pairs = 1 if args.quick else 10
+    if args.pairs < 1 or args.reps < 1:
+        ap.error("--reps and --pairs must be at least 1")
     if args.quick:
         args.cnn_warmup, args.cnn_batches = 5, 20
         args.mlp_warmup, args.mlp_batches = 10, 50
