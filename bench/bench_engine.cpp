@@ -24,6 +24,7 @@
 // --threads sets LibTorch's intra-op (OpenMP) threads; --blas sets OpenBLAS's own pool (default
 // 1, as the engine does). Both are reported back as in force.
 
+#include "benchtool.h"
 #include "dataset.h"
 #include "losses.h"
 #include "model.h"
@@ -42,7 +43,6 @@
 #include <cstdio>
 #include <cstring>
 #include <dlfcn.h>
-#include <map>
 #include <numeric>
 #include <string>
 #include <thread>
@@ -54,29 +54,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-struct Options {
-    std::vector<std::string> positional;
-    std::map<std::string, std::string> named;
-    std::string get(const std::string &k, const std::string &def) const
-    {
-        auto it = named.find(k);
-        return it == named.end() ? def : it->second;
-    }
-    int getInt(const std::string &k, int def) const { return std::stoi(get(k, std::to_string(def))); }
-};
-
-Options parse(int argc, char **argv)
-{
-    Options o;
-    for (int i = 2; i < argc; ++i) {
-        std::string s = argv[i];
-        if (s.rfind("--", 0) == 0 && i + 1 < argc)
-            o.named[s] = argv[++i];
-        else
-            o.positional.push_back(s);
-    }
-    return o;
-}
+using benchtool::Options;
 
 // LibTorch's OpenMP pool and OpenBLAS's own pool, set and read back.
 json setThreads(int intra, int blas)
@@ -306,25 +284,6 @@ int evaluate(const Options &o)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: bench_engine handloop|matmul|macs|evaluate ...\n");
-        return 2;
-    }
-    const std::string mode = argv[1];
-    const Options o = parse(argc, argv);
-    try {
-        if (mode == "handloop")
-            return handloop(o);
-        if (mode == "matmul")
-            return matmul(o);
-        if (mode == "macs")
-            return macs(o);
-        if (mode == "evaluate")
-            return evaluate(o);
-    } catch (const std::exception &e) {
-        std::fprintf(stderr, "bench_engine %s: %s\n", mode.c_str(), e.what());
-        return 1;
-    }
-    std::fprintf(stderr, "bench_engine: unknown mode %s\n", mode.c_str());
-    return 2;
+    return benchtool::runMode("bench_engine", argc, argv, 2, "handloop|matmul|macs|evaluate ...",
+                              {{"handloop", handloop}, {"matmul", matmul}, {"macs", macs}, {"evaluate", evaluate}});
 }

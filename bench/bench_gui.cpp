@@ -13,6 +13,7 @@
 //
 // The project should be a copy in a scratch folder: the run folder goes beside it.
 
+#include "benchtool.h"
 #include "curveplot.h"
 #include "dashboard.h"
 #include "mainwindow.h"
@@ -28,7 +29,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -41,28 +41,7 @@ using torchwright::ui::TrainingController;
 
 namespace {
 
-struct Options {
-    std::vector<std::string> positional;
-    std::map<std::string, std::string> named;
-    double num(const std::string &k, double def) const
-    {
-        auto it = named.find(k);
-        return it == named.end() ? def : std::stod(it->second);
-    }
-};
-
-Options parse(int argc, char **argv)
-{
-    Options o;
-    for (int i = 2; i < argc; ++i) {
-        std::string s = argv[i];
-        if (s.rfind("--", 0) == 0 && i + 1 < argc)
-            o.named[s] = argv[++i];
-        else
-            o.positional.push_back(s);
-    }
-    return o;
-}
+using benchtool::Options;
 
 double percentile(std::vector<double> v, double p)
 {
@@ -96,8 +75,8 @@ void wait(int ms)
 
 int ticks(const Options &o)
 {
-    const double seconds = o.num("--seconds", 20);
-    const int intervalMs = int(o.num("--interval-ms", 10));
+    const double seconds = o.getDouble("--seconds", 20);
+    const int intervalMs = int(o.getDouble("--interval-ms", 10));
     MainWindow window;
     openWindow(window, o.positional.at(0));
     Dashboard *dash = window.dashboard();
@@ -141,7 +120,7 @@ int ticks(const Options &o)
 
     // A what-if (--thin-pens 1): every curve drawn with a 1-pixel pen, which QPainter rasterises
     // without its general stroker (see the plot mode's breakdown).
-    const bool thinPens = o.num("--thin-pens", 0) != 0;
+    const bool thinPens = o.getDouble("--thin-pens", 0) != 0;
     if (thinPens)
         for (CurvePlot *plot : dash->findChildren<CurvePlot *>())
             for (int i = 0; i < plot->seriesCount(); ++i) {
@@ -218,8 +197,8 @@ int ticks(const Options &o)
 
 int plot(const Options &o)
 {
-    const int points = int(o.num("--points", 100000));
-    const int reps = int(o.num("--reps", 20));
+    const int points = int(o.getDouble("--points", 100000));
+    const int reps = int(o.getDouble("--reps", 20));
     MainWindow window;
     openWindow(window, o.positional.at(0));
     CurvePlot *p = window.dashboard()->batchLossPlot();
@@ -348,21 +327,6 @@ int main(int argc, char **argv)
     // Keep the user's settings, recent files and recovery files out of it.
     QApplication::setOrganizationName("TorchwrightBench");
     QApplication::setApplicationName("TorchwrightBench");
-    if (argc < 3) {
-        std::fprintf(stderr, "usage: bench_gui ticks|plot PROJECT [options]\n");
-        return 2;
-    }
-    const std::string mode = argv[1];
-    const Options o = parse(argc, argv);
-    try {
-        if (mode == "ticks")
-            return ticks(o);
-        if (mode == "plot")
-            return plot(o);
-    } catch (const std::exception &e) {
-        std::fprintf(stderr, "bench_gui %s: %s\n", mode.c_str(), e.what());
-        return 1;
-    }
-    std::fprintf(stderr, "bench_gui: unknown mode %s\n", mode.c_str());
-    return 2;
+    return benchtool::runMode("bench_gui", argc, argv, 3, "ticks|plot PROJECT [options]",
+                              {{"ticks", ticks}, {"plot", plot}});
 }
