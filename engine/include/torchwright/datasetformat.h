@@ -1,0 +1,40 @@
+#pragma once
+// Dataset formats: one descriptor per kind of data a project can train on ("idx", "cifar10",
+// "synthetic", ...). Everything that depends on the kind (which settings it uses, how its files
+// are checked and read, the pixel scale and preprocessing it implies, how the exported program
+// and the bundle read it) is asked of its descriptor; nothing else branches on the kind's name.
+// Adding a format is adding one descriptor in engine/src/datasetformats.cpp. Torch-free, so the
+// studio can list formats and their settings without LibTorch's headers.
+
+#include "torchwright/layers.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace torchwright {
+
+struct Project;
+
+struct DatasetFormat {
+    std::string name;        // as stored in the project file ("/dataset/kind")
+    std::string label;       // as shown in the studio ("IDX files (MNIST layout)")
+    std::string description; // one sentence for tooltips, help and `validate`
+    bool needsPath = true;   // reads files from the folder in "/dataset/path"
+    // JSON pointers of the settings that only this format uses ("/dataset/synthetic/noise").
+    std::vector<std::string> settings;
+    // The factor stored values are multiplied by before normalisation, for an Input layer of
+    // element type `inputType`: 1/255 for bytes fed to a float model, 1 for token ids and for
+    // data that is already real-valued. The one place this rule is written.
+    std::function<double(DType inputType)> scale;
+};
+
+// Every format, in the order the studio lists them.
+const std::vector<DatasetFormat> &datasetFormats();
+// The format of that name, or null.
+const DatasetFormat *findDatasetFormat(const std::string &name);
+// The format a project uses; throws EngineError when its kind is unknown.
+const DatasetFormat &datasetFormat(const Project &project);
+std::vector<std::string> datasetFormatNames();
+
+} // namespace torchwright
