@@ -10,15 +10,25 @@
 //   weight and bias). Multiply-adds are checked only for Linear and Conv2d:
 //   Linear = leading dims * in * out, Conv2d = Cout * Hout * Wout * (Cin / groups) * k * k.
 // - Layer-specific dims (Concat "dim", Softmax "dim") index the sample without the batch dim.
+//
+// The registry is also walked as a whole: the every-layer test graphs use every type, and every
+// type has every form (shape rule, builder, TorchScript, ONNX, Python), checked on those graphs.
 
 #include "testhelpers.h"
+
+#include "model.h"
 
 #include "torchwright/analysis.h"
 #include "torchwright/diagnostics.h"
 #include "torchwright/graph.h"
 #include "torchwright/layers.h"
+#include "torchwright/project.h"
 
 #include <QtTest/QtTest>
+
+#include <filesystem>
+#include <map>
+#include <set>
 
 using namespace torchwright;
 using testhelpers::chainGraph;
@@ -34,6 +44,29 @@ nlohmann::json jsonOf(const QString &text)
     return nlohmann::json::parse(text.toStdString());
 }
 
+// The projects of tests/data/every_layer/, by file name.
+std::map<std::string, Project> everyLayerProjects()
+{
+    std::map<std::string, Project> projects;
+    const std::string dir = testhelpers::sourcePath("tests/data/every_layer");
+    for (const auto &entry : std::filesystem::directory_iterator(dir))
+        if (entry.path().extension() == ".json") {
+            ProjectLoad load = loadProjectFile(entry.path().string());
+            if (!load.ok())
+                throw EngineError(load.diagnostics);
+            projects[entry.path().filename().string()] = load.project;
+        }
+    return projects;
+}
+
+std::string joined(const std::set<std::string> &names)
+{
+    std::string s;
+    for (const auto &n : names)
+        s += (s.empty() ? "" : ", ") + n;
+    return s;
+}
+
 } // namespace
 
 class TestLayers : public QObject {
@@ -42,6 +75,8 @@ class TestLayers : public QObject {
 private Q_SLOTS:
     void formatShapes();
     void registryHasEveryType();
+    void everyLayerGraphsUseEveryType();
+    void everyTypeHasEveryForm();
     void singleLayer_data();
     void singleLayer();
     void multiInput_data();
@@ -82,6 +117,89 @@ void TestLayers::registryHasEveryType()
     const LayerType *add = registry.find("Add");
     QVERIFY(add && add->inputCount);
     QCOMPARE(add->inputCount(nlohmann::json{{"inputs", 3}}), 3);
+}
+
+void TestLayers::everyLayerGraphsUseEveryType()
+{
+    std::set<std::string> registered, used;
+    for (const LayerType &type : LayerRegistry::instance().types())
+        registered.insert(type.name);
+    for (const auto &[file, project] : everyLayerProjects())
+        for (const Node &n : project.graph.nodes)
+            used.insert(n.type);
+    std::set<std::string> unused, unknown;
+    std::set_difference(registered.begin(), registered.end(), used.begin(), used.end(),
+                        std::inserter(unused, unused.end()));
+    std::set_difference(used.begin(), used.end(), registered.begin(), registered.end(),
+                        std::inserter(unknown, unknown.end()));
+    QVERIFY2(unused.empty(), ("no graph in tests/data/every_layer/ uses " + joined(unused)).c_str());
+    QVERIFY2(unknown.empty(), ("tests/data/every_layer/ uses unregistered types " + joined(unknown)).c_str());
+}
+
+// Each type is built where the every-layer graphs use it first, with the inputs inferred there,
+// and every form is asked for: the builder's module forward, TorchScript and ONNX emitters, and
+// the Python form's module (where it has one) and forward expression.
+void TestLayers::everyTypeHasEveryForm()
+{
+    struct Example {
+        std::shared_ptr<GraphModelImpl> model;
+        NodeId id;
+        std::vector<TensorType> inputs;
+    };
+    std::map<std::string, Example> examples;
+    for (const auto &[file, project] : everyLayerProjects()) {
+        const TensorType sample{project.dataset.sampleShape, DType::Float32};
+        auto model = std::make_shared<GraphModelImpl>(project.graph, sample);
+        const GraphAnalysis &a = model->analysis();
+        for (NodeId id : a.order) {
+            const Node &n = *model->graph().node(id);
+            if (examples.count(n.type))
+                continue;
+            std::vector<TensorType> in;
+            if (id == a.inputNode)
+                in.push_back(sample);
+            for (const Edge &e : model->graph().inputsOf(id))
+                in.push_back(*a.nodes.at(e.from.node.value).output);
+            examples[n.type] = {model, id, in};
+        }
+    }
+    std::vector<std::string> missing;
+    for (const LayerType &type : LayerRegistry::instance().types()) {
+        auto lacks = [&](const std::string &form) { missing.push_back(type.name + ": no " + form); };
+        if (!type.inputCount)
+            lacks("input count");
+        if (!type.infer)
+            lacks("shape rule (infer)");
+        if (!type.build)
+            lacks("builder (build)");
+        if (!type.python.forward)
+            lacks("Python form (python.forward)");
+        auto it = examples.find(type.name);
+        if (it == examples.end()) {
+            lacks("example in tests/data/every_layer/ to build it on");
+            continue;
+        }
+        const Example &ex = it->second;
+        const Node &n = *ex.model->graph().node(ex.id);
+        const BuiltLayer *built = ex.model->layer(ex.id);
+        const std::vector<std::string> vars(ex.inputs.size(), "x"); // input variable names
+        if (!built || !built->forward)
+            lacks("module forward from its builder");
+        if (built && !built->script)
+            lacks("TorchScript form (script)");
+        if (built && !built->onnx)
+            lacks("ONNX form (onnx)");
+        if (built && built->script && built->script({vars, "y", "self.n__"}).empty())
+            lacks("TorchScript text");
+        if (type.python.module && type.python.module(n.params, ex.inputs).empty())
+            lacks("Python module text");
+        if (type.python.forward && type.python.forward(n.params, ex.inputs, "self.n", vars).empty())
+            lacks("Python forward text");
+    }
+    std::string all;
+    for (const auto &m : missing)
+        all += m + "\n";
+    QVERIFY2(missing.empty(), all.c_str());
 }
 
 void TestLayers::singleLayer_data()

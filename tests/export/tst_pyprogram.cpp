@@ -12,11 +12,15 @@
 //   tiny sample and the every-layer graphs; its data loading and preprocessing give the engine's
 //   test inputs, for the synthetic set (data.pt), IDX files (.gz and plain) and CIFAR-10 batches.
 //
+// - train.py is generated from the project alone, without a run, for every sample project in
+//   projects/, and Python compiles each one.
+//
 // Debian's /usr/bin/python3 is used on purpose: the python3 on PATH may be a pyenv without torch.
 // Without python3-torch the test fails and says so.
 
 #include "checkpoint.h"
 #include "dataset.h"
+#include "export_python.h"
 #include "engine/testhelpers.h"
 #include "engine/torchhelpers.h"
 #include "export/npy.h"
@@ -267,6 +271,7 @@ private Q_SLOTS:
     void trainsInOneProcess();
     void trainsWithTorchrun();
     void carriesTrainingSettings();
+    void sampleProjectsCompile();
     void modelMatchesEngine_data();
     void modelMatchesEngine();
 
@@ -428,6 +433,42 @@ void TestPyProgram::carriesTrainingSettings()
                                      QString::fromStdString(program), m_tmp.filePath("settings.pt")},
                                     m_tmp.path());
     QVERIFY2(r.exitCode == 0 && r.output.contains("SETTINGS OK"), qPrintable(describe(r)));
+}
+
+// No run is trained: the program is made from each project as loaded. A project whose graph does
+// not check (article_cifar10_cnn.json keeps the article's mistake) is refused with the reason.
+void TestPyProgram::sampleProjectsCompile()
+{
+    const std::string dir = m_tmp.path().toStdString() + "/sample_programs";
+    fs::create_directories(dir);
+    QStringList programs;
+    int refused = 0;
+    for (const auto &entry : fs::directory_iterator(sourcePath("projects"))) {
+        if (entry.path().extension() != ".json")
+            continue;
+        const std::string file = entry.path().filename().string();
+        ProjectLoad load = loadProjectFile(entry.path().string());
+        Project &p = load.project;
+        const bool checks = load.ok() && analyzeProject(p).ok();
+        const size_t channels = p.dataset.sampleShape.empty() ? 1 : size_t(p.dataset.sampleShape[0]);
+        const Normalization norm{std::vector<double>(channels, 0.5), std::vector<double>(channels, 0.25)};
+        try {
+            const std::string program = pythonTrainingProgram(p, norm, "run-1", "best.pt");
+            QVERIFY2(checks, (file + ": a program was made from a project that does not check").c_str());
+            const std::string path = dir + "/" + entry.path().stem().string() + ".py";
+            QVERIFY(writeText(path, program));
+            programs << QString::fromStdString(path);
+        } catch (const EngineError &e) {
+            QVERIFY2(!checks, (file + ": " + e.what()).c_str());
+            QVERIFY2(std::string(e.what()).find("features") != std::string::npos, e.what());
+            ++refused;
+        }
+    }
+    QVERIFY2(programs.size() >= 2, "projects/ should hold at least two sample projects that check");
+    QCOMPARE(refused, 1);
+    const QString compileEach = "import sys\nfor f in sys.argv[1:]:\n    compile(open(f).read(), f, 'exec')";
+    const ProcessRun r = runProcess(kPython, QStringList{"-c", compileEach} + programs, m_tmp.path());
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
 }
 
 void TestPyProgram::modelMatchesEngine_data()

@@ -1,7 +1,9 @@
 #pragma once
 // The layer registry: one entry per layer type with its parameters (types, defaults, ranges),
-// its input ports, its shape rule and its builder. The header is torch-free so the studio can
+// its input ports, its shape rule, its builder (the LibTorch module with its TorchScript and ONNX
+// forms, engine/src/builtlayer.h) and its Python form. The header is torch-free so the studio can
 // show palettes and inspectors without compiling LibTorch's headers; builders are opaque here.
+// The entries are in engine/src/layers/, one file per family.
 
 #include "torchwright/graph.h"
 
@@ -63,6 +65,20 @@ struct LayerInference {
 
 struct BuiltLayer; // engine/src/builtlayer.h: a torch module and its forward
 
+// How a layer is written in the exported PyTorch program (train.py). It is text made from the
+// parameters and inferred inputs alone, torch-free, so it sits here in the entry beside the
+// shape rule rather than in the builder: the export writes the model without building modules.
+struct PythonForm {
+    // The nn.Module made in __init__ ("nn.Linear(64, 10, bias=True)"), whose parameter and buffer
+    // names equal LibTorch's; null for layers written inline in forward (Add, Concat).
+    std::function<std::string(const nlohmann::json &params, const std::vector<TensorType> &inputs)> module;
+    // The expression computing the output, in eval mode and in training as the builder does, from
+    // the input variables `x`; `self` is the expression naming the module.
+    std::function<std::string(const nlohmann::json &params, const std::vector<TensorType> &inputs,
+                              const std::string &self, const std::vector<std::string> &x)>
+        forward;
+};
+
 struct LayerType {
     std::string name;
     std::string category; // "Input", "Linear", "Convolution", "Pooling", "Normalization", ...
@@ -77,6 +93,7 @@ struct LayerType {
     // Builds the module; only called after infer() succeeded on the same inputs.
     std::function<std::shared_ptr<BuiltLayer>(const nlohmann::json &params,
                                               const std::vector<TensorType> &inputs)> build;
+    PythonForm python;
 };
 
 class LayerRegistry {

@@ -1,0 +1,84 @@
+// Convolution, and the output size rule that pooling shares.
+
+#include "layers/entries.h"
+
+namespace torchwright::layers {
+
+using nlohmann::json;
+
+int64_t convOut(int64_t size, const Conv2dGeometry &g)
+{
+    return (size + 2 * g.pad - g.dil * (g.k - 1) - 1) / g.s + 1;
+}
+
+LayerType conv2dLayer()
+{
+    LayerType t;
+    t.name = "Conv2d";
+    t.category = "Convolution";
+    t.description = "2-D convolution over a CxHxW input.";
+    t.params = {intParam("in_channels", 0, 0, 0, "Input channels; 0 infers them from the input"),
+                intParam("out_channels", nullptr, 1, 0, "Output channels"),
+                intParam("kernel_size", nullptr, 1, 0, "Square kernel size"),
+                intParam("stride", 1, 1, 0, "Stride"),
+                intParam("padding", 0, 0, 0, "Zero padding on each side"),
+                intParam("dilation", 1, 1, 0, "Spacing between kernel elements"),
+                intParam("groups", 1, 1, 0, "Blocked connections from input to output channels"),
+                boolParam("bias", true, "Learn an additive bias")};
+    t.inputCount = fixedInputs(1);
+    t.infer = [](const json &p, const std::vector<TensorType> &in) {
+        const Shape &s = in[0].shape;
+        if (s.size() != 3)
+            return fail("expects a CxHxW input, got " + formatShape(s));
+        const int64_t c = s[0], declared = I(p, "in_channels"), out = I(p, "out_channels");
+        const int64_t groups = I(p, "groups");
+        if (declared > 0 && declared != c)
+            return fail(std::to_string(c) + " channels reach a layer that expects "
+                        + std::to_string(declared) + " (in_channels = " + std::to_string(declared) + ")");
+        if (c % groups || out % groups)
+            return fail("groups = " + std::to_string(groups) + " must divide the input channels ("
+                        + std::to_string(c) + ") and out_channels (" + std::to_string(out) + ")");
+        Conv2dGeometry g{I(p, "kernel_size"), I(p, "stride"), I(p, "padding"), I(p, "dilation")};
+        const int64_t h = convOut(s[1], g), w = convOut(s[2], g);
+        if (h < 1 || w < 1)
+            return fail("a " + std::to_string(g.k) + "x" + std::to_string(g.k)
+                        + " kernel does not fit the " + formatShape(s) + " input");
+        const int64_t weights = out * (c / groups) * g.k * g.k;
+        return ok({out, h, w}, weights + (B(p, "bias") ? out : 0), h * w * weights);
+    };
+    t.build = [](const json &p, const std::vector<TensorType> &in) {
+        const int64_t k = I(p, "kernel_size"), s = I(p, "stride"), pad = I(p, "padding"),
+                      dil = I(p, "dilation"), groups = I(p, "groups");
+        const bool bias = B(p, "bias");
+        auto m = torch::nn::Conv2d(torch::nn::Conv2dOptions(in[0].shape[0], I(p, "out_channels"), k)
+                                       .stride(s).padding(pad).dilation(dil).groups(groups).bias(bias));
+        auto b = std::make_shared<BuiltLayer>();
+        b->module = m.ptr();
+        b->forward = [m](const std::vector<torch::Tensor> &x) mutable { return m->forward(x[0]); };
+        b->script = [=](const ScriptContext &c) {
+            return c.output + " = torch.conv2d(" + c.inputs[0] + ", " + c.self + "weight, "
+                   + (bias ? c.self + "bias" : std::string("None")) + ", " + ints(s, s) + ", "
+                   + ints(pad, pad) + ", " + ints(dil, dil) + ", " + std::to_string(groups) + ")";
+        };
+        b->onnx = [=](OnnxContext &c) {
+            std::vector<std::string> in = {c.inputs[0], c.weight("weight")};
+            if (bias)
+                in.push_back(c.weight("bias"));
+            return c.node("Conv", in,
+                          {onnxInts("kernel_shape", {k, k}), onnxInts("strides", {s, s}),
+                           onnxInts("pads", {pad, pad, pad, pad}), onnxInts("dilations", {dil, dil}),
+                           onnxInt("group", groups)});
+        };
+        return b;
+    };
+    t.python = pythonModule([](const json &p, const std::vector<TensorType> &in) {
+        auto param = [&p](const char *k) { return std::to_string(I(p, k)); };
+        return "nn.Conv2d(" + std::to_string(in[0].shape[0]) + ", " + param("out_channels") + ", kernel_size="
+               + param("kernel_size") + ", stride=" + param("stride") + ", padding=" + param("padding")
+               + ", dilation=" + param("dilation") + ", groups=" + param("groups") + ", bias="
+               + pyBool(B(p, "bias")) + ")";
+    });
+    return t;
+}
+
+} // namespace torchwright::layers
