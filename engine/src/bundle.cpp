@@ -135,7 +135,7 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
         m["input"] = {{"name", "input"}, {"dtype", tokens ? "int64" : "float32"}, {"shape", project.dataset.sampleShape}};
         m["output"] = {{"name", "logits"}, {"shape", an.nodes.at(an.outputNode.value).output->shape},
                        {"meaning", "class scores before softmax"}};
-        m["preprocessing"] = {{"scale", project.dataset.kind == "synthetic" || tokens ? 1.0 : 1.0 / 255.0},
+        m["preprocessing"] = {{"scale", datasetFormat(project).scale(tokens ? DType::Int64 : DType::Float32)},
                               {"mean", norm.mean},
                               {"std", norm.std}};
         json classes = json::array();

@@ -2,8 +2,10 @@
 // Datasets held as tensors in memory: images [N, ...sample shape] float32 (or int64), labels
 // [N] int64. Batches are gathered by index, never built from per-sample objects.
 
+#include "torchwright/datasetformat.h"
 #include "torchwright/diagnostics.h"
 #include "torchwright/project.h"
+#include "torchwright/runs.h"
 
 #include <torch/torch.h>
 
@@ -17,7 +19,7 @@ struct TensorDataset {
     int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
 };
 
-// IDX (MNIST layout): images uint8 [N, rows, cols] -> [N, 1, rows, cols]. `path` names a file,
+// IDX (MNIST layout, datasets/idx.cpp): images uint8 [N, rows, cols] -> [N, 1, rows, cols]. `path` names a file,
 // or a file without its ".gz" that exists with it. Throws EngineError naming the file and the
 // problem on a wrong magic number, truncation or bad sizes.
 torch::Tensor readIdxFile(const std::string &path);
@@ -32,14 +34,20 @@ struct DataSplits {
     std::vector<double> std;
 };
 
-// Loads train and test, splits validation off train (fixed seed), normalises with statistics of
-// the training split (or fixed values), and casts to the Input node's dtype.
+// Loads train and test through the project's dataset format, splits validation off train (fixed
+// seed), casts to the Input node's dtype with the format's scale, and normalises with statistics
+// of the training split (or fixed values).
 DataSplits loadDataSplits(const Project &project, DType inputType);
 
 // The test split's inputs before any preprocessing (uint8 for files, float for synthetic).
 torch::Tensor rawTestInputs(const Project &project);
 
-// A learnable synthetic classification set: class-dependent patterns plus Gaussian noise.
+// One sample [C, H, W], [H, W] or [N] as an 8-bit image: bytes as stored, real values stretched
+// to 0..255.
+SampleImage sampleImage(torch::Tensor sample);
+
+// A learnable synthetic classification set: class-dependent patterns plus Gaussian noise
+// (datasets/synthetic.cpp).
 TensorDataset makeSyntheticDataset(const Shape &sampleShape, int numClasses, int count,
                                    double noise, uint64_t seed);
 

@@ -2,55 +2,20 @@
 
 #include "torchwright/datasetformat.h"
 
+#include "datasetreader.h"
+
 #include "torchwright/diagnostics.h"
 #include "torchwright/project.h"
 
 namespace torchwright {
 
-namespace {
-
-// Bytes become floats in [0, 1]; token ids (int64 inputs) stay as stored.
+// The one place the "raw bytes x 1/255" rule is written; token ids (int64 inputs) stay as stored.
 double byteScale(DType inputType) { return inputType == DType::Int64 ? 1.0 : 1.0 / 255.0; }
-
-std::vector<DatasetFormat> makeFormats()
-{
-    std::vector<DatasetFormat> f;
-    {
-        DatasetFormat d;
-        d.name = "idx";
-        d.label = "IDX files (MNIST layout)";
-        d.description = "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and "
-                        "t10k-labels-idx1-ubyte (plain or .gz) in one folder, as MNIST and Fashion-MNIST ship";
-        d.scale = byteScale;
-        f.push_back(std::move(d));
-    }
-    {
-        DatasetFormat d;
-        d.name = "cifar10";
-        d.label = "CIFAR-10 binary batches";
-        d.description = "data_batch_1.bin to data_batch_5.bin and test_batch.bin in one folder";
-        d.scale = byteScale;
-        f.push_back(std::move(d));
-    }
-    {
-        DatasetFormat d;
-        d.name = "synthetic";
-        d.label = "Generated (synthetic)";
-        d.description = "class-dependent patterns plus Gaussian noise, generated from a seed; needs no files";
-        d.needsPath = false;
-        d.settings = {"/dataset/synthetic/train_samples", "/dataset/synthetic/test_samples",
-                      "/dataset/synthetic/noise", "/dataset/synthetic/seed"};
-        d.scale = [](DType) { return 1.0; };
-        f.push_back(std::move(d));
-    }
-    return f;
-}
-
-} // namespace
 
 const std::vector<DatasetFormat> &datasetFormats()
 {
-    static const std::vector<DatasetFormat> formats = makeFormats();
+    // Each descriptor is made in its own file in engine/src/datasets/; this is the studio's order.
+    static const std::vector<DatasetFormat> formats = {idxFormat(), cifar10Format(), syntheticFormat()};
     return formats;
 }
 

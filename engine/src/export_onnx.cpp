@@ -4,6 +4,7 @@
 // metadata. The model must pass onnx::checker and strict shape inference, and the inferred
 // output shape must equal the engine's, before anything is written.
 
+#include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
 
 #include "builtlayer.h"
@@ -232,7 +233,8 @@ onnx::ModelProto buildModel(LoadedRun &run, const Normalization &norm, const std
     const auto &ds = run.project.dataset;
     meta("torchwright.class_names", json(ds.classNames).dump());
     // Inputs are raw values * scale, then (x - mean[c]) / std[c] per channel.
-    json n = {{"scale", ds.kind == "synthetic" ? 1.0 : 1.0 / 255.0}, {"mean", norm.mean}, {"std", norm.std}};
+    const double scale = datasetFormat(run.project).scale(intInput ? DType::Int64 : DType::Float32);
+    json n = {{"scale", scale}, {"mean", norm.mean}, {"std", norm.std}};
     meta("torchwright.normalization", n.dump());
     meta("torchwright.input_shape", json(ds.sampleShape).dump());
     meta("torchwright.input_dtype", intInput ? "int64" : "float32");

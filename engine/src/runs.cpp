@@ -186,26 +186,7 @@ std::vector<SampleImage> testSampleImages(const Project &project, const std::vec
         if (index < 0 || index >= all.size(0))
             throw EngineError("test sample " + std::to_string(index) + " does not exist (the test split has "
                               + std::to_string(all.size(0)) + ")");
-        torch::Tensor x = all[index];
-        if (x.scalar_type() != torch::kUInt8) {
-            // Synthetic values: stretch to the full 8-bit range.
-            const auto lo = x.min(), hi = x.max();
-            x = ((x - lo) / (hi - lo).clamp_min(1e-12) * 255.0).round().to(torch::kUInt8);
-        }
-        if (x.dim() == 1)
-            x = x.unsqueeze(0).unsqueeze(0); // a 1xN strip
-        else if (x.dim() == 2)
-            x = x.unsqueeze(0);
-        // [C, H, W] -> [H, W, C]; more than 3 channels shows the first.
-        if (x.size(0) != 1 && x.size(0) != 3)
-            x = x.slice(0, 0, 1);
-        x = x.permute({1, 2, 0}).contiguous();
-        SampleImage img;
-        img.height = int(x.size(0));
-        img.width = int(x.size(1));
-        img.channels = int(x.size(2));
-        img.pixels.assign(x.data_ptr<uint8_t>(), x.data_ptr<uint8_t>() + x.numel());
-        images.push_back(std::move(img));
+        images.push_back(sampleImage(all[index]));
     }
     return images;
 }

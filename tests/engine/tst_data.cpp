@@ -12,6 +12,7 @@
 #include "dataset.h"
 #include "testhelpers.h"
 
+#include "torchwright/datasetformat.h"
 #include "torchwright/diagnostics.h"
 #include "torchwright/project.h"
 
@@ -27,6 +28,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -132,6 +135,20 @@ Project idxProject(const QString &dir, double fraction = 0.1, int rows = 4, int 
     return p;
 }
 
+// A CIFAR-10 folder in the binary layout, `records` per file; record i of every file has label
+// i % 10 and every pixel equal to its label.
+void writeCifarSet(const QString &dir, int records)
+{
+    for (const char *f : {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+                          "data_batch_5.bin", "test_batch.bin"}) {
+        std::ofstream out((dir + "/" + f).toStdString(), std::ios::binary);
+        for (int i = 0; i < records; ++i) {
+            out.put(char(i % 10));
+            out << std::string(3 * 32 * 32, char(i % 10));
+        }
+    }
+}
+
 std::vector<int64_t> sortedLabels(const torch::Tensor &a, const torch::Tensor &b)
 {
     torch::Tensor all = torch::cat({a.to(torch::kLong), b.to(torch::kLong)}).contiguous();
@@ -164,6 +181,11 @@ private Q_SLOTS:
     void syntheticIsDeterministic();
     void syntheticSplits();
     void fashionMnistHeaders();
+    void everyFormatIsOneDescriptor();
+    void tokenInputsKeepStoredBytes();
+    void floatInputsAreBytesOver255();
+    void cifarFilesAndSplits();
+    void previewShowsSamplesPerClass();
 };
 
 void TestData::initTestCase()
@@ -520,6 +542,151 @@ void TestData::fashionMnistHeaders()
         "projects/fashion_mnist_cnn.json"));
     std::string missing;
     QVERIFY2(datasetFilesPresent(load.project, &missing), missing.c_str());
+}
+
+void TestData::everyFormatIsOneDescriptor()
+{
+    for (const DatasetFormat &f : datasetFormats()) {
+        QVERIFY2(f.reader && f.scale, f.name.c_str());
+        const std::string reader = testhelpers::sourcePath("engine/templates/" + f.programReader);
+        QVERIFY2(!f.programReader.empty() && std::filesystem::exists(reader), reader.c_str());
+    }
+    QCOMPARE(datasetFormatNames(), (std::vector<std::string>{"idx", "cifar10", "synthetic"}));
+    // Bytes fed to a float model are scaled to [0, 1]; token ids and real values are not.
+    QCOMPARE(findDatasetFormat("idx")->scale(DType::Float32), 1.0 / 255.0);
+    QCOMPARE(findDatasetFormat("idx")->scale(DType::Int64), 1.0);
+    QCOMPARE(findDatasetFormat("cifar10")->scale(DType::Float32), 1.0 / 255.0);
+    QCOMPARE(findDatasetFormat("cifar10")->scale(DType::Int64), 1.0);
+    QCOMPARE(findDatasetFormat("synthetic")->scale(DType::Float32), 1.0);
+    QCOMPARE(findDatasetFormat("synthetic")->scale(DType::Int64), 1.0);
+    QVERIFY(!findDatasetFormat("csv"));
+
+    Project unknown;
+    unknown.dataset.kind = "csv";
+    QVERIFY_THROWS_EXCEPTION(EngineError, datasetFilesPresent(unknown));
+}
+
+void TestData::tokenInputsKeepStoredBytes()
+{
+    // An int64 Input takes the stored bytes as token ids: no scaling, no normalisation.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    IdxSet s;
+    s.testPixel = 200;
+    QVERIFY(writeIdxSet(dir.path(), s));
+    const DataSplits d = loadDataSplits(idxProject(dir.path()), DType::Int64);
+    QCOMPARE(d.test.inputs.scalar_type(), torch::kLong);
+    QVERIFY(torch::equal(d.test.inputs, torch::full_like(d.test.inputs, 200)));
+    QVERIFY(d.mean.empty() && d.std.empty());
+    const torch::Tensor raw = readIdxFile(dir.filePath("train-images-idx3-ubyte").toStdString());
+    const torch::Tensor all = torch::cat({d.train.inputs, d.validation.inputs});
+    QCOMPARE(all.scalar_type(), torch::kLong);
+    QCOMPARE(all.sum().item<int64_t>(), raw.to(torch::kLong).sum().item<int64_t>());
+}
+
+void TestData::floatInputsAreBytesOver255()
+{
+    // Exactly the stored bytes divided by 255 in float32, as training has always computed them.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(writeIdxSet(dir.path(), IdxSet{}));
+    Project p = idxProject(dir.path());
+    p.preprocess.normalize = "none";
+    const DataSplits d = loadDataSplits(p, DType::Float32);
+    const torch::Tensor raw = readIdxFile(dir.filePath("train-images-idx3-ubyte").toStdString());
+    const torch::Tensor expected = std::get<0>((raw.to(torch::kFloat32) / 255.0).flatten().sort());
+    const torch::Tensor got = std::get<0>(torch::cat({d.train.inputs, d.validation.inputs}).flatten().sort());
+    QVERIFY(torch::equal(got, expected));
+}
+
+void TestData::cifarFilesAndSplits()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    writeCifarSet(dir.path(), 4);
+    Project p = idxProject(dir.path(), 0.1, 32, 32);
+    p.dataset.kind = "cifar10";
+    p.dataset.sampleShape = {3, 32, 32};
+    p.preprocess.normalize = "none";
+    std::string missing;
+    QVERIFY2(datasetFilesPresent(p, &missing), missing.c_str());
+
+    const DataSplits d = loadDataSplits(p, DType::Float32);
+    QCOMPARE(int(d.train.size()), 18);
+    QCOMPARE(int(d.validation.size()), 2);
+    QCOMPARE(int(d.test.size()), 4);
+    QCOMPARE(d.test.inputs.sizes().vec(), (std::vector<int64_t>{4, 3, 32, 32}));
+    // Pixel value = label, scaled to [0, 1].
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(torch::allclose(d.test.inputs[i], torch::full({3, 32, 32}, float(i) / 255.0f)));
+    QCOMPARE(rawTestInputs(p).scalar_type(), torch::kByte);
+
+    // The first missing file is named; a cut-off one is refused with its size.
+    QVERIFY(QFile::remove(dir.filePath("data_batch_3.bin")));
+    QVERIFY(QFile::remove(dir.filePath("test_batch.bin")));
+    QVERIFY(!datasetFilesPresent(p, &missing));
+    QVERIFY2(missing == dir.filePath("data_batch_3.bin").toStdString(), missing.c_str());
+    writeCifarSet(dir.path(), 4);
+    QVERIFY(QFile::resize(dir.filePath("test_batch.bin"), 3000));
+    try {
+        loadDataSplits(p, DType::Float32);
+        QFAIL("a truncated batch file was accepted");
+    } catch (const EngineError &e) {
+        const std::string what = e.what();
+        QVERIFY2(what.find("test_batch.bin: truncated: 3000 bytes") != std::string::npos, e.what());
+    }
+}
+
+void TestData::previewShowsSamplesPerClass()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    IdxSet s;
+    s.testPixel = 77; // 30 test images, labels i % 10: three per class
+    QVERIFY(writeIdxSet(dir.path(), s));
+    const Project p = idxProject(dir.path());
+    const std::vector<DatasetSample> two = datasetPreview(p, 2);
+    QCOMPARE(two.size(), size_t(20));
+    for (size_t i = 0; i < two.size(); ++i) {
+        QCOMPARE(two[i].label, int(i / 2));
+        QCOMPARE(two[i].image.width, 4);
+        QCOMPARE(two[i].image.height, 4);
+        QCOMPARE(two[i].image.channels, 1);
+        QCOMPARE(two[i].image.pixels, std::vector<uint8_t>(16, 77));
+    }
+    QCOMPARE(datasetPreview(p, 5).size(), size_t(30)); // as many as there are
+
+    QTemporaryDir cifar;
+    QVERIFY(cifar.isValid());
+    writeCifarSet(cifar.path(), 12);
+    Project c = idxProject(cifar.path());
+    c.dataset.kind = "cifar10";
+    c.dataset.sampleShape = {3, 32, 32};
+    const std::vector<DatasetSample> colour = datasetPreview(c, 1);
+    QCOMPARE(colour.size(), size_t(10));
+    QCOMPARE(colour[7].label, 7);
+    QCOMPARE(colour[7].image.channels, 3);
+    QCOMPARE(colour[7].image.pixels, std::vector<uint8_t>(3 * 32 * 32, 7));
+
+    // Real values are stretched to the full 8-bit range per sample.
+    Project synthetic;
+    synthetic.dataset.kind = "synthetic";
+    synthetic.dataset.sampleShape = {1, 8, 8};
+    synthetic.dataset.numClasses = 4;
+    const std::vector<DatasetSample> generated = datasetPreview(synthetic, 3);
+    QCOMPARE(generated.size(), size_t(12));
+    for (const auto &g : generated) {
+        QCOMPARE(g.image.pixels.size(), size_t(64));
+        QCOMPARE(*std::min_element(g.image.pixels.begin(), g.image.pixels.end()), uint8_t(0));
+        QCOMPARE(*std::max_element(g.image.pixels.begin(), g.image.pixels.end()), uint8_t(255));
+    }
+
+    try {
+        datasetPreview(idxProject(dir.filePath("nowhere")), 2);
+        QFAIL("a missing folder gave a preview");
+    } catch (const EngineError &e) {
+        QVERIFY2(std::string(e.what()).find("dataset folder not found") != std::string::npos, e.what());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestData)

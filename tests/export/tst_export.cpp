@@ -132,6 +132,18 @@ class TestExport : public QObject {
         throw std::runtime_error("no case " + name);
     }
 
+    // The metadata of an ONNX file as ONNX's own Python package reads it.
+    nlohmann::json onnxMetadata(const std::string &file)
+    {
+        const ProcessRun r = runProcess(kPython, {"-c", "import json, onnx, sys\n"
+                                                        "m = onnx.load(sys.argv[1])\n"
+                                                        "print(json.dumps({p.key: p.value for p in m.metadata_props}))",
+                                                  QString::fromStdString(file)});
+        if (r.exitCode != 0)
+            throw std::runtime_error(file + ": " + r.output.toStdString());
+        return nlohmann::json::parse(r.output.trimmed().split('\n').last().toStdString());
+    }
+
     // A small made-up CIFAR-10 folder in the binary layout: 16 records per batch file.
     std::string fakeCifar()
     {
@@ -159,6 +171,7 @@ private Q_SLOTS:
     void layerWithoutOnnxFormIsRefused();
     void bundleManifestAndChecksums();
     void predictMatchesEngine();
+    void statedScaleFollowsInputType();
     void predictRefusesDamagedBundle();
     void bundleReplacesOnlyBundles();
     void cliExportsAndPredicts();
@@ -366,6 +379,50 @@ void TestExport::predictMatchesEngine()
     } catch (const EngineError &e) {
         const std::string m = e.what();
         QVERIFY2(m.find("3x28x28") != std::string::npos && m.find("1x28x28") != std::string::npos, m.c_str());
+    }
+}
+
+void TestExport::statedScaleFollowsInputType()
+{
+    // The ONNX metadata and the bundle manifest say what raw values are multiplied by: 1/255 for
+    // the bytes of IDX files fed to a float model, 1 for the same bytes taken as token ids.
+    const std::string data = path("idx-tokens");
+    fs::create_directories(data);
+    torch::manual_seed(3);
+    writeIdxFile(data + "/train-images-idx3-ubyte", torch::randint(0, 256, {40, 4, 4}, torch::kUInt8));
+    writeIdxFile(data + "/train-labels-idx1-ubyte", torch::arange(40, torch::kLong).remainder(4));
+    writeIdxFile(data + "/t10k-images-idx3-ubyte", torch::randint(0, 256, {8, 4, 4}, torch::kUInt8));
+    writeIdxFile(data + "/t10k-labels-idx1-ubyte", torch::arange(8, torch::kLong).remainder(4));
+    Project tokens = loadProject("tests/data/every_layer/emb.json"); // Input int64 -> Embedding(300)
+    tokens.dataset.kind = "idx";
+    tokens.dataset.path = data;
+    tokens.dataset.sampleShape = {1, 4, 4};
+    const std::string tokenRun = untrainedRun(tokens, "emb-idx");
+    exportOnnx(tokenRun, path("emb-idx.onnx"));
+    exportBundle(tokenRun, path("bundle-emb-idx"));
+
+    const Case &bytes = findCase("fashion_mnist_cnn");
+    const std::string bytesBundle = path("bundle-fashion");
+    if (!fs::exists(bytesBundle))
+        exportBundle(bytes.runDir, bytesBundle);
+
+    auto manifestScale = [](const std::string &bundle) {
+        return nlohmann::json::parse(testhelpers::readFileBytes(bundle + "/manifest.json").toStdString())
+            .at("preprocessing").at("scale").get<double>();
+    };
+    auto onnxScale = [&](const std::string &file) {
+        const nlohmann::json meta = onnxMetadata(file);
+        return nlohmann::json::parse(meta.at("torchwright.normalization").get<std::string>()).at("scale").get<double>();
+    };
+    try {
+        QCOMPARE(onnxMetadata(path("emb-idx.onnx")).at("torchwright.input_dtype").get<std::string>(),
+                 std::string("int64"));
+        QCOMPARE(onnxScale(path("emb-idx.onnx")), 1.0);
+        QCOMPARE(manifestScale(path("bundle-emb-idx")), 1.0);
+        QCOMPARE(onnxScale(bytes.dir + "/model.onnx"), 1.0 / 255.0);
+        QCOMPARE(manifestScale(bytesBundle), 1.0 / 255.0);
+    } catch (const std::exception &e) {
+        QFAIL(e.what());
     }
 }
 

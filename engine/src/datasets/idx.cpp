@@ -1,0 +1,207 @@
+// IDX files (MNIST layout, plain or gzip): train-images-idx3-ubyte, train-labels-idx1-ubyte,
+// t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte in one folder, as MNIST and Fashion-MNIST ship.
+// A file that is not what it claims to be is an error naming it.
+
+#include "dataset.h"
+#include "datasetreader.h"
+#include "fileutil.h"
+
+#include <zlib.h>
+
+#include <cstring>
+#include <filesystem>
+
+namespace torchwright {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+uint32_t bigEndian32(const unsigned char *p)
+{
+    return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
+}
+
+// The file itself, or the same name with ".gz" when only that exists.
+std::string locate(const std::string &path)
+{
+    if (fs::exists(path))
+        return path;
+    if (fs::exists(path + ".gz"))
+        return path + ".gz";
+    throw EngineError(path + ": file not found (also looked for " + fs::path(path).filename().string() + ".gz)");
+}
+
+bool isGzip(const std::string &path)
+{
+    std::FILE *f = std::fopen(path.c_str(), "rb");
+    if (!f)
+        return false;
+    unsigned char m[2] = {0, 0};
+    const size_t n = std::fread(m, 1, 2, f);
+    std::fclose(f);
+    return n == 2 && m[0] == 0x1f && m[1] == 0x8b;
+}
+
+} // namespace
+
+std::string readMaybeGzip(const std::string &path)
+{
+    if (!isGzip(path))
+        return readTextFile(path);
+    gzFile f = gzopen(path.c_str(), "rb");
+    if (!f)
+        throw EngineError(path + ": cannot open: " + std::strerror(errno));
+    std::string data;
+    std::vector<char> buf(1 << 20);
+    for (;;) {
+        const int n = gzread(f, buf.data(), unsigned(buf.size()));
+        if (n < 0) {
+            int code = 0;
+            std::string msg = gzerror(f, &code);
+            gzclose(f);
+            throw EngineError(path + ": the gzip data is damaged (" + msg + ")");
+        }
+        if (n == 0)
+            break;
+        data.append(buf.data(), size_t(n));
+    }
+    // gzread stops quietly at a cut-off stream; gzclose_r reports it.
+    int code = 0;
+    const char *msg = gzerror(f, &code);
+    std::string err = code != Z_OK && code != Z_STREAM_END ? msg : "";
+    const int closed = gzclose_r(f);
+    if (!err.empty() || closed == Z_BUF_ERROR)
+        throw EngineError(path + ": the gzip stream is truncated or damaged" + (err.empty() ? "" : " (" + err + ")"));
+    return data;
+}
+
+torch::Tensor readIdxFile(const std::string &requested)
+{
+    const std::string path = locate(requested);
+    const std::string data = readMaybeGzip(path);
+    const auto *p = reinterpret_cast<const unsigned char *>(data.data());
+    if (data.size() < 4)
+        throw EngineError(path + ": truncated: the 4-byte IDX header is missing (the file holds "
+                          + std::to_string(data.size()) + " bytes)");
+    if (p[0] != 0 || p[1] != 0 || p[3] < 1 || p[3] > 4)
+        throw EngineError(path + ": wrong magic number 0x" + [&] {
+            char b[16];
+            std::snprintf(b, sizeof b, "%02x%02x%02x%02x", p[0], p[1], p[2], p[3]);
+            return std::string(b);
+        }() + ": not an IDX file (expected 0x000008NN for unsigned bytes in NN dimensions)");
+    if (p[2] != 0x08)
+        throw EngineError(path + ": IDX element type 0x" + std::to_string(int(p[2]))
+                          + " is not supported; only unsigned bytes (0x08) are");
+    const int dims = p[3];
+    const size_t header = 4 + 4 * size_t(dims);
+    if (data.size() < header)
+        throw EngineError(path + ": truncated: the header needs " + std::to_string(header) + " bytes, the file has "
+                          + std::to_string(data.size()));
+    std::vector<int64_t> shape;
+    size_t count = 1;
+    for (int i = 0; i < dims; ++i) {
+        shape.push_back(int64_t(bigEndian32(p + 4 + 4 * i)));
+        count *= size_t(shape.back());
+    }
+    if (data.size() - header < count)
+        throw EngineError(path + ": truncated: expected " + std::to_string(count) + " bytes of data after the header, found "
+                          + std::to_string(data.size() - header));
+    if (data.size() - header > count)
+        throw EngineError(path + ": " + std::to_string(data.size() - header - count)
+                          + " unexpected bytes after the data the header declares");
+    torch::Tensor t = torch::empty(shape, torch::kUInt8);
+    std::memcpy(t.data_ptr<uint8_t>(), p + header, count);
+    if (dims == 3)
+        t = t.unsqueeze(1); // [N, rows, cols] -> [N, 1, rows, cols]
+    return t;
+}
+
+void writeIdxFile(const std::string &path, const torch::Tensor &tensor, bool gzip)
+{
+    torch::Tensor t = tensor.to(torch::kUInt8).contiguous();
+    if (t.dim() == 4 && t.size(1) == 1)
+        t = t.squeeze(1);
+    std::string out = {0, 0, 0x08, char(t.dim())};
+    for (int64_t i = 0; i < t.dim(); ++i) {
+        const uint32_t d = uint32_t(t.size(i));
+        out += char(d >> 24);
+        out += char(d >> 16);
+        out += char(d >> 8);
+        out += char(d);
+    }
+    out.append(reinterpret_cast<const char *>(t.data_ptr<uint8_t>()), size_t(t.numel()));
+    if (!gzip) {
+        writeTextFileAtomically(path, out);
+        return;
+    }
+    replaceFileAtomically(path, [&](const std::string &temp) {
+        gzFile f = gzopen(temp.c_str(), "wb");
+        if (!f || gzwrite(f, out.data(), unsigned(out.size())) != int(out.size()) || gzclose(f) != Z_OK)
+            throw EngineError(path + ": cannot write gzip data");
+    });
+}
+
+namespace {
+
+const char *const kTrain = "train";
+const char *const kTest = "t10k";
+
+std::string imagesFile(const Project &p, const std::string &prefix)
+{
+    return (fs::path(p.datasetPath()) / (prefix + "-images-idx3-ubyte")).string();
+}
+
+std::string labelsFile(const Project &p, const std::string &prefix)
+{
+    return (fs::path(p.datasetPath()) / (prefix + "-labels-idx1-ubyte")).string();
+}
+
+RawSplit loadIdxPair(const Project &p, const std::string &prefix)
+{
+    const std::string imagesPath = imagesFile(p, prefix);
+    const std::string labelsPath = labelsFile(p, prefix);
+    RawSplit s;
+    s.inputs = readIdxFile(imagesPath);
+    torch::Tensor labels = readIdxFile(labelsPath);
+    if (labels.dim() != 1)
+        throw EngineError(labelsPath + ": expected a 1-dimensional label file, got " + std::to_string(labels.dim())
+                          + " dimensions");
+    if (labels.size(0) != s.inputs.size(0))
+        throw EngineError(labelsPath + ": " + std::to_string(labels.size(0)) + " labels for "
+                          + std::to_string(s.inputs.size(0)) + " images in " + imagesPath);
+    s.labels = labels.to(torch::kInt64);
+    return s;
+}
+
+bool filesPresent(const Project &p, std::string *missing)
+{
+    for (const char *prefix : {kTrain, kTest})
+        for (const std::string &path : {imagesFile(p, prefix), labelsFile(p, prefix)})
+            if (!fs::exists(path) && !fs::exists(path + ".gz")) {
+                if (missing)
+                    *missing = path;
+                return false;
+            }
+    return true;
+}
+
+} // namespace
+
+DatasetFormat idxFormat()
+{
+    DatasetFormat d;
+    d.name = "idx";
+    d.label = "IDX files (MNIST layout)";
+    d.description = "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and "
+                    "t10k-labels-idx1-ubyte (plain or .gz) in one folder, as MNIST and Fashion-MNIST ship";
+    d.scale = byteScale;
+    d.programReader = "datasets/idx.py";
+    d.reader = std::make_shared<const DatasetReader>(DatasetReader{
+        filesPresent, [](const Project &p) { return loadIdxPair(p, kTrain); },
+        [](const Project &p) { return loadIdxPair(p, kTest); },
+        [](const Project &p) { return readIdxFile(imagesFile(p, kTest)); }});
+    return d;
+}
+
+} // namespace torchwright
