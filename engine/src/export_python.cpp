@@ -8,10 +8,12 @@
 
 #include "checkpoint.h"
 #include "dataset.h"
+#include "datasetreader.h"
 #include "fileutil.h"
 #include "layers/python.h"
 #include "templates.h"
 #include "torchwright/analysis.h"
+#include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
 #include "torchwright/runtime.h"
 
@@ -202,6 +204,23 @@ ModelCode modelCode(const Graph &g, const GraphAnalysis &a)
     return code;
 }
 
+
+// The format's reader (engine/templates/datasets/<name>.py) without its leading comment, which
+// speaks of the template rather than of the program it becomes part of.
+std::string programReader(const DatasetFormat &format)
+{
+    const std::string_view text = templateText(format.programReader);
+    size_t pos = 0;
+    while (pos < text.size() && (text[pos] == '#' || text[pos] == '\n')) {
+        const size_t eol = text.find('\n', pos);
+        pos = eol == std::string_view::npos ? text.size() : eol + 1;
+    }
+    std::string body(text.substr(pos));
+    while (!body.empty() && body.back() == '\n')
+        body.pop_back();
+    return body + "\n";
+}
+
 } // namespace
 
 std::string pythonTrainingProgram(const Project &project, const Normalization &norm, const std::string &runName,
@@ -220,9 +239,9 @@ std::string pythonTrainingProgram(const Project &project, const Normalization &n
     const json &optimizer = training.at("optimizer");
     const json &schedule = training.at("schedule");
     const json &early = training.at("early_stopping");
-    const std::string datasetDir = p.dataset.kind == "synthetic"
-                                       ? std::string()
-                                       : fs::absolute(p.datasetPath()).lexically_normal().string();
+    const DatasetFormat &format = datasetFormat(p);
+    const std::string datasetDir = format.needsPath ? fs::absolute(p.datasetPath()).lexically_normal().string()
+                                                    : std::string();
     return fillTemplate(templateText("train.py.in"), {
         {"COMMENT_PROJECT", commentText(p.name)},
         {"COMMENT_RUN", commentText(runName)},
@@ -235,6 +254,8 @@ std::string pythonTrainingProgram(const Project &project, const Normalization &n
         {"NUM_CLASSES", std::to_string(p.dataset.numClasses)},
         {"CLASS_NAMES", pyLiteral(json(p.dataset.classNames))},
         {"INPUT_DTYPE", tokens ? "torch.int64" : "torch.float32"},
+        {"PIXEL_DIVISOR", pyNumber(1.0 / format.scale(tokens ? DType::Int64 : DType::Float32))},
+        {"DATASET_READER", programReader(format)},
         {"VALIDATION_FRACTION", pyNumber(p.dataset.validationFraction)},
         {"SPLIT_SEED", std::to_string(p.dataset.splitSeed)},
         {"NORM_MEAN", pyList(norm.mean)},
@@ -258,20 +279,22 @@ namespace {
 std::string readme(const LoadedRun &run, const std::string &runDir)
 {
     const Project &p = run.project;
-    const bool synthetic = p.dataset.kind == "synthetic";
+    const DatasetFormat &format = datasetFormat(p);
+    const std::string &dataFile = format.programDataFile;
+    const bool ownFile = !dataFile.empty();
     return fillTemplate(templateText("README.md.in"), {
         {"PROJECT", commentText(p.name)},
         {"VERSION", engineVersion()},
         {"RUN", fs::path(runDir).filename().string()},
         {"CHECKPOINT", fs::path(run.checkpoint).filename().string()},
-        {"DATA_ROW", synthetic ? "| `data.pt` | the synthetic dataset the studio generated (Python cannot "
-                                   "reproduce its generator) |\n"
-                                 : ""},
-        {"DATA_NOTE", synthetic ? "The data is `data.pt` beside `train.py`."
-                                  : "It reads the " + p.dataset.kind + " files from `"
-                                        + fs::absolute(p.datasetPath()).lexically_normal().string()
-                                        + "`; pass `--data DIR` when they are elsewhere."},
-        {"DATA_DEFAULT", synthetic ? "this folder, for `data.pt`" : "the project's dataset folder"},
+        {"DATA_ROW", ownFile ? "| `" + dataFile + "` | the " + format.label
+                                   + " dataset the studio made (Python cannot reproduce it) |\n"
+                             : ""},
+        {"DATA_NOTE", ownFile ? "The data is `" + dataFile + "` beside `train.py`."
+                              : "It reads the " + format.label + " from `"
+                                    + fs::absolute(p.datasetPath()).lexically_normal().string()
+                                    + "`; pass `--data DIR` when they are elsewhere."},
+        {"DATA_DEFAULT", ownFile ? "this folder, for `" + dataFile + "`" : "the project's dataset folder"},
         {"EPOCHS", std::to_string(p.training.epochs)},
         {"BATCH_SIZE", std::to_string(p.training.batchSize)},
         {"SEED", std::to_string(p.training.seed)},
@@ -305,16 +328,13 @@ void exportPythonProgram(const std::string &runDir, const std::string &outDir, c
             weights.insert(t.key(), t.value().detach().clone().contiguous());
     const std::string weightBytes = pickled(weights);
 
-    // The synthetic set comes from std::mt19937_64 streams: written out as the engine makes it
-    // (train from the seed, test from the next), before the split and preprocessing.
+    // A format the program cannot read itself (the synthetic set comes from std::mt19937_64
+    // streams) is written out as the engine reads it, before the split and preprocessing.
+    const DatasetFormat &format = datasetFormat(p);
     std::string dataBytes;
-    if (p.dataset.kind == "synthetic") {
-        const DatasetSettings &d = p.dataset;
-        const Shape &shape = d.sampleShape;
-        TensorDataset train =
-            makeSyntheticDataset(shape, d.numClasses, d.syntheticTrain, d.syntheticNoise, d.syntheticSeed);
-        TensorDataset test =
-            makeSyntheticDataset(shape, d.numClasses, d.syntheticTest, d.syntheticNoise, d.syntheticSeed + 1);
+    if (!format.programDataFile.empty()) {
+        const RawSplit train = format.reader->train(p);
+        const RawSplit test = format.reader->test(p);
         c10::Dict<std::string, at::Tensor> data;
         data.insert("train_inputs", train.inputs);
         data.insert("train_labels", train.labels);
@@ -343,7 +363,7 @@ void exportPythonProgram(const std::string &runDir, const std::string &outDir, c
     });
     writeTextFileAtomically((dir / "weights.pt").string(), weightBytes);
     if (!dataBytes.empty())
-        writeTextFileAtomically((dir / "data.pt").string(), dataBytes);
+        writeTextFileAtomically((dir / format.programDataFile).string(), dataBytes);
     writeTextFileAtomically((dir / "README.md").string(), readmeText);
 }
 
