@@ -1,8 +1,5 @@
 #include "graphscene.h"
 
-#include "autolayout.h"
-#include "commands/addremoveedge.h"
-#include "commands/addremovenodes.h"
 #include "commands/movenodes.h"
 #include "edgeitem.h"
 #include "nodeitem.h"
@@ -24,14 +21,10 @@
 
 namespace torchwright::ui {
 
-using nlohmann::json;
-
 namespace {
 
 // The canvas is effectively unbounded: the view pans and zooms over a fixed, large rectangle.
 constexpr qreal kCanvasHalfSize = 50000.0;
-// Distance between a pasted copy and its original.
-constexpr qreal kPasteOffset = 40.0;
 
 using EdgeKey = std::tuple<int, int, int, int>;
 EdgeKey keyOf(const Edge &e)
@@ -48,15 +41,6 @@ int nextDragId()
 }
 
 QPointF rounded(const QPointF &p) { return QPointF(std::round(p.x()), std::round(p.y())); }
-
-// "conv12" -> "conv": the stem Graph::uniqueName numbers from.
-std::string nameStem(const std::string &name)
-{
-    size_t end = name.size();
-    while (end > 0 && std::isdigit(static_cast<unsigned char>(name[end - 1])))
-        --end;
-    return name.substr(0, end);
-}
 
 } // namespace
 
@@ -343,182 +327,32 @@ void GraphScene::onAnalysisChanged()
 
 NodeId GraphScene::addLayer(const QString &typeName, const QPointF &scenePos)
 {
-    const auto &registry = LayerRegistry::instance();
-    const LayerType *type = registry.find(typeName.toStdString());
-    if (!type)
-        return {};
-    const Graph &graph = m_doc->project().graph;
-    Node node;
-    node.id = graph.nextId();
-    node.type = type->name;
-    node.name = graph.uniqueName(typeName.toLower().toStdString());
-    node.params = registry.initialParams(*type);
     const QPointF topLeft = rounded(scenePos - QPointF(NodeItem::kWidth / 2, 30));
-    node.x = topLeft.x();
-    node.y = topLeft.y();
-    const NodeId id = node.id;
-    m_doc->undoStack()->push(AddRemoveNodes::add(m_doc, {node}, {}, tr("Add %1").arg(typeName)));
-    selectNodes({id});
+    const NodeId id = m_doc->addLayer(typeName, topLeft.x(), topLeft.y());
+    if (id.valid())
+        selectNodes({id});
     return id;
 }
 
-void GraphScene::deleteSelection()
-{
-    const std::vector<NodeId> nodes = selectedNodeIds();
-    std::set<int> chosen;
-    for (NodeId id : nodes)
-        chosen.insert(id.value);
-    // Edges touching a deleted node go with it; only the others need their own command.
-    std::vector<Edge> edges;
-    for (const Edge &e : selectedEdges())
-        if (!chosen.count(e.from.node.value) && !chosen.count(e.to.node.value))
-            edges.push_back(e);
-    const int commands = int(edges.size()) + (nodes.empty() ? 0 : 1);
-    if (commands == 0)
-        return;
-    QUndoStack *stack = m_doc->undoStack();
-    if (commands > 1)
-        stack->beginMacro(tr("Delete"));
-    for (const Edge &e : edges)
-        stack->push(new AddRemoveEdge(m_doc, e, false));
-    if (!nodes.empty())
-        stack->push(AddRemoveNodes::remove(m_doc, nodes, tr("Delete")));
-    if (commands > 1)
-        stack->endMacro();
-}
+void GraphScene::deleteSelection() { m_doc->deleteItems(selectedNodeIds(), selectedEdges()); }
 
 std::vector<NodeId> GraphScene::pasteNodes(const QByteArray &data, const QString &undoText)
 {
-    const json clip = json::parse(data.constData(), data.constData() + data.size(), nullptr, false);
-    if (!clip.is_object() || !clip.contains("nodes") || !clip["nodes"].is_array() ||
-        clip["nodes"].empty())
-        return {};
-    // The engine's reader turns the clipboard's nodes and edges into values: wrap them in the
-    // current project so that nothing but the graph part is new.
-    json full = json::parse(projectToJson(m_doc->project()).dump());
-    full["graph"] = json {{"nodes", clip["nodes"]}, {"edges", clip.value("edges", json::array())}};
-    const ProjectLoad load = projectFromJson(full);
-    for (const Diagnostic &d : load.diagnostics.items())
-        if (d.severity == Severity::Error && d.where.rfind("/graph", 0) == 0)
-            return {};
-    const Graph &pasted = load.project.graph;
-
-    // New ids after the current ones; names kept unless taken (or unusable), then numbered.
-    Graph scratch = m_doc->project().graph;
-    const std::set<std::pair<double, double>> occupied = [&] {
-        std::set<std::pair<double, double>> s;
-        for (const Node &n : scratch.nodes)
-            s.insert({n.x, n.y});
-        return s;
-    }();
-    qreal offset = kPasteOffset;
-    for (int tries = 0; tries < 50; ++tries, offset += kPasteOffset) {
-        bool clash = false;
-        for (const Node &n : pasted.nodes)
-            clash = clash || occupied.count({n.x + offset, n.y + offset});
-        if (!clash)
-            break;
-    }
-    std::map<int, NodeId> newIds;
-    std::vector<Node> nodes;
-    NodeId next = scratch.nextId();
-    for (Node n : pasted.nodes) {
-        if (newIds.count(n.id.value))
-            continue; // a repeated id in foreign data: keep the first
-        newIds[n.id.value] = next;
-        n.id = next;
-        next = NodeId {next.value + 1};
-        if (!isValidNodeName(n.name) || scratch.findByName(n.name)) {
-            std::string stem = nameStem(n.name);
-            if (!isValidNodeName(stem))
-                stem = QString::fromStdString(n.type).toLower().toStdString();
-            if (!isValidNodeName(stem))
-                stem = "layer";
-            n.name = scratch.uniqueName(stem);
-        }
-        n.x += offset;
-        n.y += offset;
-        scratch.nodes.push_back(n);
-        nodes.push_back(n);
-    }
-    std::vector<Edge> edges;
-    for (Edge e : pasted.edges) {
-        auto from = newIds.find(e.from.node.value);
-        auto to = newIds.find(e.to.node.value);
-        if (from == newIds.end() || to == newIds.end())
-            continue;
-        e.from.node = from->second;
-        e.to.node = to->second;
-        edges.push_back(e);
-    }
-    std::vector<NodeId> ids;
-    for (const Node &n : nodes)
-        ids.push_back(n.id);
-    m_doc->undoStack()->push(
-        AddRemoveNodes::add(m_doc, std::move(nodes), std::move(edges), undoText));
-    selectNodes(ids);
+    const std::vector<NodeId> ids = m_doc->pasteNodes(data, undoText);
+    if (!ids.empty())
+        selectNodes(ids);
     return ids;
 }
 
 std::vector<NodeId> GraphScene::duplicateSelection()
 {
-    const std::vector<NodeId> ids = selectedNodeIds();
-    if (ids.empty())
-        return {};
-    return pasteNodes(ProjectDocument::nodesToMime(m_doc->project(), ids), tr("Duplicate"));
+    const std::vector<NodeId> ids = m_doc->duplicateNodes(selectedNodeIds());
+    if (!ids.empty())
+        selectNodes(ids);
+    return ids;
 }
 
-void GraphScene::arrangeLayers()
-{
-    const Graph &graph = m_doc->project().graph;
-    if (graph.nodes.empty())
-        return;
-    // Start where the graph is: its left edge, and the Input's row (or the top one).
-    AutoLayoutOptions options;
-    double left = graph.nodes.front().x, top = graph.nodes.front().y;
-    for (const Node &n : graph.nodes) {
-        left = std::min(left, n.x);
-        top = std::min(top, n.y);
-    }
-    double row = top;
-    for (const Node &n : graph.nodes)
-        if (n.type == "Input") {
-            row = n.y;
-            break;
-        }
-    options.origin = QPointF(left, row);
-    std::map<int, QPointF> to = autoLayout(graph, options);
-    bool changes = false;
-    for (const Node &n : graph.nodes)
-        changes = changes || to[n.id.value] != QPointF(n.x, n.y);
-    if (changes)
-        m_doc->undoStack()->push(new MoveNodes(m_doc, std::move(to), 0, tr("Arrange layers")));
-}
-
-QString GraphScene::connectionProblem(const Edge &edge) const
-{
-    const Graph &graph = m_doc->project().graph;
-    const Node *from = graph.node(edge.from.node);
-    const Node *to = graph.node(edge.to.node);
-    if (!from || !to)
-        return tr("the layer no longer exists");
-    if (edge.from.node == edge.to.node)
-        return tr("a layer cannot feed itself");
-    const int inputs = NodeItem::inputPortCount(*to);
-    if (inputs == 0)
-        return tr("'%1' takes no inputs").arg(QString::fromStdString(to->name));
-    if (edge.to.port < 0 || edge.to.port >= inputs)
-        return tr("'%1' has no input %2").arg(QString::fromStdString(to->name)).arg(edge.to.port);
-    for (const Edge &e : graph.edges)
-        if (e.to == edge.to)
-            return tr("input %1 of '%2' is already connected")
-                .arg(edge.to.port)
-                .arg(QString::fromStdString(to->name));
-    if (graph.wouldCreateCycle(edge))
-        return tr("connecting '%1' to '%2' would create a cycle")
-            .arg(QString::fromStdString(from->name), QString::fromStdString(to->name));
-    return {};
-}
+void GraphScene::arrangeLayers() { m_doc->arrangeLayers(); }
 
 // ---- gestures --------------------------------------------------------------------------------
 
@@ -687,13 +521,13 @@ void GraphScene::updateConnection(const QPointF &scenePos)
     m_refusal.clear();
     if (port) {
         m_target = port->ref();
-        m_refusal = connectionProblem(Edge {m_connectFrom, m_target});
+        m_refusal = refusalOf(Edge {m_connectFrom, m_target});
         m_targetAllowed = m_refusal.isEmpty();
         if (m_targetAllowed)
             end = port->scenePos();
     } else if (node) {
         m_target = PortRef {node->nodeId(), -1};
-        m_refusal = connectionProblem(Edge {m_connectFrom, m_target});
+        m_refusal = refusalOf(Edge {m_connectFrom, m_target});
     }
     setTargetHighlight(port, m_targetAllowed);
 
@@ -713,14 +547,18 @@ void GraphScene::updateConnection(const QPointF &scenePos)
         view->viewport()->setCursor(refused ? Qt::ForbiddenCursor : Qt::CrossCursor);
 }
 
+QString GraphScene::refusalOf(const Edge &edge) const
+{
+    return QString::fromStdString(m_doc->checkEdge(edge).message);
+}
+
 void GraphScene::finishConnection()
 {
     const Edge edge {m_connectFrom, m_target};
-    const bool allowed =
-        m_targetAllowed && m_refusal.isEmpty() && connectionProblem(edge).isEmpty();
+    const bool allowed = m_targetAllowed && m_refusal.isEmpty();
     cancelConnection();
     if (allowed)
-        m_doc->undoStack()->push(new AddRemoveEdge(m_doc, edge, true));
+        m_doc->connectPorts(edge); // checks again: the graph may have changed since
 }
 
 void GraphScene::cancelConnection()

@@ -2,8 +2,9 @@
 // The layer graph on a canvas. Built from a ProjectDocument and only reacting to its signals:
 // items are created, moved, relabelled and deleted when the document says so, never by the
 // user's gestures directly. Gestures (connecting ports, dragging nodes) and editing requests
-// (add, delete, paste, duplicate, arrange) become undo commands pushed on the document's
-// stack. Lives on the GUI thread; the document must outlive the scene.
+// (add, delete, paste, duplicate, arrange) become the document's operations, each one undo
+// step; whether a connection may be made is the engine's rule (checkNewEdge()). Lives on the
+// GUI thread; the document must outlive the scene.
 
 #include "projectdocument.h"
 
@@ -44,25 +45,19 @@ public:
     // Replaces the selection; selectionChanged() fires once.
     void selectNodes(const std::vector<NodeId> &ids);
 
-    // ---- editing: each pushes one undo step, or nothing when there is nothing to do ------
-    // A new layer of registry type `type` centred at `scenePos`, with a new id, a unique name
-    // from the lower-cased type and the registry's initial parameters; selects it. Returns
-    // its id, invalid for an unknown type.
+    // ---- editing: each is one ProjectDocument operation, so one undo step (or nothing when
+    // there is nothing to do); the scene only selects what was made -----------------------
+    // ProjectDocument::addLayer() centred at `scenePos`; selects it. Returns its id, invalid
+    // for an unknown type.
     NodeId addLayer(const QString &type, const QPointF &scenePos);
     // Removes the selected nodes (with every edge touching them) and the selected edges.
     void deleteSelection();
-    // Adds the nodes of `data` (ProjectDocument::nodesToMime's format) with new ids, clashing
-    // names renamed, the edges among them kept, positions offset so none lands on an existing
-    // node; selects them. Returns the new ids; empty when `data` holds no usable nodes.
+    // ProjectDocument::pasteNodes(); selects the new nodes and returns their ids.
     std::vector<NodeId> pasteNodes(const QByteArray &data, const QString &undoText);
-    // pasteNodes() of the selection, without touching the clipboard.
+    // ProjectDocument::duplicateNodes() of the selection; selects the copies.
     std::vector<NodeId> duplicateSelection();
-    // One MoveNodes of every node to autoLayout()'s positions, starting where the graph is.
+    // ProjectDocument::arrangeLayers().
     void arrangeLayers();
-
-    // Why `edge` cannot be added to the current graph (same node, missing port, cycle, input
-    // already taken), or empty when it can.
-    QString connectionProblem(const Edge &edge) const;
 
     // ---- the connection being dragged from an output port ---------------------------------
     bool isConnecting() const { return m_connecting; }
@@ -95,6 +90,8 @@ private:
     // Connection drag.
     void beginConnection(const PortItem *from, const QPointF &scenePos);
     void updateConnection(const QPointF &scenePos);
+    // Why the document refuses `edge` (checkNewEdge()), empty when it may be made.
+    QString refusalOf(const Edge &edge) const;
     void finishConnection();
     void cancelConnection();
     void setTargetHighlight(PortItem *port, bool allowed);

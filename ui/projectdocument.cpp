@@ -1,13 +1,74 @@
 #include "projectdocument.h"
 
+#include "autolayout.h"
+#include "commands/addremoveedge.h"
+#include "commands/addremovenodes.h"
+#include "commands/movenodes.h"
+
+#include "torchwright/layers.h"
+
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <algorithm>
+#include <cctype>
+#include <map>
 #include <set>
 
 namespace torchwright::ui {
 
 using nlohmann::json;
+
+namespace {
+
+// Distance between a pasted copy and its original.
+constexpr double kPasteOffset = 40.0;
+
+// "conv12" -> "conv": the stem Graph::uniqueName numbers from.
+std::string nameStem(const std::string &name)
+{
+    size_t end = name.size();
+    while (end > 0 && std::isdigit(static_cast<unsigned char>(name[end - 1])))
+        --end;
+    return name.substr(0, end);
+}
+
+// The clipboard's nodes and edges (nodesToMime()'s format) as values, or nothing when `data`
+// holds no usable nodes. The engine's reader does the work: they are wrapped in `project` so
+// that nothing but the graph part is new.
+std::optional<Graph> graphFromMime(const Project &project, const QByteArray &data)
+{
+    const json clip = json::parse(data.constData(), data.constData() + data.size(), nullptr, false);
+    if (!clip.is_object() || !clip.contains("nodes") || !clip["nodes"].is_array() || clip["nodes"].empty())
+        return std::nullopt;
+    json full = json::parse(projectToJson(project).dump());
+    full["graph"] = json{{"nodes", clip["nodes"]}, {"edges", clip.value("edges", json::array())}};
+    ProjectLoad load = projectFromJson(full);
+    for (const Diagnostic &d : load.diagnostics.items())
+        if (d.severity == Severity::Error && d.where.rfind("/graph", 0) == 0)
+            return std::nullopt;
+    return std::move(load.project.graph);
+}
+
+// How far pasted nodes move from where they were copied: the first multiple of kPasteOffset
+// that puts none of them exactly on a node of `graph`.
+double pasteOffset(const Graph &graph, const Graph &pasted)
+{
+    std::set<std::pair<double, double>> occupied;
+    for (const Node &n : graph.nodes)
+        occupied.insert({n.x, n.y});
+    double offset = kPasteOffset;
+    for (int tries = 0; tries < 50; ++tries, offset += kPasteOffset) {
+        bool clash = false;
+        for (const Node &n : pasted.nodes)
+            clash = clash || occupied.count({n.x + offset, n.y + offset});
+        if (!clash)
+            break;
+    }
+    return offset;
+}
+
+} // namespace
 
 ProjectDocument::ProjectDocument(QObject *parent) : QObject(parent)
 {
@@ -76,10 +137,8 @@ QString ProjectDocument::displayName() const
 
 void ProjectDocument::reanalyze()
 {
-    // On a copy: analysis fills parameter defaults, and the document must stay as edited so
-    // that undoing every edit gives back the same bytes.
-    Project copy = m_project;
-    m_analysis = analyzeProject(copy);
+    // Analysis leaves the project as edited (so undoing every edit gives back the same bytes).
+    m_analysis = analyzeProject(m_project);
     Q_EMIT analysisChanged();
 }
 
@@ -201,6 +260,122 @@ bool ProjectDocument::setSetting(const std::string &pointer, const json &value, 
     Q_EMIT settingsChanged();
     reanalyze();
     return true;
+}
+
+NodeId ProjectDocument::addLayer(const QString &typeName, double x, double y)
+{
+    const auto &registry = LayerRegistry::instance();
+    const LayerType *type = registry.find(typeName.toStdString());
+    if (!type)
+        return {};
+    const Graph &graph = m_project.graph;
+    Node node;
+    node.id = graph.nextId();
+    node.type = type->name;
+    node.name = graph.uniqueName(typeName.toLower().toStdString());
+    node.params = registry.initialParams(*type);
+    node.x = x;
+    node.y = y;
+    const NodeId id = node.id;
+    m_undo.push(AddRemoveNodes::add(this, {node}, {}, tr("Add %1").arg(typeName)));
+    return id;
+}
+
+EdgeCheck ProjectDocument::connectPorts(const Edge &edge)
+{
+    EdgeCheck check = checkEdge(edge);
+    if (check.allowed())
+        m_undo.push(new AddRemoveEdge(this, edge, true));
+    return check;
+}
+
+void ProjectDocument::deleteItems(const std::vector<NodeId> &nodes, const std::vector<Edge> &edges)
+{
+    if (nodes.empty() && edges.empty())
+        return;
+    const QString text = nodes.empty() && edges.size() == 1 ? tr("Disconnect") : tr("Delete");
+    m_undo.push(AddRemoveNodes::remove(this, nodes, text, edges));
+}
+
+std::vector<NodeId> ProjectDocument::pasteNodes(const QByteArray &data, const QString &undoText)
+{
+    const std::optional<Graph> pasted = graphFromMime(m_project, data);
+    if (!pasted)
+        return {};
+    const double offset = pasteOffset(m_project.graph, *pasted);
+    // New ids after the current ones; names kept unless taken (or unusable), then numbered.
+    Graph scratch = m_project.graph;
+    std::map<int, NodeId> newIds;
+    std::vector<Node> nodes;
+    NodeId next = scratch.nextId();
+    for (Node n : pasted->nodes) {
+        if (newIds.count(n.id.value))
+            continue; // a repeated id in foreign data: keep the first
+        newIds[n.id.value] = next;
+        n.id = next;
+        next = NodeId{next.value + 1};
+        if (!isValidNodeName(n.name) || scratch.findByName(n.name)) {
+            std::string stem = nameStem(n.name);
+            if (!isValidNodeName(stem))
+                stem = QString::fromStdString(n.type).toLower().toStdString();
+            if (!isValidNodeName(stem))
+                stem = "layer";
+            n.name = scratch.uniqueName(stem);
+        }
+        n.x += offset;
+        n.y += offset;
+        scratch.nodes.push_back(n);
+        nodes.push_back(n);
+    }
+    std::vector<Edge> edges;
+    for (Edge e : pasted->edges) {
+        auto from = newIds.find(e.from.node.value);
+        auto to = newIds.find(e.to.node.value);
+        if (from == newIds.end() || to == newIds.end())
+            continue;
+        e.from.node = from->second;
+        e.to.node = to->second;
+        edges.push_back(e);
+    }
+    std::vector<NodeId> ids;
+    for (const Node &n : nodes)
+        ids.push_back(n.id);
+    m_undo.push(AddRemoveNodes::add(this, std::move(nodes), std::move(edges), undoText));
+    return ids;
+}
+
+std::vector<NodeId> ProjectDocument::duplicateNodes(const std::vector<NodeId> &ids)
+{
+    if (ids.empty())
+        return {};
+    return pasteNodes(nodesToMime(m_project, ids), tr("Duplicate"));
+}
+
+void ProjectDocument::arrangeLayers()
+{
+    const Graph &graph = m_project.graph;
+    if (graph.nodes.empty())
+        return;
+    // Start where the graph is: its left edge, and the Input's row (or the top one).
+    AutoLayoutOptions options;
+    double left = graph.nodes.front().x, top = graph.nodes.front().y;
+    for (const Node &n : graph.nodes) {
+        left = std::min(left, n.x);
+        top = std::min(top, n.y);
+    }
+    double row = top;
+    for (const Node &n : graph.nodes)
+        if (n.type == "Input") {
+            row = n.y;
+            break;
+        }
+    options.origin = QPointF(left, row);
+    std::map<int, QPointF> to = autoLayout(graph, options);
+    bool changes = false;
+    for (const Node &n : graph.nodes)
+        changes = changes || to[n.id.value] != QPointF(n.x, n.y);
+    if (changes)
+        m_undo.push(new MoveNodes(this, std::move(to), 0, tr("Arrange layers")));
 }
 
 QByteArray ProjectDocument::nodesToMime(const Project &project, const std::vector<NodeId> &ids)

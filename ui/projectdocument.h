@@ -55,6 +55,26 @@ public:
                                        QString *error = nullptr) const;
     nlohmann::json setting(const std::string &pointer) const;
 
+    // ---- edits of the graph: each pushes one undo step, or nothing when there is nothing to do
+    // A new layer of registry type `type` with its top-left corner at (x, y), a new id, a
+    // unique name from the lower-cased type and the registry's initial parameters. Returns its
+    // id, invalid for an unknown type.
+    NodeId addLayer(const QString &type, double x, double y);
+    // Whether `edge` may be added to the graph as it is now, and why not.
+    EdgeCheck checkEdge(const Edge &edge) const { return checkNewEdge(m_project.graph, edge); }
+    // Adds `edge` when checkEdge() allows it; returns that check.
+    EdgeCheck connectPorts(const Edge &edge);
+    // Removes the nodes with every edge touching them, and the edges.
+    void deleteItems(const std::vector<NodeId> &nodes, const std::vector<Edge> &edges);
+    // Adds the nodes of `data` (nodesToMime()'s format) with new ids, clashing names renamed,
+    // the edges among them kept, positions offset so none lands on an existing node. Returns
+    // the new ids; empty when `data` holds no usable nodes.
+    std::vector<NodeId> pasteNodes(const QByteArray &data, const QString &undoText);
+    // pasteNodes() of the nodes `ids`, without touching the clipboard.
+    std::vector<NodeId> duplicateNodes(const std::vector<NodeId> &ids);
+    // Moves every node to autoLayout()'s positions, starting where the graph is.
+    void arrangeLayers();
+
     // Nodes and the edges among them as JSON for the clipboard.
     static QByteArray nodesToMime(const Project &project, const std::vector<NodeId> &ids);
     static constexpr const char *kNodesMimeType = "application/x-torchwright-nodes";

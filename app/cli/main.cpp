@@ -285,6 +285,7 @@ int cmdTrain(const Args &a)
         if (load.ok()) {
             GraphAnalysis an = analyzeProject(load.project);
             load.diagnostics.append(an.diagnostics);
+            an.normalize(load.project.graph); // the run's copy of the project lists every parameter
         }
         if (!load.ok()) {
             printDiagnostics(load.diagnostics, file);

@@ -1,6 +1,6 @@
 #include "torchwright/analysis.h"
 
-#include <cctype>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -16,223 +16,379 @@ std::optional<TensorType> GraphAnalysis::edgeType(const Edge &e) const
     return it->second.output;
 }
 
+void GraphAnalysis::normalize(Graph &graph) const
+{
+    std::set<int> done;
+    for (Node &n : graph.nodes) {
+        auto it = params.find(n.id.value);
+        if (it != params.end() && done.insert(n.id.value).second)
+            n.params = it->second;
+    }
+}
+
 namespace {
 
 std::string quoted(const Node &n) { return "'" + n.name + "'"; }
 
-} // namespace
+// A node's number of inputs, or nothing when its type or parameters are wrong.
+using InputCount = std::function<std::optional<int>(const Node &)>;
 
-GraphAnalysis analyzeGraph(Graph &graph, const TensorType &sample, const std::string &where)
+// The rules for one edge of `graph`, shared by the editor's new edges and the edges a graph
+// holds. The edges of graph.edges before `earlier` may hold its input already. A new edge is
+// also refused when it feeds its own layer or closes a cycle; for the edges a graph holds,
+// analysis reports cycles (a layer feeding itself included) once, naming every node on them.
+EdgeCheck checkEdge(const Graph &graph, const Edge &edge, size_t earlier, bool isNew,
+                    const InputCount &inputCount)
 {
-    GraphAnalysis a;
-    Diagnostics &diags = a.diagnostics;
-    const auto &registry = LayerRegistry::instance();
-    const std::string nodesPath = where + "/nodes/";
-    const std::string edgesPath = where + "/edges/";
+    auto refuse = [](EdgeRefusal why, std::string message) {
+        EdgeCheck c;
+        c.refusal = why;
+        c.message = std::move(message);
+        return c;
+    };
+    const Node *from = graph.node(edge.from.node);
+    const Node *to = graph.node(edge.to.node);
+    if (!from)
+        return refuse(EdgeRefusal::MissingSource, "edge starts at node " + std::to_string(edge.from.node.value)
+                                                      + ", which does not exist");
+    if (!to)
+        return refuse(EdgeRefusal::MissingTarget, "edge ends at node " + std::to_string(edge.to.node.value)
+                                                      + ", which does not exist");
+    if (edge.from.port != 0)
+        return refuse(EdgeRefusal::NoSuchOutput, "node " + quoted(*from) + " has one output (port 0), got port "
+                                                     + std::to_string(edge.from.port));
+    if (isNew && edge.from.node == edge.to.node)
+        return refuse(EdgeRefusal::SelfLoop, "layer " + quoted(*from) + " cannot feed itself");
+    const std::optional<int> count = inputCount(*to);
+    if (count && *count == 0)
+        return refuse(EdgeRefusal::NoInputs, quoted(*to) + " (" + to->type + ") takes no inputs");
+    if (count && (edge.to.port < 0 || edge.to.port >= *count))
+        return refuse(EdgeRefusal::NoSuchInput, "node " + quoted(*to) + " (" + to->type + ") has "
+                                                    + std::to_string(*count) + " input port(s), got port "
+                                                    + std::to_string(edge.to.port));
+    if (edge.to.port < 0)
+        return refuse(EdgeRefusal::NoSuchInput, "node " + quoted(*to) + " (" + to->type + ") has no input "
+                                                    + std::to_string(edge.to.port));
+    for (size_t j = 0; j < earlier && j < graph.edges.size(); ++j)
+        if (graph.edges[j].to == edge.to) {
+            EdgeCheck c = refuse(EdgeRefusal::InputTaken, "input " + std::to_string(edge.to.port) + " of "
+                                                              + quoted(*to) + " is already connected");
+            c.takenBy = int(j);
+            return c;
+        }
+    if (isNew && graph.wouldCreateCycle(edge))
+        return refuse(EdgeRefusal::Cycle, "connecting " + quoted(*from) + " to " + quoted(*to)
+                                              + " would create a cycle");
+    return {};
+}
 
-    // Nodes: ids, names, types and parameters.
-    std::map<int, int> firstIndexOfId;
-    std::map<std::string, int> firstIndexOfName;
-    std::vector<const LayerType *> typeOf(graph.nodes.size(), nullptr);
-    std::vector<bool> paramsOk(graph.nodes.size(), false);
+// The steps of analyzeGraph() and what they share: the graph, where it lies in the file, what
+// the earlier steps learned about each node and edge, and the result being filled.
+class GraphChecker {
+public:
+    GraphChecker(const Graph &graph, const std::string &where)
+        : m_graph(graph), m_where(where), m_nodesPath(where + "/nodes/"), m_edgesPath(where + "/edges/"),
+          m_registry(LayerRegistry::instance()), m_typeOf(graph.nodes.size(), nullptr),
+          m_params(graph.nodes.size()), m_edgeOk(graph.edges.size(), false)
+    {
+    }
+
+    void checkNodes();
+    void checkEdges();
+    void checkCycles();
+    void checkConnections();
+    void inferShapes(const TensorType &sample);
+    GraphAnalysis result();
+
+private:
+    // Node i's layer type when both it and the parameters are valid, else null.
+    const LayerType *usable(size_t i) const { return m_params[i] ? m_typeOf[i] : nullptr; }
+    std::optional<int> inputCount(const Node &n) const;
+    void checkNode(size_t i);
+    NodeAnalysis inferNode(size_t i, const TensorType &sample);
+    std::optional<std::vector<TensorType>> inputTypes(size_t i, const TensorType &sample);
+    void reportInferenceError(size_t i, const LayerInference &r, const std::vector<TensorType> &ins);
+    Diagnostics &diags() { return m_a.diagnostics; }
+
+    const Graph &m_graph;
+    const std::string m_where, m_nodesPath, m_edgesPath;
+    const LayerRegistry &m_registry;
+    GraphAnalysis m_a;
+    std::vector<const LayerType *> m_typeOf;     // by node index; null for an unknown type
+    std::vector<std::optional<json>> m_params;   // by node index: normalised; empty when wrong
+    std::vector<bool> m_edgeOk;                  // by edge index: it may carry a shape
+    std::map<int, int> m_firstIndexOfId;
+    std::map<std::string, int> m_firstIndexOfName;
+};
+
+std::optional<int> GraphChecker::inputCount(const Node &n) const
+{
+    const int i = m_graph.indexOf(n.id);
+    const LayerType *type = i < 0 ? nullptr : usable(size_t(i));
+    if (!type)
+        return std::nullopt;
+    return type->inputCount(*m_params[size_t(i)]);
+}
+
+// Ids, names, types and parameters, and exactly one Input.
+void GraphChecker::checkNodes()
+{
+    for (size_t i = 0; i < m_graph.nodes.size(); ++i)
+        checkNode(i);
     std::vector<NodeId> inputs;
-    for (size_t i = 0; i < graph.nodes.size(); ++i) {
-        Node &n = graph.nodes[i];
-        const std::string path = nodesPath + std::to_string(i);
-        if (!n.id.valid())
-            diags.error(path + "/id", "expected a non-negative integer id, got " + std::to_string(n.id.value));
-        else if (auto [it, fresh] = firstIndexOfId.emplace(n.id.value, int(i)); !fresh)
-            diags.error(path + "/id", "duplicate node id " + std::to_string(n.id.value) + " (also used by "
-                            + nodesPath + std::to_string(it->second) + ")", n.id.value);
-        if (!isValidNodeName(n.name))
-            diags.error(path + "/name", "node name '" + n.name
-                            + "' must start with a letter or '_' and hold only letters, digits and '_'",
-                        n.id.value);
-        else if (auto [it, fresh] = firstIndexOfName.emplace(n.name, int(i)); !fresh)
-            diags.error(path + "/name", "duplicate node name '" + n.name + "' (also used by "
-                            + nodesPath + std::to_string(it->second) + ")", n.id.value);
-        typeOf[i] = registry.find(n.type);
-        if (!typeOf[i]) {
-            std::string known;
-            for (const auto &t : registry.types())
-                known += (known.empty() ? "" : ", ") + t.name;
-            diags.error(path + "/type", "unknown layer type '" + n.type + "' (known types: " + known + ")",
-                        n.id.value);
-            continue;
-        }
-        Diagnostics paramDiags;
-        json normalized = registry.normalizeParams(*typeOf[i], n.params, path + "/params", paramDiags,
-                                                   n.id.value);
-        paramsOk[i] = !paramDiags.hasErrors();
-        if (paramsOk[i])
-            n.params = std::move(normalized); // keep what the user wrote when it is wrong
-        diags.append(paramDiags);
-        if (n.type == "Input")
-            inputs.push_back(n.id);
-    }
+    for (size_t i = 0; i < m_graph.nodes.size(); ++i)
+        if (m_typeOf[i] && m_graph.nodes[i].type == "Input")
+            inputs.push_back(m_graph.nodes[i].id);
     if (inputs.empty())
-        diags.error(where + "/nodes", "the graph has no Input node");
+        diags().error(m_where + "/nodes", "the graph has no Input node");
     else if (inputs.size() > 1)
-        diags.error(where + "/nodes", "the graph has " + std::to_string(inputs.size())
-                                          + " Input nodes; exactly one is allowed",
-                    inputs[1].value);
+        diags().error(m_where + "/nodes", "the graph has " + std::to_string(inputs.size())
+                                              + " Input nodes; exactly one is allowed",
+                      inputs[1].value);
     if (!inputs.empty())
-        a.inputNode = inputs.front();
+        m_a.inputNode = inputs.front();
+}
 
-    // Edges: endpoints exist, ports exist, each input port taken once.
-    std::map<std::pair<int, int>, int> takenBy; // (node, port) -> edge index
-    std::vector<bool> edgeOk(graph.edges.size(), false);
-    for (size_t j = 0; j < graph.edges.size(); ++j) {
-        const Edge &e = graph.edges[j];
-        const std::string path = edgesPath + std::to_string(j);
-        const Node *from = graph.node(e.from.node);
-        const Node *to = graph.node(e.to.node);
-        bool good = true;
-        if (!from) {
-            diags.error(path + "/from/node", "edge starts at node " + std::to_string(e.from.node.value)
-                                                 + ", which does not exist");
-            good = false;
-        } else if (e.from.port != 0) {
-            diags.error(path + "/from/port", "node " + quoted(*from) + " has one output (port 0), got port "
-                                                 + std::to_string(e.from.port), from->id.value);
-            good = false;
-        }
-        if (!to) {
-            diags.error(path + "/to/node", "edge ends at node " + std::to_string(e.to.node.value)
-                                               + ", which does not exist");
-            good = false;
-        } else {
-            const int ti = graph.indexOf(e.to.node);
-            if (typeOf[size_t(ti)] && paramsOk[size_t(ti)]) {
-                const int count = typeOf[size_t(ti)]->inputCount(to->params);
-                if (e.to.port < 0 || e.to.port >= count) {
-                    diags.error(path + "/to/port", "node " + quoted(*to) + " (" + to->type + ") has "
-                                                       + std::to_string(count) + " input port(s), got port "
-                                                       + std::to_string(e.to.port),
-                                to->id.value, e.to.port);
-                    good = false;
-                }
-            }
-            auto [it, fresh] = takenBy.emplace(std::make_pair(e.to.node.value, e.to.port), int(j));
-            if (!fresh) {
-                diags.error(path + "/to", "input " + std::to_string(e.to.port) + " of " + quoted(*to)
-                                              + " is already connected by " + edgesPath
-                                              + std::to_string(it->second),
-                            to->id.value, e.to.port);
-                good = false;
-            }
-        }
-        edgeOk[j] = good;
+void GraphChecker::checkNode(size_t i)
+{
+    const Node &n = m_graph.nodes[i];
+    const std::string path = m_nodesPath + std::to_string(i);
+    if (!n.id.valid())
+        diags().error(path + "/id", "expected a non-negative integer id, got " + std::to_string(n.id.value));
+    else if (auto [it, fresh] = m_firstIndexOfId.emplace(n.id.value, int(i)); !fresh)
+        diags().error(path + "/id", "duplicate node id " + std::to_string(n.id.value) + " (also used by "
+                                        + m_nodesPath + std::to_string(it->second) + ")",
+                      n.id.value);
+    if (!isValidNodeName(n.name))
+        diags().error(path + "/name", "node name '" + n.name
+                                          + "' must start with a letter or '_' and hold only letters, digits and '_'",
+                      n.id.value);
+    else if (auto [it, fresh] = m_firstIndexOfName.emplace(n.name, int(i)); !fresh)
+        diags().error(path + "/name", "duplicate node name '" + n.name + "' (also used by "
+                                          + m_nodesPath + std::to_string(it->second) + ")",
+                      n.id.value);
+    m_typeOf[i] = m_registry.find(n.type);
+    if (!m_typeOf[i]) {
+        std::string known;
+        for (const auto &t : m_registry.types())
+            known += (known.empty() ? "" : ", ") + t.name;
+        diags().error(path + "/type", "unknown layer type '" + n.type + "' (known types: " + known + ")",
+                      n.id.value);
+        return;
     }
+    Diagnostics paramDiags;
+    json normalized = m_registry.normalizeParams(*m_typeOf[i], n.params, path + "/params", paramDiags, n.id.value);
+    if (!paramDiags.hasErrors())
+        m_params[i] = std::move(normalized);
+    diags().append(paramDiags);
+}
 
-    // Cycles.
-    auto order = graph.topologicalOrder();
-    if (!order) {
-        std::string names;
-        for (NodeId id : graph.nodesOnCycles())
-            if (const Node *n = graph.node(id))
-                names += (names.empty() ? "" : ", ") + quoted(*n);
-        diags.error(where + "/edges", "the graph has a cycle through " + names
+// Every edge by the rules for a single edge, against the edges before it; cycles come next.
+void GraphChecker::checkEdges()
+{
+    const InputCount count = [this](const Node &n) { return inputCount(n); };
+    for (size_t j = 0; j < m_graph.edges.size(); ++j) {
+        const Edge &e = m_graph.edges[j];
+        const EdgeCheck check = checkEdge(m_graph, e, j, false, count);
+        m_edgeOk[j] = check.allowed();
+        const std::string path = m_edgesPath + std::to_string(j);
+        const int from = e.from.node.value, to = e.to.node.value;
+        switch (check.refusal) {
+        case EdgeRefusal::None:
+            break;
+        case EdgeRefusal::MissingSource:
+            diags().error(path + "/from/node", check.message);
+            break;
+        case EdgeRefusal::MissingTarget:
+            diags().error(path + "/to/node", check.message);
+            break;
+        case EdgeRefusal::NoSuchOutput:
+            diags().error(path + "/from/port", check.message, from);
+            break;
+        case EdgeRefusal::NoInputs:
+        case EdgeRefusal::NoSuchInput:
+            diags().error(path + "/to/port", check.message, to, e.to.port);
+            break;
+        case EdgeRefusal::InputTaken:
+            diags().error(path + "/to", check.message + " by " + m_edgesPath + std::to_string(check.takenBy), to,
+                          e.to.port);
+            break;
+        case EdgeRefusal::SelfLoop: // only new edges; a graph's own are cycles
+        case EdgeRefusal::Cycle:
+            break;
+        }
+    }
+}
+
+void GraphChecker::checkCycles()
+{
+    auto order = m_graph.topologicalOrder();
+    if (order) {
+        m_a.order = *order;
+        return;
+    }
+    std::string names;
+    for (NodeId id : m_graph.nodesOnCycles())
+        if (const Node *n = m_graph.node(id))
+            names += (names.empty() ? "" : ", ") + quoted(*n);
+    diags().error(m_where + "/edges", "the graph has a cycle through " + names
                                           + "; layers must form a directed acyclic graph");
-    } else {
-        a.order = *order;
-    }
+}
 
-    // Unconnected inputs and the single output.
+// Every input connected, and exactly one layer without outgoing connections: the output.
+void GraphChecker::checkConnections()
+{
+    // An input counts as connected by any edge ending there, even one reported above.
+    std::set<std::pair<int, int>> connected;
+    for (const Edge &e : m_graph.edges)
+        if (m_graph.node(e.to.node))
+            connected.insert({e.to.node.value, e.to.port});
     std::vector<std::string> sinks;
-    for (size_t i = 0; i < graph.nodes.size(); ++i) {
-        const Node &n = graph.nodes[i];
-        if (typeOf[i] && paramsOk[i]) {
-            const int count = typeOf[i]->inputCount(n.params);
+    for (size_t i = 0; i < m_graph.nodes.size(); ++i) {
+        const Node &n = m_graph.nodes[i];
+        if (const LayerType *type = usable(i)) {
+            const int count = type->inputCount(*m_params[i]);
             for (int p = 0; p < count; ++p)
-                if (!takenBy.count({n.id.value, p}))
-                    diags.error(nodesPath + std::to_string(i), typeOf[i]->name + " " + quoted(n) + " input "
-                                                                   + std::to_string(p) + " is not connected",
-                                n.id.value, p);
+                if (!connected.count({n.id.value, p}))
+                    diags().error(m_nodesPath + std::to_string(i), type->name + " " + quoted(n) + " input "
+                                                                       + std::to_string(p) + " is not connected",
+                                  n.id.value, p);
         }
-        if (graph.outputsOf(n.id).empty()) {
+        if (m_graph.outputsOf(n.id).empty()) {
             sinks.push_back(n.name);
-            a.outputNode = n.id;
+            m_a.outputNode = n.id;
         }
     }
-    if (sinks.size() > 1 && !graph.nodes.empty()) {
+    if (sinks.size() > 1 && !m_graph.nodes.empty()) {
         std::string names;
         for (const auto &s : sinks)
             names += (names.empty() ? "'" : ", '") + s + "'";
-        diags.error(where + "/nodes", "the graph must end in exactly one output layer, but "
-                                          + std::to_string(sinks.size())
-                                          + " layers have no outgoing connection: " + names);
-        a.outputNode = NodeId{};
+        diags().error(m_where + "/nodes", "the graph must end in exactly one output layer, but "
+                                              + std::to_string(sinks.size())
+                                              + " layers have no outgoing connection: " + names);
+        m_a.outputNode = NodeId{};
     }
+}
 
-    // Shapes, in topological order, from the dataset's sample shape.
-    for (NodeId id : a.order) {
-        const int i = graph.indexOf(id);
-        const Node &n = graph.nodes[size_t(i)];
-        NodeAnalysis na;
-        na.id = id;
-        const LayerType *type = typeOf[size_t(i)];
-        if (!type || !paramsOk[size_t(i)]) {
-            a.nodes[id.value] = na;
-            continue;
+// Shapes, in topological order, from the dataset's sample shape.
+void GraphChecker::inferShapes(const TensorType &sample)
+{
+    for (NodeId id : m_a.order) {
+        const NodeAnalysis na = inferNode(size_t(m_graph.indexOf(id)), sample);
+        if (na.ok) {
+            m_a.totalParameters += na.parameters;
+            m_a.totalMultiplyAdds += na.multiplyAdds;
         }
-        std::vector<TensorType> ins;
-        bool known = true;
-        if (type->name == "Input") {
-            ins.push_back(sample);
-        } else {
-            const int count = type->inputCount(n.params);
-            for (int p = 0; p < count && known; ++p) {
-                const Edge *edge = nullptr;
-                for (size_t j = 0; j < graph.edges.size(); ++j)
-                    if (edgeOk[j] && graph.edges[j].to.node == id && graph.edges[j].to.port == p)
-                        edge = &graph.edges[j];
-                auto src = edge ? a.nodes.find(edge->from.node.value) : a.nodes.end();
-                if (!edge || src == a.nodes.end() || !src->second.output) {
-                    known = false;
-                    break;
-                }
-                const TensorType &t = *src->second.output;
-                if (!type->anyInputDType && t.dtype != type->inputDType) {
-                    diags.error(nodesPath + std::to_string(i),
-                                type->name + " " + quoted(n) + " input " + std::to_string(p) + " expects "
-                                    + dtypeName(type->inputDType) + " values, got " + dtypeName(t.dtype)
-                                    + " from " + quoted(*graph.node(edge->from.node)),
-                                id.value, p);
-                    known = false;
-                    break;
-                }
-                ins.push_back(t);
-            }
-        }
-        if (!known) {
-            a.nodes[id.value] = na;
-            continue;
-        }
-        LayerInference r = type->infer(n.params, ins);
-        if (!r.error.empty()) {
-            std::string context;
-            if (r.errorPort >= 0 && type->name != "Input") {
-                for (const auto &e : graph.edges)
-                    if (e.to.node == id && e.to.port == r.errorPort)
-                        if (const Node *src = graph.node(e.from.node))
-                            context = " input " + std::to_string(r.errorPort) + " (" + formatShape(ins[size_t(r.errorPort)].shape)
-                                      + " from " + quoted(*src) + ")";
-            }
-            diags.error(nodesPath + std::to_string(i), type->name + " " + quoted(n) + context + ": " + r.error,
-                        id.value, r.errorPort);
-            a.nodes[id.value] = na;
-            continue;
-        }
-        na.output = r.output;
-        na.parameters = r.parameters;
-        na.multiplyAdds = r.multiplyAdds;
-        na.ok = true;
-        a.totalParameters += r.parameters;
-        a.totalMultiplyAdds += r.multiplyAdds;
-        a.nodes[id.value] = na;
+        m_a.nodes[id.value] = na;
     }
-    return a;
+}
+
+NodeAnalysis GraphChecker::inferNode(size_t i, const TensorType &sample)
+{
+    NodeAnalysis na;
+    na.id = m_graph.nodes[i].id;
+    const LayerType *type = usable(i);
+    if (!type)
+        return na;
+    const std::optional<std::vector<TensorType>> ins = inputTypes(i, sample);
+    if (!ins)
+        return na;
+    const LayerInference r = type->infer(*m_params[i], *ins);
+    if (!r.error.empty()) {
+        reportInferenceError(i, r, *ins);
+        return na;
+    }
+    na.output = r.output;
+    na.parameters = r.parameters;
+    na.multiplyAdds = r.multiplyAdds;
+    na.ok = true;
+    return na;
+}
+
+// The types reaching node i's inputs, or nothing when one is unknown (a problem reported
+// elsewhere) or of an element type the layer does not take (reported here).
+std::optional<std::vector<TensorType>> GraphChecker::inputTypes(size_t i, const TensorType &sample)
+{
+    const Node &n = m_graph.nodes[i];
+    const LayerType &type = *usable(i);
+    if (type.name == "Input")
+        return std::vector<TensorType>{sample};
+    std::vector<TensorType> ins;
+    const int count = type.inputCount(*m_params[i]);
+    for (int p = 0; p < count; ++p) {
+        const Edge *edge = nullptr;
+        for (size_t j = 0; j < m_graph.edges.size(); ++j)
+            if (m_edgeOk[j] && m_graph.edges[j].to.node == n.id && m_graph.edges[j].to.port == p)
+                edge = &m_graph.edges[j];
+        auto src = edge ? m_a.nodes.find(edge->from.node.value) : m_a.nodes.end();
+        if (!edge || src == m_a.nodes.end() || !src->second.output)
+            return std::nullopt;
+        const TensorType &t = *src->second.output;
+        if (!type.anyInputDType && t.dtype != type.inputDType) {
+            diags().error(m_nodesPath + std::to_string(i),
+                          type.name + " " + quoted(n) + " input " + std::to_string(p) + " expects "
+                              + dtypeName(type.inputDType) + " values, got " + dtypeName(t.dtype) + " from "
+                              + quoted(*m_graph.node(edge->from.node)),
+                          n.id.value, p);
+            return std::nullopt;
+        }
+        ins.push_back(t);
+    }
+    return ins;
+}
+
+void GraphChecker::reportInferenceError(size_t i, const LayerInference &r, const std::vector<TensorType> &ins)
+{
+    const Node &n = m_graph.nodes[i];
+    const LayerType &type = *usable(i);
+    std::string context;
+    if (r.errorPort >= 0 && type.name != "Input") {
+        for (const auto &e : m_graph.edges)
+            if (e.to.node == n.id && e.to.port == r.errorPort)
+                if (const Node *src = m_graph.node(e.from.node))
+                    context = " input " + std::to_string(r.errorPort) + " ("
+                              + formatShape(ins[size_t(r.errorPort)].shape) + " from " + quoted(*src) + ")";
+    }
+    diags().error(m_nodesPath + std::to_string(i), type.name + " " + quoted(n) + context + ": " + r.error,
+                  n.id.value, r.errorPort);
+}
+
+GraphAnalysis GraphChecker::result()
+{
+    // The normalised parameters join the result under their node's id (the first node of it).
+    for (const auto &[id, index] : m_firstIndexOfId)
+        if (m_params[size_t(index)])
+            m_a.params[id] = std::move(*m_params[size_t(index)]);
+    return std::move(m_a);
+}
+
+} // namespace
+
+GraphAnalysis analyzeGraph(const Graph &graph, const TensorType &sample, const std::string &where)
+{
+    GraphChecker checker(graph, where);
+    checker.checkNodes();
+    checker.checkEdges();
+    checker.checkCycles();
+    checker.checkConnections();
+    checker.inferShapes(sample);
+    return checker.result();
+}
+
+EdgeCheck checkNewEdge(const Graph &graph, const Edge &edge)
+{
+    const auto &registry = LayerRegistry::instance();
+    const InputCount count = [&registry](const Node &n) -> std::optional<int> {
+        const LayerType *type = registry.find(n.type);
+        if (!type)
+            return std::nullopt;
+        Diagnostics problems;
+        const json params = registry.normalizeParams(*type, n.params, {}, problems, n.id.value);
+        if (problems.hasErrors())
+            return std::nullopt;
+        return type->inputCount(params);
+    };
+    return checkEdge(graph, edge, graph.edges.size(), true, count);
 }
 
 } // namespace torchwright

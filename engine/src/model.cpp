@@ -7,6 +7,8 @@ GraphModelImpl::GraphModelImpl(const Graph &graph, const TensorType &sample) : m
     m_analysis = analyzeGraph(m_graph, sample);
     if (!m_analysis.ok())
         throw EngineError(m_analysis.diagnostics);
+    // Layers are built, and exports written, from the parameters with their defaults filled.
+    m_analysis.normalize(m_graph);
     const auto &registry = LayerRegistry::instance();
     for (NodeId id : m_analysis.order) {
         const Node &n = *m_graph.node(id);

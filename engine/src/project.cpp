@@ -612,7 +612,7 @@ void saveProjectFile(Project &project, const std::string &path)
     project = std::move(copy);
 }
 
-GraphAnalysis analyzeProject(Project &project)
+GraphAnalysis analyzeProject(const Project &project)
 {
     TensorType sample{project.dataset.sampleShape, DType::Float32};
     GraphAnalysis a = analyzeGraph(project.graph, sample, "/graph");

@@ -59,6 +59,8 @@ int64_t parameterCount(torch::nn::Module &m)
 
 } // namespace
 
+Q_DECLARE_METATYPE(torchwright::Edge)
+
 class TestModel : public QObject {
     Q_OBJECT
 
@@ -69,6 +71,10 @@ private Q_SLOTS:
     void movesToDouble();
     void skipConnections();
     void refusesGraphThatDoesNotCheck();
+    void analysisLeavesItsInputUnchanged();
+    void edgeRuleNamesEachRefusal_data();
+    void edgeRuleNamesEachRefusal();
+    void analysisReportsWhatTheEdgeRuleRefuses();
     void builtLayersMatchInference_data();
     void builtLayersMatchInference();
     void scriptedModelMatchesEngine_data();
@@ -193,6 +199,84 @@ void TestModel::refusesGraphThatDoesNotCheck()
         QVERIFY2(std::string(e.what()).find("192") != std::string::npos, e.what());
     }
     QVERIFY(threw);
+}
+
+void TestModel::analysisLeavesItsInputUnchanged()
+{
+    // smallCnn() leaves most parameters to their defaults (pool1's stride, fc's bias, ...).
+    const Graph g = smallCnn();
+    const nlohmann::json before = nlohmann::json::array({g.nodes[3].params, g.nodes[5].params});
+    const GraphAnalysis a = analyzeGraph(g, TensorType{{1, 8, 8}});
+    QVERIFY2(a.ok(), a.diagnostics.format().c_str());
+    QCOMPARE(nlohmann::json::array({g.nodes[3].params, g.nodes[5].params}).dump(), before.dump());
+    QVERIFY(!g.nodes[3].params.contains("stride"));
+    // What analysis used to write into the graph is part of the result instead.
+    QVERIFY(a.params.at(4).contains("stride"));
+    QVERIFY(a.params.at(6).contains("in_features"));
+    QCOMPARE(a.params.at(6).value("bias", false), true);
+    // The model is built, and exports are written, from the normalised parameters.
+    GraphModel model(g, TensorType{{1, 8, 8}});
+    QCOMPARE(model->graph().node(NodeId{6})->params.dump(), a.params.at(6).dump());
+}
+
+void TestModel::edgeRuleNamesEachRefusal_data()
+{
+    QTest::addColumn<Edge>("edge");
+    QTest::addColumn<int>("refusal");
+    QTest::addColumn<QString>("mentions");
+
+    // smallCnn() without its first edge (conv1's input is free):
+    // input(1) conv1(2) -> relu1(3) -> pool1(4) -> flatten(5) -> fc(6).
+    auto edge = [](int from, int fromPort, int to, int toPort) {
+        return Edge{PortRef{NodeId{from}, fromPort}, PortRef{NodeId{to}, toPort}};
+    };
+    QTest::newRow("allowed") << edge(1, 0, 2, 0) << int(EdgeRefusal::None) << "";
+    QTest::newRow("missing source") << edge(99, 0, 2, 0) << int(EdgeRefusal::MissingSource) << "99";
+    QTest::newRow("missing target") << edge(1, 0, 98, 0) << int(EdgeRefusal::MissingTarget) << "98";
+    QTest::newRow("no such output") << edge(1, 1, 2, 0) << int(EdgeRefusal::NoSuchOutput) << "'input'";
+    QTest::newRow("self loop") << edge(3, 0, 3, 0) << int(EdgeRefusal::SelfLoop) << "itself";
+    QTest::newRow("no inputs") << edge(6, 0, 1, 0) << int(EdgeRefusal::NoInputs) << "'input' (Input)";
+    QTest::newRow("no such input") << edge(1, 0, 2, 1) << int(EdgeRefusal::NoSuchInput) << "port 1";
+    QTest::newRow("negative input") << edge(1, 0, 2, -1) << int(EdgeRefusal::NoSuchInput) << "'conv1'";
+    QTest::newRow("input taken") << edge(1, 0, 3, 0) << int(EdgeRefusal::InputTaken) << "already connected";
+    QTest::newRow("cycle") << edge(4, 0, 2, 0) << int(EdgeRefusal::Cycle) << "'pool1' to 'conv1'";
+}
+
+void TestModel::edgeRuleNamesEachRefusal()
+{
+    QFETCH(Edge, edge);
+    QFETCH(int, refusal);
+    QFETCH(QString, mentions);
+
+    Graph g = smallCnn();
+    g.edges.erase(g.edges.begin());
+    const EdgeCheck check = checkNewEdge(g, edge);
+    QCOMPARE(int(check.refusal), refusal);
+    QCOMPARE(check.allowed(), refusal == int(EdgeRefusal::None));
+    QCOMPARE(check.message.empty(), check.allowed());
+    QVERIFY2(check.message.find(mentions.toStdString()) != std::string::npos, check.message.c_str());
+    if (check.refusal == EdgeRefusal::InputTaken)
+        QCOMPARE(check.takenBy, 0); // conv1 -> relu1, now the first edge
+}
+
+void TestModel::analysisReportsWhatTheEdgeRuleRefuses()
+{
+    // A second edge into relu1's only input: the rule refuses it as a new edge, and analysis
+    // reports it with the rule's words and the place of the edge holding the input.
+    Graph g = smallCnn();
+    const Edge second = makeEdge(1, 3);
+    const EdgeCheck check = checkNewEdge(g, second);
+    QCOMPARE(check.refusal, EdgeRefusal::InputTaken);
+    g.edges.push_back(second);
+    const GraphAnalysis a = analyzeGraph(g, TensorType{{1, 8, 8}});
+    const Diagnostic *d = nullptr;
+    for (const Diagnostic &item : a.diagnostics.items())
+        if (item.where == "/graph/edges/5/to")
+            d = &item;
+    QVERIFY2(d, a.diagnostics.format().c_str());
+    QCOMPARE(d->message, check.message + " by /graph/edges/1");
+    QCOMPARE(d->nodeId, 3);
+    QCOMPARE(d->port, 0);
 }
 
 void TestModel::builtLayersMatchInference_data()

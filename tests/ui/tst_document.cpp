@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <algorithm>
+
 using namespace torchwright;
 using namespace torchwright::ui;
 
@@ -27,6 +29,31 @@ QByteArray fileBytes(const QString &path)
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
+
+// Node ids in the sample: 1 input, 2 conv1, 3 relu1, 4 pool1, 5 conv2, 6 relu2, 7 pool2,
+// 8 flatten, 9 fc1, 10 relu3, 11 dropout, 12 fc2, chained in that order.
+Edge edge(NodeId from, NodeId to) { return Edge{PortRef{from, 0}, PortRef{to, 0}}; }
+Edge edge(int from, int to) { return edge(NodeId{from}, NodeId{to}); }
+
+bool hasEdge(const ProjectDocument &doc, const Edge &e)
+{
+    const auto &edges = doc.project().graph.edges;
+    return std::find(edges.begin(), edges.end(), e) != edges.end();
+}
+
+// The last operation was one undo step: undoing it gives back `before` byte for byte, and
+// redoing it gives back what it made.
+void checkOneUndoStep(ProjectDocument &doc, int stepsBefore, const std::string &before)
+{
+    QUndoStack *stack = doc.undoStack();
+    QCOMPARE(stack->count(), stepsBefore + 1);
+    const std::string after = doc.serialized();
+    QVERIFY(after != before);
+    stack->undo();
+    QCOMPARE(doc.serialized(), before);
+    stack->redo();
+    QCOMPARE(doc.serialized(), after);
+}
 } // namespace
 
 class TestDocument : public QObject {
@@ -36,6 +63,11 @@ private Q_SLOTS:
     void loadsSample();
     void undoEverythingIsByteIdentical();
     void dragAndFieldEditsMerge();
+    void analysisLeavesTheProjectAsEdited();
+    void duplicateAndPasteAreOneUndoStep();
+    void deleteIsOneUndoStep();
+    void arrangeIsOneUndoStep();
+    void connectFollowsTheEdgeRule();
     void refusedSettingChangesNothing();
     void saveRoundTrip();
     void saveAsRebasesRelativePaths();
@@ -110,6 +142,129 @@ void TestDocument::dragAndFieldEditsMerge()
     QCOMPARE(doc.project().graph.node(NodeId{9})->params["out_features"].get<int>(), 128);
     stack->undo();
     QCOMPARE(doc.project().graph.node(NodeId{3})->x, startX);
+}
+
+void TestDocument::analysisLeavesTheProjectAsEdited()
+{
+    ProjectDocument doc;
+    QVERIFY(doc.load(sample(), nullptr));
+    // pool1 without its stride: analysis fills the default in its result, not in the project.
+    doc.undoStack()->push(new ChangeNodeParameter(&doc, NodeId{4}, "stride", nullptr));
+    QVERIFY(!doc.project().graph.node(NodeId{4})->params.contains("stride"));
+    QVERIFY(doc.analysis().ok());
+    QVERIFY(doc.analysis().params.at(4).contains("stride"));
+    const auto saved = nlohmann::json::parse(doc.serialized());
+    QVERIFY(!saved["graph"]["nodes"][3]["params"].contains("stride"));
+}
+
+void TestDocument::duplicateAndPasteAreOneUndoStep()
+{
+    ProjectDocument doc;
+    QVERIFY(doc.load(sample(), nullptr));
+    const Graph &g = doc.project().graph;
+    const std::string original = doc.serialized();
+
+    const std::vector<NodeId> copies = doc.duplicateNodes({NodeId{2}, NodeId{3}});
+    QCOMPARE(copies.size(), size_t(2));
+    QCOMPARE(doc.undoStack()->text(0), QStringLiteral("Duplicate"));
+    QCOMPARE(g.nodes.size(), size_t(14));
+    const Node *conv = g.node(copies[0]);
+    QVERIFY(conv);
+    QCOMPARE(conv->type, std::string("Conv2d"));
+    QVERIFY(conv->name != "conv1" && g.findByName(conv->name) == conv);
+    QCOMPARE(conv->params, g.node(NodeId{2})->params);
+    QCOMPARE(conv->x, g.node(NodeId{2})->x + 40);
+    QCOMPARE(conv->y, g.node(NodeId{2})->y + 40);
+    QVERIFY(hasEdge(doc, edge(copies[0], copies[1]))); // the edge among them comes along
+    QCOMPARE(g.edges.size(), size_t(12));
+    checkOneUndoStep(doc, 0, original);
+    if (QTest::currentTestFailed())
+        return;
+
+    // Pasted again, the copies land further away: none on top of another node.
+    const std::string duplicated = doc.serialized();
+    const QByteArray mime = ProjectDocument::nodesToMime(doc.project(), {NodeId{2}, NodeId{3}});
+    const std::vector<NodeId> pasted = doc.pasteNodes(mime, "Paste");
+    QCOMPARE(pasted.size(), size_t(2));
+    QCOMPARE(g.node(pasted[0])->x, g.node(NodeId{2})->x + 80);
+    checkOneUndoStep(doc, 1, duplicated);
+    if (QTest::currentTestFailed())
+        return;
+
+    // Data without usable nodes changes nothing.
+    const std::string both = doc.serialized();
+    QVERIFY(doc.pasteNodes(QByteArray("not json"), "Paste").empty());
+    QVERIFY(doc.pasteNodes(QByteArray(R"({"nodes": []})"), "Paste").empty());
+    QVERIFY(doc.duplicateNodes({}).empty());
+    QCOMPARE(doc.undoStack()->count(), 2);
+    QCOMPARE(doc.serialized(), both);
+}
+
+void TestDocument::deleteIsOneUndoStep()
+{
+    ProjectDocument doc;
+    QVERIFY(doc.load(sample(), nullptr));
+    const Graph &g = doc.project().graph;
+    const std::string original = doc.serialized();
+
+    // relu2 with both its edges, an edge elsewhere, and an edge that goes with relu2 anyway.
+    doc.deleteItems({NodeId{6}}, {edge(9, 10), edge(5, 6)});
+    QCOMPARE(doc.undoStack()->text(0), QStringLiteral("Delete"));
+    QVERIFY(!g.node(NodeId{6}));
+    QCOMPARE(g.edges.size(), size_t(8));
+    QVERIFY(!hasEdge(doc, edge(9, 10)) && !hasEdge(doc, edge(5, 6)) && !hasEdge(doc, edge(6, 7)));
+    checkOneUndoStep(doc, 0, original);
+    if (QTest::currentTestFailed())
+        return;
+
+    // One edge alone is a disconnection; nothing at all is no step.
+    const std::string deleted = doc.serialized();
+    doc.deleteItems({}, {edge(2, 3)});
+    QCOMPARE(doc.undoStack()->text(1), QStringLiteral("Disconnect"));
+    checkOneUndoStep(doc, 1, deleted);
+    doc.deleteItems({}, {});
+    QCOMPARE(doc.undoStack()->count(), 2);
+}
+
+void TestDocument::arrangeIsOneUndoStep()
+{
+    ProjectDocument doc;
+    QVERIFY(doc.load(sample(), nullptr));
+    const Graph &g = doc.project().graph;
+    doc.undoStack()->push(new MoveNodes(&doc, {{5, QPointF(-300, 900)}, {9, QPointF(0, 0)}}, 0));
+    const std::string moved = doc.serialized();
+
+    doc.arrangeLayers();
+    QCOMPARE(doc.undoStack()->text(1), QStringLiteral("Arrange layers"));
+    for (const Edge &e : g.edges) // left to right
+        QVERIFY(g.node(e.from.node)->x < g.node(e.to.node)->x);
+    checkOneUndoStep(doc, 1, moved);
+    if (QTest::currentTestFailed())
+        return;
+    doc.arrangeLayers(); // arranged already: nothing to do
+    QCOMPARE(doc.undoStack()->count(), 2);
+}
+
+void TestDocument::connectFollowsTheEdgeRule()
+{
+    ProjectDocument doc;
+    QVERIFY(doc.load(sample(), nullptr));
+    const std::string original = doc.serialized();
+
+    // conv2's input comes from pool1: refused, with the engine's reason, and no step.
+    const EdgeCheck taken = doc.connectPorts(edge(3, 5));
+    QCOMPARE(taken.refusal, EdgeRefusal::InputTaken);
+    QVERIFY2(taken.message.find("'conv2'") != std::string::npos, taken.message.c_str());
+    QCOMPARE(doc.connectPorts(edge(7, 5)).refusal, EdgeRefusal::InputTaken);
+    QCOMPARE(doc.undoStack()->count(), 0);
+    QCOMPARE(doc.serialized(), original);
+
+    doc.deleteItems({}, {edge(4, 5)});
+    QCOMPARE(doc.checkEdge(edge(7, 5)).refusal, EdgeRefusal::Cycle);
+    const std::string freed = doc.serialized();
+    QVERIFY(doc.connectPorts(edge(3, 5)).allowed());
+    QVERIFY(hasEdge(doc, edge(3, 5)));
+    checkOneUndoStep(doc, 1, freed);
 }
 
 void TestDocument::refusedSettingChangesNothing()

@@ -24,7 +24,8 @@ AddRemoveNodes *AddRemoveNodes::add(ProjectDocument *doc, std::vector<Node> node
     return c;
 }
 
-AddRemoveNodes *AddRemoveNodes::remove(ProjectDocument *doc, const std::vector<NodeId> &ids, const QString &text)
+AddRemoveNodes *AddRemoveNodes::remove(ProjectDocument *doc, const std::vector<NodeId> &ids, const QString &text,
+                                       const std::vector<Edge> &edges)
 {
     auto *c = new AddRemoveNodes(doc, false, text);
     const Graph &g = doc->project().graph;
@@ -34,8 +35,18 @@ AddRemoveNodes *AddRemoveNodes::remove(ProjectDocument *doc, const std::vector<N
     for (size_t i = 0; i < g.nodes.size(); ++i)
         if (chosen.count(g.nodes[i].id.value))
             c->m_nodes.emplace_back(int(i), g.nodes[i]);
+    std::vector<bool> removed(g.edges.size(), false);
     for (size_t i = 0; i < g.edges.size(); ++i)
-        if (chosen.count(g.edges[i].from.node.value) || chosen.count(g.edges[i].to.node.value))
+        removed[i] = chosen.count(g.edges[i].from.node.value) || chosen.count(g.edges[i].to.node.value);
+    // An edge may be listed as often as the graph holds it: each names one more copy.
+    for (const Edge &e : edges)
+        for (size_t i = 0; i < g.edges.size(); ++i)
+            if (!removed[i] && g.edges[i] == e) {
+                removed[i] = true;
+                break;
+            }
+    for (size_t i = 0; i < g.edges.size(); ++i)
+        if (removed[i])
             c->m_edges.emplace_back(int(i), g.edges[i]);
     return c;
 }

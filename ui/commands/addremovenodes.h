@@ -14,8 +14,9 @@ public:
     // Adds `nodes` and `edges` (edges among them or to existing nodes).
     static AddRemoveNodes *add(ProjectDocument *doc, std::vector<Node> nodes, std::vector<Edge> edges,
                                const QString &text);
-    // Removes the nodes and every edge touching them.
-    static AddRemoveNodes *remove(ProjectDocument *doc, const std::vector<NodeId> &ids, const QString &text);
+    // Removes the nodes, every edge touching them, and `edges` besides.
+    static AddRemoveNodes *remove(ProjectDocument *doc, const std::vector<NodeId> &ids, const QString &text,
+                                  const std::vector<Edge> &edges = {});
 
     void redo() override;
     void undo() override;

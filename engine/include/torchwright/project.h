@@ -133,6 +133,7 @@ nlohmann::json migrateProject(nlohmann::json j, Diagnostics &diags);
 bool datasetFilesPresent(const Project &project, std::string *missing = nullptr);
 
 // Settings checks that need no data: returns the graph analysis for the dataset's sample shape.
-GraphAnalysis analyzeProject(Project &project);
+// Changes nothing; the analysis carries the normalised parameters (GraphAnalysis::normalize).
+GraphAnalysis analyzeProject(const Project &project);
 
 } // namespace torchwright
