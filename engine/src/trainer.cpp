@@ -251,6 +251,7 @@ struct TrainingSession::Impl {
     std::atomic<bool> stopRequested{false};
     std::atomic<bool> paused{false};
     std::atomic<bool> running{false};
+    std::atomic<bool> held{false}; // the worker waits in checkpointBetweenBatches() while paused
     std::mutex mutex;
     std::condition_variable wake;
     RunResult result;
@@ -297,7 +298,9 @@ struct TrainingSession::Impl {
         if (paused) {
             const auto t0 = Clock::now();
             std::unique_lock<std::mutex> lock(mutex);
+            held = true;
             wake.wait(lock, [&] { return !paused || stopRequested; });
+            held = false;
             pausedSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
         }
         return !stopRequested;
@@ -811,6 +814,7 @@ void TrainingSession::wait()
 
 bool TrainingSession::isRunning() const { return d->running; }
 bool TrainingSession::isPaused() const { return d->paused; }
+bool TrainingSession::isHeld() const { return d->held; }
 RunResult TrainingSession::result() const { return d->result; }
 
 RunResult trainBlocking(TrainRequest request, const TrainingEventSink &sink)

@@ -1,7 +1,7 @@
 // Training on tiny synthetic data: a run completes and leaves a complete run folder, the same
 // seed gives the same losses, a stopped run resumed from its checkpoint continues the epoch count
 // and ends with the weights of an uninterrupted run, a NaN loss (a step schedule with gamma > 1
-// makes epoch 2 diverge) fails the run with context, pause and resume work,
+// makes epoch 2 diverge) fails the run with context, pause holds the worker between batches,
 // early stopping ends a run at exactly the epoch its rule (training.h) names, and a graph that
 // does not check fails the run with an Error event. A Finished event ends every session. The
 // sink runs on the worker thread, and the tests call pause() and stop() from it. Everything
@@ -452,7 +452,8 @@ void TestTraining::pauseAndResume()
     s.start();
 
     QVERIFY2(pausedFromSink.wait(), "batch 2 never arrived");
-    QTRY_VERIFY_WITH_TIMEOUT(s.isPaused(), kWaitMs);
+    QVERIFY(s.isPaused());
+    QTRY_VERIFY_WITH_TIMEOUT(s.isHeld(), kWaitMs);
     QVERIFY(s.isRunning());
     // The worker checks between batches, so nothing after batch 2 has run.
     for (const auto &e : log.ofKind(Kind::Batch))

@@ -86,7 +86,11 @@ public:
     void stop();  // asynchronous; the worker ends after the current batch
     void wait();  // blocks until the worker has ended
     bool isRunning() const;
-    bool isPaused() const;
+    bool isPaused() const; // pause() was called and resume() was not
+    // The worker has stopped at the check between batches because of pause(): every event of
+    // the batches it trained has gone to the sink, and nothing more happens until resume() or
+    // stop(). pause() takes effect there after the batch (or validation) in flight.
+    bool isHeld() const;
     RunResult result() const; // valid after wait()
 
 private:
