@@ -101,6 +101,8 @@ void TrainingController::resume()
     Q_EMIT stateChanged();
 }
 
+bool TrainingController::isHeld() const { return m_session && m_session->isHeld(); }
+
 void TrainingController::stop()
 {
     if (!m_session || m_stopping)

@@ -59,8 +59,14 @@ public:
 
     bool isRunning() const { return m_session != nullptr; }
     bool isPaused() const { return m_paused; }
+    // The paused worker has stopped between batches; drain() then delivers all it trained.
+    bool isHeld() const;
     bool isStopping() const { return m_stopping; }
     QString runDir() const { return m_runDir; }
+
+    // Delivers the events queued so far. The timer calls it every kDrainIntervalMs; tests call
+    // it to see a held worker's last batches without waiting for the timer.
+    void drain();
 
 Q_SIGNALS:
     void started(const QString &runDir, const QString &device, int epochs);
@@ -82,7 +88,6 @@ Q_SIGNALS:
 private:
     struct EventQueue; // shared with the worker's sink, so it outlives whichever side ends last
 
-    void drain();
     void endSession();
 
     std::unique_ptr<TrainingSession> m_session;

@@ -141,6 +141,17 @@ TrainingEvent TrainingEvent::fromJson(const json &j)
     return e;
 }
 
+bool earlyStoppingImproves(const EarlyStoppingSettings &s, double metric, double best)
+{
+    return s.metric == "val_accuracy" ? metric > best + s.minDelta : metric < best - s.minDelta;
+}
+
+bool earlyStoppingStops(const EarlyStoppingSettings &s, int epochsWithoutImprovement, int epoch,
+                        int plannedEpochs)
+{
+    return s.enabled && epochsWithoutImprovement > s.patience && epoch < plannedEpochs;
+}
+
 namespace {
 
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const OptimizerSettings &o, std::vector<torch::Tensor> params)
@@ -195,6 +206,42 @@ std::string newRunDir(const std::string &runsDir, const std::string &name)
     return dir;
 }
 
+// What train() sets up for its epochs and what they advance. Only the worker touches it.
+struct Run {
+    explicit Run(Project &p) : project(p), ts(p.training) {}
+
+    Project &project; // not const: analyzeProject() takes a mutable one
+    const TrainingSettings &ts;
+    ThreadSettings threads;
+    std::string deviceName;
+    torch::Device device{torch::kCPU};
+    int epochs = 0; // planned, counting the epochs a resumed run has already
+    int classes = 0;
+    int64_t nTrain = 0;
+    torch::Tensor trainX, trainY, valX, valY; // on the device
+    GraphModel model{nullptr};
+    std::vector<torch::Tensor> trainable; // the parameters of layers that are not frozen
+    std::unique_ptr<torch::optim::Optimizer> optimizer;
+    TrainingState state; // what checkpoints keep: completed epochs, best metric, random state
+    std::mt19937_64 shuffleRng;
+    std::vector<int64_t> order; // the epoch's sample order
+    int64_t batches = 0;        // per epoch
+    double runSamples = 0;      // samples this session trains on, for the ETA
+    double samplesDone = 0;
+    double trainStart = 0;      // run seconds, pauses excluded, before the first epoch
+};
+
+// One epoch's training figures, summed over its batches.
+struct EpochTotals {
+    double lossSum = 0;
+    int64_t hitSum = 0;
+    int64_t seen = 0;
+    double seconds = 0; // pauses excluded
+
+    double loss() const { return lossSum / double(std::max<int64_t>(seen, 1)); }
+    double accuracy() const { return double(hitSum) / double(std::max<int64_t>(seen, 1)); }
+};
+
 } // namespace
 
 struct TrainingSession::Impl {
@@ -204,6 +251,7 @@ struct TrainingSession::Impl {
     std::atomic<bool> stopRequested{false};
     std::atomic<bool> paused{false};
     std::atomic<bool> running{false};
+    std::atomic<bool> held{false}; // the worker waits in checkpointBetweenBatches() while paused
     std::mutex mutex;
     std::condition_variable wake;
     RunResult result;
@@ -250,7 +298,9 @@ struct TrainingSession::Impl {
         if (paused) {
             const auto t0 = Clock::now();
             std::unique_lock<std::mutex> lock(mutex);
+            held = true;
             wake.wait(lock, [&] { return !paused || stopRequested; });
+            held = false;
             pausedSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
         }
         return !stopRequested;
@@ -258,6 +308,24 @@ struct TrainingSession::Impl {
 
     void run();
     void train(Project project, bool resuming);
+
+    // The steps of train(), in order. Those that can end the run set `result` when they do:
+    // trainEpoch() then returns false; stopRequestedBefore(), failOnNonFiniteLoss() and
+    // stopEarly() return true.
+    void announce(Run &r, bool resuming);
+    void loadData(Run &r);
+    void buildModel(Run &r, bool resuming);
+    void restoreOrBegin(Run &r, bool resuming);
+    void planBatches(Run &r);
+    bool trainEpoch(Run &r, int epoch, double lr, EpochTotals &totals);
+    bool stopRequestedBefore(Run &r, int epoch, int64_t batch);
+    bool failOnNonFiniteLoss(Run &r, double loss, int epoch, int64_t batch, double lr);
+    void validate(Run &r, double &valLoss, double &valAccuracy);
+    void saveCheckpoints(Run &r, int epoch, bool improved, const EpochTotals &totals, double valLoss,
+                         double valAccuracy);
+    void reportEpoch(Run &r, int epoch, double lr, const EpochTotals &totals, double valLoss,
+                     double valAccuracy);
+    bool stopEarly(Run &r, int epoch);
 };
 
 void TrainingSession::Impl::run()
@@ -337,33 +405,73 @@ void TrainingSession::Impl::run()
 
 void TrainingSession::Impl::train(Project project, bool resuming)
 {
-    const TrainingSettings &ts = project.training;
-    const ThreadSettings threads = configureThreads(request.threads.value_or(ts.threads));
-    const std::string deviceName = resolveDevice(request.device.value_or(ts.device));
-    const torch::Device device(deviceName);
-    const int epochs = request.epochs.value_or(int(summary.value("epochs_planned", ts.epochs)));
+    Run r(project);
+    announce(r, resuming);
+    loadData(r);
+    buildModel(r, resuming);
+    restoreOrBegin(r, resuming);
+    planBatches(r);
+
+    for (int epoch = r.state.epoch + 1; epoch <= r.epochs; ++epoch) {
+        const double lr = scheduledLr(r.ts, epoch);
+        EpochTotals totals;
+        if (!trainEpoch(r, epoch, lr, totals))
+            return; // stopped by the user, or the loss stopped being finite
+        double valLoss = NAN, valAccuracy = NAN;
+        validate(r, valLoss, valAccuracy);
+
+        // The watched metric decides the best checkpoint and early stopping (see training.h).
+        const bool watchAccuracy = r.ts.earlyStopping.metric == "val_accuracy";
+        const double metric = r.valX.size(0) > 0 ? (watchAccuracy ? valAccuracy : valLoss) : totals.loss();
+        const bool improved = earlyStoppingImproves(r.ts.earlyStopping, metric, r.state.bestMetric);
+        if (improved) {
+            r.state.bestMetric = metric;
+            r.state.bestEpoch = epoch;
+            r.state.epochsWithoutImprovement = 0;
+        } else {
+            ++r.state.epochsWithoutImprovement;
+        }
+        saveCheckpoints(r, epoch, improved, totals, valLoss, valAccuracy);
+        reportEpoch(r, epoch, lr, totals, valLoss, valAccuracy);
+        if (stopEarly(r, epoch))
+            return;
+    }
+    result.status = TrainingEvent::Status::Completed;
+}
+
+// Threads and device, the planned epochs in run.json, and the Started event.
+void TrainingSession::Impl::announce(Run &r, bool resuming)
+{
+    r.threads = configureThreads(request.threads.value_or(r.ts.threads));
+    r.deviceName = resolveDevice(request.device.value_or(r.ts.device));
+    r.device = torch::Device(r.deviceName);
+    r.epochs = request.epochs.value_or(int(summary.value("epochs_planned", r.ts.epochs)));
     if (request.epochs)
         summary["epochs_planned"] = *request.epochs;
     else if (!summary.contains("epochs_planned"))
-        summary["epochs_planned"] = ts.epochs;
-    summary["device"] = deviceName;
+        summary["epochs_planned"] = r.ts.epochs;
+    summary["device"] = r.deviceName;
     summary["engine_version"] = engineVersion();
     summary["torch_version"] = torchVersion();
     summary["status"] = "running";
     writeSummary();
 
-    {
-        TrainingEvent e;
-        e.kind = TrainingEvent::Kind::Started;
-        e.device = deviceName;
-        e.epochs = epochs;
-        e.message = std::string(resuming ? "resuming " : "starting ") + runDir + " on " + deviceName + " with "
-                    + std::to_string(threads.intraOp) + " intra-op thread(s), " + threads.blasLibrary + " "
-                    + std::to_string(threads.blas) + " thread(s)";
-        emit(e);
-        log(e.message);
-    }
+    TrainingEvent e;
+    e.kind = TrainingEvent::Kind::Started;
+    e.device = r.deviceName;
+    e.epochs = r.epochs;
+    e.message = std::string(resuming ? "resuming " : "starting ") + runDir + " on " + r.deviceName + " with "
+                + std::to_string(r.threads.intraOp) + " intra-op thread(s), " + r.threads.blasLibrary + " "
+                + std::to_string(r.threads.blas) + " thread(s)";
+    emit(e);
+    log(e.message);
+}
 
+// Checks the graph, loads and normalises the splits and moves training and validation data to
+// the device; the normalisation goes into run.json for exports.
+void TrainingSession::Impl::loadData(Run &r)
+{
+    Project &project = r.project;
     GraphAnalysis analysis = analyzeProject(project);
     if (!analysis.ok())
         throw EngineError(analysis.diagnostics);
@@ -394,230 +502,268 @@ void TrainingSession::Impl::train(Project project, bool resuming)
     // What exports need to preprocess raw samples exactly as training did.
     summary["normalization"] = json{{"mean", data.mean}, {"std", data.std}};
     writeSummary();
-    const int64_t nTrain = data.train.size();
-    torch::Tensor trainX = data.train.inputs.to(device), trainY = data.train.labels.to(device);
-    torch::Tensor valX = data.validation.inputs.to(device), valY = data.validation.labels.to(device);
-    data = DataSplits{}; // the device copies are all that is needed now
+    r.nTrain = data.train.size();
+    r.trainX = data.train.inputs.to(r.device);
+    r.trainY = data.train.labels.to(r.device);
+    r.valX = data.validation.inputs.to(r.device);
+    r.valY = data.validation.labels.to(r.device);
+    r.classes = project.dataset.numClasses;
+}
 
-    torch::manual_seed(ts.seed);
-    GraphModel model(project.graph, TensorType{project.dataset.sampleShape, DType::Float32});
-    model->to(device);
+// The model from the project's seed, pretrained weights for a new run, frozen layers, and the
+// optimizer over the layers that still train.
+void TrainingSession::Impl::buildModel(Run &r, bool resuming)
+{
+    const Project &project = r.project;
+    torch::manual_seed(r.ts.seed);
+    r.model = GraphModel(project.graph, TensorType{project.dataset.sampleShape, DType::Float32});
+    r.model->to(r.device);
 
     if (!resuming && project.pretrain.enabled) {
-        for (const auto &line : loadPretrainedWeights(project.resolvePath(project.pretrain.source), *model))
+        for (const auto &line : loadPretrainedWeights(project.resolvePath(project.pretrain.source), *r.model))
             log("pretrained " + line);
     }
-    std::vector<torch::Tensor> trainable;
-    for (const auto &p : model->named_parameters()) {
+    for (const auto &p : r.model->named_parameters()) {
         const std::string layer = p.key().substr(0, p.key().find('.'));
         const auto &frozen = project.pretrain.frozen;
         if (std::find(frozen.begin(), frozen.end(), layer) != frozen.end())
             p.value().set_requires_grad(false);
         else
-            trainable.push_back(p.value());
+            r.trainable.push_back(p.value());
     }
     if (!project.pretrain.frozen.empty())
         log(std::to_string(project.pretrain.frozen.size()) + " layer(s) frozen");
-    if (trainable.empty())
+    if (r.trainable.empty())
         throw EngineError("/pretrain/frozen: every layer is frozen; nothing is left to train");
-    auto optimizer = makeOptimizer(ts.optimizer, trainable);
+    r.optimizer = makeOptimizer(r.ts.optimizer, r.trainable);
+}
 
-    TrainingState state;
-    std::mt19937_64 shuffleRng(ts.seed);
-    const bool watchAccuracy = ts.earlyStopping.metric == "val_accuracy";
-    state.bestMetric = watchAccuracy ? -INFINITY : INFINITY;
+// A new run starts with no best metric and the project's shuffle seed; a resumed one takes
+// weights, optimizer, best metric and random state from its `last` checkpoint.
+void TrainingSession::Impl::restoreOrBegin(Run &r, bool resuming)
+{
+    r.shuffleRng.seed(r.ts.seed);
+    r.state.bestMetric = r.ts.earlyStopping.metric == "val_accuracy" ? -INFINITY : INFINITY;
     if (resuming) {
         const std::string last = checkpointPath(runDir, "last");
-        state = loadCheckpoint(last, *model, optimizer.get(), device);
-        if (!state.shuffleRng.empty()) {
-            std::istringstream is(state.shuffleRng);
-            is >> shuffleRng;
+        r.state = loadCheckpoint(last, *r.model, r.optimizer.get(), r.device);
+        if (!r.state.shuffleRng.empty()) {
+            std::istringstream is(r.state.shuffleRng);
+            is >> r.shuffleRng;
         }
-        if (state.torchRng.defined())
-            setDefaultGeneratorState(state.torchRng);
-        log("resumed from " + last + " after epoch " + std::to_string(state.epoch));
-        if (state.epoch >= epochs)
-            log("the run already has " + std::to_string(state.epoch) + " epochs; pass more epochs to continue it");
+        if (r.state.torchRng.defined())
+            setDefaultGeneratorState(r.state.torchRng);
+        log("resumed from " + last + " after epoch " + std::to_string(r.state.epoch));
+        if (r.state.epoch >= r.epochs)
+            log("the run already has " + std::to_string(r.state.epoch)
+                + " epochs; pass more epochs to continue it");
     }
-    result.epochsCompleted = state.epoch;
+    result.epochsCompleted = r.state.epoch;
+}
 
-    const int batchSize = ts.batchSize;
-    int64_t batches = (nTrain + batchSize - 1) / batchSize;
+// Batches per epoch (fewer with a benchmark's batch limit) and the figures the ETA needs.
+void TrainingSession::Impl::planBatches(Run &r)
+{
+    const int batchSize = r.ts.batchSize;
+    r.batches = (r.nTrain + batchSize - 1) / batchSize;
     if (request.batchLimit && *request.batchLimit > 0)
-        batches = std::min<int64_t>(batches, *request.batchLimit);
-    const int classes = project.dataset.numClasses;
-    const double runSamples = double(batches * batchSize) * double(epochs - state.epoch);
-    double samplesDone = 0;
-    const double trainStart = std::chrono::duration<double>(Clock::now() - runStart).count() - pausedSeconds;
-    std::vector<int64_t> order(static_cast<size_t>(nTrain));
+        r.batches = std::min<int64_t>(r.batches, *request.batchLimit);
+    r.runSamples = double(r.batches * batchSize) * double(r.epochs - r.state.epoch);
+    r.samplesDone = 0;
+    r.trainStart = std::chrono::duration<double>(Clock::now() - runStart).count() - pausedSeconds;
+    r.order.resize(static_cast<size_t>(r.nTrain));
+}
 
-    for (int epoch = state.epoch + 1; epoch <= epochs; ++epoch) {
-        const double lr = scheduledLr(ts, epoch);
-        for (auto &group : optimizer->param_groups())
-            group.options().set_lr(lr);
-        model->train();
-        std::iota(order.begin(), order.end(), 0);
-        std::shuffle(order.begin(), order.end(), shuffleRng);
-        torch::Tensor perm = torch::from_blob(order.data(), {nTrain}, torch::kInt64).to(device);
-        double lossSum = 0;
-        int64_t hitSum = 0, seen = 0;
-        const auto epochStart = Clock::now();
-        const double pausedAtStart = pausedSeconds;
-        for (int64_t b = 0; b < batches; ++b) {
-            if (!checkpointBetweenBatches()) {
-                result.status = TrainingEvent::Status::Stopped;
-                result.message = "stopped by the user in epoch " + std::to_string(epoch) + " at batch "
-                                 + std::to_string(b + 1) + "; the last checkpoint is from epoch "
-                                 + std::to_string(state.epoch);
-                log(result.message, epoch);
-                return;
-            }
-            const int64_t begin = b * batchSize, end = std::min<int64_t>(begin + batchSize, nTrain);
-            torch::Tensor idx = perm.slice(0, begin, end);
-            torch::Tensor x = trainX.index_select(0, idx), y = trainY.index_select(0, idx);
-            torch::Tensor out;
-            LossAndHits lh;
-            try {
-                optimizer->zero_grad();
-                out = model->forward(x);
-                lh = lossAndHits(ts.loss, out, y, classes);
-            } catch (const c10::Error &e) {
-                throw EngineError("epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
-                                  + ": forward pass failed: " + e.what_without_backtrace());
-            } catch (const EngineError &e) {
-                throw EngineError("epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
-                                  + ": forward pass failed in " + e.what());
-            }
-            const double loss = lh.loss.item<double>();
-            if (!std::isfinite(loss)) {
-                result.status = TrainingEvent::Status::Failed;
-                result.message = std::string("the loss became ") + (std::isnan(loss) ? "NaN" : "infinite") + " in epoch "
-                                 + std::to_string(epoch) + ", batch " + std::to_string(b + 1) + " (learning rate "
-                                 + json(lr).dump() + "); training stopped, and the last good checkpoint (epoch "
-                                 + std::to_string(state.epoch) + ") is kept. Lower the learning rate or clip gradients.";
-                TrainingEvent e;
-                e.kind = TrainingEvent::Kind::Error;
-                e.epoch = epoch;
-                e.batch = int(b + 1);
-                e.message = result.message;
-                emit(e);
-                errorReported = true;
-                return;
-            }
-            lh.loss.backward();
-            if (ts.gradClip > 0)
-                torch::nn::utils::clip_grad_norm_(trainable, ts.gradClip);
-            optimizer->step();
-
-            const int64_t n = end - begin;
-            const int64_t hits = lh.hits.item<int64_t>();
-            lossSum += loss * double(n);
-            hitSum += hits;
-            seen += n;
-            samplesDone += double(n);
-            const double epochSeconds =
-                std::chrono::duration<double>(Clock::now() - epochStart).count() - (pausedSeconds - pausedAtStart);
-            const double runSeconds =
-                std::chrono::duration<double>(Clock::now() - runStart).count() - pausedSeconds - trainStart;
-            TrainingEvent e;
-            e.kind = TrainingEvent::Kind::Batch;
-            e.epoch = epoch;
-            e.epochs = epochs;
-            e.batch = int(b + 1);
-            e.batchesPerEpoch = int(batches);
-            e.loss = loss;
-            e.accuracy = double(hits) / double(n);
-            e.learningRate = lr;
-            e.samplesPerSecond = epochSeconds > 0 ? double(seen) / epochSeconds : 0;
-            e.etaSeconds = samplesDone > 0 ? runSeconds / samplesDone * (runSamples - samplesDone) : 0;
-            e.elapsedSeconds = runSeconds;
-            e.device = deviceName;
-            emit(e);
+// One epoch of optimizer steps over a fresh shuffle, a Batch event after each. Returns false
+// when the run ended inside the epoch (stopped by the user, or a loss that is not finite).
+bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals &totals)
+{
+    const TrainingSettings &ts = r.ts;
+    for (auto &group : r.optimizer->param_groups())
+        group.options().set_lr(lr);
+    r.model->train();
+    std::iota(r.order.begin(), r.order.end(), 0);
+    std::shuffle(r.order.begin(), r.order.end(), r.shuffleRng);
+    torch::Tensor perm = torch::from_blob(r.order.data(), {r.nTrain}, torch::kInt64).to(r.device);
+    const int batchSize = ts.batchSize;
+    const auto epochStart = Clock::now();
+    const double pausedAtStart = pausedSeconds;
+    for (int64_t b = 0; b < r.batches; ++b) {
+        if (stopRequestedBefore(r, epoch, b))
+            return false;
+        const int64_t begin = b * batchSize, end = std::min<int64_t>(begin + batchSize, r.nTrain);
+        torch::Tensor idx = perm.slice(0, begin, end);
+        torch::Tensor x = r.trainX.index_select(0, idx), y = r.trainY.index_select(0, idx);
+        torch::Tensor out;
+        LossAndHits lh;
+        try {
+            r.optimizer->zero_grad();
+            out = r.model->forward(x);
+            lh = lossAndHits(ts.loss, out, y, r.classes);
+        } catch (const c10::Error &e) {
+            throw EngineError("epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
+                              + ": forward pass failed: " + e.what_without_backtrace());
+        } catch (const EngineError &e) {
+            throw EngineError("epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
+                              + ": forward pass failed in " + e.what());
         }
+        const double loss = lh.loss.item<double>();
+        if (failOnNonFiniteLoss(r, loss, epoch, b, lr))
+            return false;
+        lh.loss.backward();
+        if (ts.gradClip > 0)
+            torch::nn::utils::clip_grad_norm_(r.trainable, ts.gradClip);
+        r.optimizer->step();
+
+        const int64_t n = end - begin;
+        const int64_t hits = lh.hits.item<int64_t>();
+        totals.lossSum += loss * double(n);
+        totals.hitSum += hits;
+        totals.seen += n;
+        r.samplesDone += double(n);
         const double epochSeconds =
             std::chrono::duration<double>(Clock::now() - epochStart).count() - (pausedSeconds - pausedAtStart);
-
-        // Validation.
-        double valLoss = NAN, valAcc = NAN;
-        if (valX.size(0) > 0) {
-            torch::NoGradGuard noGrad;
-            model->eval();
-            double sum = 0;
-            int64_t hits = 0;
-            const int64_t nVal = valX.size(0);
-            for (int64_t i = 0; i < nVal; i += kEvaluationBatch) {
-                const int64_t j = std::min<int64_t>(i + kEvaluationBatch, nVal);
-                auto lhv = lossAndHits(ts.loss, model->forward(valX.slice(0, i, j)), valY.slice(0, i, j), classes);
-                sum += lhv.loss.item<double>() * double(j - i);
-                hits += lhv.hits.item<int64_t>();
-            }
-            valLoss = sum / double(nVal);
-            valAcc = double(hits) / double(nVal);
-            model->train();
-        }
-        const double trainLoss = lossSum / double(std::max<int64_t>(seen, 1));
-        const double trainAcc = double(hitSum) / double(std::max<int64_t>(seen, 1));
-
-        // Best checkpoint and early stopping on the watched metric (training loss when there is
-        // no validation split).
-        const double metric = valX.size(0) > 0 ? (watchAccuracy ? valAcc : valLoss) : trainLoss;
-        const bool improved = watchAccuracy ? metric > state.bestMetric + ts.earlyStopping.minDelta
-                                            : metric < state.bestMetric - ts.earlyStopping.minDelta;
-        if (improved) {
-            state.bestMetric = metric;
-            state.bestEpoch = epoch;
-            state.epochsWithoutImprovement = 0;
-        } else {
-            ++state.epochsWithoutImprovement;
-        }
-        state.epoch = epoch;
-        std::ostringstream rng;
-        rng << shuffleRng;
-        state.shuffleRng = rng.str();
-        state.torchRng = defaultGeneratorState();
-        json info = {{"epoch", epoch}, {"loss", number(trainLoss)}, {"accuracy", number(trainAcc)},
-                     {"val_loss", number(valLoss)}, {"val_accuracy", number(valAcc)}, {"saved", isoTimeNow()}};
-        saveCheckpoint((fs::path(runDir) / "last.pt").string(), *model, optimizer.get(), state);
-        writeTextFileAtomically((fs::path(runDir) / "last.json").string(), info.dump(2) + "\n");
-        if (improved) {
-            saveCheckpoint((fs::path(runDir) / "best.pt").string(), *model, optimizer.get(), state);
-            writeTextFileAtomically((fs::path(runDir) / "best.json").string(), info.dump(2) + "\n");
-            summary["best_epoch"] = epoch;
-            summary["best_val_loss"] = number(valLoss);
-            summary["best_val_accuracy"] = number(valAcc);
-        }
-        result.epochsCompleted = epoch;
-        result.bestMetric = state.bestMetric;
-        result.lastValAccuracy = valAcc;
-        summary["epochs_completed"] = epoch;
-        writeSummary();
-
+        const double runSeconds =
+            std::chrono::duration<double>(Clock::now() - runStart).count() - pausedSeconds - r.trainStart;
         TrainingEvent e;
-        e.kind = TrainingEvent::Kind::Epoch;
+        e.kind = TrainingEvent::Kind::Batch;
         e.epoch = epoch;
-        e.epochs = epochs;
-        e.batchesPerEpoch = int(batches);
-        e.loss = trainLoss;
-        e.accuracy = trainAcc;
-        e.valLoss = valLoss;
-        e.valAccuracy = valAcc;
+        e.epochs = r.epochs;
+        e.batch = int(b + 1);
+        e.batchesPerEpoch = int(r.batches);
+        e.loss = loss;
+        e.accuracy = double(hits) / double(n);
         e.learningRate = lr;
-        e.samplesPerSecond = epochSeconds > 0 ? double(seen) / epochSeconds : 0;
-        e.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count() - pausedSeconds;
-        e.etaSeconds = samplesDone > 0 ? (e.elapsedSeconds - trainStart) / samplesDone * (runSamples - samplesDone) : 0;
-        e.device = deviceName;
+        e.samplesPerSecond = epochSeconds > 0 ? double(totals.seen) / epochSeconds : 0;
+        e.etaSeconds = r.samplesDone > 0 ? runSeconds / r.samplesDone * (r.runSamples - r.samplesDone) : 0;
+        e.elapsedSeconds = runSeconds;
+        e.device = r.deviceName;
         emit(e);
-
-        if (ts.earlyStopping.enabled && state.epochsWithoutImprovement > ts.earlyStopping.patience && epoch < epochs) {
-            result.status = TrainingEvent::Status::EarlyStopped;
-            result.message = "early stopping after epoch " + std::to_string(epoch) + ": " + ts.earlyStopping.metric
-                             + " has not improved for " + std::to_string(state.epochsWithoutImprovement)
-                             + " epoch(s); best was epoch " + std::to_string(state.bestEpoch);
-            log(result.message, epoch);
-            return;
-        }
     }
-    result.status = TrainingEvent::Status::Completed;
+    totals.seconds =
+        std::chrono::duration<double>(Clock::now() - epochStart).count() - (pausedSeconds - pausedAtStart);
+    return true;
+}
+
+// Waits out a pause; when a stop was requested, ends the run as Stopped and returns true.
+bool TrainingSession::Impl::stopRequestedBefore(Run &r, int epoch, int64_t batch)
+{
+    if (checkpointBetweenBatches())
+        return false;
+    result.status = TrainingEvent::Status::Stopped;
+    result.message = "stopped by the user in epoch " + std::to_string(epoch) + " at batch "
+                     + std::to_string(batch + 1) + "; the last checkpoint is from epoch "
+                     + std::to_string(r.state.epoch);
+    log(result.message, epoch);
+    return true;
+}
+
+// A NaN or infinite loss fails the run with an Error event naming the epoch and batch; the last
+// good checkpoint stays. Returns true when it did.
+bool TrainingSession::Impl::failOnNonFiniteLoss(Run &r, double loss, int epoch, int64_t batch, double lr)
+{
+    if (std::isfinite(loss))
+        return false;
+    result.status = TrainingEvent::Status::Failed;
+    result.message = std::string("the loss became ") + (std::isnan(loss) ? "NaN" : "infinite") + " in epoch "
+                     + std::to_string(epoch) + ", batch " + std::to_string(batch + 1) + " (learning rate "
+                     + json(lr).dump() + "); training stopped, and the last good checkpoint (epoch "
+                     + std::to_string(r.state.epoch) + ") is kept. Lower the learning rate or clip gradients.";
+    TrainingEvent e;
+    e.kind = TrainingEvent::Kind::Error;
+    e.epoch = epoch;
+    e.batch = int(batch + 1);
+    e.message = result.message;
+    emit(e);
+    errorReported = true;
+    return true;
+}
+
+// Loss and accuracy on the validation split; both stay NaN when there is none.
+void TrainingSession::Impl::validate(Run &r, double &valLoss, double &valAccuracy)
+{
+    if (r.valX.size(0) == 0)
+        return;
+    torch::NoGradGuard noGrad;
+    r.model->eval();
+    double sum = 0;
+    int64_t hits = 0;
+    const int64_t nVal = r.valX.size(0);
+    for (int64_t i = 0; i < nVal; i += kEvaluationBatch) {
+        const int64_t j = std::min<int64_t>(i + kEvaluationBatch, nVal);
+        auto lhv =
+            lossAndHits(r.ts.loss, r.model->forward(r.valX.slice(0, i, j)), r.valY.slice(0, i, j), r.classes);
+        sum += lhv.loss.item<double>() * double(j - i);
+        hits += lhv.hits.item<int64_t>();
+    }
+    valLoss = sum / double(nVal);
+    valAccuracy = double(hits) / double(nVal);
+    r.model->train();
+}
+
+// `last` after every epoch, `best` when the watched metric improved, and run.json's figures.
+void TrainingSession::Impl::saveCheckpoints(Run &r, int epoch, bool improved, const EpochTotals &totals,
+                                            double valLoss, double valAccuracy)
+{
+    r.state.epoch = epoch;
+    std::ostringstream rng;
+    rng << r.shuffleRng;
+    r.state.shuffleRng = rng.str();
+    r.state.torchRng = defaultGeneratorState();
+    json info = {{"epoch", epoch},
+                 {"loss", number(totals.loss())},
+                 {"accuracy", number(totals.accuracy())},
+                 {"val_loss", number(valLoss)},
+                 {"val_accuracy", number(valAccuracy)},
+                 {"saved", isoTimeNow()}};
+    saveCheckpoint((fs::path(runDir) / "last.pt").string(), *r.model, r.optimizer.get(), r.state);
+    writeTextFileAtomically((fs::path(runDir) / "last.json").string(), info.dump(2) + "\n");
+    if (improved) {
+        saveCheckpoint((fs::path(runDir) / "best.pt").string(), *r.model, r.optimizer.get(), r.state);
+        writeTextFileAtomically((fs::path(runDir) / "best.json").string(), info.dump(2) + "\n");
+        summary["best_epoch"] = epoch;
+        summary["best_val_loss"] = number(valLoss);
+        summary["best_val_accuracy"] = number(valAccuracy);
+    }
+    result.epochsCompleted = epoch;
+    result.bestMetric = r.state.bestMetric;
+    result.lastValAccuracy = valAccuracy;
+    summary["epochs_completed"] = epoch;
+    writeSummary();
+}
+
+void TrainingSession::Impl::reportEpoch(Run &r, int epoch, double lr, const EpochTotals &totals,
+                                        double valLoss, double valAccuracy)
+{
+    TrainingEvent e;
+    e.kind = TrainingEvent::Kind::Epoch;
+    e.epoch = epoch;
+    e.epochs = r.epochs;
+    e.batchesPerEpoch = int(r.batches);
+    e.loss = totals.loss();
+    e.accuracy = totals.accuracy();
+    e.valLoss = valLoss;
+    e.valAccuracy = valAccuracy;
+    e.learningRate = lr;
+    e.samplesPerSecond = totals.seconds > 0 ? double(totals.seen) / totals.seconds : 0;
+    e.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count() - pausedSeconds;
+    const double trainedSeconds = e.elapsedSeconds - r.trainStart;
+    e.etaSeconds = r.samplesDone > 0 ? trainedSeconds / r.samplesDone * (r.runSamples - r.samplesDone) : 0;
+    e.device = r.deviceName;
+    emit(e);
+}
+
+// Ends the run as EarlyStopped when the rule in training.h says so after this epoch.
+bool TrainingSession::Impl::stopEarly(Run &r, int epoch)
+{
+    if (!earlyStoppingStops(r.ts.earlyStopping, r.state.epochsWithoutImprovement, epoch, r.epochs))
+        return false;
+    result.status = TrainingEvent::Status::EarlyStopped;
+    result.message = "early stopping after epoch " + std::to_string(epoch) + ": " + r.ts.earlyStopping.metric
+                     + " has not improved for " + std::to_string(r.state.epochsWithoutImprovement)
+                     + " epoch(s); best was epoch " + std::to_string(r.state.bestEpoch);
+    log(result.message, epoch);
+    return true;
 }
 
 TrainingSession::TrainingSession(TrainRequest request, TrainingEventSink sink) : d(std::make_unique<Impl>())
@@ -668,6 +814,7 @@ void TrainingSession::wait()
 
 bool TrainingSession::isRunning() const { return d->running; }
 bool TrainingSession::isPaused() const { return d->paused; }
+bool TrainingSession::isHeld() const { return d->held; }
 RunResult TrainingSession::result() const { return d->result; }
 
 RunResult trainBlocking(TrainRequest request, const TrainingEventSink &sink)

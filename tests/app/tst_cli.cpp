@@ -1,12 +1,8 @@
 // torchwright-cli end to end: validate prints shapes and totals and fails with the mismatch a
 // person must fix, train/evaluate/export work on a tiny synthetic project, and the exit codes
-// are 0 (success), 1 (the input is bad) and 2 (usage).
-//
-// Assumptions about the CLI (reconcile when both sides build):
-// - `--out` names the folder that receives run folders; the test accepts a run folder anywhere
-//   below it (or `--out` itself) and finds it by its last.pt.
-// - Output may go to stdout or stderr; both are read together.
-// - The parameter total may be printed with thousands separators ("421,642").
+// are 0 (success), 1 (the input is bad) and 2 (usage). A run folder is found below `--out` (or
+// is `--out` itself) by its last.pt; stdout and stderr are read together; the parameter total
+// may be printed with thousands separators ("421,642").
 
 #include <QDir>
 #include <QDirIterator>

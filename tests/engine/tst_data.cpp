@@ -1,13 +1,9 @@
 // Datasets: IDX files written byte by byte here (plain and gzip), their failure messages, the
 // split into train/validation/test, normalisation with the training split's statistics, and
-// the synthetic set.
-//
-// Assumptions about the engine (reconcile when both sides build):
-// - readIdxFile() keeps the file's uint8 values for images and labels; loadDataSplits() scales
-//   pixels to [0, 1] before normalising, so "fixed" mean/std are on that scale and
-//   normalize "none" leaves values in [0, 1].
-// - writeIdxFile(path, t, true) writes gzip to exactly `path` (the tests pass a ".gz" name).
-// - The validation split has round(fraction * N) samples and the training split the rest.
+// the synthetic set. readIdxFile() keeps the file's uint8 values; loadDataSplits() scales pixels
+// to [0, 1] before normalising, so "fixed" mean/std are on that scale and normalize "none"
+// leaves values in [0, 1]. writeIdxFile(path, t, true) writes gzip to exactly `path`. The
+// validation split has round(fraction * N) samples and the training split the rest.
 
 #include "dataset.h"
 #include "testhelpers.h"

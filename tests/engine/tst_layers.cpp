@@ -1,15 +1,12 @@
 // Shape inference per layer type through analyzeGraph() on small graphs Input -> Layer:
 // output shapes, trainable parameter counts and multiply-adds, and the mismatches a person
-// must be told about.
-//
-// Assumptions about the engine (reconcile when both sides build):
-// - The Input node's output is the sample shape given to analyzeGraph(); its "dtype" parameter
-//   ("float32"/"int64") and the sample's DType are always set alike here.
-// - Parameter counts follow PyTorch's modules (LSTM/GRU have two bias vectors per layer and
-//   direction; MultiheadAttention has in_proj and out_proj with biases; BatchNorm counts only
-//   weight and bias). Multiply-adds are checked only for Linear and Conv2d:
-//   Linear = leading dims * in * out, Conv2d = Cout * Hout * Wout * (Cin / groups) * k * k.
-// - Layer-specific dims (Concat "dim", Softmax "dim") index the sample without the batch dim.
+// must be told about. The Input node's output is the sample shape given to analyzeGraph(), with
+// its "dtype" ("float32"/"int64") and the sample's DType set alike. Parameter counts follow
+// PyTorch's modules (LSTM/GRU have two bias vectors per layer and direction; MultiheadAttention
+// has in_proj and out_proj with biases; BatchNorm counts only weight and bias). Multiply-adds
+// are checked only for Linear and Conv2d: Linear = leading dims * in * out, Conv2d = Cout * Hout
+// * Wout * (Cin / groups) * k * k. Layer-specific dims (Concat "dim", Softmax "dim") index the
+// sample without the batch dim.
 //
 // The registry is also walked as a whole: the every-layer test graphs use every type, and every
 // type has every form (shape rule, builder, TorchScript, ONNX, Python), checked on those graphs.

@@ -1,12 +1,9 @@
 // GraphModel: a layer graph built as one torch::nn::Module computes what the same layers
 // written by hand compute, registers every parameter under its node's name, moves with to(),
-// runs graphs with skip connections, and refuses graphs that do not check.
-//
-// Assumptions about the engine (reconcile when both sides build):
-// - GraphModel registers the layers in topological order, so its parameters() come in the
-//   same order as a torch::nn::Sequential of the same layers.
-// - forward() takes a batch [N, ...sample shape] and returns [N, ...output shape].
-// - Concat's "dim" indexes the sample (0 = channels for images).
+// runs graphs with skip connections, and refuses graphs that do not check. The layers are
+// registered in topological order, so parameters() come in the order of a torch::nn::Sequential
+// of the same layers; forward() takes a batch [N, ...sample shape] and returns
+// [N, ...output shape]; Concat's "dim" indexes the sample (0 = channels for images).
 
 #include "checkpoint.h"
 #include "model.h"

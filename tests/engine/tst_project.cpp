@@ -1,15 +1,11 @@
 // The project document: every problem in a file is reported at once with a JSON pointer, the
 // serializer is byte-stable on the committed projects, saving is atomic, version 1 files are
-// migrated, and relative paths resolve against the project's folder.
-//
-// Assumptions about the engine (reconcile when both sides build):
-// - Graph-structure problems (dangling edges, duplicate ids and names, cycles, a taken input
-//   port) may be reported by parseProject() or by analyzeProject(); the tests look at the union
-//   of both, and always call analyzeProject() on what parseProject() returned.
-// - A wrong "format" is reported at "/format", a newer "version" at "/version".
-// - A diagnostic of a node's parameter is at "/graph/nodes/<index>/params/<name>", of a node at
-//   "/graph/nodes/<index>..." and of an edge at "/graph/edges/<index>...".
-// - After saveProjectFile() the project's filePath is the path it was saved to.
+// migrated, and relative paths resolve against the project's folder. Graph-structure problems
+// (dangling edges, duplicate ids and names, cycles, a taken input port) are looked for in the
+// diagnostics of parseProject() and analyzeProject() together. A wrong "format" is reported at
+// "/format", a newer "version" at "/version"; a node's parameter at
+// "/graph/nodes/<index>/params/<name>", a node at "/graph/nodes/<index>..." and an edge at
+// "/graph/edges/<index>...". After saveProjectFile() the project's filePath is the saved path.
 
 #include "testhelpers.h"
 

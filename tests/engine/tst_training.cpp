@@ -1,19 +1,11 @@
 // Training on tiny synthetic data: a run completes and leaves a complete run folder, the same
-// seed gives the same losses, a stopped run resumed from its checkpoint ends with the weights of
-// an uninterrupted run, a NaN loss fails the run with context, pause/resume and early stopping
-// work. Everything waits on events with a bound; nothing sleeps.
-//
-// Assumptions about the engine (reconcile when both sides build):
-// - The sink may be called on the worker thread; pause() and stop() may be called from it.
-// - A Finished event is the last event of every session, whatever the status.
-// - A resumed run continues the epoch count: it emits Epoch events 3 and 4 after a stop at 2,
-//   and its RunResult::epochsCompleted counts all epochs (4).
-// - The step schedule multiplies the learning rate by gamma after every step_size epochs and
-//   accepts gamma > 1 (used to make epoch 2 diverge on purpose).
-// - Early stopping with patience 1 stops after the first epoch that does not improve the
-//   metric by more than min_delta.
-// - Setting up a run on a graph that does not check either throws EngineError or ends with
-//   status Failed and an Error event; both are accepted.
+// seed gives the same losses, a stopped run resumed from its checkpoint continues the epoch count
+// and ends with the weights of an uninterrupted run, a NaN loss (a step schedule with gamma > 1
+// makes epoch 2 diverge) fails the run with context, pause holds the worker between batches,
+// early stopping ends a run at exactly the epoch its rule (training.h) names, and a graph that
+// does not check fails the run with an Error event. A Finished event ends every session. The
+// sink runs on the worker thread, and the tests call pause() and stop() from it. Everything
+// waits on events with a bound; nothing sleeps.
 
 #include "testhelpers.h"
 
@@ -189,6 +181,7 @@ private Q_SLOTS:
     void resumeEqualsUninterrupted();
     void nanLossFailsWithContext();
     void pauseAndResume();
+    void earlyStoppingRule();
     void earlyStopping();
     void destroyingRunningSessionStopsIt();
     void refusesBrokenGraph();
@@ -459,7 +452,8 @@ void TestTraining::pauseAndResume()
     s.start();
 
     QVERIFY2(pausedFromSink.wait(), "batch 2 never arrived");
-    QTRY_VERIFY_WITH_TIMEOUT(s.isPaused(), kWaitMs);
+    QVERIFY(s.isPaused());
+    QTRY_VERIFY_WITH_TIMEOUT(s.isHeld(), kWaitMs);
     QVERIFY(s.isRunning());
     // The worker checks between batches, so nothing after batch 2 has run.
     for (const auto &e : log.ofKind(Kind::Batch))
@@ -476,27 +470,91 @@ void TestTraining::pauseAndResume()
     QCOMPARE(log.ofKind(Kind::Epoch).size(), size_t(2));
 }
 
+void TestTraining::earlyStoppingRule()
+{
+    // A metric sequence worked through by hand (exact binary fractions, so no rounding): val_loss,
+    // min_delta 0.125, patience 1.
+    EarlyStoppingSettings s;
+    s.enabled = true;
+    s.metric = "val_loss";
+    s.patience = 1;
+    s.minDelta = 0.125;
+    const double losses[] = {1.0, 0.9375, 0.8125, 0.75, 0.6875, 0.5};
+    const bool improves[] = {true, false, true, false, false};
+    const int counts[] = {0, 1, 0, 1, 2};
+    double best = INFINITY;
+    int without = 0, bestEpoch = 0, stoppedAfter = 0;
+    for (int epoch = 1; epoch <= 6 && !stoppedAfter; ++epoch) {
+        const double metric = losses[epoch - 1];
+        const bool improved = earlyStoppingImproves(s, metric, best);
+        QCOMPARE(improved, improves[epoch - 1]);
+        if (improved) {
+            best = metric;
+            bestEpoch = epoch;
+            without = 0;
+        } else {
+            ++without;
+        }
+        QCOMPARE(without, counts[epoch - 1]);
+        if (earlyStoppingStops(s, without, epoch, 10))
+            stoppedAfter = epoch;
+    }
+    // Epoch 5 (0.6875) is exactly min_delta below the best (0.8125): not an improvement, and the
+    // second epoch in a row without one exceeds a patience of 1.
+    QCOMPARE(stoppedAfter, 5);
+    QCOMPARE(bestEpoch, 3);
+
+    // The last planned epoch completes the run instead; disabled never stops.
+    QVERIFY(!earlyStoppingStops(s, 2, 10, 10));
+    s.enabled = false;
+    QVERIFY(!earlyStoppingStops(s, 50, 5, 10));
+
+    // An equal value never improves; val_accuracy improves upwards by more than min_delta.
+    s.minDelta = 0;
+    QVERIFY(!earlyStoppingImproves(s, 0.5, 0.5));
+    QVERIFY(earlyStoppingImproves(s, 0.25, 0.5));
+    s.metric = "val_accuracy";
+    s.minDelta = 0.25;
+    QVERIFY(!earlyStoppingImproves(s, 0.75, 0.5));
+    QVERIFY(earlyStoppingImproves(s, 0.875, 0.5));
+    QVERIFY(!earlyStoppingImproves(s, 0.25, 0.5));
+}
+
 void TestTraining::earlyStopping()
 {
-    // A learning rate so small that the validation loss cannot improve by min_delta: the first
-    // epoch sets the best value and the next one exhausts a patience of 1.
+    // Learning rate 0: the weights never change, so every epoch's validation loss equals the
+    // first one's. Epoch 1 improves on +inf; epochs 2, 3 and 4 do not, and the third of them
+    // leaves the count (3) above a patience of 2, so the run stops after epoch 4.
     Project p = tinyProject();
-    p.training.epochs = 6;
+    p.training.epochs = 10;
     p.training.optimizer.type = "sgd";
-    p.training.optimizer.lr = 1e-6;
+    p.training.optimizer.lr = 0;
+    p.training.optimizer.momentum = 0;
     p.training.earlyStopping.enabled = true;
     p.training.earlyStopping.metric = "val_loss";
-    p.training.earlyStopping.patience = 1;
-    p.training.earlyStopping.minDelta = 0.5;
+    p.training.earlyStopping.patience = 2;
+    p.training.earlyStopping.minDelta = 0;
 
     EventLog log;
     const RunResult r = trainBlocking(requestFor(p, m_tmp.filePath("early")), log.sink());
     QVERIFY2(r.status == Status::EarlyStopped, log.errors().constData());
-    QVERIFY2(r.epochsCompleted >= 2 && r.epochsCompleted <= 3,
-             qPrintable(QString::number(r.epochsCompleted)));
-    QCOMPARE(int(log.ofKind(Kind::Epoch).size()), r.epochsCompleted);
+    const auto epochs = log.ofKind(Kind::Epoch);
+    QCOMPARE(int(epochs.size()), 4);
+    for (const auto &e : epochs)
+        QVERIFY(e.valLoss == epochs.front().valLoss); // the premise: the metric never moves
+    QCOMPARE(r.epochsCompleted, 4);
+    QVERIFY2(containsCI(r.message, "after epoch 4") && containsCI(r.message, "best was epoch 1"),
+             r.message.c_str());
     QCOMPARE(readRunSummary(r.runDir).status, std::string("early_stopped"));
+    QCOMPARE(readRunSummary(r.runDir).epochsCompleted, 4);
     QVERIFY(fileExists(r.runDir, "best.pt"));
+
+    // The same run planned for 4 epochs reaches its last epoch as the rule fires: it completes.
+    p.training.epochs = 4;
+    EventLog full;
+    const RunResult c = trainBlocking(requestFor(p, m_tmp.filePath("early_last")), full.sink());
+    QVERIFY2(c.status == Status::Completed, full.errors().constData());
+    QCOMPARE(c.epochsCompleted, 4);
 }
 
 void TestTraining::destroyingRunningSessionStopsIt()
@@ -528,14 +586,14 @@ void TestTraining::refusesBrokenGraph()
         if (n.type == "Linear")
             n.params["in_features"] = 999;
     }
+    // The session turns every failure into a Failed result with an Error event (it never throws),
+    // and the run ends before any batch.
     EventLog log;
-    try {
-        const RunResult r = trainBlocking(requestFor(p, m_tmp.filePath("broken")), log.sink());
-        QCOMPARE(int(r.status), int(Status::Failed));
-        QVERIFY2(log.errors().contains("999"), log.errors().constData());
-    } catch (const EngineError &e) {
-        QVERIFY2(std::string(e.what()).find("999") != std::string::npos, e.what());
-    }
+    const RunResult r = trainBlocking(requestFor(p, m_tmp.filePath("broken")), log.sink());
+    QCOMPARE(int(r.status), int(Status::Failed));
+    QVERIFY2(log.errors().contains("999"), log.errors().constData());
+    QVERIFY(log.ofKind(Kind::Batch).empty());
+    QCOMPARE(int(log.events().back().kind), int(Kind::Finished));
 }
 
 void TestTraining::pretrainedFrozenLayersKeepTheirWeights()

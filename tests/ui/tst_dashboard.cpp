@@ -321,22 +321,27 @@ void TestDashboard::stopMidRunThenDeleteDoesNotHang()
 void TestDashboard::pauseThenResume()
 {
     m_dashboard->findChild<QSpinBox *>(QStringLiteral("epochsSpin"))->setValue(100000);
-    QSignalSpy batches(m_dashboard->controller(), &TrainingController::batchesArrived);
     QSignalSpy finished(m_dashboard, &Dashboard::runFinished);
     QTest::mouseClick(button("startButton"), Qt::LeftButton);
     waitForPoints(1);
+    TrainingController *controller = m_dashboard->controller();
     QTest::mouseClick(button("pauseButton"), Qt::LeftButton);
-    QVERIFY(m_dashboard->controller()->isPaused());
+    QVERIFY(controller->isPaused());
     QVERIFY(!button("pauseButton")->isEnabled());
     QVERIFY(button("resumeButton")->isEnabled());
     QVERIFY(button("stopButton")->isEnabled());
-    // Batches queued before the pause, and the one in flight, may still arrive (two drains at
-    // most); after them nothing comes while paused.
-    batches.wait(500);
-    batches.wait(500);
+    // The worker finishes the batch in flight and holds before the next one. Once it holds,
+    // every batch it trained is queued: after one drain the plot has them all, and a held worker
+    // adds nothing, however many drains follow.
+    QTRY_VERIFY_WITH_TIMEOUT(controller->isHeld(), kRunTimeoutMs);
+    controller->drain();
     const int pausedAt = m_dashboard->batchLossPlot()->pointCount(Dashboard::RawBatchLoss);
-    batches.clear();
-    QVERIFY(!batches.wait(1000));
+    QVERIFY(pausedAt >= 1);
+    QSignalSpy batches(controller, &TrainingController::batchesArrived);
+    QCoreApplication::processEvents();
+    controller->drain();
+    QVERIFY(controller->isHeld());
+    QCOMPARE(batches.count(), 0);
     QCOMPARE(m_dashboard->batchLossPlot()->pointCount(Dashboard::RawBatchLoss), pausedAt);
 
     QTest::mouseClick(button("resumeButton"), Qt::LeftButton);

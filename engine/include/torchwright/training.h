@@ -86,13 +86,35 @@ public:
     void stop();  // asynchronous; the worker ends after the current batch
     void wait();  // blocks until the worker has ended
     bool isRunning() const;
-    bool isPaused() const;
+    bool isPaused() const; // pause() was called and resume() was not
+    // The worker has stopped at the check between batches because of pause(): every event of
+    // the batches it trained has gone to the sink, and nothing more happens until resume() or
+    // stop(). pause() takes effect there after the batch (or validation) in flight.
+    bool isHeld() const;
     RunResult result() const; // valid after wait()
 
 private:
     struct Impl;
     std::unique_ptr<Impl> d;
 };
+
+// Early stopping (training.early_stopping), the one rule the engine and exported programs follow.
+// After every epoch the run looks at one metric: `metric` (val_loss, lower is better, or
+// val_accuracy, higher is better) on the validation split; a project without a validation split
+// uses the training loss in its place, compared in the same direction. An epoch improves when its
+// value beats the best so far by more than min_delta: value < best - min_delta for val_loss,
+// value > best + min_delta for val_accuracy. An equal value never improves; the first epoch of a
+// new run always does (the best starts at +inf or -inf). An improving epoch becomes the best
+// (best.pt, and best_epoch in run.json) whether early stopping is enabled or not, and resets the
+// count of epochs without improvement; every other epoch adds one to it. With early stopping
+// enabled the run ends with status early_stopped after the first epoch that leaves the count
+// above `patience`, that is after patience + 1 epochs in a row without improvement, unless that
+// epoch is the last planned one (the run then completes). Example: patience 2 and a metric that
+// never improves after epoch 1 stop the run after epoch 4. A resumed run keeps the best value and
+// the count from its checkpoint.
+bool earlyStoppingImproves(const EarlyStoppingSettings &s, double metric, double best);
+bool earlyStoppingStops(const EarlyStoppingSettings &s, int epochsWithoutImprovement, int epoch,
+                        int plannedEpochs);
 
 // Runs a session to the end on the calling thread's behalf.
 RunResult trainBlocking(TrainRequest request, const TrainingEventSink &sink);
