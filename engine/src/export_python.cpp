@@ -226,10 +226,11 @@ std::string programReader(const DatasetFormat &format)
 std::string pythonTrainingProgram(const Project &project, const Normalization &norm, const std::string &runName,
                                   const std::string &checkpointName)
 {
-    Project p = project; // analysed as a copy: the analysis writes normalised parameters back
+    Project p = project; // a copy whose graph gets every parameter, defaults included
     const GraphAnalysis a = analyzeGraph(p.graph, TensorType{p.dataset.sampleShape, DType::Float32});
     if (!a.ok())
         throw EngineError(a.diagnostics);
+    a.normalize(p.graph);
     const ModelCode code = modelCode(p.graph, a);
     const TrainingSettings &t = p.training;
     const Node *input = p.graph.node(a.inputNode);

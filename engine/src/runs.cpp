@@ -52,8 +52,7 @@ Normalization runNormalization(const std::string &runDir, const Project &project
     } catch (const std::exception &) {
         // fall through: compute it
     }
-    Project copy = project;
-    const Node *input = copy.graph.node(analyzeProject(copy).inputNode);
+    const Node *input = project.graph.node(analyzeProject(project).inputNode);
     const DType type = input && input->params.value("dtype", "float32") == "int64" ? DType::Int64 : DType::Float32;
     DataSplits data = loadDataSplits(project, type);
     return {data.mean, data.std};

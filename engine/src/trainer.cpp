@@ -210,7 +210,7 @@ std::string newRunDir(const std::string &runsDir, const std::string &name)
 struct Run {
     explicit Run(Project &p) : project(p), ts(p.training) {}
 
-    Project &project; // not const: analyzeProject() takes a mutable one
+    Project &project;
     const TrainingSettings &ts;
     ThreadSettings threads;
     std::string deviceName;
@@ -352,6 +352,7 @@ void TrainingSession::Impl::run()
             std::string name = project.filePath.empty() ? project.name : fs::path(project.filePath).stem().string();
             runDir = newRunDir(runsDir, name);
             Project copy = project;
+            analyzeProject(copy).normalize(copy.graph); // the run's copy lists every parameter
             saveProjectFile(copy, (fs::path(runDir) / "project.json").string());
             summary = json::object();
             summary["name"] = fs::path(runDir).filename().string();
@@ -422,7 +423,9 @@ void TrainingSession::Impl::train(Project project, bool resuming)
 
         // The watched metric decides the best checkpoint and early stopping (see training.h).
         const bool watchAccuracy = r.ts.earlyStopping.metric == "val_accuracy";
-        const double metric = r.valX.size(0) > 0 ? (watchAccuracy ? valAccuracy : valLoss) : totals.loss();
+        const bool validated = r.valX.size(0) > 0;
+        const double metric = watchAccuracy ? (validated ? valAccuracy : totals.accuracy())
+                                            : (validated ? valLoss : totals.loss());
         const bool improved = earlyStoppingImproves(r.ts.earlyStopping, metric, r.state.bestMetric);
         if (improved) {
             r.state.bestMetric = metric;

@@ -29,6 +29,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -183,6 +184,7 @@ private Q_SLOTS:
     void pauseAndResume();
     void earlyStoppingRule();
     void earlyStopping();
+    void accuracyWithoutValidationWatchesTrainingAccuracy();
     void destroyingRunningSessionStopsIt();
     void refusesBrokenGraph();
     void pretrainedFrozenLayersKeepTheirWeights();
@@ -555,6 +557,38 @@ void TestTraining::earlyStopping()
     const RunResult c = trainBlocking(requestFor(p, m_tmp.filePath("early_last")), full.sink());
     QVERIFY2(c.status == Status::Completed, full.errors().constData());
     QCOMPARE(c.epochsCompleted, 4);
+}
+
+void TestTraining::accuracyWithoutValidationWatchesTrainingAccuracy()
+{
+    // No validation split: val_accuracy is measured on the training split, higher is better, so
+    // the best epoch is the one the rule picks from the epochs' training accuracies (and not from
+    // the training loss, which falls while the accuracy rises).
+    Project p = tinyProject();
+    p.dataset.validationFraction = 0;
+    p.training.epochs = 4;
+    p.training.earlyStopping.enabled = false;
+    p.training.earlyStopping.metric = "val_accuracy";
+    p.training.earlyStopping.minDelta = 0;
+
+    EventLog log;
+    const RunResult r = trainBlocking(requestFor(p, m_tmp.filePath("no_validation")), log.sink());
+    QVERIFY2(r.status == Status::Completed, log.errors().constData());
+    const auto epochs = log.ofKind(Kind::Epoch);
+    QCOMPARE(int(epochs.size()), 4);
+    double best = -INFINITY;
+    int expected = 0;
+    for (const auto &e : epochs) {
+        QVERIFY(std::isnan(e.valAccuracy)); // the premise: nothing was validated
+        if (earlyStoppingImproves(p.training.earlyStopping, e.accuracy, best)) {
+            best = e.accuracy;
+            expected = e.epoch;
+        }
+    }
+    QVERIFY2(expected > 1, "the premise: the training accuracy rose after the first epoch");
+    std::ifstream in(r.runDir + "/run.json");
+    const nlohmann::json summary = nlohmann::json::parse(in);
+    QCOMPARE(summary.at("best_epoch").get<int>(), expected);
 }
 
 void TestTraining::destroyingRunningSessionStopsIt()

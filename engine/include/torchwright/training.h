@@ -101,7 +101,7 @@ private:
 // Early stopping (training.early_stopping), the one rule the engine and exported programs follow.
 // After every epoch the run looks at one metric: `metric` (val_loss, lower is better, or
 // val_accuracy, higher is better) on the validation split; a project without a validation split
-// uses the training loss in its place, compared in the same direction. An epoch improves when its
+// uses the same measure on the training split (the epoch's mean training loss or accuracy). An epoch improves when its
 // value beats the best so far by more than min_delta: value < best - min_delta for val_loss,
 // value > best + min_delta for val_accuracy. An equal value never improves; the first epoch of a
 // new run always does (the best starts at +inf or -inf). An improving epoch becomes the best
