@@ -4,21 +4,24 @@
 #include "pipelinescene.h"
 #include "projectdocument.h"
 
+#include "torchwright/settings.h"
+
+#include <QAbstractSpinBox>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 
 namespace torchwright::ui {
@@ -32,7 +35,7 @@ QString joinNumbers(const json &j)
     QStringList parts;
     if (j.is_array())
         for (const auto &v : j)
-            parts << QString::number(v.get<double>(), 'g', 8);
+            parts << QString::fromStdString(v.dump());
     return parts.join(", ");
 }
 
@@ -51,6 +54,147 @@ json parseNumbers(const QString &text, bool integers, bool *ok)
     }
     return out;
 }
+
+// The schema's name for a pipeline stage (settings.h); "" for stages without settings.
+std::string stageKey(Stage stage)
+{
+    switch (stage) {
+    case Stage::InputData: return "input_data";
+    case Stage::Preprocess: return "preprocess";
+    case Stage::PretrainDecision: return "pretrain_decision";
+    case Stage::Pretrain: return "pretrain";
+    case Stage::TrainFromScratch: return "train_from_scratch";
+    case Stage::Optimize: return "optimize";
+    case Stage::EvaluateDeploy: return "evaluate_deploy";
+    default: return "";
+    }
+}
+
+QString stageNote(Stage stage)
+{
+    switch (stage) {
+    case Stage::InputData:
+        return StageInspector::tr("Training data: IDX files (MNIST layout, plain or .gz), CIFAR-10 binary batches, "
+                                  "or a generated synthetic set. The validation split is taken from the training "
+                                  "data.");
+    case Stage::Preprocess:
+        return StageInspector::tr("Pixels are scaled to 0..1, then normalised per channel; \"dataset\" uses the "
+                                  "mean and standard deviation of the training split.");
+    case Stage::PretrainDecision:
+        return StageInspector::tr("Yes: initialise layers from another run's checkpoint (Pretrain). No: random "
+                                  "initialisation (Train from scratch).");
+    case Stage::Pretrain:
+        return StageInspector::tr("The source is a run folder, a Torchwright checkpoint, a TorchScript file or a "
+                                  "PyTorch checkpoint (such as the one the exported PyTorch program writes). Layers "
+                                  "are matched by name and every shape is checked against the layer graph; frozen "
+                                  "layers keep the pretrained weights.");
+    case Stage::TrainFromScratch:
+        return StageInspector::tr("Weights are initialised randomly from this seed; the same seed on the CPU gives "
+                                  "the same loss curve.");
+    case Stage::Optimize:
+        return {};
+    case Stage::EvaluateDeploy:
+        return StageInspector::tr("After training the dashboard shows test accuracy, the confusion matrix and "
+                                  "per-class precision and recall. Export writes the formats listed here "
+                                  "(torchscript, onnx, pytorch, bundle), each checked against the trained model; "
+                                  "the bundle adds a manifest and runs with torchwright-cli predict.");
+    case Stage::Application:
+        return StageInspector::tr("Not available yet. This stage will serve the deployed model to an application; "
+                                  "today, export a bundle and load it with torch.jit.load, torch::jit::load or ONNX "
+                                  "Runtime, or run it with torchwright-cli predict.");
+    case Stage::UserFeedback:
+        return StageInspector::tr("Not available yet. This stage will collect labelled feedback from the "
+                                  "application as a new dataset for the next round of optimisation.");
+    case Stage::ContinuousOptimization:
+        return StageInspector::tr("Not available yet. This stage will retrain on the feedback automatically, "
+                                  "starting from the deployed model (the Pretrain stage can do this by hand today).");
+    case Stage::ModelUpdate:
+        return StageInspector::tr("Not available yet. This stage will replace the deployed model when the "
+                                  "retrained one evaluates better, and hand it back to Optimize.");
+    }
+    return {};
+}
+
+// A spin box that holds a number as the project file does: shown in the file's shortest exact
+// form (1e-08, 20.0, 9223372036854775807) and stepped within the schema's range, so the screen
+// never rounds or clamps what the file says, as QDoubleSpinBox's fixed decimals and QSpinBox's
+// 32 bits would.
+class NumberBox : public QAbstractSpinBox {
+public:
+    NumberBox(const SettingSpec &spec, QWidget *parent) : QAbstractSpinBox(parent), m_spec(spec)
+    {
+        connect(this, &QAbstractSpinBox::editingFinished, this, [this] {
+            const json v = parse(text());
+            if (v.is_null())
+                refused();
+            else
+                edited(v);
+        });
+    }
+
+    std::function<void(const json &)> edited; // a value the user typed or stepped to
+    std::function<void()> refused;            // text that is not a number
+
+    void setValue(const json &v) { lineEdit()->setText(QString::fromStdString(v.dump())); }
+
+    void stepBy(int steps) override
+    {
+        const json v = parse(text());
+        if (v.is_null())
+            return;
+        json next;
+        if (m_spec.type == SettingType::Int) {
+            // Saturating, since the bounds may be int64's own.
+            const int64_t current = v.get<int64_t>();
+            const int64_t delta = int64_t(steps * m_spec.step);
+            const int64_t target = delta > 0 && current > INT64_MAX - delta   ? INT64_MAX
+                                   : delta < 0 && current < INT64_MIN - delta ? INT64_MIN
+                                                                              : current + delta;
+            next = std::clamp(target, m_spec.intMin(), m_spec.intMax());
+        } else {
+            const double target = std::clamp(v.get<double>() + steps * m_spec.step, m_spec.min, m_spec.max);
+            if (!m_spec.inRange(target)) // an exclusive bound: stay where the last step left it
+                return;
+            next = target;
+        }
+        setValue(next);
+        edited(next);
+    }
+
+protected:
+    StepEnabled stepEnabled() const override
+    {
+        const json v = parse(text());
+        if (v.is_null())
+            return StepNone;
+        const double d = v.get<double>();
+        StepEnabled e = StepNone;
+        if (d < m_spec.max)
+            e |= StepUpEnabled;
+        if (d > m_spec.min)
+            e |= StepDownEnabled;
+        return e;
+    }
+
+    QValidator::State validate(QString &input, int &) const override
+    {
+        return parse(input).is_null() ? QValidator::Intermediate : QValidator::Acceptable;
+    }
+
+private:
+    json parse(const QString &text) const
+    {
+        bool ok = false;
+        if (m_spec.type == SettingType::Int) {
+            const qlonglong v = text.trimmed().toLongLong(&ok);
+            return ok ? json(int64_t(v)) : json();
+        }
+        const double v = text.trimmed().toDouble(&ok);
+        return ok && std::isfinite(v) ? json(v) : json();
+    }
+
+    const SettingSpec &m_spec;
+};
 
 } // namespace
 
@@ -111,81 +255,155 @@ void StageInspector::push(const std::string &pointer, const json &value)
 
 void StageInspector::rebuild()
 {
-    m_refreshers.clear();
-    while (m_layout->rowCount() > 0)
-        m_layout->removeRow(0);
-    m_error->clear();
+    clearForm();
     if (m_stage < 0) {
         m_title->setText(tr("Pipeline"));
         m_note->setText(tr("Select a stage to see its settings. Double-click Optimize to edit the model."));
         return;
     }
-    const Stage stage = Stage(m_stage);
-    m_title->setText(stageTitle(stage));
-    m_note->clear();
+    m_title->setText(stageTitle(Stage(m_stage)));
+    m_note->setText(stageNote(Stage(m_stage)));
+    addSettingRows(m_stage);
+    addStageActions(m_stage);
+    refreshValues();
+}
 
-    auto addInt = [&](const QString &label, const std::string &ptr, int min, int max) {
+void StageInspector::clearForm()
+{
+    m_rows.clear();
+    while (m_layout->rowCount() > 0)
+        m_layout->removeRow(0);
+    m_error->clear();
+}
+
+void StageInspector::addSettingRows(int stage)
+{
+    const std::string key = stageKey(Stage(stage));
+    if (key.empty())
+        return;
+    for (const SettingSpec &spec : projectSettings()) {
+        if (std::find(spec.stages.begin(), spec.stages.end(), key) == spec.stages.end())
+            continue;
+        Row row = createEditor(spec);
+        row.field->setToolTip(QString::fromStdString(spec.help));
+        m_layout->addRow(QString::fromStdString(spec.label), row.field);
+        m_rows.push_back(std::move(row));
+    }
+}
+
+void StageInspector::addStageActions(int stage)
+{
+    if (Stage(stage) == Stage::Optimize) {
+        auto *open = new QPushButton(tr("Open the model (layer graph)"), m_form);
+        open->setObjectName("openModel");
+        connect(open, &QPushButton::clicked, this, &StageInspector::openModelRequested);
+        m_layout->addRow(open);
+    } else if (Stage(stage) == Stage::EvaluateDeploy) {
+        auto *exportButton = new QPushButton(tr("Export a run…"), m_form);
+        exportButton->setObjectName("exportRun");
+        connect(exportButton, &QPushButton::clicked, this, &StageInspector::exportRequested);
+        m_layout->addRow(exportButton);
+    }
+}
+
+StageInspector::Row StageInspector::createEditor(const SettingSpec &spec)
+{
+    const std::string ptr = spec.pointer;
+    const QString name = QString::fromStdString(ptr);
+    auto value = [this, &spec] { return spec.get(m_doc->project()); };
+    switch (spec.type) {
+    case SettingType::Int: {
+        if (spec.intMin() < INT_MIN || spec.intMax() > INT_MAX)
+            return createNumberEditor(spec);
         auto *w = new QSpinBox(m_form);
-        w->setRange(min, max);
-        w->setObjectName(QString::fromStdString(ptr));
-        m_layout->addRow(label, w);
-        m_refreshers.push_back([this, w, ptr] { w->setValue(m_doc->setting(ptr).get<int>()); });
+        w->setRange(int(spec.intMin()), int(spec.intMax()));
+        w->setObjectName(name);
         connect(w, qOverload<int>(&QSpinBox::valueChanged), this, [this, ptr](int v) { push(ptr, v); });
-    };
-    auto addDouble = [&](const QString &label, const std::string &ptr, double min, double max, int decimals, double step) {
-        auto *w = new QDoubleSpinBox(m_form);
-        w->setRange(min, max);
-        w->setDecimals(decimals);
-        w->setSingleStep(step);
-        w->setObjectName(QString::fromStdString(ptr));
-        m_layout->addRow(label, w);
-        m_refreshers.push_back([this, w, ptr] { w->setValue(m_doc->setting(ptr).get<double>()); });
-        connect(w, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this, ptr](double v) { push(ptr, v); });
-    };
-    auto addBool = [&](const QString &label, const std::string &ptr) {
+        return {&spec, w, [w, value] { w->setValue(value().get<int>()); }};
+    }
+    case SettingType::Number:
+        return createNumberEditor(spec);
+    case SettingType::Bool: {
         auto *w = new QCheckBox(m_form);
-        w->setObjectName(QString::fromStdString(ptr));
-        m_layout->addRow(label, w);
-        m_refreshers.push_back([this, w, ptr] { w->setChecked(m_doc->setting(ptr).get<bool>()); });
+        w->setObjectName(name);
         connect(w, &QCheckBox::toggled, this, [this, ptr](bool v) { push(ptr, v); });
-    };
-    auto addChoice = [&](const QString &label, const std::string &ptr, const QStringList &choices) {
+        return {&spec, w, [w, value] { w->setChecked(value().get<bool>()); }};
+    }
+    case SettingType::Choice: {
         auto *w = new QComboBox(m_form);
-        w->addItems(choices);
-        w->setObjectName(QString::fromStdString(ptr));
-        m_layout->addRow(label, w);
-        m_refreshers.push_back(
-            [this, w, ptr] { w->setCurrentText(QString::fromStdString(m_doc->setting(ptr).get<std::string>())); });
+        for (const auto &c : spec.choices)
+            w->addItem(QString::fromStdString(c));
+        w->setObjectName(name);
         connect(w, &QComboBox::currentTextChanged, this, [this, ptr](const QString &v) { push(ptr, v.toStdString()); });
+        return {&spec, w, [w, value] { w->setCurrentText(QString::fromStdString(value().get<std::string>())); }};
+    }
+    case SettingType::String:
+        return createTextEditor(spec);
+    case SettingType::List:
+        return createListEditor(spec);
+    }
+    return {&spec, new QWidget(m_form), [] {}};
+}
+
+StageInspector::Row StageInspector::createNumberEditor(const SettingSpec &spec)
+{
+    const std::string ptr = spec.pointer;
+    auto *w = new NumberBox(spec, m_form);
+    w->setObjectName(QString::fromStdString(ptr));
+    w->edited = [this, ptr](const json &v) { push(ptr, v); };
+    w->refused = [this, ptr] {
+        m_error->setText(tr("%1: expected a number").arg(QString::fromStdString(ptr)));
+        refreshValues();
     };
-    auto addText = [&](const QString &label, const std::string &ptr, bool browse) {
-        auto *row = new QWidget(m_form);
-        auto *h = new QHBoxLayout(row);
-        h->setContentsMargins(0, 0, 0, 0);
-        auto *w = new QLineEdit(row);
+    return {&spec, w, [this, w, &spec] { w->setValue(spec.get(m_doc->project())); }};
+}
+
+StageInspector::Row StageInspector::createTextEditor(const SettingSpec &spec)
+{
+    const std::string ptr = spec.pointer;
+    auto text = [this, &spec] { return QString::fromStdString(spec.get(m_doc->project()).get<std::string>()); };
+    if (!spec.choices.empty()) {
+        // Suggestions the user may also type past ("cuda:3").
+        auto *w = new QComboBox(m_form);
+        w->setEditable(true);
+        w->setInsertPolicy(QComboBox::NoInsert);
+        for (const auto &c : spec.choices)
+            w->addItem(QString::fromStdString(c));
         w->setObjectName(QString::fromStdString(ptr));
-        h->addWidget(w, 1);
-        if (browse) {
-            auto *b = new QPushButton(tr("Browse..."), row);
-            h->addWidget(b);
-            connect(b, &QPushButton::clicked, this, [this, w] {
-                const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose a folder"), w->text());
-                if (!dir.isEmpty()) {
-                    w->setText(dir);
-                    Q_EMIT w->editingFinished();
-                }
-            });
-        }
-        m_layout->addRow(label, row);
-        m_refreshers.push_back([this, w, ptr] { w->setText(QString::fromStdString(m_doc->setting(ptr).get<std::string>())); });
-        connect(w, &QLineEdit::editingFinished, this, [this, w, ptr] { push(ptr, w->text().toStdString()); });
-    };
-    auto addNumbers = [&](const QString &label, const std::string &ptr, bool integers) {
-        auto *w = new QLineEdit(m_form);
-        w->setObjectName(QString::fromStdString(ptr));
+        connect(w, &QComboBox::activated, this, [this, w, ptr] { push(ptr, w->currentText().toStdString()); });
+        connect(w->lineEdit(), &QLineEdit::editingFinished, this,
+                [this, w, ptr] { push(ptr, w->currentText().toStdString()); });
+        return {&spec, w, [w, text] { w->setCurrentText(text()); }};
+    }
+    auto *row = new QWidget(m_form);
+    auto *h = new QHBoxLayout(row);
+    h->setContentsMargins(0, 0, 0, 0);
+    auto *w = new QLineEdit(row);
+    w->setObjectName(QString::fromStdString(ptr));
+    h->addWidget(w, 1);
+    if (spec.path) {
+        auto *b = new QPushButton(tr("Browse..."), row);
+        h->addWidget(b);
+        connect(b, &QPushButton::clicked, this, [this, w] {
+            const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose a folder"), w->text());
+            if (!dir.isEmpty()) {
+                w->setText(dir);
+                Q_EMIT w->editingFinished();
+            }
+        });
+    }
+    connect(w, &QLineEdit::editingFinished, this, [this, w, ptr] { push(ptr, w->text().toStdString()); });
+    return {&spec, row, [w, text] { w->setText(text()); }};
+}
+
+StageInspector::Row StageInspector::createListEditor(const SettingSpec &spec)
+{
+    const std::string ptr = spec.pointer;
+    auto *w = new QLineEdit(m_form);
+    w->setObjectName(QString::fromStdString(ptr));
+    if (spec.itemType == SettingType::Int || spec.itemType == SettingType::Number) {
+        const bool integers = spec.itemType == SettingType::Int;
         w->setPlaceholderText(integers ? tr("e.g. 1, 28, 28") : tr("e.g. 0.5, 0.5, 0.5"));
-        m_layout->addRow(label, w);
-        m_refreshers.push_back([this, w, ptr] { w->setText(joinNumbers(m_doc->setting(ptr))); });
         connect(w, &QLineEdit::editingFinished, this, [this, w, ptr, integers] {
             bool ok = false;
             json v = parseNumbers(w->text(), integers, &ok);
@@ -195,126 +413,33 @@ void StageInspector::rebuild()
             }
             push(ptr, v);
         });
-    };
-    auto addNames = [&](const QString &label, const std::string &ptr) {
-        auto *w = new QLineEdit(m_form);
-        w->setObjectName(QString::fromStdString(ptr));
-        m_layout->addRow(label, w);
-        m_refreshers.push_back([this, w, ptr] {
-            QStringList names;
-            for (const auto &n : m_doc->setting(ptr))
-                names << QString::fromStdString(n.get<std::string>());
-            w->setText(names.join(", "));
-        });
-        connect(w, &QLineEdit::editingFinished, this, [this, w, ptr] {
-            json v = json::array();
-            for (const QString &n : w->text().split(',', Qt::SkipEmptyParts))
-                v.push_back(n.trimmed().toStdString());
-            push(ptr, v);
-        });
-    };
-
-    switch (stage) {
-    case Stage::InputData:
-        addChoice(tr("Kind"), "/dataset/kind", {"idx", "cifar10", "synthetic"});
-        addText(tr("Folder"), "/dataset/path", true);
-        addNumbers(tr("Sample shape"), "/dataset/sample_shape", true);
-        addInt(tr("Classes"), "/dataset/num_classes", 1, 100000);
-        addNames(tr("Class names"), "/dataset/class_names");
-        addDouble(tr("Validation fraction"), "/dataset/validation_fraction", 0, 0.9, 3, 0.05);
-        addInt(tr("Split seed"), "/dataset/split_seed", 0, 2147483647);
-        m_note->setText(tr("Training data: IDX files (MNIST layout, plain or .gz), CIFAR-10 binary batches, or a "
-                           "generated synthetic set. The validation split is taken from the training data."));
-        break;
-    case Stage::Preprocess:
-        addChoice(tr("Normalisation"), "/preprocess/normalize", {"dataset", "fixed", "none"});
-        addNumbers(tr("Mean (fixed)"), "/preprocess/mean", false);
-        addNumbers(tr("Std (fixed)"), "/preprocess/std", false);
-        m_note->setText(tr("Pixels are scaled to 0..1, then normalised per channel; \"dataset\" uses the mean and "
-                           "standard deviation of the training split."));
-        break;
-    case Stage::PretrainDecision:
-        addBool(tr("Start from a pretrained model"), "/pretrain/enabled");
-        m_note->setText(tr("Yes: initialise layers from another run's checkpoint (Pretrain). No: random "
-                           "initialisation (Train from scratch)."));
-        break;
-    case Stage::Pretrain:
-        addBool(tr("Enabled"), "/pretrain/enabled");
-        addText(tr("Source run or checkpoint"), "/pretrain/source", true);
-        addNames(tr("Frozen layers"), "/pretrain/frozen");
-        m_note->setText(tr("The source is a run folder, a Torchwright checkpoint, a TorchScript file or a "
-                           "PyTorch checkpoint (such as the one the exported PyTorch program writes). Layers are "
-                           "matched by name and every shape is checked against the layer graph; frozen layers "
-                           "keep the pretrained weights."));
-        break;
-    case Stage::TrainFromScratch:
-        addInt(tr("Seed"), "/training/seed", 0, 2147483647);
-        m_note->setText(tr("Weights are initialised randomly from this seed; the same seed on the CPU gives the "
-                           "same loss curve."));
-        break;
-    case Stage::Optimize: {
-        addChoice(tr("Optimizer"), "/training/optimizer/type", {"adam", "adamw", "sgd", "rmsprop"});
-        addDouble(tr("Learning rate"), "/training/optimizer/lr", 1e-7, 10, 7, 1e-4);
-        addDouble(tr("Momentum"), "/training/optimizer/momentum", 0, 0.999, 3, 0.05);
-        addBool(tr("Nesterov"), "/training/optimizer/nesterov");
-        addDouble(tr("Weight decay"), "/training/optimizer/weight_decay", 0, 1, 6, 1e-4);
-        addChoice(tr("Schedule"), "/training/schedule/type", {"none", "step", "cosine"});
-        addInt(tr("Step size (epochs)"), "/training/schedule/step_size", 1, 100000);
-        addDouble(tr("Step gamma"), "/training/schedule/gamma", 1e-6, 1e6, 6, 0.05);
-        addDouble(tr("Minimum lr (cosine)"), "/training/schedule/min_lr", 0, 10, 7, 1e-5);
-        addInt(tr("Epochs"), "/training/epochs", 1, 100000);
-        addInt(tr("Batch size"), "/training/batch_size", 1, 1 << 20);
-        addChoice(tr("Loss"), "/training/loss", {"cross_entropy", "mse", "bce_with_logits"});
-        addBool(tr("Early stopping"), "/training/early_stopping/enabled");
-        addChoice(tr("Watch"), "/training/early_stopping/metric", {"val_loss", "val_accuracy"});
-        addInt(tr("Patience (epochs)"), "/training/early_stopping/patience", 0, 100000);
-        addDouble(tr("Gradient clipping (norm, 0 = off)"), "/training/grad_clip", 0, 1e6, 3, 0.5);
-        addChoice(tr("Device"), "/training/device", {"auto", "cpu", "cuda", "cuda:0", "cuda:1"});
-        addInt(tr("Threads (0 = all cores)"), "/training/threads", 0, 4096);
-        auto *open = new QPushButton(tr("Open the model (layer graph)"), m_form);
-        open->setObjectName("openModel");
-        connect(open, &QPushButton::clicked, this, &StageInspector::openModelRequested);
-        m_layout->addRow(open);
-        break;
+        return {&spec, w, [this, w, &spec] { w->setText(joinNumbers(spec.get(m_doc->project()))); }};
     }
-    case Stage::EvaluateDeploy: {
-        addNames(tr("Export formats"), "/export/formats");
-        auto *exportButton = new QPushButton(tr("Export a run…"), m_form);
-        exportButton->setObjectName("exportRun");
-        connect(exportButton, &QPushButton::clicked, this, &StageInspector::exportRequested);
-        m_layout->addRow(exportButton);
-        m_note->setText(tr("After training the dashboard shows test accuracy, the confusion matrix and "
-                           "per-class precision and recall. Export writes the formats listed here (torchscript, "
-                           "onnx, pytorch, bundle), each checked against the trained model; the bundle adds a "
-                           "manifest and runs with torchwright-cli predict."));
-        break;
-    }
-    case Stage::Application:
-        m_note->setText(tr("Not available yet. This stage will serve the deployed model to an application; "
-                           "today, export a bundle and load it with torch.jit.load, torch::jit::load or ONNX "
-                           "Runtime, or run it with torchwright-cli predict."));
-        break;
-    case Stage::UserFeedback:
-        m_note->setText(tr("Not available yet. This stage will collect labelled feedback from the application "
-                           "as a new dataset for the next round of optimisation."));
-        break;
-    case Stage::ContinuousOptimization:
-        m_note->setText(tr("Not available yet. This stage will retrain on the feedback automatically, starting "
-                           "from the deployed model (the Pretrain stage can do this by hand today)."));
-        break;
-    case Stage::ModelUpdate:
-        m_note->setText(tr("Not available yet. This stage will replace the deployed model when the retrained "
-                           "one evaluates better, and hand it back to Optimize."));
-        break;
-    }
-    refreshValues();
+    connect(w, &QLineEdit::editingFinished, this, [this, w, ptr] {
+        json v = json::array();
+        for (const QString &n : w->text().split(',', Qt::SkipEmptyParts))
+            v.push_back(n.trimmed().toStdString());
+        push(ptr, v);
+    });
+    return {&spec, w, [this, w, &spec] {
+                QStringList names;
+                for (const auto &n : spec.get(m_doc->project()))
+                    names << QString::fromStdString(n.get<std::string>());
+                w->setText(names.join(", "));
+            }};
 }
 
 void StageInspector::refreshValues()
 {
     m_updating = true;
-    for (const auto &r : m_refreshers)
-        r();
+    // A setting that does not apply (the synthetic format's sizes for IDX files) is hidden.
+    const Project &project = m_doc->project();
+    for (const Row &row : m_rows) {
+        const bool applies = row.spec->appliesTo(project);
+        m_layout->setRowVisible(row.field, applies);
+        if (applies)
+            row.refresh();
+    }
     m_updating = false;
 }
 

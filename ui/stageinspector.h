@@ -1,6 +1,6 @@
 #pragma once
-// The inspector for the selected pipeline stage: a typed editor for each of its settings.
-// Each edit pushes a ChangeSetting on the document's undo stack; the form refreshes from the
+// The inspector for the selected pipeline stage: a typed editor for each of its settings, built
+// from the engine's settings schema (settings.h), so ranges and labels are the reader's. Each edit pushes a ChangeSetting on the document's undo stack; the form refreshes from the
 // document whenever its settings change. Stages whose engine work is not there yet show their
 // settings and say plainly what is not available.
 
@@ -13,6 +13,10 @@
 
 class QFormLayout;
 class QLabel;
+
+namespace torchwright {
+struct SettingSpec;
+}
 
 namespace torchwright::ui {
 
@@ -33,7 +37,21 @@ Q_SIGNALS:
     void exportRequested(); // the Evaluate & deploy stage's Export button
 
 private:
+    // One editor per setting: refresh() shows the document's value without pushing an edit.
+    struct Row {
+        const SettingSpec *spec;
+        QWidget *field;
+        std::function<void()> refresh;
+    };
+
     void rebuild();
+    void clearForm();
+    void addSettingRows(int stage);
+    void addStageActions(int stage);
+    Row createEditor(const SettingSpec &spec);
+    Row createNumberEditor(const SettingSpec &spec);
+    Row createTextEditor(const SettingSpec &spec);
+    Row createListEditor(const SettingSpec &spec);
     void refreshValues();
     void push(const std::string &pointer, const nlohmann::json &value);
 
@@ -44,7 +62,7 @@ private:
     QLabel *m_error;
     QWidget *m_form = nullptr;
     QFormLayout *m_layout = nullptr;
-    std::vector<std::function<void()>> m_refreshers; // re-read values without pushing edits
+    std::vector<Row> m_rows;
     bool m_updating = false;
 };
 

@@ -3,10 +3,11 @@
 #include "torchwright/project.h"
 
 #include "fileutil.h"
-#include "torchwright/runtime.h"
+#include "torchwright/settings.h"
 
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 namespace torchwright {
 
@@ -15,13 +16,6 @@ using nlohmann::json;
 using ojson = nlohmann::ordered_json;
 
 namespace {
-
-std::string num(double v)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
 
 std::string describe(const json &v)
 {
@@ -96,88 +90,10 @@ public:
     bool checkInteger(const json &v, const std::string &path, int64_t min, int64_t max)
     {
         if (!v.is_number_integer() || v.get<int64_t>() < min || v.get<int64_t>() > max) {
-            std::string what = min == 1 && max == INT64_MAX   ? "a positive integer"
-                               : min == 0 && max == INT64_MAX ? "a non-negative integer"
-                                                              : "an integer from " + std::to_string(min)
-                                                                    + " to " + std::to_string(max);
-            m_d.error(path, "expected " + what + ", got " + describe(v));
+            m_d.error(path, "expected " + integerExpectation(min, max) + ", got " + describe(v));
             return false;
         }
         return true;
-    }
-
-    double number(const json &obj, const std::string &path, const char *key, double def, double min,
-                  double max, bool minExclusive = false, bool maxExclusive = false)
-    {
-        const json *v = field(obj, path, key, false);
-        if (!v)
-            return def;
-        const bool good = v->is_number() && std::isfinite(v->get<double>())
-                          && (minExclusive ? v->get<double>() > min : v->get<double>() >= min)
-                          && (maxExclusive ? v->get<double>() < max : v->get<double>() <= max);
-        if (!good) {
-            std::string range;
-            if (max == HUGE_VAL)
-                range = std::string(minExclusive ? "> " : ">= ") + num(min);
-            else if (minExclusive && !maxExclusive)
-                range = "> " + num(min) + " and <= " + num(max);
-            else
-                range = "from " + num(min) + (minExclusive ? " (exclusive)" : "") + " to " + num(max)
-                        + (maxExclusive ? " (exclusive)" : "");
-            m_d.error(path + "/" + key, "expected a number " + range + ", got " + describe(*v));
-            return def;
-        }
-        return v->get<double>();
-    }
-
-    bool boolean(const json &obj, const std::string &path, const char *key, bool def)
-    {
-        const json *v = field(obj, path, key, false);
-        if (!v)
-            return def;
-        if (!v->is_boolean()) {
-            m_d.error(path + "/" + key, "expected true or false, got " + describe(*v));
-            return def;
-        }
-        return v->get<bool>();
-    }
-
-    std::vector<std::string> strings(const json &obj, const std::string &path, const char *key)
-    {
-        std::vector<std::string> r;
-        const json *v = field(obj, path, key, false);
-        if (!v)
-            return r;
-        if (!v->is_array()) {
-            m_d.error(path + "/" + key, "expected a list of strings, got " + describe(*v));
-            return r;
-        }
-        for (size_t i = 0; i < v->size(); ++i) {
-            if (!(*v)[i].is_string())
-                m_d.error(path + "/" + key + "/" + std::to_string(i), "expected a string, got " + describe((*v)[i]));
-            else
-                r.push_back((*v)[i].get<std::string>());
-        }
-        return r;
-    }
-
-    std::vector<double> numbers(const json &obj, const std::string &path, const char *key)
-    {
-        std::vector<double> r;
-        const json *v = field(obj, path, key, false);
-        if (!v)
-            return r;
-        if (!v->is_array()) {
-            m_d.error(path + "/" + key, "expected a list of numbers, got " + describe(*v));
-            return r;
-        }
-        for (size_t i = 0; i < v->size(); ++i) {
-            if (!(*v)[i].is_number())
-                m_d.error(path + "/" + key + "/" + std::to_string(i), "expected a number, got " + describe((*v)[i]));
-            else
-                r.push_back((*v)[i].get<double>());
-        }
-        return r;
     }
 
     Diagnostics &diags() { return m_d; }
@@ -186,110 +102,132 @@ private:
     Diagnostics &m_d;
 };
 
-void readDataset(Reader &r, const json &root, DatasetSettings &d)
-{
-    const std::string p = "/dataset";
-    const json &o = r.object(root, "", "dataset", true);
-    d.kind = r.string(o, p, "kind", "idx", {"idx", "cifar10", "synthetic"}, true);
-    d.path = r.string(o, p, "path", "", {}, d.kind != "synthetic");
-    if (d.kind != "synthetic" && d.path.empty() && o.contains("path"))
-        r.diags().error(p + "/path", "the dataset folder is empty; give the folder holding the data files");
-    d.sampleShape.clear();
-    if (const json *s = r.field(o, p, "sample_shape", true)) {
-        if (!s->is_array() || s->empty() || s->size() > 4) {
-            r.diags().error(p + "/sample_shape", "expected a list of 1 to 4 positive integers, got " + describe(*s));
-        } else {
-            for (size_t i = 0; i < s->size(); ++i)
-                if (r.checkInteger((*s)[i], p + "/sample_shape/" + std::to_string(i), 1, 1 << 20))
-                    d.sampleShape.push_back((*s)[i].get<int64_t>());
-        }
-    }
-    d.numClasses = int(r.integer(o, p, "num_classes", 10, 1, 100000, true));
-    d.classNames = r.strings(o, p, "class_names");
-    if (!d.classNames.empty() && int(d.classNames.size()) != d.numClasses)
-        r.diags().error(p + "/class_names", "expected " + std::to_string(d.numClasses) + " class names (num_classes), got "
-                                                + std::to_string(d.classNames.size()));
-    d.validationFraction = r.number(o, p, "validation_fraction", 0.1, 0.0, 0.9);
-    d.splitSeed = uint64_t(r.integer(o, p, "split_seed", 42, 0, INT64_MAX));
-    if (d.kind == "synthetic") {
-        const json &s = r.object(o, p, "synthetic");
-        const std::string sp = p + "/synthetic";
-        d.syntheticTrain = int(r.integer(s, sp, "train_samples", 1024, 2, 10000000));
-        d.syntheticTest = int(r.integer(s, sp, "test_samples", 256, 1, 10000000));
-        d.syntheticNoise = r.number(s, sp, "noise", 0.5, 0.0, 1e6);
-        d.syntheticSeed = uint64_t(r.integer(s, sp, "seed", 7, 0, INT64_MAX));
-    }
-}
+// Reads every setting of the schema (settings.h) that applies, in the file's order, so that a
+// format's own settings are read once its kind is known.
+class SettingsReader {
+public:
+    SettingsReader(Reader &r, const json &root) : m_r(r), m_root(root) {}
 
-void readPreprocess(Reader &r, const json &root, PreprocessSettings &s, const DatasetSettings &d)
+    void read(const SettingSpec &s, Project &p)
+    {
+        const size_t slash = s.pointer.rfind('/');
+        const std::string where = s.pointer.substr(0, slash);
+        const std::string key = s.pointer.substr(slash + 1);
+        const bool required = s.isRequired(p);
+        const json *v = m_r.field(object(where, required), where, key.c_str(), required);
+        if (!v)
+            return;
+        json value;
+        if (!checkValue(s, *v, s.pointer, value))
+            return;
+        if (s.check) {
+            const std::string problem = s.check(value, p);
+            if (!problem.empty()) {
+                m_r.diags().error(s.pointer, problem);
+                return;
+            }
+        }
+        s.set(p, value);
+    }
+
+private:
+    // The object at `path` ("/training/optimizer"); a missing or wrong one is reported once
+    // however many settings live in it.
+    const json &object(const std::string &path, bool required)
+    {
+        if (path.empty())
+            return m_root;
+        auto it = m_objects.find(path);
+        if (it != m_objects.end())
+            return *it->second;
+        const size_t slash = path.rfind('/');
+        const std::string up = path.substr(0, slash);
+        const json &o = m_r.object(object(up, required), up, path.substr(slash + 1).c_str(), required);
+        m_objects[path] = &o;
+        return o;
+    }
+
+    // Checks `v` against `s`'s type and range; `out` is what to store (a list keeps its good
+    // items, so that one bad item does not hide the others' problems).
+    bool checkValue(const SettingSpec &s, const json &v, const std::string &where, json &out)
+    {
+        bool good = false;
+        switch (s.type) {
+        case SettingType::Int:
+            if (!m_r.checkInteger(v, where, s.intMin(), s.intMax()))
+                return false;
+            out = v;
+            return true;
+        case SettingType::Number:
+            good = v.is_number() && std::isfinite(v.get<double>()) && s.inRange(v.get<double>());
+            break;
+        case SettingType::Bool:
+            good = v.is_boolean();
+            break;
+        case SettingType::String:
+            good = v.is_string();
+            break;
+        case SettingType::Choice:
+            if (!v.is_string()) {
+                m_r.diags().error(where, "expected a string, got " + describe(v));
+                return false;
+            }
+            good = std::find(s.choices.begin(), s.choices.end(), v.get<std::string>()) != s.choices.end();
+            break;
+        case SettingType::List:
+            good = v.is_array() && v.size() >= s.minItems && (!s.maxItems || v.size() <= s.maxItems);
+            if (good) {
+                SettingSpec item = s;
+                item.type = s.itemType;
+                out = json::array();
+                for (size_t i = 0; i < v.size(); ++i) {
+                    json one;
+                    if (checkValue(item, v[i], where + "/" + std::to_string(i), one))
+                        out.push_back(one);
+                }
+                return true;
+            }
+            break;
+        }
+        if (!good) {
+            m_r.diags().error(where, "expected " + s.expectation() + ", got " + describe(v));
+            return false;
+        }
+        out = v;
+        return true;
+    }
+
+    Reader &m_r;
+    const json &m_root;
+    std::map<std::string, const json *> m_objects;
+};
+
+// Checks across settings that no single range states, after every setting is read.
+void checkAcrossSettings(const Project &p, Diagnostics &diags)
 {
-    const std::string p = "/preprocess";
-    const json &o = r.object(root, "", "preprocess");
-    s.normalize = r.string(o, p, "normalize", "dataset", {"none", "dataset", "fixed"});
-    s.mean = r.numbers(o, p, "mean");
-    s.std = r.numbers(o, p, "std");
+    const DatasetSettings &d = p.dataset;
+    if (!d.classNames.empty() && int(d.classNames.size()) != d.numClasses)
+        diags.error("/dataset/class_names", "expected " + std::to_string(d.numClasses) + " class names (num_classes), got "
+                                                + std::to_string(d.classNames.size()));
+    const PreprocessSettings &s = p.preprocess;
     if (s.normalize == "fixed") {
         const size_t channels = d.sampleShape.empty() ? 0 : size_t(d.sampleShape[0]);
         if (s.mean.size() != channels && s.mean.size() != 1)
-            r.diags().error(p + "/mean", "expected 1 or " + std::to_string(channels) + " values (one per channel), got "
-                                             + std::to_string(s.mean.size()));
+            diags.error("/preprocess/mean", "expected 1 or " + std::to_string(channels) + " values (one per channel), got "
+                                                + std::to_string(s.mean.size()));
         if (s.std.size() != s.mean.size())
-            r.diags().error(p + "/std", "expected as many values as mean (" + std::to_string(s.mean.size()) + "), got "
-                                            + std::to_string(s.std.size()));
+            diags.error("/preprocess/std", "expected as many values as mean (" + std::to_string(s.mean.size())
+                                               + "), got " + std::to_string(s.std.size()));
         for (size_t i = 0; i < s.std.size(); ++i)
             if (!(s.std[i] > 0))
-                r.diags().error(p + "/std/" + std::to_string(i), "expected a positive number, got " + json(s.std[i]).dump());
+                diags.error("/preprocess/std/" + std::to_string(i),
+                            "expected a positive number, got " + json(s.std[i]).dump());
     }
-}
-
-void readTraining(Reader &r, const json &root, TrainingSettings &t)
-{
-    const std::string p = "/training";
-    const json &o = r.object(root, "", "training");
-    t.epochs = int(r.integer(o, p, "epochs", 5, 1, 100000));
-    t.batchSize = int(r.integer(o, p, "batch_size", 64, 1, 1 << 20));
-    t.loss = r.string(o, p, "loss", "cross_entropy", {"cross_entropy", "mse", "bce_with_logits"});
-    const json &opt = r.object(o, p, "optimizer");
-    const std::string op = p + "/optimizer";
-    auto &os = t.optimizer;
-    os.type = r.string(opt, op, "type", "adam", {"sgd", "adam", "adamw", "rmsprop"});
-    os.lr = r.number(opt, op, "lr", 1e-3, 0.0, 1e6, true);
-    os.momentum = r.number(opt, op, "momentum", 0.0, 0.0, 1.0, false, true);
-    os.nesterov = r.boolean(opt, op, "nesterov", false);
+    if (p.pretrain.enabled && p.pretrain.source.empty())
+        diags.error("/pretrain/source", "pretraining is enabled but no source run or checkpoint is given");
+    const OptimizerSettings &os = p.training.optimizer;
     if (os.nesterov && os.type == "sgd" && os.momentum <= 0)
-        r.diags().error(op + "/nesterov", "Nesterov momentum needs momentum > 0");
-    os.weightDecay = r.number(opt, op, "weight_decay", 0.0, 0.0, 1e6);
-    auto betas = r.numbers(opt, op, "betas");
-    if (!betas.empty()) {
-        if (betas.size() != 2 || betas[0] < 0 || betas[0] >= 1 || betas[1] < 0 || betas[1] >= 1)
-            r.diags().error(op + "/betas", "expected two numbers in [0, 1), got " + json(betas).dump());
-        else {
-            os.beta1 = betas[0];
-            os.beta2 = betas[1];
-        }
-    }
-    os.eps = r.number(opt, op, "eps", 1e-8, 0.0, 1.0, true);
-    os.alpha = r.number(opt, op, "alpha", 0.99, 0.0, 1.0);
-    const json &sch = r.object(o, p, "schedule");
-    const std::string sp = p + "/schedule";
-    t.schedule.type = r.string(sch, sp, "type", "none", {"none", "step", "cosine"});
-    t.schedule.stepSize = int(r.integer(sch, sp, "step_size", 1, 1, 100000));
-    t.schedule.gamma = r.number(sch, sp, "gamma", 0.1, 0.0, HUGE_VAL, true);
-    t.schedule.minLr = r.number(sch, sp, "min_lr", 0.0, 0.0, 1e6);
-    const json &es = r.object(o, p, "early_stopping");
-    const std::string ep = p + "/early_stopping";
-    t.earlyStopping.enabled = r.boolean(es, ep, "enabled", false);
-    t.earlyStopping.metric = r.string(es, ep, "metric", "val_loss", {"val_loss", "val_accuracy"});
-    t.earlyStopping.patience = int(r.integer(es, ep, "patience", 3, 0, 100000));
-    t.earlyStopping.minDelta = r.number(es, ep, "min_delta", 0.0, 0.0, 1e6);
-    t.gradClip = r.number(o, p, "grad_clip", 0.0, 0.0, 1e9);
-    t.seed = uint64_t(r.integer(o, p, "seed", 1, 0, INT64_MAX));
-    t.device = r.string(o, p, "device", "auto");
-    if (!isValidDeviceString(t.device)) {
-        r.diags().error(p + "/device", "expected \"auto\", \"cpu\", \"cuda\" or \"cuda:N\", got \"" + t.device + "\"");
-        t.device = "auto";
-    }
-    t.threads = int(r.integer(o, p, "threads", 0, 0, 4096));
+        diags.error("/training/optimizer/nesterov", "Nesterov momentum needs momentum > 0");
 }
 
 void readGraph(Reader &r, const json &root, Graph &g)
@@ -441,26 +379,11 @@ ProjectLoad projectFromJson(json j, const std::string &filePath)
         return load;
     }
     j = migrateProject(std::move(j), d);
-    p.name = r.string(j, "", "name", "");
-    readDataset(r, j, p.dataset);
-    readPreprocess(r, j, p.preprocess, p.dataset);
-    const json &pre = r.object(j, "", "pretrain");
-    p.pretrain.enabled = r.boolean(pre, "/pretrain", "enabled", false);
-    p.pretrain.source = r.string(pre, "/pretrain", "source", "");
-    p.pretrain.frozen = r.strings(pre, "/pretrain", "frozen");
-    if (p.pretrain.enabled && p.pretrain.source.empty())
-        d.error("/pretrain/source", "pretraining is enabled but no source run or checkpoint is given");
-    readTraining(r, j, p.training);
-    const json &ex = r.object(j, "", "export");
-    if (ex.contains("formats")) {
-        p.exports.formats = r.strings(ex, "/export", "formats");
-        for (size_t i = 0; i < p.exports.formats.size(); ++i) {
-            const auto &f = p.exports.formats[i];
-            if (f != "torchscript" && f != "onnx" && f != "pytorch" && f != "bundle")
-                d.error("/export/formats/" + std::to_string(i),
-                        "expected one of \"torchscript\", \"onnx\", \"pytorch\", \"bundle\", got \"" + f + "\"");
-        }
-    }
+    SettingsReader settings(r, j);
+    for (const SettingSpec &s : projectSettings())
+        if (s.appliesTo(p))
+            settings.read(s, p);
+    checkAcrossSettings(p, d);
     readGraph(r, j, p.graph);
     if (j.contains("ui"))
         p.ui = j["ui"];
@@ -509,50 +432,9 @@ ojson projectToJson(const Project &p)
     ojson j;
     j["format"] = kProjectFormat;
     j["version"] = kProjectVersion;
-    j["name"] = p.name;
-    ojson d;
-    d["kind"] = p.dataset.kind;
-    d["path"] = p.dataset.path;
-    d["sample_shape"] = p.dataset.sampleShape;
-    d["num_classes"] = p.dataset.numClasses;
-    d["class_names"] = p.dataset.classNames;
-    d["validation_fraction"] = p.dataset.validationFraction;
-    d["split_seed"] = p.dataset.splitSeed;
-    if (p.dataset.kind == "synthetic")
-        d["synthetic"] = ojson{{"train_samples", p.dataset.syntheticTrain},
-                               {"test_samples", p.dataset.syntheticTest},
-                               {"noise", p.dataset.syntheticNoise},
-                               {"seed", p.dataset.syntheticSeed}};
-    j["dataset"] = d;
-    j["preprocess"] = ojson{{"normalize", p.preprocess.normalize}, {"mean", p.preprocess.mean}, {"std", p.preprocess.std}};
-    j["pretrain"] = ojson{{"enabled", p.pretrain.enabled}, {"source", p.pretrain.source}, {"frozen", p.pretrain.frozen}};
-    const auto &t = p.training;
-    ojson tr;
-    tr["epochs"] = t.epochs;
-    tr["batch_size"] = t.batchSize;
-    tr["loss"] = t.loss;
-    tr["optimizer"] = ojson{{"type", t.optimizer.type},
-                            {"lr", t.optimizer.lr},
-                            {"momentum", t.optimizer.momentum},
-                            {"nesterov", t.optimizer.nesterov},
-                            {"weight_decay", t.optimizer.weightDecay},
-                            {"betas", {t.optimizer.beta1, t.optimizer.beta2}},
-                            {"eps", t.optimizer.eps},
-                            {"alpha", t.optimizer.alpha}};
-    tr["schedule"] = ojson{{"type", t.schedule.type},
-                           {"step_size", t.schedule.stepSize},
-                           {"gamma", t.schedule.gamma},
-                           {"min_lr", t.schedule.minLr}};
-    tr["early_stopping"] = ojson{{"enabled", t.earlyStopping.enabled},
-                                 {"metric", t.earlyStopping.metric},
-                                 {"patience", t.earlyStopping.patience},
-                                 {"min_delta", t.earlyStopping.minDelta}};
-    tr["grad_clip"] = t.gradClip;
-    tr["seed"] = t.seed;
-    tr["device"] = t.device;
-    tr["threads"] = t.threads;
-    j["training"] = tr;
-    j["export"] = ojson{{"formats", p.exports.formats}};
+    for (const SettingSpec &s : projectSettings())
+        if (s.appliesTo(p))
+            j[ojson::json_pointer(s.pointer)] = ojson(s.get(p));
     ojson nodes = ojson::array();
     for (const auto &n : p.graph.nodes) {
         ojson params = ojson::object();

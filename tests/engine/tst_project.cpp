@@ -9,8 +9,12 @@
 
 #include "testhelpers.h"
 
+#include "settingedges.h"
+#include "torchwright/datasetformat.h"
 #include "torchwright/diagnostics.h"
+#include "torchwright/exports.h"
 #include "torchwright/project.h"
+#include "torchwright/settings.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -115,6 +119,10 @@ private Q_SLOTS:
     void saveIntoMissingFolderThrows();
     void migratesVersion1();
     void resolvesPaths();
+    void everySettingRoundTripsAtItsEdges();
+    void everySettingRefusesJustOutsideItsRange();
+    void everyChoiceRoundTrips();
+    void schemaKnowsTheFormats();
 };
 
 void TestProject::loadsCommittedProject()
@@ -464,6 +472,98 @@ void TestProject::resolvesPaths()
 
     const ProjectLoad load = loadProjectFile(sourcePath(kFashion));
     QCOMPARE(load.project.datasetPath(), std::string("/usr/share/datasets/fashion-mnist"));
+}
+
+// The reader takes every numeric setting at each end of its schema range, and the writer writes
+// it back unchanged: the schema, not a copy of its ranges, decides what a file may hold.
+void TestProject::everySettingRoundTripsAtItsEdges()
+{
+    int checked = 0;
+    for (const SettingSpec &s : projectSettings()) {
+        if (!settingedges::numeric(s))
+            continue;
+        const nlohmann::json::json_pointer ptr(s.pointer);
+        for (const nlohmann::json &edge : settingedges::inside(s)) {
+            nlohmann::json j = settingedges::applicableProject(fashionJson(), s);
+            j[ptr] = edge;
+            const QByteArray what = QByteArray::fromStdString(s.pointer + " = " + edge.dump());
+            const ProjectLoad load = projectFromJson(j);
+            for (const Diagnostic &d : load.diagnostics.items())
+                QVERIFY2(d.where != s.pointer, (what + ": " + QByteArray::fromStdString(d.message)).constData());
+            const QByteArray read = QByteArray::fromStdString(s.get(load.project).dump());
+            QVERIFY2(s.get(load.project) == edge, (what + " read as " + read).constData());
+            const std::string text = serializeProject(load.project);
+            QVERIFY2(nlohmann::json::parse(text).at(ptr) == edge, what.constData());
+            const ProjectLoad again = parseProject(text);
+            QVERIFY2(s.get(again.project) == edge, what.constData());
+            QCOMPARE(serializeProject(again.project), text);
+            ++checked;
+        }
+    }
+    QVERIFY(checked >= 40);
+}
+
+void TestProject::everySettingRefusesJustOutsideItsRange()
+{
+    int checked = 0;
+    for (const SettingSpec &s : projectSettings()) {
+        if (!settingedges::numeric(s))
+            continue;
+        for (const nlohmann::json &bad : settingedges::outside(s)) {
+            nlohmann::json j = settingedges::applicableProject(fashionJson(), s);
+            j[nlohmann::json::json_pointer(s.pointer)] = bad;
+            const QByteArray what = QByteArray::fromStdString(s.pointer + " = " + bad.dump());
+            const ProjectLoad load = projectFromJson(j);
+            QVERIFY2(!load.ok(), what.constData());
+            const std::string text = load.diagnostics.format();
+            QVERIFY2(text.find(s.pointer + ": expected " + s.expectation() + ", got ") != std::string::npos,
+                     (what + ": " + QByteArray::fromStdString(text)).constData());
+            ++checked;
+        }
+    }
+    QVERIFY(checked >= 40);
+    // The wording users know stays.
+    nlohmann::json j = fashionJson();
+    j["training"]["optimizer"]["lr"] = 0;
+    QVERIFY(projectFromJson(j).diagnostics.format().find(
+                "/training/optimizer/lr: expected a number > 0 and <= 1e+06, got 0") != std::string::npos);
+    j = fashionJson();
+    j["training"]["epochs"] = 0;
+    QVERIFY(projectFromJson(j).diagnostics.format().find(
+                "/training/epochs: expected an integer from 1 to 100000, got 0") != std::string::npos);
+}
+
+void TestProject::everyChoiceRoundTrips()
+{
+    for (const SettingSpec &s : projectSettings()) {
+        if (s.type != SettingType::Choice)
+            continue;
+        for (const std::string &choice : s.choices) {
+            nlohmann::json j = settingedges::applicableProject(fashionJson(), s);
+            j[nlohmann::json::json_pointer(s.pointer)] = choice;
+            const ProjectLoad load = projectFromJson(j);
+            for (const Diagnostic &d : load.diagnostics.items())
+                QVERIFY2(d.where != s.pointer, d.message.c_str());
+            QCOMPARE(s.get(load.project), nlohmann::json(choice));
+        }
+        nlohmann::json j = fashionJson();
+        j[nlohmann::json::json_pointer(s.pointer)] = "no-such-choice";
+        const std::string text = projectFromJson(j).diagnostics.format();
+        QVERIFY2(text.find(s.pointer + ": expected one of \"") != std::string::npos, text.c_str());
+    }
+}
+
+// The dataset kinds and export formats are the descriptors' own lists, and a format's own
+// settings are in the schema.
+void TestProject::schemaKnowsTheFormats()
+{
+    QCOMPARE(findSetting("/dataset/kind")->choices, datasetFormatNames());
+    QCOMPARE(findSetting("/export/formats")->choices, exportFormats());
+    for (const DatasetFormat &f : datasetFormats())
+        for (const std::string &pointer : f.settings)
+            QVERIFY2(findSetting(pointer), pointer.c_str());
+    QCOMPARE(findSetting("/training/optimizer/eps")->defaultValue, nlohmann::json(1e-8));
+    QVERIFY(!findSetting("/no/such/setting"));
 }
 
 QTEST_GUILESS_MAIN(TestProject)

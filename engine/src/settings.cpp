@@ -1,0 +1,423 @@
+// The settings schema (see settings.h): the one table of the project's settings outside the graph.
+
+#include "torchwright/settings.h"
+
+#include "torchwright/datasetformat.h"
+#include "torchwright/exports.h"
+#include "torchwright/project.h"
+#include "torchwright/runtime.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace torchwright {
+
+using nlohmann::json;
+
+namespace {
+
+std::string num(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+// int64's largest value as the double bound of an Int range: intMax() saturates it back.
+constexpr double kInt64Max = 9223372036854775807.0;
+
+// Adds an entry bound to the Project field `access` returns; `access` takes a Project or a const
+// Project, so one lambda serves both the getter and the setter.
+template <typename Access>
+SettingSpec &bindField(std::vector<SettingSpec> &all, std::string pointer, SettingType type, Access access)
+{
+    SettingSpec s;
+    s.pointer = std::move(pointer);
+    s.type = type;
+    s.get = [access](const Project &p) { return json(access(p)); };
+    s.set = [access](Project &p, const json &v) {
+        auto &field = access(p);
+        field = v.get<std::decay_t<decltype(field)>>();
+    };
+    all.push_back(std::move(s));
+    return all.back();
+}
+
+void show(SettingSpec &s, std::vector<std::string> stages, std::string label, std::string help)
+{
+    s.stages = std::move(stages);
+    s.label = std::move(label);
+    s.help = std::move(help);
+}
+
+void range(SettingSpec &s, double min, double max, bool minExclusive = false, bool maxExclusive = false)
+{
+    s.min = min;
+    s.max = max;
+    s.minExclusive = minExclusive;
+    s.maxExclusive = maxExclusive;
+}
+
+bool always(const Project &) { return true; }
+
+// The format's own settings apply only while the project uses that format.
+std::function<bool(const Project &)> formatUses(const std::string &pointer)
+{
+    return [pointer](const Project &p) {
+        const DatasetFormat *f = findDatasetFormat(p.dataset.kind);
+        return f && std::find(f->settings.begin(), f->settings.end(), pointer) != f->settings.end();
+    };
+}
+
+void addDataset(std::vector<SettingSpec> &v)
+{
+    const std::vector<std::string> in = {"input_data"};
+    auto &kind = bindField(v, "/dataset/kind", SettingType::Choice,
+                           [](auto &p) -> auto & { return p.dataset.kind; });
+    show(kind, in, "Kind", "The format of the training data");
+    kind.choices = datasetFormatNames();
+    kind.required = always;
+
+    auto &path = bindField(v, "/dataset/path", SettingType::String,
+                           [](auto &p) -> auto & { return p.dataset.path; });
+    show(path, in, "Folder", "The folder holding the data files, relative to the project file or absolute");
+    path.path = true;
+    path.required = [](const Project &p) {
+        const DatasetFormat *f = findDatasetFormat(p.dataset.kind);
+        return !f || f->needsPath;
+    };
+    path.check = [](const json &value, const Project &p) -> std::string {
+        const DatasetFormat *f = findDatasetFormat(p.dataset.kind);
+        if ((!f || f->needsPath) && value.get<std::string>().empty())
+            return "the dataset folder is empty; give the folder holding the data files";
+        return {};
+    };
+
+    auto &shape = bindField(v, "/dataset/sample_shape", SettingType::List,
+                       [](auto &p) -> auto & { return p.dataset.sampleShape; });
+    show(shape, in, "Sample shape", "One sample's shape without the batch: channels first, e.g. 1, 28, 28");
+    shape.itemType = SettingType::Int;
+    range(shape, 1, 1 << 20);
+    shape.minItems = 1;
+    shape.maxItems = 4;
+    shape.required = always;
+
+    auto &classes = bindField(v, "/dataset/num_classes", SettingType::Int,
+                         [](auto &p) -> auto & { return p.dataset.numClasses; });
+    show(classes, in, "Classes", "How many classes the labels name");
+    range(classes, 1, 100000);
+    classes.required = always;
+
+    auto &names = bindField(v, "/dataset/class_names", SettingType::List,
+                       [](auto &p) -> auto & { return p.dataset.classNames; });
+    show(names, in, "Class names", "One name per class, in label order; empty: the labels' numbers");
+
+    auto &fraction = bindField(v, "/dataset/validation_fraction", SettingType::Number,
+                          [](auto &p) -> auto & { return p.dataset.validationFraction; });
+    show(fraction, in, "Validation fraction", "The share of the training data held out for validation");
+    range(fraction, 0, 0.9);
+    fraction.step = 0.05;
+
+    auto &split = bindField(v, "/dataset/split_seed", SettingType::Int,
+                       [](auto &p) -> auto & { return p.dataset.splitSeed; });
+    show(split, in, "Split seed", "Seeds the choice of the validation samples");
+    range(split, 0, kInt64Max);
+
+    // The synthetic format's own settings (formatUses asks its descriptor).
+    const std::string syn = "/dataset/synthetic";
+    auto &train = bindField(v, syn + "/train_samples", SettingType::Int,
+                       [](auto &p) -> auto & { return p.dataset.syntheticTrain; });
+    show(train, in, "Training samples", "How many training samples to generate");
+    range(train, 2, 10000000);
+    train.applies = formatUses(train.pointer);
+    auto &test = bindField(v, syn + "/test_samples", SettingType::Int,
+                      [](auto &p) -> auto & { return p.dataset.syntheticTest; });
+    show(test, in, "Test samples", "How many test samples to generate");
+    range(test, 1, 10000000);
+    test.applies = formatUses(test.pointer);
+    auto &noise = bindField(v, syn + "/noise", SettingType::Number,
+                            [](auto &p) -> auto & { return p.dataset.syntheticNoise; });
+    show(noise, in, "Noise", "The standard deviation of the Gaussian noise added to each pattern");
+    range(noise, 0, 1e6);
+    noise.step = 0.1;
+    noise.applies = formatUses(noise.pointer);
+    auto &seed = bindField(v, syn + "/seed", SettingType::Int,
+                           [](auto &p) -> auto & { return p.dataset.syntheticSeed; });
+    show(seed, in, "Generator seed", "Seeds the generated patterns and noise");
+    range(seed, 0, kInt64Max);
+    seed.applies = formatUses(seed.pointer);
+}
+
+void addPreprocess(std::vector<SettingSpec> &v)
+{
+    const std::vector<std::string> pre = {"preprocess"};
+    auto &normalize = bindField(v, "/preprocess/normalize", SettingType::Choice,
+                           [](auto &p) -> auto & { return p.preprocess.normalize; });
+    show(normalize, pre, "Normalisation",
+         "dataset: the training split's mean and std per channel; fixed: the values below; none: as scaled");
+    normalize.choices = {"none", "dataset", "fixed"};
+    auto &mean = bindField(v, "/preprocess/mean", SettingType::List,
+                           [](auto &p) -> auto & { return p.preprocess.mean; });
+    show(mean, pre, "Mean (fixed)", "Subtracted per channel when normalisation is fixed");
+    mean.itemType = SettingType::Number;
+    range(mean, -kInf, kInf);
+    auto &stdev = bindField(v, "/preprocess/std", SettingType::List,
+                            [](auto &p) -> auto & { return p.preprocess.std; });
+    show(stdev, pre, "Std (fixed)", "Divided by per channel when normalisation is fixed");
+    stdev.itemType = SettingType::Number;
+    range(stdev, -kInf, kInf);
+}
+
+void addPretrain(std::vector<SettingSpec> &v)
+{
+    auto &enabled = bindField(v, "/pretrain/enabled", SettingType::Bool,
+                              [](auto &p) -> auto & { return p.pretrain.enabled; });
+    show(enabled, {"pretrain_decision", "pretrain"}, "Start from a pretrained model",
+         "Initialise layers from another run's checkpoint instead of at random");
+    auto &source = bindField(v, "/pretrain/source", SettingType::String,
+                             [](auto &p) -> auto & { return p.pretrain.source; });
+    show(source, {"pretrain"}, "Source run or checkpoint",
+         "A run folder, a Torchwright checkpoint, a TorchScript file or a PyTorch checkpoint");
+    source.path = true;
+    auto &frozen = bindField(v, "/pretrain/frozen", SettingType::List,
+                             [](auto &p) -> auto & { return p.pretrain.frozen; });
+    show(frozen, {"pretrain"}, "Frozen layers", "Names of the layers that keep their pretrained weights");
+}
+
+void addOptimizer(std::vector<SettingSpec> &v, const std::vector<std::string> &opt)
+{
+    const std::string o = "/training/optimizer";
+    auto &type = bindField(v, o + "/type", SettingType::Choice,
+                           [](auto &p) -> auto & { return p.training.optimizer.type; });
+    show(type, opt, "Optimizer", "The update rule");
+    type.choices = {"sgd", "adam", "adamw", "rmsprop"};
+    auto &lr = bindField(v, o + "/lr", SettingType::Number,
+                         [](auto &p) -> auto & { return p.training.optimizer.lr; });
+    show(lr, opt, "Learning rate", "The step size of each update");
+    range(lr, 0, 1e6, true);
+    lr.step = 1e-4;
+    auto &momentum = bindField(v, o + "/momentum", SettingType::Number,
+                          [](auto &p) -> auto & { return p.training.optimizer.momentum; });
+    show(momentum, opt, "Momentum", "SGD and RMSprop: the share of the previous update carried on");
+    range(momentum, 0, 1, false, true);
+    momentum.step = 0.05;
+    auto &nesterov = bindField(v, o + "/nesterov", SettingType::Bool,
+                          [](auto &p) -> auto & { return p.training.optimizer.nesterov; });
+    show(nesterov, opt, "Nesterov", "SGD: Nesterov momentum (needs momentum > 0)");
+    auto &decay = bindField(v, o + "/weight_decay", SettingType::Number,
+                       [](auto &p) -> auto & { return p.training.optimizer.weightDecay; });
+    show(decay, opt, "Weight decay", "L2 penalty (decoupled for AdamW)");
+    range(decay, 0, 1e6);
+    decay.step = 1e-4;
+
+    // Two fields of OptimizerSettings stored as one pair in the file.
+    SettingSpec betas;
+    betas.pointer = o + "/betas";
+    show(betas, opt, "Betas", "Adam and AdamW: the decay rates of the first and second moment estimates");
+    betas.type = SettingType::List;
+    betas.itemType = SettingType::Number;
+    range(betas, -kInf, kInf);
+    betas.get = [](const Project &p) { return json{p.training.optimizer.beta1, p.training.optimizer.beta2}; };
+    betas.set = [](Project &p, const json &value) {
+        if (value.size() != 2)
+            return; // an empty list keeps the defaults
+        p.training.optimizer.beta1 = value[0].get<double>();
+        p.training.optimizer.beta2 = value[1].get<double>();
+    };
+    betas.check = [](const json &value, const Project &) -> std::string {
+        auto unit = [](const json &b) { return b.get<double>() >= 0 && b.get<double>() < 1; };
+        if (value.empty() || (value.size() == 2 && std::all_of(value.begin(), value.end(), unit)))
+            return {};
+        return "expected two numbers in [0, 1), got " + value.dump();
+    };
+    v.push_back(std::move(betas));
+
+    auto &eps = bindField(v, o + "/eps", SettingType::Number,
+                          [](auto &p) -> auto & { return p.training.optimizer.eps; });
+    show(eps, opt, "Epsilon", "Adam, AdamW and RMSprop: added to the denominator for numerical stability");
+    range(eps, 0, 1, true);
+    eps.step = 1e-8;
+    auto &alpha = bindField(v, o + "/alpha", SettingType::Number,
+                            [](auto &p) -> auto & { return p.training.optimizer.alpha; });
+    show(alpha, opt, "Alpha", "RMSprop: the smoothing constant");
+    range(alpha, 0, 1);
+    alpha.step = 0.01;
+}
+
+void addTraining(std::vector<SettingSpec> &v)
+{
+    const std::vector<std::string> opt = {"optimize"};
+    auto &epochs = bindField(v, "/training/epochs", SettingType::Int,
+                             [](auto &p) -> auto & { return p.training.epochs; });
+    show(epochs, opt, "Epochs", "Passes over the training data");
+    range(epochs, 1, 100000);
+    auto &batch = bindField(v, "/training/batch_size", SettingType::Int,
+                            [](auto &p) -> auto & { return p.training.batchSize; });
+    show(batch, opt, "Batch size", "Samples per update");
+    range(batch, 1, 1 << 20);
+    auto &loss = bindField(v, "/training/loss", SettingType::Choice,
+                           [](auto &p) -> auto & { return p.training.loss; });
+    show(loss, opt, "Loss", "What training minimises");
+    loss.choices = {"cross_entropy", "mse", "bce_with_logits"};
+    addOptimizer(v, opt);
+
+    const std::string s = "/training/schedule";
+    auto &schedule = bindField(v, s + "/type", SettingType::Choice,
+                               [](auto &p) -> auto & { return p.training.schedule.type; });
+    show(schedule, opt, "Schedule", "How the learning rate changes over the epochs");
+    schedule.choices = {"none", "step", "cosine"};
+    auto &stepSize = bindField(v, s + "/step_size", SettingType::Int,
+                          [](auto &p) -> auto & { return p.training.schedule.stepSize; });
+    show(stepSize, opt, "Step size (epochs)", "Step schedule: epochs between two decays");
+    range(stepSize, 1, 100000);
+    auto &gamma = bindField(v, s + "/gamma", SettingType::Number,
+                            [](auto &p) -> auto & { return p.training.schedule.gamma; });
+    show(gamma, opt, "Step gamma", "Step schedule: the factor the learning rate is multiplied by");
+    range(gamma, 0, kInf, true);
+    gamma.step = 0.05;
+    auto &minLr = bindField(v, s + "/min_lr", SettingType::Number,
+                            [](auto &p) -> auto & { return p.training.schedule.minLr; });
+    show(minLr, opt, "Minimum lr (cosine)", "Cosine schedule: the learning rate at the last epoch");
+    range(minLr, 0, 1e6);
+    minLr.step = 1e-5;
+
+    const std::string e = "/training/early_stopping";
+    auto &stop = bindField(v, e + "/enabled", SettingType::Bool,
+                           [](auto &p) -> auto & { return p.training.earlyStopping.enabled; });
+    show(stop, opt, "Early stopping", "Stop when the watched metric stops improving");
+    auto &metric = bindField(v, e + "/metric", SettingType::Choice,
+                        [](auto &p) -> auto & { return p.training.earlyStopping.metric; });
+    show(metric, opt, "Watch", "The validation metric early stopping watches");
+    metric.choices = {"val_loss", "val_accuracy"};
+    auto &patience = bindField(v, e + "/patience", SettingType::Int,
+                          [](auto &p) -> auto & { return p.training.earlyStopping.patience; });
+    show(patience, opt, "Patience (epochs)", "Epochs without improvement before training stops");
+    range(patience, 0, 100000);
+    auto &delta = bindField(v, e + "/min_delta", SettingType::Number,
+                       [](auto &p) -> auto & { return p.training.earlyStopping.minDelta; });
+    show(delta, opt, "Minimum improvement", "The smallest change of the metric that counts as improvement");
+    range(delta, 0, 1e6);
+    delta.step = 1e-3;
+
+    auto &clip = bindField(v, "/training/grad_clip", SettingType::Number,
+                           [](auto &p) -> auto & { return p.training.gradClip; });
+    show(clip, opt, "Gradient clipping (norm, 0 = off)", "The largest global L2 norm of the gradients");
+    range(clip, 0, 1e9);
+    clip.step = 0.5;
+    auto &seed = bindField(v, "/training/seed", SettingType::Int,
+                           [](auto &p) -> auto & { return p.training.seed; });
+    show(seed, {"train_from_scratch"}, "Seed", "Seeds the initial weights and the order of the batches");
+    range(seed, 0, kInt64Max);
+    auto &device = bindField(v, "/training/device", SettingType::String,
+                             [](auto &p) -> auto & { return p.training.device; });
+    show(device, opt, "Device", "auto, cpu, cuda or cuda:N");
+    device.choices = {"auto", "cpu", "cuda", "cuda:0", "cuda:1"};
+    device.check = [](const json &value, const Project &) -> std::string {
+        const std::string d = value.get<std::string>();
+        if (isValidDeviceString(d))
+            return {};
+        return "expected \"auto\", \"cpu\", \"cuda\" or \"cuda:N\", got \"" + d + "\"";
+    };
+    auto &threads = bindField(v, "/training/threads", SettingType::Int,
+                              [](auto &p) -> auto & { return p.training.threads; });
+    show(threads, opt, "Threads (0 = all cores)", "CPU threads for training");
+    range(threads, 0, 4096);
+}
+
+std::vector<SettingSpec> makeSettings()
+{
+    std::vector<SettingSpec> v;
+    bindField(v, "/name", SettingType::String, [](auto &p) -> auto & { return p.name; });
+    addDataset(v);
+    addPreprocess(v);
+    addPretrain(v);
+    addTraining(v);
+    auto &formats = bindField(v, "/export/formats", SettingType::List,
+                              [](auto &p) -> auto & { return p.exports.formats; });
+    show(formats, {"evaluate_deploy"}, "Export formats", "What Export writes");
+    formats.itemType = SettingType::Choice;
+    formats.choices = exportFormats();
+    const Project fresh;
+    for (auto &s : v)
+        s.defaultValue = s.get(fresh);
+    return v;
+}
+
+} // namespace
+
+std::string integerExpectation(int64_t min, int64_t max)
+{
+    if (min == 1 && max == INT64_MAX)
+        return "a positive integer";
+    if (min == 0 && max == INT64_MAX)
+        return "a non-negative integer";
+    return "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+}
+
+int64_t SettingSpec::intMin() const
+{
+    return min <= -kInt64Max ? INT64_MIN : int64_t(min);
+}
+
+int64_t SettingSpec::intMax() const
+{
+    return max >= kInt64Max ? INT64_MAX : int64_t(max);
+}
+
+bool SettingSpec::inRange(double v) const
+{
+    return (minExclusive ? v > min : v >= min) && (maxExclusive ? v < max : v <= max);
+}
+
+std::string SettingSpec::expectation() const
+{
+    const SettingType t = type == SettingType::List ? itemType : type;
+    if (type == SettingType::List) {
+        const std::string count = minItems && maxItems ? std::to_string(minItems) + " to "
+                                                             + std::to_string(maxItems) + " " : "";
+        switch (t) {
+        case SettingType::Int: return "a list of " + count + (min >= 1 ? "positive integers" : "integers");
+        case SettingType::Number: return "a list of " + count + "numbers";
+        default: return "a list of " + count + "strings";
+        }
+    }
+    switch (t) {
+    case SettingType::Int: return integerExpectation(intMin(), intMax());
+    case SettingType::Number: {
+        if (min == -kInf && max == kInf)
+            return "a number";
+        if (max == kInf)
+            return std::string("a number ") + (minExclusive ? "> " : ">= ") + num(min);
+        if (minExclusive && !maxExclusive)
+            return "a number > " + num(min) + " and <= " + num(max);
+        return "a number from " + num(min) + (minExclusive ? " (exclusive)" : "") + " to " + num(max)
+               + (maxExclusive ? " (exclusive)" : "");
+    }
+    case SettingType::Bool: return "true or false";
+    case SettingType::Choice: {
+        std::string list;
+        for (const auto &c : choices)
+            list += (list.empty() ? "\"" : ", \"") + c + "\"";
+        return "one of " + list;
+    }
+    default: return "a string";
+    }
+}
+
+const std::vector<SettingSpec> &projectSettings()
+{
+    static const std::vector<SettingSpec> settings = makeSettings();
+    return settings;
+}
+
+const SettingSpec *findSetting(const std::string &pointer)
+{
+    for (const auto &s : projectSettings())
+        if (s.pointer == pointer)
+            return &s;
+    return nullptr;
+}
+
+} // namespace torchwright

@@ -1,0 +1,168 @@
+// The stage inspector shows what the project file holds: every numeric setting of the schema, at
+// each end of its range, appears in its editor unrounded and unclamped; settings a dataset format
+// does not use are hidden; a typed value reaches the document exactly.
+
+#include "pipelinescene.h"
+#include "projectdocument.h"
+#include "settingedges.h"
+#include "stageinspector.h"
+
+#include "torchwright/settings.h"
+
+#include <QAbstractSpinBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+using namespace torchwright;
+using namespace torchwright::ui;
+using nlohmann::json;
+
+namespace {
+
+const char *kSample = TORCHWRIGHT_SOURCE_DIR "/projects/fashion_mnist_cnn.json";
+constexpr int kStages = int(Stage::ModelUpdate) + 1;
+
+json sampleJson()
+{
+    QFile f(QString::fromUtf8(kSample));
+    return f.open(QIODevice::ReadOnly) ? json::parse(f.readAll().toStdString()) : json();
+}
+
+// Loads `project` into `doc` through a file, as File > Open does.
+bool loadJson(ProjectDocument &doc, const QTemporaryDir &dir, const json &project, QString *error)
+{
+    const QString path = dir.filePath("project.json");
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        *error = f.errorString();
+        return false;
+    }
+    f.write(QByteArray::fromStdString(project.dump(2)));
+    f.close();
+    return doc.load(path, error);
+}
+
+// The editor of `pointer` on whichever stage shows it (the inspector switched to that stage),
+// or null.
+QAbstractSpinBox *numberEditor(StageInspector &inspector, const std::string &pointer)
+{
+    for (int stage = 0; stage < kStages; ++stage) {
+        inspector.showStage(stage);
+        if (auto *box = inspector.findChild<QAbstractSpinBox *>(QString::fromStdString(pointer)))
+            return box;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class TestStageInspector : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void showsEveryRangeEdge();
+    void showsALearningRateAboveTen();
+    void typedValueReachesTheDocument();
+    void formatSettingsFollowTheKind();
+};
+
+void TestStageInspector::showsEveryRangeEdge()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    int checked = 0;
+    for (const SettingSpec &s : projectSettings()) {
+        if (!settingedges::numeric(s) || s.stages.empty())
+            continue;
+        for (const json &edge : settingedges::inside(s)) {
+            json j = settingedges::applicableProject(sampleJson(), s);
+            j[json::json_pointer(s.pointer)] = edge;
+            const QByteArray what = QByteArray::fromStdString(s.pointer + " = " + edge.dump());
+            ProjectDocument doc;
+            QString error;
+            QVERIFY2(loadJson(doc, dir, j, &error), (what + ": " + error.toUtf8()).constData());
+            StageInspector inspector(&doc);
+            QAbstractSpinBox *box = numberEditor(inspector, s.pointer);
+            QVERIFY2(box, what.constData());
+            QVERIFY2(box->isVisibleTo(&inspector), what.constData());
+            const json shown = json::parse(box->text().toStdString(), nullptr, false);
+            QVERIFY2(shown == edge, (what + " shown as " + box->text().toUtf8()).constData());
+            ++checked;
+        }
+    }
+    QVERIFY(checked >= 40);
+}
+
+// The case: a rate of 20 is valid in the file, so the inspector shows 20, not 10.
+void TestStageInspector::showsALearningRateAboveTen()
+{
+    QTemporaryDir dir;
+    json j = sampleJson();
+    j["training"]["optimizer"]["lr"] = 20.0;
+    j["training"]["optimizer"]["eps"] = 1e-8;
+    ProjectDocument doc;
+    QString error;
+    QVERIFY2(loadJson(doc, dir, j, &error), qPrintable(error));
+    StageInspector inspector(&doc);
+    inspector.showStage(int(Stage::Optimize));
+    QCOMPARE(inspector.findChild<QAbstractSpinBox *>("/training/optimizer/lr")->text(), QString("20.0"));
+    QCOMPARE(inspector.findChild<QAbstractSpinBox *>("/training/optimizer/eps")->text(), QString("1e-08"));
+}
+
+void TestStageInspector::typedValueReachesTheDocument()
+{
+    ProjectDocument doc;
+    QString error;
+    QVERIFY2(doc.load(QString::fromUtf8(kSample), &error), qPrintable(error));
+    StageInspector inspector(&doc);
+    inspector.showStage(int(Stage::Optimize));
+    auto *eps = inspector.findChild<QAbstractSpinBox *>("/training/optimizer/eps");
+    QVERIFY(eps);
+    auto *edit = eps->findChild<QLineEdit *>();
+    edit->setText("2.5e-9");
+    Q_EMIT eps->editingFinished();
+    QCOMPARE(doc.project().training.optimizer.eps, 2.5e-9);
+    QVERIFY(doc.isModified());
+
+    // Out of range: refused with the reader's message, the document unchanged.
+    auto *lr = inspector.findChild<QAbstractSpinBox *>("/training/optimizer/lr");
+    lr->findChild<QLineEdit *>()->setText("0");
+    Q_EMIT lr->editingFinished();
+    QCOMPARE(doc.project().training.optimizer.lr, 0.001);
+    auto *message = inspector.findChild<QLabel *>("settingError");
+    QVERIFY2(message->text().contains("/training/optimizer/lr"), qPrintable(message->text()));
+    QCOMPARE(lr->text(), QString("0.001"));
+
+    // Stepping stays inside the range: the largest integer a seed takes is not passed.
+    inspector.showStage(int(Stage::TrainFromScratch));
+    auto *seed = inspector.findChild<QAbstractSpinBox *>("/training/seed");
+    QVERIFY(doc.setSetting("/training/seed", INT64_MAX));
+    QCOMPARE(seed->text(), QString("9223372036854775807"));
+    seed->stepBy(1);
+    QCOMPARE(doc.project().training.seed, uint64_t(INT64_MAX));
+    seed->stepBy(-1);
+    QCOMPARE(doc.project().training.seed, uint64_t(INT64_MAX - 1));
+}
+
+// The synthetic format's own settings are shown only while the project uses it.
+void TestStageInspector::formatSettingsFollowTheKind()
+{
+    ProjectDocument doc;
+    QString error;
+    QVERIFY2(doc.load(QString::fromUtf8(kSample), &error), qPrintable(error));
+    StageInspector inspector(&doc);
+    inspector.showStage(int(Stage::InputData));
+    auto *noise = inspector.findChild<QAbstractSpinBox *>("/dataset/synthetic/noise");
+    QVERIFY(noise);
+    QVERIFY(!noise->isVisibleTo(&inspector));
+    QVERIFY(doc.setSetting("/dataset/kind", "synthetic", &error));
+    QVERIFY(noise->isVisibleTo(&inspector));
+    QCOMPARE(noise->text(), QString("0.5"));
+}
+
+QTEST_MAIN(TestStageInspector)
+#include "tst_stageinspector.moc"
