@@ -6,6 +6,7 @@
 
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
+#include "torchwright/settings.h"
 #include "torchwright/training.h"
 
 #include <QComboBox>
@@ -99,7 +100,8 @@ void Dashboard::buildUi()
     m_threadsSpin->setToolTip(tr("CPU threads for LibTorch; auto uses every core"));
     m_epochsSpin = new QSpinBox(this);
     m_epochsSpin->setObjectName(QStringLiteral("epochsSpin"));
-    m_epochsSpin->setRange(0, 1000000);
+    // 0 is "as planned"; the most is the project setting's, so an override is never refused.
+    m_epochsSpin->setRange(0, int(findSetting("/training/epochs")->intMax()));
     m_epochsSpin->setSpecialValueText(tr("as planned"));
     m_epochsSpin->setToolTip(
         tr("Epochs for this run (resuming: the total); \"as planned\" keeps the "
