@@ -3,6 +3,7 @@
 #include "torchwright/project.h"
 
 #include "fileutil.h"
+#include "torchwright/exports.h"
 #include "torchwright/runtime.h"
 
 #include <cmath>
@@ -456,9 +457,12 @@ ProjectLoad projectFromJson(json j, const std::string &filePath)
         p.exports.formats = r.strings(ex, "/export", "formats");
         for (size_t i = 0; i < p.exports.formats.size(); ++i) {
             const auto &f = p.exports.formats[i];
-            if (f != "torchscript" && f != "onnx" && f != "pytorch" && f != "bundle")
-                d.error("/export/formats/" + std::to_string(i),
-                        "expected one of \"torchscript\", \"onnx\", \"pytorch\", \"bundle\", got \"" + f + "\"");
+            if (!findExportFormat(f)) {
+                std::string names;
+                for (const std::string &name : exportFormats())
+                    names += (names.empty() ? "\"" : ", \"") + name + "\"";
+                d.error("/export/formats/" + std::to_string(i), "expected one of " + names + ", got \"" + f + "\"");
+            }
         }
     }
     readGraph(r, j, p.graph);
