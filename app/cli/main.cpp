@@ -5,6 +5,7 @@
 #include "progress.h"
 
 #include "torchwright/analysis.h"
+#include "torchwright/exports.h"
 #include "torchwright/project.h"
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
@@ -40,7 +41,7 @@ commands:
   validate PROJECT   check a project: every edge's shape, parameter counts, all errors
   train PROJECT      train it, showing progress; writes a run folder beside the project
   evaluate RUN       accuracy and confusion matrix of a run on the test split
-  export RUN         write the trained model for other tools (TorchScript, ONNX, PyTorch, bundle)
+  export RUN         write the trained model for other tools ({formats})
   predict BUNDLE IN  classify images or tensors with an exported bundle
   runs PROJECT       list the project's runs
   devices            list the devices LibTorch sees
@@ -49,7 +50,7 @@ Run 'torchwright-cli <command> --help' for a command's options.
   --version          print versions and exit
 )";
 
-const std::map<std::string, const char *> kHelp = {
+const std::map<std::string, const char *> kHelpTexts = {
     {"validate", R"(usage: torchwright-cli validate PROJECT
 
 Checks the project file and the layer graph before anything runs: prints each layer's output
@@ -76,14 +77,6 @@ confusion matrix and per-class precision and recall.
     {"export", R"(usage: torchwright-cli export RUN --format FORMAT [--output PATH] [--checkpoint best|last]
 
 Writes the trained model (the best checkpoint by default), checked against the engine:
-  torchscript  a TorchScript module in eval mode; loads with torch.jit.load and
-               torch::jit::load. Default: RUN/model.torchscript.pt
-  onnx         ONNX opset 13, dynamic batch, input "input", output "logits", class names and
-               normalization as metadata. Default: RUN/model.onnx
-  pytorch      a standalone PyTorch training program (train.py, weights.pt, README.md) that
-               also trains on many machines with torchrun. Default: RUN/pytorch/
-  bundle       a deployment folder: model.pt, model.onnx, manifest.json (input, preprocessing,
-               classes, source, metrics, checksums), README.md. Default: RUN/bundle/
 )"},
     {"predict", R"(usage: torchwright-cli predict BUNDLE INPUT [--top K] [--limit N] [--device D]
 
@@ -102,6 +95,62 @@ Lists the runs in the runs/ folder beside the project.
 Lists cpu and every CUDA device LibTorch sees.
 )"},
 };
+
+// `text` in lines of at most `width` columns, every line but the first indented by `indent`.
+std::string wrap(const std::string &text, size_t indent, size_t width)
+{
+    std::string out, line;
+    size_t start = 0;
+    for (size_t end = 0; start < text.size(); start = end + 1) {
+        end = std::min(text.find(' ', start), text.size());
+        const std::string word = text.substr(start, end - start);
+        if (!line.empty() && indent + line.size() + 1 + word.size() > width) {
+            out += line + "\n" + std::string(indent, ' ');
+            line.clear();
+        }
+        line += (line.empty() ? "" : " ") + word;
+    }
+    return out + line + "\n";
+}
+
+// The formats in the export command's help, from their descriptors.
+std::string exportFormatsHelp()
+{
+    std::string r;
+    for (const ExportFormat &f : exportFormatsList()) {
+        char name[32];
+        std::snprintf(name, sizeof name, "  %-12s ", f.name.c_str());
+        r += name + wrap(f.description + " Default: RUN/" + f.target + (f.folder ? "/" : ""), 15, 94);
+    }
+    return r;
+}
+
+std::string joinedFormatNames()
+{
+    std::string list;
+    for (const auto &f : exportFormats())
+        list += (list.empty() ? "" : ", ") + f;
+    return list;
+}
+
+// The main help and each command's, with the export formats filled in.
+const std::map<std::string, std::string> &helpTexts()
+{
+    static const std::map<std::string, std::string> texts = [] {
+        std::map<std::string, std::string> r;
+        for (const auto &[command, text] : kHelpTexts)
+            r[command] = text;
+        r["export"] += exportFormatsHelp();
+        std::string text = kMainHelp;
+        const std::string slot = "{formats}";
+        r[""] = text.replace(text.find(slot), slot.size(), joinedFormatNames());
+        return r;
+    }();
+    return texts;
+}
+
+// A command's help; "" for the main help.
+const char *help(const std::string &command) { return helpTexts().at(command).c_str(); }
 
 struct Args {
     std::vector<std::string> positional;
@@ -186,7 +235,7 @@ void printDiagnostics(const Diagnostics &d, const std::string &file)
 int cmdValidate(const Args &a)
 {
     if (a.positional.size() != 1) {
-        std::fprintf(stderr, "%s", kHelp.at("validate"));
+        std::fprintf(stderr, "%s", help("validate"));
         return kUsage;
     }
     const std::string file = a.positional[0];
@@ -260,7 +309,7 @@ int cmdTrain(const Args &a)
     if (resume != a.options.end())
         req.resumeRun = resume->second;
     if (a.positional.size() > 1 || (a.positional.empty() && req.resumeRun.empty())) {
-        std::fprintf(stderr, "%s", kHelp.at("train"));
+        std::fprintf(stderr, "%s", help("train"));
         return kUsage;
     }
     req.epochs = intOption(a, "--epochs", 1, error);
@@ -363,7 +412,7 @@ int cmdTrain(const Args &a)
 int cmdEvaluate(const Args &a)
 {
     if (a.positional.size() != 1) {
-        std::fprintf(stderr, "%s", kHelp.at("evaluate"));
+        std::fprintf(stderr, "%s", help("evaluate"));
         return kUsage;
     }
     const std::string which = a.options.count("--checkpoint") ? a.options.at("--checkpoint") : "best";
@@ -399,34 +448,25 @@ int cmdEvaluate(const Args &a)
 int cmdExport(const Args &a)
 {
     if (a.positional.size() != 1 || !a.options.count("--format")) {
-        std::fprintf(stderr, "%s", kHelp.at("export"));
+        std::fprintf(stderr, "%s", help("export"));
         return kUsage;
     }
     const std::string format = a.options.at("--format");
     const std::string which = a.options.count("--checkpoint") ? a.options.at("--checkpoint") : "best";
-    const auto &formats = exportFormats();
-    if (std::find(formats.begin(), formats.end(), format) == formats.end()) {
-        std::string list;
-        for (const auto &f : formats)
-            list += (list.empty() ? "" : ", ") + f;
-        std::fprintf(stderr, "error: --format: '%s' is not a format; formats: %s\n", format.c_str(), list.c_str());
+    const ExportFormat *f = findExportFormat(format);
+    if (!f) {
+        std::fprintf(stderr, "error: --format: '%s' is not a format; formats: %s\n", format.c_str(),
+                     joinedFormatNames().c_str());
         return kUsage;
     }
     const std::string run = a.positional[0];
-    const std::map<std::string, std::string> defaults = {{"torchscript", "model.torchscript.pt"},
-                                                         {"onnx", "model.onnx"},
-                                                         {"pytorch", "pytorch"},
-                                                         {"bundle", "bundle"}};
     const std::string out = a.options.count("--output") ? a.options.at("--output")
-                                                        : (fs::path(run) / defaults.at(format)).string();
-    if (format == "torchscript")
-        exportTorchScript(run, out, which);
-    else if (format == "onnx")
-        exportOnnx(run, out, which);
-    else if (format == "pytorch")
-        exportPythonProgram(run, out, which);
-    else
-        exportBundle(run, out, which);
+                                                        : (fs::path(run) / f->target).string();
+    if (const std::string why = f->whyUnavailable(run); !why.empty()) {
+        std::fprintf(stderr, "error: %s\n", why.c_str());
+        return kFailed;
+    }
+    f->exportTo(run, out, which);
     std::printf("wrote %s\n", out.c_str());
     return kOk;
 }
@@ -434,7 +474,7 @@ int cmdExport(const Args &a)
 int cmdPredict(const Args &a)
 {
     if (a.positional.size() != 2) {
-        std::fprintf(stderr, "%s", kHelp.at("predict"));
+        std::fprintf(stderr, "%s", help("predict"));
         return kUsage;
     }
     std::string error;
@@ -461,7 +501,7 @@ int cmdPredict(const Args &a)
 int cmdRuns(const Args &a)
 {
     if (a.positional.size() != 1) {
-        std::fprintf(stderr, "%s", kHelp.at("runs"));
+        std::fprintf(stderr, "%s", help("runs"));
         return kUsage;
     }
     const std::string dir = (fs::absolute(a.positional[0]).parent_path() / "runs").string();
@@ -490,30 +530,30 @@ int main(int argc, char **argv)
 {
     torchwright::keepFreedMemory();
     if (argc < 2) {
-        std::fprintf(stderr, "%s", kMainHelp);
+        std::fprintf(stderr, "%s", help(""));
         return kUsage;
     }
     const std::string command = argv[1];
     if (command == "--help" || command == "-h" || command == "help") {
-        std::printf("%s", kMainHelp);
+        std::printf("%s", help(""));
         return kOk;
     }
     if (command == "--version") {
         std::printf("torchwright-cli %s (LibTorch %s)\n", engineVersion().c_str(), torchVersion().c_str());
         return kOk;
     }
-    if (!kHelp.count(command)) {
-        std::fprintf(stderr, "error: unknown command '%s'\n\n%s", command.c_str(), kMainHelp);
+    if (!kHelpTexts.count(command)) {
+        std::fprintf(stderr, "error: unknown command '%s'\n\n%s", command.c_str(), help(""));
         return kUsage;
     }
     std::string error;
     auto args = parse(argc, argv, 2, error);
     if (!args) {
-        std::fprintf(stderr, "error: %s\n\n%s", error.c_str(), kHelp.at(command));
+        std::fprintf(stderr, "error: %s\n\n%s", error.c_str(), help(command));
         return kUsage;
     }
     if (args->help) {
-        std::printf("%s", kHelp.at(command));
+        std::printf("%s", help(command));
         return kOk;
     }
     try {
