@@ -60,6 +60,7 @@ private Q_SLOTS:
     void exportHelpListsEveryFormat();
     void exportRefusesUnknownFormat();
     void validateRefusesUnknownExportFormat();
+    void trainRefusesBadOptionsAndProjects();
     void trainEvaluateExport();
     void evaluateMissingRun();
 
@@ -200,6 +201,31 @@ void TestCli::validateRefusesUnknownExportFormat()
     QVERIFY2(r.output.contains("expected one of \"torchscript\", \"onnx\", \"pytorch\", \"bundle\", got \"tflite\""),
              r.output.constData());
     QVERIFY2(!r.output.contains("/export/formats/0"), r.output.constData());
+}
+
+void TestCli::trainRefusesBadOptionsAndProjects()
+{
+    const QString project = sourceFile("tests/data/tiny_synthetic/project.json");
+    // Usage errors: exit status 2, nothing trained.
+    const CliRun none = run({"train"});
+    QVERIFY(none.finished);
+    QCOMPARE(none.exitCode, 2);
+    QVERIFY2(none.output.contains("usage: torchwright-cli train"), none.output.constData());
+    const CliRun epochs = run({"train", project, "--epochs", "0", "--out", m_tmp.filePath("refused")});
+    QVERIFY(epochs.finished);
+    QCOMPARE(epochs.exitCode, 2);
+    QVERIFY2(epochs.output.contains("--epochs: expected an integer >= 1, got '0'"), epochs.output.constData());
+    const CliRun device = run({"train", project, "--device", "tpu", "--out", m_tmp.filePath("refused")});
+    QVERIFY(device.finished);
+    QCOMPARE(device.exitCode, 2);
+    QVERIFY2(device.output.contains("--device: expected auto, cpu, cuda or cuda:N, got 'tpu'"),
+             device.output.constData());
+    // A project that does not load: exit status 1 with its errors.
+    const CliRun missing = run({"train", m_tmp.filePath("no_such_project.json"), "--out", m_tmp.filePath("refused")});
+    QVERIFY(missing.finished);
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(missing.output.contains("no_such_project.json"), missing.output.constData());
+    QVERIFY(!QFileInfo::exists(m_tmp.filePath("refused")));
 }
 
 void TestCli::trainEvaluateExport()
