@@ -18,10 +18,10 @@ namespace torchwright {
 void exportTorchScript(const std::string &runDir, const std::string &outFile,
                        const std::string &checkpoint = "best");
 
-// ONNX (the opset in onnxconstants.h) written with ONNX's own library: input "input" and output "logits" with a
-// dynamic batch dimension, weights as initializers, class names and normalization as metadata.
-// onnx::checker::check_model passes before the file is written. A layer with no ONNX form is
-// refused with its node named.
+// ONNX (opset 13, IR version 8: engine/src/onnxconstants.h) written with ONNX's own library:
+// input "input" and output "logits" with a dynamic batch dimension, weights as initializers,
+// class names and normalization as metadata. onnx::checker::check_model passes before the file
+// is written. A layer with no ONNX form is refused with its node named.
 void exportOnnx(const std::string &runDir, const std::string &outFile,
                 const std::string &checkpoint = "best");
 
