@@ -19,32 +19,10 @@
 
 namespace torchwright::ui {
 
-namespace {
-
-QString describe(const QString &format)
-{
-    if (format == QLatin1String("torchscript"))
-        return ExportDialog::tr("TorchScript (torch.jit.load, torch::jit::load)");
-    if (format == QLatin1String("onnx"))
-        return ExportDialog::tr("ONNX (ONNX Runtime and other runtimes)");
-    if (format == QLatin1String("pytorch"))
-        return ExportDialog::tr("PyTorch training program (python, torchrun)");
-    if (format == QLatin1String("bundle"))
-        return ExportDialog::tr("Deployment bundle (models, manifest, README)");
-    return format;
-}
-
-} // namespace
-
 QString ExportDialog::targetName(const QString &format)
 {
-    if (format == QLatin1String("torchscript"))
-        return QStringLiteral("model.torchscript.pt");
-    if (format == QLatin1String("onnx"))
-        return QStringLiteral("model.onnx");
-    if (format == QLatin1String("pytorch"))
-        return QStringLiteral("pytorch");
-    return QStringLiteral("bundle");
+    const ExportFormat *f = findExportFormat(format.toStdString());
+    return f ? QString::fromStdString(f->target) : format;
 }
 
 ExportDialog::ExportDialog(const QString &runDir, const QStringList &formats, QWidget *parent)
@@ -55,11 +33,18 @@ ExportDialog::ExportDialog(const QString &runDir, const QStringList &formats, QW
 
     auto *form = new QFormLayout;
     auto *formatsBox = new QVBoxLayout;
-    for (const std::string &f : exportFormats()) {
-        const QString name = QString::fromStdString(f);
-        auto *box = new QCheckBox(describe(name), this);
+    // Only this build is asked here: asking the run means building its layers on this thread.
+    // A run that cannot be written in a format says why when its export is tried.
+    for (const ExportFormat &f : exportFormatsList()) {
+        const QString name = QString::fromStdString(f.name);
+        auto *box = new QCheckBox(tr(f.label.c_str()), this);
         box->setObjectName(name);
-        box->setChecked(formats.contains(name));
+        box->setToolTip(QString::fromStdString(f.description));
+        if (const std::string why = f.whyUnavailable(); !why.empty()) {
+            box->setEnabled(false);
+            box->setToolTip(QString::fromStdString(why));
+        }
+        box->setChecked(box->isEnabled() && formats.contains(name));
         formatsBox->addWidget(box);
         m_boxes.push_back(box);
     }
@@ -118,7 +103,7 @@ QStringList ExportDialog::checkedFormats() const
 {
     QStringList r;
     for (const QCheckBox *b : m_boxes)
-        if (b->isChecked())
+        if (b->isChecked() && b->isEnabled())
             r << b->objectName();
     return r;
 }
@@ -149,15 +134,7 @@ void ExportDialog::startExport()
             const QString target = QDir(folder).filePath(targetName(format));
             QString error;
             try {
-                const std::string out = target.toStdString();
-                if (format == QLatin1String("torchscript"))
-                    exportTorchScript(run, out);
-                else if (format == QLatin1String("onnx"))
-                    exportOnnx(run, out);
-                else if (format == QLatin1String("pytorch"))
-                    exportPythonProgram(run, out);
-                else
-                    exportBundle(run, out);
+                findExportFormat(format.toStdString())->exportTo(run, target.toStdString(), "best");
             } catch (const std::exception &e) {
                 error = QString::fromStdString(e.what());
             }

@@ -22,13 +22,14 @@ class ExportDialog : public QDialog {
     Q_OBJECT
 
 public:
-    // `formats`: the formats ticked at first (names as in torchwright::exportFormats()).
+    // `formats`: the formats ticked at first (names as in torchwright::exportFormats()); one
+    // this build cannot write is shown, not ticked, with the reason as its tooltip.
     ExportDialog(const QString &runDir, const QStringList &formats, QWidget *parent = nullptr);
     ~ExportDialog() override; // waits for an export in progress
 
     QString outputFolder() const;
     void setOutputFolder(const QString &folder);
-    QStringList checkedFormats() const;
+    QStringList checkedFormats() const; // ticked and available
     bool isExporting() const { return m_worker != nullptr; }
     QString report() const; // what the last export wrote or why it failed
 

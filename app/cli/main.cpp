@@ -5,6 +5,7 @@
 #include "progress.h"
 
 #include "torchwright/analysis.h"
+#include "torchwright/exports.h"
 #include "torchwright/project.h"
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
@@ -40,7 +41,7 @@ commands:
   validate PROJECT   check a project: every edge's shape, parameter counts, all errors
   train PROJECT      train it, showing progress; writes a run folder beside the project
   evaluate RUN       accuracy and confusion matrix of a run on the test split
-  export RUN         write the trained model for other tools (TorchScript, ONNX, PyTorch, bundle)
+  export RUN         write the trained model for other tools ({formats})
   predict BUNDLE IN  classify images or tensors with an exported bundle
   runs PROJECT       list the project's runs
   devices            list the devices LibTorch sees
@@ -49,7 +50,7 @@ Run 'torchwright-cli <command> --help' for a command's options.
   --version          print versions and exit
 )";
 
-const std::map<std::string, const char *> kHelp = {
+const std::map<std::string, const char *> kHelpTexts = {
     {"validate", R"(usage: torchwright-cli validate PROJECT
 
 Checks the project file and the layer graph before anything runs: prints each layer's output
@@ -76,14 +77,6 @@ confusion matrix and per-class precision and recall.
     {"export", R"(usage: torchwright-cli export RUN --format FORMAT [--output PATH] [--checkpoint best|last]
 
 Writes the trained model (the best checkpoint by default), checked against the engine:
-  torchscript  a TorchScript module in eval mode; loads with torch.jit.load and
-               torch::jit::load. Default: RUN/model.torchscript.pt
-  onnx         ONNX opset 13, dynamic batch, input "input", output "logits", class names and
-               normalization as metadata. Default: RUN/model.onnx
-  pytorch      a standalone PyTorch training program (train.py, weights.pt, README.md) that
-               also trains on many machines with torchrun. Default: RUN/pytorch/
-  bundle       a deployment folder: model.pt, model.onnx, manifest.json (input, preprocessing,
-               classes, source, metrics, checksums), README.md. Default: RUN/bundle/
 )"},
     {"predict", R"(usage: torchwright-cli predict BUNDLE INPUT [--top K] [--limit N] [--device D]
 
@@ -102,6 +95,62 @@ Lists the runs in the runs/ folder beside the project.
 Lists cpu and every CUDA device LibTorch sees.
 )"},
 };
+
+// `text` in lines of at most `width` columns, every line but the first indented by `indent`.
+std::string wrap(const std::string &text, size_t indent, size_t width)
+{
+    std::string out, line;
+    size_t start = 0;
+    for (size_t end = 0; start < text.size(); start = end + 1) {
+        end = std::min(text.find(' ', start), text.size());
+        const std::string word = text.substr(start, end - start);
+        if (!line.empty() && indent + line.size() + 1 + word.size() > width) {
+            out += line + "\n" + std::string(indent, ' ');
+            line.clear();
+        }
+        line += (line.empty() ? "" : " ") + word;
+    }
+    return out + line + "\n";
+}
+
+// The formats in the export command's help, from their descriptors.
+std::string exportFormatsHelp()
+{
+    std::string r;
+    for (const ExportFormat &f : exportFormatsList()) {
+        char name[32];
+        std::snprintf(name, sizeof name, "  %-12s ", f.name.c_str());
+        r += name + wrap(f.description + " Default: RUN/" + f.target + (f.folder ? "/" : ""), 15, 94);
+    }
+    return r;
+}
+
+std::string joinedFormatNames()
+{
+    std::string list;
+    for (const auto &f : exportFormats())
+        list += (list.empty() ? "" : ", ") + f;
+    return list;
+}
+
+// The main help and each command's, with the export formats filled in.
+const std::map<std::string, std::string> &helpTexts()
+{
+    static const std::map<std::string, std::string> texts = [] {
+        std::map<std::string, std::string> r;
+        for (const auto &[command, text] : kHelpTexts)
+            r[command] = text;
+        r["export"] += exportFormatsHelp();
+        std::string text = kMainHelp;
+        const std::string slot = "{formats}";
+        r[""] = text.replace(text.find(slot), slot.size(), joinedFormatNames());
+        return r;
+    }();
+    return texts;
+}
+
+// A command's help; "" for the main help.
+const char *help(const std::string &command) { return helpTexts().at(command).c_str(); }
 
 struct Args {
     std::vector<std::string> positional;
@@ -186,7 +235,7 @@ void printDiagnostics(const Diagnostics &d, const std::string &file)
 int cmdValidate(const Args &a)
 {
     if (a.positional.size() != 1) {
-        std::fprintf(stderr, "%s", kHelp.at("validate"));
+        std::fprintf(stderr, "%s", help("validate"));
         return kUsage;
     }
     const std::string file = a.positional[0];
@@ -252,7 +301,8 @@ void onSigint(int)
     g_queueWake.notify_all(); // not strictly async-signal-safe; the wait below also times out
 }
 
-int cmdTrain(const Args &a)
+// cmdTrain, step 1: the options as a request. Null after printing why they are not usable.
+std::optional<TrainRequest> trainRequest(const Args &a)
 {
     std::string error;
     TrainRequest req;
@@ -260,79 +310,106 @@ int cmdTrain(const Args &a)
     if (resume != a.options.end())
         req.resumeRun = resume->second;
     if (a.positional.size() > 1 || (a.positional.empty() && req.resumeRun.empty())) {
-        std::fprintf(stderr, "%s", kHelp.at("train"));
-        return kUsage;
+        std::fprintf(stderr, "%s", help("train"));
+        return std::nullopt;
     }
     req.epochs = intOption(a, "--epochs", 1, error);
     req.threads = intOption(a, "--threads", 1, error);
     req.batchLimit = intOption(a, "--batch-limit", 1, error);
     if (!error.empty()) {
         std::fprintf(stderr, "error: %s\n", error.c_str());
-        return kUsage;
+        return std::nullopt;
     }
     if (auto d = a.options.find("--device"); d != a.options.end()) {
         if (!isValidDeviceString(d->second)) {
             std::fprintf(stderr, "error: --device: expected auto, cpu, cuda or cuda:N, got '%s'\n", d->second.c_str());
-            return kUsage;
+            return std::nullopt;
         }
         req.device = d->second;
     }
     if (auto o = a.options.find("--out"); o != a.options.end())
         req.runsDir = o->second;
-    if (!a.positional.empty() && req.resumeRun.empty()) {
-        const std::string file = a.positional[0];
-        ProjectLoad load = loadProjectFile(file);
-        if (load.ok()) {
-            GraphAnalysis an = analyzeProject(load.project);
-            load.diagnostics.append(an.diagnostics);
-            an.normalize(load.project.graph); // the run's copy of the project lists every parameter
-        }
-        if (!load.ok()) {
-            printDiagnostics(load.diagnostics, file);
-            return kFailed;
-        }
-        req.project = load.project;
-    }
+    return req;
+}
 
-    // The worker only queues events; this thread prints them, coalescing batch events so a slow
-    // terminal never holds training back. Batch events do not wake this thread: it looks every
-    // 100 ms, the progress bar's own rate. Woken for every batch, it took a core from training's
-    // OpenMP threads hundreds of times a second, and each time a parallel region waited for it
-    // (on 2 cores the CLI trained about 5% slower than the same loop without it).
-    std::deque<TrainingEvent> queue;
-    bool done = false;
-    bool urgent = false; // the queue holds an event other than a batch
-    auto sink = [&](const TrainingEvent &e) {
+// Step 2: the project file, loaded and checked, into the request (a resumed run brings its own).
+// False after printing its errors.
+bool loadTrainProject(const Args &a, TrainRequest &req)
+{
+    if (a.positional.empty() || !req.resumeRun.empty())
+        return true;
+    const std::string file = a.positional[0];
+    ProjectLoad load = loadProjectFile(file);
+    if (load.ok()) {
+        GraphAnalysis an = analyzeProject(load.project);
+        load.diagnostics.append(an.diagnostics);
+    }
+    if (!load.ok()) {
+        printDiagnostics(load.diagnostics, file);
+        return false;
+    }
+    req.project = load.project;
+    return true;
+}
+
+// Step 3: the events from the training worker to this thread, which prints them, coalescing
+// batch events so a slow terminal never holds training back. Batch events do not wake this
+// thread: it looks every 100 ms, the progress bar's own rate. Woken for every batch, it took a
+// core from training's OpenMP threads hundreds of times a second, and each time a parallel region
+// waited for it (on 2 cores the CLI trained about 5% slower than the same loop without it).
+class TrainingEventQueue {
+public:
+    // Called on the worker.
+    void push(const TrainingEvent &e)
+    {
         const bool batch = e.kind == TrainingEvent::Kind::Batch;
         {
             std::lock_guard<std::mutex> lock(g_queueMutex);
-            if (batch && !queue.empty() && queue.back().kind == TrainingEvent::Kind::Batch)
-                queue.back() = e;
+            if (batch && !m_queue.empty() && m_queue.back().kind == TrainingEvent::Kind::Batch)
+                m_queue.back() = e;
             else
-                queue.push_back(e);
-            urgent = urgent || !batch;
+                m_queue.push_back(e);
+            m_urgent = m_urgent || !batch;
             if (e.kind == TrainingEvent::Kind::Finished)
-                done = true;
+                m_done = true;
         }
         if (!batch)
             g_queueWake.notify_all();
-    };
-    std::signal(SIGINT, onSigint);
-    ProgressPrinter printer(stdout);
-    TrainingSession session(std::move(req), sink);
-    session.start();
+    }
+
+    // The events queued so far, after waiting at most 100 ms for one that is not a batch, the
+    // end or Ctrl-C. `finished`: the worker's last event is among them or before them.
+    std::deque<TrainingEvent> take(bool &finished)
+    {
+        std::deque<TrainingEvent> events;
+        std::unique_lock<std::mutex> lock(g_queueMutex);
+        g_queueWake.wait_for(lock, std::chrono::milliseconds(100), [&] { return m_urgent || m_done || g_interrupted; });
+        events.swap(m_queue);
+        m_urgent = false;
+        finished = m_done;
+        return events;
+    }
+
+    bool empty() const
+    {
+        std::lock_guard<std::mutex> lock(g_queueMutex);
+        return m_queue.empty();
+    }
+
+private:
+    std::deque<TrainingEvent> m_queue;
+    bool m_done = false;
+    bool m_urgent = false; // the queue holds an event other than a batch
+};
+
+// Step 4: prints the session's progress until its last event, asking it to stop on Ctrl-C.
+void printProgress(TrainingSession &session, TrainingEventQueue &queue, ProgressPrinter &printer)
+{
     bool stopSent = false;
     for (;;) {
-        std::deque<TrainingEvent> batch;
         bool finished = false;
-        {
-            std::unique_lock<std::mutex> lock(g_queueMutex);
-            g_queueWake.wait_for(lock, std::chrono::milliseconds(100), [&] { return urgent || done || g_interrupted; });
-            batch.swap(queue);
-            urgent = false;
-            finished = done;
-        }
-        for (const auto &e : batch)
+        const std::deque<TrainingEvent> events = queue.take(finished);
+        for (const auto &e : events)
             printer.print(e);
         if (g_interrupted && !stopSent) {
             printer.finishLine();
@@ -340,16 +417,14 @@ int cmdTrain(const Args &a)
             session.stop();
             stopSent = true;
         }
-        if (finished && batch.empty())
+        if (finished && (events.empty() || queue.empty()))
             break;
-        if (finished) {
-            std::lock_guard<std::mutex> lock(g_queueMutex);
-            if (queue.empty())
-                break;
-        }
     }
-    session.wait();
-    const RunResult r = session.result();
+}
+
+// Step 5: the exit status that reports how the run ended.
+int trainExitStatus(const RunResult &r)
+{
     switch (r.status) {
     case TrainingEvent::Status::Completed:
     case TrainingEvent::Status::EarlyStopped:
@@ -361,10 +436,27 @@ int cmdTrain(const Args &a)
     }
 }
 
+int cmdTrain(const Args &a)
+{
+    std::optional<TrainRequest> req = trainRequest(a);
+    if (!req)
+        return kUsage;
+    if (!loadTrainProject(a, *req))
+        return kFailed;
+    TrainingEventQueue queue;
+    std::signal(SIGINT, onSigint);
+    ProgressPrinter printer(stdout);
+    TrainingSession session(std::move(*req), [&queue](const TrainingEvent &e) { queue.push(e); });
+    session.start();
+    printProgress(session, queue, printer);
+    session.wait();
+    return trainExitStatus(session.result());
+}
+
 int cmdEvaluate(const Args &a)
 {
     if (a.positional.size() != 1) {
-        std::fprintf(stderr, "%s", kHelp.at("evaluate"));
+        std::fprintf(stderr, "%s", help("evaluate"));
         return kUsage;
     }
     const std::string which = a.options.count("--checkpoint") ? a.options.at("--checkpoint") : "best";
@@ -400,34 +492,25 @@ int cmdEvaluate(const Args &a)
 int cmdExport(const Args &a)
 {
     if (a.positional.size() != 1 || !a.options.count("--format")) {
-        std::fprintf(stderr, "%s", kHelp.at("export"));
+        std::fprintf(stderr, "%s", help("export"));
         return kUsage;
     }
     const std::string format = a.options.at("--format");
     const std::string which = a.options.count("--checkpoint") ? a.options.at("--checkpoint") : "best";
-    const auto &formats = exportFormats();
-    if (std::find(formats.begin(), formats.end(), format) == formats.end()) {
-        std::string list;
-        for (const auto &f : formats)
-            list += (list.empty() ? "" : ", ") + f;
-        std::fprintf(stderr, "error: --format: '%s' is not a format; formats: %s\n", format.c_str(), list.c_str());
+    const ExportFormat *f = findExportFormat(format);
+    if (!f) {
+        std::fprintf(stderr, "error: --format: '%s' is not a format; formats: %s\n", format.c_str(),
+                     joinedFormatNames().c_str());
         return kUsage;
     }
     const std::string run = a.positional[0];
-    const std::map<std::string, std::string> defaults = {{"torchscript", "model.torchscript.pt"},
-                                                         {"onnx", "model.onnx"},
-                                                         {"pytorch", "pytorch"},
-                                                         {"bundle", "bundle"}};
     const std::string out = a.options.count("--output") ? a.options.at("--output")
-                                                        : (fs::path(run) / defaults.at(format)).string();
-    if (format == "torchscript")
-        exportTorchScript(run, out, which);
-    else if (format == "onnx")
-        exportOnnx(run, out, which);
-    else if (format == "pytorch")
-        exportPythonProgram(run, out, which);
-    else
-        exportBundle(run, out, which);
+                                                        : (fs::path(run) / f->target).string();
+    if (const std::string why = f->whyUnavailable(run); !why.empty()) {
+        std::fprintf(stderr, "error: %s\n", why.c_str());
+        return kFailed;
+    }
+    f->exportTo(run, out, which);
     std::printf("wrote %s\n", out.c_str());
     return kOk;
 }
@@ -435,7 +518,7 @@ int cmdExport(const Args &a)
 int cmdPredict(const Args &a)
 {
     if (a.positional.size() != 2) {
-        std::fprintf(stderr, "%s", kHelp.at("predict"));
+        std::fprintf(stderr, "%s", help("predict"));
         return kUsage;
     }
     std::string error;
@@ -462,7 +545,7 @@ int cmdPredict(const Args &a)
 int cmdRuns(const Args &a)
 {
     if (a.positional.size() != 1) {
-        std::fprintf(stderr, "%s", kHelp.at("runs"));
+        std::fprintf(stderr, "%s", help("runs"));
         return kUsage;
     }
     const std::string dir = (fs::absolute(a.positional[0]).parent_path() / "runs").string();
@@ -491,30 +574,30 @@ int main(int argc, char **argv)
 {
     torchwright::keepFreedMemory();
     if (argc < 2) {
-        std::fprintf(stderr, "%s", kMainHelp);
+        std::fprintf(stderr, "%s", help(""));
         return kUsage;
     }
     const std::string command = argv[1];
     if (command == "--help" || command == "-h" || command == "help") {
-        std::printf("%s", kMainHelp);
+        std::printf("%s", help(""));
         return kOk;
     }
     if (command == "--version") {
         std::printf("torchwright-cli %s (LibTorch %s)\n", engineVersion().c_str(), torchVersion().c_str());
         return kOk;
     }
-    if (!kHelp.count(command)) {
-        std::fprintf(stderr, "error: unknown command '%s'\n\n%s", command.c_str(), kMainHelp);
+    if (!kHelpTexts.count(command)) {
+        std::fprintf(stderr, "error: unknown command '%s'\n\n%s", command.c_str(), help(""));
         return kUsage;
     }
     std::string error;
     auto args = parse(argc, argv, 2, error);
     if (!args) {
-        std::fprintf(stderr, "error: %s\n\n%s", error.c_str(), kHelp.at(command));
+        std::fprintf(stderr, "error: %s\n\n%s", error.c_str(), help(command));
         return kUsage;
     }
     if (args->help) {
-        std::printf("%s", kHelp.at(command));
+        std::printf("%s", help(command));
         return kOk;
     }
     try {

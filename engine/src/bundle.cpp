@@ -1,8 +1,9 @@
-// Deployment bundles: one folder with the model in TorchScript and ONNX, a manifest that says
-// how to feed it (input shape and type, preprocessing, class names), where it came from (project,
-// run, checkpoint, metrics, versions) and the SHA-256 of every file, plus a README. The folder is
-// assembled beside its destination and renamed into place, so a failure leaves the previous
-// bundle whole. predictBundle() runs one on image files or tensors.
+// Deployment bundles: one folder with the model in every format that has a bundle file
+// (TorchScript and ONNX, see exportformats.cpp), a manifest that says how to feed it (input shape
+// and type, preprocessing, class names), where it came from (project, run, checkpoint, metrics,
+// versions) and the SHA-256 of every file, plus a README. The folder is assembled beside its
+// destination and renamed into place, so a failure leaves the previous bundle whole.
+// predictBundle() runs one on image files or tensors.
 
 #include "torchwright/exports.h"
 
@@ -72,13 +73,13 @@ std::string readme(const json &m)
     }
     os << "- `logits`: float32 `[batch, " << m["output"]["shape"].dump().substr(1)
        << "`, class scores before softmax; classes in order: " << m["classes"].dump() << ".\n\n"
-       << "## Files\n\n"
-       << "- `model.pt`: TorchScript. Python: `torch.jit.load(\"model.pt\")`; C++: `torch::jit::load(\"model.pt\")`.\n";
-    if (m["formats"].contains("onnx"))
-        os << "- `model.onnx`: ONNX opset " << m["formats"]["onnx"]["opset"].get<int>()
-           << ", dynamic batch. ONNX Runtime: `InferenceSession(\"model.onnx\").run(None, {\"input\": x})`.\n";
-    else
-        os << "- No ONNX file: " << m["formats"]["onnx_unavailable"].get<std::string>() << "\n";
+       << "## Files\n\n";
+    for (const ExportFormat &f : exportFormatsList()) {
+        if (m["formats"].contains(f.name))
+            os << "- `" << f.bundleFile << "`: " << f.bundleReadme << "\n";
+        else if (m["formats"].contains(f.name + "_unavailable"))
+            os << "- No " << f.title << " file: " << m["formats"][f.name + "_unavailable"].get<std::string>() << "\n";
+    }
     os << "- `manifest.json`: all of the above as data, with the SHA-256 of every file.\n\n"
        << "## Predict from the command line\n\n"
        << "    torchwright-cli predict BUNDLE images.idx    # IDX images (raw pixels, .gz too)\n"
@@ -87,12 +88,6 @@ std::string readme(const json &m)
 }
 
 } // namespace
-
-const std::vector<std::string> &exportFormats()
-{
-    static const std::vector<std::string> formats = {"torchscript", "onnx", "pytorch", "bundle"};
-    return formats;
-}
 
 void exportBundle(const std::string &runDir, const std::string &outDir, const std::string &checkpoint)
 {
@@ -112,12 +107,24 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
     const fs::path temp = out.parent_path() / ("." + out.filename().string() + ".tmp-" + std::to_string(stamp));
     fs::create_directories(temp);
     try {
-        exportTorchScript(runDir, (temp / "model.pt").string(), checkpoint);
-        std::string onnxProblem;
-        try {
-            exportOnnx(runDir, (temp / "model.onnx").string(), checkpoint);
-        } catch (const EngineError &e) {
-            onnxProblem = e.what(); // the bundle still serves TorchScript; the manifest says why
+        // Every format with a file in bundles, each said in the manifest: written, or why not.
+        json formats = json::object();
+        json files = json::object();
+        for (const ExportFormat &f : exportFormatsList()) {
+            if (f.bundleFile.empty())
+                continue;
+            const fs::path file = temp / f.bundleFile;
+            try {
+                f.exportTo(runDir, file.string(), checkpoint);
+            } catch (const EngineError &e) {
+                if (!f.bundleOptional)
+                    throw;
+                formats[f.name + "_unavailable"] = e.what();
+                continue;
+            }
+            formats[f.name] = f.bundleInfo;
+            formats[f.name]["file"] = f.bundleFile;
+            files[f.bundleFile] = {{"sha256", sha256File(file.string())}, {"bytes", fs::file_size(file)}};
         }
 
         LoadedRun run = loadRun(runDir, checkpoint, torch::kCPU);
@@ -159,16 +166,8 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
         }
         m["metrics"] = metrics;
         m["parameters"] = an.totalParameters;
-        m["formats"] = {{"torchscript", {{"file", "model.pt"}, {"torch_version", torchVersion()}}}};
-        if (onnxProblem.empty())
-            m["formats"]["onnx"] = {{"file", "model.onnx"}, {"opset", 13}, {"ir_version", 8}};
-        else
-            m["formats"]["onnx_unavailable"] = onnxProblem;
+        m["formats"] = formats;
         m["engine_version"] = engineVersion();
-        json files = json::object();
-        for (const char *f : {"model.pt", "model.onnx"})
-            if (fs::exists(temp / f))
-                files[f] = {{"sha256", sha256File((temp / f).string())}, {"bytes", fs::file_size(temp / f)}};
         const std::string text = readme(m);
         writeTextFileAtomically((temp / "README.md").string(), text);
         files["README.md"] = {{"sha256", sha256Hex(text)}, {"bytes", text.size()}};

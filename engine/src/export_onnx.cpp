@@ -11,7 +11,9 @@
 #include "checkpoint.h"
 #include "fileutil.h"
 #include "model.h"
+#include "onnxconstants.h"
 #include "torchwright/diagnostics.h"
+#include "torchwright/runtime.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -28,10 +30,6 @@
 #include <set>
 #include <stdexcept>
 
-#ifndef TORCHWRIGHT_VERSION
-#define TORCHWRIGHT_VERSION "unknown"
-#endif
-
 namespace torchwright {
 
 #if TORCHWRIGHT_HAVE_ONNX
@@ -41,8 +39,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Opset 13: Softmax over one axis, Split with sizes as an input; read by every runtime since 2021.
-constexpr int64_t kOpset = 13;
+static_assert(kOnnxIrVersion <= onnx::IR_VERSION, "the ONNX library is older than the IR version written");
 
 void fillTensor(onnx::TensorProto &t, const std::string &name, const torch::Tensor &value)
 {
@@ -160,6 +157,11 @@ private:
     std::string m_layer;
 };
 
+std::string cannotExport(const Node &n)
+{
+    return "layer '" + n.name + "' (" + n.type + ") cannot be exported to ONNX";
+}
+
 onnx::ModelProto buildModel(LoadedRun &run, const Normalization &norm, const std::string &runDir)
 {
     GraphModelImpl &model = *run.model;
@@ -167,14 +169,14 @@ onnx::ModelProto buildModel(LoadedRun &run, const Normalization &norm, const std
     const GraphAnalysis &an = model.analysis();
 
     onnx::ModelProto m;
-    m.set_ir_version(onnx::IR_VERSION);
-    m.set_producer_name("Torchwright");
-    m.set_producer_version(TORCHWRIGHT_VERSION);
+    m.set_ir_version(kOnnxIrVersion);
+    m.set_producer_name(kOnnxProducer);
+    m.set_producer_version(engineVersion());
     m.set_model_version(1);
     m.set_doc_string("Exported by Torchwright from the project '" + run.project.name + "'.");
     auto *opset = m.add_opset_import();
     opset->set_domain("");
-    opset->set_version(kOpset);
+    opset->set_version(kOnnxOpset);
 
     onnx::GraphProto &graph = *m.mutable_graph();
     graph.set_name(run.project.name.empty() ? "torchwright" : run.project.name);
@@ -191,13 +193,13 @@ onnx::ModelProto buildModel(LoadedRun &run, const Normalization &norm, const std
     setType(*graph.add_input(), "input", intInput ? onnx::TensorProto::INT64 : onnx::TensorProto::FLOAT,
             run.project.dataset.sampleShape);
 
+    if (const std::string why = onnxUnavailableReason(&model); !why.empty())
+        throw EngineError(why);
     std::map<int, std::string> produced;
     for (NodeId id : an.order) {
         const Node &n = *g.node(id);
         const BuiltLayer *layer = model.layer(id);
-        const std::string what = "layer '" + n.name + "' (" + n.type + ") cannot be exported to ONNX";
-        if (!layer || !layer->onnx)
-            throw EngineError(what + ": it has no ONNX form");
+        const std::string what = cannotExport(n);
         builder.beginLayer(n.name);
         builder.inputs.clear();
         builder.inputShapes.clear();
@@ -267,6 +269,18 @@ void verify(onnx::ModelProto m, const Shape &expected)
 
 } // namespace
 
+std::string onnxUnavailableReason(const GraphModelImpl *model)
+{
+    if (!model)
+        return {};
+    for (NodeId id : model->analysis().order) {
+        const BuiltLayer *layer = model->layer(id);
+        if (!layer || !layer->onnx)
+            return cannotExport(*model->graph().node(id)) + ": it has no ONNX form";
+    }
+    return {};
+}
+
 void exportOnnx(const std::string &runDir, const std::string &outFile, const std::string &checkpoint)
 {
     LoadedRun run = loadRun(runDir, checkpoint, torch::kCPU);
@@ -293,12 +307,12 @@ void writeOnnxFile(LoadedRun &run, const std::string &runDir, const std::string 
 #else
 
 namespace {
-[[noreturn]] void noOnnx()
-{
-    throw EngineError("this build of Torchwright has no ONNX export: ONNX's C++ library (libonnx-dev) was "
-                      "not found when it was configured");
-}
+constexpr const char *kNoOnnx = "this build of Torchwright has no ONNX export: ONNX's C++ library (libonnx-dev) was "
+                                "not found when it was configured";
+[[noreturn]] void noOnnx() { throw EngineError(kNoOnnx); }
 } // namespace
+
+std::string onnxUnavailableReason(const GraphModelImpl *) { return kNoOnnx; }
 
 void exportOnnx(const std::string &, const std::string &, const std::string &) { noOnnx(); }
 void writeOnnxFile(LoadedRun &, const std::string &, const std::string &) { noOnnx(); }

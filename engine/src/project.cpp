@@ -3,6 +3,8 @@
 #include "torchwright/project.h"
 
 #include "fileutil.h"
+#include "torchwright/exports.h"
+#include "torchwright/runtime.h"
 #include "torchwright/settings.h"
 
 #include <cmath>

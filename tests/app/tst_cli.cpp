@@ -8,6 +8,9 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
@@ -50,6 +53,10 @@ private Q_SLOTS:
     void validateFashion();
     void validateArticleReportsMismatch();
     void validateMalformedJson();
+    void exportHelpListsEveryFormat();
+    void exportRefusesUnknownFormat();
+    void validateRefusesUnknownExportFormat();
+    void trainRefusesBadOptionsAndProjects();
     void trainEvaluateExport();
     void evaluateMissingRun();
 
@@ -143,6 +150,80 @@ void TestCli::validateMalformedJson()
     QVERIFY2(r.output.contains("bad.json"), r.output.constData());
 }
 
+void TestCli::exportHelpListsEveryFormat()
+{
+    const CliRun main = run({"--help"});
+    QVERIFY(main.finished);
+    QVERIFY2(main.output.contains("(torchscript, onnx, pytorch, bundle)"), main.output.constData());
+
+    const CliRun r = run({"export", "--help"});
+    QVERIFY(r.finished);
+    QCOMPARE(r.exitCode, 0);
+    // Each format with what it writes and where by default, the ONNX opset the exporter writes.
+    for (const char *line : {"  torchscript  a TorchScript module", "  onnx         ONNX opset 13,",
+                             "  pytorch      a standalone PyTorch training program",
+                             "  bundle       a deployment folder", "Default: RUN/model.torchscript.pt",
+                             "Default: RUN/model.onnx", "Default: RUN/pytorch/", "Default: RUN/bundle/"})
+        QVERIFY2(r.output.contains(line), line);
+    for (const QByteArray &line : r.output.split('\n'))
+        QVERIFY2(line.size() <= 95, line.constData());
+}
+
+void TestCli::exportRefusesUnknownFormat()
+{
+    const CliRun r = run({"export", m_tmp.filePath("some_run"), "--format", "tflite"});
+    QVERIFY(r.finished);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.output.contains("'tflite' is not a format; formats: torchscript, onnx, pytorch, bundle"),
+             r.output.constData());
+}
+
+void TestCli::validateRefusesUnknownExportFormat()
+{
+    QFile source(sourceFile("tests/data/tiny_synthetic/project.json"));
+    QVERIFY(source.open(QIODevice::ReadOnly));
+    QJsonObject project = QJsonDocument::fromJson(source.readAll()).object();
+    project["export"] = QJsonObject{{"formats", QJsonArray{"onnx", "tflite"}}};
+    const QString file = m_tmp.filePath("tflite.json");
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(QJsonDocument(project).toJson());
+    out.close();
+
+    const CliRun r = run({"validate", file});
+    QVERIFY(r.finished);
+    QVERIFY2(r.exitCode == 1, r.output.constData());
+    QVERIFY2(r.output.contains("/export/formats/1"), r.output.constData());
+    QVERIFY2(r.output.contains("expected one of \"torchscript\", \"onnx\", \"pytorch\", \"bundle\", got \"tflite\""),
+             r.output.constData());
+    QVERIFY2(!r.output.contains("/export/formats/0"), r.output.constData());
+}
+
+void TestCli::trainRefusesBadOptionsAndProjects()
+{
+    const QString project = sourceFile("tests/data/tiny_synthetic/project.json");
+    // Usage errors: exit status 2, nothing trained.
+    const CliRun none = run({"train"});
+    QVERIFY(none.finished);
+    QCOMPARE(none.exitCode, 2);
+    QVERIFY2(none.output.contains("usage: torchwright-cli train"), none.output.constData());
+    const CliRun epochs = run({"train", project, "--epochs", "0", "--out", m_tmp.filePath("refused")});
+    QVERIFY(epochs.finished);
+    QCOMPARE(epochs.exitCode, 2);
+    QVERIFY2(epochs.output.contains("--epochs: expected an integer >= 1, got '0'"), epochs.output.constData());
+    const CliRun device = run({"train", project, "--device", "tpu", "--out", m_tmp.filePath("refused")});
+    QVERIFY(device.finished);
+    QCOMPARE(device.exitCode, 2);
+    QVERIFY2(device.output.contains("--device: expected auto, cpu, cuda or cuda:N, got 'tpu'"),
+             device.output.constData());
+    // A project that does not load: exit status 1 with its errors.
+    const CliRun missing = run({"train", m_tmp.filePath("no_such_project.json"), "--out", m_tmp.filePath("refused")});
+    QVERIFY(missing.finished);
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(missing.output.contains("no_such_project.json"), missing.output.constData());
+    QVERIFY(!QFileInfo::exists(m_tmp.filePath("refused")));
+}
+
 void TestCli::trainEvaluateExport()
 {
     const QString projectDir = m_tmp.filePath("project");
@@ -172,6 +253,37 @@ void TestCli::trainEvaluateExport()
     QVERIFY2(exp.exitCode == 0, exp.output.constData());
     QVERIFY(QFileInfo(model).isFile());
     QVERIFY(QFileInfo(model).size() > 0);
+
+    // Without --output each format goes to its place in the run folder.
+    const CliRun onnx = run({"export", runDir, "--format", "onnx"});
+    QVERIFY(onnx.finished);
+    QVERIFY2(onnx.exitCode == 0, onnx.output.constData());
+    QVERIFY2(onnx.output.contains("wrote " + (runDir + "/model.onnx").toUtf8()), onnx.output.constData());
+
+    // The bundle's manifest states the opset and IR version its model.onnx declares. A protobuf
+    // message writes its fields in number order: ModelProto's ir_version (field 1, a varint) comes
+    // first, as the bytes 0x08 and the version.
+    const CliRun bundle = run({"export", runDir, "--format", "bundle"});
+    QVERIFY(bundle.finished);
+    QVERIFY2(bundle.exitCode == 0, bundle.output.constData());
+    QFile manifestFile(runDir + "/bundle/manifest.json");
+    QVERIFY(manifestFile.open(QIODevice::ReadOnly));
+    const QJsonObject formats = QJsonDocument::fromJson(manifestFile.readAll()).object()["formats"].toObject();
+    QCOMPARE(formats["torchscript"].toObject()["file"].toString(), QStringLiteral("model.pt"));
+    const QJsonObject onnxInfo = formats["onnx"].toObject();
+    QCOMPARE(onnxInfo["file"].toString(), QStringLiteral("model.onnx"));
+    QCOMPARE(onnxInfo["opset"].toInt(), 13);
+    QFile onnxFile(runDir + "/bundle/model.onnx");
+    QVERIFY(onnxFile.open(QIODevice::ReadOnly));
+    const QByteArray head = onnxFile.read(2);
+    QCOMPARE(head.size(), 2);
+    QCOMPARE(int(head[0]), 0x08);
+    QCOMPARE(int(head[1]), onnxInfo["ir_version"].toInt());
+    QFile readme(runDir + "/bundle/README.md");
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    const QByteArray text = readme.readAll();
+    QVERIFY2(text.contains("- `model.pt`: TorchScript.") && text.contains("- `model.onnx`: ONNX opset 13,"),
+             text.constData());
 }
 
 void TestCli::evaluateMissingRun()

@@ -4,7 +4,10 @@
 // failed export leaves nothing half-written. All functions throw EngineError with a message
 // naming what failed (a layer by node name, a file by path).
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,10 +18,10 @@ namespace torchwright {
 void exportTorchScript(const std::string &runDir, const std::string &outFile,
                        const std::string &checkpoint = "best");
 
-// ONNX (opset 13) written with ONNX's own library: input "input" and output "logits" with a
-// dynamic batch dimension, weights as initializers, class names and normalization as metadata.
-// onnx::checker::check_model passes before the file is written. A layer with no ONNX form is
-// refused with its node named.
+// ONNX (opset 13, IR version 8: engine/src/onnxconstants.h) written with ONNX's own library:
+// input "input" and output "logits" with a dynamic batch dimension, weights as initializers,
+// class names and normalization as metadata. onnx::checker::check_model passes before the file
+// is written. A layer with no ONNX form is refused with its node named.
 void exportOnnx(const std::string &runDir, const std::string &outFile,
                 const std::string &checkpoint = "best");
 
@@ -29,7 +32,42 @@ void exportOnnx(const std::string &runDir, const std::string &outFile,
 void exportPythonProgram(const std::string &runDir, const std::string &outDir,
                          const std::string &checkpoint = "best");
 
-// The formats a run can be exported to, as named on the command line and in the project.
+// One format a run can be exported to: everything the CLI, the studio's export dialog, project
+// validation and the deployment bundle need to know about it, so that adding a format is one
+// entry in exportFormatsList() (exportformats.cpp) and no caller names formats.
+struct ExportFormat {
+    std::string name;        // on the command line and in the project's /export/formats: "onnx"
+    std::string target;      // the file or folder it writes inside the run folder by default
+    bool folder = false;     // it writes a folder
+    std::string title;       // "ONNX"
+    std::string label;       // one line in a list of choices: the title and what reads it
+    std::string description; // what it writes, for help texts and the studio's notes
+    // Why this build, or the run in `runDir`, cannot be exported to the format; empty when it
+    // can. With an empty runDir only the build is asked. A quick structural check: the export
+    // itself still refuses what only writing it finds (a layer's parameters with no form).
+    std::function<std::string(const std::string &runDir)> unavailableReason;
+    // Writes the format to `out`; throws EngineError naming what failed.
+    std::function<void(const std::string &runDir, const std::string &out, const std::string &checkpoint)> exportTo;
+
+    // In a deployment bundle: its file there (empty: bundles leave the format out), whether the
+    // bundle goes without it when it fails, what the manifest says of it besides the file, and
+    // its line in the bundle's README.
+    std::string bundleFile;
+    bool bundleOptional = false;
+    nlohmann::json bundleInfo;
+    std::string bundleReadme;
+
+    std::string whyUnavailable(const std::string &runDir = {}) const
+    {
+        return unavailableReason ? unavailableReason(runDir) : std::string();
+    }
+};
+
+// Every export format, in the order they are offered.
+const std::vector<ExportFormat> &exportFormatsList();
+// The format named `name`, or null.
+const ExportFormat *findExportFormat(const std::string &name);
+// The formats' names, as on the command line and in the project.
 const std::vector<std::string> &exportFormats();
 
 // A deployment bundle folder: model.pt (TorchScript), model.onnx (when every layer has an ONNX
