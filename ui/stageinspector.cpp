@@ -4,6 +4,8 @@
 #include "pipelinescene.h"
 #include "projectdocument.h"
 
+#include "torchwright/datasetformat.h"
+#include "torchwright/exports.h"
 #include "torchwright/settings.h"
 
 #include <QAbstractSpinBox>
@@ -18,6 +20,7 @@
 #include <QRegularExpression>
 #include <QScrollArea>
 #include <QSpinBox>
+#include <QStringList>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -70,13 +73,22 @@ std::string stageKey(Stage stage)
     }
 }
 
+// The descriptors' names for a note, from the engine's lists rather than written out here.
+template <typename List, typename Name>
+QString joined(const List &list, Name name)
+{
+    QStringList parts;
+    for (const auto &item : list)
+        parts << QString::fromStdString(name(item));
+    return parts.join(QStringLiteral(", "));
+}
+
 QString stageNote(Stage stage)
 {
     switch (stage) {
     case Stage::InputData:
-        return StageInspector::tr("Training data: IDX files (MNIST layout, plain or .gz), CIFAR-10 binary batches, "
-                                  "or a generated synthetic set. The validation split is taken from the training "
-                                  "data.");
+        return StageInspector::tr("Training data: %1. The validation split is taken from the training data.")
+            .arg(joined(datasetFormats(), [](const DatasetFormat &f) { return f.label; }));
     case Stage::Preprocess:
         return StageInspector::tr("Pixels are scaled to 0..1, then normalised per channel; \"dataset\" uses the "
                                   "mean and standard deviation of the training split.");
@@ -96,8 +108,9 @@ QString stageNote(Stage stage)
     case Stage::EvaluateDeploy:
         return StageInspector::tr("After training the dashboard shows test accuracy, the confusion matrix and "
                                   "per-class precision and recall. Export writes the formats listed here "
-                                  "(torchscript, onnx, pytorch, bundle), each checked against the trained model; "
-                                  "the bundle adds a manifest and runs with torchwright-cli predict.");
+                                  "(%1), each checked against the trained model; the bundle adds a manifest and "
+                                  "runs with torchwright-cli predict.")
+            .arg(joined(exportFormatsList(), [](const ExportFormat &f) { return f.name; }));
     case Stage::Application:
         return StageInspector::tr("Not available yet. This stage will serve the deployed model to an application; "
                                   "today, export a bundle and load it with torch.jit.load, torch::jit::load or ONNX "
