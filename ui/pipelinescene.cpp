@@ -12,30 +12,6 @@
 
 namespace torchwright::ui {
 
-QString stageTitle(Stage s)
-{
-    switch (s) {
-    case Stage::InputData: return QObject::tr("Input data");
-    case Stage::Preprocess: return QObject::tr("Preprocess");
-    case Stage::PretrainDecision: return QObject::tr("Pretrain?");
-    case Stage::Pretrain: return QObject::tr("Pretrain");
-    case Stage::TrainFromScratch: return QObject::tr("Train from scratch");
-    case Stage::Optimize: return QObject::tr("Optimize");
-    case Stage::EvaluateDeploy: return QObject::tr("Evaluate & deploy");
-    case Stage::Application: return QObject::tr("Application");
-    case Stage::UserFeedback: return QObject::tr("User feedback");
-    case Stage::ContinuousOptimization: return QObject::tr("Continuous optimization");
-    case Stage::ModelUpdate: return QObject::tr("Model update");
-    }
-    return {};
-}
-
-bool stageAvailable(Stage s)
-{
-    return !(s == Stage::Application || s == Stage::UserFeedback || s == Stage::ContinuousOptimization
-             || s == Stage::ModelUpdate);
-}
-
 PipelineScene::PipelineScene(ProjectDocument *doc, QObject *parent) : QGraphicsScene(parent), m_doc(doc)
 {
     build();
@@ -68,26 +44,13 @@ void PipelineScene::selectStage(Stage s)
 
 void PipelineScene::build()
 {
-    // Two rows, like the article's figure: the way to a deployed model along the top, the
-    // loop of use and feedback back along the bottom into Optimize.
-    const qreal dx = 250, top = 0, bottom = 330;
-    auto place = [&](Stage s, qreal x, qreal y) {
-        auto *i = new StageItem(s);
-        i->setPos(x, y);
+    // Each stage where the table puts it (pipelinestages.cpp), in the table's order.
+    for (const StageInfo &info : pipelineStages()) {
+        auto *i = new StageItem(info.stage);
+        i->setPos(info.position);
         addItem(i);
-        m_items[s] = i;
-    };
-    place(Stage::InputData, 0, top);
-    place(Stage::Preprocess, dx, top);
-    place(Stage::PretrainDecision, 2 * dx, top);
-    place(Stage::Pretrain, 3 * dx, top - 125);
-    place(Stage::TrainFromScratch, 3 * dx, top + 125);
-    place(Stage::Optimize, 4 * dx, top);
-    place(Stage::EvaluateDeploy, 5 * dx, top);
-    place(Stage::Application, 5 * dx, bottom);
-    place(Stage::UserFeedback, 4 * dx, bottom);
-    place(Stage::ContinuousOptimization, 3 * dx, bottom);
-    place(Stage::ModelUpdate, 2 * dx, bottom);
+        m_items[info.stage] = i;
+    }
 
     addArrow(Stage::InputData, Stage::Preprocess);
     addArrow(Stage::Preprocess, Stage::PretrainDecision);

@@ -6,6 +6,8 @@
 // stages whose engine work is not there yet say so. Double-clicking Optimize (the model) asks
 // for the layer graph. Lives on the GUI thread.
 
+#include "pipelinestages.h"
+
 #include <QGraphicsScene>
 #include <QString>
 
@@ -15,24 +17,6 @@ namespace torchwright::ui {
 
 class ProjectDocument;
 class StageItem;
-
-enum class Stage {
-    InputData,
-    Preprocess,
-    PretrainDecision,
-    Pretrain,
-    TrainFromScratch,
-    Optimize,
-    EvaluateDeploy,
-    Application,
-    UserFeedback,
-    ContinuousOptimization,
-    ModelUpdate,
-};
-
-QString stageTitle(Stage s);
-// False for stages whose work arrives in later versions.
-bool stageAvailable(Stage s);
 
 class PipelineScene : public QGraphicsScene {
     Q_OBJECT

@@ -4,8 +4,6 @@
 #include "pipelinescene.h"
 #include "projectdocument.h"
 
-#include "torchwright/datasetformat.h"
-#include "torchwright/exports.h"
 #include "torchwright/settings.h"
 
 #include <QAbstractSpinBox>
@@ -56,76 +54,6 @@ json parseNumbers(const QString &text, bool integers, bool *ok)
         out.push_back(integers ? json(int64_t(v)) : json(v));
     }
     return out;
-}
-
-// The schema's name for a pipeline stage (settings.h); "" for stages without settings.
-std::string stageKey(Stage stage)
-{
-    switch (stage) {
-    case Stage::InputData: return "input_data";
-    case Stage::Preprocess: return "preprocess";
-    case Stage::PretrainDecision: return "pretrain_decision";
-    case Stage::Pretrain: return "pretrain";
-    case Stage::TrainFromScratch: return "train_from_scratch";
-    case Stage::Optimize: return "optimize";
-    case Stage::EvaluateDeploy: return "evaluate_deploy";
-    default: return "";
-    }
-}
-
-// The descriptors' names for a note, from the engine's lists rather than written out here.
-template <typename List, typename Name>
-QString joined(const List &list, Name name)
-{
-    QStringList parts;
-    for (const auto &item : list)
-        parts << QString::fromStdString(name(item));
-    return parts.join(QStringLiteral(", "));
-}
-
-QString stageNote(Stage stage)
-{
-    switch (stage) {
-    case Stage::InputData:
-        return StageInspector::tr("Training data: %1. The validation split is taken from the training data.")
-            .arg(joined(datasetFormats(), [](const DatasetFormat &f) { return f.label; }));
-    case Stage::Preprocess:
-        return StageInspector::tr("Pixels are scaled to 0..1, then normalised per channel; \"dataset\" uses the "
-                                  "mean and standard deviation of the training split.");
-    case Stage::PretrainDecision:
-        return StageInspector::tr("Yes: initialise layers from another run's checkpoint (Pretrain). No: random "
-                                  "initialisation (Train from scratch).");
-    case Stage::Pretrain:
-        return StageInspector::tr("The source is a run folder, a Torchwright checkpoint, a TorchScript file or a "
-                                  "PyTorch checkpoint (such as the one the exported PyTorch program writes). Layers "
-                                  "are matched by name and every shape is checked against the layer graph; frozen "
-                                  "layers keep the pretrained weights.");
-    case Stage::TrainFromScratch:
-        return StageInspector::tr("Weights are initialised randomly from this seed; the same seed on the CPU gives "
-                                  "the same loss curve.");
-    case Stage::Optimize:
-        return {};
-    case Stage::EvaluateDeploy:
-        return StageInspector::tr("After training the dashboard shows test accuracy, the confusion matrix and "
-                                  "per-class precision and recall. Export writes the formats listed here "
-                                  "(%1), each checked against the trained model; the bundle adds a manifest and "
-                                  "runs with torchwright-cli predict.")
-            .arg(joined(exportFormatsList(), [](const ExportFormat &f) { return f.name; }));
-    case Stage::Application:
-        return StageInspector::tr("Not available yet. This stage will serve the deployed model to an application; "
-                                  "today, export a bundle and load it with torch.jit.load, torch::jit::load or ONNX "
-                                  "Runtime, or run it with torchwright-cli predict.");
-    case Stage::UserFeedback:
-        return StageInspector::tr("Not available yet. This stage will collect labelled feedback from the "
-                                  "application as a new dataset for the next round of optimisation.");
-    case Stage::ContinuousOptimization:
-        return StageInspector::tr("Not available yet. This stage will retrain on the feedback automatically, "
-                                  "starting from the deployed model (the Pretrain stage can do this by hand today).");
-    case Stage::ModelUpdate:
-        return StageInspector::tr("Not available yet. This stage will replace the deployed model when the "
-                                  "retrained one evaluates better, and hand it back to Optimize.");
-    }
-    return {};
 }
 
 // A spin box that holds a number as the project file does: shown in the file's shortest exact
@@ -274,8 +202,9 @@ void StageInspector::rebuild()
         m_note->setText(tr("Select a stage to see its settings. Double-click Optimize to edit the model."));
         return;
     }
-    m_title->setText(stageTitle(Stage(m_stage)));
-    m_note->setText(stageNote(Stage(m_stage)));
+    const StageInfo &info = stageInfo(Stage(m_stage));
+    m_title->setText(info.title());
+    m_note->setText(info.note());
     addSettingRows(m_stage);
     addStageActions(m_stage);
     refreshValues();
@@ -291,9 +220,7 @@ void StageInspector::clearForm()
 
 void StageInspector::addSettingRows(int stage)
 {
-    const std::string key = stageKey(Stage(stage));
-    if (key.empty())
-        return;
+    const std::string key = stageInfo(Stage(stage)).key;
     for (const SettingSpec &spec : projectSettings()) {
         if (std::find(spec.stages.begin(), spec.stages.end(), key) == spec.stages.end())
             continue;

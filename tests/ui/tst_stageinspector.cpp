@@ -3,6 +3,7 @@
 // does not use are hidden; a typed value reaches the document exactly.
 
 #include "pipelinescene.h"
+#include "pipelinestages.h"
 #include "projectdocument.h"
 #include "settingedges.h"
 #include "stageinspector.h"
@@ -13,6 +14,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSet>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
@@ -68,6 +70,7 @@ private Q_SLOTS:
     void showsALearningRateAboveTen();
     void typedValueReachesTheDocument();
     void formatSettingsFollowTheKind();
+    void everyStageIsInTheTable();
 };
 
 void TestStageInspector::showsEveryRangeEdge()
@@ -162,6 +165,29 @@ void TestStageInspector::formatSettingsFollowTheKind()
     QVERIFY(doc.setSetting("/dataset/kind", "synthetic", &error));
     QVERIFY(noise->isVisibleTo(&inspector));
     QCOMPARE(noise->text(), QString("0.5"));
+}
+
+// The stage table (pipelinestages.h) is what the canvas and the inspector loop over: one entry
+// per Stage, in Stage's order (stageInfo() indexes by it), each titled and keyed uniquely, and
+// every stage the settings schema names is one of them, or its settings would show nowhere.
+void TestStageInspector::everyStageIsInTheTable()
+{
+    const auto &stages = pipelineStages();
+    QCOMPARE(int(stages.size()), kStages);
+    QSet<QString> keys;
+    for (int i = 0; i < kStages; ++i) {
+        const StageInfo &info = stages[size_t(i)];
+        QCOMPARE(int(info.stage), i);
+        QCOMPARE(&stageInfo(Stage(i)), &info);
+        QVERIFY2(!info.title().isEmpty(), qPrintable(QString::number(i)));
+        const QString key = QString::fromUtf8(info.key);
+        QVERIFY2(!key.isEmpty(), qPrintable(info.title()));
+        QVERIFY2(!keys.contains(key), qPrintable(key));
+        keys.insert(key);
+    }
+    for (const SettingSpec &s : projectSettings())
+        for (const std::string &stage : s.stages)
+            QVERIFY2(keys.contains(QString::fromStdString(stage)), (s.pointer + ": " + stage).c_str());
 }
 
 QTEST_MAIN(TestStageInspector)
