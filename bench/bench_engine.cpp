@@ -66,8 +66,8 @@ json setThreads(int intra, int blas)
     auto get = reinterpret_cast<Get>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
     if (set)
         set(blas);
-    return json{{"intra_op", at::get_num_threads()}, {"blas", get ? get() : 0},
-                {"blas_library", get ? "OpenBLAS" : "unknown"}};
+    return json{
+        {"intra_op", at::get_num_threads()}, {"blas", get ? get() : 0}, {"blas_library", get ? "OpenBLAS" : "unknown"}};
 }
 
 // The sample CNN and the 784-256-10 MLP, as plain torch::nn modules.
@@ -190,8 +190,8 @@ json handloopHere(const Options &o)
     json r;
     auto run = [&] {
         if (model == "graph")
-            r = trainLoop(GraphModel(project.graph, TensorType{project.dataset.sampleShape, DType::Float32}), x, y, batch,
-                          warmup, batches, false, accuracy);
+            r = trainLoop(GraphModel(project.graph, TensorType{project.dataset.sampleShape, DType::Float32}), x, y,
+                          batch, warmup, batches, false, accuracy);
         else if (model == "mlp")
             r = trainLoop(Mlp(), x, y, batch, warmup, batches, false, accuracy);
         else
@@ -245,7 +245,10 @@ int matmul(const Options &o)
         rates.push_back(2.0 * double(s) * double(s) * double(s) / sec / 1e9);
     }
     std::sort(rates.begin(), rates.end());
-    json r{{"gflops_max", rates.back()}, {"gflops_median", rates[rates.size() / 2]}, {"size", s}, {"reps", reps},
+    json r{{"gflops_max", rates.back()},
+           {"gflops_median", rates[rates.size() / 2]},
+           {"size", s},
+           {"reps", reps},
            {"threads", threads}};
     std::printf("%s\n", r.dump().c_str());
     return 0;
@@ -260,8 +263,7 @@ int macs(const Options &o)
     json layers = json::object();
     for (NodeId id : an.order)
         layers[project.graph.node(id)->name] = an.nodes.at(id.value).multiplyAdds;
-    json r{{"multiply_adds_per_sample", an.totalMultiplyAdds}, {"parameters", an.totalParameters},
-           {"layers", layers}};
+    json r{{"multiply_adds_per_sample", an.totalMultiplyAdds}, {"parameters", an.totalParameters}, {"layers", layers}};
     std::printf("%s\n", r.dump().c_str());
     return 0;
 }
@@ -273,8 +275,8 @@ int evaluate(const Options &o)
     json r = json::array();
     for (size_t i = 1; i < o.positional.size(); ++i) {
         Evaluation ev = evaluateRun(run, o.positional[i], "cpu");
-        r.push_back(json{{"checkpoint", o.positional[i]}, {"accuracy", ev.accuracy}, {"loss", ev.loss},
-                         {"samples", ev.samples}});
+        r.push_back(json{
+            {"checkpoint", o.positional[i]}, {"accuracy", ev.accuracy}, {"loss", ev.loss}, {"samples", ev.samples}});
     }
     std::printf("%s\n", json{{"evaluations", r}}.dump().c_str());
     return 0;

@@ -89,29 +89,29 @@ int ticks(const Options &o)
     std::vector<double> epochEndsMs;
     QEventLoop started;
     QObject::connect(controller, &TrainingController::progressChanged, &window,
-        [&](int epoch, int, int batch, int, double sps, double) {
-            if (firstBatchMs < 0) {
-                firstBatchMs = double(clock.nsecsElapsed()) / 1e6;
-                started.quit();
-            }
-            lastSps = sps;
-            lastBatch = batch;
-            lastEpoch = epoch;
-            ++drains;
-        });
+                     [&](int epoch, int, int batch, int, double sps, double) {
+                         if (firstBatchMs < 0) {
+                             firstBatchMs = double(clock.nsecsElapsed()) / 1e6;
+                             started.quit();
+                         }
+                         lastSps = sps;
+                         lastBatch = batch;
+                         lastEpoch = epoch;
+                         ++drains;
+                     });
     QObject::connect(controller, &TrainingController::epochFinished, &window,
-        [&](int, int, double, double, double, double, double) {
-            epochEndsMs.push_back(double(clock.nsecsElapsed()) / 1e6);
-        });
+                     [&](int, int, double, double, double, double, double) {
+                         epochEndsMs.push_back(double(clock.nsecsElapsed()) / 1e6);
+                     });
     bool failed = false;
     QObject::connect(controller, &TrainingController::finished, &window,
-        [&](const QString &status, const QString &message, const QString &) {
-            if (status == "failed") {
-                std::fprintf(stderr, "training failed: %s\n", qPrintable(message));
-                failed = true;
-                started.quit();
-            }
-        });
+                     [&](const QString &status, const QString &message, const QString &) {
+                         if (status == "failed") {
+                             std::fprintf(stderr, "training failed: %s\n", qPrintable(message));
+                             failed = true;
+                             started.quit();
+                         }
+                     });
     dash->startTraining();
     QTimer::singleShot(120000, &started, &QEventLoop::quit);
     started.exec();
@@ -134,9 +134,9 @@ int ticks(const Options &o)
     double replotStart = 0;
     for (CurvePlot *plot : dash->findChildren<CurvePlot *>()) {
         QObject::connect(plot, &QCustomPlot::beforeReplot, &window,
-            [&] { replotStart = double(clock.nsecsElapsed()) / 1e6; });
+                         [&] { replotStart = double(clock.nsecsElapsed()) / 1e6; });
         QObject::connect(plot, &QCustomPlot::afterReplot, &window,
-            [&] { replotMs.push_back(double(clock.nsecsElapsed()) / 1e6 - replotStart); });
+                         [&] { replotMs.push_back(double(clock.nsecsElapsed()) / 1e6 - replotStart); });
     }
 
     // The GUI thread's heartbeat while the run goes on.

@@ -12,8 +12,8 @@ namespace torchwright::ui {
 
 struct AutoLayoutOptions {
     double columnSpacing = 200.0; // horizontal distance between consecutive layers
-    double rowSpacing = 140.0; // vertical distance between nodes of one layer
-    QPointF origin {80.0, 200.0}; // position of layer 0; each layer is centred on origin.y()
+    double rowSpacing = 140.0;    // vertical distance between nodes of one layer
+    QPointF origin{80.0, 200.0};  // position of layer 0; each layer is centred on origin.y()
 };
 
 // Positions (top-left corners, whole pixels) by node id for every node of `graph`.

@@ -7,8 +7,7 @@
 
 namespace torchwright::ui {
 
-CurvePlot::CurvePlot(QWidget *parent)
-    : QCustomPlot(parent)
+CurvePlot::CurvePlot(QWidget *parent) : QCustomPlot(parent)
 {
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     setNoAntialiasingOnDrag(true);
@@ -153,7 +152,7 @@ void CurvePlot::fitAxes()
         xHi = std::max(xHi, s.xs.last());
         auto &r = yRanges
                       .try_emplace(s.graph->valueAxis(), std::numeric_limits<double>::infinity(),
-                          -std::numeric_limits<double>::infinity())
+                                   -std::numeric_limits<double>::infinity())
                       .first->second;
         for (double y : s.ys) {
             if (std::isfinite(y)) {
@@ -189,8 +188,8 @@ void CurvePlot::updateGraphs()
     }
 }
 
-void CurvePlot::decimate(const QVector<double> &xs, const QVector<double> &ys, double xLo,
-    double xHi, int columns, QVector<double> *outX, QVector<double> *outY)
+void CurvePlot::decimate(const QVector<double> &xs, const QVector<double> &ys, double xLo, double xHi, int columns,
+                         QVector<double> *outX, QVector<double> *outY)
 {
     outX->clear();
     outY->clear();
@@ -220,8 +219,7 @@ void CurvePlot::decimate(const QVector<double> &xs, const QVector<double> &ys, d
     outY->reserve(4 * columns + 2);
     const double width = xHi > xLo ? (xHi - xLo) / columns : 1.0;
     auto bucketOf = [&](double x) {
-        return std::clamp(static_cast<long long>(std::floor((x - xLo) / width)), -1LL,
-            static_cast<long long>(columns));
+        return std::clamp(static_cast<long long>(std::floor((x - xLo) / width)), -1LL, static_cast<long long>(columns));
     };
     int i = first;
     while (i < last) {

@@ -83,8 +83,8 @@ public:
     // edges: at most 4 * columns + 2 points, and every bucket's extremes survive. Ranges with
     // no more than 4 * columns points come back whole. A non-finite y is kept (a gap in the
     // line) when it is a bucket's first or last point.
-    static void decimate(const QVector<double> &xs, const QVector<double> &ys, double xLo,
-        double xHi, int columns, QVector<double> *outX, QVector<double> *outY);
+    static void decimate(const QVector<double> &xs, const QVector<double> &ys, double xLo, double xHi, int columns,
+                         QVector<double> *outX, QVector<double> *outY);
 
 protected:
     void mouseDoubleClickEvent(QMouseEvent *event) override;

@@ -45,8 +45,8 @@ CurvePlot *makePlot(const QString &title, const QString &yLabel, QWidget *parent
 {
     auto *plot = new CurvePlot(parent);
     plot->plotLayout()->insertRow(0);
-    plot->plotLayout()->addElement(
-        0, 0, new QCPTextElement(plot, title, QFont(plot->font().family(), -1, QFont::Bold)));
+    plot->plotLayout()->addElement(0, 0,
+                                   new QCPTextElement(plot, title, QFont(plot->font().family(), -1, QFont::Bold)));
     plot->xAxis->setLabel(QObject::tr("epoch"));
     plot->yAxis->setLabel(yLabel);
     plot->setMinimumHeight(160);
@@ -56,9 +56,7 @@ CurvePlot *makePlot(const QString &title, const QString &yLabel, QWidget *parent
 } // namespace
 
 Dashboard::Dashboard(ProjectDocument *document, QWidget *parent)
-    : QWidget(parent)
-    , m_document(document)
-    , m_controller(std::make_unique<TrainingController>())
+    : QWidget(parent), m_document(document), m_controller(std::make_unique<TrainingController>())
 {
     if (!m_document)
         qFatal("Dashboard needs a ProjectDocument");
@@ -91,8 +89,7 @@ void Dashboard::buildUi()
 {
     m_deviceCombo = new QComboBox(this);
     m_deviceCombo->setObjectName(QStringLiteral("deviceCombo"));
-    m_deviceCombo->setToolTip(
-        tr("Device to train on; \"auto\" takes the first GPU when there is one"));
+    m_deviceCombo->setToolTip(tr("Device to train on; \"auto\" takes the first GPU when there is one"));
     m_threadsSpin = new QSpinBox(this);
     m_threadsSpin->setObjectName(QStringLiteral("threadsSpin"));
     m_threadsSpin->setRange(0, std::max(QThread::idealThreadCount(), 1) * 2);
@@ -103,9 +100,8 @@ void Dashboard::buildUi()
     // 0 is "as planned"; the most is the project setting's, so an override is never refused.
     m_epochsSpin->setRange(0, int(findSetting("/training/epochs")->intMax()));
     m_epochsSpin->setSpecialValueText(tr("as planned"));
-    m_epochsSpin->setToolTip(
-        tr("Epochs for this run (resuming: the total); \"as planned\" keeps the "
-           "project's (or the run's) setting"));
+    m_epochsSpin->setToolTip(tr("Epochs for this run (resuming: the total); \"as planned\" keeps the "
+                                "project's (or the run's) setting"));
 
     auto button = [this](const QString &name, const QString &text) {
         auto *b = new QPushButton(text, this);
@@ -213,20 +209,11 @@ void Dashboard::takeSettingsFromProject()
     m_threadsSpin->setValue(std::max(ts.threads, 0));
 }
 
-bool Dashboard::isTraining() const
-{
-    return m_controller->isRunning();
-}
+bool Dashboard::isTraining() const { return m_controller->isRunning(); }
 
-QString Dashboard::currentRunDir() const
-{
-    return m_controller->runDir();
-}
+QString Dashboard::currentRunDir() const { return m_controller->runDir(); }
 
-QString Dashboard::statusText() const
-{
-    return m_statusLabel->text();
-}
+QString Dashboard::statusText() const { return m_statusLabel->text(); }
 
 TrainingController::Options Dashboard::optionsFromControls() const
 {
@@ -265,10 +252,7 @@ void Dashboard::resumeRun(const QString &runDir)
     m_controller->start(m_document->project(), options);
 }
 
-void Dashboard::stopAndWait()
-{
-    m_controller->stopAndWait();
-}
+void Dashboard::stopAndWait() { m_controller->stopAndWait(); }
 
 void Dashboard::clearCurves()
 {
@@ -312,8 +296,7 @@ double Dashboard::smoothingFor(int batchesPerEpoch)
     return 1.0 - 1.0 / window;
 }
 
-void Dashboard::appendBatches(
-    const QVector<double> &x, const QVector<double> &loss, int batchesPerEpoch)
+void Dashboard::appendBatches(const QVector<double> &x, const QVector<double> &loss, int batchesPerEpoch)
 {
     const double w = smoothingFor(batchesPerEpoch);
     QVector<double> smoothed;
@@ -354,8 +337,7 @@ void Dashboard::updateButtons()
 void Dashboard::setStatus(const QString &text, bool isError)
 {
     m_statusLabel->setText(text);
-    m_statusLabel->setStyleSheet(
-        isError ? QStringLiteral("color: #c62828; font-weight: bold;") : QString());
+    m_statusLabel->setStyleSheet(isError ? QStringLiteral("color: #c62828; font-weight: bold;") : QString());
 }
 
 void Dashboard::onStarted(const QString &runDir, const QString &device, int epochs)
@@ -366,20 +348,19 @@ void Dashboard::onStarted(const QString &runDir, const QString &device, int epoc
     Q_EMIT runStarted(runDir);
 }
 
-void Dashboard::onBatches(const QVector<double> &x, const QVector<double> &loss,
-    const QVector<double> &accuracy, int batchesPerEpoch)
+void Dashboard::onBatches(const QVector<double> &x, const QVector<double> &loss, const QVector<double> &accuracy,
+                          int batchesPerEpoch)
 {
     Q_UNUSED(accuracy);
     appendBatches(x, loss, batchesPerEpoch);
 }
 
-void Dashboard::onProgress(int epoch, int epochs, int batch, int batchesPerEpoch,
-    double samplesPerSecond, double etaSeconds)
+void Dashboard::onProgress(int epoch, int epochs, int batch, int batchesPerEpoch, double samplesPerSecond,
+                           double etaSeconds)
 {
     m_epochProgress->setRange(0, std::max(batchesPerEpoch, 1));
     m_epochProgress->setValue(batch);
-    m_epochProgress->setFormat(
-        tr("epoch %1/%2, batch %3/%4").arg(epoch).arg(epochs).arg(batch).arg(batchesPerEpoch));
+    m_epochProgress->setFormat(tr("epoch %1/%2, batch %3/%4").arg(epoch).arg(epochs).arg(batch).arg(batchesPerEpoch));
     const qint64 total = qint64(std::max(epochs, 1)) * std::max(batchesPerEpoch, 1);
     const qint64 done = qint64(epoch - 1) * batchesPerEpoch + batch;
     // QProgressBar counts in int; a per-mille scale fits any run.
@@ -390,8 +371,8 @@ void Dashboard::onProgress(int epoch, int epochs, int batch, int batchesPerEpoch
     m_etaLabel->setText(tr("ETA %1").arg(formatDuration(etaSeconds)));
 }
 
-void Dashboard::onEpoch(int epoch, int epochs, double loss, double accuracy, double valLoss,
-    double valAccuracy, double learningRate)
+void Dashboard::onEpoch(int epoch, int epochs, double loss, double accuracy, double valLoss, double valAccuracy,
+                        double learningRate)
 {
     Q_UNUSED(epochs);
     Q_UNUSED(learningRate);

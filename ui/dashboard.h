@@ -24,7 +24,6 @@ namespace torchwright::ui {
 class CurvePlot;
 class ProjectDocument;
 
-
 class Dashboard : public QWidget {
     Q_OBJECT
 
@@ -77,12 +76,11 @@ private:
     void setStatus(const QString &text, bool isError);
 
     void onStarted(const QString &runDir, const QString &device, int epochs);
-    void onBatches(const QVector<double> &x, const QVector<double> &loss,
-        const QVector<double> &accuracy, int batchesPerEpoch);
-    void onProgress(int epoch, int epochs, int batch, int batchesPerEpoch, double samplesPerSecond,
-        double etaSeconds);
-    void onEpoch(int epoch, int epochs, double loss, double accuracy, double valLoss,
-        double valAccuracy, double learningRate);
+    void onBatches(const QVector<double> &x, const QVector<double> &loss, const QVector<double> &accuracy,
+                   int batchesPerEpoch);
+    void onProgress(int epoch, int epochs, int batch, int batchesPerEpoch, double samplesPerSecond, double etaSeconds);
+    void onEpoch(int epoch, int epochs, double loss, double accuracy, double valLoss, double valAccuracy,
+                 double learningRate);
     void onLog(const QString &text, bool isError);
     void onFinished(const QString &status, const QString &message, const QString &runDir);
 
@@ -106,7 +104,7 @@ private:
     CurvePlot *m_lossPlot = nullptr;
     CurvePlot *m_accuracyPlot = nullptr;
 
-    double m_ema = 0; // moving average of the batch loss, biased towards 0 at the start
+    double m_ema = 0;     // moving average of the batch loss, biased towards 0 at the start
     double m_emaBias = 0; // the same average of a constant 1: m_ema / m_emaBias is unbiased
     bool m_sawError = false;
 };

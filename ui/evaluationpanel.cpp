@@ -26,8 +26,7 @@ namespace {
 
 QString percent(double v)
 {
-    return std::isfinite(v) ? QStringLiteral("%1 %").arg(v * 100.0, 0, 'f', 1)
-                            : QStringLiteral("–");
+    return std::isfinite(v) ? QStringLiteral("%1 %").arg(v * 100.0, 0, 'f', 1) : QStringLiteral("–");
 }
 
 QImage toImage(const SampleImage &s)
@@ -36,14 +35,13 @@ QImage toImage(const SampleImage &s)
         || s.pixels.size() < size_t(s.width) * size_t(s.height) * size_t(s.channels))
         return {};
     const QImage view(s.pixels.data(), s.width, s.height, s.width * s.channels,
-        s.channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888);
+                      s.channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888);
     return view.copy(); // the view does not own the pixels
 }
 
 } // namespace
 
-EvaluationPanel::EvaluationPanel(QWidget *parent)
-    : QWidget(parent)
+EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
 {
     m_accuracyLabel = new QLabel(tr("No evaluation yet: choose a run and Evaluate."), this);
     m_accuracyLabel->setObjectName(QStringLiteral("accuracyLabel"));
@@ -129,10 +127,7 @@ EvaluationPanel::~EvaluationPanel()
         m_worker.join();
 }
 
-QString EvaluationPanel::accuracyText() const
-{
-    return m_accuracyLabel->text();
-}
+QString EvaluationPanel::accuracyText() const { return m_accuracyLabel->text(); }
 
 void EvaluationPanel::schedule(Job job)
 {
@@ -191,8 +186,7 @@ void EvaluationPanel::evaluate(const QString &runDir, const QString &device)
 
 void EvaluationPanel::showFailure(const QString &runDir, const QString &message)
 {
-    m_accuracyLabel->setText(
-        tr("Evaluation of %1 failed: %2").arg(QFileInfo(runDir).fileName(), message));
+    m_accuracyLabel->setText(tr("Evaluation of %1 failed: %2").arg(QFileInfo(runDir).fileName(), message));
     m_accuracyLabel->setStyleSheet(QStringLiteral("color: #c62828;"));
     Q_EMIT logMessage(tr("evaluation of %1 failed: %2").arg(runDir, message), true);
     Q_EMIT evaluationFailed(runDir, message);
@@ -228,9 +222,8 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
     m_map->setDataRange(QCPRange(0, std::max<double>(double(maxCount), 1.0)));
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     for (int c = 0; c < n; ++c) {
-        const QString name = c < int(ev.classNames.size())
-            ? QString::fromStdString(ev.classNames[size_t(c)])
-            : QString::number(c);
+        const QString name =
+            c < int(ev.classNames.size()) ? QString::fromStdString(ev.classNames[size_t(c)]) : QString::number(c);
         ticker->addTick(c, name);
     }
     m_plot->xAxis->setTicker(ticker);
@@ -261,13 +254,11 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
         int64_t support = 0;
         for (int p = 0; p < n; ++p)
             support += ev.confusion[size_t(c)][size_t(p)];
-        const QString name = c < int(ev.classNames.size())
-            ? QString::fromStdString(ev.classNames[size_t(c)])
-            : QString::number(c);
+        const QString name =
+            c < int(ev.classNames.size()) ? QString::fromStdString(ev.classNames[size_t(c)]) : QString::number(c);
         const double precision = c < int(ev.precision.size()) ? ev.precision[size_t(c)] : NAN;
         const double recall = c < int(ev.recall.size()) ? ev.recall[size_t(c)] : NAN;
-        const QString cells[]
-            = {name, percent(precision), percent(recall), QString::number(support)};
+        const QString cells[] = {name, percent(precision), percent(recall), QString::number(support)};
         for (int col = 0; col < 4; ++col) {
             auto *item = new QTableWidgetItem(cells[col]);
             if (col > 0)
@@ -278,18 +269,15 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
 
     m_thumbnails->clear();
     m_samplesLabel->setText(tr("Click a cell of the matrix to see its samples."));
-    Q_EMIT logMessage(tr("evaluated %1: test accuracy %2 on %3 samples")
-                          .arg(runDir, percent(ev.accuracy))
-                          .arg(ev.samples),
-        false);
+    Q_EMIT logMessage(
+        tr("evaluated %1: test accuracy %2 on %3 samples").arg(runDir, percent(ev.accuracy)).arg(ev.samples), false);
     Q_EMIT evaluationFinished(runDir);
 }
 
 void EvaluationPanel::showSamples(int trueClass, int predictedClass)
 {
     const int n = int(m_evaluation.confusion.size());
-    if (m_runDir.isEmpty() || trueClass < 0 || predictedClass < 0 || trueClass >= n
-        || predictedClass >= n)
+    if (m_runDir.isEmpty() || trueClass < 0 || predictedClass < 0 || trueClass >= n || predictedClass >= n)
         return;
     std::vector<int> indices;
     int total = 0;
@@ -324,13 +312,12 @@ void EvaluationPanel::showSamples(int trueClass, int predictedClass)
     });
 }
 
-void EvaluationPanel::showThumbnails(int trueClass, int predictedClass,
-    const std::vector<int> &indices, const std::vector<SampleImage> &images, int total)
+void EvaluationPanel::showThumbnails(int trueClass, int predictedClass, const std::vector<int> &indices,
+                                     const std::vector<SampleImage> &images, int total)
 {
     auto className = [this](int c) {
-        return c < int(m_evaluation.classNames.size())
-            ? QString::fromStdString(m_evaluation.classNames[size_t(c)])
-            : QString::number(c);
+        return c < int(m_evaluation.classNames.size()) ? QString::fromStdString(m_evaluation.classNames[size_t(c)])
+                                                       : QString::number(c);
     };
     const QString trueName = className(trueClass), predictedName = className(predictedClass);
     m_thumbnails->clear();
@@ -341,13 +328,11 @@ void EvaluationPanel::showThumbnails(int trueClass, int predictedClass,
             // Small images are enlarged pixel for pixel, so a digit stays crisp.
             const bool enlarge = image.width() < kThumbnailSize && image.height() < kThumbnailSize;
             image = image.scaled(kThumbnailSize, kThumbnailSize, Qt::KeepAspectRatio,
-                enlarge ? Qt::FastTransformation : Qt::SmoothTransformation);
+                                 enlarge ? Qt::FastTransformation : Qt::SmoothTransformation);
         }
-        auto *item = new QListWidgetItem(
-            QIcon(QPixmap::fromImage(image)), tr("true %1\npred. %2").arg(trueName, predictedName));
-        item->setToolTip(tr("test sample %1: true %2, predicted %3")
-                             .arg(indices[i])
-                             .arg(trueName, predictedName));
+        auto *item =
+            new QListWidgetItem(QIcon(QPixmap::fromImage(image)), tr("true %1\npred. %2").arg(trueName, predictedName));
+        item->setToolTip(tr("test sample %1: true %2, predicted %3").arg(indices[i]).arg(trueName, predictedName));
         item->setData(Qt::UserRole, indices[i]);
         m_thumbnails->addItem(item);
     }
@@ -357,8 +342,7 @@ void EvaluationPanel::showThumbnails(int trueClass, int predictedClass,
                                     .arg(total)
                                     .arg(shown));
     else
-        m_samplesLabel->setText(
-            tr("True %1, predicted %2: %3 sample(s)").arg(trueName, predictedName).arg(total));
+        m_samplesLabel->setText(tr("True %1, predicted %2: %3 sample(s)").arg(trueName, predictedName).arg(total));
     Q_EMIT thumbnailsReady(trueClass, predictedClass, int(shown));
 }
 
@@ -392,14 +376,13 @@ void EvaluationPanel::onPlotHovered(QMouseEvent *event)
     }
     const auto &names = m_evaluation.classNames;
     auto name = [&](int c) {
-        return c < int(names.size()) ? QString::fromStdString(names[size_t(c)])
-                                     : QString::number(c);
+        return c < int(names.size()) ? QString::fromStdString(names[size_t(c)]) : QString::number(c);
     };
     QToolTip::showText(event->globalPosition().toPoint(),
-        tr("true %1, predicted %2: %3 sample(s)")
-            .arg(name(t), name(p))
-            .arg(m_evaluation.confusion[size_t(t)][size_t(p)]),
-        m_plot);
+                       tr("true %1, predicted %2: %3 sample(s)")
+                           .arg(name(t), name(p))
+                           .arg(m_evaluation.confusion[size_t(t)][size_t(p)]),
+                       m_plot);
 }
 
 } // namespace torchwright::ui

@@ -73,14 +73,14 @@ private:
     void showEvaluation(const QString &runDir, const Evaluation &ev);
     void showFailure(const QString &runDir, const QString &message);
     void showThumbnails(int trueClass, int predictedClass, const std::vector<int> &indices,
-        const std::vector<SampleImage> &images, int total);
+                        const std::vector<SampleImage> &images, int total);
     bool cellAt(const QPoint &pos, int *trueClass, int *predictedClass) const;
     void onPlotClicked(QMouseEvent *event);
     void onPlotHovered(QMouseEvent *event);
 
     QLabel *m_accuracyLabel = nullptr;
     QCustomPlot *m_plot = nullptr;
-    QCPColorMap *m_map = nullptr; // owned by m_plot
+    QCPColorMap *m_map = nullptr;     // owned by m_plot
     QCPColorScale *m_scale = nullptr; // owned by m_plot
     QTableWidget *m_table = nullptr;
     QLabel *m_samplesLabel = nullptr;
@@ -90,7 +90,7 @@ private:
     Evaluation m_evaluation;
 
     std::thread m_worker;
-    bool m_busy = false; // a job runs on m_worker; its result has not been delivered yet
+    bool m_busy = false;     // a job runs on m_worker; its result has not been delivered yet
     std::deque<Job> m_queue; // GUI thread only
 };
 

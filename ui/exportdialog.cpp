@@ -140,15 +140,21 @@ void ExportDialog::startExport()
             }
             if (!*alive)
                 return;
-            QMetaObject::invokeMethod(self, [self, format, target, error] {
-                if (self)
-                    self->formatDone(format, target, error);
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                self,
+                [self, format, target, error] {
+                    if (self)
+                        self->formatDone(format, target, error);
+                },
+                Qt::QueuedConnection);
         }
-        QMetaObject::invokeMethod(self, [self] {
-            if (self)
-                self->workerDone();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self,
+            [self] {
+                if (self)
+                    self->workerDone();
+            },
+            Qt::QueuedConnection);
     });
 }
 

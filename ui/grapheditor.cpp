@@ -45,9 +45,8 @@ bool clipboardHasNodes()
 } // namespace
 
 GraphEditor::GraphEditor(ProjectDocument *doc, QWidget *parent)
-    : QWidget(parent), m_doc(doc), m_scene(new GraphScene(doc, this)),
-      m_view(new GraphView(m_scene)), m_palette(new LayerPalette),
-      m_inspector(new NodeInspector(doc)), m_problems(new ProblemsList(doc))
+    : QWidget(parent), m_doc(doc), m_scene(new GraphScene(doc, this)), m_view(new GraphView(m_scene)),
+      m_palette(new LayerPalette), m_inspector(new NodeInspector(doc)), m_problems(new ProblemsList(doc))
 {
     setObjectName(QStringLiteral("graphEditor"));
     auto *side = new QSplitter(Qt::Vertical);
@@ -72,8 +71,8 @@ GraphEditor::GraphEditor(ProjectDocument *doc, QWidget *parent)
     m_cut = makeAction(tr("Cu&t"), QKeySequence::keyBindings(QKeySequence::Cut));
     m_copy = makeAction(tr("&Copy"), QKeySequence::keyBindings(QKeySequence::Copy));
     m_paste = makeAction(tr("&Paste"), QKeySequence::keyBindings(QKeySequence::Paste));
-    m_delete = makeAction(tr("&Delete"),
-        QKeySequence::keyBindings(QKeySequence::Delete) << QKeySequence(Qt::Key_Backspace));
+    m_delete =
+        makeAction(tr("&Delete"), QKeySequence::keyBindings(QKeySequence::Delete) << QKeySequence(Qt::Key_Backspace));
     m_duplicate = makeAction(tr("D&uplicate"), {QKeySequence(Qt::CTRL | Qt::Key_D)});
     m_selectAll = makeAction(tr("Select &All"), QKeySequence::keyBindings(QKeySequence::SelectAll));
     m_fit = makeAction(tr("&Fit to View"), {QKeySequence(Qt::CTRL | Qt::Key_0)});

@@ -27,10 +27,7 @@ namespace {
 constexpr qreal kCanvasHalfSize = 50000.0;
 
 using EdgeKey = std::tuple<int, int, int, int>;
-EdgeKey keyOf(const Edge &e)
-{
-    return {e.from.node.value, e.from.port, e.to.node.value, e.to.port};
-}
+EdgeKey keyOf(const Edge &e) { return {e.from.node.value, e.from.port, e.to.node.value, e.to.port}; }
 
 // Drag ids only need to differ between consecutive drags on one stack; a process-wide counter
 // also keeps two scenes on one document apart.
@@ -241,15 +238,13 @@ void GraphScene::syncEdges()
     for (const auto &[key, count] : wanted)
         for (int i = 0; i < count; ++i) {
             const auto &[fromNode, fromPort, toNode, toPort] = key;
-            auto *item = new EdgeItem(
-                Edge {PortRef {NodeId {fromNode}, fromPort}, PortRef {NodeId {toNode}, toPort}});
+            auto *item = new EdgeItem(Edge{PortRef{NodeId{fromNode}, fromPort}, PortRef{NodeId{toNode}, toPort}});
             addItem(item);
             m_edges.push_back(item);
             placeEdge(item);
             // A provisional label; analysisChanged() follows every document change.
             const auto type = analysis.edgeType(item->edge());
-            item->setLabel(
-                type ? QString::fromStdString(formatShape(type->shape)) : QStringLiteral("?"));
+            item->setLabel(type ? QString::fromStdString(formatShape(type->shape)) : QStringLiteral("?"));
         }
     updatePortStates();
 }
@@ -448,7 +443,7 @@ void GraphScene::beginConnection(const PortItem *from, const QPointF &scenePos)
 {
     m_connecting = true;
     m_connectFrom = from->ref();
-    m_target = PortRef {};
+    m_target = PortRef{};
     m_targetAllowed = false;
     m_refusal.clear();
     m_rubber = new QGraphicsPathItem;
@@ -516,45 +511,41 @@ void GraphScene::updateConnection(const QPointF &scenePos)
     }
 
     QPointF end = scenePos;
-    m_target = PortRef {};
+    m_target = PortRef{};
     m_targetAllowed = false;
     m_refusal.clear();
     if (port) {
         m_target = port->ref();
-        m_refusal = refusalOf(Edge {m_connectFrom, m_target});
+        m_refusal = refusalOf(Edge{m_connectFrom, m_target});
         m_targetAllowed = m_refusal.isEmpty();
         if (m_targetAllowed)
             end = port->scenePos();
     } else if (node) {
-        m_target = PortRef {node->nodeId(), -1};
-        m_refusal = refusalOf(Edge {m_connectFrom, m_target});
+        m_target = PortRef{node->nodeId(), -1};
+        m_refusal = refusalOf(Edge{m_connectFrom, m_target});
     }
     setTargetHighlight(port, m_targetAllowed);
 
     const bool refused = !m_refusal.isEmpty();
-    QPen pen(refused          ? QColor(200, 30, 30)
-            : m_targetAllowed ? QColor(30, 140, 60)
-                              : QColor(80, 90, 105),
-        2.0, refused ? Qt::DashLine : Qt::SolidLine);
+    QPen pen(refused           ? QColor(200, 30, 30)
+             : m_targetAllowed ? QColor(30, 140, 60)
+                               : QColor(80, 90, 105),
+             2.0, refused ? Qt::DashLine : Qt::SolidLine);
     m_rubber->setPen(pen);
     m_rubber->setPath(EdgeItem::curve(source->outputAnchor(), end));
     m_refusalText->setText(m_refusal);
-    m_refusalText->setPos(scenePos +
-        QPointF(12, 12) /
-            std::max(0.05, views().isEmpty() ? 1.0 : views().first()->transform().m11()));
+    m_refusalText->setPos(
+        scenePos + QPointF(12, 12) / std::max(0.05, views().isEmpty() ? 1.0 : views().first()->transform().m11()));
     m_refusalText->setVisible(refused);
     for (QGraphicsView *view : views())
         view->viewport()->setCursor(refused ? Qt::ForbiddenCursor : Qt::CrossCursor);
 }
 
-QString GraphScene::refusalOf(const Edge &edge) const
-{
-    return QString::fromStdString(m_doc->checkEdge(edge).message);
-}
+QString GraphScene::refusalOf(const Edge &edge) const { return QString::fromStdString(m_doc->checkEdge(edge).message); }
 
 void GraphScene::finishConnection()
 {
-    const Edge edge {m_connectFrom, m_target};
+    const Edge edge{m_connectFrom, m_target};
     const bool allowed = m_targetAllowed && m_refusal.isEmpty();
     cancelConnection();
     if (allowed)
@@ -568,7 +559,7 @@ void GraphScene::cancelConnection()
     m_connecting = false;
     m_targetAllowed = false;
     m_refusal.clear();
-    m_target = PortRef {};
+    m_target = PortRef{};
     setTargetHighlight(nullptr, false);
     delete m_rubber;
     m_rubber = nullptr;

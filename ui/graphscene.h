@@ -32,9 +32,9 @@ public:
 
     ProjectDocument *document() const { return m_doc; }
 
-    NodeItem *nodeItem(NodeId id) const; // nullptr when the node has no item
+    NodeItem *nodeItem(NodeId id) const;        // nullptr when the node has no item
     EdgeItem *edgeItem(const Edge &edge) const; // the first item showing `edge`, or nullptr
-    std::vector<NodeItem *> nodeItems() const; // in the document's node order
+    std::vector<NodeItem *> nodeItems() const;  // in the document's node order
     std::vector<EdgeItem *> edgeItems() const;
     QRectF nodesBoundingRect() const; // null when there are no nodes
     QRectF graphBoundingRect() const; // nodes and edges; null when empty
@@ -98,20 +98,20 @@ private:
 
     ProjectDocument *m_doc;
     std::map<int, NodeItem *> m_nodes; // by node id; items owned by the scene
-    std::vector<EdgeItem *> m_edges; // owned by the scene
+    std::vector<EdgeItem *> m_edges;   // owned by the scene
 
     bool m_connecting = false;
     PortRef m_connectFrom;
     PortRef m_target; // node invalid when the pointer is over no input
     bool m_targetAllowed = false;
     QString m_refusal;
-    QGraphicsPathItem *m_rubber = nullptr; // the line being dragged; owned by the scene
+    QGraphicsPathItem *m_rubber = nullptr;            // the line being dragged; owned by the scene
     QGraphicsSimpleTextItem *m_refusalText = nullptr; // its explanation; owned by the scene
 
     bool m_moving = false;
     bool m_moved = false;
     int m_dragId = 0;
-    QPointF m_moveAnchor; // scene point where the drag started
+    QPointF m_moveAnchor;                 // scene point where the drag started
     std::map<int, QPointF> m_moveOrigins; // positions of the dragged nodes at its start
 };
 

@@ -17,8 +17,7 @@
 
 namespace torchwright::ui {
 
-GraphView::GraphView(GraphScene *scene, QWidget *parent)
-    : QGraphicsView(scene, parent), m_scene(scene)
+GraphView::GraphView(GraphScene *scene, QWidget *parent) : QGraphicsView(scene, parent), m_scene(scene)
 {
     setObjectName(QStringLiteral("graphView"));
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
@@ -51,10 +50,7 @@ void GraphView::setZoom(qreal zoom, const QPoint &viewAnchor)
 
 void GraphView::setZoom(qreal zoom) { setZoom(zoom, viewport()->rect().center()); }
 
-void GraphView::zoomBy(qreal factor, const QPoint &viewAnchor)
-{
-    setZoom(this->zoom() * factor, viewAnchor);
-}
+void GraphView::zoomBy(qreal factor, const QPoint &viewAnchor) { setZoom(this->zoom() * factor, viewAnchor); }
 
 void GraphView::zoomIn() { zoomBy(1.25, viewport()->rect().center()); }
 void GraphView::zoomOut() { zoomBy(1 / 1.25, viewport()->rect().center()); }
@@ -130,8 +126,7 @@ void GraphView::wheelEvent(QWheelEvent *event)
 
 void GraphView::mousePressEvent(QMouseEvent *event)
 {
-    const bool pan =
-        event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && m_spaceHeld);
+    const bool pan = event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && m_spaceHeld);
     if (pan) {
         m_panning = true;
         m_autoFit = false;

@@ -58,7 +58,7 @@ private:
     void onProjectReset();
 
     QPointer<GraphScene> m_scene; // owned by the editor; may go first while widgets are torn down
-    bool m_autoFit = true; // until the person zooms or pans
+    bool m_autoFit = true;        // until the person zooms or pans
     bool m_spaceHeld = false;
     bool m_panning = false;
     QPoint m_lastPanPos;

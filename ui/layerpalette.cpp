@@ -20,10 +20,7 @@ public:
     using QTreeWidget::QTreeWidget;
 
 protected:
-    QStringList mimeTypes() const override
-    {
-        return {QString::fromLatin1(LayerPalette::kLayerTypeMimeType)};
-    }
+    QStringList mimeTypes() const override { return {QString::fromLatin1(LayerPalette::kLayerTypeMimeType)}; }
     QMimeData *mimeData(const QList<QTreeWidgetItem *> &items) const override
     {
         for (QTreeWidgetItem *item : items) {
@@ -53,8 +50,7 @@ QString LayerPalette::typeFromMimeData(const QMimeData *data)
     return QString::fromUtf8(data->data(format));
 }
 
-LayerPalette::LayerPalette(QWidget *parent)
-    : QWidget(parent), m_search(new QLineEdit(this)), m_tree(new TypeTree(this))
+LayerPalette::LayerPalette(QWidget *parent) : QWidget(parent), m_search(new QLineEdit(this)), m_tree(new TypeTree(this))
 {
     m_search->setObjectName(QStringLiteral("paletteSearch"));
     m_search->setPlaceholderText(tr("Search layers"));
@@ -124,13 +120,10 @@ void LayerPalette::setFilter(const QString &text)
         int visible = 0;
         for (int j = 0; j < group->childCount(); ++j) {
             QTreeWidgetItem *entry = group->child(j);
-            const LayerType *type =
-                registry.find(entry->data(0, kTypeRole).toString().toStdString());
-            const bool matches = needle.isEmpty() || categoryMatches ||
-                entry->text(0).contains(needle, Qt::CaseInsensitive) ||
-                (type &&
-                    QString::fromStdString(type->description)
-                        .contains(needle, Qt::CaseInsensitive));
+            const LayerType *type = registry.find(entry->data(0, kTypeRole).toString().toStdString());
+            const bool matches =
+                needle.isEmpty() || categoryMatches || entry->text(0).contains(needle, Qt::CaseInsensitive)
+                || (type && QString::fromStdString(type->description).contains(needle, Qt::CaseInsensitive));
             entry->setHidden(!matches);
             visible += matches ? 1 : 0;
         }

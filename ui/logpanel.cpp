@@ -9,8 +9,7 @@
 
 namespace torchwright::ui {
 
-LogPanel::LogPanel(QWidget *parent)
-    : QWidget(parent)
+LogPanel::LogPanel(QWidget *parent) : QWidget(parent)
 {
     m_view = new QPlainTextEdit(this);
     m_view->setObjectName(QStringLiteral("logView"));
@@ -43,9 +42,8 @@ void LogPanel::append(const QString &text, bool isError)
     const QString stamp = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
     QString body = text.toHtmlEscaped();
     body.replace(QLatin1Char('\n'), QStringLiteral("<br>"));
-    const QString html = isError
-        ? QStringLiteral("<span style=\"color:#c62828;\">[%1] %2</span>").arg(stamp, body)
-        : QStringLiteral("<span>[%1] %2</span>").arg(stamp, body);
+    const QString html = isError ? QStringLiteral("<span style=\"color:#c62828;\">[%1] %2</span>").arg(stamp, body)
+                                 : QStringLiteral("<span>[%1] %2</span>").arg(stamp, body);
     m_view->appendHtml(html);
     ++m_entries;
     if (isError)
@@ -61,19 +59,10 @@ void LogPanel::clear()
     m_errors = 0;
 }
 
-QString LogPanel::text() const
-{
-    return m_view->toPlainText();
-}
+QString LogPanel::text() const { return m_view->toPlainText(); }
 
-int LogPanel::entryCount() const
-{
-    return m_entries;
-}
+int LogPanel::entryCount() const { return m_entries; }
 
-int LogPanel::errorCount() const
-{
-    return m_errors;
-}
+int LogPanel::errorCount() const { return m_errors; }
 
 } // namespace torchwright::ui

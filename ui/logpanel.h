@@ -24,7 +24,7 @@ public:
     void append(const QString &text, bool isError = false);
     void clear();
 
-    QString text() const; // everything shown, as plain text
+    QString text() const;   // everything shown, as plain text
     int entryCount() const; // entries since the last clear (may exceed what is shown)
     int errorCount() const; // errors since the last clear
     QPlainTextEdit *view() const { return m_view; }

@@ -167,8 +167,8 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Open..."), QKeySequence::Open, this, [this] {
         if (!maybeSave())
             return;
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QFileInfo(m_doc->filePath()).absolutePath(),
-                                                          tr("Torchwright projects (*.json)"));
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open project"), QFileInfo(m_doc->filePath()).absolutePath(), tr("Torchwright projects (*.json)"));
         if (!path.isEmpty())
             openProject(path);
     });
@@ -265,7 +265,8 @@ void MainWindow::newProject()
 bool MainWindow::save()
 {
     if (m_doc->filePath().isEmpty()) {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save project"), QString(), tr("Torchwright projects (*.json)"));
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Save project"), QString(), tr("Torchwright projects (*.json)"));
         return !path.isEmpty() && saveAs(path);
     }
     return saveAs(m_doc->filePath());
@@ -325,7 +326,8 @@ bool MainWindow::offerRecovery()
         }
         ProjectLoad load = parseProject(text, original.toStdString());
         if (!load.ok()) {
-            reportError(tr("The recovery file %1 cannot be read:\n%2").arg(file, QString::fromStdString(load.diagnostics.format())));
+            reportError(tr("The recovery file %1 cannot be read:\n%2")
+                            .arg(file, QString::fromStdString(load.diagnostics.format())));
             continue;
         }
         // The recovered state belongs to its original file but is not saved in it: the
@@ -359,10 +361,11 @@ void MainWindow::updateRecentMenu()
         return;
     m_recentMenu->clear();
     for (const QString &path : recentFiles())
-        m_recentMenu->addAction(QFileInfo(path).fileName() + "  (" + QFileInfo(path).absolutePath() + ")", this, [this, path] {
-            if (maybeSave())
-                openProject(path);
-        });
+        m_recentMenu->addAction(QFileInfo(path).fileName() + "  (" + QFileInfo(path).absolutePath() + ")", this,
+                                [this, path] {
+                                    if (maybeSave())
+                                        openProject(path);
+                                });
     m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
 }
 

@@ -50,8 +50,8 @@ public:
 
     // Questions the window asks (save changes? restore a recovery file?) go through this hook
     // when set, so tests and the screenshot command never block on a dialog.
-    using Asker = std::function<QMessageBox::StandardButton(const QString &question,
-                                                            QMessageBox::StandardButtons buttons)>;
+    using Asker =
+        std::function<QMessageBox::StandardButton(const QString &question, QMessageBox::StandardButtons buttons)>;
     void setAsker(Asker asker) { m_asker = std::move(asker); }
     // Errors shown to the user go through this hook when set.
     void setErrorReporter(std::function<void(const QString &)> reporter) { m_reportError = std::move(reporter); }

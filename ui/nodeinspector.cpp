@@ -51,15 +51,12 @@ bool bounded(const ParamSpec &spec) { return !(spec.min == 0 && spec.max == 0); 
 
 int intMin(const ParamSpec &spec)
 {
-    return bounded(spec)
-        ? int(std::clamp<double>(spec.min + (spec.minExclusive ? 1 : 0), INT_MIN, INT_MAX))
-        : INT_MIN;
+    return bounded(spec) ? int(std::clamp<double>(spec.min + (spec.minExclusive ? 1 : 0), INT_MIN, INT_MAX)) : INT_MIN;
 }
 
 int intMax(const ParamSpec &spec)
 {
-    return bounded(spec) && spec.max != 0 ? int(std::clamp<double>(spec.max, INT_MIN, INT_MAX))
-                                          : INT_MAX;
+    return bounded(spec) && spec.max != 0 ? int(std::clamp<double>(spec.max, INT_MIN, INT_MAX)) : INT_MAX;
 }
 
 QString count(int64_t n) { return QLocale().toString(qlonglong(n)); }
@@ -69,8 +66,8 @@ QString count(int64_t n) { return QLocale().toString(qlonglong(n)); }
 NodeInspector::NodeInspector(ProjectDocument *doc, QWidget *parent)
     : QWidget(parent), m_doc(doc), m_placeholder(new QLabel(this)), m_scroll(new QScrollArea(this)),
       m_content(new QWidget), m_name(new QLineEdit), m_nameError(new QLabel), m_type(new QLabel),
-      m_form(new QFormLayout(m_content)), m_output(new QLabel), m_parameters(new QLabel),
-      m_multiplyAdds(new QLabel), m_problems(new QLabel)
+      m_form(new QFormLayout(m_content)), m_output(new QLabel), m_parameters(new QLabel), m_multiplyAdds(new QLabel),
+      m_problems(new QLabel)
 {
     setObjectName(QStringLiteral("nodeInspector"));
     m_placeholder->setAlignment(Qt::AlignCenter);
@@ -146,7 +143,7 @@ void NodeInspector::setNode(NodeId id)
 {
     const Node *node = id.valid() ? m_doc->project().graph.node(id) : nullptr;
     const bool changed = !(id == m_node);
-    m_node = node ? id : NodeId {};
+    m_node = node ? id : NodeId{};
     m_placeholder->setText(tr("Select a layer to edit it."));
     m_placeholder->setVisible(!node);
     m_scroll->setVisible(node);
@@ -183,8 +180,7 @@ void NodeInspector::rebuildEditors()
     // The old editors belong to the node shown before; a focused one fixing up its text as it
     // goes must not commit to the new node.
     for (int row = firstParamRow; row < firstParamRow + m_paramRows; ++row)
-        if (QLayoutItem *field = m_form->itemAt(row, QFormLayout::FieldRole);
-            field && field->widget())
+        if (QLayoutItem *field = m_form->itemAt(row, QFormLayout::FieldRole); field && field->widget())
             field->widget()->blockSignals(true);
     for (; m_paramRows > 0; --m_paramRows)
         m_form->removeRow(firstParamRow); // deletes the row's widgets
@@ -206,7 +202,7 @@ void NodeInspector::rebuildEditors()
             auto *box = new QSpinBox;
             box->setRange(intMin(spec), intMax(spec));
             connect(box, &QSpinBox::valueChanged, this,
-                [this, name = spec.name](int v) { commitParameter(name, json(int64_t(v))); });
+                    [this, name = spec.name](int v) { commitParameter(name, json(int64_t(v))); });
             editor = box;
             break;
         }
@@ -224,14 +220,14 @@ void NodeInspector::rebuildEditors()
             const double high = bounded(spec) && spec.max != 0 ? spec.max : 1e12;
             box->setRange(low, high);
             connect(box, &QDoubleSpinBox::valueChanged, this,
-                [this, name = spec.name](double v) { commitParameter(name, json(v)); });
+                    [this, name = spec.name](double v) { commitParameter(name, json(v)); });
             editor = box;
             break;
         }
         case ParamType::Bool: {
             auto *box = new QCheckBox;
             connect(box, &QCheckBox::toggled, this,
-                [this, name = spec.name](bool v) { commitParameter(name, json(v)); });
+                    [this, name = spec.name](bool v) { commitParameter(name, json(v)); });
             editor = box;
             break;
         }
@@ -250,8 +246,7 @@ void NodeInspector::rebuildEditors()
         QString tip = QString::fromStdString(spec.help);
         const std::string expected = spec.expectation();
         if (!expected.empty())
-            tip += (tip.isEmpty() ? QString() : QStringLiteral(" — ")) +
-                QString::fromStdString(expected);
+            tip += (tip.isEmpty() ? QString() : QStringLiteral(" — ")) + QString::fromStdString(expected);
         editor->setToolTip(tip);
         auto *label = new QLabel(spec.required() ? key + QStringLiteral(" *") : key);
         label->setToolTip(tip);
@@ -278,9 +273,7 @@ void NodeInspector::refreshValues()
         const QSignalBlocker blocker(editor);
         const json value = currentValue(*node, spec);
         if (auto *spin = qobject_cast<QSpinBox *>(editor)) {
-            const int v = value.is_number()
-                ? int(std::clamp<double>(value.get<double>(), INT_MIN, INT_MAX))
-                : 0;
+            const int v = value.is_number() ? int(std::clamp<double>(value.get<double>(), INT_MIN, INT_MAX)) : 0;
             if (spin->value() != v)
                 spin->setValue(v);
         } else if (auto *real = qobject_cast<QDoubleSpinBox *>(editor)) {
@@ -292,8 +285,7 @@ void NodeInspector::refreshValues()
         } else if (auto *check = qobject_cast<QCheckBox *>(editor)) {
             check->setChecked(value.is_boolean() && value.get<bool>());
         } else if (auto *combo = qobject_cast<QComboBox *>(editor)) {
-            const QString text =
-                value.is_string() ? QString::fromStdString(value.get<std::string>()) : QString();
+            const QString text = value.is_string() ? QString::fromStdString(value.get<std::string>()) : QString();
             int index = combo->findText(text);
             if (index < 0 && !text.isEmpty()) {
                 // A value the registry does not offer (a hand-edited file): show it as it is.
@@ -324,8 +316,8 @@ void NodeInspector::refreshAnalysis()
     QStringList problems;
     for (const Diagnostic &d : analysis.diagnostics.items())
         if (d.nodeId == m_node.value)
-            problems << (d.severity == Severity::Warning ? tr("Warning: ") : QString()) +
-                    QString::fromStdString(d.message);
+            problems << (d.severity == Severity::Warning ? tr("Warning: ") : QString())
+                            + QString::fromStdString(d.message);
     m_problems->setText(problems.join('\n'));
     m_problems->setVisible(!problems.isEmpty());
 }

@@ -59,8 +59,7 @@ int NodeItem::inputPortCount(const Node &node)
         return 1;
     try {
         Diagnostics ignored;
-        const json params =
-            registry.normalizeParams(*type, node.params, {}, ignored, node.id.value);
+        const json params = registry.normalizeParams(*type, node.params, {}, ignored, node.id.value);
         if (!ignored.hasErrors())
             return std::max(0, type->inputCount(params));
         return std::max(0, type->inputCount(registry.initialParams(*type)));
@@ -110,12 +109,10 @@ void NodeItem::setNode(const Node &node)
     update();
 }
 
-void NodeItem::setAnalysis(
-    std::optional<int64_t> parameters, const QStringList &errors, const QStringList &warnings)
+void NodeItem::setAnalysis(std::optional<int64_t> parameters, const QStringList &errors, const QStringList &warnings)
 {
-    const QString stats = parameters
-        ? QObject::tr("%1 params").arg(QLocale().toString(qlonglong(*parameters)))
-        : QObject::tr("? params");
+    const QString stats =
+        parameters ? QObject::tr("%1 params").arg(QLocale().toString(qlonglong(*parameters))) : QObject::tr("? params");
     if (stats == m_stats && errors == m_errors && warnings == m_warnings)
         return;
     m_stats = stats;
@@ -184,9 +181,7 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     const bool error = hasError();
     painter->setRenderHint(QPainter::Antialiasing);
 
-    QColor border = error ? QColor(200, 30, 30)
-        : hasWarning()    ? QColor(210, 140, 0)
-                          : QColor(90, 95, 105);
+    QColor border = error ? QColor(200, 30, 30) : hasWarning() ? QColor(210, 140, 0) : QColor(90, 95, 105);
     if (selected)
         border = error ? QColor(150, 0, 0) : QColor(30, 100, 220);
     painter->setPen(QPen(border, selected || error ? 2.5 : 1.2));
@@ -208,7 +203,7 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     painter->setPen(error ? Qt::white : QColor(20, 20, 30));
     const QRectF text(kPad, 0, kWidth - 2 * kPad, kHeaderHeight);
     painter->drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
-        painter->fontMetrics().elidedText(m_name, Qt::ElideRight, int(text.width())));
+                      painter->fontMetrics().elidedText(m_name, Qt::ElideRight, int(text.width())));
 
     font.setBold(false);
     font.setPointSizeF(7.5);
@@ -218,8 +213,7 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     auto line = [&](const QString &s, const QColor &c) {
         painter->setPen(c);
         const QRectF r(kPad, y, kWidth - 2 * kPad, kLineHeight);
-        painter->drawText(
-            r, Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(s, Qt::ElideRight, int(r.width())));
+        painter->drawText(r, Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(s, Qt::ElideRight, int(r.width())));
         y += kLineHeight;
     };
     line(m_typeName, QColor(100, 105, 115));

@@ -35,8 +35,7 @@ public:
     // From the current analysis: the trainable parameter count (empty when not inferred) and
     // the engine's messages about this node. Errors turn the box red; all messages become its
     // tooltip.
-    void setAnalysis(
-        std::optional<int64_t> parameters, const QStringList &errors, const QStringList &warnings);
+    void setAnalysis(std::optional<int64_t> parameters, const QStringList &errors, const QStringList &warnings);
 
     QString name() const { return m_name; }
     QString typeName() const { return m_typeName; }
@@ -80,7 +79,7 @@ private:
     QStringList m_errors;
     QStringList m_warnings;
     std::vector<PortItem *> m_inputs; // children, owned through the item tree
-    PortItem *m_output = nullptr; // child
+    PortItem *m_output = nullptr;     // child
 };
 
 } // namespace torchwright::ui

@@ -121,32 +121,37 @@ void PipelineScene::refresh()
     const Project &p = m_doc->project();
     const auto &a = m_doc->analysis();
     const auto &d = p.dataset;
-    item(Stage::InputData)->setSummary(QStringLiteral("%1: %2\n%3 samples, %4 classes, %5% validation")
-                                           .arg(QString::fromStdString(d.kind),
-                                                QString::fromStdString(d.path.empty() ? "(generated)" : d.path).section('/', -1),
-                                                QString::fromStdString(formatShape(d.sampleShape)))
-                                           .arg(d.numClasses)
-                                           .arg(d.validationFraction * 100, 0, 'g', 3));
-    item(Stage::Preprocess)->setSummary(p.preprocess.normalize == "dataset" ? tr("normalise with the training split's mean and std")
-                                        : p.preprocess.normalize == "fixed" ? tr("normalise with fixed mean and std")
-                                                                            : tr("no normalisation"));
+    item(Stage::InputData)
+        ->setSummary(QStringLiteral("%1: %2\n%3 samples, %4 classes, %5% validation")
+                         .arg(QString::fromStdString(d.kind),
+                              QString::fromStdString(d.path.empty() ? "(generated)" : d.path).section('/', -1),
+                              QString::fromStdString(formatShape(d.sampleShape)))
+                         .arg(d.numClasses)
+                         .arg(d.validationFraction * 100, 0, 'g', 3));
+    item(Stage::Preprocess)
+        ->setSummary(p.preprocess.normalize == "dataset" ? tr("normalise with the training split's mean and std")
+                     : p.preprocess.normalize == "fixed" ? tr("normalise with fixed mean and std")
+                                                         : tr("no normalisation"));
     const bool pretrain = p.pretrain.enabled;
-    item(Stage::Pretrain)->setSummary(pretrain ? tr("from %1\n%2 frozen layer(s)")
-                                                     .arg(QString::fromStdString(p.pretrain.source).section('/', -1))
-                                                     .arg(p.pretrain.frozen.size())
-                                               : tr("off"));
+    item(Stage::Pretrain)
+        ->setSummary(pretrain ? tr("from %1\n%2 frozen layer(s)")
+                                    .arg(QString::fromStdString(p.pretrain.source).section('/', -1))
+                                    .arg(p.pretrain.frozen.size())
+                              : tr("off"));
     item(Stage::Pretrain)->setActive(pretrain);
     item(Stage::TrainFromScratch)->setSummary(tr("random initialisation, seed %1").arg(p.training.seed));
     item(Stage::TrainFromScratch)->setActive(!pretrain);
     const auto &t = p.training;
-    item(Stage::Optimize)->setSummary(tr("model: %1 layers, %2 parameters%3\n%4, lr %5, %6 epochs, batch %7\ndouble-click: edit the model")
-                                          .arg(p.graph.nodes.size())
-                                          .arg(a.totalParameters)
-                                          .arg(a.ok() ? QString() : tr(", %1 problem(s)").arg(a.diagnostics.errorCount()))
-                                          .arg(QString::fromStdString(t.optimizer.type))
-                                          .arg(t.optimizer.lr)
-                                          .arg(t.epochs)
-                                          .arg(t.batchSize));
+    item(Stage::Optimize)
+        ->setSummary(
+            tr("model: %1 layers, %2 parameters%3\n%4, lr %5, %6 epochs, batch %7\ndouble-click: edit the model")
+                .arg(p.graph.nodes.size())
+                .arg(a.totalParameters)
+                .arg(a.ok() ? QString() : tr(", %1 problem(s)").arg(a.diagnostics.errorCount()))
+                .arg(QString::fromStdString(t.optimizer.type))
+                .arg(t.optimizer.lr)
+                .arg(t.epochs)
+                .arg(t.batchSize));
     QStringList formats;
     for (const auto &f : p.exports.formats)
         formats << QString::fromStdString(f);

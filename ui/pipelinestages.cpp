@@ -46,63 +46,107 @@ const std::vector<StageInfo> &pipelineStages()
     // Keys of the stages that are not available yet match no setting today; they are named so
     // the schema can give them settings when their work arrives.
     static const std::vector<StageInfo> stages = {
-        {Stage::InputData, "input_data", QT_TRANSLATE_NOOP("QObject", "Input data"),
+        {Stage::InputData,
+         "input_data",
+         QT_TRANSLATE_NOOP("QObject", "Input data"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
                            "Training data: %1. The validation split is taken from the training data."),
-         datasetFormatLabels, {0, kTop}, true},
-        {Stage::Preprocess, "preprocess", QT_TRANSLATE_NOOP("QObject", "Preprocess"),
+         datasetFormatLabels,
+         {0, kTop},
+         true},
+        {Stage::Preprocess,
+         "preprocess",
+         QT_TRANSLATE_NOOP("QObject", "Preprocess"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
                            "Pixels are scaled to 0..1, then normalised per channel; \"dataset\" uses the "
                            "mean and standard deviation of the training split."),
-         nullptr, {kDx, kTop}, true},
-        {Stage::PretrainDecision, "pretrain_decision", QT_TRANSLATE_NOOP("QObject", "Pretrain?"),
+         nullptr,
+         {kDx, kTop},
+         true},
+        {Stage::PretrainDecision,
+         "pretrain_decision",
+         QT_TRANSLATE_NOOP("QObject", "Pretrain?"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
                            "Yes: initialise layers from another run's checkpoint (Pretrain). No: random "
                            "initialisation (Train from scratch)."),
-         nullptr, {2 * kDx, kTop}, true},
-        {Stage::Pretrain, "pretrain", QT_TRANSLATE_NOOP("QObject", "Pretrain"),
+         nullptr,
+         {2 * kDx, kTop},
+         true},
+        {Stage::Pretrain,
+         "pretrain",
+         QT_TRANSLATE_NOOP("QObject", "Pretrain"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
                            "The source is a run folder, a Torchwright checkpoint, a TorchScript file or a "
                            "PyTorch checkpoint (such as the one the exported PyTorch program writes). Layers "
                            "are matched by name and every shape is checked against the layer graph; frozen "
                            "layers keep the pretrained weights."),
-         nullptr, {3 * kDx, kTop - 125}, true},
-        {Stage::TrainFromScratch, "train_from_scratch", QT_TRANSLATE_NOOP("QObject", "Train from scratch"),
+         nullptr,
+         {3 * kDx, kTop - 125},
+         true},
+        {Stage::TrainFromScratch,
+         "train_from_scratch",
+         QT_TRANSLATE_NOOP("QObject", "Train from scratch"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
                            "Weights are initialised randomly from this seed; the same seed on the CPU gives "
                            "the same loss curve."),
-         nullptr, {3 * kDx, kTop + 125}, true},
-        {Stage::Optimize, "optimize", QT_TRANSLATE_NOOP("QObject", "Optimize"), nullptr, nullptr,
-         {4 * kDx, kTop}, true},
-        {Stage::EvaluateDeploy, "evaluate_deploy", QT_TRANSLATE_NOOP("QObject", "Evaluate & deploy"),
+         nullptr,
+         {3 * kDx, kTop + 125},
+         true},
+        {Stage::Optimize,
+         "optimize",
+         QT_TRANSLATE_NOOP("QObject", "Optimize"),
+         nullptr,
+         nullptr,
+         {4 * kDx, kTop},
+         true},
+        {Stage::EvaluateDeploy,
+         "evaluate_deploy",
+         QT_TRANSLATE_NOOP("QObject", "Evaluate & deploy"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
                            "After training the dashboard shows test accuracy, the confusion matrix and "
                            "per-class precision and recall. Export writes the formats listed here "
                            "(%1), each checked against the trained model; the bundle adds a manifest and "
                            "runs with torchwright-cli predict."),
-         exportFormatNames, {5 * kDx, kTop}, true},
-        {Stage::Application, "application", QT_TRANSLATE_NOOP("QObject", "Application"),
+         exportFormatNames,
+         {5 * kDx, kTop},
+         true},
+        {Stage::Application,
+         "application",
+         QT_TRANSLATE_NOOP("QObject", "Application"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
                            "Not available yet. This stage will serve the deployed model to an application; "
                            "today, export a bundle and load it with torch.jit.load, torch::jit::load or ONNX "
                            "Runtime, or run it with torchwright-cli predict."),
-         nullptr, {5 * kDx, kBottom}, false},
-        {Stage::UserFeedback, "user_feedback", QT_TRANSLATE_NOOP("QObject", "User feedback"),
+         nullptr,
+         {5 * kDx, kBottom},
+         false},
+        {Stage::UserFeedback,
+         "user_feedback",
+         QT_TRANSLATE_NOOP("QObject", "User feedback"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
                            "Not available yet. This stage will collect labelled feedback from the "
                            "application as a new dataset for the next round of optimisation."),
-         nullptr, {4 * kDx, kBottom}, false},
-        {Stage::ContinuousOptimization, "continuous_optimization",
+         nullptr,
+         {4 * kDx, kBottom},
+         false},
+        {Stage::ContinuousOptimization,
+         "continuous_optimization",
          QT_TRANSLATE_NOOP("QObject", "Continuous optimization"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
                            "Not available yet. This stage will retrain on the feedback automatically, "
                            "starting from the deployed model (the Pretrain stage can do this by hand today)."),
-         nullptr, {3 * kDx, kBottom}, false},
-        {Stage::ModelUpdate, "model_update", QT_TRANSLATE_NOOP("QObject", "Model update"),
+         nullptr,
+         {3 * kDx, kBottom},
+         false},
+        {Stage::ModelUpdate,
+         "model_update",
+         QT_TRANSLATE_NOOP("QObject", "Model update"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
                            "Not available yet. This stage will replace the deployed model when the "
                            "retrained one evaluates better, and hand it back to Optimize."),
-         nullptr, {2 * kDx, kBottom}, false},
+         nullptr,
+         {2 * kDx, kBottom},
+         false},
     };
     return stages;
 }
@@ -113,10 +157,7 @@ const StageInfo &stageInfo(Stage s)
     return pipelineStages().at(size_t(s));
 }
 
-QString StageInfo::title() const
-{
-    return QCoreApplication::translate(kTitleContext, titleSource);
-}
+QString StageInfo::title() const { return QCoreApplication::translate(kTitleContext, titleSource); }
 
 QString StageInfo::note() const
 {
@@ -126,14 +167,8 @@ QString StageInfo::note() const
     return noteArgument ? text.arg(noteArgument()) : text;
 }
 
-QString stageTitle(Stage s)
-{
-    return stageInfo(s).title();
-}
+QString stageTitle(Stage s) { return stageInfo(s).title(); }
 
-bool stageAvailable(Stage s)
-{
-    return stageInfo(s).available;
-}
+bool stageAvailable(Stage s) { return stageInfo(s).available; }
 
 } // namespace torchwright::ui

@@ -11,13 +11,12 @@ PortItem::PortItem(NodeItem *node, bool input, int index)
     : QGraphicsItem(node), m_node(node), m_input(input), m_index(index)
 {
     setAcceptHoverEvents(false);
-    setToolTip(input ? QObject::tr("Input %1").arg(index)
-                     : QObject::tr("Output: drag to an input to connect"));
+    setToolTip(input ? QObject::tr("Input %1").arg(index) : QObject::tr("Output: drag to an input to connect"));
     if (!input)
         setCursor(QCursor(Qt::CrossCursor));
 }
 
-PortRef PortItem::ref() const { return PortRef {m_node->nodeId(), m_input ? m_index : 0}; }
+PortRef PortItem::ref() const { return PortRef{m_node->nodeId(), m_input ? m_index : 0}; }
 
 void PortItem::setConnected(bool connected)
 {
@@ -35,10 +34,7 @@ void PortItem::setHighlight(Highlight highlight)
     update();
 }
 
-QRectF PortItem::boundingRect() const
-{
-    return QRectF(-kHitRadius, -kHitRadius, 2 * kHitRadius, 2 * kHitRadius);
-}
+QRectF PortItem::boundingRect() const { return QRectF(-kHitRadius, -kHitRadius, 2 * kHitRadius, 2 * kHitRadius); }
 
 QPainterPath PortItem::shape() const
 {
@@ -53,8 +49,7 @@ void PortItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
     QColor fill = m_connected ? QColor(90, 110, 140) : QColor(250, 250, 252);
     qreal radius = kRadius;
     switch (m_highlight) {
-    case Highlight::None:
-        break;
+    case Highlight::None: break;
     case Highlight::Allowed:
         line = QColor(30, 140, 60);
         fill = QColor(120, 210, 140);

@@ -20,7 +20,7 @@ ProblemsList::ProblemsList(ProjectDocument *doc, QWidget *parent) : QListWidget(
 NodeId ProblemsList::nodeAt(int row) const
 {
     const QListWidgetItem *it = item(row);
-    return it ? NodeId {it->data(kNodeIdRole).toInt()} : NodeId {};
+    return it ? NodeId{it->data(kNodeIdRole).toInt()} : NodeId{};
 }
 
 void ProblemsList::refresh()
@@ -37,10 +37,9 @@ void ProblemsList::refresh()
             if ((d.severity == Severity::Error) != errors)
                 continue;
             (errors ? m_errors : m_warnings) += 1;
-            auto *row = new QListWidgetItem(
-                errors ? errorIcon : warningIcon, QString::fromStdString(d.message), this);
+            auto *row = new QListWidgetItem(errors ? errorIcon : warningIcon, QString::fromStdString(d.message), this);
             QString tip = QString::fromStdString(formatDiagnostic(d));
-            if (const Node *n = d.nodeId >= 0 ? graph.node(NodeId {d.nodeId}) : nullptr)
+            if (const Node *n = d.nodeId >= 0 ? graph.node(NodeId{d.nodeId}) : nullptr)
                 tip = tr("Layer '%1': %2").arg(QString::fromStdString(n->name), tip);
             row->setToolTip(tip);
             row->setData(kNodeIdRole, d.nodeId);
@@ -52,7 +51,7 @@ void ProblemsList::refresh()
 
 void ProblemsList::activate(QListWidgetItem *item)
 {
-    const NodeId id {item ? item->data(kNodeIdRole).toInt() : -1};
+    const NodeId id{item ? item->data(kNodeIdRole).toInt() : -1};
     if (id.valid() && m_doc->project().graph.node(id))
         Q_EMIT problemActivated(id);
 }

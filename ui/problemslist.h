@@ -14,7 +14,7 @@ class ProblemsList : public QListWidget {
 
 public:
     static constexpr int kNodeIdRole = Qt::UserRole + 1; // int, -1 when not about a node
-    static constexpr int kPortRole = Qt::UserRole + 2; // int, -1 when not about a port
+    static constexpr int kPortRole = Qt::UserRole + 2;   // int, -1 when not about a port
 
     explicit ProblemsList(ProjectDocument *doc, QWidget *parent = nullptr);
 

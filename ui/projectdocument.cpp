@@ -230,8 +230,7 @@ json ProjectDocument::setting(const std::string &pointer) const
     return j.contains(p) ? j.at(p) : json();
 }
 
-std::optional<Project> ProjectDocument::withSetting(const std::string &pointer, const json &value,
-                                                    QString *error) const
+std::optional<Project> ProjectDocument::withSetting(const std::string &pointer, const json &value, QString *error) const
 {
     json j = json::parse(projectToJson(m_project).dump());
     try {
@@ -392,7 +391,8 @@ QByteArray ProjectDocument::nodesToMime(const Project &project, const std::vecto
         if (chosen.count(e.from.node.value) && chosen.count(e.to.node.value))
             part.graph.edges.push_back(e);
     const auto j = projectToJson(part);
-    const std::string text = nlohmann::ordered_json{{"nodes", j["graph"]["nodes"]}, {"edges", j["graph"]["edges"]}}.dump();
+    const std::string text =
+        nlohmann::ordered_json{{"nodes", j["graph"]["nodes"]}, {"edges", j["graph"]["edges"]}}.dump();
     return QByteArray(text.data(), int(text.size()));
 }
 

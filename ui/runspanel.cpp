@@ -36,14 +36,10 @@ constexpr int kStatusRole = Qt::UserRole + 1;
 
 QString percent(double v)
 {
-    return std::isfinite(v) ? QStringLiteral("%1 %").arg(v * 100.0, 0, 'f', 1)
-                            : QStringLiteral("–");
+    return std::isfinite(v) ? QStringLiteral("%1 %").arg(v * 100.0, 0, 'f', 1) : QStringLiteral("–");
 }
 
-QString number(double v)
-{
-    return std::isfinite(v) ? QString::number(v, 'g', 4) : QStringLiteral("–");
-}
+QString number(double v) { return std::isfinite(v) ? QString::number(v, 'g', 4) : QStringLiteral("–"); }
 
 bool fileExists(const QString &dir, const char *name)
 {
@@ -67,8 +63,7 @@ std::string escapePointerToken(const std::string &key)
 
 // Leaves as pointer -> value; empty objects and arrays are leaves too, so a list that became
 // empty shows up as a difference.
-void flatten(
-    const nlohmann::json &j, const std::string &pointer, std::map<std::string, nlohmann::json> &out)
+void flatten(const nlohmann::json &j, const std::string &pointer, std::map<std::string, nlohmann::json> &out)
 {
     if (j.is_object() && !j.empty()) {
         for (auto it = j.begin(); it != j.end(); ++it)
@@ -90,14 +85,12 @@ bool ignoredPointer(const std::string &pointer)
         return false;
     const size_t slash = pointer.find('/', std::string("/graph/nodes/").size());
     return slash != std::string::npos && pointer.compare(slash, 9, "/position") == 0
-        && (pointer.size() == slash + 9 || pointer[slash + 9] == '/');
+           && (pointer.size() == slash + 9 || pointer[slash + 9] == '/');
 }
 
 } // namespace
 
-RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent)
-    : QWidget(parent)
-    , m_document(document)
+RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent) : QWidget(parent), m_document(document)
 {
     if (!m_document)
         qFatal("RunsPanel needs a ProjectDocument");
@@ -112,11 +105,10 @@ RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent)
     m_tree->setUniformRowHeights(true);
     m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_tree->setColumnCount(ColumnCount);
-    m_tree->setHeaderLabels({tr("Run"), tr("Date"), tr("Status"), tr("Epochs"),
-        tr("Best val. acc."), tr("Best val. loss"), tr("Device")});
+    m_tree->setHeaderLabels(
+        {tr("Run"), tr("Date"), tr("Status"), tr("Epochs"), tr("Best val. acc."), tr("Best val. loss"), tr("Device")});
     m_tree->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_tree->setToolTip(
-        tr("Tick runs to compare their validation curves; select two to compare settings"));
+    m_tree->setToolTip(tr("Tick runs to compare their validation curves; select two to compare settings"));
 
     m_refreshButton = new QPushButton(tr("Refresh"), this);
     m_refreshButton->setObjectName(QStringLiteral("refreshButton"));
@@ -194,9 +186,8 @@ RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent)
         if (!m_filling && column == NameColumn)
             updateOverlay();
     });
-    connect(m_tree, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem *item) {
-        Q_EMIT evaluateRequested(item->data(NameColumn, kDirRole).toString());
-    });
+    connect(m_tree, &QTreeWidget::itemDoubleClicked, this,
+            [this](QTreeWidgetItem *item) { Q_EMIT evaluateRequested(item->data(NameColumn, kDirRole).toString()); });
     // Another project, or the same one saved elsewhere, has other runs.
     connect(m_document, &ProjectDocument::filePathChanged, this, &RunsPanel::refresh);
     connect(m_document, &ProjectDocument::projectReset, this, &RunsPanel::refresh);
@@ -204,10 +195,7 @@ RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent)
     refresh();
 }
 
-QString RunsPanel::runsDirectory() const
-{
-    return TrainingController::runsDirectoryFor(m_document->filePath());
-}
+QString RunsPanel::runsDirectory() const { return TrainingController::runsDirectoryFor(m_document->filePath()); }
 
 void RunsPanel::refresh()
 {
@@ -231,15 +219,11 @@ void RunsPanel::refresh()
         item->setToolTip(NameColumn, QDir::toNativeSeparators(runDir));
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(NameColumn, checked.contains(runDir) ? Qt::Checked : Qt::Unchecked);
-        const QDateTime created
-            = QDateTime::fromString(QString::fromStdString(r.created), Qt::ISODate);
-        item->setText(DateColumn,
-            created.isValid() ? locale.toString(created.toLocalTime(), QLocale::ShortFormat)
-                              : QString::fromStdString(r.created));
-        item->setText(StatusColumn,
-            QString::fromStdString(r.status).replace(QLatin1Char('_'), QLatin1Char(' ')));
-        item->setText(
-            EpochsColumn, QStringLiteral("%1/%2").arg(r.epochsCompleted).arg(r.epochsPlanned));
+        const QDateTime created = QDateTime::fromString(QString::fromStdString(r.created), Qt::ISODate);
+        item->setText(DateColumn, created.isValid() ? locale.toString(created.toLocalTime(), QLocale::ShortFormat)
+                                                    : QString::fromStdString(r.created));
+        item->setText(StatusColumn, QString::fromStdString(r.status).replace(QLatin1Char('_'), QLatin1Char(' ')));
+        item->setText(EpochsColumn, QStringLiteral("%1/%2").arg(r.epochsCompleted).arg(r.epochsPlanned));
         item->setText(AccuracyColumn, percent(r.bestValAccuracy));
         item->setText(LossColumn, number(r.bestValLoss));
         item->setText(DeviceColumn, QString::fromStdString(r.device));
@@ -324,8 +308,8 @@ void RunsPanel::updateButtons()
         const QTreeWidgetItem *item = itemFor(runs[0]);
         const QString status = item ? item->data(NameColumn, kStatusRole).toString() : QString();
         // Resuming needs the last checkpoint; a run stopped in its first epoch has none.
-        canResume = (status == QLatin1String("stopped") || status == QLatin1String("failed"))
-            && fileExists(runs[0], "last.pt");
+        canResume =
+            (status == QLatin1String("stopped") || status == QLatin1String("failed")) && fileExists(runs[0], "last.pt");
         canEvaluate = fileExists(runs[0], "best.pt") || fileExists(runs[0], "last.pt");
     }
     m_resumeButton->setEnabled(canResume);
@@ -340,7 +324,7 @@ const RunsPanel::Curves &RunsPanel::curvesOf(const QString &runDir)
     const qint64 modified = file.lastModified().toMSecsSinceEpoch();
     if (c.size == file.size() && c.modified == modified)
         return c;
-    c = Curves {};
+    c = Curves{};
     c.size = file.size();
     c.modified = modified;
     for (const TrainingEvent &e : readMetrics(runDir.toStdString())) {
@@ -355,9 +339,9 @@ const RunsPanel::Curves &RunsPanel::curvesOf(const QString &runDir)
 
 void RunsPanel::updateOverlay()
 {
-    static const QColor palette[] = {QColor(31, 119, 180), QColor(255, 127, 14),
-        QColor(44, 160, 44), QColor(214, 39, 40), QColor(148, 103, 189), QColor(140, 86, 75),
-        QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34), QColor(23, 190, 207)};
+    static const QColor palette[] = {
+        QColor(31, 119, 180), QColor(255, 127, 14),  QColor(44, 160, 44),   QColor(214, 39, 40),  QColor(148, 103, 189),
+        QColor(140, 86, 75),  QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34), QColor(23, 190, 207)};
     m_plot->removeAllSeries();
     int k = 0;
     for (const QString &dir : checkedRuns()) {
@@ -378,8 +362,7 @@ void RunsPanel::updateOverlay()
     m_plot->replotNow();
 }
 
-QVector<RunsPanel::Difference> RunsPanel::jsonDifferences(
-    const nlohmann::json &a, const nlohmann::json &b)
+QVector<RunsPanel::Difference> RunsPanel::jsonDifferences(const nlohmann::json &a, const nlohmann::json &b)
 {
     std::map<std::string, nlohmann::json> fa, fb;
     flatten(a, "", fa);
@@ -389,9 +372,7 @@ QVector<RunsPanel::Difference> RunsPanel::jsonDifferences(
         both[k].first = &v;
     for (const auto &[k, v] : fb)
         both[k].second = &v;
-    auto text = [](const nlohmann::json *v) {
-        return v ? QString::fromStdString(v->dump()) : tr("(absent)");
-    };
+    auto text = [](const nlohmann::json *v) { return v ? QString::fromStdString(v->dump()) : tr("(absent)"); };
     QVector<Difference> out;
     for (const auto &[pointer, values] : both) {
         if (ignoredPointer(pointer))
@@ -403,8 +384,7 @@ QVector<RunsPanel::Difference> RunsPanel::jsonDifferences(
     return out;
 }
 
-QVector<RunsPanel::Difference> RunsPanel::settingsDifferences(
-    const QString &runA, const QString &runB, QString *error)
+QVector<RunsPanel::Difference> RunsPanel::settingsDifferences(const QString &runA, const QString &runB, QString *error)
 {
     nlohmann::json j[2];
     const QString dirs[2] = {runA, runB};
@@ -413,8 +393,7 @@ QVector<RunsPanel::Difference> RunsPanel::settingsDifferences(
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
             if (error)
-                *error = tr("%1: cannot read (%2)")
-                             .arg(QDir::toNativeSeparators(path), file.errorString());
+                *error = tr("%1: cannot read (%2)").arg(QDir::toNativeSeparators(path), file.errorString());
             return {};
         }
         j[i] = nlohmann::json::parse(file.readAll().toStdString(), nullptr, false);

@@ -70,8 +70,7 @@ public:
     // Both project.json files flattened to pointer -> value; the pointers whose values differ,
     // in pointer order. The studio layout (/ui) and node positions are left out: they do not
     // change what is trained. Returns an empty list and sets `error` when a file cannot be read.
-    static QVector<Difference> settingsDifferences(
-        const QString &runA, const QString &runB, QString *error = nullptr);
+    static QVector<Difference> settingsDifferences(const QString &runA, const QString &runB, QString *error = nullptr);
     static QVector<Difference> jsonDifferences(const nlohmann::json &a, const nlohmann::json &b);
 
 Q_SIGNALS:
@@ -103,7 +102,7 @@ private:
     QPushButton *m_evaluateButton = nullptr;
     QPushButton *m_exportButton = nullptr;
     QHash<QString, Curves> m_curves; // by run folder
-    bool m_filling = false; // item changes come from refresh(), not from the user
+    bool m_filling = false;          // item changes come from refresh(), not from the user
 };
 
 } // namespace torchwright::ui

@@ -261,8 +261,7 @@ StageInspector::Row StageInspector::createEditor(const SettingSpec &spec)
         connect(w, qOverload<int>(&QSpinBox::valueChanged), this, [this, ptr](int v) { push(ptr, v); });
         return {&spec, w, [w, value] { w->setValue(value().get<int>()); }};
     }
-    case SettingType::Number:
-        return createNumberEditor(spec);
+    case SettingType::Number: return createNumberEditor(spec);
     case SettingType::Bool: {
         auto *w = new QCheckBox(m_form);
         w->setObjectName(name);
@@ -277,10 +276,8 @@ StageInspector::Row StageInspector::createEditor(const SettingSpec &spec)
         connect(w, &QComboBox::currentTextChanged, this, [this, ptr](const QString &v) { push(ptr, v.toStdString()); });
         return {&spec, w, [w, value] { w->setCurrentText(QString::fromStdString(value().get<std::string>())); }};
     }
-    case SettingType::String:
-        return createTextEditor(spec);
-    case SettingType::List:
-        return createListEditor(spec);
+    case SettingType::String: return createTextEditor(spec);
+    case SettingType::List: return createListEditor(spec);
     }
     return {&spec, new QWidget(m_form), [] {}};
 }

@@ -1,8 +1,8 @@
 #pragma once
 // The inspector for the selected pipeline stage: a typed editor for each of its settings, built
-// from the engine's settings schema (settings.h), so ranges and labels are the reader's. Each edit pushes a ChangeSetting on the document's undo stack; the form refreshes from the
-// document whenever its settings change. Stages whose engine work is not there yet show their
-// settings and say plainly what is not available.
+// from the engine's settings schema (settings.h), so ranges and labels are the reader's. Each edit pushes a
+// ChangeSetting on the document's undo stack; the form refreshes from the document whenever its settings change. Stages
+// whose engine work is not there yet show their settings and say plainly what is not available.
 
 #include <nlohmann/json.hpp>
 

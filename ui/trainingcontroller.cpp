@@ -30,8 +30,7 @@ struct TrainingController::EventQueue {
     }
 };
 
-TrainingController::TrainingController(QObject *parent)
-    : QObject(parent)
+TrainingController::TrainingController(QObject *parent) : QObject(parent)
 {
     m_drainTimer.setInterval(kDrainIntervalMs);
     connect(&m_drainTimer, &QTimer::timeout, this, &TrainingController::drain);
@@ -58,10 +57,10 @@ bool TrainingController::start(const Project &project, const Options &options)
         return false;
     TrainRequest request;
     request.project = project;
-    request.runsDir = QDir::cleanPath(options.runsDir.isEmpty()
-            ? runsDirectoryFor(QString::fromStdString(project.filePath))
-            : options.runsDir)
-                          .toStdString();
+    request.runsDir =
+        QDir::cleanPath(options.runsDir.isEmpty() ? runsDirectoryFor(QString::fromStdString(project.filePath))
+                                                  : options.runsDir)
+            .toStdString();
     request.resumeRun = options.resumeRun.toStdString();
     request.epochs = options.epochs;
     if (!options.device.isEmpty())
@@ -72,8 +71,8 @@ bool TrainingController::start(const Project &project, const Options &options)
 
     auto queue = std::make_shared<EventQueue>();
     m_queue = queue;
-    m_session = std::make_unique<TrainingSession>(
-        std::move(request), [queue](const TrainingEvent &e) { queue->push(e); });
+    m_session =
+        std::make_unique<TrainingSession>(std::move(request), [queue](const TrainingEvent &e) { queue->push(e); });
     m_paused = false;
     m_stopping = false;
     m_runDir = options.resumeRun;
@@ -161,8 +160,7 @@ void TrainingController::drain()
         if (lastBatch && !stale()) {
             const TrainingEvent &b = *lastBatch;
             lastBatch = nullptr;
-            Q_EMIT progressChanged(
-                b.epoch, b.epochs, b.batch, b.batchesPerEpoch, b.samplesPerSecond, b.etaSeconds);
+            Q_EMIT progressChanged(b.epoch, b.epochs, b.batch, b.batchesPerEpoch, b.samplesPerSecond, b.etaSeconds);
         }
         return !stale();
     };
@@ -186,15 +184,10 @@ void TrainingController::drain()
             Q_EMIT started(m_runDir, QString::fromStdString(e.device), e.epochs);
             break;
         case TrainingEvent::Kind::Epoch:
-            Q_EMIT epochFinished(
-                e.epoch, e.epochs, e.loss, e.accuracy, e.valLoss, e.valAccuracy, e.learningRate);
+            Q_EMIT epochFinished(e.epoch, e.epochs, e.loss, e.accuracy, e.valLoss, e.valAccuracy, e.learningRate);
             break;
-        case TrainingEvent::Kind::Log:
-            Q_EMIT logLine(QString::fromStdString(e.message), false);
-            break;
-        case TrainingEvent::Kind::Error:
-            Q_EMIT logLine(QString::fromStdString(e.message), true);
-            break;
+        case TrainingEvent::Kind::Log: Q_EMIT logLine(QString::fromStdString(e.message), false); break;
+        case TrainingEvent::Kind::Error: Q_EMIT logLine(QString::fromStdString(e.message), true); break;
         case TrainingEvent::Kind::Finished: {
             if (!e.runDir.empty())
                 m_runDir = QString::fromStdString(e.runDir);
@@ -208,8 +201,7 @@ void TrainingController::drain()
             Q_EMIT finished(QString::fromLatin1(statusName(status)), message, runDir);
             return; // the worker sends nothing after Finished
         }
-        case TrainingEvent::Kind::Batch:
-            break;
+        case TrainingEvent::Kind::Batch: break;
         }
         if (stale())
             return;

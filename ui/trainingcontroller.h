@@ -31,10 +31,10 @@ public:
 
     struct Options {
         QString device = QStringLiteral("auto"); // "auto", "cpu", "cuda", "cuda:N"
-        std::optional<int> threads; // unset: the project's training.threads
-        QString resumeRun; // run folder to continue; empty for a new run
-        std::optional<int> epochs; // unset: the project's (or the run's) epochs
-        QString runsDir; // empty: runsDirectoryFor(project.filePath)
+        std::optional<int> threads;              // unset: the project's training.threads
+        QString resumeRun;                       // run folder to continue; empty for a new run
+        std::optional<int> epochs;               // unset: the project's (or the run's) epochs
+        QString runsDir;                         // empty: runsDirectoryFor(project.filePath)
     };
 
     explicit TrainingController(QObject *parent = nullptr);
@@ -71,14 +71,14 @@ public:
 Q_SIGNALS:
     void started(const QString &runDir, const QString &device, int epochs);
     // Batches since the last drain, in order. x is in epochs: epoch - 1 + batch / batches.
-    void batchesArrived(const QVector<double> &x, const QVector<double> &loss,
-        const QVector<double> &accuracy, int batchesPerEpoch);
+    void batchesArrived(const QVector<double> &x, const QVector<double> &loss, const QVector<double> &accuracy,
+                        int batchesPerEpoch);
     // The latest batch's progress (once per drain, not once per batch).
-    void progressChanged(int epoch, int epochs, int batch, int batchesPerEpoch,
-        double samplesPerSecond, double etaSeconds);
+    void progressChanged(int epoch, int epochs, int batch, int batchesPerEpoch, double samplesPerSecond,
+                         double etaSeconds);
     // valLoss and valAccuracy are NaN when the project has no validation split.
-    void epochFinished(int epoch, int epochs, double loss, double accuracy, double valLoss,
-        double valAccuracy, double learningRate);
+    void epochFinished(int epoch, int epochs, double loss, double accuracy, double valLoss, double valAccuracy,
+                       double learningRate);
     void logLine(const QString &text, bool isError);
     // status is the engine's name: completed, stopped, early_stopped, failed.
     void finished(const QString &status, const QString &message, const QString &runDir);

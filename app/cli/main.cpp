@@ -159,9 +159,8 @@ struct Args {
 };
 
 // Options that take a value; everything else starting with "--" is an error.
-const std::vector<std::string> kValued = {"--epochs", "--device", "--threads", "--out", "--resume",
-                                          "--checkpoint", "--format", "--output", "--batch-limit",
-                                          "--top", "--limit"};
+const std::vector<std::string> kValued = {"--epochs", "--device", "--threads",     "--out", "--resume", "--checkpoint",
+                                          "--format", "--output", "--batch-limit", "--top", "--limit"};
 
 std::optional<Args> parse(int argc, char **argv, int first, std::string &error)
 {
@@ -427,12 +426,9 @@ int trainExitStatus(const RunResult &r)
 {
     switch (r.status) {
     case TrainingEvent::Status::Completed:
-    case TrainingEvent::Status::EarlyStopped:
-        return kOk;
-    case TrainingEvent::Status::Stopped:
-        return g_interrupted ? kInterrupted : kOk;
-    default:
-        return kFailed;
+    case TrainingEvent::Status::EarlyStopped: return kOk;
+    case TrainingEvent::Status::Stopped: return g_interrupted ? kInterrupted : kOk;
+    default: return kFailed;
     }
 }
 
@@ -485,7 +481,8 @@ int cmdEvaluate(const Args &a)
     }
     std::printf("\n%*s %9s %9s\n", int(w), "class", "precision", "recall");
     for (size_t c = 0; c < k; ++c)
-        std::printf("%*s %8.2f%% %8.2f%%\n", int(w), ev.classNames[c].c_str(), ev.precision[c] * 100, ev.recall[c] * 100);
+        std::printf("%*s %8.2f%% %8.2f%%\n", int(w), ev.classNames[c].c_str(), ev.precision[c] * 100,
+                    ev.recall[c] * 100);
     return kOk;
 }
 
@@ -504,8 +501,8 @@ int cmdExport(const Args &a)
         return kUsage;
     }
     const std::string run = a.positional[0];
-    const std::string out = a.options.count("--output") ? a.options.at("--output")
-                                                        : (fs::path(run) / f->target).string();
+    const std::string out =
+        a.options.count("--output") ? a.options.at("--output") : (fs::path(run) / f->target).string();
     if (const std::string why = f->whyUnavailable(run); !why.empty()) {
         std::fprintf(stderr, "error: %s\n", why.c_str());
         return kFailed;

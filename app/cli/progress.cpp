@@ -34,8 +34,7 @@ void ProgressPrinter::print(const TrainingEvent &e)
 {
     using Kind = TrainingEvent::Kind;
     switch (e.kind) {
-    case Kind::Started:
-        break;
+    case Kind::Started: break;
     case Kind::Log:
         finishLine();
         std::fprintf(m_out, "%s\n", e.message.c_str());
@@ -76,9 +75,11 @@ void ProgressPrinter::print(const TrainingEvent &e)
             m_lineOpen = false;
         }
         m_lastDecile = -1;
-        std::fprintf(m_out, "epoch %d/%d  loss %.4f  acc %.2f%%  |  val loss %.4f  val acc %.2f%%  |  %.0f samples/s  lr %.3g  %s\n",
-                     e.epoch, e.epochs, e.loss, e.accuracy * 100, e.valLoss, e.valAccuracy * 100, e.samplesPerSecond,
-                     e.learningRate, formatDuration(e.elapsedSeconds).c_str());
+        std::fprintf(
+            m_out,
+            "epoch %d/%d  loss %.4f  acc %.2f%%  |  val loss %.4f  val acc %.2f%%  |  %.0f samples/s  lr %.3g  %s\n",
+            e.epoch, e.epochs, e.loss, e.accuracy * 100, e.valLoss, e.valAccuracy * 100, e.samplesPerSecond,
+            e.learningRate, formatDuration(e.elapsedSeconds).c_str());
         break;
     case Kind::Finished:
         finishLine();

@@ -117,7 +117,8 @@ int main(int argc, char **argv)
     QCommandLineOption screenshot("screenshot", "Render the window to a PNG file and exit.", "file");
     QCommandLineOption tab("tab", "Tab shown: pipeline, graph or dashboard.", "name", "pipeline");
     QCommandLineOption trainFor("train-for", "With --screenshot: train this many seconds first.", "seconds", "0");
-    QCommandLineOption startupTime("startup-time",
+    QCommandLineOption startupTime(
+        "startup-time",
         "Print the milliseconds from process start to the window shown with the project loaded, and exit.");
     parser.addOptions({screenshot, tab, trainFor, startupTime});
     parser.process(app);

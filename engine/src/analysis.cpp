@@ -37,8 +37,7 @@ using InputCount = std::function<std::optional<int>(const Node &)>;
 // holds. The edges of graph.edges before `earlier` may hold its input already. A new edge is
 // also refused when it feeds its own layer or closes a cycle; for the edges a graph holds,
 // analysis reports cycles (a layer feeding itself included) once, naming every node on them.
-EdgeCheck checkEdge(const Graph &graph, const Edge &edge, size_t earlier, bool isNew,
-                    const InputCount &inputCount)
+EdgeCheck checkEdge(const Graph &graph, const Edge &edge, size_t earlier, bool isNew, const InputCount &inputCount)
 {
     auto refuse = [](EdgeRefusal why, std::string message) {
         EdgeCheck c;
@@ -49,14 +48,14 @@ EdgeCheck checkEdge(const Graph &graph, const Edge &edge, size_t earlier, bool i
     const Node *from = graph.node(edge.from.node);
     const Node *to = graph.node(edge.to.node);
     if (!from)
-        return refuse(EdgeRefusal::MissingSource, "edge starts at node " + std::to_string(edge.from.node.value)
-                                                      + ", which does not exist");
+        return refuse(EdgeRefusal::MissingSource,
+                      "edge starts at node " + std::to_string(edge.from.node.value) + ", which does not exist");
     if (!to)
-        return refuse(EdgeRefusal::MissingTarget, "edge ends at node " + std::to_string(edge.to.node.value)
-                                                      + ", which does not exist");
+        return refuse(EdgeRefusal::MissingTarget,
+                      "edge ends at node " + std::to_string(edge.to.node.value) + ", which does not exist");
     if (edge.from.port != 0)
-        return refuse(EdgeRefusal::NoSuchOutput, "node " + quoted(*from) + " has one output (port 0), got port "
-                                                     + std::to_string(edge.from.port));
+        return refuse(EdgeRefusal::NoSuchOutput,
+                      "node " + quoted(*from) + " has one output (port 0), got port " + std::to_string(edge.from.port));
     if (isNew && edge.from.node == edge.to.node)
         return refuse(EdgeRefusal::SelfLoop, "layer " + quoted(*from) + " cannot feed itself");
     const std::optional<int> count = inputCount(*to);
@@ -67,18 +66,18 @@ EdgeCheck checkEdge(const Graph &graph, const Edge &edge, size_t earlier, bool i
                                                     + std::to_string(*count) + " input port(s), got port "
                                                     + std::to_string(edge.to.port));
     if (edge.to.port < 0)
-        return refuse(EdgeRefusal::NoSuchInput, "node " + quoted(*to) + " (" + to->type + ") has no input "
-                                                    + std::to_string(edge.to.port));
+        return refuse(EdgeRefusal::NoSuchInput,
+                      "node " + quoted(*to) + " (" + to->type + ") has no input " + std::to_string(edge.to.port));
     for (size_t j = 0; j < earlier && j < graph.edges.size(); ++j)
         if (graph.edges[j].to == edge.to) {
-            EdgeCheck c = refuse(EdgeRefusal::InputTaken, "input " + std::to_string(edge.to.port) + " of "
-                                                              + quoted(*to) + " is already connected");
+            EdgeCheck c = refuse(EdgeRefusal::InputTaken, "input " + std::to_string(edge.to.port) + " of " + quoted(*to)
+                                                              + " is already connected");
             c.takenBy = int(j);
             return c;
         }
     if (isNew && graph.wouldCreateCycle(edge))
-        return refuse(EdgeRefusal::Cycle, "connecting " + quoted(*from) + " to " + quoted(*to)
-                                              + " would create a cycle");
+        return refuse(EdgeRefusal::Cycle,
+                      "connecting " + quoted(*from) + " to " + quoted(*to) + " would create a cycle");
     return {};
 }
 
@@ -88,8 +87,8 @@ class GraphChecker {
 public:
     GraphChecker(const Graph &graph, const std::string &where)
         : m_graph(graph), m_where(where), m_nodesPath(where + "/nodes/"), m_edgesPath(where + "/edges/"),
-          m_registry(LayerRegistry::instance()), m_typeOf(graph.nodes.size(), nullptr),
-          m_params(graph.nodes.size()), m_edgeOk(graph.edges.size(), false)
+          m_registry(LayerRegistry::instance()), m_typeOf(graph.nodes.size(), nullptr), m_params(graph.nodes.size()),
+          m_edgeOk(graph.edges.size(), false)
     {
     }
 
@@ -114,9 +113,9 @@ private:
     const std::string m_where, m_nodesPath, m_edgesPath;
     const LayerRegistry &m_registry;
     GraphAnalysis m_a;
-    std::vector<const LayerType *> m_typeOf;     // by node index; null for an unknown type
-    std::vector<std::optional<json>> m_params;   // by node index: normalised; empty when wrong
-    std::vector<bool> m_edgeOk;                  // by edge index: it may carry a shape
+    std::vector<const LayerType *> m_typeOf;   // by node index; null for an unknown type
+    std::vector<std::optional<json>> m_params; // by node index: normalised; empty when wrong
+    std::vector<bool> m_edgeOk;                // by edge index: it may carry a shape
     std::map<int, int> m_firstIndexOfId;
     std::map<std::string, int> m_firstIndexOfName;
 };
@@ -142,8 +141,8 @@ void GraphChecker::checkNodes()
     if (inputs.empty())
         diags().error(m_where + "/nodes", "the graph has no Input node");
     else if (inputs.size() > 1)
-        diags().error(m_where + "/nodes", "the graph has " + std::to_string(inputs.size())
-                                              + " Input nodes; exactly one is allowed",
+        diags().error(m_where + "/nodes",
+                      "the graph has " + std::to_string(inputs.size()) + " Input nodes; exactly one is allowed",
                       inputs[1].value);
     if (!inputs.empty())
         m_a.inputNode = inputs.front();
@@ -156,24 +155,26 @@ void GraphChecker::checkNode(size_t i)
     if (!n.id.valid())
         diags().error(path + "/id", "expected a non-negative integer id, got " + std::to_string(n.id.value));
     else if (auto [it, fresh] = m_firstIndexOfId.emplace(n.id.value, int(i)); !fresh)
-        diags().error(path + "/id", "duplicate node id " + std::to_string(n.id.value) + " (also used by "
-                                        + m_nodesPath + std::to_string(it->second) + ")",
+        diags().error(path + "/id",
+                      "duplicate node id " + std::to_string(n.id.value) + " (also used by " + m_nodesPath
+                          + std::to_string(it->second) + ")",
                       n.id.value);
     if (!isValidNodeName(n.name))
-        diags().error(path + "/name", "node name '" + n.name
-                                          + "' must start with a letter or '_' and hold only letters, digits and '_'",
+        diags().error(path + "/name",
+                      "node name '" + n.name
+                          + "' must start with a letter or '_' and hold only letters, digits and '_'",
                       n.id.value);
     else if (auto [it, fresh] = m_firstIndexOfName.emplace(n.name, int(i)); !fresh)
-        diags().error(path + "/name", "duplicate node name '" + n.name + "' (also used by "
-                                          + m_nodesPath + std::to_string(it->second) + ")",
+        diags().error(path + "/name",
+                      "duplicate node name '" + n.name + "' (also used by " + m_nodesPath + std::to_string(it->second)
+                          + ")",
                       n.id.value);
     m_typeOf[i] = m_registry.find(n.type);
     if (!m_typeOf[i]) {
         std::string known;
         for (const auto &t : m_registry.types())
             known += (known.empty() ? "" : ", ") + t.name;
-        diags().error(path + "/type", "unknown layer type '" + n.type + "' (known types: " + known + ")",
-                      n.id.value);
+        diags().error(path + "/type", "unknown layer type '" + n.type + "' (known types: " + known + ")", n.id.value);
         return;
     }
     Diagnostics paramDiags;
@@ -194,28 +195,18 @@ void GraphChecker::checkEdges()
         const std::string path = m_edgesPath + std::to_string(j);
         const int from = e.from.node.value, to = e.to.node.value;
         switch (check.refusal) {
-        case EdgeRefusal::None:
-            break;
-        case EdgeRefusal::MissingSource:
-            diags().error(path + "/from/node", check.message);
-            break;
-        case EdgeRefusal::MissingTarget:
-            diags().error(path + "/to/node", check.message);
-            break;
-        case EdgeRefusal::NoSuchOutput:
-            diags().error(path + "/from/port", check.message, from);
-            break;
+        case EdgeRefusal::None: break;
+        case EdgeRefusal::MissingSource: diags().error(path + "/from/node", check.message); break;
+        case EdgeRefusal::MissingTarget: diags().error(path + "/to/node", check.message); break;
+        case EdgeRefusal::NoSuchOutput: diags().error(path + "/from/port", check.message, from); break;
         case EdgeRefusal::NoInputs:
-        case EdgeRefusal::NoSuchInput:
-            diags().error(path + "/to/port", check.message, to, e.to.port);
-            break;
+        case EdgeRefusal::NoSuchInput: diags().error(path + "/to/port", check.message, to, e.to.port); break;
         case EdgeRefusal::InputTaken:
             diags().error(path + "/to", check.message + " by " + m_edgesPath + std::to_string(check.takenBy), to,
                           e.to.port);
             break;
         case EdgeRefusal::SelfLoop: // only new edges; a graph's own are cycles
-        case EdgeRefusal::Cycle:
-            break;
+        case EdgeRefusal::Cycle: break;
         }
     }
 }
@@ -231,8 +222,8 @@ void GraphChecker::checkCycles()
     for (NodeId id : m_graph.nodesOnCycles())
         if (const Node *n = m_graph.node(id))
             names += (names.empty() ? "" : ", ") + quoted(*n);
-    diags().error(m_where + "/edges", "the graph has a cycle through " + names
-                                          + "; layers must form a directed acyclic graph");
+    diags().error(m_where + "/edges",
+                  "the graph has a cycle through " + names + "; layers must form a directed acyclic graph");
 }
 
 // Every input connected, and exactly one layer without outgoing connections: the output.
@@ -250,8 +241,8 @@ void GraphChecker::checkConnections()
             const int count = type->inputCount(*m_params[i]);
             for (int p = 0; p < count; ++p)
                 if (!connected.count({n.id.value, p}))
-                    diags().error(m_nodesPath + std::to_string(i), type->name + " " + quoted(n) + " input "
-                                                                       + std::to_string(p) + " is not connected",
+                    diags().error(m_nodesPath + std::to_string(i),
+                                  type->name + " " + quoted(n) + " input " + std::to_string(p) + " is not connected",
                                   n.id.value, p);
         }
         if (m_graph.outputsOf(n.id).empty()) {
@@ -349,8 +340,8 @@ void GraphChecker::reportInferenceError(size_t i, const LayerInference &r, const
                     context = " input " + std::to_string(r.errorPort) + " ("
                               + formatShape(ins[size_t(r.errorPort)].shape) + " from " + quoted(*src) + ")";
     }
-    diags().error(m_nodesPath + std::to_string(i), type.name + " " + quoted(n) + context + ": " + r.error,
-                  n.id.value, r.errorPort);
+    diags().error(m_nodesPath + std::to_string(i), type.name + " " + quoted(n) + context + ": " + r.error, n.id.value,
+                  r.errorPort);
 }
 
 GraphAnalysis GraphChecker::result()

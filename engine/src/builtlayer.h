@@ -30,8 +30,14 @@ struct OnnxAttribute {
     std::vector<int64_t> ints;
     std::string s;
 };
-inline OnnxAttribute onnxInt(std::string name, int64_t v) { return {std::move(name), OnnxAttribute::Kind::Int, v, 0, {}, {}}; }
-inline OnnxAttribute onnxFloat(std::string name, double v) { return {std::move(name), OnnxAttribute::Kind::Float, 0, v, {}, {}}; }
+inline OnnxAttribute onnxInt(std::string name, int64_t v)
+{
+    return {std::move(name), OnnxAttribute::Kind::Int, v, 0, {}, {}};
+}
+inline OnnxAttribute onnxFloat(std::string name, double v)
+{
+    return {std::move(name), OnnxAttribute::Kind::Float, 0, v, {}, {}};
+}
 inline OnnxAttribute onnxInts(std::string name, std::vector<int64_t> v)
 {
     return {std::move(name), OnnxAttribute::Kind::Ints, 0, 0, std::move(v), {}};

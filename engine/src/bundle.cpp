@@ -18,8 +18,8 @@
 
 #include <chrono>
 #include <cstring>
-#include <iomanip>
 #include <filesystem>
+#include <iomanip>
 #include <sstream>
 
 namespace torchwright {
@@ -59,8 +59,8 @@ std::string readme(const json &m)
        << "A model exported by Torchwright from run `" << m["source"]["run"].get<std::string>() << "` of the project `"
        << m["source"]["project"].get<std::string>() << "`";
     if (m["metrics"].contains("test_accuracy"))
-        os << " (test accuracy " << std::fixed << std::setprecision(2) << m["metrics"]["test_accuracy"].get<double>() * 100
-           << "%)";
+        os << " (test accuracy " << std::fixed << std::setprecision(2)
+           << m["metrics"]["test_accuracy"].get<double>() * 100 << "%)";
     os << ".\n\n## Input and output\n\n"
        << "- `input`: " << in["dtype"].get<std::string>() << " `[batch, " << in["shape"].dump().substr(1) << "`"
        << (in["dtype"] == "float32" ? ", channels first" : "") << ".\n";
@@ -139,8 +139,10 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
         m["version"] = kBundleVersion;
         m["name"] = project.name;
         m["created"] = isoTimeNow();
-        m["input"] = {{"name", "input"}, {"dtype", tokens ? "int64" : "float32"}, {"shape", project.dataset.sampleShape}};
-        m["output"] = {{"name", "logits"}, {"shape", an.nodes.at(an.outputNode.value).output->shape},
+        m["input"] = {
+            {"name", "input"}, {"dtype", tokens ? "int64" : "float32"}, {"shape", project.dataset.sampleShape}};
+        m["output"] = {{"name", "logits"},
+                       {"shape", an.nodes.at(an.outputNode.value).output->shape},
                        {"meaning", "class scores before softmax"}};
         m["preprocessing"] = {{"scale", datasetFormat(project).scale(tokens ? DType::Int64 : DType::Float32)},
                               {"mean", norm.mean},
@@ -148,7 +150,7 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
         json classes = json::array();
         for (int c = 0; c < project.dataset.numClasses; ++c)
             classes.push_back(size_t(c) < project.dataset.classNames.size() ? project.dataset.classNames[size_t(c)]
-                                                                             : "class " + std::to_string(c));
+                                                                            : "class " + std::to_string(c));
         m["classes"] = classes;
         m["source"] = {{"project", project.name},
                        {"project_file", summary.value("project_file", "")},
@@ -215,7 +217,8 @@ torch::Tensor readNpy(const std::string &path)
     if (order.compare(order.find_first_not_of(' '), 4, "True") == 0)
         throw EngineError(path + ": Fortran-ordered arrays are not supported; save with C order");
     const std::string shapeField = field("shape");
-    const std::string dims = shapeField.substr(shapeField.find('(') + 1, shapeField.find(')') - shapeField.find('(') - 1);
+    const std::string dims =
+        shapeField.substr(shapeField.find('(') + 1, shapeField.find(')') - shapeField.find('(') - 1);
     std::vector<int64_t> shape;
     std::istringstream is(dims);
     for (std::string part; std::getline(is, part, ',');)
@@ -231,12 +234,13 @@ torch::Tensor readNpy(const std::string &path)
     else if (descr == "<f8")
         type = torch::kFloat64;
     else
-        throw EngineError(path + ": element type '" + descr + "' is not supported (uint8, int64, float32, float64 are)");
+        throw EngineError(path + ": element type '" + descr
+                          + "' is not supported (uint8, int64, float32, float64 are)");
     torch::Tensor t = torch::empty(shape, type);
     const size_t bytes = size_t(t.nbytes());
     if (data.size() - start - headerLen != bytes)
-        throw EngineError(path + ": truncated: the header declares " + std::to_string(bytes) + " bytes of data, the file has "
-                          + std::to_string(data.size() - start - headerLen));
+        throw EngineError(path + ": truncated: the header declares " + std::to_string(bytes)
+                          + " bytes of data, the file has " + std::to_string(data.size() - start - headerLen));
     std::memcpy(t.data_ptr(), data.data() + start + headerLen, bytes);
     return t;
 }
@@ -306,7 +310,8 @@ std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::s
         const torch::Tensor batch = x.slice(0, start, std::min(x.size(0), start + 512)).to(dev);
         const torch::Tensor logits = model.forward({batch}).toTensor().to(torch::kCPU);
         if (logits.dim() != 2)
-            throw EngineError(bundleDir + ": the model's output is " + formatShape(Shape(logits.sizes().begin() + 1, logits.sizes().end()))
+            throw EngineError(bundleDir + ": the model's output is "
+                              + formatShape(Shape(logits.sizes().begin() + 1, logits.sizes().end()))
                               + " per sample, not a vector of class scores");
         const torch::Tensor probs = torch::softmax(logits, 1);
         const auto top = probs.topk(std::min<int64_t>(topK, probs.size(1)), 1);
@@ -317,7 +322,8 @@ std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::s
                 ClassScore s;
                 s.index = int(indices[i][k].item<int64_t>());
                 s.probability = values[i][k].item<double>();
-                s.name = size_t(s.index) < classes.size() ? classes[size_t(s.index)] : "class " + std::to_string(s.index);
+                s.name =
+                    size_t(s.index) < classes.size() ? classes[size_t(s.index)] : "class " + std::to_string(s.index);
                 p.top.push_back(s);
             }
             out.push_back(std::move(p));

@@ -7,8 +7,8 @@
 
 #include <filesystem>
 #include <map>
-#include <set>
 #include <mutex>
+#include <set>
 
 namespace torchwright {
 
@@ -79,7 +79,7 @@ namespace {
 
 // The archive's model weights by name (on the CPU).
 std::map<std::string, torch::Tensor> readWeights(torch::serialize::InputArchive &archive, GraphModelImpl &model,
-                                                  const std::string &path, bool requireAll)
+                                                 const std::string &path, bool requireAll)
 {
     torch::serialize::InputArchive weights;
     if (!archive.try_read("model", weights))
@@ -228,9 +228,10 @@ std::map<std::string, torch::Tensor> readSource(const std::string &path, GraphMo
         // LibTorch's unpickler turns collections.OrderedDict, the type of model.state_dict(), into
         // None and then fails expecting a dict.
         if (std::string(e.what_without_backtrace()).find("Expected GenericDict but got None") != std::string::npos)
-            throw EngineError(path + ": a PyTorch file holding an OrderedDict (model.state_dict() as is), which "
-                                     "LibTorch cannot read; save it as a plain dict: "
-                                     "torch.save(dict(model.state_dict()), path)");
+            throw EngineError(path
+                              + ": a PyTorch file holding an OrderedDict (model.state_dict() as is), which "
+                                "LibTorch cannot read; save it as a plain dict: "
+                                "torch.save(dict(model.state_dict()), path)");
         throw EngineError(path + ": not a Torchwright checkpoint, a TorchScript file or a PyTorch checkpoint ("
                           + jitError.substr(0, jitError.find('\n')) + "; "
                           + std::string(e.what_without_backtrace()).substr(0, 200) + ")");
@@ -281,8 +282,9 @@ std::vector<std::string> loadPretrainedWeights(const std::string &source, GraphM
         for (const auto &[name, t] : weights)
             if (n++ < 4)
                 some += (some.empty() ? "" : ", ") + name;
-        throw EngineError(path + ": no tensor of this " + kind + " matches a layer of the graph by name"
-                          + (some.empty() ? std::string(" (it holds none)") : " (it has " + some + (n > 4 ? ", ..." : "") + ")"));
+        throw EngineError(
+            path + ": no tensor of this " + kind + " matches a layer of the graph by name"
+            + (some.empty() ? std::string(" (it holds none)") : " (it has " + some + (n > 4 ? ", ..." : "") + ")"));
     }
     assign(model, used, path);
     std::map<std::string, int> perLayer;

@@ -14,10 +14,10 @@
 namespace torchwright {
 
 struct TrainingState {
-    int epoch = 0;              // completed epochs
-    std::string shuffleRng;     // std::mt19937_64 state as text
-    torch::Tensor torchRng;     // the default CPU generator's state
-    double bestMetric = 0;      // best value of the watched metric so far
+    int epoch = 0;          // completed epochs
+    std::string shuffleRng; // std::mt19937_64 state as text
+    torch::Tensor torchRng; // the default CPU generator's state
+    double bestMetric = 0;  // best value of the watched metric so far
     int bestEpoch = 0;
     int epochsWithoutImprovement = 0;
 };

@@ -145,10 +145,7 @@ bool datasetFilesPresent(const Project &project, std::string *missing)
     return readerOf(datasetFormat(project)).filesPresent(project, missing);
 }
 
-torch::Tensor rawTestInputs(const Project &p)
-{
-    return readerOf(datasetFormat(p)).testInputs(p);
-}
+torch::Tensor rawTestInputs(const Project &p) { return readerOf(datasetFormat(p)).testInputs(p); }
 
 DataSplits loadDataSplits(const Project &p, DType inputType)
 {

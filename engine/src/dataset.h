@@ -48,8 +48,7 @@ SampleImage sampleImage(torch::Tensor sample);
 
 // A learnable synthetic classification set: class-dependent patterns plus Gaussian noise
 // (datasets/synthetic.cpp).
-TensorDataset makeSyntheticDataset(const Shape &sampleShape, int numClasses, int count,
-                                   double noise, uint64_t seed);
+TensorDataset makeSyntheticDataset(const Shape &sampleShape, int numClasses, int count, double noise, uint64_t seed);
 
 // Writes an IDX file (for tests and tools): uint8 images [N, rows, cols] or labels [N].
 void writeIdxFile(const std::string &path, const torch::Tensor &data, bool gzip = false);

@@ -52,10 +52,7 @@ std::string Diagnostics::format(const std::string &file) const
     return s;
 }
 
-EngineError::EngineError(std::string message) : m_what(std::move(message))
-{
-    m_diagnostics.error({}, m_what);
-}
+EngineError::EngineError(std::string message) : m_what(std::move(message)) { m_diagnostics.error({}, m_what); }
 
 EngineError::EngineError(Diagnostics diagnostics) : m_diagnostics(std::move(diagnostics))
 {

@@ -1,4 +1,4 @@
-// ONNX export with ONNX's own C++ library: each layer's emitter (layers.cpp) writes its nodes
+// ONNX export with ONNX's own C++ library: each layer's emitter (engine/src/layers/) writes its nodes
 // through an OnnxContext; weights become initializers under the engine's names ("conv1.weight"),
 // the batch dimension stays symbolic, and the class names and the normalization travel as
 // metadata. The model must pass onnx::checker and strict shape inference, and the inferred
@@ -157,10 +157,7 @@ private:
     std::string m_layer;
 };
 
-std::string cannotExport(const Node &n)
-{
-    return "layer '" + n.name + "' (" + n.type + ") cannot be exported to ONNX";
-}
+std::string cannotExport(const Node &n) { return "layer '" + n.name + "' (" + n.type + ") cannot be exported to ONNX"; }
 
 onnx::ModelProto buildModel(LoadedRun &run, const Normalization &norm, const std::string &runDir)
 {

@@ -39,17 +39,12 @@ namespace {
 std::string pyLiteral(const json &v)
 {
     switch (v.type()) {
-    case json::value_t::null:
-        return "None";
-    case json::value_t::boolean:
-        return pyBool(v.get<bool>());
+    case json::value_t::null: return "None";
+    case json::value_t::boolean: return pyBool(v.get<bool>());
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-        return v.dump();
-    case json::value_t::number_float:
-        return pyNumber(v.get<double>());
-    case json::value_t::string:
-        return pyString(v.get<std::string>());
+    case json::value_t::number_unsigned: return v.dump();
+    case json::value_t::number_float: return pyNumber(v.get<double>());
+    case json::value_t::string: return pyString(v.get<std::string>());
     case json::value_t::array: {
         std::string s = "[";
         for (size_t i = 0; i < v.size(); ++i)
@@ -63,8 +58,7 @@ std::string pyLiteral(const json &v)
             s += (first ? "" : ", ") + pyString(it.key()) + ": " + pyLiteral(it.value());
         return s + "}";
     }
-    default:
-        return "None";
+    default: return "None";
     }
 }
 
@@ -93,8 +87,7 @@ std::string fillTemplate(std::string_view text, const std::map<std::string, std:
     size_t i = 0;
     for (size_t at; (at = text.find('@', i)) != std::string::npos;) {
         const size_t end = text.find('@', at + 1);
-        auto it = end == std::string::npos ? values.end()
-                                           : values.find(std::string(text.substr(at + 1, end - at - 1)));
+        auto it = end == std::string::npos ? values.end() : values.find(std::string(text.substr(at + 1, end - at - 1)));
         if (it == values.end()) {
             out.append(text, i, at + 1 - i);
             i = at + 1;
@@ -112,9 +105,10 @@ std::string fillTemplate(std::string_view text, const std::map<std::string, std:
 bool isPythonKeyword(const std::string &s)
 {
     static const std::set<std::string> keywords = {
-        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-        "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
-        "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"};
+        "False", "None",     "True",  "and",    "as",   "assert", "async",  "await",    "break",
+        "class", "continue", "def",   "del",    "elif", "else",   "except", "finally",  "for",
+        "from",  "global",   "if",    "import", "in",   "is",     "lambda", "nonlocal", "not",
+        "or",    "pass",     "raise", "return", "try",  "while",  "with",   "yield"};
     return keywords.count(s) > 0;
 }
 
@@ -123,15 +117,53 @@ bool isPythonKeyword(const std::string &s)
 // names that newer PyTorch versions may add in the same families.
 bool needsModulesDict(const std::string &name)
 {
-    static const std::set<std::string> members = {
-        "T_destination", "add_module", "apply", "bfloat16", "buffers", "children", "compile", "cpu",
-        "cuda", "double", "dump_patches", "eval", "extra_repr", "float", "forward", "get_buffer",
-        "get_extra_state", "get_parameter", "get_submodule", "half", "ipu", "load_state_dict", "modules",
-        "mtia", "named_buffers", "named_children", "named_modules", "named_parameters", "parameters",
-        "register_backward_hook", "register_buffer", "register_forward_hook", "register_forward_pre_hook",
-        "register_full_backward_hook", "register_module", "register_parameter", "requires_grad_",
-        "set_extra_state", "share_memory", "state_dict", "to", "to_empty", "train", "training", "type",
-        "xpu", "zero_grad"};
+    static const std::set<std::string> members = {"T_destination",
+                                                  "add_module",
+                                                  "apply",
+                                                  "bfloat16",
+                                                  "buffers",
+                                                  "children",
+                                                  "compile",
+                                                  "cpu",
+                                                  "cuda",
+                                                  "double",
+                                                  "dump_patches",
+                                                  "eval",
+                                                  "extra_repr",
+                                                  "float",
+                                                  "forward",
+                                                  "get_buffer",
+                                                  "get_extra_state",
+                                                  "get_parameter",
+                                                  "get_submodule",
+                                                  "half",
+                                                  "ipu",
+                                                  "load_state_dict",
+                                                  "modules",
+                                                  "mtia",
+                                                  "named_buffers",
+                                                  "named_children",
+                                                  "named_modules",
+                                                  "named_parameters",
+                                                  "parameters",
+                                                  "register_backward_hook",
+                                                  "register_buffer",
+                                                  "register_forward_hook",
+                                                  "register_forward_pre_hook",
+                                                  "register_full_backward_hook",
+                                                  "register_module",
+                                                  "register_parameter",
+                                                  "requires_grad_",
+                                                  "set_extra_state",
+                                                  "share_memory",
+                                                  "state_dict",
+                                                  "to",
+                                                  "to_empty",
+                                                  "train",
+                                                  "training",
+                                                  "type",
+                                                  "xpu",
+                                                  "zero_grad"};
     if (name.empty() || name[0] == '_' || isPythonKeyword(name) || members.count(name))
         return true;
     for (const char *prefix : {"register_", "named_", "get_", "set_", "load_", "call_"})
@@ -195,15 +227,13 @@ ModelCode modelCode(const Graph &g, const GraphAnalysis &a)
                 "        " + v + " = " + type->python.forward(n.params, in, self, x) + "  # " + shape + "\n";
             var[id.value] = v;
         } catch (const json::exception &e) {
-            throw EngineError("layer '" + n.name + "' (" + n.type + ") cannot be written as PyTorch code: "
-                              + e.what());
+            throw EngineError("layer '" + n.name + "' (" + n.type + ") cannot be written as PyTorch code: " + e.what());
         }
         outputs[id.value] = *info.output;
     }
     code.forward += "        return " + var.at(a.outputNode.value) + "\n";
     return code;
 }
-
 
 // The format's reader (engine/templates/datasets/<name>.py) without its leading comment, which
 // speaks of the template rather than of the program it becomes part of.
@@ -241,38 +271,39 @@ std::string pythonTrainingProgram(const Project &project, const Normalization &n
     const json &schedule = training.at("schedule");
     const json &early = training.at("early_stopping");
     const DatasetFormat &format = datasetFormat(p);
-    const std::string datasetDir = format.needsPath ? fs::absolute(p.datasetPath()).lexically_normal().string()
-                                                    : std::string();
-    return fillTemplate(templateText("train.py.in"), {
-        {"COMMENT_PROJECT", commentText(p.name)},
-        {"COMMENT_RUN", commentText(runName)},
-        {"COMMENT_CHECKPOINT", commentText(checkpointName)},
-        {"VERSION", engineVersion()},
-        {"PROJECT", pyString(p.name)},
-        {"DATASET_KIND", pyString(p.dataset.kind)},
-        {"DATASET_DIR", pyString(datasetDir)},
-        {"SAMPLE_SHAPE", pyLiteral(json(p.dataset.sampleShape))},
-        {"NUM_CLASSES", std::to_string(p.dataset.numClasses)},
-        {"CLASS_NAMES", pyLiteral(json(p.dataset.classNames))},
-        {"INPUT_DTYPE", tokens ? "torch.int64" : "torch.float32"},
-        {"PIXEL_DIVISOR", pyNumber(1.0 / format.scale(tokens ? DType::Int64 : DType::Float32))},
-        {"DATASET_READER", programReader(format)},
-        {"VALIDATION_FRACTION", pyNumber(p.dataset.validationFraction)},
-        {"SPLIT_SEED", std::to_string(p.dataset.splitSeed)},
-        {"NORM_MEAN", pyList(norm.mean)},
-        {"NORM_STD", pyList(norm.std)},
-        {"EPOCHS", std::to_string(t.epochs)},
-        {"BATCH_SIZE", std::to_string(t.batchSize)},
-        {"LOSS", pyString(t.loss)},
-        {"OPTIMIZER", pyLiteral(optimizer)},
-        {"SCHEDULE", pyLiteral(schedule)},
-        {"EARLY_STOPPING", pyLiteral(early)},
-        {"GRAD_CLIP", pyNumber(t.gradClip)},
-        {"SEED", std::to_string(t.seed)},
-        {"FROZEN", pyLiteral(json(p.pretrain.frozen))},
-        {"INIT", code.init},
-        {"FORWARD", code.forward},
-    });
+    const std::string datasetDir =
+        format.needsPath ? fs::absolute(p.datasetPath()).lexically_normal().string() : std::string();
+    return fillTemplate(templateText("train.py.in"),
+                        {
+                            {"COMMENT_PROJECT", commentText(p.name)},
+                            {"COMMENT_RUN", commentText(runName)},
+                            {"COMMENT_CHECKPOINT", commentText(checkpointName)},
+                            {"VERSION", engineVersion()},
+                            {"PROJECT", pyString(p.name)},
+                            {"DATASET_KIND", pyString(p.dataset.kind)},
+                            {"DATASET_DIR", pyString(datasetDir)},
+                            {"SAMPLE_SHAPE", pyLiteral(json(p.dataset.sampleShape))},
+                            {"NUM_CLASSES", std::to_string(p.dataset.numClasses)},
+                            {"CLASS_NAMES", pyLiteral(json(p.dataset.classNames))},
+                            {"INPUT_DTYPE", tokens ? "torch.int64" : "torch.float32"},
+                            {"PIXEL_DIVISOR", pyNumber(1.0 / format.scale(tokens ? DType::Int64 : DType::Float32))},
+                            {"DATASET_READER", programReader(format)},
+                            {"VALIDATION_FRACTION", pyNumber(p.dataset.validationFraction)},
+                            {"SPLIT_SEED", std::to_string(p.dataset.splitSeed)},
+                            {"NORM_MEAN", pyList(norm.mean)},
+                            {"NORM_STD", pyList(norm.std)},
+                            {"EPOCHS", std::to_string(t.epochs)},
+                            {"BATCH_SIZE", std::to_string(t.batchSize)},
+                            {"LOSS", pyString(t.loss)},
+                            {"OPTIMIZER", pyLiteral(optimizer)},
+                            {"SCHEDULE", pyLiteral(schedule)},
+                            {"EARLY_STOPPING", pyLiteral(early)},
+                            {"GRAD_CLIP", pyNumber(t.gradClip)},
+                            {"SEED", std::to_string(t.seed)},
+                            {"FROZEN", pyLiteral(json(p.pretrain.frozen))},
+                            {"INIT", code.init},
+                            {"FORWARD", code.forward},
+                        });
 }
 
 namespace {
@@ -283,23 +314,25 @@ std::string readme(const LoadedRun &run, const std::string &runDir)
     const DatasetFormat &format = datasetFormat(p);
     const std::string &dataFile = format.programDataFile;
     const bool ownFile = !dataFile.empty();
-    return fillTemplate(templateText("README.md.in"), {
-        {"PROJECT", commentText(p.name)},
-        {"VERSION", engineVersion()},
-        {"RUN", fs::path(runDir).filename().string()},
-        {"CHECKPOINT", fs::path(run.checkpoint).filename().string()},
-        {"DATA_ROW", ownFile ? "| `" + dataFile + "` | the " + format.label
-                                   + " dataset the studio made (Python cannot reproduce it) |\n"
-                             : ""},
-        {"DATA_NOTE", ownFile ? "The data is `" + dataFile + "` beside `train.py`."
-                              : "It reads the " + format.label + " from `"
-                                    + fs::absolute(p.datasetPath()).lexically_normal().string()
-                                    + "`; pass `--data DIR` when they are elsewhere."},
-        {"DATA_DEFAULT", ownFile ? "this folder, for `" + dataFile + "`" : "the project's dataset folder"},
-        {"EPOCHS", std::to_string(p.training.epochs)},
-        {"BATCH_SIZE", std::to_string(p.training.batchSize)},
-        {"SEED", std::to_string(p.training.seed)},
-    });
+    return fillTemplate(
+        templateText("README.md.in"),
+        {
+            {"PROJECT", commentText(p.name)},
+            {"VERSION", engineVersion()},
+            {"RUN", fs::path(runDir).filename().string()},
+            {"CHECKPOINT", fs::path(run.checkpoint).filename().string()},
+            {"DATA_ROW", ownFile ? "| `" + dataFile + "` | the " + format.label
+                                       + " dataset the studio made (Python cannot reproduce it) |\n"
+                                 : ""},
+            {"DATA_NOTE", ownFile ? "The data is `" + dataFile + "` beside `train.py`."
+                                  : "It reads the " + format.label + " from `"
+                                        + fs::absolute(p.datasetPath()).lexically_normal().string()
+                                        + "`; pass `--data DIR` when they are elsewhere."},
+            {"DATA_DEFAULT", ownFile ? "this folder, for `" + dataFile + "`" : "the project's dataset folder"},
+            {"EPOCHS", std::to_string(p.training.epochs)},
+            {"BATCH_SIZE", std::to_string(p.training.batchSize)},
+            {"SEED", std::to_string(p.training.seed)},
+        });
 }
 
 std::string pickled(const c10::Dict<std::string, at::Tensor> &dict)

@@ -54,8 +54,8 @@ torch::jit::Module buildScriptModule(GraphModelImpl &model)
         const std::string prefix = n.name + ".";
         for (const auto &p : params)
             if (p.key().rfind(prefix, 0) == 0)
-                m.register_parameter(attributeName(n.name, p.key().substr(prefix.size())),
-                                     p.value().detach().clone(), false);
+                m.register_parameter(attributeName(n.name, p.key().substr(prefix.size())), p.value().detach().clone(),
+                                     false);
         for (const auto &b : buffers)
             if (b.key().rfind(prefix, 0) == 0)
                 m.register_buffer(attributeName(n.name, b.key().substr(prefix.size())), b.value().detach().clone());
@@ -73,8 +73,8 @@ torch::jit::Module buildScriptModule(GraphModelImpl &model)
     try {
         m.define(code);
     } catch (const c10::Error &e) {
-        throw EngineError("TorchScript generation failed (a bug in Torchwright): " + std::string(e.what_without_backtrace())
-                          + "\n" + code);
+        throw EngineError("TorchScript generation failed (a bug in Torchwright): "
+                          + std::string(e.what_without_backtrace()) + "\n" + code);
     }
     m.eval();
     return m;
@@ -111,9 +111,10 @@ void checkAgainstEngine(GraphModelImpl &model, const Project &project, torch::ji
     model.train(wasTraining);
     const torch::Tensor actual = exported.forward({x}).toTensor();
     if (actual.sizes() != expected.sizes())
-        throw EngineError(what + ": the exported model gives " + formatShape(Shape(actual.sizes().begin(), actual.sizes().end()))
-                          + " where the engine gives " + formatShape(Shape(expected.sizes().begin(), expected.sizes().end()))
-                          + " (a bug in Torchwright)");
+        throw EngineError(
+            what + ": the exported model gives " + formatShape(Shape(actual.sizes().begin(), actual.sizes().end()))
+            + " where the engine gives " + formatShape(Shape(expected.sizes().begin(), expected.sizes().end()))
+            + " (a bug in Torchwright)");
     const double diff = (actual - expected).abs().max().item<double>();
     const double scale = std::max(1.0, expected.abs().max().item<double>());
     if (!(diff <= 1e-5 * scale))

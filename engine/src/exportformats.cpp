@@ -30,10 +30,9 @@ ExportFormat format(std::string name, std::string target, bool folder, std::stri
 
 ExportFormat torchScriptFormat()
 {
-    ExportFormat f = format("torchscript", "model.torchscript.pt", false, "TorchScript",
-                            "TorchScript (torch.jit.load, torch::jit::load)",
-                            "a TorchScript module in eval mode; loads with torch.jit.load and torch::jit::load.",
-                            exportTorchScript);
+    ExportFormat f = format(
+        "torchscript", "model.torchscript.pt", false, "TorchScript", "TorchScript (torch.jit.load, torch::jit::load)",
+        "a TorchScript module in eval mode; loads with torch.jit.load and torch::jit::load.", exportTorchScript);
     // predictBundle() runs this file, so a bundle without it is no bundle.
     f.bundleFile = "model.pt";
     f.bundleInfo = {{"torch_version", torchVersion()}};
@@ -63,8 +62,9 @@ ExportFormat onnxFormat()
 {
     const std::string opset = std::to_string(kOnnxOpset);
     ExportFormat f = format("onnx", "model.onnx", false, "ONNX", "ONNX (ONNX Runtime and other runtimes)",
-                            "ONNX opset " + opset + ", dynamic batch, input \"input\", output \"logits\", class "
-                            "names and normalization as metadata.",
+                            "ONNX opset " + opset
+                                + ", dynamic batch, input \"input\", output \"logits\", class "
+                                  "names and normalization as metadata.",
                             exportOnnx);
     f.unavailableReason = onnxUnavailableForRun;
     f.bundleFile = "model.onnx";

@@ -26,8 +26,8 @@ void replaceFileAtomically(const std::string &path, const std::function<void(con
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     if (!fs::is_directory(dir))
         throw EngineError(path + ": cannot write: folder " + dir.string() + " does not exist");
-    const std::string temp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(rng() % 1000000)))
-                                 .string();
+    const std::string temp =
+        (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(rng() % 1000000))).string();
     try {
         write(temp);
         // Flush the data to disk before the rename makes it visible under the real name.

@@ -19,7 +19,8 @@ struct LossAndHits {
     torch::Tensor predictions; // predicted class per sample
 };
 
-inline LossAndHits lossAndHits(const std::string &loss, const torch::Tensor &out, const torch::Tensor &labels, int classes)
+inline LossAndHits lossAndHits(const std::string &loss, const torch::Tensor &out, const torch::Tensor &labels,
+                               int classes)
 {
     namespace F = torch::nn::functional;
     const bool binary = out.dim() == 2 && out.size(1) == 1 && classes <= 2;
@@ -30,8 +31,8 @@ inline LossAndHits lossAndHits(const std::string &loss, const torch::Tensor &out
     if (loss == "cross_entropy") {
         r.loss = F::cross_entropy(out, labels);
     } else {
-        torch::Tensor target = binary ? labels.to(out.scalar_type()).unsqueeze(1)
-                                      : F::one_hot(labels, out.size(1)).to(out.scalar_type());
+        torch::Tensor target =
+            binary ? labels.to(out.scalar_type()).unsqueeze(1) : F::one_hot(labels, out.size(1)).to(out.scalar_type());
         r.loss = loss == "mse" ? F::mse_loss(out, target) : F::binary_cross_entropy_with_logits(out, target);
     }
     return r;

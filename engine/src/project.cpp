@@ -78,8 +78,8 @@ public:
         return s;
     }
 
-    int64_t integer(const json &obj, const std::string &path, const char *key, int64_t def, int64_t min,
-                    int64_t max, bool required = false)
+    int64_t integer(const json &obj, const std::string &path, const char *key, int64_t def, int64_t min, int64_t max,
+                    bool required = false)
     {
         const json *v = field(obj, path, key, required);
         if (!v)
@@ -163,12 +163,8 @@ private:
         case SettingType::Number:
             good = v.is_number() && std::isfinite(v.get<double>()) && s.inRange(v.get<double>());
             break;
-        case SettingType::Bool:
-            good = v.is_boolean();
-            break;
-        case SettingType::String:
-            good = v.is_string();
-            break;
+        case SettingType::Bool: good = v.is_boolean(); break;
+        case SettingType::String: good = v.is_string(); break;
         case SettingType::Choice:
             if (!v.is_string()) {
                 m_r.diags().error(where, "expected a string, got " + describe(v));
@@ -209,14 +205,15 @@ void checkAcrossSettings(const Project &p, Diagnostics &diags)
 {
     const DatasetSettings &d = p.dataset;
     if (!d.classNames.empty() && int(d.classNames.size()) != d.numClasses)
-        diags.error("/dataset/class_names", "expected " + std::to_string(d.numClasses) + " class names (num_classes), got "
+        diags.error("/dataset/class_names", "expected " + std::to_string(d.numClasses)
+                                                + " class names (num_classes), got "
                                                 + std::to_string(d.classNames.size()));
     const PreprocessSettings &s = p.preprocess;
     if (s.normalize == "fixed") {
         const size_t channels = d.sampleShape.empty() ? 0 : size_t(d.sampleShape[0]);
         if (s.mean.size() != channels && s.mean.size() != 1)
-            diags.error("/preprocess/mean", "expected 1 or " + std::to_string(channels) + " values (one per channel), got "
-                                                + std::to_string(s.mean.size()));
+            diags.error("/preprocess/mean", "expected 1 or " + std::to_string(channels)
+                                                + " values (one per channel), got " + std::to_string(s.mean.size()));
         if (s.std.size() != s.mean.size())
             diags.error("/preprocess/std", "expected as many values as mean (" + std::to_string(s.mean.size())
                                                + "), got " + std::to_string(s.std.size()));
@@ -334,8 +331,8 @@ json migrateProject(json j, Diagnostics &diags)
             for (size_t i = 0; i < old.size(); ++i) {
                 const json &e = old[i];
                 if (e.is_array() && e.size() == 4) {
-                    edges.push_back({{"from", {{"node", e[0]}, {"port", e[1]}}},
-                                     {"to", {{"node", e[2]}, {"port", e[3]}}}});
+                    edges.push_back(
+                        {{"from", {{"node", e[0]}, {"port", e[1]}}}, {"to", {{"node", e[2]}, {"port", e[3]}}}});
                 } else {
                     diags.error("/graph/edges/" + std::to_string(i),
                                 "version 1 edges are [fromNode, fromPort, toNode, toPort], got " + describe(e));
@@ -390,8 +387,8 @@ ProjectLoad projectFromJson(json j, const std::string &filePath)
     if (j.contains("ui"))
         p.ui = j["ui"];
     for (auto it = j.begin(); it != j.end(); ++it) {
-        static const std::vector<std::string> known = {"format", "version", "name", "dataset", "preprocess",
-                                                       "pretrain", "training", "export", "graph", "ui"};
+        static const std::vector<std::string> known = {"format",   "version",  "name",   "dataset", "preprocess",
+                                                       "pretrain", "training", "export", "graph",   "ui"};
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
             d.warning("/" + it.key(), "unknown field '" + it.key() + "' is ignored");
     }
@@ -474,10 +471,7 @@ ojson projectToJson(const Project &p)
     return j;
 }
 
-std::string serializeProject(const Project &project)
-{
-    return projectToJson(project).dump(2) + "\n";
-}
+std::string serializeProject(const Project &project) { return projectToJson(project).dump(2) + "\n"; }
 
 Project relocatedProject(const Project &project, const std::string &newFilePath)
 {
@@ -501,7 +495,8 @@ GraphAnalysis analyzeProject(const Project &project)
     TensorType sample{project.dataset.sampleShape, DType::Float32};
     GraphAnalysis a = analyzeGraph(project.graph, sample, "/graph");
     if (project.dataset.sampleShape.empty())
-        a.diagnostics.error("/dataset/sample_shape", "the dataset's sample shape is not given, so no shape can be inferred");
+        a.diagnostics.error("/dataset/sample_shape",
+                            "the dataset's sample shape is not given, so no shape can be inferred");
     // The output must fit the loss and the number of classes.
     auto out = a.nodes.find(a.outputNode.value);
     if (a.outputNode.valid() && out != a.nodes.end() && out->second.output) {
@@ -512,8 +507,8 @@ GraphAnalysis analyzeProject(const Project &project)
         const bool binary = loss == "bce_with_logits" && classes <= 2 && s == Shape{1};
         if (!binary && s != Shape{classes}) {
             a.diagnostics.error("/graph/nodes/" + std::to_string(project.graph.indexOf(a.outputNode)),
-                                "the output layer '" + n->name + "' gives " + formatShape(s)
-                                    + " per sample, but the " + loss + " loss needs " + std::to_string(classes)
+                                "the output layer '" + n->name + "' gives " + formatShape(s) + " per sample, but the "
+                                    + loss + " loss needs " + std::to_string(classes)
                                     + " (one per class, /dataset/num_classes)",
                                 a.outputNode.value);
         }

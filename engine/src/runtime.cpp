@@ -27,7 +27,6 @@ void keepFreedMemory()
 #endif
 }
 
-
 std::vector<std::string> availableDevices()
 {
     std::vector<std::string> r{"cpu"};

@@ -74,14 +74,14 @@ std::function<bool(const Project &)> formatUses(const std::string &pointer)
 void addDataset(std::vector<SettingSpec> &v)
 {
     const std::vector<std::string> in = {"input_data"};
-    auto &kind = bindField(v, "/dataset/kind", SettingType::Choice,
-                           [](auto &p) -> auto & { return p.dataset.kind; });
+    auto &kind = bindField(
+        v, "/dataset/kind", SettingType::Choice, [](auto &p) -> auto & { return p.dataset.kind; });
     show(kind, in, "Kind", "The format of the training data");
     kind.choices = datasetFormatNames();
     kind.required = always;
 
-    auto &path = bindField(v, "/dataset/path", SettingType::String,
-                           [](auto &p) -> auto & { return p.dataset.path; });
+    auto &path = bindField(
+        v, "/dataset/path", SettingType::String, [](auto &p) -> auto & { return p.dataset.path; });
     show(path, in, "Folder", "The folder holding the data files, relative to the project file or absolute");
     path.path = true;
     path.required = [](const Project &p) {
@@ -95,8 +95,8 @@ void addDataset(std::vector<SettingSpec> &v)
         return {};
     };
 
-    auto &shape = bindField(v, "/dataset/sample_shape", SettingType::List,
-                       [](auto &p) -> auto & { return p.dataset.sampleShape; });
+    auto &shape = bindField(
+        v, "/dataset/sample_shape", SettingType::List, [](auto &p) -> auto & { return p.dataset.sampleShape; });
     show(shape, in, "Sample shape", "One sample's shape without the batch: channels first, e.g. 1, 28, 28");
     shape.itemType = SettingType::Int;
     range(shape, 1, 1 << 20);
@@ -104,47 +104,48 @@ void addDataset(std::vector<SettingSpec> &v)
     shape.maxItems = 4;
     shape.required = always;
 
-    auto &classes = bindField(v, "/dataset/num_classes", SettingType::Int,
-                         [](auto &p) -> auto & { return p.dataset.numClasses; });
+    auto &classes = bindField(
+        v, "/dataset/num_classes", SettingType::Int, [](auto &p) -> auto & { return p.dataset.numClasses; });
     show(classes, in, "Classes", "How many classes the labels name");
     range(classes, 1, 100000);
     classes.required = always;
 
-    auto &names = bindField(v, "/dataset/class_names", SettingType::List,
-                       [](auto &p) -> auto & { return p.dataset.classNames; });
+    auto &names = bindField(
+        v, "/dataset/class_names", SettingType::List, [](auto &p) -> auto & { return p.dataset.classNames; });
     show(names, in, "Class names", "One name per class, in label order; empty: the labels' numbers");
 
-    auto &fraction = bindField(v, "/dataset/validation_fraction", SettingType::Number,
-                          [](auto &p) -> auto & { return p.dataset.validationFraction; });
+    auto &fraction = bindField(
+        v, "/dataset/validation_fraction", SettingType::Number,
+        [](auto &p) -> auto & { return p.dataset.validationFraction; });
     show(fraction, in, "Validation fraction", "The share of the training data held out for validation");
     range(fraction, 0, 0.9);
     fraction.step = 0.05;
 
-    auto &split = bindField(v, "/dataset/split_seed", SettingType::Int,
-                       [](auto &p) -> auto & { return p.dataset.splitSeed; });
+    auto &split = bindField(
+        v, "/dataset/split_seed", SettingType::Int, [](auto &p) -> auto & { return p.dataset.splitSeed; });
     show(split, in, "Split seed", "Seeds the choice of the validation samples");
     range(split, 0, kInt64Max);
 
     // The synthetic format's own settings (formatUses asks its descriptor).
     const std::string syn = "/dataset/synthetic";
-    auto &train = bindField(v, syn + "/train_samples", SettingType::Int,
-                       [](auto &p) -> auto & { return p.dataset.syntheticTrain; });
+    auto &train = bindField(
+        v, syn + "/train_samples", SettingType::Int, [](auto &p) -> auto & { return p.dataset.syntheticTrain; });
     show(train, in, "Training samples", "How many training samples to generate");
     range(train, 2, 10000000);
     train.applies = formatUses(train.pointer);
-    auto &test = bindField(v, syn + "/test_samples", SettingType::Int,
-                      [](auto &p) -> auto & { return p.dataset.syntheticTest; });
+    auto &test = bindField(
+        v, syn + "/test_samples", SettingType::Int, [](auto &p) -> auto & { return p.dataset.syntheticTest; });
     show(test, in, "Test samples", "How many test samples to generate");
     range(test, 1, 10000000);
     test.applies = formatUses(test.pointer);
-    auto &noise = bindField(v, syn + "/noise", SettingType::Number,
-                            [](auto &p) -> auto & { return p.dataset.syntheticNoise; });
+    auto &noise = bindField(
+        v, syn + "/noise", SettingType::Number, [](auto &p) -> auto & { return p.dataset.syntheticNoise; });
     show(noise, in, "Noise", "The standard deviation of the Gaussian noise added to each pattern");
     range(noise, 0, 1e6);
     noise.step = 0.1;
     noise.applies = formatUses(noise.pointer);
-    auto &seed = bindField(v, syn + "/seed", SettingType::Int,
-                           [](auto &p) -> auto & { return p.dataset.syntheticSeed; });
+    auto &seed = bindField(
+        v, syn + "/seed", SettingType::Int, [](auto &p) -> auto & { return p.dataset.syntheticSeed; });
     show(seed, in, "Generator seed", "Seeds the generated patterns and noise");
     range(seed, 0, kInt64Max);
     seed.applies = formatUses(seed.pointer);
@@ -153,18 +154,18 @@ void addDataset(std::vector<SettingSpec> &v)
 void addPreprocess(std::vector<SettingSpec> &v)
 {
     const std::vector<std::string> pre = {"preprocess"};
-    auto &normalize = bindField(v, "/preprocess/normalize", SettingType::Choice,
-                           [](auto &p) -> auto & { return p.preprocess.normalize; });
+    auto &normalize = bindField(
+        v, "/preprocess/normalize", SettingType::Choice, [](auto &p) -> auto & { return p.preprocess.normalize; });
     show(normalize, pre, "Normalisation",
          "dataset: the training split's mean and std per channel; fixed: the values below; none: as scaled");
     normalize.choices = {"none", "dataset", "fixed"};
-    auto &mean = bindField(v, "/preprocess/mean", SettingType::List,
-                           [](auto &p) -> auto & { return p.preprocess.mean; });
+    auto &mean = bindField(
+        v, "/preprocess/mean", SettingType::List, [](auto &p) -> auto & { return p.preprocess.mean; });
     show(mean, pre, "Mean (fixed)", "Subtracted per channel when normalisation is fixed");
     mean.itemType = SettingType::Number;
     range(mean, -kInf, kInf);
-    auto &stdev = bindField(v, "/preprocess/std", SettingType::List,
-                            [](auto &p) -> auto & { return p.preprocess.std; });
+    auto &stdev = bindField(
+        v, "/preprocess/std", SettingType::List, [](auto &p) -> auto & { return p.preprocess.std; });
     show(stdev, pre, "Std (fixed)", "Divided by per channel when normalisation is fixed");
     stdev.itemType = SettingType::Number;
     range(stdev, -kInf, kInf);
@@ -172,42 +173,43 @@ void addPreprocess(std::vector<SettingSpec> &v)
 
 void addPretrain(std::vector<SettingSpec> &v)
 {
-    auto &enabled = bindField(v, "/pretrain/enabled", SettingType::Bool,
-                              [](auto &p) -> auto & { return p.pretrain.enabled; });
+    auto &enabled = bindField(
+        v, "/pretrain/enabled", SettingType::Bool, [](auto &p) -> auto & { return p.pretrain.enabled; });
     show(enabled, {"pretrain_decision", "pretrain"}, "Start from a pretrained model",
          "Initialise layers from another run's checkpoint instead of at random");
-    auto &source = bindField(v, "/pretrain/source", SettingType::String,
-                             [](auto &p) -> auto & { return p.pretrain.source; });
+    auto &source = bindField(
+        v, "/pretrain/source", SettingType::String, [](auto &p) -> auto & { return p.pretrain.source; });
     show(source, {"pretrain"}, "Source run or checkpoint",
          "A run folder, a Torchwright checkpoint, a TorchScript file or a PyTorch checkpoint");
     source.path = true;
-    auto &frozen = bindField(v, "/pretrain/frozen", SettingType::List,
-                             [](auto &p) -> auto & { return p.pretrain.frozen; });
+    auto &frozen = bindField(
+        v, "/pretrain/frozen", SettingType::List, [](auto &p) -> auto & { return p.pretrain.frozen; });
     show(frozen, {"pretrain"}, "Frozen layers", "Names of the layers that keep their pretrained weights");
 }
 
 void addOptimizer(std::vector<SettingSpec> &v, const std::vector<std::string> &opt)
 {
     const std::string o = "/training/optimizer";
-    auto &type = bindField(v, o + "/type", SettingType::Choice,
-                           [](auto &p) -> auto & { return p.training.optimizer.type; });
+    auto &type = bindField(
+        v, o + "/type", SettingType::Choice, [](auto &p) -> auto & { return p.training.optimizer.type; });
     show(type, opt, "Optimizer", "The update rule");
     type.choices = {"sgd", "adam", "adamw", "rmsprop"};
-    auto &lr = bindField(v, o + "/lr", SettingType::Number,
-                         [](auto &p) -> auto & { return p.training.optimizer.lr; });
+    auto &lr = bindField(
+        v, o + "/lr", SettingType::Number, [](auto &p) -> auto & { return p.training.optimizer.lr; });
     show(lr, opt, "Learning rate", "The step size of each update");
     range(lr, 0, 1e6, true);
     lr.step = 1e-4;
-    auto &momentum = bindField(v, o + "/momentum", SettingType::Number,
-                          [](auto &p) -> auto & { return p.training.optimizer.momentum; });
+    auto &momentum = bindField(
+        v, o + "/momentum", SettingType::Number, [](auto &p) -> auto & { return p.training.optimizer.momentum; });
     show(momentum, opt, "Momentum", "SGD and RMSprop: the share of the previous update carried on");
     range(momentum, 0, 1, false, true);
     momentum.step = 0.05;
-    auto &nesterov = bindField(v, o + "/nesterov", SettingType::Bool,
-                          [](auto &p) -> auto & { return p.training.optimizer.nesterov; });
+    auto &nesterov = bindField(
+        v, o + "/nesterov", SettingType::Bool, [](auto &p) -> auto & { return p.training.optimizer.nesterov; });
     show(nesterov, opt, "Nesterov", "SGD: Nesterov momentum (needs momentum > 0)");
-    auto &decay = bindField(v, o + "/weight_decay", SettingType::Number,
-                       [](auto &p) -> auto & { return p.training.optimizer.weightDecay; });
+    auto &decay = bindField(
+        v, o + "/weight_decay", SettingType::Number,
+        [](auto &p) -> auto & { return p.training.optimizer.weightDecay; });
     show(decay, opt, "Weight decay", "L2 penalty (decoupled for AdamW)");
     range(decay, 0, 1e6);
     decay.step = 1e-4;
@@ -234,13 +236,13 @@ void addOptimizer(std::vector<SettingSpec> &v, const std::vector<std::string> &o
     };
     v.push_back(std::move(betas));
 
-    auto &eps = bindField(v, o + "/eps", SettingType::Number,
-                          [](auto &p) -> auto & { return p.training.optimizer.eps; });
+    auto &eps = bindField(
+        v, o + "/eps", SettingType::Number, [](auto &p) -> auto & { return p.training.optimizer.eps; });
     show(eps, opt, "Epsilon", "Adam, AdamW and RMSprop: added to the denominator for numerical stability");
     range(eps, 0, 1, true);
     eps.step = 1e-8;
-    auto &alpha = bindField(v, o + "/alpha", SettingType::Number,
-                            [](auto &p) -> auto & { return p.training.optimizer.alpha; });
+    auto &alpha = bindField(
+        v, o + "/alpha", SettingType::Number, [](auto &p) -> auto & { return p.training.optimizer.alpha; });
     show(alpha, opt, "Alpha", "RMSprop: the smoothing constant");
     range(alpha, 0, 1);
     alpha.step = 0.01;
@@ -249,69 +251,69 @@ void addOptimizer(std::vector<SettingSpec> &v, const std::vector<std::string> &o
 void addTraining(std::vector<SettingSpec> &v)
 {
     const std::vector<std::string> opt = {"optimize"};
-    auto &epochs = bindField(v, "/training/epochs", SettingType::Int,
-                             [](auto &p) -> auto & { return p.training.epochs; });
+    auto &epochs = bindField(
+        v, "/training/epochs", SettingType::Int, [](auto &p) -> auto & { return p.training.epochs; });
     show(epochs, opt, "Epochs", "Passes over the training data");
     range(epochs, 1, 100000);
-    auto &batch = bindField(v, "/training/batch_size", SettingType::Int,
-                            [](auto &p) -> auto & { return p.training.batchSize; });
+    auto &batch = bindField(
+        v, "/training/batch_size", SettingType::Int, [](auto &p) -> auto & { return p.training.batchSize; });
     show(batch, opt, "Batch size", "Samples per update");
     range(batch, 1, 1 << 20);
-    auto &loss = bindField(v, "/training/loss", SettingType::Choice,
-                           [](auto &p) -> auto & { return p.training.loss; });
+    auto &loss = bindField(
+        v, "/training/loss", SettingType::Choice, [](auto &p) -> auto & { return p.training.loss; });
     show(loss, opt, "Loss", "What training minimises");
     loss.choices = {"cross_entropy", "mse", "bce_with_logits"};
     addOptimizer(v, opt);
 
     const std::string s = "/training/schedule";
-    auto &schedule = bindField(v, s + "/type", SettingType::Choice,
-                               [](auto &p) -> auto & { return p.training.schedule.type; });
+    auto &schedule = bindField(
+        v, s + "/type", SettingType::Choice, [](auto &p) -> auto & { return p.training.schedule.type; });
     show(schedule, opt, "Schedule", "How the learning rate changes over the epochs");
     schedule.choices = {"none", "step", "cosine"};
-    auto &stepSize = bindField(v, s + "/step_size", SettingType::Int,
-                          [](auto &p) -> auto & { return p.training.schedule.stepSize; });
+    auto &stepSize = bindField(
+        v, s + "/step_size", SettingType::Int, [](auto &p) -> auto & { return p.training.schedule.stepSize; });
     show(stepSize, opt, "Step size (epochs)", "Step schedule: epochs between two decays");
     range(stepSize, 1, 100000);
-    auto &gamma = bindField(v, s + "/gamma", SettingType::Number,
-                            [](auto &p) -> auto & { return p.training.schedule.gamma; });
+    auto &gamma = bindField(
+        v, s + "/gamma", SettingType::Number, [](auto &p) -> auto & { return p.training.schedule.gamma; });
     show(gamma, opt, "Step gamma", "Step schedule: the factor the learning rate is multiplied by");
     range(gamma, 0, kInf, true);
     gamma.step = 0.05;
-    auto &minLr = bindField(v, s + "/min_lr", SettingType::Number,
-                            [](auto &p) -> auto & { return p.training.schedule.minLr; });
+    auto &minLr = bindField(
+        v, s + "/min_lr", SettingType::Number, [](auto &p) -> auto & { return p.training.schedule.minLr; });
     show(minLr, opt, "Minimum lr (cosine)", "Cosine schedule: the learning rate at the last epoch");
     range(minLr, 0, 1e6);
     minLr.step = 1e-5;
 
     const std::string e = "/training/early_stopping";
-    auto &stop = bindField(v, e + "/enabled", SettingType::Bool,
-                           [](auto &p) -> auto & { return p.training.earlyStopping.enabled; });
+    auto &stop = bindField(
+        v, e + "/enabled", SettingType::Bool, [](auto &p) -> auto & { return p.training.earlyStopping.enabled; });
     show(stop, opt, "Early stopping", "Stop when the watched metric stops improving");
-    auto &metric = bindField(v, e + "/metric", SettingType::Choice,
-                        [](auto &p) -> auto & { return p.training.earlyStopping.metric; });
+    auto &metric = bindField(
+        v, e + "/metric", SettingType::Choice, [](auto &p) -> auto & { return p.training.earlyStopping.metric; });
     show(metric, opt, "Watch", "The validation metric early stopping watches");
     metric.choices = {"val_loss", "val_accuracy"};
-    auto &patience = bindField(v, e + "/patience", SettingType::Int,
-                          [](auto &p) -> auto & { return p.training.earlyStopping.patience; });
+    auto &patience = bindField(
+        v, e + "/patience", SettingType::Int, [](auto &p) -> auto & { return p.training.earlyStopping.patience; });
     show(patience, opt, "Patience (epochs)", "Epochs without improvement before training stops");
     range(patience, 0, 100000);
-    auto &delta = bindField(v, e + "/min_delta", SettingType::Number,
-                       [](auto &p) -> auto & { return p.training.earlyStopping.minDelta; });
+    auto &delta = bindField(
+        v, e + "/min_delta", SettingType::Number, [](auto &p) -> auto & { return p.training.earlyStopping.minDelta; });
     show(delta, opt, "Minimum improvement", "The smallest change of the metric that counts as improvement");
     range(delta, 0, 1e6);
     delta.step = 1e-3;
 
-    auto &clip = bindField(v, "/training/grad_clip", SettingType::Number,
-                           [](auto &p) -> auto & { return p.training.gradClip; });
+    auto &clip = bindField(
+        v, "/training/grad_clip", SettingType::Number, [](auto &p) -> auto & { return p.training.gradClip; });
     show(clip, opt, "Gradient clipping (norm, 0 = off)", "The largest global L2 norm of the gradients");
     range(clip, 0, 1e9);
     clip.step = 0.5;
-    auto &seed = bindField(v, "/training/seed", SettingType::Int,
-                           [](auto &p) -> auto & { return p.training.seed; });
+    auto &seed = bindField(
+        v, "/training/seed", SettingType::Int, [](auto &p) -> auto & { return p.training.seed; });
     show(seed, {"train_from_scratch"}, "Seed", "Seeds the initial weights and the order of the batches");
     range(seed, 0, kInt64Max);
-    auto &device = bindField(v, "/training/device", SettingType::String,
-                             [](auto &p) -> auto & { return p.training.device; });
+    auto &device = bindField(
+        v, "/training/device", SettingType::String, [](auto &p) -> auto & { return p.training.device; });
     show(device, opt, "Device", "auto, cpu, cuda or cuda:N");
     device.choices = {"auto", "cpu", "cuda", "cuda:0", "cuda:1"};
     device.check = [](const json &value, const Project &) -> std::string {
@@ -320,8 +322,8 @@ void addTraining(std::vector<SettingSpec> &v)
             return {};
         return "expected \"auto\", \"cpu\", \"cuda\" or \"cuda:N\", got \"" + d + "\"";
     };
-    auto &threads = bindField(v, "/training/threads", SettingType::Int,
-                              [](auto &p) -> auto & { return p.training.threads; });
+    auto &threads = bindField(
+        v, "/training/threads", SettingType::Int, [](auto &p) -> auto & { return p.training.threads; });
     show(threads, opt, "Threads (0 = all cores)", "CPU threads for training");
     range(threads, 0, 4096);
 }
@@ -329,13 +331,14 @@ void addTraining(std::vector<SettingSpec> &v)
 std::vector<SettingSpec> makeSettings()
 {
     std::vector<SettingSpec> v;
-    bindField(v, "/name", SettingType::String, [](auto &p) -> auto & { return p.name; });
+    bindField(
+        v, "/name", SettingType::String, [](auto &p) -> auto & { return p.name; });
     addDataset(v);
     addPreprocess(v);
     addPretrain(v);
     addTraining(v);
-    auto &formats = bindField(v, "/export/formats", SettingType::List,
-                              [](auto &p) -> auto & { return p.exports.formats; });
+    auto &formats = bindField(
+        v, "/export/formats", SettingType::List, [](auto &p) -> auto & { return p.exports.formats; });
     show(formats, {"evaluate_deploy"}, "Export formats", "What Export writes");
     formats.itemType = SettingType::Choice;
     formats.choices = exportFormats();
@@ -356,15 +359,9 @@ std::string integerExpectation(int64_t min, int64_t max)
     return "an integer from " + std::to_string(min) + " to " + std::to_string(max);
 }
 
-int64_t SettingSpec::intMin() const
-{
-    return min <= -kInt64Max ? INT64_MIN : int64_t(min);
-}
+int64_t SettingSpec::intMin() const { return min <= -kInt64Max ? INT64_MIN : int64_t(min); }
 
-int64_t SettingSpec::intMax() const
-{
-    return max >= kInt64Max ? INT64_MAX : int64_t(max);
-}
+int64_t SettingSpec::intMax() const { return max >= kInt64Max ? INT64_MAX : int64_t(max); }
 
 bool SettingSpec::inRange(double v) const
 {
@@ -375,8 +372,8 @@ std::string SettingSpec::expectation() const
 {
     const SettingType t = type == SettingType::List ? itemType : type;
     if (type == SettingType::List) {
-        const std::string count = minItems && maxItems ? std::to_string(minItems) + " to "
-                                                             + std::to_string(maxItems) + " " : "";
+        const std::string count =
+            minItems && maxItems ? std::to_string(minItems) + " to " + std::to_string(maxItems) + " " : "";
         switch (t) {
         case SettingType::Int: return "a list of " + count + (min >= 1 ? "positive integers" : "integers");
         case SettingType::Number: return "a list of " + count + "numbers";

@@ -146,8 +146,7 @@ bool earlyStoppingImproves(const EarlyStoppingSettings &s, double metric, double
     return s.metric == "val_accuracy" ? metric > best + s.minDelta : metric < best - s.minDelta;
 }
 
-bool earlyStoppingStops(const EarlyStoppingSettings &s, int epochsWithoutImprovement, int epoch,
-                        int plannedEpochs)
+bool earlyStoppingStops(const EarlyStoppingSettings &s, int epochsWithoutImprovement, int epoch, int plannedEpochs)
 {
     return s.enabled && epochsWithoutImprovement > s.patience && epoch < plannedEpochs;
 }
@@ -158,13 +157,17 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const OptimizerSettings &
 {
     if (o.type == "sgd")
         return std::make_unique<torch::optim::SGD>(
-            params, torch::optim::SGDOptions(o.lr).momentum(o.momentum).nesterov(o.nesterov).weight_decay(o.weightDecay));
+            params,
+            torch::optim::SGDOptions(o.lr).momentum(o.momentum).nesterov(o.nesterov).weight_decay(o.weightDecay));
     if (o.type == "adamw")
         return std::make_unique<torch::optim::AdamW>(
             params, torch::optim::AdamWOptions(o.lr).betas({o.beta1, o.beta2}).eps(o.eps).weight_decay(o.weightDecay));
     if (o.type == "rmsprop")
-        return std::make_unique<torch::optim::RMSprop>(
-            params, torch::optim::RMSpropOptions(o.lr).alpha(o.alpha).eps(o.eps).weight_decay(o.weightDecay).momentum(o.momentum));
+        return std::make_unique<torch::optim::RMSprop>(params, torch::optim::RMSpropOptions(o.lr)
+                                                                   .alpha(o.alpha)
+                                                                   .eps(o.eps)
+                                                                   .weight_decay(o.weightDecay)
+                                                                   .momentum(o.momentum));
     return std::make_unique<torch::optim::Adam>(
         params, torch::optim::AdamOptions(o.lr).betas({o.beta1, o.beta2}).eps(o.eps).weight_decay(o.weightDecay));
 }
@@ -228,7 +231,7 @@ struct Run {
     int64_t batches = 0;        // per epoch
     double runSamples = 0;      // samples this session trains on, for the ETA
     double samplesDone = 0;
-    double trainStart = 0;      // run seconds, pauses excluded, before the first epoch
+    double trainStart = 0; // run seconds, pauses excluded, before the first epoch
 };
 
 // One epoch's training figures, summed over its batches.
@@ -323,8 +326,7 @@ struct TrainingSession::Impl {
     void validate(Run &r, double &valLoss, double &valAccuracy);
     void saveCheckpoints(Run &r, int epoch, bool improved, const EpochTotals &totals, double valLoss,
                          double valAccuracy);
-    void reportEpoch(Run &r, int epoch, double lr, const EpochTotals &totals, double valLoss,
-                     double valAccuracy);
+    void reportEpoch(Run &r, int epoch, double lr, const EpochTotals &totals, double valLoss, double valAccuracy);
     bool stopEarly(Run &r, int epoch);
 };
 
@@ -348,7 +350,8 @@ void TrainingSession::Impl::run()
         } else {
             const std::string projectDir = project.filePath.empty() ? fs::current_path().string()
                                                                     : fs::path(project.filePath).parent_path().string();
-            const std::string runsDir = request.runsDir.empty() ? (fs::path(projectDir) / "runs").string() : request.runsDir;
+            const std::string runsDir =
+                request.runsDir.empty() ? (fs::path(projectDir) / "runs").string() : request.runsDir;
             std::string name = project.filePath.empty() ? project.name : fs::path(project.filePath).stem().string();
             runDir = newRunDir(runsDir, name);
             Project copy = project;
@@ -424,8 +427,8 @@ void TrainingSession::Impl::train(Project project, bool resuming)
         // The watched metric decides the best checkpoint and early stopping (see training.h).
         const bool watchAccuracy = r.ts.earlyStopping.metric == "val_accuracy";
         const bool validated = r.valX.size(0) > 0;
-        const double metric = watchAccuracy ? (validated ? valAccuracy : totals.accuracy())
-                                            : (validated ? valLoss : totals.loss());
+        const double metric =
+            watchAccuracy ? (validated ? valAccuracy : totals.accuracy()) : (validated ? valLoss : totals.loss());
         const bool improved = earlyStoppingImproves(r.ts.earlyStopping, metric, r.state.bestMetric);
         if (improved) {
             r.state.bestMetric = metric;
@@ -558,8 +561,7 @@ void TrainingSession::Impl::restoreOrBegin(Run &r, bool resuming)
             setDefaultGeneratorState(r.state.torchRng);
         log("resumed from " + last + " after epoch " + std::to_string(r.state.epoch));
         if (r.state.epoch >= r.epochs)
-            log("the run already has " + std::to_string(r.state.epoch)
-                + " epochs; pass more epochs to continue it");
+            log("the run already has " + std::to_string(r.state.epoch) + " epochs; pass more epochs to continue it");
     }
     result.epochsCompleted = r.state.epoch;
 }
@@ -643,8 +645,7 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
         e.device = r.deviceName;
         emit(e);
     }
-    totals.seconds =
-        std::chrono::duration<double>(Clock::now() - epochStart).count() - (pausedSeconds - pausedAtStart);
+    totals.seconds = std::chrono::duration<double>(Clock::now() - epochStart).count() - (pausedSeconds - pausedAtStart);
     return true;
 }
 
@@ -654,9 +655,8 @@ bool TrainingSession::Impl::stopRequestedBefore(Run &r, int epoch, int64_t batch
     if (checkpointBetweenBatches())
         return false;
     result.status = TrainingEvent::Status::Stopped;
-    result.message = "stopped by the user in epoch " + std::to_string(epoch) + " at batch "
-                     + std::to_string(batch + 1) + "; the last checkpoint is from epoch "
-                     + std::to_string(r.state.epoch);
+    result.message = "stopped by the user in epoch " + std::to_string(epoch) + " at batch " + std::to_string(batch + 1)
+                     + "; the last checkpoint is from epoch " + std::to_string(r.state.epoch);
     log(result.message, epoch);
     return true;
 }
@@ -694,8 +694,7 @@ void TrainingSession::Impl::validate(Run &r, double &valLoss, double &valAccurac
     const int64_t nVal = r.valX.size(0);
     for (int64_t i = 0; i < nVal; i += kEvaluationBatch) {
         const int64_t j = std::min<int64_t>(i + kEvaluationBatch, nVal);
-        auto lhv =
-            lossAndHits(r.ts.loss, r.model->forward(r.valX.slice(0, i, j)), r.valY.slice(0, i, j), r.classes);
+        auto lhv = lossAndHits(r.ts.loss, r.model->forward(r.valX.slice(0, i, j)), r.valY.slice(0, i, j), r.classes);
         sum += lhv.loss.item<double>() * double(j - i);
         hits += lhv.hits.item<int64_t>();
     }
@@ -705,8 +704,8 @@ void TrainingSession::Impl::validate(Run &r, double &valLoss, double &valAccurac
 }
 
 // `last` after every epoch, `best` when the watched metric improved, and run.json's figures.
-void TrainingSession::Impl::saveCheckpoints(Run &r, int epoch, bool improved, const EpochTotals &totals,
-                                            double valLoss, double valAccuracy)
+void TrainingSession::Impl::saveCheckpoints(Run &r, int epoch, bool improved, const EpochTotals &totals, double valLoss,
+                                            double valAccuracy)
 {
     r.state.epoch = epoch;
     std::ostringstream rng;
@@ -735,8 +734,8 @@ void TrainingSession::Impl::saveCheckpoints(Run &r, int epoch, bool improved, co
     writeSummary();
 }
 
-void TrainingSession::Impl::reportEpoch(Run &r, int epoch, double lr, const EpochTotals &totals,
-                                        double valLoss, double valAccuracy)
+void TrainingSession::Impl::reportEpoch(Run &r, int epoch, double lr, const EpochTotals &totals, double valLoss,
+                                        double valAccuracy)
 {
     TrainingEvent e;
     e.kind = TrainingEvent::Kind::Epoch;

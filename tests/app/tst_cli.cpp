@@ -25,10 +25,7 @@ struct CliRun {
 
 const QString kSource = QStringLiteral(TORCHWRIGHT_SOURCE_DIR);
 
-QString sourceFile(const QString &relative)
-{
-    return kSource + QLatin1Char('/') + relative;
-}
+QString sourceFile(const QString &relative) { return kSource + QLatin1Char('/') + relative; }
 
 // The run folder below `root`: the folder holding last.pt.
 QString findRunDir(const QString &root)
@@ -233,8 +230,7 @@ void TestCli::trainEvaluateExport()
     QFile::setPermissions(project, QFile::ReadOwner | QFile::WriteOwner);
     const QString runs = m_tmp.filePath("runs");
 
-    const CliRun train = run({"train", project, "--epochs", "1", "--device", "cpu", "--threads",
-                              "1", "--out", runs});
+    const CliRun train = run({"train", project, "--epochs", "1", "--device", "cpu", "--threads", "1", "--out", runs});
     QVERIFY(train.finished);
     QVERIFY2(train.exitCode == 0, train.output.constData());
     const QString runDir = findRunDir(runs);

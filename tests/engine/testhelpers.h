@@ -42,8 +42,7 @@ inline torchwright::Shape parseShape(const QString &text)
 
 inline std::string lower(std::string s)
 {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
     return s;
 }
 
@@ -86,9 +85,8 @@ inline torchwright::Edge makeEdge(int from, int to, int toPort = 0)
 
 // Input (id 1) -> layers[0] (id 2) -> layers[1] (id 3) -> ...; node names are the lower-cased
 // type followed by the id ("linear3").
-inline torchwright::Graph chainGraph(
-    const std::vector<std::pair<std::string, nlohmann::json>> &layers,
-    const std::string &inputDType = "float32")
+inline torchwright::Graph chainGraph(const std::vector<std::pair<std::string, nlohmann::json>> &layers,
+                                     const std::string &inputDType = "float32")
 {
     torchwright::Graph g;
     g.nodes.push_back(makeNode(1, "Input", "input", {{"dtype", inputDType}}));
@@ -96,8 +94,8 @@ inline torchwright::Graph chainGraph(
     for (const auto &[type, params] : layers) {
         ++id;
         // `{}` in a braced list is JSON null; a layer without parameters has an empty object.
-        g.nodes.push_back(makeNode(id, type, lower(type) + std::to_string(id),
-                                   params.is_null() ? nlohmann::json::object() : params));
+        g.nodes.push_back(
+            makeNode(id, type, lower(type) + std::to_string(id), params.is_null() ? nlohmann::json::object() : params));
         g.edges.push_back(makeEdge(id - 1, id));
     }
     return g;
@@ -125,10 +123,7 @@ inline bool writeFileBytes(const std::string &path, const std::string &bytes)
 }
 
 // The diagnostics as text, for failure messages.
-inline QByteArray describe(const torchwright::Diagnostics &d)
-{
-    return QByteArray::fromStdString(d.format());
-}
+inline QByteArray describe(const torchwright::Diagnostics &d) { return QByteArray::fromStdString(d.format()); }
 
 // The first error whose message contains every '|'-free needle, or nullptr.
 inline const torchwright::Diagnostic *findError(const torchwright::Diagnostics &diags,

@@ -81,8 +81,8 @@ struct IdxSet {
     int testImages = 30;
     int rows = 4;
     int cols = 4;
-    uint8_t testPixel = 0;   // every test pixel has this value
-    bool gzipImages = true;  // images as .gz, labels plain: the loader takes either
+    uint8_t testPixel = 0;  // every test pixel has this value
+    bool gzipImages = true; // images as .gz, labels plain: the loader takes either
 };
 
 // Writes the four MNIST-layout files into `dir`; train labels are i % 10.
@@ -96,11 +96,10 @@ bool writeIdxSet(const QString &dir, const IdxSet &s)
     for (int i = 0; i < s.testImages; ++i)
         testLabels[size_t(i)] = uint8_t(i % 10);
 
-    const QByteArray trainImg = idxBytes({s.trainImages, s.rows, s.cols},
-                                         randomBytes(pixels * size_t(s.trainImages), 1234));
-    const QByteArray testImg = idxBytes({s.testImages, s.rows, s.cols},
-                                        std::vector<uint8_t>(pixels * size_t(s.testImages),
-                                                             s.testPixel));
+    const QByteArray trainImg =
+        idxBytes({s.trainImages, s.rows, s.cols}, randomBytes(pixels * size_t(s.trainImages), 1234));
+    const QByteArray testImg =
+        idxBytes({s.testImages, s.rows, s.cols}, std::vector<uint8_t>(pixels * size_t(s.testImages), s.testPixel));
     const std::string d = dir.toStdString() + "/";
     bool ok = true;
     if (s.gzipImages) {
@@ -110,8 +109,7 @@ bool writeIdxSet(const QString &dir, const IdxSet &s)
         ok = ok && writeFileBytes(d + "train-images-idx3-ubyte", trainImg);
         ok = ok && writeFileBytes(d + "t10k-images-idx3-ubyte", testImg);
     }
-    ok = ok &&
-         writeFileBytes(d + "train-labels-idx1-ubyte", idxBytes({s.trainLabels}, trainLabels));
+    ok = ok && writeFileBytes(d + "train-labels-idx1-ubyte", idxBytes({s.trainLabels}, trainLabels));
     ok = ok && writeFileBytes(d + "t10k-labels-idx1-ubyte", idxBytes({s.testImages}, testLabels));
     return ok;
 }
@@ -184,10 +182,7 @@ private Q_SLOTS:
     void previewShowsSamplesPerClass();
 };
 
-void TestData::initTestCase()
-{
-    torch::manual_seed(0);
-}
+void TestData::initTestCase() { torch::manual_seed(0); }
 
 void TestData::readsPlainImages()
 {
@@ -330,8 +325,7 @@ void TestData::writeIdxRoundTrip()
     const torch::Tensor labels = torch::tensor({7, 0, 3}, torch::kUInt8);
     const std::string lpath = dir.filePath("w-idx1-ubyte").toStdString();
     writeIdxFile(lpath, labels);
-    QCOMPARE(testhelpers::readFileBytes(lpath),
-             QByteArray::fromHex("0000080100000003070003"));
+    QCOMPARE(testhelpers::readFileBytes(lpath), QByteArray::fromHex("0000080100000003070003"));
     QVERIFY(torch::equal(readIdxFile(lpath).to(torch::kLong), labels.to(torch::kLong)));
 }
 
@@ -410,8 +404,7 @@ void TestData::splitsAndNormalisation()
     // The test split is normalised with the training statistics, not its own.
     const double expectedTest = (0.0 - a.mean[0]) / a.std[0];
     QVERIFY(expectedTest < -0.5);
-    QVERIFY(torch::allclose(a.test.inputs, torch::full_like(a.test.inputs, expectedTest),
-                            1e-5, 1e-5));
+    QVERIFY(torch::allclose(a.test.inputs, torch::full_like(a.test.inputs, expectedTest), 1e-5, 1e-5));
 
     // Train and validation partition the file's samples.
     std::vector<int64_t> original(200);
@@ -534,8 +527,7 @@ void TestData::fashionMnistHeaders()
         QSKIP("Fashion-MNIST is not installed on this machine");
     const torch::Tensor labels = readIdxFile((dir + "/t10k-labels-idx1-ubyte").toStdString());
     QCOMPARE(labels.sizes().vec(), (std::vector<int64_t>{10000}));
-    const ProjectLoad load = loadProjectFile(testhelpers::sourcePath(
-        "projects/fashion_mnist_cnn.json"));
+    const ProjectLoad load = loadProjectFile(testhelpers::sourcePath("projects/fashion_mnist_cnn.json"));
     std::string missing;
     QVERIFY2(datasetFilesPresent(load.project, &missing), missing.c_str());
 }

@@ -36,10 +36,7 @@ namespace {
 
 const qint64 kSkip = -1;
 
-nlohmann::json jsonOf(const QString &text)
-{
-    return nlohmann::json::parse(text.toStdString());
-}
+nlohmann::json jsonOf(const QString &text) { return nlohmann::json::parse(text.toStdString()); }
 
 // The projects of tests/data/every_layer/, by file name.
 std::map<std::string, Project> everyLayerProjects()
@@ -100,11 +97,29 @@ void TestLayers::formatShapes()
 void TestLayers::registryHasEveryType()
 {
     const auto &registry = LayerRegistry::instance();
-    const char *names[] = {"Input",   "Linear",    "Conv2d",     "MaxPool2d", "AvgPool2d",
-                           "AdaptiveAvgPool2d",    "BatchNorm1d", "BatchNorm2d", "Dropout",
-                           "Flatten", "ReLU",      "LeakyReLU",  "GELU",      "Sigmoid",
-                           "Tanh",    "Softmax",   "LogSoftmax", "Add",       "Concat",
-                           "Embedding", "LSTM",    "GRU",        "MultiheadAttention"};
+    const char *names[] = {"Input",
+                           "Linear",
+                           "Conv2d",
+                           "MaxPool2d",
+                           "AvgPool2d",
+                           "AdaptiveAvgPool2d",
+                           "BatchNorm1d",
+                           "BatchNorm2d",
+                           "Dropout",
+                           "Flatten",
+                           "ReLU",
+                           "LeakyReLU",
+                           "GELU",
+                           "Sigmoid",
+                           "Tanh",
+                           "Softmax",
+                           "LogSoftmax",
+                           "Add",
+                           "Concat",
+                           "Embedding",
+                           "LSTM",
+                           "GRU",
+                           "MultiheadAttention"};
     for (const char *name : names)
         QVERIFY2(registry.find(name) != nullptr, name);
     QVERIFY(registry.find("NoSuchLayer") == nullptr);
@@ -209,53 +224,45 @@ void TestLayers::singleLayer_data()
     QTest::addColumn<qint64>("parameters");
     QTest::addColumn<qint64>("multiplyAdds");
 
-    auto row = [](const char *tag, const char *type, const char *params, const char *in,
-                  const char *out, qint64 p, qint64 macs, bool int64 = false) {
-        QTest::newRow(tag) << QString(type) << QString(params) << QString(in) << int64
-                           << QString(out) << p << macs;
+    auto row = [](const char *tag, const char *type, const char *params, const char *in, const char *out, qint64 p,
+                  qint64 macs, bool int64 = false) {
+        QTest::newRow(tag) << QString(type) << QString(params) << QString(in) << int64 << QString(out) << p << macs;
     };
 
     // Linear: params in*out+out, MACs in*out per leading position.
     row("linear inferred", "Linear", R"({"out_features": 10})", "64", "10", 650, 640);
-    row("linear explicit no bias", "Linear",
-        R"({"in_features": 64, "out_features": 10, "bias": false})", "64", "10", 640, 640);
-    row("linear leading dims", "Linear", R"({"out_features": 8})", "5x16", "5x8", 136,
-        5 * 16 * 8);
+    row("linear explicit no bias", "Linear", R"({"in_features": 64, "out_features": 10, "bias": false})", "64", "10",
+        640, 640);
+    row("linear leading dims", "Linear", R"({"out_features": 8})", "5x16", "5x8", 136, 5 * 16 * 8);
 
     // Conv2d: floor((H + 2p - d(k-1) - 1) / s) + 1.
-    row("conv valid", "Conv2d", R"({"out_channels": 8, "kernel_size": 3})", "3x32x32",
-        "8x30x30", 8 * 3 * 9 + 8, 8 * 30 * 30 * 3 * 9);
-    row("conv same", "Conv2d", R"({"out_channels": 8, "kernel_size": 3, "padding": 1})",
-        "3x32x32", "8x32x32", 224, 8 * 32 * 32 * 27);
-    row("conv stride 2", "Conv2d",
-        R"({"out_channels": 4, "kernel_size": 3, "stride": 2, "padding": 1})", "1x28x28",
+    row("conv valid", "Conv2d", R"({"out_channels": 8, "kernel_size": 3})", "3x32x32", "8x30x30", 8 * 3 * 9 + 8,
+        8 * 30 * 30 * 3 * 9);
+    row("conv same", "Conv2d", R"({"out_channels": 8, "kernel_size": 3, "padding": 1})", "3x32x32", "8x32x32", 224,
+        8 * 32 * 32 * 27);
+    row("conv stride 2", "Conv2d", R"({"out_channels": 4, "kernel_size": 3, "stride": 2, "padding": 1})", "1x28x28",
         "4x14x14", 40, 4 * 14 * 14 * 9);
-    row("conv dilation 2", "Conv2d", R"({"out_channels": 2, "kernel_size": 3, "dilation": 2})",
-        "1x10x10", "2x6x6", 20, 2 * 6 * 6 * 9);
-    row("conv groups no bias", "Conv2d",
-        R"({"out_channels": 4, "kernel_size": 1, "groups": 2, "bias": false})", "4x5x5",
-        "4x5x5", 8, 4 * 25 * 2);
-    row("conv explicit in_channels", "Conv2d",
-        R"({"in_channels": 3, "out_channels": 6, "kernel_size": 5})", "3x32x32", "6x28x28",
-        456, 6 * 28 * 28 * 75);
+    row("conv dilation 2", "Conv2d", R"({"out_channels": 2, "kernel_size": 3, "dilation": 2})", "1x10x10", "2x6x6", 20,
+        2 * 6 * 6 * 9);
+    row("conv groups no bias", "Conv2d", R"({"out_channels": 4, "kernel_size": 1, "groups": 2, "bias": false})",
+        "4x5x5", "4x5x5", 8, 4 * 25 * 2);
+    row("conv explicit in_channels", "Conv2d", R"({"in_channels": 3, "out_channels": 6, "kernel_size": 5})", "3x32x32",
+        "6x28x28", 456, 6 * 28 * 28 * 75);
 
     // Pooling: stride 0 means the kernel size.
     row("maxpool 2", "MaxPool2d", R"({"kernel_size": 2})", "64x28x28", "64x14x14", 0, kSkip);
     row("maxpool odd input", "MaxPool2d", R"({"kernel_size": 2})", "3x7x7", "3x3x3", 0, kSkip);
-    row("maxpool stride padding", "MaxPool2d",
-        R"({"kernel_size": 3, "stride": 2, "padding": 1})", "8x7x7", "8x4x4", 0, kSkip);
-    row("avgpool stride 1", "AvgPool2d", R"({"kernel_size": 2, "stride": 1})", "2x5x5",
-        "2x4x4", 0, kSkip);
-    row("avgpool padding", "AvgPool2d", R"({"kernel_size": 3, "padding": 1})", "1x9x9",
-        "1x3x3", 0, kSkip);
-    row("adaptive 1", "AdaptiveAvgPool2d", R"({"output_size": 1})", "16x7x7", "16x1x1", 0,
+    row("maxpool stride padding", "MaxPool2d", R"({"kernel_size": 3, "stride": 2, "padding": 1})", "8x7x7", "8x4x4", 0,
         kSkip);
+    row("avgpool stride 1", "AvgPool2d", R"({"kernel_size": 2, "stride": 1})", "2x5x5", "2x4x4", 0, kSkip);
+    row("avgpool padding", "AvgPool2d", R"({"kernel_size": 3, "padding": 1})", "1x9x9", "1x3x3", 0, kSkip);
+    row("adaptive 1", "AdaptiveAvgPool2d", R"({"output_size": 1})", "16x7x7", "16x1x1", 0, kSkip);
     row("adaptive 4", "AdaptiveAvgPool2d", R"({"output_size": 4})", "3x9x9", "3x4x4", 0, kSkip);
 
     // Normalisation: weight and bias per feature.
     row("batchnorm2d inferred", "BatchNorm2d", R"({})", "16x8x8", "16x8x8", 32, kSkip);
-    row("batchnorm2d explicit", "BatchNorm2d",
-        R"({"num_features": 16, "eps": 0.001, "momentum": 0.2})", "16x8x8", "16x8x8", 32, kSkip);
+    row("batchnorm2d explicit", "BatchNorm2d", R"({"num_features": 16, "eps": 0.001, "momentum": 0.2})", "16x8x8",
+        "16x8x8", 32, kSkip);
     row("batchnorm1d features", "BatchNorm1d", R"({})", "20", "20", 40, kSkip);
     row("batchnorm1d sequence", "BatchNorm1d", R"({})", "6x10", "6x10", 12, kSkip);
 
@@ -273,25 +280,22 @@ void TestLayers::singleLayer_data()
     row("logsoftmax", "LogSoftmax", R"({"dim": -1})", "4x5", "4x5", 0, kSkip);
 
     // Sequences.
-    row("embedding", "Embedding", R"({"num_embeddings": 100, "embedding_dim": 16})", "12",
-        "12x16", 1600, kSkip, true);
-    row("lstm", "LSTM", R"({"hidden_size": 32})", "10x8", "10x32", 4 * 32 * (8 + 32 + 2),
+    row("embedding", "Embedding", R"({"num_embeddings": 100, "embedding_dim": 16})", "12", "12x16", 1600, kSkip, true);
+    row("lstm", "LSTM", R"({"hidden_size": 32})", "10x8", "10x32", 4 * 32 * (8 + 32 + 2), kSkip);
+    row("lstm explicit input", "LSTM", R"({"input_size": 8, "hidden_size": 4})", "3x8", "3x4", 4 * 4 * (8 + 4 + 2),
         kSkip);
-    row("lstm explicit input", "LSTM", R"({"input_size": 8, "hidden_size": 4})", "3x8", "3x4",
-        4 * 4 * (8 + 4 + 2), kSkip);
     row("lstm bidirectional 2 layers last", "LSTM",
         R"({"hidden_size": 16, "num_layers": 2, "bidirectional": true,
             "return_sequences": false})",
         "5x4", "32", 2 * 4 * 16 * (4 + 16 + 2) + 2 * 4 * 16 * (32 + 16 + 2), kSkip);
     row("gru", "GRU", R"({"hidden_size": 12})", "7x6", "7x12", 3 * 12 * (6 + 12 + 2), kSkip);
-    row("gru last", "GRU", R"({"hidden_size": 12, "return_sequences": false})", "7x6", "12",
-        3 * 12 * (6 + 12 + 2), kSkip);
-    row("gru bidirectional", "GRU", R"({"hidden_size": 5, "bidirectional": true})", "4x3",
-        "4x10", 2 * 3 * 5 * (3 + 5 + 2), kSkip);
-    row("attention", "MultiheadAttention", R"({"num_heads": 4})", "10x16", "10x16",
-        4 * 16 * 16 + 4 * 16, kSkip);
-    row("attention dropout", "MultiheadAttention", R"({"num_heads": 2, "dropout": 0.1})", "3x8",
-        "3x8", 4 * 8 * 8 + 4 * 8, kSkip);
+    row("gru last", "GRU", R"({"hidden_size": 12, "return_sequences": false})", "7x6", "12", 3 * 12 * (6 + 12 + 2),
+        kSkip);
+    row("gru bidirectional", "GRU", R"({"hidden_size": 5, "bidirectional": true})", "4x3", "4x10",
+        2 * 3 * 5 * (3 + 5 + 2), kSkip);
+    row("attention", "MultiheadAttention", R"({"num_heads": 4})", "10x16", "10x16", 4 * 16 * 16 + 4 * 16, kSkip);
+    row("attention dropout", "MultiheadAttention", R"({"num_heads": 2, "dropout": 0.1})", "3x8", "3x8",
+        4 * 8 * 8 + 4 * 8, kSkip);
 }
 
 void TestLayers::singleLayer()
@@ -331,11 +335,20 @@ void TestLayers::multiInput_data()
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("output");
 
-    QTest::newRow("add default") << "Add" << "{}" << 2 << "3x4x4" << "3x4x4";
-    QTest::newRow("add three") << "Add" << R"({"inputs": 3})" << 3 << "16" << "16";
-    QTest::newRow("concat default") << "Concat" << "{}" << 2 << "3x4x4" << "6x4x4";
-    QTest::newRow("concat dim 1") << "Concat" << R"({"dim": 1})" << 2 << "3x4x4" << "3x8x4";
-    QTest::newRow("concat three") << "Concat" << R"({"inputs": 3, "dim": 0})" << 3 << "2x5"
+    QTest::newRow("add default") << "Add"
+                                 << "{}" << 2 << "3x4x4"
+                                 << "3x4x4";
+    QTest::newRow("add three") << "Add"
+                               << R"({"inputs": 3})" << 3 << "16"
+                               << "16";
+    QTest::newRow("concat default") << "Concat"
+                                    << "{}" << 2 << "3x4x4"
+                                    << "6x4x4";
+    QTest::newRow("concat dim 1") << "Concat"
+                                  << R"({"dim": 1})" << 2 << "3x4x4"
+                                  << "3x8x4";
+    QTest::newRow("concat three") << "Concat"
+                                  << R"({"inputs": 3, "dim": 0})" << 3 << "2x5"
                                   << "6x5";
 }
 
@@ -369,8 +382,8 @@ void TestLayers::concatOfDifferentChannels()
     // A skip connection: conv output (4x8x8) concatenated with the input (3x8x8).
     Graph g;
     g.nodes.push_back(testhelpers::makeNode(1, "Input", "input", {{"dtype", "float32"}}));
-    g.nodes.push_back(testhelpers::makeNode(
-        2, "Conv2d", "conv", {{"out_channels", 4}, {"kernel_size", 3}, {"padding", 1}}));
+    g.nodes.push_back(
+        testhelpers::makeNode(2, "Conv2d", "conv", {{"out_channels", 4}, {"kernel_size", 3}, {"padding", 1}}));
     g.nodes.push_back(testhelpers::makeNode(3, "Concat", "cat"));
     g.edges.push_back(testhelpers::makeEdge(1, 2));
     g.edges.push_back(testhelpers::makeEdge(2, 3, 0));
@@ -384,8 +397,7 @@ void TestLayers::concatOfDifferentChannels()
 
 void TestLayers::paramsAreNormalized()
 {
-    Graph g = chainGraph({{"MaxPool2d", {{"kernel_size", 2}}}, {"Flatten", {}},
-                          {"Linear", {{"out_features", 3}}}});
+    Graph g = chainGraph({{"MaxPool2d", {{"kernel_size", 2}}}, {"Flatten", {}}, {"Linear", {{"out_features", 3}}}});
     const GraphAnalysis a = analyzeGraph(g, TensorType{{1, 4, 4}});
     QVERIFY2(a.ok(), describe(a.diagnostics).constData());
     // The analysis carries the parameters with defaults filled; written back into the graph,
@@ -407,8 +419,7 @@ void TestLayers::normalizeParamsReportsProblems()
     QVERIFY(linear);
 
     Diagnostics ok;
-    const nlohmann::json filled =
-        registry.normalizeParams(*linear, {{"out_features", 5}}, "/p", ok, 7);
+    const nlohmann::json filled = registry.normalizeParams(*linear, {{"out_features", 5}}, "/p", ok, 7);
     QVERIFY2(!ok.hasErrors(), describe(ok).constData());
     QCOMPARE(filled["out_features"].get<int>(), 5);
     QVERIFY(filled.contains("bias"));
@@ -433,15 +444,13 @@ void TestLayers::normalizeParamsReportsProblems()
     Diagnostics missing;
     registry.normalizeParams(*linear, nlohmann::json::object(), "/p", missing, 7);
     QVERIFY2(missing.hasErrors(), describe(missing).constData());
-    QVERIFY(testhelpers::findError(missing, {"out_features"}) ||
-            missing.items().front().where == "/p/out_features");
+    QVERIFY(testhelpers::findError(missing, {"out_features"}) || missing.items().front().where == "/p/out_features");
 }
 
 void TestLayers::linearMismatchNamesBothSizes()
 {
     // The article's CNN: 64x32x32 flattened is 65536 features, the Linear expects 2304.
-    Graph g = chainGraph({{"Flatten", {}},
-                          {"Linear", {{"in_features", 2304}, {"out_features", 128}}}});
+    Graph g = chainGraph({{"Flatten", {}}, {"Linear", {{"in_features", 2304}, {"out_features", 128}}}});
     const GraphAnalysis a = analyzeGraph(g, TensorType{{64, 32, 32}});
     QVERIFY(!a.ok());
     const Diagnostic *d = testhelpers::findError(a.diagnostics, {"65536", "2304"});
@@ -455,8 +464,8 @@ void TestLayers::addMismatchNamesBothShapes()
 {
     Graph g;
     g.nodes.push_back(testhelpers::makeNode(1, "Input", "input", {{"dtype", "float32"}}));
-    g.nodes.push_back(testhelpers::makeNode(
-        2, "Conv2d", "conv", {{"out_channels", 4}, {"kernel_size", 3}, {"padding", 1}}));
+    g.nodes.push_back(
+        testhelpers::makeNode(2, "Conv2d", "conv", {{"out_channels", 4}, {"kernel_size", 3}, {"padding", 1}}));
     g.nodes.push_back(testhelpers::makeNode(3, "Add", "sum"));
     g.edges.push_back(testhelpers::makeEdge(1, 2));
     g.edges.push_back(testhelpers::makeEdge(2, 3, 0));
@@ -477,20 +486,24 @@ void TestLayers::layerErrors_data()
     QTest::addColumn<bool>("int64");
     QTest::addColumn<QString>("mentions"); // '|'-separated alternatives, case-insensitive
 
-    QTest::newRow("embedding fed float32")
-        << "Embedding" << R"({"num_embeddings": 10, "embedding_dim": 4})" << "6" << false
-        << "int64";
-    QTest::newRow("attention heads do not divide")
-        << "MultiheadAttention" << R"({"num_heads": 3})" << "10x16" << false << "3|16";
-    QTest::newRow("conv in_channels mismatch")
-        << "Conv2d" << R"({"in_channels": 3, "out_channels": 8, "kernel_size": 3})"
-        << "1x28x28" << false << "3";
-    QTest::newRow("conv kernel larger than input")
-        << "Conv2d" << R"({"out_channels": 2, "kernel_size": 5})" << "1x3x3" << false << "5|3x3";
-    QTest::newRow("conv fed a vector")
-        << "Conv2d" << R"({"out_channels": 2, "kernel_size": 1})" << "16" << false << "16";
-    QTest::newRow("lstm fed a vector")
-        << "LSTM" << R"({"hidden_size": 4})" << "16" << false << "16";
+    QTest::newRow("embedding fed float32") << "Embedding"
+                                           << R"({"num_embeddings": 10, "embedding_dim": 4})"
+                                           << "6" << false << "int64";
+    QTest::newRow("attention heads do not divide") << "MultiheadAttention"
+                                                   << R"({"num_heads": 3})"
+                                                   << "10x16" << false << "3|16";
+    QTest::newRow("conv in_channels mismatch") << "Conv2d"
+                                               << R"({"in_channels": 3, "out_channels": 8, "kernel_size": 3})"
+                                               << "1x28x28" << false << "3";
+    QTest::newRow("conv kernel larger than input") << "Conv2d"
+                                                   << R"({"out_channels": 2, "kernel_size": 5})"
+                                                   << "1x3x3" << false << "5|3x3";
+    QTest::newRow("conv fed a vector") << "Conv2d"
+                                       << R"({"out_channels": 2, "kernel_size": 1})"
+                                       << "16" << false << "16";
+    QTest::newRow("lstm fed a vector") << "LSTM"
+                                       << R"({"hidden_size": 4})"
+                                       << "16" << false << "16";
 }
 
 void TestLayers::layerErrors()
@@ -502,13 +515,12 @@ void TestLayers::layerErrors()
     QFETCH(QString, mentions);
 
     Graph g = chainGraph({{type.toStdString(), jsonOf(params)}}, int64 ? "int64" : "float32");
-    const GraphAnalysis a =
-        analyzeGraph(g, TensorType{parseShape(input), int64 ? DType::Int64 : DType::Float32});
+    const GraphAnalysis a = analyzeGraph(g, TensorType{parseShape(input), int64 ? DType::Int64 : DType::Float32});
     QVERIFY(!a.ok());
     bool found = false;
     for (const Diagnostic &d : a.diagnostics.items()) {
-        if (d.severity == Severity::Error && d.nodeId == 2 &&
-            testhelpers::containsAnyCI(d.message, mentions.toStdString()))
+        if (d.severity == Severity::Error && d.nodeId == 2
+            && testhelpers::containsAnyCI(d.message, mentions.toStdString()))
             found = true;
     }
     QVERIFY2(found, describe(a.diagnostics).constData());

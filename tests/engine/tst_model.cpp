@@ -35,8 +35,7 @@ Graph smallCnn()
 {
     Graph g;
     g.nodes.push_back(makeNode(1, "Input", "input", {{"dtype", "float32"}}));
-    g.nodes.push_back(makeNode(2, "Conv2d", "conv1",
-                               {{"out_channels", 4}, {"kernel_size", 3}, {"padding", 1}}));
+    g.nodes.push_back(makeNode(2, "Conv2d", "conv1", {{"out_channels", 4}, {"kernel_size", 3}, {"padding", 1}}));
     g.nodes.push_back(makeNode(3, "ReLU", "relu1"));
     g.nodes.push_back(makeNode(4, "MaxPool2d", "pool1", {{"kernel_size", 2}}));
     g.nodes.push_back(makeNode(5, "Flatten", "flatten"));
@@ -87,10 +86,9 @@ void TestModel::initTestCase()
 void TestModel::matchesHandWrittenSequential()
 {
     GraphModel model(smallCnn(), TensorType{{1, 8, 8}});
-    torch::nn::Sequential reference(
-        torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 4, 3).padding(1)), torch::nn::ReLU(),
-        torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)), torch::nn::Flatten(),
-        torch::nn::Linear(4 * 4 * 4, 10));
+    torch::nn::Sequential reference(torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 4, 3).padding(1)), torch::nn::ReLU(),
+                                    torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)), torch::nn::Flatten(),
+                                    torch::nn::Linear(4 * 4 * 4, 10));
 
     auto ours = model->parameters();
     auto theirs = reference->parameters();
@@ -119,11 +117,9 @@ void TestModel::parametersAreNamedByNodes()
     std::set<std::string> names;
     for (const auto &item : model->named_parameters())
         names.insert(item.key());
-    const std::set<std::string> expected = {"conv1.weight", "conv1.bias", "fc.weight",
-                                            "fc.bias"};
+    const std::set<std::string> expected = {"conv1.weight", "conv1.bias", "fc.weight", "fc.bias"};
     QCOMPARE(names, expected);
-    QCOMPARE(model->named_parameters()["fc.weight"].sizes().vec(),
-             (std::vector<int64_t>{10, 64}));
+    QCOMPARE(model->named_parameters()["fc.weight"].sizes().vec(), (std::vector<int64_t>{10, 64}));
     QVERIFY(model->layer(NodeId{2}) != nullptr);
     QVERIFY(model->layer(NodeId{2})->module != nullptr);
     QCOMPARE(model->graph().nodes.size(), size_t(6));
@@ -146,8 +142,7 @@ void TestModel::skipConnections()
     // input(3x8x8) -> conv(3) -> relu -> add(relu, input) -> concat(add, input) -> flatten -> fc
     Graph g;
     g.nodes.push_back(makeNode(1, "Input", "input", {{"dtype", "float32"}}));
-    g.nodes.push_back(makeNode(2, "Conv2d", "conv",
-                               {{"out_channels", 3}, {"kernel_size", 3}, {"padding", 1}}));
+    g.nodes.push_back(makeNode(2, "Conv2d", "conv", {{"out_channels", 3}, {"kernel_size", 3}, {"padding", 1}}));
     g.nodes.push_back(makeNode(3, "ReLU", "relu"));
     g.nodes.push_back(makeNode(4, "Add", "add"));
     g.nodes.push_back(makeNode(5, "Concat", "cat"));
@@ -175,8 +170,7 @@ void TestModel::skipConnections()
     auto params = model->named_parameters();
     namespace F = torch::nn::functional;
     const torch::Tensor conv =
-        F::conv2d(x, params["conv.weight"], F::Conv2dFuncOptions().bias(params["conv.bias"])
-                                                .padding(1));
+        F::conv2d(x, params["conv.weight"], F::Conv2dFuncOptions().bias(params["conv.bias"]).padding(1));
     const torch::Tensor added = torch::relu(conv) + x;
     const torch::Tensor cat = torch::cat({added, x}, 1).flatten(1);
     const torch::Tensor expected = F::linear(cat, params["fc.weight"], params["fc.bias"]);
@@ -185,8 +179,7 @@ void TestModel::skipConnections()
 
 void TestModel::refusesGraphThatDoesNotCheck()
 {
-    Graph g = chainGraph({{"Flatten", {}},
-                          {"Linear", {{"in_features", 100}, {"out_features", 10}}}});
+    Graph g = chainGraph({{"Flatten", {}}, {"Linear", {{"in_features", 100}, {"out_features", 10}}}});
     bool threw = false;
     try {
         GraphModel model(g, TensorType{{3, 8, 8}});
@@ -287,8 +280,7 @@ void TestModel::builtLayersMatchInference_data()
         QTest::newRow(type) << QString(type) << QString(params) << QString(input) << int64;
     };
     row("Linear", R"({"out_features": 6})", "3x5");
-    row("Conv2d", R"({"out_channels": 4, "kernel_size": 3, "stride": 2, "groups": 2})",
-        "2x9x9");
+    row("Conv2d", R"({"out_channels": 4, "kernel_size": 3, "stride": 2, "groups": 2})", "2x9x9");
     row("MaxPool2d", R"({"kernel_size": 3, "stride": 2, "padding": 1})", "2x7x7");
     row("AvgPool2d", R"({"kernel_size": 2})", "2x6x6");
     row("AdaptiveAvgPool2d", R"({"output_size": 3})", "2x7x7");
@@ -316,16 +308,15 @@ void TestModel::builtLayersMatchInference()
     QFETCH(QString, input);
     QFETCH(bool, int64);
 
-    Graph g = chainGraph({{type.toStdString(), nlohmann::json::parse(params.toStdString())}},
-                         int64 ? "int64" : "float32");
+    Graph g =
+        chainGraph({{type.toStdString(), nlohmann::json::parse(params.toStdString())}}, int64 ? "int64" : "float32");
     const Shape shape = parseShape(input);
     GraphModel model(g, TensorType{shape, int64 ? DType::Int64 : DType::Float32});
     model->eval();
 
     std::vector<int64_t> batchShape = {3};
     batchShape.insert(batchShape.end(), shape.begin(), shape.end());
-    const torch::Tensor x = int64 ? torch::randint(0, 20, batchShape, torch::kLong)
-                                  : torch::randn(batchShape);
+    const torch::Tensor x = int64 ? torch::randint(0, 20, batchShape, torch::kLong) : torch::randn(batchShape);
     const torch::Tensor y = model->forward(x);
 
     const NodeAnalysis &n = model->analysis().nodes.at(2);
@@ -335,7 +326,6 @@ void TestModel::builtLayersMatchInference()
     QCOMPARE(parameterCount(*model), n.parameters);
     QVERIFY(torch::isfinite(y).all().item<bool>());
 }
-
 
 void TestModel::scriptedModelMatchesEngine_data()
 {

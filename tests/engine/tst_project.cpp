@@ -36,10 +36,7 @@ namespace {
 
 const std::string kFashion = "projects/fashion_mnist_cnn.json";
 
-nlohmann::json fashionJson()
-{
-    return nlohmann::json::parse(readFileBytes(sourcePath(kFashion)).toStdString());
-}
+nlohmann::json fashionJson() { return nlohmann::json::parse(readFileBytes(sourcePath(kFashion)).toStdString()); }
 
 // Everything parseProject() and analyzeProject() report about `text`.
 Diagnostics allDiagnostics(const std::string &text, const std::string &file = "fashion.json")
@@ -65,8 +62,7 @@ bool sameGraph(const Graph &a, const Graph &b, QByteArray *why)
     for (size_t i = 0; i < a.nodes.size(); ++i) {
         const Node &x = a.nodes[i];
         const Node &y = b.nodes[i];
-        if (x.id != y.id || x.type != y.type || x.name != y.name || x.params != y.params ||
-            x.x != y.x || x.y != y.y) {
+        if (x.id != y.id || x.type != y.type || x.name != y.name || x.params != y.params || x.x != y.x || x.y != y.y) {
             *why = QByteArray("node differs at index ") + QByteArray::number(int(i));
             return false;
         }
@@ -91,8 +87,7 @@ QByteArray firstDifference(const QByteArray &actual, const QByteArray &expected)
         const QByteArray x = i < a.size() ? a[i] : QByteArray("<end>");
         const QByteArray y = i < e.size() ? e[i] : QByteArray("<end>");
         if (x != y) {
-            out += "\nline " + QByteArray::number(i + 1) + ": " + x.trimmed() + " | expected " +
-                   y.trimmed();
+            out += "\nline " + QByteArray::number(i + 1) + ": " + x.trimmed() + " | expected " + y.trimmed();
             ++shown;
         }
     }
@@ -155,60 +150,55 @@ void TestProject::singleProblem_data()
 
     // Node indices in the fashion project: 0 input, 1 conv1, 2 relu1, 3 pool1, 4 conv2,
     // 5 relu2, 6 pool2, 7 flatten, 8 fc1, 9 relu3, 10 dropout, 11 fc2.
-    QTest::newRow("out of range")
-        << JsonMutation([](nlohmann::json &j) {
-               j["graph"]["nodes"][8]["params"]["out_features"] = -4;
-           })
-        << "/graph/nodes/8/params/out_features" << "-4";
-    QTest::newRow("unknown node type")
-        << JsonMutation([](nlohmann::json &j) { j["graph"]["nodes"][2]["type"] = "Relu6x"; })
-        << "/graph/nodes/2" << "Relu6x";
+    QTest::newRow("out of range") << JsonMutation([](nlohmann::json &j) {
+        j["graph"]["nodes"][8]["params"]["out_features"] = -4;
+    }) << "/graph/nodes/8/params/out_features"
+                                  << "-4";
+    QTest::newRow("unknown node type") << JsonMutation([](nlohmann::json &j) {
+        j["graph"]["nodes"][2]["type"] = "Relu6x";
+    }) << "/graph/nodes/2"
+                                       << "Relu6x";
     QTest::newRow("missing required parameter")
-        << JsonMutation([](nlohmann::json &j) {
-               j["graph"]["nodes"][1]["params"].erase("out_channels");
-           })
-        << "/graph/nodes/1" << "out_channels";
-    QTest::newRow("unknown parameter")
-        << JsonMutation([](nlohmann::json &j) {
-               j["graph"]["nodes"][1]["params"]["kernal_size"] = 3;
-           })
-        << "/graph/nodes/1" << "kernal_size";
+        << JsonMutation([](nlohmann::json &j) { j["graph"]["nodes"][1]["params"].erase("out_channels"); })
+        << "/graph/nodes/1"
+        << "out_channels";
+    QTest::newRow("unknown parameter") << JsonMutation([](nlohmann::json &j) {
+        j["graph"]["nodes"][1]["params"]["kernal_size"] = 3;
+    }) << "/graph/nodes/1"
+                                       << "kernal_size";
     QTest::newRow("wrong parameter type")
-        << JsonMutation([](nlohmann::json &j) {
-               j["graph"]["nodes"][1]["params"]["kernel_size"] = "three";
-           })
-        << "/graph/nodes/1/params/kernel_size" << "kernel_size|integer|three";
-    QTest::newRow("dangling edge")
-        << JsonMutation([](nlohmann::json &j) { j["graph"]["edges"][0]["to"]["node"] = 99; })
-        << "/graph/edges/0" << "99";
-    QTest::newRow("duplicate node id")
-        << JsonMutation([](nlohmann::json &j) {
-               nlohmann::json extra = j["graph"]["nodes"][9];
-               extra["name"] = "relu_extra";
-               j["graph"]["nodes"].push_back(extra); // id 10 again, not connected
-           })
-        << "/graph/nodes" << "duplicate|twice|already|more than once|unique";
-    QTest::newRow("duplicate name")
-        << JsonMutation([](nlohmann::json &j) { j["graph"]["nodes"][3]["name"] = "conv1"; })
-        << "/graph/nodes" << "conv1";
-    QTest::newRow("cycle")
-        << JsonMutation([](nlohmann::json &j) { j["graph"]["edges"][0] = edgeJson(4, 2); })
-        << "/graph" << "cycle";
+        << JsonMutation([](nlohmann::json &j) { j["graph"]["nodes"][1]["params"]["kernel_size"] = "three"; })
+        << "/graph/nodes/1/params/kernel_size"
+        << "kernel_size|integer|three";
+    QTest::newRow("dangling edge") << JsonMutation([](nlohmann::json &j) { j["graph"]["edges"][0]["to"]["node"] = 99; })
+                                   << "/graph/edges/0"
+                                   << "99";
+    QTest::newRow("duplicate node id") << JsonMutation([](nlohmann::json &j) {
+        nlohmann::json extra = j["graph"]["nodes"][9];
+        extra["name"] = "relu_extra";
+        j["graph"]["nodes"].push_back(extra); // id 10 again, not connected
+    }) << "/graph/nodes"
+                                       << "duplicate|twice|already|more than once|unique";
+    QTest::newRow("duplicate name") << JsonMutation([](nlohmann::json &j) { j["graph"]["nodes"][3]["name"] = "conv1"; })
+                                    << "/graph/nodes"
+                                    << "conv1";
+    QTest::newRow("cycle") << JsonMutation([](nlohmann::json &j) { j["graph"]["edges"][0] = edgeJson(4, 2); })
+                           << "/graph"
+                           << "cycle";
     QTest::newRow("input port already taken")
-        << JsonMutation([](nlohmann::json &j) { j["graph"]["edges"].push_back(edgeJson(1, 3)); })
-        << "/graph/edges" << "already|taken|twice|more than one|multiple|second|connected";
-    QTest::newRow("wrong format")
-        << JsonMutation([](nlohmann::json &j) { j["format"] = "keras-model"; })
-        << "/format" << "keras-model|torchwright-project";
-    QTest::newRow("newer version")
-        << JsonMutation([](nlohmann::json &j) { j["version"] = kProjectVersion + 1; })
-        << "/version" << std::to_string(kProjectVersion + 1).c_str();
-    QTest::newRow("unknown optimizer")
-        << JsonMutation([](nlohmann::json &j) { j["training"]["optimizer"]["type"] = "lion"; })
-        << "/training/optimizer/type" << "lion";
-    QTest::newRow("bad device")
-        << JsonMutation([](nlohmann::json &j) { j["training"]["device"] = "tpu:9"; })
-        << "/training/device" << "tpu:9";
+        << JsonMutation([](nlohmann::json &j) { j["graph"]["edges"].push_back(edgeJson(1, 3)); }) << "/graph/edges"
+        << "already|taken|twice|more than one|multiple|second|connected";
+    QTest::newRow("wrong format") << JsonMutation([](nlohmann::json &j) { j["format"] = "keras-model"; }) << "/format"
+                                  << "keras-model|torchwright-project";
+    QTest::newRow("newer version") << JsonMutation([](nlohmann::json &j) { j["version"] = kProjectVersion + 1; })
+                                   << "/version" << std::to_string(kProjectVersion + 1).c_str();
+    QTest::newRow("unknown optimizer") << JsonMutation([](nlohmann::json &j) {
+        j["training"]["optimizer"]["type"] = "lion";
+    }) << "/training/optimizer/type"
+                                       << "lion";
+    QTest::newRow("bad device") << JsonMutation([](nlohmann::json &j) { j["training"]["device"] = "tpu:9"; })
+                                << "/training/device"
+                                << "tpu:9";
 }
 
 void TestProject::singleProblem()
@@ -224,9 +214,8 @@ void TestProject::singleProblem()
 
     bool found = false;
     for (const Diagnostic &d : diags.items()) {
-        if (d.severity == Severity::Error &&
-            QString::fromStdString(d.where).startsWith(wherePrefix) &&
-            containsAnyCI(d.message, mentions.toStdString()))
+        if (d.severity == Severity::Error && QString::fromStdString(d.where).startsWith(wherePrefix)
+            && containsAnyCI(d.message, mentions.toStdString()))
             found = true;
     }
     QVERIFY2(found, describe(diags).constData());
@@ -247,8 +236,7 @@ void TestProject::negativeOutFeaturesIsLocated()
     QCOMPARE(int(hit->severity), int(Severity::Error));
     QCOMPARE(hit->nodeId, 9); // fc1's id
     const std::string line = formatDiagnostic(*hit, "fashion.json");
-    QVERIFY2(QString::fromStdString(line).startsWith(
-                 "fashion.json: /graph/nodes/8/params/out_features: "),
+    QVERIFY2(QString::fromStdString(line).startsWith("fashion.json: /graph/nodes/8/params/out_features: "),
              line.c_str());
     QVERIFY2(line.find("-4") != std::string::npos, line.c_str());
     // The list formats one line per diagnostic.
@@ -269,12 +257,12 @@ void TestProject::cycleNamesItsNodes()
 void TestProject::allProblemsAtOnce()
 {
     nlohmann::json j = fashionJson();
-    j["graph"]["nodes"][8]["params"]["out_features"] = -4;   // out of range
-    j["graph"]["nodes"][2]["type"] = "Relu6x";               // unknown type
-    j["graph"]["nodes"][1]["params"]["kernal_size"] = 3;     // unknown parameter
-    j["graph"]["nodes"][5]["name"] = "conv1";                // duplicate name
-    j["graph"]["edges"][10]["to"]["node"] = 99;              // dangling edge
-    j["training"]["optimizer"]["type"] = "lion";             // unknown optimizer
+    j["graph"]["nodes"][8]["params"]["out_features"] = -4; // out of range
+    j["graph"]["nodes"][2]["type"] = "Relu6x";             // unknown type
+    j["graph"]["nodes"][1]["params"]["kernal_size"] = 3;   // unknown parameter
+    j["graph"]["nodes"][5]["name"] = "conv1";              // duplicate name
+    j["graph"]["edges"][10]["to"]["node"] = 99;            // dangling edge
+    j["training"]["optimizer"]["type"] = "lion";           // unknown optimizer
     const int planted = 6;
 
     const Diagnostics diags = allDiagnostics(j.dump(2));
@@ -282,8 +270,8 @@ void TestProject::allProblemsAtOnce()
 
     auto reported = [&](const std::string &wherePrefix, const std::string &mentions) {
         for (const Diagnostic &d : diags.items()) {
-            if (d.severity == Severity::Error && d.where.rfind(wherePrefix, 0) == 0 &&
-                containsAnyCI(d.message, mentions))
+            if (d.severity == Severity::Error && d.where.rfind(wherePrefix, 0) == 0
+                && containsAnyCI(d.message, mentions))
                 return true;
         }
         return false;
@@ -311,8 +299,7 @@ void TestProject::malformedJson()
     const std::string missing = dir.filePath("nope.json").toStdString();
     const ProjectLoad none = loadProjectFile(missing);
     QVERIFY(!none.ok());
-    QVERIFY2(none.diagnostics.format().find("nope.json") != std::string::npos,
-             describe(none.diagnostics).constData());
+    QVERIFY2(none.diagnostics.format().find("nope.json") != std::string::npos, describe(none.diagnostics).constData());
 }
 
 void TestProject::roundTripIsByteStable_data()
@@ -324,8 +311,7 @@ void TestProject::roundTripIsByteStable_data()
     for (const QString &f : files)
         QTest::newRow(qPrintable(f)) << projects.filePath(f);
     // A synthetic dataset adds its "synthetic" block after "split_seed".
-    QTest::newRow("tiny_synthetic")
-        << QString::fromStdString(sourcePath("tests/data/tiny_synthetic/project.json"));
+    QTest::newRow("tiny_synthetic") << QString::fromStdString(sourcePath("tests/data/tiny_synthetic/project.json"));
 }
 
 void TestProject::roundTripIsByteStable()
@@ -422,8 +408,7 @@ void TestProject::saveIntoMissingFolderThrows()
     QVERIFY(threw);
     QVERIFY(!QFileInfo::exists(QString::fromStdString(target)));
     QVERIFY(!QFileInfo::exists(missingDir));
-    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
-             QStringList{});
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList{});
 }
 
 void TestProject::migratesVersion1()
@@ -454,8 +439,7 @@ void TestProject::migratesVersion1()
 
     // The migration itself, as a function.
     Diagnostics diags;
-    const nlohmann::json migrated =
-        migrateProject(nlohmann::json::parse(readFileBytes(v1File).toStdString()), diags);
+    const nlohmann::json migrated = migrateProject(nlohmann::json::parse(readFileBytes(v1File).toStdString()), diags);
     QVERIFY2(!diags.hasErrors(), describe(diags).constData());
     QCOMPARE(migrated["version"].get<int>(), kProjectVersion);
     QCOMPARE(migrated["graph"]["edges"][0]["to"]["node"].get<int>(), 2);
@@ -526,11 +510,13 @@ void TestProject::everySettingRefusesJustOutsideItsRange()
     nlohmann::json j = fashionJson();
     j["training"]["optimizer"]["lr"] = 0;
     QVERIFY(projectFromJson(j).diagnostics.format().find(
-                "/training/optimizer/lr: expected a number > 0 and <= 1e+06, got 0") != std::string::npos);
+                "/training/optimizer/lr: expected a number > 0 and <= 1e+06, got 0")
+            != std::string::npos);
     j = fashionJson();
     j["training"]["epochs"] = 0;
-    QVERIFY(projectFromJson(j).diagnostics.format().find(
-                "/training/epochs: expected an integer from 1 to 100000, got 0") != std::string::npos);
+    QVERIFY(
+        projectFromJson(j).diagnostics.format().find("/training/epochs: expected an integer from 1 to 100000, got 0")
+        != std::string::npos);
 }
 
 void TestProject::everyChoiceRoundTrips()

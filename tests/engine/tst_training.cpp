@@ -136,8 +136,7 @@ private:
 
 Project tinyProject()
 {
-    ProjectLoad load =
-        loadProjectFile(testhelpers::sourcePath("tests/data/tiny_synthetic/project.json"));
+    ProjectLoad load = loadProjectFile(testhelpers::sourcePath("tests/data/tiny_synthetic/project.json"));
     if (!load.ok())
         qWarning("%s", load.diagnostics.format().c_str());
     return load.project;
@@ -217,8 +216,8 @@ void TestTraining::trainsAndWritesRunFolder()
     const auto events = log.events();
     QVERIFY(!events.empty());
     // Log lines may come first; the first other event is Started, the last is Finished.
-    auto firstOther = std::find_if(events.begin(), events.end(),
-                                   [](const TrainingEvent &e) { return e.kind != Kind::Log; });
+    auto firstOther =
+        std::find_if(events.begin(), events.end(), [](const TrainingEvent &e) { return e.kind != Kind::Log; });
     QVERIFY(firstOther != events.end());
     QCOMPARE(int(firstOther->kind), int(Kind::Started));
     QCOMPARE(firstOther->runDir, r.runDir);
@@ -235,8 +234,7 @@ void TestTraining::trainsAndWritesRunFolder()
         QVERIFY(epochs[i].valAccuracy >= 0.0 && epochs[i].valAccuracy <= 1.0);
     }
     QVERIFY2(epochs.back().loss < epochs.front().loss,
-             qPrintable(QString("first %1 last %2").arg(epochs.front().loss)
-                            .arg(epochs.back().loss)));
+             qPrintable(QString("first %1 last %2").arg(epochs.front().loss).arg(epochs.back().loss)));
 
     const auto batches = log.ofKind(Kind::Batch);
     QVERIFY(!batches.empty());
@@ -421,8 +419,8 @@ void TestTraining::nanLossFailsWithContext()
     QVERIFY(!errors.empty());
     bool found = false;
     for (const auto &e : errors) {
-        if (containsCI(e.message, "epoch 2") && containsCI(e.message, "batch") &&
-            (containsCI(e.message, "nan") || containsCI(e.message, "inf")))
+        if (containsCI(e.message, "epoch 2") && containsCI(e.message, "batch")
+            && (containsCI(e.message, "nan") || containsCI(e.message, "inf")))
             found = true;
     }
     QVERIFY2(found, log.errors().constData());
@@ -545,8 +543,7 @@ void TestTraining::earlyStopping()
     for (const auto &e : epochs)
         QVERIFY(e.valLoss == epochs.front().valLoss); // the premise: the metric never moves
     QCOMPARE(r.epochsCompleted, 4);
-    QVERIFY2(containsCI(r.message, "after epoch 4") && containsCI(r.message, "best was epoch 1"),
-             r.message.c_str());
+    QVERIFY2(containsCI(r.message, "after epoch 4") && containsCI(r.message, "best was epoch 1"), r.message.c_str());
     QCOMPARE(readRunSummary(r.runDir).status, std::string("early_stopped"));
     QCOMPARE(readRunSummary(r.runDir).epochsCompleted, 4);
     QVERIFY(fileExists(r.runDir, "best.pt"));

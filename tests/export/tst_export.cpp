@@ -86,7 +86,10 @@ class TestExport : public QObject {
     std::vector<Case> m_cases;
     std::string m_casesFile;
 
-    std::string path(const std::string &relative) const { return m_tmp.filePath(QString::fromStdString(relative)).toStdString(); }
+    std::string path(const std::string &relative) const
+    {
+        return m_tmp.filePath(QString::fromStdString(relative)).toStdString();
+    }
 
     // A real run: one epoch of at most three batches.
     std::string train(Project p, const std::string &name)
@@ -118,8 +121,10 @@ class TestExport : public QObject {
         GraphModel model(p.graph, TensorType{p.dataset.sampleShape, DType::Float32});
         testhelpers::randomizeRunningStats(*model);
         saveCheckpoint(dir + "/last.pt", *model, nullptr, TrainingState{});
-        const nlohmann::json summary = {{"status", "completed"}, {"project_name", p.name},
-                                        {"normalization", {{"mean", nlohmann::json::array()}, {"std", nlohmann::json::array()}}}};
+        const nlohmann::json summary = {
+            {"status", "completed"},
+            {"project_name", p.name},
+            {"normalization", {{"mean", nlohmann::json::array()}, {"std", nlohmann::json::array()}}}};
         testhelpers::writeFileBytes(dir + "/run.json", summary.dump(2));
         return dir;
     }
@@ -135,9 +140,10 @@ class TestExport : public QObject {
     // The metadata of an ONNX file as ONNX's own Python package reads it.
     nlohmann::json onnxMetadata(const std::string &file)
     {
-        const ProcessRun r = runProcess(kPython, {"-c", "import json, onnx, sys\n"
-                                                        "m = onnx.load(sys.argv[1])\n"
-                                                        "print(json.dumps({p.key: p.value for p in m.metadata_props}))",
+        const ProcessRun r = runProcess(kPython, {"-c",
+                                                  "import json, onnx, sys\n"
+                                                  "m = onnx.load(sys.argv[1])\n"
+                                                  "print(json.dumps({p.key: p.value for p in m.metadata_props}))",
                                                   QString::fromStdString(file)});
         if (r.exitCode != 0)
             throw std::runtime_error(file + ": " + r.output.toStdString());
@@ -185,7 +191,8 @@ void TestExport::initTestCase()
     QVERIFY(m_tmp.isValid());
     QVERIFY2(QFileInfo::exists(kPython), "Debian's /usr/bin/python3 is missing: run scripts/setup");
     const ProcessRun probe = runProcess(kPython, {"-c", "import torch, onnx, numpy"});
-    QVERIFY2(probe.exitCode == 0, qPrintable("python3-torch and python3-onnx are needed (scripts/setup): " + probe.output));
+    QVERIFY2(probe.exitCode == 0,
+             qPrintable("python3-torch and python3-onnx are needed (scripts/setup): " + probe.output));
     QVERIFY2(fs::exists(kOrtPackage + "/package.json"),
              "onnxruntime-node is not installed: run scripts/setup-onnxruntime");
 
@@ -242,8 +249,9 @@ void TestExport::filesWrittenWithoutLeftovers()
 
 void TestExport::pythonLoadsTorchScriptAndChecksOnnx()
 {
-    const ProcessRun r = runProcess(kPython, {QString::fromStdString(testhelpers::sourcePath("tests/export/check_exports.py")),
-                                           QString::fromStdString(m_casesFile)});
+    const ProcessRun r =
+        runProcess(kPython, {QString::fromStdString(testhelpers::sourcePath("tests/export/check_exports.py")),
+                             QString::fromStdString(m_casesFile)});
     const auto lines = reportLines(r.output);
     QVERIFY2(r.exitCode == 0, qPrintable(r.output));
     // Both checks for every case, each passed.
@@ -255,8 +263,9 @@ void TestExport::pythonLoadsTorchScriptAndChecksOnnx()
 
 void TestExport::onnxRuntimeMatchesEngine()
 {
-    const ProcessRun r = runProcess("node", {QString::fromStdString(testhelpers::sourcePath("tests/export/check_onnx_runtime.mjs")),
-                                          QString::fromStdString(kOrtPackage), QString::fromStdString(m_casesFile)});
+    const ProcessRun r =
+        runProcess("node", {QString::fromStdString(testhelpers::sourcePath("tests/export/check_onnx_runtime.mjs")),
+                            QString::fromStdString(kOrtPackage), QString::fromStdString(m_casesFile)});
     const auto lines = reportLines(r.output);
     QVERIFY2(r.exitCode == 0, qPrintable(r.output));
     QCOMPARE(lines.size(), int(2 * m_cases.size())); // whole batch and a batch of one
@@ -408,7 +417,9 @@ void TestExport::statedScaleFollowsInputType()
 
     auto manifestScale = [](const std::string &bundle) {
         return nlohmann::json::parse(testhelpers::readFileBytes(bundle + "/manifest.json").toStdString())
-            .at("preprocessing").at("scale").get<double>();
+            .at("preprocessing")
+            .at("scale")
+            .get<double>();
     };
     auto onnxScale = [&](const std::string &file) {
         const nlohmann::json meta = onnxMetadata(file);
@@ -488,8 +499,8 @@ void TestExport::cliExportsAndPredicts()
 
     const std::string idx = path("cli/five-idx3-ubyte");
     writeIdxFile(idx, readIdxFile("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte").slice(0, 0, 5));
-    r = runProcess(cli, {"predict", QString::fromStdString(path("cli/bundle")), QString::fromStdString(idx), "--top", "2",
-                      "--limit", "3"});
+    r = runProcess(cli, {"predict", QString::fromStdString(path("cli/bundle")), QString::fromStdString(idx), "--top",
+                         "2", "--limit", "3"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.output));
     const QStringList lines = r.output.trimmed().split('\n');
     QCOMPARE(lines.size(), 4); // three samples and the note about the other two
@@ -532,10 +543,10 @@ torch.save({"format": "torchwright-pytorch-checkpoint", "version": 1, "model": s
 torch.save(dict(sd), sys.argv[3])
 torch.save(collections.OrderedDict(sd), sys.argv[4])
 )";
-    const ProcessRun r = runProcess(kPython, {"-c", QString::fromStdString(script), QString::fromStdString(c.dir + "/model.pt"),
-                                           QString::fromStdString(path("program-checkpoint.pt")),
-                                           QString::fromStdString(path("state-dict.pt")),
-                                           QString::fromStdString(path("ordered-dict.pt"))});
+    const ProcessRun r = runProcess(
+        kPython, {"-c", QString::fromStdString(script), QString::fromStdString(c.dir + "/model.pt"),
+                  QString::fromStdString(path("program-checkpoint.pt")), QString::fromStdString(path("state-dict.pt")),
+                  QString::fromStdString(path("ordered-dict.pt"))});
     QVERIFY2(r.exitCode == 0, qPrintable(r.output));
     LoadedRun trained = loadRun(c.runDir, "best", torch::kCPU);
     for (const char *file : {"program-checkpoint.pt", "state-dict.pt"}) {

@@ -20,11 +20,11 @@
 
 #include "checkpoint.h"
 #include "dataset.h"
-#include "export_python.h"
 #include "engine/testhelpers.h"
 #include "engine/torchhelpers.h"
 #include "export/npy.h"
 #include "export/process.h"
+#include "export_python.h"
 #include "model.h"
 
 #include "torchwright/exports.h"
@@ -197,15 +197,14 @@ void writeCifarDataset(const std::string &dir)
 {
     fs::create_directories(dir);
     torch::manual_seed(13);
-    for (const char *name : {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
-                             "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"}) {
+    for (const char *name : {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+                             "data_batch_5.bin", "test_batch.bin"}) {
         torch::Tensor records = torch::randint(0, 256, {20, 1 + 3 * 32 * 32}, torch::kUInt8);
         records.select(1, 0).random_(0, 4);
         // A different brightness per channel, so per-channel statistics matter.
         records.slice(1, 1, 1 + 1024).div_(2, "floor");
         std::ofstream out(dir + "/" + name, std::ios::binary | std::ios::trunc);
-        out.write(reinterpret_cast<const char *>(records.data_ptr<uint8_t>()),
-                  std::streamsize(records.numel()));
+        out.write(reinterpret_cast<const char *>(records.data_ptr<uint8_t>()), std::streamsize(records.numel()));
     }
 }
 
@@ -331,11 +330,11 @@ void TestPyProgram::initTestCase()
 void TestPyProgram::trainsInOneProcess()
 {
     const QString out = m_tmp.filePath("single.pt");
-    const ProcessRun r = runProcess(kPython,
-                                    {QString::fromStdString(m_idxProgram + "/train.py"), "--epochs", "1",
-                                     "--batch-size", "32", "--from-scratch", "--device", "cpu", "--log-every",
-                                     "1", "--out", out},
-                                    m_tmp.path());
+    const ProcessRun r =
+        runProcess(kPython,
+                   {QString::fromStdString(m_idxProgram + "/train.py"), "--epochs", "1", "--batch-size", "32",
+                    "--from-scratch", "--device", "cpu", "--log-every", "1", "--out", out},
+                   m_tmp.path());
     QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
     QString summary;
     const QString failure = lossFallFailure(r.output, summary);
@@ -355,13 +354,28 @@ void TestPyProgram::trainsWithTorchrun()
     // What --standalone does, on a free port instead of its fixed 29400. Debian 12's torchrun
     // (PyTorch 1.13 on Python 3.11) cannot parse the default "0" of --redirects and --tee
     // (Std.from_str returns None), so both are given: stderr teed, stdout passed through.
-    const ProcessRun r = runProcess(
-        kTorchrun,
-        {"--redirects=2", "--tee=2", "--nnodes=1", "--nproc_per_node=2", "--rdzv_backend=c10d",
-         "--rdzv_endpoint=127.0.0.1:" + QString::number(port), "--rdzv_id=tst_pyprogram", "--monitor_interval=1",
-         QString::fromStdString(m_idxProgram + "/train.py"), "--epochs", "1", "--batch-size", "32",
-         "--from-scratch", "--device", "cpu", "--log-every", "1", "--out", out},
-        m_tmp.path());
+    const ProcessRun r = runProcess(kTorchrun,
+                                    {"--redirects=2",
+                                     "--tee=2",
+                                     "--nnodes=1",
+                                     "--nproc_per_node=2",
+                                     "--rdzv_backend=c10d",
+                                     "--rdzv_endpoint=127.0.0.1:" + QString::number(port),
+                                     "--rdzv_id=tst_pyprogram",
+                                     "--monitor_interval=1",
+                                     QString::fromStdString(m_idxProgram + "/train.py"),
+                                     "--epochs",
+                                     "1",
+                                     "--batch-size",
+                                     "32",
+                                     "--from-scratch",
+                                     "--device",
+                                     "cpu",
+                                     "--log-every",
+                                     "1",
+                                     "--out",
+                                     out},
+                                    m_tmp.path());
     QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
     QVERIFY2(r.output.contains("in 2 process(es)"), qPrintable(r.output));
     // Only rank 0 prints.
@@ -378,9 +392,9 @@ void TestPyProgram::trainsWithTorchrun()
     for (const auto &n : m_idxNames)
         names += (names.empty() ? "" : ",") + n;
     const QString script = QString::fromStdString(sourcePath("tests/data/pyprogram/check_checkpoint.py"));
-    const ProcessRun check = runProcess(
-        kPython, {script, out, QString::fromStdString(m_idxProjectName), "1", QString::fromStdString(names)},
-        m_tmp.path());
+    const ProcessRun check =
+        runProcess(kPython, {script, out, QString::fromStdString(m_idxProjectName), "1", QString::fromStdString(names)},
+                   m_tmp.path());
     QVERIFY2(check.exitCode == 0 && check.output.contains("CHECKPOINT OK"), qPrintable(describe(check)));
 
     // And as LibTorch reads it: every tensor of the engine's model by name, with its shape.
@@ -390,8 +404,7 @@ void TestPyProgram::trainsWithTorchrun()
     try {
         loaded = torch::pickle_load(bytes);
     } catch (const c10::Error &e) {
-        QFAIL(qPrintable(QString("torch::pickle_load cannot read the checkpoint: ")
-                         + e.what_without_backtrace()));
+        QFAIL(qPrintable(QString("torch::pickle_load cannot read the checkpoint: ") + e.what_without_backtrace()));
     }
     QVERIFY(loaded.isGenericDict());
     const auto dict = loaded.toGenericDict();
@@ -576,8 +589,8 @@ void TestPyProgram::prepareComparisons()
         m_compareFailure = QString::fromStdString(rowsFile + ": cannot write");
         return;
     }
-    const ProcessRun r = runProcess(kPython, {QString::fromStdString(script), QString::fromStdString(rowsFile)},
-                                    m_tmp.path());
+    const ProcessRun r =
+        runProcess(kPython, {QString::fromStdString(script), QString::fromStdString(rowsFile)}, m_tmp.path());
     for (const QString &line : r.output.split('\n')) {
         if (!line.startsWith("RESULT "))
             continue;
@@ -624,8 +637,7 @@ void TestPyProgram::modelMatchesEngine()
         const double trainDiff = r.at("train_diff").get<double>();
         const double bufferDiff = r.at("buffer_diff").get<double>();
         qInfo("%s: training-mode max abs difference %g, buffers %g", name.c_str(), trainDiff, bufferDiff);
-        QVERIFY2(trainDiff <= kTolerance,
-                 qPrintable(QString("training-mode outputs differ by %1").arg(trainDiff)));
+        QVERIFY2(trainDiff <= kTolerance, qPrintable(QString("training-mode outputs differ by %1").arg(trainDiff)));
         QVERIFY2(bufferDiff <= kTolerance,
                  qPrintable(QString("buffers after a training-mode batch differ by %1").arg(bufferDiff)));
     }
@@ -633,8 +645,7 @@ void TestPyProgram::modelMatchesEngine()
         const double dataDiff = r.at("data_diff").get<double>();
         qInfo("%s: preprocessed test inputs differ by %g; split sizes %s", name.c_str(), dataDiff,
               r.at("split_sizes").dump().c_str());
-        QVERIFY2(dataDiff <= 1e-6,
-                 qPrintable(QString("the program's test inputs differ by %1").arg(dataDiff)));
+        QVERIFY2(dataDiff <= 1e-6, qPrintable(QString("the program's test inputs differ by %1").arg(dataDiff)));
         QVERIFY2(r.at("labels_equal").get<bool>(), "the program's test labels differ");
     }
 }

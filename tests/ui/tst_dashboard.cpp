@@ -41,10 +41,7 @@ namespace {
 
 constexpr int kRunTimeoutMs = 120000;
 
-QString tinyProjectSource()
-{
-    return QStringLiteral(TORCHWRIGHT_SOURCE_DIR "/tests/data/tiny_synthetic/project.json");
-}
+QString tinyProjectSource() { return QStringLiteral(TORCHWRIGHT_SOURCE_DIR "/tests/data/tiny_synthetic/project.json"); }
 
 int batchEventsIn(const QString &runDir)
 {
@@ -80,10 +77,7 @@ private Q_SLOTS:
     void logPanelStampsAndColoursErrors();
 
 private:
-    QPushButton *button(const char *name) const
-    {
-        return m_dashboard->findChild<QPushButton *>(name);
-    }
+    QPushButton *button(const char *name) const { return m_dashboard->findChild<QPushButton *>(name); }
     // Trains to the end through the Start button; returns the run folder.
     QString trainToEnd(int epochs = 0);
     void waitForPoints(int atLeast);
@@ -92,9 +86,9 @@ private:
     QString m_projectPath;
     std::unique_ptr<ProjectDocument> m_doc;
     Dashboard *m_dashboard = nullptr; // deleted in cleanup(), or by a test that checks deletion
-    QStringList m_completedRuns; // with the project's 3 epochs
-    QString m_twoEpochRun; // trained after /training/epochs was set to 2
-    QString m_stoppedRun; // stopped after its first epoch
+    QStringList m_completedRuns;      // with the project's 3 epochs
+    QString m_twoEpochRun;            // trained after /training/epochs was set to 2
+    QString m_stoppedRun;             // stopped after its first epoch
 };
 
 void TestDashboard::initTestCase()
@@ -137,9 +131,8 @@ QString TestDashboard::trainToEnd(int epochs)
 
 void TestDashboard::waitForPoints(int atLeast)
 {
-    QTRY_VERIFY_WITH_TIMEOUT(
-        m_dashboard->batchLossPlot()->pointCount(Dashboard::RawBatchLoss) >= atLeast,
-        kRunTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_dashboard->batchLossPlot()->pointCount(Dashboard::RawBatchLoss) >= atLeast,
+                             kRunTimeoutMs);
 }
 
 void TestDashboard::decimationKeepsExtremesAndBoundsPoints()
@@ -224,11 +217,10 @@ void TestDashboard::deviceComboListsAutoThenDevices()
 
 void TestDashboard::runsGoBesideTheProject()
 {
-    QCOMPARE(TrainingController::runsDirectoryFor(m_projectPath),
-        m_dir.filePath(QStringLiteral("runs")));
+    QCOMPARE(TrainingController::runsDirectoryFor(m_projectPath), m_dir.filePath(QStringLiteral("runs")));
     // A project never saved has no folder: its runs go to the system's temporary folder.
     QCOMPARE(TrainingController::runsDirectoryFor(QString()),
-        QDir(QDir::tempPath()).filePath(QStringLiteral("torchwright-runs")));
+             QDir(QDir::tempPath()).filePath(QStringLiteral("torchwright-runs")));
 }
 
 void TestDashboard::startButtonTrainsAndPlots()
@@ -262,20 +254,17 @@ void TestDashboard::startButtonTrainsAndPlots()
     const QVector<double> &smooth = batches->yData(Dashboard::SmoothedBatchLoss);
     QCOMPARE(smooth.first(), raw.first());
     for (double y : smooth)
-        QVERIFY(y >= *std::min_element(raw.begin(), raw.end())
-            && y <= *std::max_element(raw.begin(), raw.end()));
+        QVERIFY(y >= *std::min_element(raw.begin(), raw.end()) && y <= *std::max_element(raw.begin(), raw.end()));
     QCOMPARE(batches->xData(Dashboard::RawBatchLoss).last(), 3.0);
     QCOMPARE(m_dashboard->epochLossPlot()->pointCount(Dashboard::TrainingSeries), 3);
     QCOMPARE(m_dashboard->epochLossPlot()->pointCount(Dashboard::ValidationSeries), 3);
     QCOMPARE(m_dashboard->accuracyPlot()->pointCount(Dashboard::ValidationSeries), 3);
-    const double lastAccuracy
-        = m_dashboard->accuracyPlot()->yData(Dashboard::ValidationSeries).last();
+    const double lastAccuracy = m_dashboard->accuracyPlot()->yData(Dashboard::ValidationSeries).last();
     QVERIFY(lastAccuracy >= 0.0 && lastAccuracy <= 1.0);
     // The graphs get their points from the bounded-rate redraw.
     QTRY_VERIFY(!batches->isDirty() && !m_dashboard->accuracyPlot()->isDirty());
     QVERIFY(batches->seriesGraph(Dashboard::RawBatchLoss)->data()->size() > 0);
-    QVERIFY(
-        m_dashboard->epochLossPlot()->seriesGraph(Dashboard::TrainingSeries)->data()->size() == 3);
+    QVERIFY(m_dashboard->epochLossPlot()->seriesGraph(Dashboard::TrainingSeries)->data()->size() == 3);
     auto *run = m_dashboard->findChild<QProgressBar *>(QStringLiteral("runProgress"));
     QCOMPARE(run->value(), run->maximum());
     QCOMPARE(readRunSummary(runDir.toStdString()).status, std::string("completed"));
@@ -297,8 +286,7 @@ void TestDashboard::stopMidRunThenDeleteDoesNotHang()
     QVERIFY(started.wait(kRunTimeoutMs));
     const QString runDir = started.first().at(0).toString();
     // After one epoch there is a checkpoint to resume from (used by a later test).
-    QTRY_VERIFY_WITH_TIMEOUT(
-        m_dashboard->epochLossPlot()->pointCount(Dashboard::TrainingSeries) >= 1, kRunTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_dashboard->epochLossPlot()->pointCount(Dashboard::TrainingSeries) >= 1, kRunTimeoutMs);
     QTest::mouseClick(button("stopButton"), Qt::LeftButton);
     QVERIFY(!button("stopButton")->isEnabled()); // stopping
     QVERIFY(finished.wait(kRunTimeoutMs));
@@ -371,9 +359,8 @@ void TestDashboard::resumeContinuesAStoppedRun()
     QVERIFY(m_dashboard->batchLossPlot()->pointCount(Dashboard::RawBatchLoss) > 0);
     QVERIFY(started.wait(kRunTimeoutMs));
     QCOMPARE(started.first().at(0).toString(), m_stoppedRun);
-    QTRY_VERIFY_WITH_TIMEOUT(
-        m_dashboard->epochLossPlot()->pointCount(Dashboard::TrainingSeries) > recordedEpochs,
-        kRunTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_dashboard->epochLossPlot()->pointCount(Dashboard::TrainingSeries) > recordedEpochs,
+                             kRunTimeoutMs);
     const QVector<double> &epochs = m_dashboard->epochLossPlot()->xData(Dashboard::TrainingSeries);
     QCOMPARE(epochs.last(), double(epochs.size())); // one point per epoch, no repeats
     m_dashboard->stopAndWait();
@@ -400,8 +387,7 @@ void TestDashboard::errorsAreShownNotFatal()
     QVERIFY2(doc.load(path, &error), qPrintable(error));
 
     Dashboard dashboard(&doc);
-    dashboard.findChild<QComboBox *>(QStringLiteral("deviceCombo"))
-        ->setCurrentText(QStringLiteral("cpu"));
+    dashboard.findChild<QComboBox *>(QStringLiteral("deviceCombo"))->setCurrentText(QStringLiteral("cpu"));
     QSignalSpy finished(&dashboard, &Dashboard::runFinished);
     QSignalSpy log(&dashboard, &Dashboard::logMessage);
     dashboard.startTraining();
@@ -409,12 +395,10 @@ void TestDashboard::errorsAreShownNotFatal()
     QCOMPARE(finished.first().at(1).toString(), QStringLiteral("failed"));
     bool sawError = false;
     for (const QList<QVariant> &args : log)
-        sawError = sawError
-            || (args.at(1).toBool()
-                && args.at(0).toString().contains(QStringLiteral("no-such-folder")));
+        sawError =
+            sawError || (args.at(1).toBool() && args.at(0).toString().contains(QStringLiteral("no-such-folder")));
     QVERIFY(sawError);
-    QVERIFY2(dashboard.statusText().contains(QStringLiteral("no-such-folder")),
-        qPrintable(dashboard.statusText()));
+    QVERIFY2(dashboard.statusText().contains(QStringLiteral("no-such-folder")), qPrintable(dashboard.statusText()));
     QVERIFY(dashboard.findChild<QPushButton *>(QStringLiteral("startButton"))->isEnabled());
 }
 
@@ -479,8 +463,8 @@ void TestDashboard::settingsDiffShowsChangedEpochs()
     QCOMPARE(m_dashboard->epochLossPlot()->pointCount(Dashboard::TrainingSeries), 2);
     QVERIFY(m_doc->setSetting("/training/epochs", 3, &error));
 
-    const QVector<RunsPanel::Difference> diffs
-        = RunsPanel::settingsDifferences(m_completedRuns[0], m_twoEpochRun, &error);
+    const QVector<RunsPanel::Difference> diffs =
+        RunsPanel::settingsDifferences(m_completedRuns[0], m_twoEpochRun, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(diffs.size(), 1);
     QCOMPARE(diffs[0].pointer, QStringLiteral("/training/epochs"));
@@ -572,8 +556,7 @@ void TestDashboard::evaluationShowsConfusionAndThumbnails()
     thumbs.clear();
     panel.showSamples(0, 1);
     QVERIFY(thumbs.wait(kRunTimeoutMs));
-    QCOMPARE(thumbs.first().at(2).toInt(),
-        std::min(int(cells->cell(1, 0)), EvaluationPanel::kMaxThumbnails));
+    QCOMPARE(thumbs.first().at(2).toInt(), std::min(int(cells->cell(1, 0)), EvaluationPanel::kMaxThumbnails));
     QCOMPARE(panel.thumbnailList()->count(), thumbs.first().at(2).toInt());
 }
 
@@ -585,15 +568,12 @@ void TestDashboard::logPanelStampsAndColoursErrors()
     QCOMPARE(log.entryCount(), 2);
     QCOMPARE(log.errorCount(), 1);
     const QString text = log.text();
-    QVERIFY(QRegularExpression(QStringLiteral("^\\[\\d\\d:\\d\\d:\\d\\d\\] epoch 1 done"))
-                .match(text)
-                .hasMatch());
+    QVERIFY(QRegularExpression(QStringLiteral("^\\[\\d\\d:\\d\\d:\\d\\d\\] epoch 1 done")).match(text).hasMatch());
     QVERIFY(text.contains(QStringLiteral("NaN <here>"))); // escaped, not taken for markup
     // The error line is red.
     QTextBlock last = log.view()->document()->lastBlock();
     QCOMPARE(last.begin().fragment().charFormat().foreground().color(), QColor(0xc6, 0x28, 0x28));
-    QTest::mouseClick(
-        log.findChild<QPushButton *>(QStringLiteral("clearLogButton")), Qt::LeftButton);
+    QTest::mouseClick(log.findChild<QPushButton *>(QStringLiteral("clearLogButton")), Qt::LeftButton);
     QVERIFY(log.text().isEmpty());
     QCOMPARE(log.entryCount(), 0);
 }

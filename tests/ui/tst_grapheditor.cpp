@@ -38,25 +38,9 @@ using namespace torchwright::ui;
 namespace {
 
 // Node ids of projects/fashion_mnist_cnn.json.
-enum SampleNode {
-    kInput = 1,
-    kConv1,
-    kRelu1,
-    kPool1,
-    kConv2,
-    kRelu2,
-    kPool2,
-    kFlatten,
-    kFc1,
-    kRelu3,
-    kDropout,
-    kFc2
-};
+enum SampleNode { kInput = 1, kConv1, kRelu1, kPool1, kConv2, kRelu2, kPool2, kFlatten, kFc1, kRelu3, kDropout, kFc2 };
 
-QString samplePath()
-{
-    return QStringLiteral(TORCHWRIGHT_SOURCE_DIR "/projects/fashion_mnist_cnn.json");
-}
+QString samplePath() { return QStringLiteral(TORCHWRIGHT_SOURCE_DIR "/projects/fashion_mnist_cnn.json"); }
 
 std::unique_ptr<ProjectDocument> loadSample()
 {
@@ -101,14 +85,11 @@ QPoint toView(GraphView *view, const QPointF &scenePos)
 
 QPointF positionOf(const ProjectDocument &doc, int id)
 {
-    const Node *n = doc.project().graph.node(NodeId {id});
+    const Node *n = doc.project().graph.node(NodeId{id});
     return n ? QPointF(n->x, n->y) : QPointF();
 }
 
-QPointF bodyOf(NodeItem *item)
-{
-    return item->mapToScene(item->boundingRect().center() + QPointF(0, 10));
-}
+QPointF bodyOf(NodeItem *item) { return item->mapToScene(item->boundingRect().center() + QPointF(0, 10)); }
 
 void undoAll(ProjectDocument *doc)
 {
@@ -122,10 +103,7 @@ bool hasEdge(const ProjectDocument &doc, const Edge &e)
     return std::find(edges.begin(), edges.end(), e) != edges.end();
 }
 
-Edge edge(int from, int to, int port = 0)
-{
-    return Edge {PortRef {NodeId {from}, 0}, PortRef {NodeId {to}, port}};
-}
+Edge edge(int from, int to, int port = 0) { return Edge{PortRef{NodeId{from}, 0}, PortRef{NodeId{to}, port}}; }
 
 // Mouse press on an output port, moves in steps to `to`; the button stays down.
 void beginDrag(GraphView *view, const QPointF &from, const QPointF &to, int steps = 4)
@@ -137,8 +115,7 @@ void beginDrag(GraphView *view, const QPointF &from, const QPointF &to, int step
         QTest::mouseMove(vp, a + (b - a) * i / steps);
 }
 
-void drag(
-    GraphView *view, const QPointF &from, const QPointF &to, Qt::KeyboardModifiers modifiers = {})
+void drag(GraphView *view, const QPointF &from, const QPointF &to, Qt::KeyboardModifiers modifiers = {})
 {
     QWidget *vp = view->viewport();
     const QPoint a = toView(view, from), b = toView(view, to);
@@ -152,8 +129,7 @@ void clickNode(GraphEditor *editor, NodeId id)
 {
     NodeItem *item = editor->scene()->nodeItem(id);
     QVERIFY(item);
-    QTest::mouseClick(
-        editor->view()->viewport(), Qt::LeftButton, {}, toView(editor->view(), bodyOf(item)));
+    QTest::mouseClick(editor->view()->viewport(), Qt::LeftButton, {}, toView(editor->view(), bodyOf(item)));
 }
 
 void doubleClickPaletteEntry(LayerPalette *palette, const QString &type)
@@ -218,16 +194,14 @@ void GraphEditorTest::showsTheSampleGraph()
         QCOMPARE(item->pos(), QPointF(node->x, node->y));
         QCOMPARE(item->name(), QString::fromStdString(node->name));
     }
-    NodeItem *conv1 = scene->nodeItem(NodeId {kConv1});
+    NodeItem *conv1 = scene->nodeItem(NodeId{kConv1});
     QCOMPARE(conv1->typeName(), QStringLiteral("Conv2d"));
-    QCOMPARE(
-        conv1->keyParameters(), QStringList({"out_channels: 32", "kernel_size: 3", "padding: 1"}));
+    QCOMPARE(conv1->keyParameters(), QStringList({"out_channels: 32", "kernel_size: 3", "padding: 1"}));
     QCOMPARE(conv1->inputCount(), 1);
-    QCOMPARE(scene->nodeItem(NodeId {kInput})->inputCount(), 0);
+    QCOMPARE(scene->nodeItem(NodeId{kInput})->inputCount(), 0);
     QVERIFY(conv1->statsText().contains(QLocale().toString(320))); // 32*1*3*3 + 32
     QCOMPARE(editor->problems()->count(), 0);
-    QVERIFY(editor->statusText().contains(
-        QLocale().toString(qlonglong(doc->analysis().totalParameters))));
+    QVERIFY(editor->statusText().contains(QLocale().toString(qlonglong(doc->analysis().totalParameters))));
     QVERIFY(editor->statusText().contains(QStringLiteral("12 layers")));
 }
 
@@ -272,10 +246,9 @@ void GraphEditorTest::addConnectEditThenUndoEverything()
     QCOMPARE(linear.type, std::string("Linear"));
     QCOMPARE(linear.name, std::string("linear1"));
     QCOMPARE(linear.id.value, 13);
-    QVERIFY(linear.params ==
-        LayerRegistry::instance().initialParams(*LayerRegistry::instance().find("Linear")));
+    QVERIFY(linear.params == LayerRegistry::instance().initialParams(*LayerRegistry::instance().find("Linear")));
     QVERIFY(scene->nodeItem(linear.id)->sceneBoundingRect().contains(centre));
-    QVERIFY(scene->selectedNodeIds() == std::vector<NodeId> {linear.id});
+    QVERIFY(scene->selectedNodeIds() == std::vector<NodeId>{linear.id});
     QCOMPARE(editor->inspector()->node(), linear.id);
     QVERIFY(scene->nodeItem(linear.id)->hasError()); // its input is not connected yet
 
@@ -300,15 +273,14 @@ void GraphEditorTest::addConnectEditThenUndoEverything()
     QVERIFY(scene->nodeItem(relu.id)->sceneBoundingRect().contains(view->mapToScene(dropPoint)));
 
     // Connect fc2 -> relu4 -> linear1 by dragging from output ports to input ports.
-    NodeItem *fc2Item = scene->nodeItem(NodeId {kFc2});
+    NodeItem *fc2Item = scene->nodeItem(NodeId{kFc2});
     NodeItem *reluItem = scene->nodeItem(relu.id);
     NodeItem *linearItem = scene->nodeItem(linear.id);
     beginDrag(view, reluItem->outputAnchor(), linearItem->inputAnchor(0));
     QVERIFY(scene->isConnecting());
     QVERIFY2(scene->connectionAllowed(), qPrintable(scene->connectionRefusal()));
     QCOMPARE(linearItem->inputPort(0)->highlight(), PortItem::Highlight::Allowed);
-    QTest::mouseRelease(
-        view->viewport(), Qt::LeftButton, {}, toView(view, linearItem->inputAnchor(0)));
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, toView(view, linearItem->inputAnchor(0)));
     QVERIFY(!scene->isConnecting());
     QVERIFY(hasEdge(*doc, edge(relu.id.value, linear.id.value)));
     drag(view, fc2Item->outputAnchor(), reluItem->inputAnchor(0));
@@ -326,10 +298,8 @@ void GraphEditorTest::addConnectEditThenUndoEverything()
     typeInto(outFeatures, QStringLiteral("10"));
     QVERIFY(doc->project().graph.node(linear.id)->params["out_features"] == nlohmann::json(10));
     QCOMPARE(doc->undoStack()->index(), steps + 1);
-    QCOMPARE(
-        scene->nodeItem(linear.id)->keyParameters().first(), QStringLiteral("out_features: 10"));
-    QVERIFY2(!scene->nodeItem(linear.id)->hasError(),
-        qPrintable(scene->nodeItem(linear.id)->errors().join('\n')));
+    QCOMPARE(scene->nodeItem(linear.id)->keyParameters().first(), QStringLiteral("out_features: 10"));
+    QVERIFY2(!scene->nodeItem(linear.id)->hasError(), qPrintable(scene->nodeItem(linear.id)->errors().join('\n')));
 
     const std::string edited = doc->serialized();
     undoAll(doc.get());
@@ -351,18 +321,17 @@ void GraphEditorTest::mismatchTurnsNodeRedAndProblemSelectsIt()
     GraphScene *scene = editor->scene();
     QSignalSpy status(editor.get(), &GraphEditor::statusTextChanged);
 
-    clickNode(editor.get(), NodeId {kFc1});
-    QCOMPARE(editor->inspector()->node(), NodeId {kFc1});
+    clickNode(editor.get(), NodeId{kFc1});
+    QCOMPARE(editor->inspector()->node(), NodeId{kFc1});
     auto *inFeatures = qobject_cast<QSpinBox *>(editor->inspector()->editorFor("in_features"));
     QVERIFY(inFeatures);
     typeInto(inFeatures, QStringLiteral("100"));
-    QVERIFY(doc->project().graph.node(NodeId {kFc1})->params["in_features"] == nlohmann::json(100));
+    QVERIFY(doc->project().graph.node(NodeId{kFc1})->params["in_features"] == nlohmann::json(100));
 
-    NodeItem *fc1 = scene->nodeItem(NodeId {kFc1});
+    NodeItem *fc1 = scene->nodeItem(NodeId{kFc1});
     QVERIFY(fc1->hasError());
-    QVERIFY2(
-        fc1->toolTip().contains(QStringLiteral("3136 features reach a layer that expects 100")),
-        qPrintable(fc1->toolTip()));
+    QVERIFY2(fc1->toolTip().contains(QStringLiteral("3136 features reach a layer that expects 100")),
+             qPrintable(fc1->toolTip()));
     QVERIFY(scene->edgeItem(edge(kFlatten, kFc1))->hasProblem());
     QVERIFY(!editor->inspector()->findChild<QLabel *>("nodeProblems")->text().isEmpty());
     QVERIFY(!status.isEmpty());
@@ -371,24 +340,22 @@ void GraphEditorTest::mismatchTurnsNodeRedAndProblemSelectsIt()
     ProblemsList *problems = editor->problems();
     int row = -1;
     for (int i = 0; i < problems->count(); ++i)
-        if (problems->nodeAt(i) == NodeId {kFc1})
+        if (problems->nodeAt(i) == NodeId{kFc1})
             row = i;
     QVERIFY(row >= 0);
     QVERIFY(problems->item(row)->text().contains(QStringLiteral("expects 100")));
 
     // Clicking the problem selects fc1 and brings it to the middle of the view.
-    scene->selectNodes({NodeId {kInput}});
+    scene->selectNodes({NodeId{kInput}});
     editor->view()->centerOn(QPointF(0, 0));
     problems->scrollToItem(problems->item(row));
-    QTest::mouseClick(problems->viewport(), Qt::LeftButton, {},
-        problems->visualItemRect(problems->item(row)).center());
-    QVERIFY(scene->selectedNodeIds() == std::vector<NodeId> {NodeId {kFc1}});
+    QTest::mouseClick(problems->viewport(), Qt::LeftButton, {}, problems->visualItemRect(problems->item(row)).center());
+    QVERIFY(scene->selectedNodeIds() == std::vector<NodeId>{NodeId{kFc1}});
     QVERIFY(editor->view()
                 ->mapToScene(editor->view()->viewport()->rect())
                 .boundingRect()
                 .contains(fc1->sceneBoundingRect().center()));
-    QVERIFY(
-        QLineF(editor->view()->visibleCenter(), fc1->sceneBoundingRect().center()).length() < 5);
+    QVERIFY(QLineF(editor->view()->visibleCenter(), fc1->sceneBoundingRect().center()).length() < 5);
 
     undoAll(doc.get());
     QCOMPARE(doc->serialized(), original);
@@ -403,7 +370,7 @@ void GraphEditorTest::refusesInvalidConnectionsWhileDragging()
     auto editor = showEditor(doc.get());
     GraphView *view = editor->view();
     GraphScene *scene = editor->scene();
-    auto item = [&](int id) { return scene->nodeItem(NodeId {id}); };
+    auto item = [&](int id) { return scene->nodeItem(NodeId{id}); };
 
     // Free pool1's input so that only the cycle stands in the way below.
     doc->undoStack()->push(new AddRemoveEdge(doc.get(), edge(kRelu1, kPool1), false));
@@ -415,7 +382,7 @@ void GraphEditorTest::refusesInvalidConnectionsWhileDragging()
         const char *why;
     };
     const Case refused[] = {
-        {kPool2, kPool1, "cycle"}, // pool1 -> conv2 -> relu2 -> pool2 -> pool1
+        {kPool2, kPool1, "cycle"},             // pool1 -> conv2 -> relu2 -> pool2 -> pool1
         {kRelu3, kConv2, "already connected"}, // conv2's input comes from pool1
         {kConv2, kConv2, "itself"},
     };
@@ -423,12 +390,10 @@ void GraphEditorTest::refusesInvalidConnectionsWhileDragging()
         beginDrag(view, item(c.from)->outputAnchor(), item(c.to)->inputAnchor(0));
         QVERIFY(scene->isConnecting());
         QVERIFY(!scene->connectionAllowed());
-        QVERIFY2(scene->connectionRefusal().contains(QLatin1String(c.why)),
-            qPrintable(scene->connectionRefusal()));
+        QVERIFY2(scene->connectionRefusal().contains(QLatin1String(c.why)), qPrintable(scene->connectionRefusal()));
         QCOMPARE(item(c.to)->inputPort(0)->highlight(), PortItem::Highlight::Refused);
         QCOMPARE(view->viewport()->cursor().shape(), Qt::ForbiddenCursor);
-        QTest::mouseRelease(
-            view->viewport(), Qt::LeftButton, {}, toView(view, item(c.to)->inputAnchor(0)));
+        QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, toView(view, item(c.to)->inputAnchor(0)));
         QVERIFY(!scene->isConnecting());
         QCOMPARE(doc->project().graph.edges.size(), edges);
         QCOMPARE(doc->undoStack()->index(), steps);
@@ -443,8 +408,7 @@ void GraphEditorTest::refusesInvalidConnectionsWhileDragging()
     QCOMPARE(doc->undoStack()->index(), steps + 1);
 
     // Released over empty canvas: nothing.
-    drag(view, item(kFc2)->outputAnchor(),
-        scene->nodesBoundingRect().bottomRight() + QPointF(-100, 300));
+    drag(view, item(kFc2)->outputAnchor(), scene->nodesBoundingRect().bottomRight() + QPointF(-100, 300));
     QCOMPARE(doc->undoStack()->index(), steps + 1);
 
     undoAll(doc.get());
@@ -466,14 +430,13 @@ void GraphEditorTest::copyPasteBetweenEditors()
     // Arranged in one row, conv2, relu2 and pool2 can be caught by one rubber band; copy them.
     a->layoutAction()->trigger();
     const std::string arrangedA = docA->serialized();
-    const QRectF pool1 = a->scene()->nodeItem(NodeId {kPool1})->sceneBoundingRect();
-    const QRectF conv2 = a->scene()->nodeItem(NodeId {kConv2})->sceneBoundingRect();
-    const QRectF pool2 = a->scene()->nodeItem(NodeId {kPool2})->sceneBoundingRect();
-    const QRectF flatten = a->scene()->nodeItem(NodeId {kFlatten})->sceneBoundingRect();
+    const QRectF pool1 = a->scene()->nodeItem(NodeId{kPool1})->sceneBoundingRect();
+    const QRectF conv2 = a->scene()->nodeItem(NodeId{kConv2})->sceneBoundingRect();
+    const QRectF pool2 = a->scene()->nodeItem(NodeId{kPool2})->sceneBoundingRect();
+    const QRectF flatten = a->scene()->nodeItem(NodeId{kFlatten})->sceneBoundingRect();
     drag(a->view(), QPointF(pool1.right() + (conv2.left() - pool1.right()) * 0.9, conv2.top() - 60),
-        QPointF(pool2.right() + (flatten.left() - pool2.right()) * 0.2, conv2.bottom() + 40));
-    QVERIFY(a->scene()->selectedNodeIds() ==
-        (std::vector<NodeId> {NodeId {kConv2}, NodeId {kRelu2}, NodeId {kPool2}}));
+         QPointF(pool2.right() + (flatten.left() - pool2.right()) * 0.2, conv2.bottom() + 40));
+    QVERIFY(a->scene()->selectedNodeIds() == (std::vector<NodeId>{NodeId{kConv2}, NodeId{kRelu2}, NodeId{kPool2}}));
     QVERIFY(a->copyAction()->isEnabled());
     a->copyAction()->trigger();
     QVERIFY(QApplication::clipboard()->mimeData()->hasFormat(ProjectDocument::kNodesMimeType));
@@ -489,11 +452,11 @@ void GraphEditorTest::copyPasteBetweenEditors()
     QCOMPARE(conv.name, std::string("conv3"));
     QCOMPARE(relu.name, std::string("relu4"));
     QCOMPARE(pool.name, std::string("pool3"));
-    QVERIFY(conv.params == docA->project().graph.node(NodeId {kConv2})->params);
+    QVERIFY(conv.params == docA->project().graph.node(NodeId{kConv2})->params);
     QCOMPARE(QPointF(conv.x, conv.y), positionOf(*docA, kConv2) + QPointF(40, 40));
     QVERIFY(hasEdge(*docB, edge(conv.id.value, relu.id.value)));
     QVERIFY(hasEdge(*docB, edge(relu.id.value, pool.id.value)));
-    QVERIFY(b->scene()->selectedNodeIds() == (std::vector<NodeId> {conv.id, relu.id, pool.id}));
+    QVERIFY(b->scene()->selectedNodeIds() == (std::vector<NodeId>{conv.id, relu.id, pool.id}));
     QCOMPARE(b->scene()->nodeItems().size(), size_t(15));
     QCOMPARE(docB->undoStack()->index(), 1);
 
@@ -514,9 +477,9 @@ void GraphEditorTest::copyPasteBetweenEditors()
     QCOMPARE(docC.serialized(), originalC);
 
     // Cut removes what it copied, and pasting brings it back under its own names.
-    a->scene()->selectNodes({NodeId {kDropout}});
+    a->scene()->selectNodes({NodeId{kDropout}});
     a->cutAction()->trigger();
-    QVERIFY(!docA->project().graph.node(NodeId {kDropout}));
+    QVERIFY(!docA->project().graph.node(NodeId{kDropout}));
     QCOMPARE(docA->project().graph.edges.size(), size_t(9));
     a->pasteAction()->trigger();
     QVERIFY(docA->project().graph.findByName("dropout"));
@@ -532,10 +495,10 @@ void GraphEditorTest::deleteDuplicateAndMoveByDrag()
     GraphScene *scene = editor->scene();
 
     // Delete: the node and the edges touching it, one step.
-    clickNode(editor.get(), NodeId {kRelu3});
+    clickNode(editor.get(), NodeId{kRelu3});
     editor->deleteAction()->trigger();
-    QVERIFY(!doc->project().graph.node(NodeId {kRelu3}));
-    QVERIFY(!scene->nodeItem(NodeId {kRelu3}));
+    QVERIFY(!doc->project().graph.node(NodeId{kRelu3}));
+    QVERIFY(!scene->nodeItem(NodeId{kRelu3}));
     QCOMPARE(doc->project().graph.edges.size(), size_t(9));
     QCOMPARE(scene->edgeItems().size(), size_t(9));
     doc->undoStack()->undo();
@@ -543,41 +506,39 @@ void GraphEditorTest::deleteDuplicateAndMoveByDrag()
     QCOMPARE(scene->edgeItems().size(), size_t(11));
 
     // Duplicate: a copy beside the original, with a fresh name.
-    clickNode(editor.get(), NodeId {kConv1});
+    clickNode(editor.get(), NodeId{kConv1});
     editor->duplicateAction()->trigger();
     const Node copy = doc->project().graph.nodes.back();
     QCOMPARE(copy.name, std::string("conv3"));
     QCOMPARE(QPointF(copy.x, copy.y), positionOf(*doc, kConv1) + QPointF(40, 40));
-    QVERIFY(scene->selectedNodeIds() == std::vector<NodeId> {copy.id});
+    QVERIFY(scene->selectedNodeIds() == std::vector<NodeId>{copy.id});
     doc->undoStack()->undo();
     QCOMPARE(doc->serialized(), original);
 
     // Move by dragging conv2's body: every step of the drag is one undo step.
-    NodeItem *conv2 = scene->nodeItem(NodeId {kConv2});
+    NodeItem *conv2 = scene->nodeItem(NodeId{kConv2});
     const int steps = doc->undoStack()->index();
     const QPointF origin = positionOf(*doc, kConv2);
     const QPointF start = bodyOf(conv2);
     drag(editor->view(), start, start + QPointF(100, 160));
-    const Node *moved = doc->project().graph.node(NodeId {kConv2});
+    const Node *moved = doc->project().graph.node(NodeId{kConv2});
     // Whole pixels: the pointer's scene steps are rounded.
     QVERIFY(std::abs(moved->x - (origin.x() + 100)) <= 3);
     QVERIFY(std::abs(moved->y - (origin.y() + 160)) <= 3);
     QCOMPARE(conv2->pos(), QPointF(moved->x, moved->y));
     QCOMPARE(doc->undoStack()->index(), steps + 1);
     // The edge into it followed.
-    QVERIFY(QLineF(scene->edgeItem(edge(kPool1, kConv2))->path().pointAtPercent(1.0),
-                conv2->inputAnchor(0))
-                .length() < 0.01);
+    QVERIFY(QLineF(scene->edgeItem(edge(kPool1, kConv2))->path().pointAtPercent(1.0), conv2->inputAnchor(0)).length()
+            < 0.01);
     doc->undoStack()->undo();
     QCOMPARE(conv2->pos(), origin);
     QCOMPARE(doc->serialized(), original);
 
     // Moving several selected nodes together.
-    scene->selectNodes({NodeId {kConv2}, NodeId {kRelu2}});
+    scene->selectNodes({NodeId{kConv2}, NodeId{kRelu2}});
     drag(editor->view(), bodyOf(conv2), bodyOf(conv2) + QPointF(0, 200));
-    QCOMPARE(doc->project().graph.node(NodeId {kRelu2})->y,
-        doc->project().graph.node(NodeId {kConv2})->y);
-    QVERIFY(doc->project().graph.node(NodeId {kRelu2})->y > origin.y() + 150);
+    QCOMPARE(doc->project().graph.node(NodeId{kRelu2})->y, doc->project().graph.node(NodeId{kConv2})->y);
+    QVERIFY(doc->project().graph.node(NodeId{kRelu2})->y > origin.y() + 150);
     QCOMPARE(doc->undoStack()->index(), steps + 1);
     undoAll(doc.get());
     QCOMPARE(doc->serialized(), original);
@@ -594,11 +555,11 @@ void GraphEditorTest::keyboardShortcuts()
     view->setFocus();
     QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(view));
 
-    clickNode(editor.get(), NodeId {kDropout});
+    clickNode(editor.get(), NodeId{kDropout});
     QTest::keyClick(view, Qt::Key_Delete);
-    QVERIFY(!doc->project().graph.node(NodeId {kDropout}));
+    QVERIFY(!doc->project().graph.node(NodeId{kDropout}));
 
-    clickNode(editor.get(), NodeId {kConv1});
+    clickNode(editor.get(), NodeId{kConv1});
     QTest::keyClick(view, Qt::Key_D, Qt::ControlModifier);
     QCOMPARE(doc->project().graph.nodes.back().name, std::string("conv3"));
 
@@ -606,7 +567,7 @@ void GraphEditorTest::keyboardShortcuts()
     QCOMPARE(editor->scene()->selectedNodeIds().size(), doc->project().graph.nodes.size());
 
     // Typing in the inspector keeps its keys: Delete there edits text, not the graph.
-    clickNode(editor.get(), NodeId {kConv2});
+    clickNode(editor.get(), NodeId{kConv2});
     QLineEdit *name = editor->inspector()->nameEditor();
     name->setFocus();
     QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(name));
@@ -629,7 +590,7 @@ void GraphEditorTest::inspectorEditorsFollowTheRegistry()
     auto editor = showEditor(doc.get());
     NodeInspector *inspector = editor->inspector();
 
-    editor->scene()->selectNodes({NodeId {kConv1}});
+    editor->scene()->selectNodes({NodeId{kConv1}});
     QCOMPARE(inspector->nameEditor()->text(), QStringLiteral("conv1"));
     auto *out = qobject_cast<QSpinBox *>(inspector->editorFor("out_channels"));
     QVERIFY(out);
@@ -640,36 +601,35 @@ void GraphEditorTest::inspectorEditorsFollowTheRegistry()
     QVERIFY(bias->isChecked());
     QCOMPARE(inspector->findChild<QLabel *>("outputShape")->text(), QStringLiteral("32x28x28"));
     QCOMPARE(inspector->findChild<QLabel *>("parameterCount")->text(), QLocale().toString(320));
-    QCOMPARE(
-        inspector->findChild<QLabel *>("multiplyAdds")->text(), QLocale().toString(28 * 28 * 288));
+    QCOMPARE(inspector->findChild<QLabel *>("multiplyAdds")->text(), QLocale().toString(28 * 28 * 288));
 
     QTest::mouseClick(bias, Qt::LeftButton, {}, QPoint(6, bias->height() / 2));
-    QVERIFY(doc->project().graph.node(NodeId {kConv1})->params["bias"] == nlohmann::json(false));
+    QVERIFY(doc->project().graph.node(NodeId{kConv1})->params["bias"] == nlohmann::json(false));
     QCOMPARE(inspector->findChild<QLabel *>("parameterCount")->text(), QLocale().toString(288));
 
-    editor->scene()->selectNodes({NodeId {kDropout}});
+    editor->scene()->selectNodes({NodeId{kDropout}});
     auto *p = qobject_cast<QDoubleSpinBox *>(inspector->editorFor("p"));
     QVERIFY(p);
     QCOMPARE(p->value(), 0.25);
     QVERIFY(p->decimals() >= 2);
     QCOMPARE(p->maximum(), 0.999);
     typeInto(p, QStringLiteral("0.5"));
-    QVERIFY(doc->project().graph.node(NodeId {kDropout})->params["p"] == nlohmann::json(0.5));
+    QVERIFY(doc->project().graph.node(NodeId{kDropout})->params["p"] == nlohmann::json(0.5));
 
-    editor->scene()->selectNodes({NodeId {kInput}});
+    editor->scene()->selectNodes({NodeId{kInput}});
     auto *dtype = qobject_cast<QComboBox *>(inspector->editorFor("dtype"));
     QVERIFY(dtype);
     QCOMPARE(dtype->currentText(), QStringLiteral("float32"));
     QTest::keyClick(dtype, Qt::Key_Down);
-    QVERIFY(doc->project().graph.node(NodeId {kInput})->params["dtype"] == nlohmann::json("int64"));
+    QVERIFY(doc->project().graph.node(NodeId{kInput})->params["dtype"] == nlohmann::json("int64"));
 
     // Undo moves the editors back.
     doc->undoStack()->undo();
     QCOMPARE(dtype->currentText(), QStringLiteral("float32"));
 
     // Several selected: no editors.
-    editor->scene()->selectNodes({NodeId {kInput}, NodeId {kConv1}});
-    QCOMPARE(inspector->node(), NodeId {});
+    editor->scene()->selectNodes({NodeId{kInput}, NodeId{kConv1}});
+    QCOMPARE(inspector->node(), NodeId{});
 
     undoAll(doc.get());
     QCOMPARE(doc->serialized(), original);
@@ -680,7 +640,7 @@ void GraphEditorTest::renameRefusesBadNames()
     auto doc = loadSample();
     const std::string original = doc->serialized();
     auto editor = showEditor(doc.get());
-    editor->scene()->selectNodes({NodeId {kConv1}});
+    editor->scene()->selectNodes({NodeId{kConv1}});
     QLineEdit *name = editor->inspector()->nameEditor();
     QCOMPARE(name->objectName(), QStringLiteral("nodeName"));
 
@@ -691,18 +651,18 @@ void GraphEditorTest::renameRefusesBadNames()
         QTest::keyClick(name, Qt::Key_Return);
     };
     enter(QStringLiteral("2 convs"));
-    QCOMPARE(doc->project().graph.node(NodeId {kConv1})->name, std::string("conv1"));
+    QCOMPARE(doc->project().graph.node(NodeId{kConv1})->name, std::string("conv1"));
     QVERIFY(editor->inspector()->nameError().contains(QStringLiteral("not a valid name")));
     QCOMPARE(name->text(), QStringLiteral("conv1"));
 
     enter(QStringLiteral("conv2"));
-    QCOMPARE(doc->project().graph.node(NodeId {kConv1})->name, std::string("conv1"));
+    QCOMPARE(doc->project().graph.node(NodeId{kConv1})->name, std::string("conv1"));
     QVERIFY(editor->inspector()->nameError().contains(QStringLiteral("already")));
 
     enter(QStringLiteral("stem"));
-    QCOMPARE(doc->project().graph.node(NodeId {kConv1})->name, std::string("stem"));
+    QCOMPARE(doc->project().graph.node(NodeId{kConv1})->name, std::string("stem"));
     QVERIFY(editor->inspector()->nameError().isEmpty());
-    QCOMPARE(editor->scene()->nodeItem(NodeId {kConv1})->name(), QStringLiteral("stem"));
+    QCOMPARE(editor->scene()->nodeItem(NodeId{kConv1})->name(), QStringLiteral("stem"));
 
     undoAll(doc.get());
     QCOMPARE(doc->serialized(), original);
@@ -718,15 +678,15 @@ void GraphEditorTest::rubberBandSelectsAndDeletesEdges()
 
     // A band over empty canvas between two nodes catches only the edge crossing it.
     editor->layoutAction()->trigger();
-    NodeItem *relu1 = scene->nodeItem(NodeId {kRelu1});
+    NodeItem *relu1 = scene->nodeItem(NodeId{kRelu1});
     const QPointF port = relu1->outputAnchor();
     drag(editor->view(), port + QPointF(20, 34), port + QPointF(30, 2));
     QVERIFY(scene->selectedNodeIds().empty());
-    QVERIFY(scene->selectedEdges() == std::vector<Edge> {edge(kRelu1, kPool1)});
+    QVERIFY(scene->selectedEdges() == std::vector<Edge>{edge(kRelu1, kPool1)});
     editor->deleteAction()->trigger();
     QVERIFY(!hasEdge(*doc, edge(kRelu1, kPool1)));
     QCOMPARE(scene->edgeItems().size(), size_t(10));
-    QVERIFY(scene->nodeItem(NodeId {kPool1})->hasError()); // input not connected
+    QVERIFY(scene->nodeItem(NodeId{kPool1})->hasError()); // input not connected
     undoAll(doc.get());
     QCOMPARE(doc->serialized(), original);
 }
@@ -742,8 +702,8 @@ void GraphEditorTest::zoomAroundCursorAndPan()
     const QPoint cursor(200, 150);
     const QPointF under = view->mapToScene(cursor);
     const qreal before = view->zoom();
-    QWheelEvent wheel(QPointF(cursor), vp->mapToGlobal(QPointF(cursor)), QPoint(), QPoint(0, 120),
-        Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QWheelEvent wheel(QPointF(cursor), vp->mapToGlobal(QPointF(cursor)), QPoint(), QPoint(0, 120), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(vp, &wheel);
     QVERIFY(view->zoom() > before * 1.1);
     QVERIFY(QLineF(view->mapToScene(cursor), under).length() < 2 / view->zoom());
@@ -760,7 +720,7 @@ void GraphEditorTest::zoomAroundCursorAndPan()
 
     // Space + left drag pans too, even when it starts on a node, and moves nothing.
     const QPointF centre2 = view->visibleCenter();
-    const QPoint onNode = toView(view, bodyOf(editor->scene()->nodeItem(NodeId {kConv2})));
+    const QPoint onNode = toView(view, bodyOf(editor->scene()->nodeItem(NodeId{kConv2})));
     QTest::keyPress(view, Qt::Key_Space);
     QTest::mousePress(vp, Qt::LeftButton, {}, onNode);
     QTest::mouseMove(vp, onNode + QPoint(-40, 0));
@@ -797,8 +757,7 @@ void GraphEditorTest::autoLayoutPureFunction()
     QCOMPARE(pos.size(), g.nodes.size());
     const auto order = *g.topologicalOrder();
     for (size_t i = 1; i < order.size(); ++i) {
-        QCOMPARE(
-            pos.at(order[i].value).x() - pos.at(order[i - 1].value).x(), options.columnSpacing);
+        QCOMPARE(pos.at(order[i].value).x() - pos.at(order[i - 1].value).x(), options.columnSpacing);
         QCOMPARE(pos.at(order[i].value).y(), options.origin.y());
     }
     QCOMPARE(pos.at(kInput), options.origin);
@@ -807,7 +766,7 @@ void GraphEditorTest::autoLayoutPureFunction()
     Graph fork;
     auto add = [&](int id, const char *type) {
         Node n;
-        n.id = NodeId {id};
+        n.id = NodeId{id};
         n.type = type;
         n.name = std::string("n") + std::to_string(id);
         fork.nodes.push_back(n);
@@ -837,8 +796,8 @@ void GraphEditorTest::autoLayoutFromTheEditor()
     const std::string original = doc->serialized();
     auto editor = showEditor(doc.get());
     // Scatter two nodes by dragging, then arrange: one undo step puts the chain back in a row.
-    drag(editor->view(), bodyOf(editor->scene()->nodeItem(NodeId {kRelu2})),
-        bodyOf(editor->scene()->nodeItem(NodeId {kRelu2})) + QPointF(-300, 300));
+    drag(editor->view(), bodyOf(editor->scene()->nodeItem(NodeId{kRelu2})),
+         bodyOf(editor->scene()->nodeItem(NodeId{kRelu2})) + QPointF(-300, 300));
     const int steps = doc->undoStack()->index();
     editor->layoutAction()->trigger();
     QCOMPARE(doc->undoStack()->index(), steps + 1);
@@ -847,8 +806,7 @@ void GraphEditorTest::autoLayoutFromTheEditor()
     for (size_t i = 1; i < order.size(); ++i) {
         QVERIFY(g.node(order[i])->x > g.node(order[i - 1])->x);
         QCOMPARE(g.node(order[i])->y, g.node(order[0])->y);
-        QCOMPARE(editor->scene()->nodeItem(order[i])->pos(),
-            QPointF(g.node(order[i])->x, g.node(order[i])->y));
+        QCOMPARE(editor->scene()->nodeItem(order[i])->pos(), QPointF(g.node(order[i])->x, g.node(order[i])->y));
     }
     QVERIFY(editor->view()
                 ->mapToScene(editor->view()->viewport()->rect())

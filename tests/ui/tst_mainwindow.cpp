@@ -17,12 +17,12 @@
 #include "torchwright/project.h"
 #include "torchwright/training.h"
 
-#include <QGraphicsView>
 #include <QCheckBox>
+#include <QGraphicsView>
 #include <QLabel>
-#include <QPushButton>
 #include <QMimeData>
 #include <QProcess>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>

@@ -10,8 +10,8 @@ ChangeNodeParameter::ChangeNodeParameter(ProjectDocument *doc, NodeId id, std::s
     const Node *n = doc->project().graph.node(id);
     if (n && n->params.is_object() && n->params.contains(m_key))
         m_old = n->params[m_key];
-    setText(QObject::tr("Change %1 of %2").arg(QString::fromStdString(m_key),
-                                                 n ? QString::fromStdString(n->name) : QString()));
+    setText(QObject::tr("Change %1 of %2")
+                .arg(QString::fromStdString(m_key), n ? QString::fromStdString(n->name) : QString()));
 }
 
 void ChangeNodeParameter::redo() { m_doc->setNodeParameter(m_node, m_key, m_new); }

@@ -23,8 +23,8 @@ struct NodeAnalysis {
 };
 
 struct GraphAnalysis {
-    std::map<int, NodeAnalysis> nodes;   // by node id
-    std::vector<NodeId> order;           // topological order (empty on a cycle)
+    std::map<int, NodeAnalysis> nodes; // by node id
+    std::vector<NodeId> order;         // topological order (empty on a cycle)
     NodeId inputNode;
     NodeId outputNode;
     Diagnostics diagnostics;
@@ -44,8 +44,7 @@ struct GraphAnalysis {
 
 // Analyses `graph` without changing it; the normalised parameters are part of the result.
 // `where` prefixes JSON paths ("/graph").
-GraphAnalysis analyzeGraph(const Graph &graph, const TensorType &sample,
-                           const std::string &where = "/graph");
+GraphAnalysis analyzeGraph(const Graph &graph, const TensorType &sample, const std::string &where = "/graph");
 
 // Why an edge may not be in a graph, in the order the rules are checked.
 enum class EdgeRefusal {

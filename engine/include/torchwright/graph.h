@@ -22,10 +22,7 @@ struct NodeId {
 struct PortRef {
     NodeId node;
     int port = 0;
-    friend bool operator==(const PortRef &a, const PortRef &b)
-    {
-        return a.node == b.node && a.port == b.port;
-    }
+    friend bool operator==(const PortRef &a, const PortRef &b) { return a.node == b.node && a.port == b.port; }
 };
 
 // Layer names double as module names in checkpoints and exports: a letter or '_' first, then
@@ -34,10 +31,10 @@ bool isValidNodeName(const std::string &name);
 
 struct Node {
     NodeId id;
-    std::string type;     // a registry name: "Linear", "Conv2d", ...
-    std::string name;     // unique identifier-like name, also the module's name
+    std::string type; // a registry name: "Linear", "Conv2d", ...
+    std::string name; // unique identifier-like name, also the module's name
     nlohmann::json params = nlohmann::json::object();
-    double x = 0.0;       // canvas position
+    double x = 0.0; // canvas position
     double y = 0.0;
 };
 

@@ -41,8 +41,8 @@ struct ParamSpec {
     ParamType type = ParamType::Int;
     // null: required, the project must give it.
     nlohmann::json defaultValue;
-    double min = 0;   // inclusive
-    double max = 0;   // inclusive; min == max == 0 means unbounded
+    double min = 0; // inclusive
+    double max = 0; // inclusive; min == max == 0 means unbounded
     bool minExclusive = false;
     std::vector<std::string> choices; // for Choice
     std::string help;
@@ -57,10 +57,10 @@ struct ParamSpec {
 // What a shape rule says about one node with given inputs.
 struct LayerInference {
     TensorType output;
-    int64_t parameters = 0;     // trainable parameter count
-    int64_t multiplyAdds = 0;   // per sample, forward pass
-    std::string error;          // non-empty: the inputs do not fit
-    int errorPort = -1;         // the input port the error is about, or -1
+    int64_t parameters = 0;   // trainable parameter count
+    int64_t multiplyAdds = 0; // per sample, forward pass
+    std::string error;        // non-empty: the inputs do not fit
+    int errorPort = -1;       // the input port the error is about, or -1
 };
 
 struct BuiltLayer; // engine/src/builtlayer.h: a torch module and its forward
@@ -88,11 +88,10 @@ struct LayerType {
     std::function<int(const nlohmann::json &params)> inputCount;
     DType inputDType = DType::Float32;
     bool anyInputDType = false; // passes its input's element type through (Flatten)
-    std::function<LayerInference(const nlohmann::json &params,
-                                 const std::vector<TensorType> &inputs)> infer;
+    std::function<LayerInference(const nlohmann::json &params, const std::vector<TensorType> &inputs)> infer;
     // Builds the module; only called after infer() succeeded on the same inputs.
-    std::function<std::shared_ptr<BuiltLayer>(const nlohmann::json &params,
-                                              const std::vector<TensorType> &inputs)> build;
+    std::function<std::shared_ptr<BuiltLayer>(const nlohmann::json &params, const std::vector<TensorType> &inputs)>
+        build;
     PythonForm python;
 };
 
@@ -108,9 +107,8 @@ public:
 
     // Fills defaults; returns problems with paths under `where` ("/graph/nodes/3/params").
     // Unknown and missing parameters and out-of-range values are each reported.
-    nlohmann::json normalizeParams(const LayerType &type, const nlohmann::json &params,
-                                   const std::string &where, class Diagnostics &diags,
-                                   int nodeId) const;
+    nlohmann::json normalizeParams(const LayerType &type, const nlohmann::json &params, const std::string &where,
+                                   class Diagnostics &diags, int nodeId) const;
 
 private:
     LayerRegistry();

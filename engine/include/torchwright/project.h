@@ -80,7 +80,7 @@ struct TrainingSettings {
     double gradClip = 0.0; // max global L2 norm; 0 = off
     uint64_t seed = 1;
     std::string device = "auto"; // auto, cpu, cuda, cuda:N
-    int threads = 0;              // 0 = automatic
+    int threads = 0;             // 0 = automatic
 };
 
 struct ExportSettings {

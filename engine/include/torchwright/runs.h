@@ -3,9 +3,9 @@
 // and checkpoints last.pt / best.pt with a readable summary in last.json / best.json.
 
 #include "torchwright/diagnostics.h"
+#include "torchwright/exports.h"
 #include "torchwright/project.h"
 #include "torchwright/training.h"
-#include "torchwright/exports.h"
 
 #include <string>
 #include <vector>
@@ -15,8 +15,8 @@ namespace torchwright {
 struct RunSummary {
     std::string dir;
     std::string name;
-    std::string created;   // ISO time
-    std::string status;    // completed, stopped, early_stopped, failed, running
+    std::string created; // ISO time
+    std::string status;  // completed, stopped, early_stopped, failed, running
     int epochsCompleted = 0;
     int epochsPlanned = 0;
     double bestValAccuracy = 0;

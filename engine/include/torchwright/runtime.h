@@ -13,8 +13,8 @@ std::string resolveDevice(const std::string &requested);
 bool isValidDeviceString(const std::string &s);
 
 struct ThreadSettings {
-    int intraOp = 0;   // LibTorch's OpenMP threads
-    int blas = 0;      // OpenBLAS's own threads (0 when OpenBLAS is not loaded)
+    int intraOp = 0; // LibTorch's OpenMP threads
+    int blas = 0;    // OpenBLAS's own threads (0 when OpenBLAS is not loaded)
     std::string blasLibrary;
 };
 // threads <= 0: all cores for LibTorch's intra-op work, and OpenBLAS kept to one thread so the

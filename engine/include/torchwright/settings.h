@@ -46,8 +46,8 @@ struct SettingSpec {
     size_t minItems = 0; // for List
     size_t maxItems = 0; // for List; 0 means any number
     std::vector<std::string> choices;
-    bool path = false;   // a file or folder, relative to the project file
-    double step = 1;     // the studio's spin step
+    bool path = false;           // a file or folder, relative to the project file
+    double step = 1;             // the studio's spin step
     nlohmann::json defaultValue; // the value of a new project; filled in from Project's defaults
 
     // Whether the project must give it (null: never).

@@ -28,13 +28,13 @@ struct TrainingEvent {
 
     Kind kind = Kind::Log;
     Status status = Status::Running;
-    int epoch = 0;            // 1-based
-    int epochs = 0;           // planned epochs in the run
-    int batch = 0;            // 1-based, within the epoch
+    int epoch = 0;  // 1-based
+    int epochs = 0; // planned epochs in the run
+    int batch = 0;  // 1-based, within the epoch
     int batchesPerEpoch = 0;
-    double loss = 0;          // Batch: the batch's loss; Epoch: mean training loss
-    double accuracy = 0;      // Batch: the batch's accuracy; Epoch: training accuracy
-    double valLoss = 0;       // Epoch only (NaN when there is no validation split)
+    double loss = 0;     // Batch: the batch's loss; Epoch: mean training loss
+    double accuracy = 0; // Batch: the batch's accuracy; Epoch: training accuracy
+    double valLoss = 0;  // Epoch only (NaN when there is no validation split)
     double valAccuracy = 0;
     double learningRate = 0;
     double samplesPerSecond = 0;
@@ -52,13 +52,13 @@ struct TrainingEvent {
 const char *statusName(TrainingEvent::Status s);
 
 struct TrainRequest {
-    Project project;                 // loaded; its filePath decides where runs/ goes
-    std::string runsDir;             // "" = <project folder>/runs
-    std::string resumeRun;           // run folder to continue from its `last` checkpoint
-    std::optional<int> epochs;       // overrides training.epochs
+    Project project;           // loaded; its filePath decides where runs/ goes
+    std::string runsDir;       // "" = <project folder>/runs
+    std::string resumeRun;     // run folder to continue from its `last` checkpoint
+    std::optional<int> epochs; // overrides training.epochs
     std::optional<std::string> device;
     std::optional<int> threads;
-    std::optional<int> batchLimit;   // stop each epoch after this many batches (benchmarks)
+    std::optional<int> batchLimit; // stop each epoch after this many batches (benchmarks)
 };
 
 struct RunResult {
@@ -83,8 +83,8 @@ public:
     void start();
     void pause();
     void resume();
-    void stop();  // asynchronous; the worker ends after the current batch
-    void wait();  // blocks until the worker has ended
+    void stop(); // asynchronous; the worker ends after the current batch
+    void wait(); // blocks until the worker has ended
     bool isRunning() const;
     bool isPaused() const; // pause() was called and resume() was not
     // The worker has stopped at the check between batches because of pause(): every event of
@@ -113,8 +113,7 @@ private:
 // never improves after epoch 1 stop the run after epoch 4. A resumed run keeps the best value and
 // the count from its checkpoint.
 bool earlyStoppingImproves(const EarlyStoppingSettings &s, double metric, double best);
-bool earlyStoppingStops(const EarlyStoppingSettings &s, int epochsWithoutImprovement, int epoch,
-                        int plannedEpochs);
+bool earlyStoppingStops(const EarlyStoppingSettings &s, int epochsWithoutImprovement, int epoch, int plannedEpochs);
 
 // Runs a session to the end on the calling thread's behalf.
 RunResult trainBlocking(TrainRequest request, const TrainingEventSink &sink);

@@ -69,10 +69,10 @@ DatasetFormat cifar10Format()
     d.description = "data_batch_1.bin to data_batch_5.bin and test_batch.bin in one folder";
     d.scale = byteScale;
     d.programReader = "datasets/cifar10.py";
-    d.reader = std::make_shared<const DatasetReader>(DatasetReader{
-        filesPresent, [](const Project &p) { return loadBatches(p, trainFiles()); },
-        [](const Project &p) { return loadBatches(p, testFiles()); },
-        [](const Project &p) { return loadBatches(p, testFiles()).inputs; }});
+    d.reader = std::make_shared<const DatasetReader>(
+        DatasetReader{filesPresent, [](const Project &p) { return loadBatches(p, trainFiles()); },
+                      [](const Project &p) { return loadBatches(p, testFiles()); },
+                      [](const Project &p) { return loadBatches(p, testFiles()).inputs; }});
     return d;
 }
 

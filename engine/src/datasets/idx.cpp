@@ -105,8 +105,8 @@ torch::Tensor readIdxFile(const std::string &requested)
         count *= size_t(shape.back());
     }
     if (data.size() - header < count)
-        throw EngineError(path + ": truncated: expected " + std::to_string(count) + " bytes of data after the header, found "
-                          + std::to_string(data.size() - header));
+        throw EngineError(path + ": truncated: expected " + std::to_string(count)
+                          + " bytes of data after the header, found " + std::to_string(data.size() - header));
     if (data.size() - header > count)
         throw EngineError(path + ": " + std::to_string(data.size() - header - count)
                           + " unexpected bytes after the data the header declares");
@@ -197,10 +197,10 @@ DatasetFormat idxFormat()
                     "t10k-labels-idx1-ubyte (plain or .gz) in one folder, as MNIST and Fashion-MNIST ship";
     d.scale = byteScale;
     d.programReader = "datasets/idx.py";
-    d.reader = std::make_shared<const DatasetReader>(DatasetReader{
-        filesPresent, [](const Project &p) { return loadIdxPair(p, kTrain); },
-        [](const Project &p) { return loadIdxPair(p, kTest); },
-        [](const Project &p) { return readIdxFile(imagesFile(p, kTest)); }});
+    d.reader = std::make_shared<const DatasetReader>(
+        DatasetReader{filesPresent, [](const Project &p) { return loadIdxPair(p, kTrain); },
+                      [](const Project &p) { return loadIdxPair(p, kTest); },
+                      [](const Project &p) { return readIdxFile(imagesFile(p, kTest)); }});
     return d;
 }
 

@@ -9,8 +9,7 @@
 
 namespace torchwright {
 
-TensorDataset makeSyntheticDataset(const Shape &sampleShape, int numClasses, int count, double noise,
-                                   uint64_t seed)
+TensorDataset makeSyntheticDataset(const Shape &sampleShape, int numClasses, int count, double noise, uint64_t seed)
 {
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -58,15 +57,15 @@ DatasetFormat syntheticFormat()
     d.label = "Generated (synthetic)";
     d.description = "class-dependent patterns plus Gaussian noise, generated from a seed; needs no files";
     d.needsPath = false;
-    d.settings = {"/dataset/synthetic/train_samples", "/dataset/synthetic/test_samples",
-                  "/dataset/synthetic/noise", "/dataset/synthetic/seed"};
+    d.settings = {"/dataset/synthetic/train_samples", "/dataset/synthetic/test_samples", "/dataset/synthetic/noise",
+                  "/dataset/synthetic/seed"};
     // Already real values: nothing to scale.
     d.scale = [](DType) { return 1.0; };
     d.programReader = "datasets/synthetic.py";
     d.programDataFile = "data.pt";
-    d.reader = std::make_shared<const DatasetReader>(DatasetReader{
-        [](const Project &, std::string *) { return true; }, trainSplit, testSplit,
-        [](const Project &p) { return testSplit(p).inputs; }});
+    d.reader = std::make_shared<const DatasetReader>(
+        DatasetReader{[](const Project &, std::string *) { return true; }, trainSplit, testSplit,
+                      [](const Project &p) { return testSplit(p).inputs; }});
     return d;
 }
 

@@ -21,8 +21,7 @@ std::string onnxGelu(OnnxContext &c, const std::string &x)
 
 // An element-wise layer without parameters: `scriptFunction` is its TorchScript function and
 // `pythonConstructor` its nn.Module.
-LayerType activation(std::string name, std::string description,
-                     std::function<torch::Tensor(const torch::Tensor &)> f,
+LayerType activation(std::string name, std::string description, std::function<torch::Tensor(const torch::Tensor &)> f,
                      std::string scriptFunction, OnnxUnary onnx, std::string pythonConstructor)
 {
     LayerType t;
@@ -35,9 +34,8 @@ LayerType activation(std::string name, std::string description,
         return stateless(
             f, [scriptFunction](const std::string &x) { return scriptFunction + "(" + x + ")"; }, onnx);
     };
-    t.python = pythonModule([pythonConstructor](const json &, const std::vector<TensorType> &) {
-        return pythonConstructor;
-    });
+    t.python =
+        pythonModule([pythonConstructor](const json &, const std::vector<TensorType> &) { return pythonConstructor; });
     return t;
 }
 
@@ -45,27 +43,31 @@ LayerType activation(std::string name, std::string description,
 
 LayerType reluLayer()
 {
-    return activation("ReLU", "max(0, x)", [](const torch::Tensor &x) { return torch::relu(x); }, "torch.relu",
-                      onnxOp("Relu"), "nn.ReLU()");
+    return activation(
+        "ReLU", "max(0, x)", [](const torch::Tensor &x) { return torch::relu(x); }, "torch.relu", onnxOp("Relu"),
+        "nn.ReLU()");
 }
 
 // The exact (erf) form in all three: torch::gelu's default, nn.GELU's and onnxGelu's.
 LayerType geluLayer()
 {
-    return activation("GELU", "Gaussian error linear unit",
-                      [](const torch::Tensor &x) { return torch::gelu(x); }, "torch.gelu", onnxGelu, "nn.GELU()");
+    return activation(
+        "GELU", "Gaussian error linear unit", [](const torch::Tensor &x) { return torch::gelu(x); }, "torch.gelu",
+        onnxGelu, "nn.GELU()");
 }
 
 LayerType sigmoidLayer()
 {
-    return activation("Sigmoid", "1 / (1 + exp(-x))", [](const torch::Tensor &x) { return torch::sigmoid(x); },
-                      "torch.sigmoid", onnxOp("Sigmoid"), "nn.Sigmoid()");
+    return activation(
+        "Sigmoid", "1 / (1 + exp(-x))", [](const torch::Tensor &x) { return torch::sigmoid(x); }, "torch.sigmoid",
+        onnxOp("Sigmoid"), "nn.Sigmoid()");
 }
 
 LayerType tanhLayer()
 {
-    return activation("Tanh", "Hyperbolic tangent", [](const torch::Tensor &x) { return torch::tanh(x); },
-                      "torch.tanh", onnxOp("Tanh"), "nn.Tanh()");
+    return activation(
+        "Tanh", "Hyperbolic tangent", [](const torch::Tensor &x) { return torch::tanh(x); }, "torch.tanh",
+        onnxOp("Tanh"), "nn.Tanh()");
 }
 
 LayerType leakyReluLayer()
@@ -74,11 +76,10 @@ LayerType leakyReluLayer()
     t.params = {floatParam("negative_slope", 0.01, 0, 0, false, "Slope for negative inputs")};
     t.build = [](const json &p, const std::vector<TensorType> &) {
         const double slope = F(p, "negative_slope");
-        return stateless([slope](const torch::Tensor &x) { return torch::leaky_relu(x, slope); },
-                         [slope](const std::string &x) {
-                             return "torch.leaky_relu(" + x + ", " + pyNumber(slope) + ")";
-                         },
-                         onnxOp("LeakyRelu", {onnxFloat("alpha", slope)}));
+        return stateless(
+            [slope](const torch::Tensor &x) { return torch::leaky_relu(x, slope); },
+            [slope](const std::string &x) { return "torch.leaky_relu(" + x + ", " + pyNumber(slope) + ")"; },
+            onnxOp("LeakyRelu", {onnxFloat("alpha", slope)}));
     };
     t.python = pythonModule([](const json &p, const std::vector<TensorType> &) {
         return "nn.LeakyReLU(negative_slope=" + pyNumber(F(p, "negative_slope")) + ")";
@@ -88,14 +89,14 @@ LayerType leakyReluLayer()
 
 LayerType softmaxLayer(bool log)
 {
-    LayerType t = activation(log ? "LogSoftmax" : "Softmax",
-                             log ? "Log of softmax along a dimension" : "Softmax along a dimension",
-                             nullptr, "", nullptr, "");
+    LayerType t =
+        activation(log ? "LogSoftmax" : "Softmax",
+                   log ? "Log of softmax along a dimension" : "Softmax along a dimension", nullptr, "", nullptr, "");
     t.params = {intParam("dim", -1, 0, 0, "Sample dimension (batch excluded); negative counts from the end")};
     t.infer = [](const json &p, const std::vector<TensorType> &in) {
         if (sampleDim(I(p, "dim"), in[0].shape.size()) < 0)
-            return fail("dim " + std::to_string(I(p, "dim")) + " is outside the "
-                        + formatShape(in[0].shape) + " input");
+            return fail("dim " + std::to_string(I(p, "dim")) + " is outside the " + formatShape(in[0].shape)
+                        + " input");
         return ok(in[0].shape);
     };
     t.build = [log](const json &p, const std::vector<TensorType> &in) {

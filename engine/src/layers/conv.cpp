@@ -6,10 +6,7 @@ namespace torchwright::layers {
 
 using nlohmann::json;
 
-int64_t convOut(int64_t size, const Conv2dGeometry &g)
-{
-    return (size + 2 * g.pad - g.dil * (g.k - 1) - 1) / g.s + 1;
-}
+int64_t convOut(int64_t size, const Conv2dGeometry &g) { return (size + 2 * g.pad - g.dil * (g.k - 1) - 1) / g.s + 1; }
 
 LayerType conv2dLayer()
 {
@@ -33,32 +30,36 @@ LayerType conv2dLayer()
         const int64_t c = s[0], declared = I(p, "in_channels"), out = I(p, "out_channels");
         const int64_t groups = I(p, "groups");
         if (declared > 0 && declared != c)
-            return fail(std::to_string(c) + " channels reach a layer that expects "
-                        + std::to_string(declared) + " (in_channels = " + std::to_string(declared) + ")");
+            return fail(std::to_string(c) + " channels reach a layer that expects " + std::to_string(declared)
+                        + " (in_channels = " + std::to_string(declared) + ")");
         if (c % groups || out % groups)
-            return fail("groups = " + std::to_string(groups) + " must divide the input channels ("
-                        + std::to_string(c) + ") and out_channels (" + std::to_string(out) + ")");
+            return fail("groups = " + std::to_string(groups) + " must divide the input channels (" + std::to_string(c)
+                        + ") and out_channels (" + std::to_string(out) + ")");
         Conv2dGeometry g{I(p, "kernel_size"), I(p, "stride"), I(p, "padding"), I(p, "dilation")};
         const int64_t h = convOut(s[1], g), w = convOut(s[2], g);
         if (h < 1 || w < 1)
-            return fail("a " + std::to_string(g.k) + "x" + std::to_string(g.k)
-                        + " kernel does not fit the " + formatShape(s) + " input");
+            return fail("a " + std::to_string(g.k) + "x" + std::to_string(g.k) + " kernel does not fit the "
+                        + formatShape(s) + " input");
         const int64_t weights = out * (c / groups) * g.k * g.k;
         return ok({out, h, w}, weights + (B(p, "bias") ? out : 0), h * w * weights);
     };
     t.build = [](const json &p, const std::vector<TensorType> &in) {
-        const int64_t k = I(p, "kernel_size"), s = I(p, "stride"), pad = I(p, "padding"),
-                      dil = I(p, "dilation"), groups = I(p, "groups");
+        const int64_t k = I(p, "kernel_size"), s = I(p, "stride"), pad = I(p, "padding"), dil = I(p, "dilation"),
+                      groups = I(p, "groups");
         const bool bias = B(p, "bias");
         auto m = torch::nn::Conv2d(torch::nn::Conv2dOptions(in[0].shape[0], I(p, "out_channels"), k)
-                                       .stride(s).padding(pad).dilation(dil).groups(groups).bias(bias));
+                                       .stride(s)
+                                       .padding(pad)
+                                       .dilation(dil)
+                                       .groups(groups)
+                                       .bias(bias));
         auto b = std::make_shared<BuiltLayer>();
         b->module = m.ptr();
         b->forward = [m](const std::vector<torch::Tensor> &x) mutable { return m->forward(x[0]); };
         b->script = [=](const ScriptContext &c) {
             return c.output + " = torch.conv2d(" + c.inputs[0] + ", " + c.self + "weight, "
-                   + (bias ? c.self + "bias" : std::string("None")) + ", " + ints(s, s) + ", "
-                   + ints(pad, pad) + ", " + ints(dil, dil) + ", " + std::to_string(groups) + ")";
+                   + (bias ? c.self + "bias" : std::string("None")) + ", " + ints(s, s) + ", " + ints(pad, pad) + ", "
+                   + ints(dil, dil) + ", " + std::to_string(groups) + ")";
         };
         b->onnx = [=](OnnxContext &c) {
             std::vector<std::string> in = {c.inputs[0], c.weight("weight")};
@@ -74,9 +75,8 @@ LayerType conv2dLayer()
     t.python = pythonModule([](const json &p, const std::vector<TensorType> &in) {
         auto param = [&p](const char *k) { return std::to_string(I(p, k)); };
         return "nn.Conv2d(" + std::to_string(in[0].shape[0]) + ", " + param("out_channels") + ", kernel_size="
-               + param("kernel_size") + ", stride=" + param("stride") + ", padding=" + param("padding")
-               + ", dilation=" + param("dilation") + ", groups=" + param("groups") + ", bias="
-               + pyBool(B(p, "bias")) + ")";
+               + param("kernel_size") + ", stride=" + param("stride") + ", padding=" + param("padding") + ", dilation="
+               + param("dilation") + ", groups=" + param("groups") + ", bias=" + pyBool(B(p, "bias")) + ")";
     });
     return t;
 }

@@ -12,8 +12,8 @@ LayerType inputLayer()
     t.name = "Input";
     t.category = "Input";
     t.description = "The dataset's samples; its shape comes from the dataset settings.";
-    t.params = {choiceParam("dtype", "float32", {"float32", "int64"},
-                            "Element type fed to the graph (int64 for token ids)")};
+    t.params = {
+        choiceParam("dtype", "float32", {"float32", "int64"}, "Element type fed to the graph (int64 for token ids)")};
     t.inputCount = fixedInputs(0);
     // The analysis supplies the dataset's sample shape as the single "input".
     t.infer = [](const json &p, const std::vector<TensorType> &in) {
@@ -21,8 +21,7 @@ LayerType inputLayer()
         return ok(in.empty() ? Shape{} : in[0].shape, 0, 0, dt);
     };
     t.build = [](const json &, const std::vector<TensorType> &) {
-        return stateless([](const torch::Tensor &x) { return x; },
-                         [](const std::string &x) { return x; },
+        return stateless([](const torch::Tensor &x) { return x; }, [](const std::string &x) { return x; },
                          [](OnnxContext &, const std::string &x) { return x; });
     };
     t.python.forward = [](const json &, const std::vector<TensorType> &, const std::string &,
@@ -48,9 +47,8 @@ LayerType dropoutLayer()
         b->onnx = [](OnnxContext &c) { return c.inputs[0]; }; // eval mode: the identity
         return b;
     };
-    t.python = pythonModule([](const json &p, const std::vector<TensorType> &) {
-        return "nn.Dropout(p=" + pyNumber(F(p, "p")) + ")";
-    });
+    t.python = pythonModule(
+        [](const json &p, const std::vector<TensorType> &) { return "nn.Dropout(p=" + pyNumber(F(p, "p")) + ")"; });
     return t;
 }
 

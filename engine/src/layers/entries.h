@@ -20,11 +20,9 @@ namespace torchwright::layers {
 // ---- parameters ------------------------------------------------------------------------------
 
 ParamSpec intParam(std::string name, nlohmann::json def, double min, double max, std::string help);
-ParamSpec floatParam(std::string name, nlohmann::json def, double min, double max, bool minExclusive,
-                     std::string help);
+ParamSpec floatParam(std::string name, nlohmann::json def, double min, double max, bool minExclusive, std::string help);
 ParamSpec boolParam(std::string name, bool def, std::string help);
-ParamSpec choiceParam(std::string name, std::string def, std::vector<std::string> choices,
-                      std::string help);
+ParamSpec choiceParam(std::string name, std::string def, std::vector<std::string> choices, std::string help);
 
 // A validated parameter's value.
 int64_t I(const nlohmann::json &p, const char *k);
@@ -54,8 +52,7 @@ using OnnxUnary = std::function<std::string(OnnxContext &, const std::string &x)
 
 // A stateless layer of one input: forward, TorchScript expression, ONNX nodes.
 std::shared_ptr<BuiltLayer> stateless(std::function<torch::Tensor(const torch::Tensor &)> f,
-                                      std::function<std::string(const std::string &)> expr,
-                                      OnnxUnary onnx);
+                                      std::function<std::string(const std::string &)> expr, OnnxUnary onnx);
 // An ONNX operator applied to the layer's one input.
 OnnxUnary onnxOp(std::string op, std::vector<OnnxAttribute> attributes = {});
 
@@ -65,8 +62,7 @@ OnnxUnary onnxOp(std::string op, std::vector<OnnxAttribute> attributes = {});
 std::string callModule(const nlohmann::json &, const std::vector<TensorType> &, const std::string &self,
                        const std::vector<std::string> &x);
 // A layer written as the nn.Module `module` makes, called on its input.
-PythonForm pythonModule(
-    std::function<std::string(const nlohmann::json &, const std::vector<TensorType> &)> module);
+PythonForm pythonModule(std::function<std::string(const nlohmann::json &, const std::vector<TensorType> &)> module);
 // A negative "dim" parameter counts from the end of the sample; +1 for the batch dimension.
 int64_t batchDim(int64_t dim, size_t sampleRank);
 

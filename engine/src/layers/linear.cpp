@@ -24,8 +24,7 @@ LayerType linearLayer()
         const int64_t declared = I(p, "in_features");
         if (declared > 0 && declared != features) {
             std::string msg = std::to_string(features) + " features reach a layer that expects "
-                              + std::to_string(declared) + " (in_features = "
-                              + std::to_string(declared) + ")";
+                              + std::to_string(declared) + " (in_features = " + std::to_string(declared) + ")";
             if (s.size() > 1)
                 msg += "; the input is " + formatShape(s) + ", add a Flatten before it";
             return fail(msg);
@@ -37,8 +36,8 @@ LayerType linearLayer()
         return ok(o, features * out + (B(p, "bias") ? out : 0), lead * features * out);
     };
     t.build = [](const json &p, const std::vector<TensorType> &in) {
-        auto m = torch::nn::Linear(torch::nn::LinearOptions(in[0].shape.back(), I(p, "out_features"))
-                                       .bias(B(p, "bias")));
+        auto m =
+            torch::nn::Linear(torch::nn::LinearOptions(in[0].shape.back(), I(p, "out_features")).bias(B(p, "bias")));
         auto b = std::make_shared<BuiltLayer>();
         b->module = m.ptr();
         b->forward = [m](const std::vector<torch::Tensor> &x) mutable { return m->forward(x[0]); };

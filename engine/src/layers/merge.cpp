@@ -8,10 +8,7 @@ using nlohmann::json;
 
 namespace {
 
-ParamSpec inputsParam()
-{
-    return intParam("inputs", 2, 2, 8, "Number of input ports");
-}
+ParamSpec inputsParam() { return intParam("inputs", 2, 2, 8, "Number of input ports"); }
 
 } // namespace
 
@@ -26,8 +23,8 @@ LayerType addLayer()
     t.infer = [](const json &, const std::vector<TensorType> &in) {
         for (size_t i = 1; i < in.size(); ++i)
             if (in[i].shape != in[0].shape)
-                return fail("all inputs must have the same shape: input 0 is " + formatShape(in[0].shape)
-                                + ", input " + std::to_string(i) + " is " + formatShape(in[i].shape),
+                return fail("all inputs must have the same shape: input 0 is " + formatShape(in[0].shape) + ", input "
+                                + std::to_string(i) + " is " + formatShape(in[i].shape),
                             int(i));
         return ok(in[0].shape);
     };

@@ -11,8 +11,7 @@ LayerType batchNormLayer(int dims)
     LayerType t;
     t.name = dims == 1 ? "BatchNorm1d" : "BatchNorm2d";
     t.category = "Normalization";
-    t.description = dims == 1 ? "Batch normalization over C or CxL inputs."
-                              : "Batch normalization over CxHxW inputs.";
+    t.description = dims == 1 ? "Batch normalization over C or CxL inputs." : "Batch normalization over CxHxW inputs.";
     t.params = {intParam("num_features", 0, 0, 0, "Channels; 0 infers them from the input"),
                 floatParam("eps", 1e-5, 0, 0, true, "Added to the variance"),
                 floatParam("momentum", 0.1, 0, 1, false, "Running statistics update rate")};
@@ -21,12 +20,12 @@ LayerType batchNormLayer(int dims)
         const Shape &s = in[0].shape;
         const bool fits = dims == 1 ? (s.size() == 1 || s.size() == 2) : s.size() == 3;
         if (!fits)
-            return fail(std::string("expects a ") + (dims == 1 ? "C or CxL" : "CxHxW")
-                        + " input, got " + formatShape(s));
+            return fail(std::string("expects a ") + (dims == 1 ? "C or CxL" : "CxHxW") + " input, got "
+                        + formatShape(s));
         const int64_t declared = I(p, "num_features");
         if (declared > 0 && declared != s[0])
-            return fail(std::to_string(s[0]) + " channels reach a layer that expects "
-                        + std::to_string(declared) + " (num_features = " + std::to_string(declared) + ")");
+            return fail(std::to_string(s[0]) + " channels reach a layer that expects " + std::to_string(declared)
+                        + " (num_features = " + std::to_string(declared) + ")");
         return ok(s, 2 * s[0], 0);
     };
     t.build = [dims](const json &p, const std::vector<TensorType> &in) {
@@ -43,15 +42,14 @@ LayerType batchNormLayer(int dims)
             b->forward = [m](const std::vector<torch::Tensor> &x) mutable { return m->forward(x[0]); };
         }
         b->script = [eps](const ScriptContext &c) {
-            return c.output + " = torch.batch_norm(" + c.inputs[0] + ", " + c.self + "weight, " + c.self
-                   + "bias, " + c.self + "running_mean, " + c.self + "running_var, False, 0.0, "
-                   + pyNumber(eps) + ", False)";
+            return c.output + " = torch.batch_norm(" + c.inputs[0] + ", " + c.self + "weight, " + c.self + "bias, "
+                   + c.self + "running_mean, " + c.self + "running_var, False, 0.0, " + pyNumber(eps) + ", False)";
         };
         b->onnx = [eps](OnnxContext &c) {
-            return c.node("BatchNormalization",
-                          {c.inputs[0], c.weight("weight"), c.weight("bias"), c.weight("running_mean"),
-                           c.weight("running_var")},
-                          {onnxFloat("epsilon", eps)});
+            return c.node(
+                "BatchNormalization",
+                {c.inputs[0], c.weight("weight"), c.weight("bias"), c.weight("running_mean"), c.weight("running_var")},
+                {onnxFloat("epsilon", eps)});
         };
         return b;
     };

@@ -29,8 +29,8 @@ LayerType pool2dLayer(bool max)
         Conv2dGeometry g{k, st, pad, 1};
         const int64_t h = convOut(s[1], g), w = convOut(s[2], g);
         if (h < 1 || w < 1)
-            return fail("a " + std::to_string(k) + "x" + std::to_string(k)
-                        + " window does not fit the " + formatShape(s) + " input");
+            return fail("a " + std::to_string(k) + "x" + std::to_string(k) + " window does not fit the "
+                        + formatShape(s) + " input");
         return ok({s[0], h, w});
     };
     t.build = [max](const json &p, const std::vector<TensorType> &) {
@@ -44,10 +44,10 @@ LayerType pool2dLayer(bool max)
         };
         b->script = [=](const ScriptContext &c) {
             if (max)
-                return c.output + " = torch.max_pool2d(" + c.inputs[0] + ", " + ints(k, k) + ", "
-                       + ints(s, s) + ", " + ints(pad, pad) + ", [1, 1], False)";
-            return c.output + " = torch.avg_pool2d(" + c.inputs[0] + ", " + ints(k, k) + ", "
-                   + ints(s, s) + ", " + ints(pad, pad) + ", False, True, None)";
+                return c.output + " = torch.max_pool2d(" + c.inputs[0] + ", " + ints(k, k) + ", " + ints(s, s) + ", "
+                       + ints(pad, pad) + ", [1, 1], False)";
+            return c.output + " = torch.avg_pool2d(" + c.inputs[0] + ", " + ints(k, k) + ", " + ints(s, s) + ", "
+                   + ints(pad, pad) + ", False, True, None)";
         };
         b->onnx = [=](OnnxContext &c) {
             std::vector<OnnxAttribute> a = {onnxInts("kernel_shape", {k, k}), onnxInts("strides", {s, s}),
@@ -88,9 +88,7 @@ LayerType adaptiveAvgPoolLayer()
     t.build = [](const json &p, const std::vector<TensorType> &) {
         const int64_t o = I(p, "output_size");
         auto b = std::make_shared<BuiltLayer>();
-        b->forward = [o](const std::vector<torch::Tensor> &x) {
-            return torch::adaptive_avg_pool2d(x[0], {o, o});
-        };
+        b->forward = [o](const std::vector<torch::Tensor> &x) { return torch::adaptive_avg_pool2d(x[0], {o, o}); };
         b->script = [o](const ScriptContext &c) {
             return c.output + " = torch.adaptive_avg_pool2d(" + c.inputs[0] + ", " + ints(o, o) + ")";
         };

@@ -48,8 +48,7 @@ std::string numberText(double v)
 std::string ParamSpec::expectation() const
 {
     switch (type) {
-    case ParamType::Bool:
-        return "true or false";
+    case ParamType::Bool: return "true or false";
     case ParamType::Choice: {
         std::string s = "one of ";
         for (size_t i = 0; i < choices.size(); ++i)
@@ -69,8 +68,7 @@ std::string ParamSpec::expectation() const
             return what;
         if (max == 0)
             return what + (minExclusive ? " > " : " >= ") + numberText(min);
-        return what + " from " + numberText(min) + (minExclusive ? " (exclusive)" : "") + " to "
-               + numberText(max);
+        return what + " from " + numberText(min) + (minExclusive ? " (exclusive)" : "") + " to " + numberText(max);
     }
     }
     return {};
@@ -94,8 +92,7 @@ ParamSpec intParam(std::string name, json def, double min, double max, std::stri
     return p;
 }
 
-ParamSpec floatParam(std::string name, json def, double min, double max, bool minExclusive,
-                     std::string help)
+ParamSpec floatParam(std::string name, json def, double min, double max, bool minExclusive, std::string help)
 {
     ParamSpec p;
     p.name = std::move(name);
@@ -118,8 +115,7 @@ ParamSpec boolParam(std::string name, bool def, std::string help)
     return p;
 }
 
-ParamSpec choiceParam(std::string name, std::string def, std::vector<std::string> choices,
-                      std::string help)
+ParamSpec choiceParam(std::string name, std::string def, std::vector<std::string> choices, std::string help)
 {
     ParamSpec p;
     p.name = std::move(name);
@@ -167,8 +163,7 @@ std::string ints(int64_t a, int64_t b) { return "[" + std::to_string(a) + ", " +
 
 // A stateless layer of one input: forward, TorchScript expression, ONNX nodes.
 std::shared_ptr<BuiltLayer> stateless(std::function<torch::Tensor(const torch::Tensor &)> f,
-                                      std::function<std::string(const std::string &)> expr,
-                                      OnnxUnary onnx)
+                                      std::function<std::string(const std::string &)> expr, OnnxUnary onnx)
 {
     auto b = std::make_shared<BuiltLayer>();
     b->forward = [f](const std::vector<torch::Tensor> &in) { return f(in[0]); };
@@ -194,10 +189,7 @@ PythonForm pythonModule(std::function<std::string(const json &, const std::vecto
     return {std::move(module), callModule};
 }
 
-int64_t batchDim(int64_t dim, size_t sampleRank)
-{
-    return (dim < 0 ? dim + int64_t(sampleRank) : dim) + 1;
-}
+int64_t batchDim(int64_t dim, size_t sampleRank) { return (dim < 0 ? dim + int64_t(sampleRank) : dim) + 1; }
 
 } // namespace layers
 
@@ -257,8 +249,8 @@ json LayerRegistry::initialParams(const LayerType &type) const
 {
     // Starting values a person would pick for a new layer; each still within its range.
     static const std::map<std::string, int64_t> starters = {
-        {"out_features", 64}, {"out_channels", 16}, {"kernel_size", 3}, {"num_embeddings", 1000},
-        {"embedding_dim", 64}, {"hidden_size", 64}, {"num_heads", 1}};
+        {"out_features", 64},  {"out_channels", 16}, {"kernel_size", 3}, {"num_embeddings", 1000},
+        {"embedding_dim", 64}, {"hidden_size", 64},  {"num_heads", 1}};
     json p = json::object();
     for (const auto &spec : type.params) {
         if (!spec.required())
@@ -284,8 +276,9 @@ json LayerRegistry::normalizeParams(const LayerType &type, const json &params, c
         auto it = params.find(spec.name);
         if (it == params.end()) {
             if (spec.required())
-                diags.error(where, "missing required parameter '" + spec.name + "' of " + type.name
-                                       + " (" + spec.expectation() + ")",
+                diags.error(where,
+                            "missing required parameter '" + spec.name + "' of " + type.name + " (" + spec.expectation()
+                                + ")",
                             nodeId);
             else
                 out[spec.name] = spec.defaultValue;
@@ -294,13 +287,10 @@ json LayerRegistry::normalizeParams(const LayerType &type, const json &params, c
         const json &v = *it;
         bool good = false;
         switch (spec.type) {
-        case ParamType::Bool:
-            good = v.is_boolean();
-            break;
+        case ParamType::Bool: good = v.is_boolean(); break;
         case ParamType::Choice:
             good = v.is_string()
-                   && std::find(spec.choices.begin(), spec.choices.end(), v.get<std::string>())
-                          != spec.choices.end();
+                   && std::find(spec.choices.begin(), spec.choices.end(), v.get<std::string>()) != spec.choices.end();
             break;
         case ParamType::Int:
         case ParamType::Float: {
@@ -328,8 +318,7 @@ json LayerRegistry::normalizeParams(const LayerType &type, const json &params, c
         for (const auto &spec : type.params)
             known = known || spec.name == it.key();
         if (!known)
-            diags.error(where + "/" + it.key(), "unknown parameter '" + it.key() + "' for " + type.name,
-                        nodeId);
+            diags.error(where + "/" + it.key(), "unknown parameter '" + it.key() + "' for " + type.name, nodeId);
     }
     return out;
 }

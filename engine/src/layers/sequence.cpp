@@ -31,12 +31,14 @@ LayerType embeddingLayer()
         b->script = [](const ScriptContext &c) {
             return c.output + " = torch.embedding(" + c.self + "weight, " + c.inputs[0] + ")";
         };
-        b->onnx = [](OnnxContext &c) { return c.node("Gather", {c.weight("weight"), c.inputs[0]}, {onnxInt("axis", 0)}); };
+        b->onnx = [](OnnxContext &c) {
+            return c.node("Gather", {c.weight("weight"), c.inputs[0]}, {onnxInt("axis", 0)});
+        };
         return b;
     };
     t.python = pythonModule([](const json &p, const std::vector<TensorType> &) {
-        return "nn.Embedding(" + std::to_string(I(p, "num_embeddings")) + ", "
-               + std::to_string(I(p, "embedding_dim")) + ")";
+        return "nn.Embedding(" + std::to_string(I(p, "num_embeddings")) + ", " + std::to_string(I(p, "embedding_dim"))
+               + ")";
     });
     return t;
 }
@@ -46,8 +48,8 @@ LayerType recurrentLayer(bool lstm)
     LayerType t;
     t.name = lstm ? "LSTM" : "GRU";
     t.category = "Sequence";
-    t.description = lstm ? "Long short-term memory over an LxF sequence."
-                         : "Gated recurrent unit over an LxF sequence.";
+    t.description =
+        lstm ? "Long short-term memory over an LxF sequence." : "Gated recurrent unit over an LxF sequence.";
     t.params = {intParam("input_size", 0, 0, 0, "Features per step; 0 infers them from the input"),
                 intParam("hidden_size", nullptr, 1, 0, "Hidden features"),
                 intParam("num_layers", 1, 1, 16, "Stacked layers"),
@@ -61,8 +63,8 @@ LayerType recurrentLayer(bool lstm)
             return fail("expects an LxF sequence, got " + formatShape(s));
         const int64_t declared = I(p, "input_size");
         if (declared > 0 && declared != s[1])
-            return fail(std::to_string(s[1]) + " features reach a layer that expects "
-                        + std::to_string(declared) + " (input_size = " + std::to_string(declared) + ")");
+            return fail(std::to_string(s[1]) + " features reach a layer that expects " + std::to_string(declared)
+                        + " (input_size = " + std::to_string(declared) + ")");
         const int64_t h = I(p, "hidden_size"), layers = I(p, "num_layers");
         const int64_t dirs = B(p, "bidirectional") ? 2 : 1;
         int64_t params = 0, macs = 0, in0 = s[1];
@@ -86,15 +88,15 @@ LayerType recurrentLayer(bool lstm)
                     names.push_back(w + std::to_string(l) + (dir ? "_reverse" : ""));
         auto pick = [seq](torch::Tensor out) { return seq ? out : out.select(1, out.size(1) - 1); };
         if (lstm) {
-            auto m = torch::nn::LSTM(torch::nn::LSTMOptions(in[0].shape[1], h)
-                                         .num_layers(layers).bidirectional(bi).batch_first(true));
+            auto m = torch::nn::LSTM(
+                torch::nn::LSTMOptions(in[0].shape[1], h).num_layers(layers).bidirectional(bi).batch_first(true));
             b->module = m.ptr();
             b->forward = [m, pick](const std::vector<torch::Tensor> &x) mutable {
                 return pick(std::get<0>(m->forward(x[0])));
             };
         } else {
-            auto m = torch::nn::GRU(torch::nn::GRUOptions(in[0].shape[1], h)
-                                        .num_layers(layers).bidirectional(bi).batch_first(true));
+            auto m = torch::nn::GRU(
+                torch::nn::GRUOptions(in[0].shape[1], h).num_layers(layers).bidirectional(bi).batch_first(true));
             b->module = m.ptr();
             b->forward = [m, pick](const std::vector<torch::Tensor> &x) mutable {
                 return pick(std::get<0>(m->forward(x[0])));
@@ -106,18 +108,16 @@ LayerType recurrentLayer(bool lstm)
             for (size_t i = 0; i < names.size(); ++i)
                 params += (i ? ", " : "") + c.self + names[i];
             params += "]";
-            const std::string zeros = "torch.zeros([" + std::to_string(layers * (bi ? 2 : 1)) + ", "
-                                      + x + ".size(0), " + std::to_string(h) + "], dtype=" + x
-                                      + ".dtype, device=" + x + ".device)";
+            const std::string zeros = "torch.zeros([" + std::to_string(layers * (bi ? 2 : 1)) + ", " + x + ".size(0), "
+                                      + std::to_string(h) + "], dtype=" + x + ".dtype, device=" + x + ".device)";
             std::string s = c.output + "_h0 = " + zeros + "\n";
             if (lstm)
-                s += c.output + "_seq, " + c.output + "_h, " + c.output + "_c = torch.lstm(" + x + ", ["
-                     + c.output + "_h0, " + c.output + "_h0], " + params + ", True, "
-                     + std::to_string(layers) + ", 0.0, False, " + pyBool(bi) + ", True)\n";
+                s += c.output + "_seq, " + c.output + "_h, " + c.output + "_c = torch.lstm(" + x + ", [" + c.output
+                     + "_h0, " + c.output + "_h0], " + params + ", True, " + std::to_string(layers) + ", 0.0, False, "
+                     + pyBool(bi) + ", True)\n";
             else
-                s += c.output + "_seq, " + c.output + "_h = torch.gru(" + x + ", " + c.output + "_h0, "
-                     + params + ", True, " + std::to_string(layers) + ", 0.0, False, " + pyBool(bi)
-                     + ", True)\n";
+                s += c.output + "_seq, " + c.output + "_h = torch.gru(" + x + ", " + c.output + "_h0, " + params
+                     + ", True, " + std::to_string(layers) + ", 0.0, False, " + pyBool(bi) + ", True)\n";
             s += c.output + " = " + c.output + "_seq" + (seq ? "" : "[:, -1]");
             return s;
         };
@@ -141,8 +141,8 @@ LayerType recurrentLayer(bool lstm)
                     const std::string sfx = std::to_string(l) + (dir ? "_reverse" : "");
                     w.push_back(gates(c.weightValue("weight_ih_l" + sfx)));
                     r.push_back(gates(c.weightValue("weight_hh_l" + sfx)));
-                    bias.push_back(torch::cat({gates(c.weightValue("bias_ih_l" + sfx)),
-                                               gates(c.weightValue("bias_hh_l" + sfx))}));
+                    bias.push_back(
+                        torch::cat({gates(c.weightValue("bias_ih_l" + sfx)), gates(c.weightValue("bias_hh_l" + sfx))}));
                 }
                 const std::string tag = "l" + std::to_string(l);
                 std::vector<OnnxAttribute> a = {onnxInt("hidden_size", h)};
@@ -150,11 +150,11 @@ LayerType recurrentLayer(bool lstm)
                     a.push_back(onnxString("direction", "bidirectional"));
                 if (!lstm)
                     a.push_back(onnxInt("linear_before_reset", 1)); // PyTorch's GRU form
-                const std::string y = c.nodes(lstm ? "LSTM" : "GRU",
-                                              {x, c.constant("W_" + tag, torch::stack(w)),
-                                               c.constant("R_" + tag, torch::stack(r)),
-                                               c.constant("B_" + tag, torch::stack(bias))},
-                                              a, 1)[0]; // [L, dirs, N, H]
+                const std::string y =
+                    c.nodes(lstm ? "LSTM" : "GRU",
+                            {x, c.constant("W_" + tag, torch::stack(w)), c.constant("R_" + tag, torch::stack(r)),
+                             c.constant("B_" + tag, torch::stack(bias))},
+                            a, 1)[0]; // [L, dirs, N, H]
                 x = c.node("Reshape", {c.node("Transpose", {y}, {onnxInts("perm", {0, 2, 1, 3})}), merge});
             }
             if (seq)
@@ -199,8 +199,7 @@ LayerType attentionLayer()
     };
     t.build = [](const json &p, const std::vector<TensorType> &in) {
         const int64_t e = in[0].shape[1], heads = I(p, "num_heads");
-        auto m = torch::nn::MultiheadAttention(
-            torch::nn::MultiheadAttentionOptions(e, heads).dropout(F(p, "dropout")));
+        auto m = torch::nn::MultiheadAttention(torch::nn::MultiheadAttentionOptions(e, heads).dropout(F(p, "dropout")));
         auto b = std::make_shared<BuiltLayer>();
         b->module = m.ptr();
         b->forward = [m](const std::vector<torch::Tensor> &x) mutable {
@@ -215,14 +214,13 @@ LayerType attentionLayer()
             s += o + "_qkv = torch.matmul(" + x + ", " + c.self + "in_proj_weight.t()) + " + c.self + "in_proj_bias\n";
             s += o + "_q, " + o + "_k, " + o + "_v = " + o + "_qkv.chunk(3, -1)\n";
             for (const char *v : {"_q", "_k", "_v"})
-                s += o + v + " = " + o + v + ".reshape([" + x + ".size(0), " + x + ".size(1), " + H
-                     + ", " + hd + "]).transpose(1, 2)\n";
+                s += o + v + " = " + o + v + ".reshape([" + x + ".size(0), " + x + ".size(1), " + H + ", " + hd
+                     + "]).transpose(1, 2)\n";
             s += o + "_w = torch.softmax(torch.matmul(" + o + "_q, " + o + "_k.transpose(-2, -1)) / "
                  + pyNumber(std::sqrt(double(e / heads))) + ", -1)\n";
-            s += o + "_a = torch.matmul(" + o + "_w, " + o + "_v).transpose(1, 2).reshape([" + x
-                 + ".size(0), " + x + ".size(1), " + E + "])\n";
-            s += o + " = torch.matmul(" + o + "_a, " + c.self + "out_proj__weight.t()) + " + c.self
-                 + "out_proj__bias";
+            s += o + "_a = torch.matmul(" + o + "_w, " + o + "_v).transpose(1, 2).reshape([" + x + ".size(0), " + x
+                 + ".size(1), " + E + "])\n";
+            s += o + " = torch.matmul(" + o + "_a, " + c.self + "out_proj__weight.t()) + " + c.self + "out_proj__bias";
             return s;
         };
         b->onnx = [e, heads](OnnxContext &c) {
@@ -237,12 +235,12 @@ LayerType attentionLayer()
             auto heads_ = [&](const std::string &t, std::vector<int64_t> perm) {
                 return c.node("Transpose", {c.node("Reshape", {t, perHead})}, {onnxInts("perm", std::move(perm))});
             };
-            const std::string q = heads_(part[0], {0, 2, 1, 3}); // [N, H, L, hd]
+            const std::string q = heads_(part[0], {0, 2, 1, 3});  // [N, H, L, hd]
             const std::string kt = heads_(part[1], {0, 2, 3, 1}); // [N, H, hd, L]
             const std::string v = heads_(part[2], {0, 2, 1, 3});
             const std::string scale = c.constant("scale", torch::tensor(float(std::sqrt(double(hd)))));
-            const std::string w = c.node("Softmax", {c.node("Div", {c.node("MatMul", {q, kt}), scale})},
-                                         {onnxInt("axis", -1)});
+            const std::string w =
+                c.node("Softmax", {c.node("Div", {c.node("MatMul", {q, kt}), scale})}, {onnxInt("axis", -1)});
             const std::string a = c.node("Transpose", {c.node("MatMul", {w, v})}, {onnxInts("perm", {0, 2, 1, 3})});
             const std::string merged = c.node("Reshape", {a, c.int64s("merge_heads", {0, 0, e})});
             return linear(merged, "out_proj.weight", "out_proj.bias");
@@ -252,8 +250,8 @@ LayerType attentionLayer()
     // The builder transposes to LibTorch's sequence-first layout; batch_first=True does the same,
     // and the parameter names (in_proj_weight, out_proj.weight) are LibTorch's.
     t.python.module = [](const json &p, const std::vector<TensorType> &in) {
-        return "nn.MultiheadAttention(" + std::to_string(in[0].shape[1]) + ", "
-               + std::to_string(I(p, "num_heads")) + ", dropout=" + pyNumber(F(p, "dropout")) + ", batch_first=True)";
+        return "nn.MultiheadAttention(" + std::to_string(in[0].shape[1]) + ", " + std::to_string(I(p, "num_heads"))
+               + ", dropout=" + pyNumber(F(p, "dropout")) + ", batch_first=True)";
     };
     t.python.forward = [](const json &, const std::vector<TensorType> &, const std::string &self,
                           const std::vector<std::string> &x) {
