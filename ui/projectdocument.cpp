@@ -5,6 +5,7 @@
 #include "commands/addremovenodes.h"
 #include "commands/movenodes.h"
 
+#include "torchwright/jsonfile.h"
 #include "torchwright/layers.h"
 
 #include <QFileInfo>
@@ -38,6 +39,8 @@ std::string nameStem(const std::string &name)
 // that nothing but the graph part is new.
 std::optional<Graph> graphFromMime(const Project &project, const QByteArray &data)
 {
+    if (!jsonDepthError(data.toStdString()).empty())
+        return std::nullopt;
     const json clip = json::parse(data.constData(), data.constData() + data.size(), nullptr, false);
     if (!clip.is_object() || !clip.contains("nodes") || !clip["nodes"].is_array() || clip["nodes"].empty())
         return std::nullopt;

@@ -1,5 +1,7 @@
 #include "recovery.h"
 
+#include "torchwright/jsonfile.h"
+
 #include <nlohmann/json.hpp>
 
 #include <QCryptographicHash>
@@ -65,7 +67,7 @@ bool Recovery::read(const QString &recoveryFile, QString *originalPath, std::str
     if (!f.open(QIODevice::ReadOnly))
         return false;
     try {
-        const auto j = nlohmann::json::parse(f.readAll().toStdString());
+        const auto j = parseJsonText(f.readAll().toStdString(), recoveryFile.toStdString());
         *originalPath = QString::fromStdString(j.at("original").get<std::string>());
         *projectJson = j.at("project").get<std::string>();
         return true;

@@ -4,6 +4,7 @@
 #include "projectdocument.h"
 #include "trainingcontroller.h"
 
+#include "torchwright/jsonfile.h"
 #include "torchwright/runs.h"
 #include "torchwright/training.h"
 
@@ -396,7 +397,13 @@ QVector<RunsPanel::Difference> RunsPanel::settingsDifferences(const QString &run
                 *error = tr("%1: cannot read (%2)").arg(QDir::toNativeSeparators(path), file.errorString());
             return {};
         }
-        j[i] = nlohmann::json::parse(file.readAll().toStdString(), nullptr, false);
+        const std::string text = file.readAll().toStdString();
+        if (const std::string deep = jsonDepthError(text); !deep.empty()) {
+            if (error)
+                *error = tr("%1: %2").arg(QDir::toNativeSeparators(path), QString::fromStdString(deep));
+            return {};
+        }
+        j[i] = nlohmann::json::parse(text, nullptr, false);
         if (j[i].is_discarded()) {
             if (error)
                 *error = tr("%1: not valid JSON").arg(QDir::toNativeSeparators(path));

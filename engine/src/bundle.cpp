@@ -11,6 +11,7 @@
 #include "dataset.h"
 #include "fileutil.h"
 #include "sha256.h"
+#include "torchwright/jsonfile.h"
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
 
@@ -31,15 +32,6 @@ namespace {
 
 constexpr const char *kBundleFormat = "torchwright-bundle";
 constexpr int kBundleVersion = 1;
-
-json readJsonFile(const std::string &path)
-{
-    try {
-        return json::parse(readTextFile(path));
-    } catch (const json::exception &e) {
-        throw EngineError(path + ": not valid JSON: " + e.what());
-    }
-}
 
 bool isBundle(const fs::path &dir)
 {

@@ -1,6 +1,7 @@
 #include "fileutil.h"
 
 #include "torchwright/diagnostics.h"
+#include "torchwright/jsonfile.h"
 
 #include <cerrno>
 #include <chrono>
@@ -69,6 +70,47 @@ std::string readTextFile(const std::string &path)
     ss << in.rdbuf();
     return ss.str();
 }
+
+std::string jsonDepthError(const std::string &text)
+{
+    int depth = 0;
+    bool inString = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i; // the escaped character cannot end the string
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxJsonDepth)
+                return "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (at byte "
+                       + std::to_string(i) + ")";
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return {};
+}
+
+nlohmann::json parseJsonText(const std::string &text, const std::string &source)
+{
+    if (const std::string deep = jsonDepthError(text); !deep.empty())
+        throw EngineError(source + ": " + deep);
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error &e) {
+        std::string msg = e.what();
+        // nlohmann's text starts with "[json.exception.parse_error.101] "; keep the rest.
+        if (auto pos = msg.find("] "); pos != std::string::npos)
+            msg = msg.substr(pos + 2);
+        throw EngineError(source + ": not valid JSON: " + msg);
+    }
+}
+
+nlohmann::json readJsonFile(const std::string &path) { return parseJsonText(readTextFile(path), path); }
 
 std::string isoTimeNow()
 {

@@ -4,6 +4,7 @@
 
 #include "fileutil.h"
 #include "torchwright/exports.h"
+#include "torchwright/jsonfile.h"
 #include "torchwright/runtime.h"
 #include "torchwright/settings.h"
 
@@ -397,6 +398,13 @@ ProjectLoad projectFromJson(json j, const std::string &filePath)
 
 ProjectLoad parseProject(const std::string &text, const std::string &filePath)
 {
+    if (const std::string deep = jsonDepthError(text); !deep.empty()) {
+        // Refused before parsing: writing or walking such a value would overflow the stack.
+        ProjectLoad load;
+        load.diagnostics.error("", deep + "; a project needs far fewer");
+        load.project.filePath = filePath;
+        return load;
+    }
     json j;
     try {
         j = json::parse(text);

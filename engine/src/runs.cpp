@@ -8,6 +8,7 @@
 #include "fileutil.h"
 #include "losses.h"
 #include "model.h"
+#include "torchwright/jsonfile.h"
 #include "torchwright/runtime.h"
 
 #include <cmath>
@@ -26,7 +27,7 @@ RunSummary readRunSummary(const std::string &runDir)
     s.name = fs::path(runDir).filename().string();
     json j;
     try {
-        j = json::parse(readTextFile((fs::path(runDir) / "run.json").string()));
+        j = readJsonFile((fs::path(runDir) / "run.json").string());
     } catch (const std::exception &) {
         s.status = "unreadable";
         return s;
@@ -45,7 +46,7 @@ RunSummary readRunSummary(const std::string &runDir)
 Normalization runNormalization(const std::string &runDir, const Project &project)
 {
     try {
-        json j = json::parse(readTextFile((fs::path(runDir) / "run.json").string()));
+        json j = readJsonFile((fs::path(runDir) / "run.json").string());
         if (j.contains("normalization") && j["normalization"].is_object())
             return {j["normalization"].value("mean", std::vector<double>{}),
                     j["normalization"].value("std", std::vector<double>{})};
@@ -80,8 +81,8 @@ std::vector<TrainingEvent> readMetrics(const std::string &runDir)
         if (line.empty())
             continue;
         try {
-            events.push_back(TrainingEvent::fromJson(json::parse(line)));
-        } catch (const json::exception &) {
+            events.push_back(TrainingEvent::fromJson(parseJsonText(line, "metrics.jsonl")));
+        } catch (const std::exception &) {
             // A line cut short by a crash: the rest of the file is still worth reading.
         }
     }

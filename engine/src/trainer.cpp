@@ -9,6 +9,7 @@
 #include "fileutil.h"
 #include "losses.h"
 #include "model.h"
+#include "torchwright/jsonfile.h"
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
 
@@ -343,7 +344,7 @@ void TrainingSession::Impl::run()
                 throw EngineError(load.diagnostics);
             project = load.project;
             try {
-                summary = json::parse(readTextFile((fs::path(runDir) / "run.json").string()));
+                summary = readJsonFile((fs::path(runDir) / "run.json").string());
             } catch (const std::exception &) {
                 summary = json::object();
             }

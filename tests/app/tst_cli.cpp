@@ -50,6 +50,7 @@ private Q_SLOTS:
     void validateFashion();
     void validateArticleReportsMismatch();
     void validateMalformedJson();
+    void validateDeeplyNestedJson();
     void exportHelpListsEveryFormat();
     void exportRefusesUnknownFormat();
     void validateRefusesUnknownExportFormat();
@@ -145,6 +146,24 @@ void TestCli::validateMalformedJson()
     QVERIFY(r.finished);
     QVERIFY2(r.exitCode == 1, r.output.constData());
     QVERIFY2(r.output.contains("bad.json"), r.output.constData());
+}
+
+// 100,000 levels of nesting used to overflow the stack while the project was described.
+void TestCli::validateDeeplyNestedJson()
+{
+    const QString deep = m_tmp.filePath("deep.json");
+    QFile f(deep);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\"format\": \"torchwright-project\", \"version\": 2, \"ui\": ");
+    f.write(QByteArray(100000, '['));
+    f.write(QByteArray(100000, ']'));
+    f.write("}");
+    f.close();
+    const CliRun r = run({"validate", deep});
+    QVERIFY(r.finished);
+    QVERIFY2(r.exitCode == 1, r.output.constData());
+    QVERIFY2(r.output.contains("deep.json"), r.output.constData());
+    QVERIFY2(r.output.contains("nested deeper than 64 levels"), r.output.constData());
 }
 
 void TestCli::exportHelpListsEveryFormat()

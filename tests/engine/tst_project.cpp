@@ -13,6 +13,7 @@
 #include "torchwright/datasetformat.h"
 #include "torchwright/diagnostics.h"
 #include "torchwright/exports.h"
+#include "torchwright/jsonfile.h"
 #include "torchwright/project.h"
 #include "torchwright/settings.h"
 
@@ -107,6 +108,8 @@ private Q_SLOTS:
     void cycleNamesItsNodes();
     void allProblemsAtOnce();
     void malformedJson();
+    void nestingDepthIsLimited();
+    void deeplyNestedFileIsRefused();
     void roundTripIsByteStable_data();
     void roundTripIsByteStable();
     void roundTripOfEditedProject();
@@ -300,6 +303,51 @@ void TestProject::malformedJson()
     const ProjectLoad none = loadProjectFile(missing);
     QVERIFY(!none.ok());
     QVERIFY2(none.diagnostics.format().find("nope.json") != std::string::npos, describe(none.diagnostics).constData());
+}
+
+// The limit's edge: kMaxJsonDepth levels are read, one more is refused; brackets inside
+// strings do not count.
+void TestProject::nestingDepthIsLimited()
+{
+    auto nested = [](int depth) { return std::string(size_t(depth), '[') + std::string(size_t(depth), ']'); };
+    QVERIFY(jsonDepthError(nested(kMaxJsonDepth)).empty());
+    const std::string deep = jsonDepthError(nested(kMaxJsonDepth + 1));
+    QVERIFY2(deep.find(std::to_string(kMaxJsonDepth) + " levels") != std::string::npos, deep.c_str());
+    QVERIFY(jsonDepthError("[\"" + std::string(1000, '[') + "\\\"{\"]").empty());
+    QVERIFY(jsonDepthError("{\"a\": {\"b\": [1, {\"c\": []}]}}").empty());
+}
+
+// A project nested 100,000 levels deep is refused before anything walks it recursively
+// (describing it used to overflow the stack).
+void TestProject::deeplyNestedFileIsRefused()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string path = dir.filePath("deep.json").toStdString();
+    const int depth = 100000;
+    const std::string text = "{\"format\": \"torchwright-project\", \"version\": 2, \"ui\": "
+                             + std::string(size_t(depth), '[') + std::string(size_t(depth), ']') + "}";
+    {
+        QFile f(QString::fromStdString(path));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(text.data(), qint64(text.size()));
+    }
+    const ProjectLoad load = loadProjectFile(path);
+    QVERIFY(!load.ok());
+    const std::string message = load.diagnostics.format(path);
+    QVERIFY2(message.find("deep.json") != std::string::npos, message.c_str());
+    QVERIFY2(message.find("nested deeper than " + std::to_string(kMaxJsonDepth) + " levels") != std::string::npos,
+             message.c_str());
+
+    // The same limit applies to every JSON file the engine reads.
+    try {
+        readJsonFile(path);
+        QFAIL("readJsonFile accepted a file nested 100,000 levels deep");
+    } catch (const EngineError &e) {
+        const std::string what = e.what();
+        QVERIFY2(what.find("deep.json") != std::string::npos && what.find("nested deeper") != std::string::npos,
+                 e.what());
+    }
 }
 
 void TestProject::roundTripIsByteStable_data()
