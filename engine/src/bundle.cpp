@@ -122,7 +122,7 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
         LoadedRun run = loadRun(runDir, checkpoint, torch::kCPU);
         const GraphAnalysis &an = run.model->analysis();
         const Normalization norm = runNormalization(runDir, project);
-        const json summary = readJsonFile((fs::path(runDir) / "run.json").string());
+        const json summary = readRunJson(runDir);
         const Node *input = project.graph.node(an.inputNode);
         const bool tokens = input && input->params.value("dtype", "float32") == "int64";
 

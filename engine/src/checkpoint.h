@@ -71,6 +71,12 @@ struct Normalization {
 };
 Normalization runNormalization(const std::string &runDir, const Project &project);
 
+// A run folder's run.json, checked before any field is used: an object whose known fields have
+// their types (strings; epochs as integers 0..100000; best_val_* as numbers or null;
+// normalization as {mean, std} arrays of numbers). Throws EngineError naming run.json and the
+// field's JSON pointer.
+nlohmann::json readRunJson(const std::string &runDir);
+
 torch::Tensor defaultGeneratorState();
 void setDefaultGeneratorState(const torch::Tensor &state);
 

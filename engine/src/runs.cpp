@@ -20,6 +20,52 @@ namespace torchwright {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+json readRunJson(const std::string &runDir)
+{
+    const std::string path = (fs::path(runDir) / "run.json").string();
+    json j = readJsonFile(path);
+    auto refuse = [&](const std::string &pointer, const std::string &what) {
+        throw EngineError(path + ": " + (pointer.empty() ? "" : pointer + ": ") + what);
+    };
+    if (!j.is_object())
+        refuse("", std::string("expected an object, got ") + j.type_name());
+    for (const char *k : {"name", "project_name", "project_file", "created", "status", "message", "device",
+                          "engine_version", "torch_version"})
+        if (j.contains(k) && !j[k].is_string())
+            refuse(std::string("/") + k, std::string("expected a string, got ") + j[k].type_name());
+    constexpr int64_t kMaxEpochs = 100000; // the range of /training/epochs
+    for (const char *k : {"epochs_planned", "epochs_completed", "best_epoch"}) {
+        if (!j.contains(k))
+            continue;
+        const json &v = j[k];
+        if (!v.is_number_integer())
+            refuse(std::string("/") + k, std::string("expected an integer, got ") + v.type_name());
+        if (v.is_number_unsigned() ? v.get<uint64_t>() > uint64_t(kMaxEpochs)
+                                   : (v.get<int64_t>() < 0 || v.get<int64_t>() > kMaxEpochs))
+            refuse(std::string("/") + k, "expected 0.." + std::to_string(kMaxEpochs) + ", got " + v.dump());
+    }
+    for (const char *k : {"best_val_loss", "best_val_accuracy"})
+        if (j.contains(k) && !j[k].is_number() && !j[k].is_null())
+            refuse(std::string("/") + k, std::string("expected a number, got ") + j[k].type_name());
+    if (j.contains("normalization")) {
+        const json &n = j["normalization"];
+        if (!n.is_object())
+            refuse("/normalization", std::string("expected an object, got ") + n.type_name());
+        for (const char *k : {"mean", "std"}) {
+            if (!n.contains(k))
+                continue;
+            const std::string pointer = std::string("/normalization/") + k;
+            if (!n[k].is_array())
+                refuse(pointer, std::string("expected an array of numbers, got ") + n[k].type_name());
+            for (size_t i = 0; i < n[k].size(); ++i)
+                if (!n[k][i].is_number())
+                    refuse(pointer + "/" + std::to_string(i),
+                           std::string("expected a number, got ") + n[k][i].type_name());
+        }
+    }
+    return j;
+}
+
 RunSummary readRunSummary(const std::string &runDir)
 {
     RunSummary s;
@@ -27,7 +73,7 @@ RunSummary readRunSummary(const std::string &runDir)
     s.name = fs::path(runDir).filename().string();
     json j;
     try {
-        j = readJsonFile((fs::path(runDir) / "run.json").string());
+        j = readRunJson(runDir);
     } catch (const std::exception &) {
         s.status = "unreadable";
         return s;
@@ -45,13 +91,12 @@ RunSummary readRunSummary(const std::string &runDir)
 
 Normalization runNormalization(const std::string &runDir, const Project &project)
 {
-    try {
-        json j = readJsonFile((fs::path(runDir) / "run.json").string());
-        if (j.contains("normalization") && j["normalization"].is_object())
+    // A damaged run.json is an error naming it; only a run that predates the record is computed.
+    if (fs::exists(fs::path(runDir) / "run.json")) {
+        const json j = readRunJson(runDir);
+        if (j.contains("normalization"))
             return {j["normalization"].value("mean", std::vector<double>{}),
                     j["normalization"].value("std", std::vector<double>{})};
-    } catch (const std::exception &) {
-        // fall through: compute it
     }
     const Node *input = project.graph.node(analyzeProject(project).inputNode);
     const DType type = input && input->params.value("dtype", "float32") == "int64" ? DType::Int64 : DType::Float32;

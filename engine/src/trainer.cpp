@@ -338,16 +338,15 @@ void TrainingSession::Impl::run()
         Project project = request.project;
         bool resuming = !request.resumeRun.empty();
         if (resuming) {
-            runDir = fs::absolute(request.resumeRun).lexically_normal().string();
-            ProjectLoad load = loadRunProject(runDir);
+            // runDir is set once the folder has been read: a run that cannot be resumed keeps
+            // its run.json as it was instead of being marked failed.
+            const std::string dir = fs::absolute(request.resumeRun).lexically_normal().string();
+            ProjectLoad load = loadRunProject(dir);
             if (!load.ok())
                 throw EngineError(load.diagnostics);
             project = load.project;
-            try {
-                summary = readJsonFile((fs::path(runDir) / "run.json").string());
-            } catch (const std::exception &) {
-                summary = json::object();
-            }
+            summary = fs::exists(fs::path(dir) / "run.json") ? readRunJson(dir) : json::object();
+            runDir = dir;
         } else {
             const std::string projectDir = project.filePath.empty() ? fs::current_path().string()
                                                                     : fs::path(project.filePath).parent_path().string();
@@ -391,7 +390,7 @@ void TrainingSession::Impl::run()
     fin.epoch = result.epochsCompleted;
     fin.message = result.message;
     fin.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
-    if (!runDir.empty()) {
+    if (!runDir.empty() && summary.is_object()) {
         summary["status"] = statusName(result.status);
         if (!result.message.empty())
             summary["message"] = result.message;

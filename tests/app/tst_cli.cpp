@@ -57,6 +57,7 @@ private Q_SLOTS:
     void trainRefusesBadOptionsAndProjects();
     void trainEvaluateExport();
     void evaluateMissingRun();
+    void resumeRefusesRunJsonThatIsNotAnObject();
 
 private:
     CliRun run(const QStringList &args);
@@ -308,6 +309,23 @@ void TestCli::evaluateMissingRun()
     QVERIFY(r.finished);
     QVERIFY2(r.exitCode != 0, r.output.constData());
     QVERIFY2(r.output.contains("no_such_run"), r.output.constData());
+}
+
+// run.json of the wrong type used to end train --resume with std::terminate.
+void TestCli::resumeRefusesRunJsonThatIsNotAnObject()
+{
+    const QString runDir = m_tmp.filePath("array_run");
+    QVERIFY(QDir().mkpath(runDir));
+    QVERIFY(QFile::copy(sourceFile("tests/data/tiny_synthetic/project.json"), runDir + "/project.json"));
+    QFile f(runDir + "/run.json");
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("[]");
+    f.close();
+    const CliRun r = run({"train", "--resume", runDir, "--device", "cpu", "--threads", "1"});
+    QVERIFY(r.finished);
+    QVERIFY2(r.exitCode == 1, r.output.constData());
+    QVERIFY2(r.output.contains((runDir + "/run.json: expected an object, got array").toUtf8()), r.output.constData());
+    QVERIFY2(!r.output.contains("terminate"), r.output.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -186,6 +186,7 @@ private Q_SLOTS:
     void accuracyWithoutValidationWatchesTrainingAccuracy();
     void destroyingRunningSessionStopsIt();
     void refusesBrokenGraph();
+    void runJsonOfTheWrongTypeIsRefused();
     void pretrainedFrozenLayersKeepTheirWeights();
 
 private:
@@ -625,6 +626,55 @@ void TestTraining::refusesBrokenGraph()
     QVERIFY2(log.errors().contains("999"), log.errors().constData());
     QVERIFY(log.ofKind(Kind::Batch).empty());
     QCOMPARE(int(log.events().back().kind), int(Kind::Finished));
+}
+
+// A run.json that is valid JSON of the wrong shape used to end the process (std::terminate) on
+// --resume. Now resuming fails naming run.json and the field, leaving the file as it was, and
+// the run list marks the run unreadable.
+void TestTraining::runJsonOfTheWrongTypeIsRefused()
+{
+    const QString runsDir = m_tmp.filePath("wrong_run_json");
+    struct Case {
+        const char *text;
+        const char *where; // expected in the message
+    };
+    const Case cases[] = {
+        {"[]", "expected an object, got array"},
+        {"\"text\"", "expected an object, got string"},
+        {"{\"epochs_planned\": \"ten\"}", "/epochs_planned: expected an integer, got string"},
+        {"{\"epochs_completed\": 4294967296}", "/epochs_completed: expected 0..100000"},
+        {"{\"status\": 3}", "/status: expected a string"},
+        {"{\"normalization\": {\"mean\": [0.5, \"x\"]}}", "/normalization/mean/1: expected a number"}};
+    int i = 0;
+    for (const Case &c : cases) {
+        const QString dir = runsDir + "/run" + QString::number(i++);
+        QVERIFY(QDir().mkpath(dir));
+        Project stored = tinyProject();
+        saveProjectFile(stored, (dir + "/project.json").toStdString());
+        QFile f(dir + "/run.json");
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(c.text);
+        f.close();
+
+        TrainRequest req = requestFor(tinyProject(), runsDir);
+        req.resumeRun = dir.toStdString();
+        EventLog log;
+        const RunResult r = trainBlocking(req, log.sink());
+        QCOMPARE(int(r.status), int(Status::Failed));
+        const std::string message = r.message;
+        QVERIFY2(message.find((dir + "/run.json").toStdString()) != std::string::npos, message.c_str());
+        QVERIFY2(message.find(c.where) != std::string::npos, message.c_str());
+        QVERIFY(log.errors().contains("run.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray(c.text)); // not overwritten with a "failed" summary
+        f.close();
+
+        QCOMPARE(readRunSummary(dir.toStdString()).status, std::string("unreadable"));
+    }
+    const std::vector<RunSummary> runs = listRuns(runsDir.toStdString());
+    QCOMPARE(runs.size(), std::size(cases));
+    for (const RunSummary &s : runs)
+        QCOMPARE(s.status, std::string("unreadable"));
 }
 
 void TestTraining::pretrainedFrozenLayersKeepTheirWeights()
