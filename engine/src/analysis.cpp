@@ -34,10 +34,10 @@ std::string quoted(const Node &n) { return "'" + n.name + "'"; }
 using InputCount = std::function<std::optional<int>(const Node &)>;
 
 // The rules for one edge of `graph`, shared by the editor's new edges and the edges a graph
-// holds. The edges of graph.edges before `earlier` may hold its input already. A new edge is
+// holds. `takenBy` is the index of an earlier edge that holds its input already, or -1. A new edge is
 // also refused when it feeds its own layer or closes a cycle; for the edges a graph holds,
 // analysis reports cycles (a layer feeding itself included) once, naming every node on them.
-EdgeCheck checkEdge(const Graph &graph, const Edge &edge, size_t earlier, bool isNew, const InputCount &inputCount)
+EdgeCheck checkEdge(const Graph &graph, const Edge &edge, int takenBy, bool isNew, const InputCount &inputCount)
 {
     auto refuse = [](EdgeRefusal why, std::string message) {
         EdgeCheck c;
@@ -68,13 +68,12 @@ EdgeCheck checkEdge(const Graph &graph, const Edge &edge, size_t earlier, bool i
     if (edge.to.port < 0)
         return refuse(EdgeRefusal::NoSuchInput,
                       "node " + quoted(*to) + " (" + to->type + ") has no input " + std::to_string(edge.to.port));
-    for (size_t j = 0; j < earlier && j < graph.edges.size(); ++j)
-        if (graph.edges[j].to == edge.to) {
-            EdgeCheck c = refuse(EdgeRefusal::InputTaken, "input " + std::to_string(edge.to.port) + " of " + quoted(*to)
-                                                              + " is already connected");
-            c.takenBy = int(j);
-            return c;
-        }
+    if (takenBy >= 0) {
+        EdgeCheck c = refuse(EdgeRefusal::InputTaken,
+                             "input " + std::to_string(edge.to.port) + " of " + quoted(*to) + " is already connected");
+        c.takenBy = takenBy;
+        return c;
+    }
     if (isNew && graph.wouldCreateCycle(edge))
         return refuse(EdgeRefusal::Cycle,
                       "connecting " + quoted(*from) + " to " + quoted(*to) + " would create a cycle");
@@ -188,9 +187,11 @@ void GraphChecker::checkNode(size_t i)
 void GraphChecker::checkEdges()
 {
     const InputCount count = [this](const Node &n) { return inputCount(n); };
+    std::map<std::pair<int, int>, int> firstEdgeInto; // (node, port) -> the first edge ending there
     for (size_t j = 0; j < m_graph.edges.size(); ++j) {
         const Edge &e = m_graph.edges[j];
-        const EdgeCheck check = checkEdge(m_graph, e, j, false, count);
+        const auto taken = firstEdgeInto.emplace(std::make_pair(e.to.node.value, e.to.port), int(j));
+        const EdgeCheck check = checkEdge(m_graph, e, taken.second ? -1 : taken.first->second, false, count);
         m_edgeOk[j] = check.allowed();
         const std::string path = m_edgesPath + std::to_string(j);
         const int from = e.from.node.value, to = e.to.node.value;
@@ -379,7 +380,11 @@ EdgeCheck checkNewEdge(const Graph &graph, const Edge &edge)
             return std::nullopt;
         return type->inputCount(params);
     };
-    return checkEdge(graph, edge, graph.edges.size(), true, count);
+    int takenBy = -1;
+    for (size_t j = 0; j < graph.edges.size() && takenBy < 0; ++j)
+        if (graph.edges[j].to == edge.to)
+            takenBy = int(j);
+    return checkEdge(graph, edge, takenBy, true, count);
 }
 
 } // namespace torchwright

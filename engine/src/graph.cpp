@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <functional>
 #include <map>
+#include <queue>
 #include <set>
+#include <unordered_map>
 
 namespace torchwright {
 
@@ -81,69 +85,160 @@ std::vector<Edge> Graph::outputsOf(NodeId id) const
     return r;
 }
 
+namespace {
+
+// The graph by position in `nodes`, built in one pass over nodes and one over edges. Each
+// distinct id is represented by its first node ("canonical"); `members` lists every node
+// with that id. Edges touching a missing node are left out.
+struct GraphIndex {
+    std::unordered_map<int, size_t> position;    // id -> canonical index
+    std::vector<size_t> canonical;               // node index -> canonical index
+    std::vector<std::vector<size_t>> successors; // canonical -> canonical targets, one per edge
+    std::vector<std::vector<size_t>> members;    // canonical -> node indices
+
+    explicit GraphIndex(const Graph &g) : canonical(g.nodes.size()), successors(g.nodes.size()), members(g.nodes.size())
+    {
+        position.reserve(g.nodes.size());
+        for (size_t i = 0; i < g.nodes.size(); ++i) {
+            canonical[i] = position.emplace(g.nodes[i].id.value, i).first->second;
+            members[canonical[i]].push_back(i);
+        }
+        for (const Edge &e : g.edges) {
+            const auto from = position.find(e.from.node.value), to = position.find(e.to.node.value);
+            if (from != position.end() && to != position.end())
+                successors[from->second].push_back(to->second);
+        }
+    }
+};
+
+} // namespace
+
 bool Graph::wouldCreateCycle(const Edge &e) const
 {
     if (e.from.node == e.to.node)
         return true;
-    // A cycle appears when `from` is reachable from `to`.
-    std::set<int> seen;
-    std::vector<NodeId> stack{e.to.node};
+    // A cycle appears when `from` is reachable from `to`: one search, each node and edge once.
+    const GraphIndex g(*this);
+    const auto from = g.position.find(e.from.node.value), to = g.position.find(e.to.node.value);
+    if (from == g.position.end() || to == g.position.end())
+        return false;
+    std::vector<bool> seen(nodes.size(), false);
+    std::vector<size_t> stack{to->second};
+    seen[to->second] = true;
     while (!stack.empty()) {
-        NodeId n = stack.back();
+        const size_t n = stack.back();
         stack.pop_back();
-        if (n == e.from.node)
+        if (n == from->second)
             return true;
-        if (!seen.insert(n.value).second)
-            continue;
-        for (const auto &out : edges)
-            if (out.from.node == n)
-                stack.push_back(out.to.node);
+        for (size_t next : g.successors[n])
+            if (!seen[next]) {
+                seen[next] = true;
+                stack.push_back(next);
+            }
     }
     return false;
 }
 
 std::optional<std::vector<NodeId>> Graph::topologicalOrder() const
 {
-    std::map<int, int> indegree;
-    for (const auto &n : nodes)
-        indegree[n.id.value] = 0;
-    for (const auto &e : edges)
-        if (indegree.count(e.from.node.value) && indegree.count(e.to.node.value))
-            ++indegree[e.to.node.value];
-    // Ready nodes are taken in document order so the order is stable across runs.
+    // Kahn's algorithm, taking ready nodes as repeated passes over the document would: within a
+    // pass in document order, and a node that becomes ready behind the pass's position in the
+    // next pass. This keeps the order stable across runs; each node and edge is handled once.
+    const GraphIndex g(*this);
+    std::vector<int> indegree(nodes.size(), 0);
+    for (size_t c = 0; c < nodes.size(); ++c)
+        for (size_t t : g.successors[c])
+            ++indegree[t];
+    using MinHeap = std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>>;
+    MinHeap pass;
+    std::vector<size_t> nextPass;
+    for (size_t i = 0; i < nodes.size(); ++i)
+        if (indegree[g.canonical[i]] == 0)
+            pass.push(i);
     std::vector<NodeId> order;
     std::vector<bool> done(nodes.size(), false);
-    while (order.size() < nodes.size()) {
-        bool progressed = false;
-        for (size_t i = 0; i < nodes.size(); ++i) {
-            if (done[i] || indegree[nodes[i].id.value] != 0)
+    while (!pass.empty()) {
+        while (!pass.empty()) {
+            const size_t i = pass.top();
+            pass.pop();
+            if (done[i])
                 continue;
             done[i] = true;
-            progressed = true;
             order.push_back(nodes[i].id);
-            for (const auto &e : edges)
-                if (e.from.node == nodes[i].id && indegree.count(e.to.node.value))
-                    --indegree[e.to.node.value];
+            for (size_t t : g.successors[g.canonical[i]])
+                if (--indegree[t] == 0)
+                    for (size_t m : g.members[t]) {
+                        if (m > i)
+                            pass.push(m);
+                        else
+                            nextPass.push_back(m);
+                    }
         }
-        if (!progressed)
-            return std::nullopt;
+        for (size_t m : nextPass)
+            pass.push(m);
+        nextPass.clear();
     }
+    if (order.size() < nodes.size())
+        return std::nullopt;
     return order;
 }
 
 std::vector<NodeId> Graph::nodesOnCycles() const
 {
-    std::vector<NodeId> r;
-    for (const auto &n : nodes) {
-        // n lies on a cycle when n is reachable from one of its successors: an edge n -> succ
-        // would then close a cycle.
-        for (const auto &e : edges) {
-            if (e.from.node == n.id && wouldCreateCycle(Edge{PortRef{n.id, 0}, PortRef{e.to.node, 0}})) {
-                r.push_back(n.id);
-                break;
+    // Tarjan's strongly connected components, without recursion: a node lies on a cycle when its
+    // component has more than one node or it feeds itself.
+    const GraphIndex g(*this);
+    const size_t n = nodes.size();
+    const size_t unvisited = SIZE_MAX;
+    std::vector<size_t> index(n, unvisited), low(n, 0);
+    std::vector<bool> onStack(n, false), onCycle(n, false);
+    std::vector<size_t> stack;
+    std::vector<std::pair<size_t, size_t>> calls; // node, next successor to visit
+    size_t counter = 0;
+    auto visit = [&](size_t v) {
+        index[v] = low[v] = counter++;
+        stack.push_back(v);
+        onStack[v] = true;
+        calls.push_back({v, 0});
+    };
+    for (size_t root = 0; root < n; ++root) {
+        if (g.canonical[root] != root || index[root] != unvisited)
+            continue;
+        visit(root);
+        while (!calls.empty()) {
+            const size_t v = calls.back().first;
+            if (calls.back().second < g.successors[v].size()) {
+                const size_t w = g.successors[v][calls.back().second++];
+                if (w == v)
+                    onCycle[v] = true;
+                if (index[w] == unvisited)
+                    visit(w);
+                else if (onStack[w])
+                    low[v] = std::min(low[v], index[w]);
+                continue;
             }
+            calls.pop_back();
+            if (!calls.empty())
+                low[calls.back().first] = std::min(low[calls.back().first], low[v]);
+            if (low[v] != index[v])
+                continue;
+            std::vector<size_t> component;
+            size_t w;
+            do {
+                w = stack.back();
+                stack.pop_back();
+                onStack[w] = false;
+                component.push_back(w);
+            } while (w != v);
+            if (component.size() > 1)
+                for (size_t c : component)
+                    onCycle[c] = true;
         }
     }
+    std::vector<NodeId> r;
+    for (size_t i = 0; i < n; ++i)
+        if (onCycle[g.canonical[i]])
+            r.push_back(nodes[i].id);
     return r;
 }
 
