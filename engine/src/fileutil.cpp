@@ -61,8 +61,27 @@ void writeTextFileAtomically(const std::string &path, const std::string &content
     });
 }
 
+void requireRegularFile(const std::string &path)
+{
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (ec || st.type() == fs::file_type::regular)
+        return; // a missing or unreadable file is reported when it is opened
+    const char *kind = "not a regular file";
+    switch (st.type()) {
+    case fs::file_type::directory: kind = "a folder"; break;
+    case fs::file_type::fifo: kind = "a FIFO (named pipe)"; break;
+    case fs::file_type::socket: kind = "a socket"; break;
+    case fs::file_type::block:
+    case fs::file_type::character: kind = "a device"; break;
+    default: break;
+    }
+    throw EngineError(path + ": cannot read: it is " + std::string(kind) + ", not a regular file");
+}
+
 std::string readTextFile(const std::string &path)
 {
+    requireRegularFile(path);
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw EngineError(path + ": cannot open: " + std::strerror(errno));

@@ -11,7 +11,10 @@ namespace torchwright {
 // is removed and the exception propagates; `path` is untouched.
 void replaceFileAtomically(const std::string &path, const std::function<void(const std::string &)> &write);
 void writeTextFileAtomically(const std::string &path, const std::string &content);
-std::string readTextFile(const std::string &path); // throws EngineError naming the file
+// Throws EngineError naming the file unless `path` (links followed) is a regular file: opening
+// a FIFO would block until something writes to it, a device could be read forever.
+void requireRegularFile(const std::string &path);
+std::string readTextFile(const std::string &path); // a regular file; throws EngineError naming it
 std::string isoTimeNow();
 
 } // namespace torchwright

@@ -6,6 +6,7 @@
 // validation split has round(fraction * N) samples and the training split the rest.
 
 #include "dataset.h"
+#include "fileutil.h"
 #include "testhelpers.h"
 
 #include "torchwright/datasetformat.h"
@@ -20,6 +21,8 @@
 #include <QtTest/QtTest>
 
 #include <zlib.h>
+
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cmath>
@@ -179,6 +182,7 @@ private Q_SLOTS:
     void tokenInputsKeepStoredBytes();
     void floatInputsAreBytesOver255();
     void cifarFilesAndSplits();
+    void fifoIsRefused();
     void previewShowsSamplesPerClass();
 };
 
@@ -623,6 +627,46 @@ void TestData::cifarFilesAndSplits()
         const std::string what = e.what();
         QVERIFY2(what.find("test_batch.bin: truncated: 3000 bytes") != std::string::npos, e.what());
     }
+}
+
+// A dataset file that is a FIFO used to block the reader forever (opening it waits for a
+// writer); it is refused before it is opened, naming the file.
+void TestData::fifoIsRefused()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    auto expectRefusal = [](const std::function<void()> &read, const std::string &name) {
+        try {
+            read();
+            QFAIL(("a FIFO was read: " + name).c_str());
+        } catch (const EngineError &e) {
+            const std::string what = e.what();
+            QVERIFY2(what.find(name + ": cannot read: it is a FIFO") != std::string::npos, e.what());
+        }
+    };
+    const std::string idx = dir.filePath("train-images-idx3-ubyte").toStdString();
+    QCOMPARE(::mkfifo(idx.c_str(), 0600), 0);
+    expectRefusal([&] { readIdxFile(idx); }, idx);
+    expectRefusal([&] { readMaybeGzip(idx); }, idx);
+    expectRefusal([&] { readTextFile(idx); }, idx);
+
+    writeCifarSet(dir.path(), 4);
+    Project p = idxProject(dir.path(), 0.1, 32, 32);
+    p.dataset.kind = "cifar10";
+    p.dataset.sampleShape = {3, 32, 32};
+    p.preprocess.normalize = "none";
+    const std::string batch = dir.filePath("test_batch.bin").toStdString();
+    QVERIFY(QFile::remove(QString::fromStdString(batch)));
+    QCOMPARE(::mkfifo(batch.c_str(), 0600), 0);
+    expectRefusal([&] { loadDataSplits(p, DType::Float32); }, batch);
+
+    // A project file that is a FIFO is a diagnostic, not a hang.
+    const std::string project = dir.filePath("project.json").toStdString();
+    QCOMPARE(::mkfifo(project.c_str(), 0600), 0);
+    const ProjectLoad load = loadProjectFile(project);
+    QVERIFY(!load.ok());
+    QVERIFY2(load.diagnostics.format().find("project.json: cannot read: it is a FIFO") != std::string::npos,
+             load.diagnostics.format().c_str());
 }
 
 void TestData::previewShowsSamplesPerClass()

@@ -47,6 +47,7 @@ bool isGzip(const std::string &path)
 
 std::string readMaybeGzip(const std::string &path)
 {
+    requireRegularFile(path); // before isGzip() opens it: a FIFO would block
     if (!isGzip(path))
         return readTextFile(path);
     gzFile f = gzopen(path.c_str(), "rb");
