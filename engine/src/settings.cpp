@@ -335,7 +335,7 @@ void addTraining(std::vector<SettingSpec> &v)
     auto &threads = bindField(
         v, "/training/threads", SettingType::Int, [](auto &p) -> auto & { return p.training.threads; });
     show(threads, opt, "Threads (0 = all cores)", "CPU threads for training");
-    range(threads, 0, 4096);
+    range(threads, 0, kMaxThreads);
 }
 
 std::vector<SettingSpec> makeSettings()

@@ -270,6 +270,12 @@ void TestCli::trainRefusesBadOptionsAndProjects()
     QVERIFY(epochs.finished);
     QCOMPARE(epochs.exitCode, 2);
     QVERIFY2(epochs.output.contains("--epochs: expected an integer >= 1, got '0'"), epochs.output.constData());
+    // A thread count beyond the stated maximum is refused before any thread is made.
+    const CliRun threads = run({"train", project, "--threads", "100000", "--out", m_tmp.filePath("refused")});
+    QVERIFY(threads.finished);
+    QCOMPARE(threads.exitCode, 2);
+    QVERIFY2(threads.output.contains("--threads: expected an integer from 1 to 256, got '100000'"),
+             threads.output.constData());
     const CliRun device = run({"train", project, "--device", "tpu", "--out", m_tmp.filePath("refused")});
     QVERIFY(device.finished);
     QCOMPARE(device.exitCode, 2);
