@@ -92,7 +92,9 @@ void Dashboard::buildUi()
     m_deviceCombo->setToolTip(tr("Device to train on; \"auto\" takes the first GPU when there is one"));
     m_threadsSpin = new QSpinBox(this);
     m_threadsSpin->setObjectName(QStringLiteral("threadsSpin"));
-    m_threadsSpin->setRange(0, std::max(QThread::idealThreadCount(), 1) * 2);
+    // Up to twice the cores, within the schema's range of training.threads.
+    const int mostThreads = int(findSetting("/training/threads")->intMax());
+    m_threadsSpin->setRange(0, std::min(std::max(QThread::idealThreadCount(), 1) * 2, mostThreads));
     m_threadsSpin->setSpecialValueText(tr("auto"));
     m_threadsSpin->setToolTip(tr("CPU threads for LibTorch; auto uses every core"));
     m_epochsSpin = new QSpinBox(this);

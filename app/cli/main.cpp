@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -193,7 +194,8 @@ std::optional<Args> parse(int argc, char **argv, int first, std::string &error)
     return a;
 }
 
-std::optional<int> intOption(const Args &a, const std::string &name, int min, std::string &error)
+std::optional<int> intOption(const Args &a, const std::string &name, int min, std::string &error,
+                             int max = std::numeric_limits<int>::max())
 {
     auto it = a.options.find(name);
     if (it == a.options.end())
@@ -201,11 +203,14 @@ std::optional<int> intOption(const Args &a, const std::string &name, int min, st
     try {
         size_t used = 0;
         int v = std::stoi(it->second, &used);
-        if (used == it->second.size() && v >= min)
+        if (used == it->second.size() && v >= min && v <= max)
             return v;
     } catch (const std::exception &) {
     }
-    error = name + ": expected an integer >= " + std::to_string(min) + ", got '" + it->second + "'";
+    const std::string range = max == std::numeric_limits<int>::max()
+                                  ? ">= " + std::to_string(min)
+                                  : "from " + std::to_string(min) + " to " + std::to_string(max);
+    error = name + ": expected an integer " + range + ", got '" + it->second + "'";
     return std::nullopt;
 }
 
@@ -313,7 +318,7 @@ std::optional<TrainRequest> trainRequest(const Args &a)
         return std::nullopt;
     }
     req.epochs = intOption(a, "--epochs", 1, error);
-    req.threads = intOption(a, "--threads", 1, error);
+    req.threads = intOption(a, "--threads", 1, error, kMaxThreads);
     req.batchLimit = intOption(a, "--batch-limit", 1, error);
     if (!error.empty()) {
         std::fprintf(stderr, "error: %s\n", error.c_str());

@@ -1,4 +1,5 @@
 #include "torchwright/analysis.h"
+#include "torchwright/limits.h"
 
 #include <functional>
 #include <map>
@@ -180,7 +181,11 @@ void GraphChecker::checkNode(size_t i)
     json normalized = m_registry.normalizeParams(*m_typeOf[i], n.params, path + "/params", paramDiags, n.id.value);
     if (!paramDiags.hasErrors())
         m_params[i] = std::move(normalized);
-    diags().append(paramDiags);
+    // Each problem names the layer as well as the parameter's path.
+    for (Diagnostic d : paramDiags.items()) {
+        d.message = "layer " + quoted(n) + " (" + n.type + "): " + d.message;
+        diags().add(std::move(d));
+    }
 }
 
 // Every edge by the rules for a single edge, against the edges before it; cycles come next.
@@ -268,8 +273,9 @@ void GraphChecker::inferShapes(const TensorType &sample)
     for (NodeId id : m_a.order) {
         const NodeAnalysis na = inferNode(size_t(m_graph.indexOf(id)), sample);
         if (na.ok) {
-            m_a.totalParameters += na.parameters;
-            m_a.totalMultiplyAdds += na.multiplyAdds;
+            // Saturating: each count is within int64, their sum need not be.
+            m_a.totalParameters = (Count(m_a.totalParameters) + na.parameters).value();
+            m_a.totalMultiplyAdds = (Count(m_a.totalMultiplyAdds) + na.multiplyAdds).value();
         }
         m_a.nodes[id.value] = na;
     }

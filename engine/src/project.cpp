@@ -92,7 +92,9 @@ public:
 
     bool checkInteger(const json &v, const std::string &path, int64_t min, int64_t max)
     {
-        if (!v.is_number_integer() || v.get<int64_t>() < min || v.get<int64_t>() > max) {
+        // Read as int64 only once it fits: nlohmann keeps 2^63 and above unsigned.
+        const bool fits = v.is_number_integer() && !(v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX));
+        if (!fits || v.get<int64_t>() < min || v.get<int64_t>() > max) {
             m_d.error(path, "expected " + integerExpectation(min, max) + ", got " + describe(v));
             return false;
         }
@@ -504,7 +506,7 @@ GraphAnalysis analyzeProject(const Project &project)
     GraphAnalysis a = analyzeGraph(project.graph, sample, "/graph");
     if (project.dataset.sampleShape.empty())
         a.diagnostics.error("/dataset/sample_shape",
-                            "the dataset's sample shape is not given, so no shape can be inferred");
+                            "the dataset's sample shape is missing or was refused, so no shape can be inferred");
     // The output must fit the loss and the number of classes.
     auto out = a.nodes.find(a.outputNode.value);
     if (a.outputNode.valid() && out != a.nodes.end() && out->second.output) {

@@ -89,7 +89,7 @@ ThreadSettings currentThreads()
 ThreadSettings configureThreads(int threads)
 {
     const int cores = std::max(1u, std::thread::hardware_concurrency());
-    const int intra = threads > 0 ? threads : cores;
+    const int intra = threads > 0 ? std::min(threads, kMaxThreads) : cores;
     if (at::get_num_threads() != intra)
         at::set_num_threads(intra);
     if (auto set = openblasSet())

@@ -4,6 +4,7 @@
 
 #include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
+#include "torchwright/limits.h"
 #include "torchwright/project.h"
 #include "torchwright/runtime.h"
 
@@ -99,7 +100,16 @@ void addDataset(std::vector<SettingSpec> &v)
         v, "/dataset/sample_shape", SettingType::List, [](auto &p) -> auto & { return p.dataset.sampleShape; });
     show(shape, in, "Sample shape", "One sample's shape without the batch: channels first, e.g. 1, 28, 28");
     shape.itemType = SettingType::Int;
-    range(shape, 1, 1 << 20);
+    range(shape, 1, double(kMaxDimension));
+    shape.check = [](const json &value, const Project &) -> std::string {
+        Count elements = 1;
+        for (const auto &d : value)
+            elements *= d.get<int64_t>();
+        if (!elements.exceeds(kMaxElements))
+            return {};
+        return "a sample of " + value.dump() + " would have " + elements.text()
+               + " elements; the largest supported tensor has " + std::to_string(kMaxElements);
+    };
     shape.minItems = 1;
     shape.maxItems = 4;
     shape.required = always;
@@ -325,7 +335,7 @@ void addTraining(std::vector<SettingSpec> &v)
     auto &threads = bindField(
         v, "/training/threads", SettingType::Int, [](auto &p) -> auto & { return p.training.threads; });
     show(threads, opt, "Threads (0 = all cores)", "CPU threads for training");
-    range(threads, 0, 4096);
+    range(threads, 0, kMaxThreads);
 }
 
 std::vector<SettingSpec> makeSettings()

@@ -15,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <functional>
+
 namespace {
 
 struct CliRun {
@@ -54,6 +56,8 @@ private Q_SLOTS:
     void exportHelpListsEveryFormat();
     void exportRefusesUnknownFormat();
     void validateRefusesUnknownExportFormat();
+    void validateRefusesHugeIntegers_data();
+    void validateRefusesHugeIntegers();
     void trainRefusesBadOptionsAndProjects();
     void trainEvaluateExport();
     void evaluateMissingRun();
@@ -216,6 +220,64 @@ void TestCli::validateRefusesUnknownExportFormat()
     QVERIFY2(!r.output.contains("/export/formats/0"), r.output.constData());
 }
 
+// Integers that used to wrap and end in SIGFPE: validate names each and exits 1, without a signal.
+// QJson has no integers beyond 2^53, so the value is put into the file's text in place of a marker.
+void TestCli::validateRefusesHugeIntegers_data()
+{
+    QTest::addColumn<QString>("pointer"); // where the marker goes, and where the message points
+    QTest::addColumn<QString>("value");
+
+    QTest::newRow("in_channels 2^64-1") << "/graph/nodes/1/params/in_channels"
+                                        << "18446744073709551615";
+    QTest::newRow("out_channels 2^63-1") << "/graph/nodes/1/params/out_channels"
+                                         << "9223372036854775807";
+    QTest::newRow("negative padding") << "/graph/nodes/1/params/padding"
+                                      << "-1";
+    QTest::newRow("sample_shape product") << "/dataset/sample_shape"
+                                          << "[16777216, 16777216, 16777216]";
+    QTest::newRow("sample_shape 2^31") << "/dataset/sample_shape/0"
+                                       << "2147483648";
+}
+
+void TestCli::validateRefusesHugeIntegers()
+{
+    QFETCH(QString, pointer);
+    QFETCH(QString, value);
+
+    QFile source(sourceFile("tests/data/tiny_synthetic/project.json"));
+    QVERIFY(source.open(QIODevice::ReadOnly));
+    QJsonDocument doc = QJsonDocument::fromJson(source.readAll());
+    // Sets the marker string at `pointer` ("/graph/nodes/1/params/padding", "/dataset/sample_shape/0").
+    std::function<QJsonValue(QJsonValue, QStringList)> put = [&put](QJsonValue at, QStringList path) -> QJsonValue {
+        if (path.isEmpty())
+            return QStringLiteral("@HUGE@");
+        const QString key = path.takeFirst();
+        if (at.isArray()) {
+            QJsonArray a = at.toArray();
+            a[key.toInt()] = put(a[key.toInt()], path);
+            return a;
+        }
+        QJsonObject o = at.toObject();
+        o[key] = put(o[key], path);
+        return o;
+    };
+    const QJsonValue project = put(doc.object(), pointer.split(QLatin1Char('/'), Qt::SkipEmptyParts));
+    QByteArray text = QJsonDocument(project.toObject()).toJson();
+    text.replace("\"@HUGE@\"", value.toUtf8());
+    const QString file = m_tmp.filePath("huge.json");
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    out.write(text);
+    out.close();
+
+    const CliRun r = run({"validate", file});
+    QVERIFY(r.finished);
+    QVERIFY2(r.exitCode == 1, r.output.constData()); // -1: killed by a signal
+    QVERIFY2(r.output.contains(pointer.toUtf8() + ": "), r.output.constData());
+    const QByteArray shown = value.startsWith('[') ? QByteArray("1099511627776") : value.toUtf8();
+    QVERIFY2(r.output.contains(shown), r.output.constData());
+}
+
 void TestCli::trainRefusesBadOptionsAndProjects()
 {
     const QString project = sourceFile("tests/data/tiny_synthetic/project.json");
@@ -228,6 +290,12 @@ void TestCli::trainRefusesBadOptionsAndProjects()
     QVERIFY(epochs.finished);
     QCOMPARE(epochs.exitCode, 2);
     QVERIFY2(epochs.output.contains("--epochs: expected an integer >= 1, got '0'"), epochs.output.constData());
+    // A thread count beyond the stated maximum is refused before any thread is made.
+    const CliRun threads = run({"train", project, "--threads", "100000", "--out", m_tmp.filePath("refused")});
+    QVERIFY(threads.finished);
+    QCOMPARE(threads.exitCode, 2);
+    QVERIFY2(threads.output.contains("--threads: expected an integer from 1 to 256, got '100000'"),
+             threads.output.constData());
     const CliRun device = run({"train", project, "--device", "tpu", "--out", m_tmp.filePath("refused")});
     QVERIFY(device.finished);
     QCOMPARE(device.exitCode, 2);

@@ -484,7 +484,8 @@ void TestLayers::layerErrors_data()
     QTest::addColumn<QString>("params");
     QTest::addColumn<QString>("input");
     QTest::addColumn<bool>("int64");
-    QTest::addColumn<QString>("mentions"); // '|'-separated alternatives, case-insensitive
+    // ','-separated, each required; each a '|'-separated list of alternatives; case-insensitive
+    QTest::addColumn<QString>("mentions");
 
     QTest::newRow("embedding fed float32") << "Embedding"
                                            << R"({"num_embeddings": 10, "embedding_dim": 4})"
@@ -504,6 +505,55 @@ void TestLayers::layerErrors_data()
     QTest::newRow("lstm fed a vector") << "LSTM"
                                        << R"({"hidden_size": 4})"
                                        << "16" << false << "16";
+    // Sizes whose arithmetic would wrap (2^63 - 1, 2^64 - 1 read as unsigned, products of in-range
+    // sizes) and negative sizes: refused naming the layer and the value, instead of wrapping to a
+    // negative count that a later division by zero turns into SIGFPE.
+    QTest::newRow("lstm hidden_size 2^63-1") << "LSTM"
+                                             << R"({"hidden_size": 9223372036854775807})"
+                                             << "10x8" << false << "'lstm2',hidden_size,9223372036854775807";
+    QTest::newRow("lstm hidden_size 2^64-1 (unsigned)")
+        << "LSTM"
+        << R"({"hidden_size": 18446744073709551615})"
+        << "10x8" << false << "'lstm2',hidden_size,18446744073709551615";
+    QTest::newRow("gru hidden_size 2^63") << "GRU"
+                                          << R"({"hidden_size": 9223372036854775808})"
+                                          << "10x8" << false << "'gru2',hidden_size,9223372036854775808";
+    QTest::newRow("lstm weight beyond the largest tensor")
+        << "LSTM"
+        << R"({"hidden_size": 16777216})"
+        << "10x8" << false << "'lstm2',hidden_size 16777216,1099511627776";
+    QTest::newRow("linear in and out features of 2^63-1")
+        << "Linear"
+        << R"({"in_features": 9223372036854775807, "out_features": 9223372036854775807})"
+        << "16" << false << "'linear2',features,9223372036854775807";
+    QTest::newRow("linear weight beyond the largest tensor")
+        << "Linear"
+        << R"({"out_features": 16777216})"
+        << "16777216" << false << "'linear2',16777216x16777216,1099511627776";
+    QTest::newRow("conv negative in_channels") << "Conv2d"
+                                               << R"({"in_channels": -3, "out_channels": 2, "kernel_size": 1})"
+                                               << "1x4x4" << false << "'conv2d2',in_channels,-3";
+    QTest::newRow("conv negative padding") << "Conv2d"
+                                           << R"({"out_channels": 2, "kernel_size": 1, "padding": -1})"
+                                           << "1x4x4" << false << "'conv2d2',padding,-1";
+    QTest::newRow("pool negative padding") << "MaxPool2d"
+                                           << R"({"kernel_size": 2, "padding": -5})"
+                                           << "1x4x4" << false << "'maxpool2d2',padding,-5";
+    QTest::newRow("embedding table beyond the largest tensor")
+        << "Embedding"
+        << R"({"num_embeddings": 16777216, "embedding_dim": 16777216})"
+        << "6" << true << "'embedding2',16777216x16777216,1099511627776";
+    QTest::newRow("pool output beyond the largest tensor")
+        << "AdaptiveAvgPool2d"
+        << R"({"output_size": 16777216})"
+        << "1024x4x4" << false << "'adaptiveavgpool2d2',1024x16777216x16777216,1099511627776";
+    QTest::newRow("attention weight overflows int64")
+        << "MultiheadAttention"
+        << R"({"num_heads": 1})"
+        << "1x1099511627776" << false << "'multiheadattention2',in_proj_weight,9223372036854775807";
+    QTest::newRow("softmax dim of -2^63") << "Softmax"
+                                          << R"({"dim": -9223372036854775808})"
+                                          << "10" << false << "'softmax2',dim,-9223372036854775808";
 }
 
 void TestLayers::layerErrors()
@@ -519,9 +569,10 @@ void TestLayers::layerErrors()
     QVERIFY(!a.ok());
     bool found = false;
     for (const Diagnostic &d : a.diagnostics.items()) {
-        if (d.severity == Severity::Error && d.nodeId == 2
-            && testhelpers::containsAnyCI(d.message, mentions.toStdString()))
-            found = true;
+        bool all = d.severity == Severity::Error && d.nodeId == 2;
+        for (const QString &m : mentions.split(QLatin1Char(',')))
+            all = all && testhelpers::containsAnyCI(d.message, m.toStdString());
+        found = found || all;
     }
     QVERIFY2(found, describe(a.diagnostics).constData());
     QVERIFY(!a.nodes.count(2) || !a.nodes.at(2).ok);

@@ -151,7 +151,8 @@ void TestProject::singleProblem_data()
 {
     QTest::addColumn<JsonMutation>("mutate");
     QTest::addColumn<QString>("wherePrefix");
-    QTest::addColumn<QString>("mentions"); // '|'-separated alternatives, case-insensitive
+    // ','-separated, each required; each a '|'-separated list of alternatives; case-insensitive
+    QTest::addColumn<QString>("mentions");
 
     // Node indices in the fashion project: 0 input, 1 conv1, 2 relu1, 3 pool1, 4 conv2,
     // 5 relu2, 6 pool2, 7 flatten, 8 fc1, 9 relu3, 10 dropout, 11 fc2.
@@ -204,6 +205,45 @@ void TestProject::singleProblem_data()
     QTest::newRow("bad device") << JsonMutation([](nlohmann::json &j) { j["training"]["device"] = "tpu:9"; })
                                 << "/training/device"
                                 << "tpu:9";
+    // Integers that would wrap or overflow the shape arithmetic: refused at their pointer, naming
+    // the layer where there is one, and the value.
+    const uint64_t max64 = std::numeric_limits<uint64_t>::max();
+    QTest::newRow("out_features 2^63-1") << JsonMutation([](nlohmann::json &j) {
+        j["graph"]["nodes"][8]["params"]["out_features"] = std::numeric_limits<int64_t>::max();
+    }) << "/graph/nodes/8/params/out_features"
+                                         << "'fc1',9223372036854775807";
+    QTest::newRow("out_features 2^64-1 (unsigned)")
+        << JsonMutation([max64](nlohmann::json &j) { j["graph"]["nodes"][8]["params"]["out_features"] = max64; })
+        << "/graph/nodes/8/params/out_features"
+        << "'fc1',18446744073709551615";
+    QTest::newRow("negative in_channels")
+        << JsonMutation([](nlohmann::json &j) { j["graph"]["nodes"][1]["params"]["in_channels"] = -3; })
+        << "/graph/nodes/1/params/in_channels"
+        << "'conv1',-3";
+    QTest::newRow("negative padding") << JsonMutation([](nlohmann::json &j) {
+        j["graph"]["nodes"][1]["params"]["padding"] = -1;
+    }) << "/graph/nodes/1/params/padding"
+                                      << "'conv1',-1";
+    QTest::newRow("sample_shape of 2^31 entries") << JsonMutation([](nlohmann::json &j) {
+        j["dataset"]["sample_shape"] = {int64_t(1) << 31, int64_t(1) << 31, int64_t(1) << 31};
+    }) << "/dataset/sample_shape/0"
+                                                  << "2147483648";
+    QTest::newRow("sample_shape whose product is too large") << JsonMutation([](nlohmann::json &j) {
+        j["dataset"]["sample_shape"] = {16777216, 16777216, 16777216};
+    }) << "/dataset/sample_shape"
+                                                             << "16777216,1099511627776";
+    QTest::newRow("sample_shape entry 2^64-1 (unsigned)") << JsonMutation([max64](nlohmann::json &j) {
+        j["dataset"]["sample_shape"] = {1, max64, 28};
+    }) << "/dataset/sample_shape/1"
+                                                          << "18446744073709551615";
+    QTest::newRow("split_seed 2^64-1 (unsigned)")
+        << JsonMutation([max64](nlohmann::json &j) { j["dataset"]["split_seed"] = max64; }) << "/dataset/split_seed"
+        << "18446744073709551615";
+    QTest::newRow("linear weight beyond the largest tensor") << JsonMutation([](nlohmann::json &j) {
+        j["dataset"]["sample_shape"] = {1, 1024, 1024}; // fc1 then takes 64x256x256 features
+        j["graph"]["nodes"][8]["params"]["out_features"] = 16777216;
+    }) << "/graph/nodes/8"
+                                                             << "'fc1',1099511627776";
 }
 
 void TestProject::singleProblem()
@@ -219,9 +259,10 @@ void TestProject::singleProblem()
 
     bool found = false;
     for (const Diagnostic &d : diags.items()) {
-        if (d.severity == Severity::Error && QString::fromStdString(d.where).startsWith(wherePrefix)
-            && containsAnyCI(d.message, mentions.toStdString()))
-            found = true;
+        bool all = d.severity == Severity::Error && QString::fromStdString(d.where).startsWith(wherePrefix);
+        for (const QString &m : mentions.split(QLatin1Char(',')))
+            all = all && containsAnyCI(d.message, m.toStdString());
+        found = found || all;
     }
     QVERIFY2(found, describe(diags).constData());
 }

@@ -20,6 +20,7 @@ namespace torchwright {
 // A sample's shape, without the batch dimension: {64, 14, 14} is shown as "64x14x14".
 using Shape = std::vector<int64_t>;
 std::string formatShape(const Shape &shape);
+// The product of the dimensions; int64's largest when it overflows.
 int64_t elementCount(const Shape &shape);
 
 enum class DType { Float32, Int64 };
@@ -41,8 +42,10 @@ struct ParamSpec {
     ParamType type = ParamType::Int;
     // null: required, the project must give it.
     nlohmann::json defaultValue;
-    double min = 0; // inclusive
-    double max = 0; // inclusive; min == max == 0 means unbounded
+    // Inclusive. An Int's range is always stated (at most kMaxDimension, torchwright/limits.h);
+    // for a Float, min == max == 0 means unbounded and max == 0 no upper bound.
+    double min = 0;
+    double max = 0;
     bool minExclusive = false;
     std::vector<std::string> choices; // for Choice
     std::string help;

@@ -17,8 +17,14 @@ struct ThreadSettings {
     int blas = 0;    // OpenBLAS's own threads (0 when OpenBLAS is not loaded)
     std::string blasLibrary;
 };
+// The most CPU threads training may ask for (training.threads, --threads): beyond any machine
+// this runs on, and far below the count at which creating OpenMP's pool exhausts the process's
+// threads and hangs.
+constexpr int kMaxThreads = 256;
+
 // threads <= 0: all cores for LibTorch's intra-op work, and OpenBLAS kept to one thread so the
-// two pools never oversubscribe the cores. Returns what is in force now.
+// two pools never oversubscribe the cores; more than kMaxThreads is taken as kMaxThreads.
+// Returns what is in force now.
 ThreadSettings configureThreads(int threads);
 
 // Has glibc's malloc keep freed memory for reuse (one arena, no mmap()ed chunks, no trimming)

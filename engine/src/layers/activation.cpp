@@ -92,7 +92,8 @@ LayerType softmaxLayer(bool log)
     LayerType t =
         activation(log ? "LogSoftmax" : "Softmax",
                    log ? "Log of softmax along a dimension" : "Softmax along a dimension", nullptr, "", nullptr, "");
-    t.params = {intParam("dim", -1, 0, 0, "Sample dimension (batch excluded); negative counts from the end")};
+    t.params = {intParam("dim", -1, -kMaxRank, kMaxRank - 1,
+                         "Sample dimension (batch excluded); negative counts from the end")};
     t.infer = [](const json &p, const std::vector<TensorType> &in) {
         if (sampleDim(I(p, "dim"), in[0].shape.size()) < 0)
             return fail("dim " + std::to_string(I(p, "dim")) + " is outside the " + formatShape(in[0].shape)

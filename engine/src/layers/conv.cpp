@@ -40,8 +40,14 @@ LayerType conv2dLayer()
         if (h < 1 || w < 1)
             return fail("a " + std::to_string(g.k) + "x" + std::to_string(g.k) + " kernel does not fit the "
                         + formatShape(s) + " input");
-        const int64_t weights = out * (c / groups) * g.k * g.k;
-        return ok({out, h, w}, weights + (B(p, "bias") ? out : 0), h * w * weights);
+        const Count weights = Count(out) * (c / groups) * g.k * g.k;
+        const std::string tooLarge =
+            weightTooLarge("the weight " + std::to_string(out) + "x" + std::to_string(c / groups) + "x"
+                               + std::to_string(g.k) + "x" + std::to_string(g.k),
+                           weights);
+        if (!tooLarge.empty())
+            return fail(tooLarge);
+        return ok({out, h, w}, weights + (B(p, "bias") ? out : 0), Count(h) * w * weights);
     };
     t.build = [](const json &p, const std::vector<TensorType> &in) {
         const int64_t k = I(p, "kernel_size"), s = I(p, "stride"), pad = I(p, "padding"), dil = I(p, "dilation"),

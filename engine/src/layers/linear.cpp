@@ -33,7 +33,12 @@ LayerType linearLayer()
         Shape o = s;
         o.back() = out;
         const int64_t lead = elementCount(s) / features;
-        return ok(o, features * out + (B(p, "bias") ? out : 0), lead * features * out);
+        const Count weights = Count(features) * out;
+        const std::string tooLarge =
+            weightTooLarge("the weight " + std::to_string(out) + "x" + std::to_string(features), weights);
+        if (!tooLarge.empty())
+            return fail(tooLarge);
+        return ok(o, weights + (B(p, "bias") ? out : 0), Count(lead) * weights);
     };
     t.build = [](const json &p, const std::vector<TensorType> &in) {
         auto m =

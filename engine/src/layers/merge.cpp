@@ -67,8 +67,8 @@ LayerType concatLayer()
     t.name = "Concat";
     t.category = "Merge";
     t.description = "Joins its inputs along a dimension (channels by default).";
-    t.params = {inputsParam(),
-                intParam("dim", 0, 0, 0, "Sample dimension (batch excluded); negative counts from the end")};
+    t.params = {inputsParam(), intParam("dim", 0, -kMaxRank, kMaxRank - 1,
+                                        "Sample dimension (batch excluded); negative counts from the end")};
     t.inputCount = [](const json &p) { return int(I(p, "inputs")); };
     t.infer = [](const json &p, const std::vector<TensorType> &in) {
         const Shape &s0 = in[0].shape;

@@ -26,7 +26,7 @@ LayerType batchNormLayer(int dims)
         if (declared > 0 && declared != s[0])
             return fail(std::to_string(s[0]) + " channels reach a layer that expects " + std::to_string(declared)
                         + " (num_features = " + std::to_string(declared) + ")");
-        return ok(s, 2 * s[0], 0);
+        return ok(s, Count(2) * s[0], 0);
     };
     t.build = [dims](const json &p, const std::vector<TensorType> &in) {
         const int64_t c = in[0].shape[0];

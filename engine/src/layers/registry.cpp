@@ -4,6 +4,8 @@
 #include "layers/entries.h"
 #include "torchwright/diagnostics.h"
 
+#include "torchwright/limits.h"
+
 #include <cmath>
 #include <sstream>
 
@@ -26,10 +28,10 @@ std::string formatShape(const Shape &shape)
 
 int64_t elementCount(const Shape &shape)
 {
-    int64_t n = 1;
+    Count n = 1;
     for (auto d : shape)
         n *= d;
-    return n;
+    return n.value();
 }
 
 const char *dtypeName(DType t) { return t == DType::Int64 ? "int64" : "float32"; }
@@ -56,14 +58,10 @@ std::string ParamSpec::expectation() const
         return s;
     }
     case ParamType::Int:
+        return "an integer from " + std::to_string(int64_t(min)) + " to " + std::to_string(int64_t(max));
     case ParamType::Float: {
-        const bool isInt = type == ParamType::Int;
         const bool bounded = !(min == 0 && max == 0);
-        if (isInt && bounded && max == 0 && min == 1)
-            return "a positive integer";
-        if (isInt && bounded && max == 0 && min == 0)
-            return "a non-negative integer";
-        std::string what = isInt ? "an integer" : "a number";
+        const std::string what = "a number";
         if (!bounded)
             return what;
         if (max == 0)
@@ -85,7 +83,7 @@ ParamSpec intParam(std::string name, json def, double min, double max, std::stri
     p.type = ParamType::Int;
     p.defaultValue = std::move(def);
     p.min = min;
-    p.max = max;
+    p.max = max == 0 ? double(kMaxDimension) : max;
     p.help = std::move(help);
     if (p.defaultValue.is_null())
         p.example = std::max<int64_t>(int64_t(min), 1);
@@ -138,13 +136,29 @@ LayerInference fail(std::string message, int port)
     return r;
 }
 
-LayerInference ok(Shape shape, int64_t params, int64_t macs, DType dtype)
+LayerInference ok(Shape shape, Count params, Count macs, DType dtype)
 {
+    Count elements = 1;
+    for (auto d : shape)
+        elements *= d;
+    if (elements.exceeds(kMaxElements))
+        return fail("the output " + formatShape(shape) + " would have " + elements.text()
+                    + " elements; the largest supported tensor has " + std::to_string(kMaxElements));
+    if (params.overflowed() || macs.overflowed())
+        return fail("the parameter or multiply-add count overflows");
     LayerInference r;
     r.output = TensorType{std::move(shape), dtype};
-    r.parameters = params;
-    r.multiplyAdds = macs;
+    r.parameters = params.value();
+    r.multiplyAdds = macs.value();
     return r;
+}
+
+std::string weightTooLarge(const std::string &what, Count elements)
+{
+    if (!elements.exceeds(kMaxElements))
+        return {};
+    return what + " would have " + elements.text() + " elements; the largest supported tensor has "
+           + std::to_string(kMaxElements);
 }
 
 std::function<int(const json &)> fixedInputs(int n)
@@ -292,9 +306,23 @@ json LayerRegistry::normalizeParams(const LayerType &type, const json &params, c
             good = v.is_string()
                    && std::find(spec.choices.begin(), spec.choices.end(), v.get<std::string>()) != spec.choices.end();
             break;
-        case ParamType::Int:
+        case ParamType::Int: {
+            // Read as int64 only once it is known to fit: nlohmann keeps 2^63 and above unsigned.
+            const bool fits =
+                v.is_number_integer() && !(v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX));
+            if (fits && v.get<int64_t>() > int64_t(spec.max)) {
+                diags.error(path,
+                            spec.name + " " + v.dump() + " is more than the largest supported value, "
+                                + std::to_string(int64_t(spec.max)),
+                            nodeId);
+                out[spec.name] = spec.required() ? json() : spec.defaultValue;
+                continue;
+            }
+            good = fits && v.get<int64_t>() >= int64_t(spec.min) && v.get<int64_t>() <= int64_t(spec.max);
+            break;
+        }
         case ParamType::Float: {
-            good = spec.type == ParamType::Int ? v.is_number_integer() : v.is_number();
+            good = v.is_number();
             if (good && !(spec.min == 0 && spec.max == 0)) {
                 const double d = v.get<double>();
                 good = spec.minExclusive ? d > spec.min : d >= spec.min;
@@ -307,11 +335,16 @@ json LayerRegistry::normalizeParams(const LayerType &type, const json &params, c
         }
         }
         if (!good) {
-            diags.error(path, "expected " + spec.expectation() + ", got " + v.dump(), nodeId);
+            diags.error(path, spec.name + ": expected " + spec.expectation() + ", got " + v.dump(), nodeId);
             out[spec.name] = spec.required() ? json() : spec.defaultValue;
             continue;
         }
-        out[spec.name] = spec.type == ParamType::Float ? json(v.get<double>()) : v;
+        if (spec.type == ParamType::Float)
+            out[spec.name] = v.get<double>();
+        else if (spec.type == ParamType::Int)
+            out[spec.name] = v.get<int64_t>();
+        else
+            out[spec.name] = v;
     }
     for (auto it = params.begin(); it != params.end(); ++it) {
         bool known = false;

@@ -21,7 +21,13 @@ LayerType embeddingLayer()
     t.infer = [](const json &p, const std::vector<TensorType> &in) {
         Shape o = in[0].shape;
         o.push_back(I(p, "embedding_dim"));
-        return ok(o, I(p, "num_embeddings") * I(p, "embedding_dim"));
+        const Count weights = Count(I(p, "num_embeddings")) * I(p, "embedding_dim");
+        const std::string tooLarge = weightTooLarge("the table of " + std::to_string(I(p, "num_embeddings")) + "x"
+                                                        + std::to_string(I(p, "embedding_dim")),
+                                                    weights);
+        if (!tooLarge.empty())
+            return fail(tooLarge);
+        return ok(o, weights);
     };
     t.build = [](const json &p, const std::vector<TensorType> &) {
         auto m = torch::nn::Embedding(torch::nn::EmbeddingOptions(I(p, "num_embeddings"), I(p, "embedding_dim")));
@@ -67,12 +73,19 @@ LayerType recurrentLayer(bool lstm)
                         + " (input_size = " + std::to_string(declared) + ")");
         const int64_t h = I(p, "hidden_size"), layers = I(p, "num_layers");
         const int64_t dirs = B(p, "bidirectional") ? 2 : 1;
-        int64_t params = 0, macs = 0, in0 = s[1];
+        Count params = 0, macs = 0;
         for (int64_t l = 0; l < layers; ++l) {
-            const int64_t inSize = l == 0 ? in0 : h * dirs;
-            const int64_t perDir = gates * h * (inSize + h);
-            params += dirs * (perDir + 2 * gates * h);
-            macs += dirs * s[0] * perDir;
+            const Count inSize = l == 0 ? Count(s[1]) : Count(h) * dirs;
+            // weight_ih (gates*h x inSize) and weight_hh (gates*h x h), the larger first.
+            for (const Count &weight : {Count(gates) * h * inSize, Count(gates) * h * h}) {
+                const std::string tooLarge =
+                    weightTooLarge("with hidden_size " + std::to_string(h) + ", a weight", weight);
+                if (!tooLarge.empty())
+                    return fail(tooLarge);
+            }
+            const Count perDir = Count(gates) * h * (inSize + h);
+            params += Count(dirs) * (perDir + Count(2 * gates) * h);
+            macs += Count(dirs) * s[0] * perDir;
         }
         Shape o = B(p, "return_sequences") ? Shape{s[0], h * dirs} : Shape{h * dirs};
         return ok(o, params, macs);
@@ -195,7 +208,12 @@ LayerType attentionLayer()
         if (e % heads)
             return fail("num_heads = " + std::to_string(heads) + " must divide the embedding size "
                         + std::to_string(e));
-        return ok(s, 4 * e * e + 4 * e, s[0] * 4 * e * e + 2 * s[0] * s[0] * e);
+        const Count inProj = Count(3) * e * e;
+        const std::string tooLarge =
+            weightTooLarge("in_proj_weight " + std::to_string(3 * e) + "x" + std::to_string(e), inProj);
+        if (!tooLarge.empty())
+            return fail(tooLarge);
+        return ok(s, Count(4) * e * e + Count(4) * e, Count(s[0]) * 4 * e * e + Count(2) * s[0] * s[0] * e);
     };
     t.build = [](const json &p, const std::vector<TensorType> &in) {
         const int64_t e = in[0].shape[1], heads = I(p, "num_heads");
