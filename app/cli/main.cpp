@@ -508,7 +508,9 @@ int cmdExport(const Args &a)
     const std::string run = a.positional[0];
     const std::string out =
         a.options.count("--output") ? a.options.at("--output") : (fs::path(run) / f->target).string();
-    if (const std::string why = f->whyUnavailable(run); !why.empty()) {
+    // Only the build is asked here: the exporter itself loads the run and refuses a layer that has
+    // no form in the format, so asking about the run too would build the whole model twice.
+    if (const std::string why = f->whyUnavailable(); !why.empty()) {
         std::fprintf(stderr, "error: %s\n", why.c_str());
         return kFailed;
     }
