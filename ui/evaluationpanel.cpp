@@ -149,7 +149,7 @@ void EvaluationPanel::launch(Job job)
         try {
             done = job();
         } catch (const std::exception &e) {
-            const QString message = QString::fromStdString(e.what());
+            const QString message = QString::fromStdString(errorMessage(e));
             done = [this, message] { showFailure(m_runDir, message); };
         } catch (...) {
             done = [this] { showFailure(m_runDir, tr("unknown error")); };
@@ -178,7 +178,7 @@ void EvaluationPanel::evaluate(const QString &runDir, const QString &device)
             Evaluation ev = evaluateRun(dir, "best", dev);
             return [this, runDir, ev = std::move(ev)] { showEvaluation(runDir, ev); };
         } catch (const std::exception &e) {
-            const QString message = QString::fromStdString(e.what());
+            const QString message = QString::fromStdString(errorMessage(e));
             return [this, runDir, message] { showFailure(runDir, message); };
         }
     });
@@ -196,10 +196,9 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
 {
     m_runDir = runDir;
     m_evaluation = ev;
-    const int n = int(ev.confusion.size());
-    int64_t correct = 0;
-    for (int c = 0; c < n; ++c)
-        correct += ev.confusion[size_t(c)][size_t(c)];
+    const int n = int(ev.confusion.size()); // 0 above kMaxConfusionClasses
+    const int classes = int(ev.support.size());
+    const int64_t correct = ev.correct;
     m_accuracyLabel->setStyleSheet({});
     m_accuracyLabel->setText(tr("%1: test accuracy %2 (%3 of %4 samples), loss %5; checkpoint %6")
                                  .arg(QFileInfo(runDir).fileName(), percent(ev.accuracy))
@@ -249,11 +248,9 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
     }
     m_plot->replot();
 
-    m_table->setRowCount(n);
-    for (int c = 0; c < n; ++c) {
-        int64_t support = 0;
-        for (int p = 0; p < n; ++p)
-            support += ev.confusion[size_t(c)][size_t(p)];
+    m_table->setRowCount(classes);
+    for (int c = 0; c < classes; ++c) {
+        const int64_t support = ev.support[size_t(c)];
         const QString name =
             c < int(ev.classNames.size()) ? QString::fromStdString(ev.classNames[size_t(c)]) : QString::number(c);
         const double precision = c < int(ev.precision.size()) ? ev.precision[size_t(c)] : NAN;
@@ -268,7 +265,10 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
     }
 
     m_thumbnails->clear();
-    m_samplesLabel->setText(tr("Click a cell of the matrix to see its samples."));
+    m_samplesLabel->setText(n ? tr("Click a cell of the matrix to see its samples.")
+                              : tr("The confusion matrix is shown for at most %1 classes; this run has %2.")
+                                    .arg(kMaxConfusionClasses)
+                                    .arg(classes));
     Q_EMIT logMessage(
         tr("evaluated %1: test accuracy %2 on %3 samples").arg(runDir, percent(ev.accuracy)).arg(ev.samples), false);
     Q_EMIT evaluationFinished(runDir);
@@ -302,7 +302,7 @@ void EvaluationPanel::showSamples(int trueClass, int predictedClass)
                 showThumbnails(trueClass, predictedClass, indices, images, total);
             };
         } catch (const std::exception &e) {
-            const QString message = QString::fromStdString(e.what());
+            const QString message = QString::fromStdString(errorMessage(e));
             return [this, trueClass, predictedClass, message] {
                 m_samplesLabel->setText(tr("The test samples cannot be shown: %1").arg(message));
                 Q_EMIT logMessage(tr("test samples of %1: %2").arg(m_runDir, message), true);

@@ -1,5 +1,6 @@
 #include "exportdialog.h"
 
+#include "torchwright/diagnostics.h"
 #include "torchwright/exports.h"
 
 #include <QCheckBox>
@@ -136,7 +137,7 @@ void ExportDialog::startExport()
             try {
                 findExportFormat(format.toStdString())->exportTo(run, target.toStdString(), "best");
             } catch (const std::exception &e) {
-                error = QString::fromStdString(e.what());
+                error = QString::fromStdString(errorMessage(e));
             }
             if (!*alive)
                 return;

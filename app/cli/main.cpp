@@ -470,19 +470,23 @@ int cmdEvaluate(const Args &a)
     Evaluation ev = evaluateRun(a.positional[0], which, device);
     std::printf("checkpoint: %s\n", ev.checkpoint.c_str());
     std::printf("test samples: %d\naccuracy: %.2f%%\nloss: %.4f\n\n", ev.samples, ev.accuracy * 100, ev.loss);
-    const size_t k = ev.confusion.size();
+    const size_t k = ev.classNames.size();
     size_t w = 6;
     for (const auto &n : ev.classNames)
         w = std::max(w, n.size());
-    std::printf("confusion matrix (rows: true class, columns: predicted)\n%*s", int(w), "");
-    for (size_t c = 0; c < k; ++c)
-        std::printf(" %6zu", c);
-    std::printf("\n");
-    for (size_t t = 0; t < k; ++t) {
-        std::printf("%*s", int(w), ev.classNames[t].c_str());
-        for (size_t q = 0; q < k; ++q)
-            std::printf(" %6lld", static_cast<long long>(ev.confusion[t][q]));
+    if (ev.confusion.empty()) {
+        std::printf("confusion matrix: not shown for %zu classes (at most %d)\n", k, kMaxConfusionClasses);
+    } else {
+        std::printf("confusion matrix (rows: true class, columns: predicted)\n%*s", int(w), "");
+        for (size_t c = 0; c < k; ++c)
+            std::printf(" %6zu", c);
         std::printf("\n");
+        for (size_t t = 0; t < k; ++t) {
+            std::printf("%*s", int(w), ev.classNames[t].c_str());
+            for (size_t q = 0; q < k; ++q)
+                std::printf(" %6lld", static_cast<long long>(ev.confusion[t][q]));
+            std::printf("\n");
+        }
     }
     std::printf("\n%*s %9s %9s\n", int(w), "class", "precision", "recall");
     for (size_t c = 0; c < k; ++c)
@@ -618,11 +622,11 @@ int main(int argc, char **argv)
         if (command == "runs")
             return cmdRuns(*args);
         return cmdDevices();
-    } catch (const EngineError &e) {
-        std::fprintf(stderr, "error: %s\n", e.what());
-        return kFailed;
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "error: %s\n", e.what());
+        std::fprintf(stderr, "error: %s\n", errorMessage(e).c_str());
+        return kFailed;
+    } catch (...) {
+        std::fprintf(stderr, "error: an unexpected failure of unknown kind; please report it with the command line\n");
         return kFailed;
     }
 }

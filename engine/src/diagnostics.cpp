@@ -1,5 +1,9 @@
 #include "torchwright/diagnostics.h"
 
+#include <c10/util/Exception.h>
+
+#include <sstream>
+
 namespace torchwright {
 
 void Diagnostics::error(std::string where, std::string message, int nodeId, int port)
@@ -59,6 +63,25 @@ EngineError::EngineError(Diagnostics diagnostics) : m_diagnostics(std::move(diag
     m_what = m_diagnostics.format();
     if (!m_what.empty() && m_what.back() == '\n')
         m_what.pop_back();
+}
+
+std::string errorMessage(const std::exception &e)
+{
+    const auto *torchError = dynamic_cast<const c10::Error *>(&e);
+    const std::string text = torchError ? torchError->what_without_backtrace() : e.what();
+    // Messages that embed a LibTorch error's whole text (TorchScript's, or one passed through
+    // another exception) still carry its backtrace: everything from its first line on goes.
+    std::istringstream lines(text);
+    std::string line, out;
+    while (std::getline(lines, line)) {
+        if (line.rfind("Exception raised from ", 0) == 0 || line.rfind("frame #", 0) == 0)
+            break;
+        out += line;
+        out += '\n';
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ' || out.back() == '\t'))
+        out.pop_back();
+    return out.empty() ? text.substr(0, text.find('\n')) : out;
 }
 
 } // namespace torchwright

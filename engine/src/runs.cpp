@@ -3,6 +3,8 @@
 
 #include "torchwright/runs.h"
 
+#include "torchwright/memory.h"
+
 #include "checkpoint.h"
 #include "dataset.h"
 #include "fileutil.h"
@@ -152,6 +154,8 @@ LoadedRun loadRun(const std::string &runDir, const std::string &which, const tor
         throw EngineError(load.diagnostics);
     LoadedRun r;
     r.project = load.project;
+    checkMemory(estimateEvaluationMemory(analyzeProject(r.project), kEvaluationBatch), availableMemory(device.str()),
+                "evaluating " + runDir);
     r.model = GraphModel(r.project.graph, TensorType{r.project.dataset.sampleShape, DType::Float32});
     r.checkpoint = checkpointPath(runDir, which);
     loadCheckpoint(r.checkpoint, *r.model, nullptr, torch::kCPU);
@@ -179,10 +183,17 @@ Evaluation evaluateRun(const std::string &runDir, const std::string &which, cons
     if (ev.classNames.empty())
         for (int c = 0; c < classes; ++c)
             ev.classNames.push_back(std::to_string(c));
-    ev.confusion.assign(size_t(classes), std::vector<int64_t>(size_t(classes), 0));
+    const bool matrix = classes <= kMaxConfusionClasses;
+    if (matrix)
+        ev.confusion.assign(size_t(classes), std::vector<int64_t>(size_t(classes), 0));
     torch::NoGradGuard noGrad;
     const int64_t n = data.test.size();
-    torch::Tensor confusion = torch::zeros({classes * classes}, torch::kInt64);
+    // Per class: samples of it, predictions of it, and hits; the full matrix only when it is
+    // small enough to show (its memory grows with the square of the classes).
+    torch::Tensor actual = torch::zeros({classes}, torch::kInt64);
+    torch::Tensor predicted = torch::zeros({classes}, torch::kInt64);
+    torch::Tensor hits = torch::zeros({classes}, torch::kInt64);
+    torch::Tensor confusion = matrix ? torch::zeros({int64_t(classes) * classes}, torch::kInt64) : torch::Tensor();
     double lossSum = 0;
     for (int64_t i = 0; i < n; i += kEvaluationBatch) {
         const int64_t j = std::min<int64_t>(i + kEvaluationBatch, n);
@@ -191,32 +202,34 @@ Evaluation evaluateRun(const std::string &runDir, const std::string &which, cons
         torch::Tensor out = run.model->forward(x);
         LossAndHits lh = lossAndHits(p.training.loss, out, y, classes);
         const torch::Tensor &loss = lh.loss;
-        torch::Tensor pred = lh.predictions;
         lossSum += loss.item<double>() * double(j - i);
-        confusion += torch::bincount((y * classes + pred).to(torch::kCPU), {}, classes * classes);
-        auto yc = y.to(torch::kCPU).contiguous();
-        auto pc = pred.to(torch::kCPU).contiguous();
+        torch::Tensor yc = y.to(torch::kCPU).contiguous();
+        torch::Tensor pc = lh.predictions.to(torch::kCPU).contiguous();
+        actual += torch::bincount(yc, {}, classes);
+        predicted += torch::bincount(pc, {}, classes);
+        hits += torch::bincount(yc.masked_select(yc == pc), {}, classes);
+        if (matrix)
+            confusion += torch::bincount(yc * classes + pc, {}, int64_t(classes) * classes);
         ev.labels.insert(ev.labels.end(), yc.data_ptr<int64_t>(), yc.data_ptr<int64_t>() + yc.numel());
         ev.predictions.insert(ev.predictions.end(), pc.data_ptr<int64_t>(), pc.data_ptr<int64_t>() + pc.numel());
     }
-    auto c = confusion.accessor<int64_t, 1>();
-    int64_t correct = 0;
-    for (int t = 0; t < classes; ++t)
-        for (int q = 0; q < classes; ++q) {
-            ev.confusion[size_t(t)][size_t(q)] = c[t * classes + q];
-            if (t == q)
-                correct += c[t * classes + q];
-        }
-    for (int k = 0; k < classes; ++k) {
-        int64_t predicted = 0, actual = 0;
+    if (matrix) {
+        auto c = confusion.accessor<int64_t, 1>();
         for (int t = 0; t < classes; ++t)
-            predicted += ev.confusion[size_t(t)][size_t(k)];
-        for (int q = 0; q < classes; ++q)
-            actual += ev.confusion[size_t(k)][size_t(q)];
-        const double tp = double(ev.confusion[size_t(k)][size_t(k)]);
-        ev.precision.push_back(predicted ? tp / double(predicted) : NAN);
-        ev.recall.push_back(actual ? tp / double(actual) : NAN);
+            for (int q = 0; q < classes; ++q)
+                ev.confusion[size_t(t)][size_t(q)] = c[int64_t(t) * classes + q];
     }
+    auto a = actual.accessor<int64_t, 1>();
+    auto pr = predicted.accessor<int64_t, 1>();
+    auto h = hits.accessor<int64_t, 1>();
+    int64_t correct = 0;
+    for (int k = 0; k < classes; ++k) {
+        correct += h[k];
+        ev.support.push_back(a[k]);
+        ev.precision.push_back(pr[k] ? double(h[k]) / double(pr[k]) : NAN);
+        ev.recall.push_back(a[k] ? double(h[k]) / double(a[k]) : NAN);
+    }
+    ev.correct = correct;
     ev.samples = int(n);
     ev.accuracy = n ? double(correct) / double(n) : NAN;
     ev.loss = n ? lossSum / double(n) : NAN;

@@ -10,6 +10,7 @@
 #include "losses.h"
 #include "model.h"
 #include "torchwright/jsonfile.h"
+#include "torchwright/memory.h"
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
 
@@ -376,7 +377,7 @@ void TrainingSession::Impl::run()
         result.message = std::string("LibTorch: ") + e.what_without_backtrace();
     } catch (const std::exception &e) {
         result.status = TrainingEvent::Status::Failed;
-        result.message = e.what();
+        result.message = errorMessage(e);
     }
     if (result.status == TrainingEvent::Status::Failed && !errorReported) {
         TrainingEvent e;
@@ -521,6 +522,7 @@ void TrainingSession::Impl::loadData(Run &r)
 void TrainingSession::Impl::buildModel(Run &r, bool resuming)
 {
     const Project &project = r.project;
+    checkMemory(estimateTrainingMemory(project, analyzeProject(project)), availableMemory(r.deviceName), "training");
     torch::manual_seed(r.ts.seed);
     r.model = GraphModel(project.graph, TensorType{project.dataset.sampleShape, DType::Float32});
     r.model->to(r.device);

@@ -2,6 +2,7 @@
 // Expected failures as values: every problem found in a project, a dataset or a run is a
 // Diagnostic that names what went wrong and where, so a person can act on it.
 
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -56,5 +57,11 @@ private:
     Diagnostics m_diagnostics;
     std::string m_what;
 };
+
+// What to show a person for an exception caught at a boundary (the CLI's main, a studio
+// action): its message without the C++ backtrace LibTorch appends to its own errors
+// ("Exception raised from ... (most recent call first): frame #0 ..."), trimmed of trailing
+// blank lines.
+std::string errorMessage(const std::exception &e);
 
 } // namespace torchwright

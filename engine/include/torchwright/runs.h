@@ -30,11 +30,18 @@ std::vector<TrainingEvent> readMetrics(const std::string &runDir);
 // The project copy stored in the run folder, with paths still resolving to the original data.
 ProjectLoad loadRunProject(const std::string &runDir);
 
+// The most classes for which evaluation keeps the whole confusion matrix; above it the matrix
+// (memory in proportion to the square of the classes) is left empty and only the per-class
+// figures are computed.
+constexpr int kMaxConfusionClasses = 1000;
+
 struct Evaluation {
     int samples = 0;
+    int64_t correct = 0;
     double accuracy = 0;
     double loss = 0;
-    std::vector<std::vector<int64_t>> confusion; // [true][predicted]
+    std::vector<std::vector<int64_t>> confusion; // [true][predicted]; empty above kMaxConfusionClasses
+    std::vector<int64_t> support;                // test samples per true class
     std::vector<std::string> classNames;
     std::vector<double> precision;
     std::vector<double> recall;
