@@ -16,6 +16,7 @@
 #include <QtTest/QtTest>
 
 #include <functional>
+#include <utility>
 
 namespace {
 
@@ -63,8 +64,12 @@ private Q_SLOTS:
     void evaluateMissingRun();
     void resumeRefusesRunJsonThatIsNotAnObject();
 
+    // Every command's output, whatever it failed on, is free of C++ backtraces.
+    void cleanup();
+
 private:
     CliRun run(const QStringList &args);
+    QStringList m_backtraces; // commands whose output held one
     QTemporaryDir m_tmp;
 };
 
@@ -86,8 +91,16 @@ CliRun TestCli::run(const QStringList &args)
         p.waitForFinished(10000);
     }
     r.output = p.readAll();
+    if (r.output.contains("Exception raised from") || r.output.contains("frame #0"))
+        m_backtraces << args.join(QLatin1Char(' '));
     r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     return r;
+}
+
+void TestCli::cleanup()
+{
+    const QStringList seen = std::exchange(m_backtraces, {});
+    QVERIFY2(seen.isEmpty(), qPrintable(QStringLiteral("a C++ backtrace reached the user: ") + seen.join(" | ")));
 }
 
 void TestCli::initTestCase()
