@@ -35,6 +35,7 @@
 
 using namespace torchwright;
 using testhelpers::containsAnyCI;
+using testhelpers::containsCI;
 using testhelpers::writeFileBytes;
 
 namespace {
@@ -183,6 +184,8 @@ private Q_SLOTS:
     void floatInputsAreBytesOver255();
     void cifarFilesAndSplits();
     void fifoIsRefused();
+    void gzipInflatesOnlyWhatTheHeaderDeclares();
+    void declaredSizesBeyondMemoryAreRefused();
     void previewShowsSamplesPerClass();
 };
 
@@ -291,6 +294,54 @@ void TestData::truncatedHeader()
         QVERIFY2(std::string(e.what()).find("absent-idx1-ubyte") != std::string::npos, e.what());
     }
     QVERIFY(threw);
+}
+
+void TestData::gzipInflatesOnlyWhatTheHeaderDeclares()
+{
+    // A gzip bomb: a header declaring 64 bytes, then 256 MiB of zeros that compress to about
+    // 250 KiB. Reading stops one byte after the declared data, so the error comes without
+    // inflating (or holding) the rest.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QByteArray bytes = idxBytes({4, 4, 4}, std::vector<uint8_t>(64, 7));
+    bytes.append(QByteArray(256 << 20, '\0'));
+    const std::string path = dir.filePath("bomb-idx3-ubyte.gz").toStdString();
+    QVERIFY(writeGzip(path, bytes));
+    bytes.clear();
+    QVERIFY(QFileInfo(QString::fromStdString(path)).size() < (2 << 20));
+    try {
+        readIdxFile(path);
+        QFAIL("a file with data beyond its header was accepted");
+    } catch (const EngineError &e) {
+        QVERIFY2(containsCI(e.what(), "bomb-idx3-ubyte.gz: unexpected bytes after the 64 bytes of data the header "
+                                      "declares"),
+                 e.what());
+    }
+}
+
+void TestData::declaredSizesBeyondMemoryAreRefused()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    // 65535^3 bytes: past the largest tensor (kMaxElements).
+    const std::string huge = dir.filePath("huge-idx3-ubyte.gz").toStdString();
+    QVERIFY(writeGzip(huge, idxBytes({65535, 65535, 65535}, std::vector<uint8_t>(16, 1))));
+    try {
+        readIdxFile(huge);
+        QFAIL("a header declaring 2.8e14 bytes was accepted");
+    } catch (const EngineError &e) {
+        QVERIFY2(containsCI(e.what(), "huge-idx3-ubyte.gz: the header declares 281462092005375 bytes"), e.what());
+    }
+    // 60000 x 4096 x 4096 bytes (0.9 TiB): a legal tensor, more than this machine has.
+    const std::string big = dir.filePath("big-idx3-ubyte").toStdString();
+    QVERIFY(writeFileBytes(big, idxBytes({60000, 4096, 4096}, std::vector<uint8_t>(16, 1))));
+    try {
+        readIdxFile(big);
+        QFAIL("a header declaring 0.9 TiB was accepted");
+    } catch (const EngineError &e) {
+        QVERIFY2(containsCI(e.what(), "big-idx3-ubyte: the header declares 937.5 GiB of data, but only"), e.what());
+        QVERIFY2(containsCI(e.what(), "is available"), e.what());
+    }
 }
 
 void TestData::wrongMagic()

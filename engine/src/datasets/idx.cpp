@@ -6,7 +6,12 @@
 #include "datasetreader.h"
 #include "fileutil.h"
 
+#include "torchwright/limits.h"
+#include "torchwright/memory.h"
+
 #include <zlib.h>
+
+#include <algorithm>
 
 #include <cstring>
 #include <filesystem>
@@ -77,14 +82,67 @@ std::string readMaybeGzip(const std::string &path)
     return data;
 }
 
+namespace {
+
+// A plain or gzip file read through zlib, which passes plain files through unchanged, so that
+// reading stops where the header says the data end: a small gzip file that inflates to far
+// more than its header declares (a "gzip bomb") is refused after one byte too many instead of
+// filling memory.
+class IdxStream {
+public:
+    explicit IdxStream(const std::string &path) : m_path(path)
+    {
+        requireRegularFile(path); // before gzopen: a FIFO would block
+        m_file = gzopen(path.c_str(), "rb");
+        if (!m_file)
+            throw EngineError(path + ": cannot open: " + std::strerror(errno));
+        gzbuffer(m_file, 1 << 17);
+    }
+    ~IdxStream() { gzclose_r(m_file); }
+    IdxStream(const IdxStream &) = delete;
+    IdxStream &operator=(const IdxStream &) = delete;
+
+    // Up to `n` bytes into `out`; fewer only at the end of the data. Throws on damaged gzip data.
+    size_t read(void *out, size_t n)
+    {
+        size_t done = 0;
+        while (done < n) {
+            const unsigned chunk = unsigned(std::min<size_t>(n - done, size_t(1) << 30));
+            const int got = gzread(m_file, static_cast<char *>(out) + done, chunk);
+            if (got < 0) {
+                int code = 0;
+                throw EngineError(m_path + ": the gzip data is damaged (" + gzerror(m_file, &code) + ")");
+            }
+            if (got == 0)
+                break;
+            done += size_t(got);
+        }
+        if (done < n) {
+            // gzread stops quietly at a cut-off stream; gzerror reports it.
+            int code = 0;
+            const char *msg = gzerror(m_file, &code);
+            if (code != Z_OK && code != Z_STREAM_END)
+                throw EngineError(m_path + ": the gzip stream is truncated or damaged (" + msg + ")");
+        }
+        return done;
+    }
+
+private:
+    std::string m_path;
+    gzFile m_file = nullptr;
+};
+
+} // namespace
+
 torch::Tensor readIdxFile(const std::string &requested)
 {
     const std::string path = locate(requested);
-    const std::string data = readMaybeGzip(path);
-    const auto *p = reinterpret_cast<const unsigned char *>(data.data());
-    if (data.size() < 4)
+    IdxStream in(path);
+    unsigned char p[4 + 4 * 4];
+    const size_t magic = in.read(p, 4);
+    if (magic < 4)
         throw EngineError(path + ": truncated: the 4-byte IDX header is missing (the file holds "
-                          + std::to_string(data.size()) + " bytes)");
+                          + std::to_string(magic) + " bytes)");
     if (p[0] != 0 || p[1] != 0 || p[3] < 1 || p[3] > 4)
         throw EngineError(path + ": wrong magic number 0x" + [&] {
             char b[16];
@@ -96,23 +154,34 @@ torch::Tensor readIdxFile(const std::string &requested)
                           + " is not supported; only unsigned bytes (0x08) are");
     const int dims = p[3];
     const size_t header = 4 + 4 * size_t(dims);
-    if (data.size() < header)
+    const size_t sizes = in.read(p + 4, header - 4);
+    if (sizes < header - 4)
         throw EngineError(path + ": truncated: the header needs " + std::to_string(header) + " bytes, the file has "
-                          + std::to_string(data.size()));
+                          + std::to_string(4 + sizes));
     std::vector<int64_t> shape;
-    size_t count = 1;
+    Count count = 1;
     for (int i = 0; i < dims; ++i) {
         shape.push_back(int64_t(bigEndian32(p + 4 + 4 * i)));
-        count *= size_t(shape.back());
+        count *= shape.back();
     }
-    if (data.size() - header < count)
-        throw EngineError(path + ": truncated: expected " + std::to_string(count)
-                          + " bytes of data after the header, found " + std::to_string(data.size() - header));
-    if (data.size() - header > count)
-        throw EngineError(path + ": " + std::to_string(data.size() - header - count)
-                          + " unexpected bytes after the data the header declares");
+    if (count.exceeds(kMaxElements))
+        throw EngineError(path + ": the header declares " + count.text()
+                          + " bytes of data; the most a tensor may hold is " + std::to_string(kMaxElements));
+    const MemoryLimit memory = availableMemory("cpu");
+    if (memory.bytes >= 0 && count.value() > memory.bytes)
+        throw EngineError(path + ": the header declares " + formatBytes(count.value()) + " of data, but only "
+                          + formatBytes(memory.bytes) + " is available (" + memory.source + ")");
     torch::Tensor t = torch::empty(shape, torch::kUInt8);
-    std::memcpy(t.data_ptr<uint8_t>(), p + header, count);
+    const size_t want = size_t(count.value());
+    const size_t got = want ? in.read(t.data_ptr<uint8_t>(), want) : 0;
+    if (got < want)
+        throw EngineError(path + ": truncated: expected " + std::to_string(want)
+                          + " bytes of data after the header, found " + std::to_string(got));
+    // One byte more than declared is enough to refuse the file; the rest is never inflated.
+    char extra = 0;
+    if (in.read(&extra, 1) != 0)
+        throw EngineError(path + ": unexpected bytes after the " + std::to_string(want)
+                          + " bytes of data the header declares");
     if (dims == 3)
         t = t.unsqueeze(1); // [N, rows, cols] -> [N, 1, rows, cols]
     return t;
