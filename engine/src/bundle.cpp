@@ -7,21 +7,28 @@
 
 #include "torchwright/exports.h"
 
+#include "archivecheck.h"
 #include "checkpoint.h"
 #include "dataset.h"
 #include "fileutil.h"
 #include "sha256.h"
 #include "torchwright/jsonfile.h"
+#include "torchwright/limits.h"
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
 
 #include <torch/script.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <iomanip>
 #include <sstream>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace torchwright {
 
@@ -83,7 +90,9 @@ std::string readme(const json &m)
 
 void exportBundle(const std::string &runDir, const std::string &outDir, const std::string &checkpoint)
 {
-    const fs::path out = fs::absolute(outDir);
+    fs::path out = fs::absolute(outDir).lexically_normal();
+    if (!out.has_filename())
+        out = out.parent_path(); // "bundle/" is the folder "bundle"
     std::error_code ec;
     if (fs::exists(out) && !(fs::is_directory(out) && (fs::is_empty(out, ec) || isBundle(out))))
         throw EngineError(outDir + ": exists and is not a Torchwright bundle; choose another folder");
@@ -106,8 +115,16 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
             if (f.bundleFile.empty())
                 continue;
             const fs::path file = temp / f.bundleFile;
+            if (const std::string why = f.whyUnavailable(runDir); !why.empty()) {
+                if (!f.bundleOptional)
+                    throw EngineError(why);
+                formats[f.name + "_unavailable"] = why;
+                continue;
+            }
             try {
                 f.exportTo(runDir, file.string(), checkpoint);
+            } catch (const WriteError &) {
+                throw; // a full disk is never "this format is unavailable"
             } catch (const EngineError &e) {
                 if (!f.bundleOptional)
                     throw;
@@ -146,7 +163,7 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
         m["classes"] = classes;
         m["source"] = {{"project", project.name},
                        {"project_file", summary.value("project_file", "")},
-                       {"run", fs::path(runDir).filename().string()},
+                       {"run", folderName(runDir)},
                        {"checkpoint", fs::path(ckpt).filename().string()}};
         json metrics = json::object();
         for (const char *k : {"epochs_completed", "best_epoch", "best_val_accuracy", "best_val_loss"})
@@ -174,6 +191,13 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
             fs::rename(out, old);
         fs::rename(temp, out);
         fs::remove_all(old, ec);
+        if (const int dfd = ::open(out.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+            ::fsync(dfd);
+            ::close(dfd);
+        }
+    } catch (const fs::filesystem_error &e) {
+        fs::remove_all(temp, ec);
+        throw WriteError(outDir + ": cannot write the bundle: " + e.code().message());
     } catch (...) {
         fs::remove_all(temp, ec);
         throw;
@@ -233,8 +257,103 @@ torch::Tensor readNpy(const std::string &path)
     if (data.size() - start - headerLen != bytes)
         throw EngineError(path + ": truncated: the header declares " + std::to_string(bytes)
                           + " bytes of data, the file has " + std::to_string(data.size() - start - headerLen));
-    std::memcpy(t.data_ptr(), data.data() + start + headerLen, bytes);
+    if (bytes > 0) // an empty tensor's data pointer may be null
+        std::memcpy(t.data_ptr(), data.data() + start + headerLen, bytes);
     return t;
+}
+
+} // namespace
+
+namespace {
+
+// A file the manifest lists, as a path inside the bundle: relative, no "..", and a regular file
+// whose real path stays inside the folder (no FIFO or device, no link out).
+std::string bundleFilePath(const fs::path &dir, const std::string &name, const std::string &manifestPath)
+{
+    const fs::path rel(name);
+    bool up = false;
+    for (const auto &part : rel)
+        up = up || part == "..";
+    if (name.empty() || rel.is_absolute() || up || name.find('\0') != std::string::npos)
+        throw EngineError(manifestPath + ": /files names '" + name
+                          + "'; bundle files must be relative paths inside the bundle folder, without '..'");
+    const fs::path path = dir / rel;
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        throw EngineError(path.string() + ": missing from the bundle (listed in " + manifestPath + " /files)");
+    const fs::path real = fs::weakly_canonical(path, ec), root = fs::weakly_canonical(dir, ec);
+    const auto rr = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+    if (ec || rr.first != root.end())
+        throw EngineError(manifestPath + ": /files names '" + name + "', which leads outside the bundle folder");
+    requireRegularFile(path.string());
+    return path.string();
+}
+
+// The manifest's input shape, after checking what predict uses: the shape within limits, and
+// preprocessing numbers that are finite, with every std above zero and one mean and std per
+// channel. Throws naming the manifest and the field.
+Shape checkedManifest(const json &m, const std::string &manifestPath)
+{
+    auto fail = [&](const std::string &field, const std::string &what) {
+        throw EngineError(manifestPath + ": " + field + " " + what + "; export the bundle again");
+    };
+    if (!m.contains("files") || !m["files"].is_object())
+        fail("/files", "is missing or not an object");
+    if (!m.contains("input") || !m["input"].is_object() || !m["input"].contains("shape")
+        || !m["input"]["shape"].is_array())
+        fail("/input/shape", "is missing or not an array");
+    const json &shape = m["input"]["shape"];
+    if (shape.empty() || shape.size() > 4)
+        fail("/input/shape", "must have 1 to 4 entries");
+    Shape sample;
+    Count elements = 1;
+    for (const json &d : shape) {
+        if (!d.is_number_integer() || d.get<int64_t>() < 1 || d.get<int64_t>() > kMaxDimension)
+            fail("/input/shape", "entries must be integers from 1 to " + std::to_string(kMaxDimension));
+        sample.push_back(d.get<int64_t>());
+        elements *= sample.back();
+    }
+    if (elements.exceeds(kMaxElements))
+        fail("/input/shape", "has more than " + std::to_string(kMaxElements) + " elements");
+    if (m["input"].contains("dtype") && !m["input"]["dtype"].is_string())
+        fail("/input/dtype", "is not a string");
+    if (m.contains("classes")
+        && (!m["classes"].is_array()
+            || !std::all_of(m["classes"].begin(), m["classes"].end(), [](const json &c) { return c.is_string(); })))
+        fail("/classes", "is not a list of names");
+    if (!m.contains("preprocessing"))
+        return sample;
+    const json &pre = m["preprocessing"];
+    if (!pre.is_object())
+        fail("/preprocessing", "is not an object");
+    if (pre.contains("scale")
+        && (!pre["scale"].is_number() || !std::isfinite(pre["scale"].get<double>()) || pre["scale"].get<double>() == 0))
+        fail("/preprocessing/scale", "must be a finite number other than 0");
+    auto numbers = [&](const char *key, bool positive) {
+        std::vector<double> v;
+        if (!pre.contains(key))
+            return v;
+        const std::string field = std::string("/preprocessing/") + key;
+        if (!pre[key].is_array())
+            fail(field, "is not an array of numbers");
+        for (size_t i = 0; i < pre[key].size(); ++i) {
+            const json &x = pre[key][i];
+            if (!x.is_number() || !std::isfinite(x.get<double>()) || (positive && !(x.get<double>() > 0)))
+                fail(field + "/" + std::to_string(i),
+                     positive ? "must be a finite number above 0" : "must be a finite number");
+            v.push_back(x.get<double>());
+        }
+        return v;
+    };
+    const std::vector<double> mean = numbers("mean", false), stdev = numbers("std", true);
+    if (mean.size() != stdev.size())
+        fail("/preprocessing/std",
+             "has " + std::to_string(stdev.size()) + " entries but mean has " + std::to_string(mean.size()));
+    const size_t channels = sample.size() >= 2 ? size_t(sample[0]) : 1;
+    if (!mean.empty() && mean.size() != channels)
+        fail("/preprocessing/mean",
+             "has " + std::to_string(mean.size()) + " entries for " + std::to_string(channels) + " input channel(s)");
+    return sample;
 }
 
 } // namespace
@@ -243,17 +362,20 @@ std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::s
                                       const std::string &device)
 {
     const fs::path dir(bundleDir);
-    const json m = readJsonFile((dir / "manifest.json").string());
-    if (m.value("format", "") != kBundleFormat)
-        throw EngineError((dir / "manifest.json").string() + ": not a Torchwright bundle manifest");
+    const std::string manifestPath = (dir / "manifest.json").string();
+    const json m = readJsonFile(manifestPath);
+    if (!m.is_object() || m.value("format", "") != kBundleFormat)
+        throw EngineError(manifestPath + ": not a Torchwright bundle manifest");
+    const Shape sample = checkedManifest(m, manifestPath);
     for (const auto &[name, info] : m.at("files").items()) {
-        const std::string path = (dir / name).string();
-        if (!fs::exists(path))
-            throw EngineError(path + ": missing from the bundle");
-        if (sha256File(path) != info.value("sha256", ""))
+        const std::string path = bundleFilePath(dir, name, manifestPath);
+        if (!info.is_object() || !info.contains("sha256") || !info["sha256"].is_string())
+            throw EngineError(manifestPath + ": /files/" + name + "/sha256 is missing or not a string");
+        if (sha256File(path) != info["sha256"].get<std::string>())
             throw EngineError(path + ": its SHA-256 differs from manifest.json; the file was changed or damaged");
     }
-    const Shape sample = m.at("input").at("shape").get<Shape>();
+    if (!m.at("files").contains("model.pt"))
+        throw EngineError(manifestPath + ": /files lists no model.pt, so the bundle's model cannot be verified");
     const bool tokens = m.at("input").value("dtype", "float32") == "int64";
 
     // Raw pixels (IDX, uint8 .npy) are preprocessed as in training; float .npy is taken as is.
@@ -293,7 +415,15 @@ std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::s
     }
 
     const torch::Device dev(resolveDevice(device));
-    torch::jit::Module model = torch::jit::load((dir / "model.pt").string(), dev);
+    torch::jit::Module model;
+    try {
+        std::istringstream modelBytes(readCheckedArchive((dir / "model.pt").string()));
+        model = torch::jit::load(modelBytes, dev);
+    } catch (const c10::Error &e) {
+        const std::string what = e.what_without_backtrace();
+        throw EngineError((dir / "model.pt").string()
+                          + ": cannot load the TorchScript model: " + what.substr(0, what.find('\n')));
+    }
     model.eval();
     const std::vector<std::string> classes = m.value("classes", std::vector<std::string>{});
     std::vector<Prediction> out;

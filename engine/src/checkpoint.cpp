@@ -1,14 +1,18 @@
 #include "checkpoint.h"
 
+#include "archivecheck.h"
 #include "fileutil.h"
+#include "torchwright/jsonfile.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/jit/serialization/pickle.h>
 
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
+#include <sstream>
 
 namespace torchwright {
 
@@ -30,16 +34,21 @@ void setDefaultGeneratorState(const torch::Tensor &state)
 
 namespace {
 
+std::string firstLine(const std::string &s) { return s.substr(0, s.find('\n')); }
+
 torch::Tensor stringTensor(const std::string &s)
 {
     auto t = torch::empty({int64_t(s.size())}, torch::kUInt8);
-    std::memcpy(t.data_ptr<uint8_t>(), s.data(), s.size());
+    if (!s.empty()) // an empty tensor's data pointer may be null
+        std::memcpy(t.data_ptr<uint8_t>(), s.data(), s.size());
     return t;
 }
 
 std::string tensorString(const torch::Tensor &t)
 {
     auto c = t.to(torch::kCPU).contiguous();
+    if (c.numel() == 0)
+        return {};
     return std::string(reinterpret_cast<const char *>(c.data_ptr<uint8_t>()), size_t(c.numel()));
 }
 
@@ -51,6 +60,28 @@ void writeModel(torch::serialize::OutputArchive &archive, GraphModelImpl &model)
     for (const auto &b : model.named_buffers())
         weights.write(b.key(), b.value().to(torch::kCPU), true);
     archive.write("model", weights);
+}
+
+} // namespace
+
+namespace {
+
+constexpr const char *kChecksumsKey = "checksums";
+
+// The archive's bytes, serialised in memory: LibTorch's own file writer throws again from its
+// destructor when a write fails (a full disk), which aborts the process.
+std::string serializeArchive(torch::serialize::OutputArchive &archive, const std::string &path)
+{
+    std::string bytes;
+    try {
+        archive.save_to([&](const void *data, size_t n) {
+            bytes.append(static_cast<const char *>(data), n);
+            return n;
+        });
+    } catch (const c10::Error &e) {
+        throw EngineError(path + ": cannot serialise the checkpoint: " + firstLine(e.what_without_backtrace()));
+    }
+    return bytes;
 }
 
 } // namespace
@@ -72,7 +103,17 @@ void saveCheckpoint(const std::string &path, GraphModelImpl &model, torch::optim
     archive.write("rng_shuffle", stringTensor(state.shuffleRng));
     if (state.torchRng.defined())
         archive.write("rng_torch", state.torchRng);
-    replaceFileAtomically(path, [&](const std::string &temp) { archive.save_to(temp); });
+    // The SHA-256 of every tensor as the archive holds it (optimizer state included), found by
+    // reading the serialised archive back, so that saving and loading walk the same names.
+    const std::string unsummed = serializeArchive(archive, path);
+    torch::serialize::InputArchive readBack;
+    readBack.load_from(unsummed.data(), unsummed.size(), torch::kCPU);
+    nlohmann::json sums = nlohmann::json::object();
+    for (const auto &[name, t] : checkedArchiveTensors(readBack, path))
+        sums[name] = tensorDigest(t);
+    archive.write(kChecksumsKey,
+                  stringTensor(nlohmann::json{{"version", 1}, {"algorithm", "sha256"}, {"tensors", sums}}.dump()));
+    writeBytesAtomically(path, serializeArchive(archive, path));
 }
 
 namespace {
@@ -125,12 +166,103 @@ void assign(GraphModelImpl &model, const std::map<std::string, torch::Tensor> &w
                           + " in the source but " + shapeOf(*target) + " in the layer graph";
             continue;
         }
+        if (target->is_floating_point() != t.is_floating_point() || t.scalar_type() == torch::kBool) {
+            mismatches += "\n  layer '" + name.substr(0, name.find('.')) + "': " + name + " holds "
+                          + std::string(c10::toString(t.scalar_type())) + " values where the layer has "
+                          + std::string(c10::toString(target->scalar_type()));
+            continue;
+        }
         copies.emplace_back(target, t);
     }
     if (!mismatches.empty())
-        throw EngineError(path + ": shapes differ from the layer graph:" + mismatches);
+        throw EngineError(path + ": tensors do not fit the layer graph:" + mismatches);
     for (auto &[target, t] : copies)
         target->copy_(t);
+}
+
+} // namespace
+
+namespace {
+
+// Compares every tensor of a checked archive with the SHA-256 saved beside it. A checkpoint
+// written before checksums existed loads with a warning on stderr (its zip CRC-32s were still
+// checked); one whose checksum record is damaged, or that lacks a tensor's sum, is refused.
+void verifyChecksums(std::map<std::string, torch::Tensor> &tensors, const std::string &path)
+{
+    auto it = tensors.find(kChecksumsKey);
+    if (it == tensors.end()) {
+        std::cerr << "warning: " << path
+                  << ": written before Torchwright kept checksums in checkpoints; its tensors are not verified "
+                     "(save it again to add them)\n";
+        return;
+    }
+    const torch::Tensor record = it->second;
+    tensors.erase(it);
+    if (record.scalar_type() != torch::kUInt8 || record.dim() != 1)
+        throw EngineError(path + ": the checksum record is damaged (not a byte string)");
+    nlohmann::json j;
+    try {
+        j = parseJsonText(tensorString(record), path + " (checksums)");
+    } catch (const EngineError &e) {
+        throw EngineError(path + ": the checksum record is damaged: " + e.what());
+    }
+    if (!j.is_object() || !j.contains("tensors") || !j["tensors"].is_object())
+        throw EngineError(path + ": the checksum record is damaged (no tensors object)");
+    const nlohmann::json &sums = j["tensors"];
+    for (const auto &[name, t] : tensors) {
+        auto s = sums.find(name);
+        if (s == sums.end() || !s->is_string())
+            throw EngineError(path + ": tensor '" + name
+                              + "' has no checksum; the file was altered after it was written, use another checkpoint");
+        if (tensorDigest(t) != s->get<std::string>())
+            throw EngineError(path + ": tensor '" + name
+                              + "' does not match its SHA-256; the checkpoint is damaged and is not used "
+                                "(use another checkpoint, or train again)");
+    }
+    for (const auto &[name, sum] : sums.items())
+        if (!tensors.count(name))
+            throw EngineError(path + ": tensor '" + name + "' is missing; the checkpoint is damaged");
+}
+
+// Reads a checkpoint into `archive`: the file checked as a zip, every tensor checked against its
+// storage and its checksum, before anything uses a tensor. Returns the tensors by archive path.
+std::map<std::string, torch::Tensor> openCheckpoint(const std::string &path, const torch::Device &device,
+                                                    torch::serialize::InputArchive &archive)
+{
+    const std::string bytes = readCheckedArchive(path);
+    try {
+        archive.load_from(bytes.data(), bytes.size(), device);
+    } catch (const c10::Error &e) {
+        throw EngineError(path + ": cannot read the checkpoint: " + firstLine(e.what_without_backtrace()));
+    }
+    std::map<std::string, torch::Tensor> tensors = checkedArchiveTensors(archive, path);
+    verifyChecksums(tensors, path);
+    return tensors;
+}
+
+// A scalar of the archive: absent (undefined), or one element of the given kind.
+torch::Tensor scalarEntry(const std::map<std::string, torch::Tensor> &tensors, const std::string &key, bool floating,
+                          const std::string &path)
+{
+    auto it = tensors.find(key);
+    if (it == tensors.end())
+        return {};
+    const torch::Tensor &t = it->second;
+    if (t.numel() != 1 || (floating ? !t.is_floating_point() : t.scalar_type() != torch::kInt64))
+        throw EngineError(path + ": '" + key + "' is not " + (floating ? "a number" : "an integer")
+                          + "; the checkpoint is damaged");
+    return t.to(torch::kCPU);
+}
+
+int intEntry(const std::map<std::string, torch::Tensor> &tensors, const std::string &key, const std::string &path)
+{
+    const torch::Tensor t = scalarEntry(tensors, key, false, path);
+    if (!t.defined())
+        return 0;
+    const int64_t v = t.item<int64_t>();
+    if (v < 0 || v > 1000000)
+        throw EngineError(path + ": '" + key + "' is " + std::to_string(v) + ", outside 0..1000000");
+    return int(v);
 }
 
 } // namespace
@@ -141,37 +273,37 @@ TrainingState loadCheckpoint(const std::string &path, GraphModelImpl &model, tor
     if (!fs::exists(path))
         throw EngineError(path + ": checkpoint not found");
     torch::serialize::InputArchive archive;
-    try {
-        archive.load_from(path, device);
-    } catch (const c10::Error &e) {
-        throw EngineError(path + ": cannot read the checkpoint: " + std::string(e.what_without_backtrace()));
-    }
+    const std::map<std::string, torch::Tensor> tensors = openCheckpoint(path, device, archive);
     assign(model, readWeights(archive, model, path, true), path);
     TrainingState s;
     if (optimizer) {
         torch::serialize::InputArchive opt;
         if (!archive.try_read("optimizer", opt))
             throw EngineError(path + ": the checkpoint holds no optimizer state, so the run cannot be resumed");
-        optimizer->load(opt);
+        try {
+            optimizer->load(opt);
+        } catch (const c10::Error &e) {
+            throw EngineError(
+                path + ": the optimizer state does not fit this optimizer: " + firstLine(e.what_without_backtrace()));
+        }
     }
-    // A fresh tensor for each read: try_read re-points a defined tensor in place.
-    auto read = [&](const char *key) {
-        torch::Tensor t;
-        archive.try_read(key, t);
-        return t;
-    };
-    if (auto t = read("epoch"); t.defined())
-        s.epoch = int(t.item<int64_t>());
-    if (auto t = read("best_epoch"); t.defined())
-        s.bestEpoch = int(t.item<int64_t>());
-    if (auto t = read("best_metric"); t.defined())
+    s.epoch = intEntry(tensors, "epoch", path);
+    s.bestEpoch = intEntry(tensors, "best_epoch", path);
+    s.epochsWithoutImprovement = intEntry(tensors, "epochs_without_improvement", path);
+    if (auto t = scalarEntry(tensors, "best_metric", true, path); t.defined())
         s.bestMetric = t.item<double>();
-    if (auto t = read("epochs_without_improvement"); t.defined())
-        s.epochsWithoutImprovement = int(t.item<int64_t>());
-    if (auto t = read("rng_shuffle"); t.defined())
-        s.shuffleRng = tensorString(t);
-    if (auto t = read("rng_torch"); t.defined())
-        s.torchRng = t.to(torch::kCPU);
+    if (auto it = tensors.find("rng_shuffle"); it != tensors.end()) {
+        if (it->second.scalar_type() != torch::kUInt8 || it->second.dim() != 1)
+            throw EngineError(path + ": 'rng_shuffle' is not a byte string; the checkpoint is damaged");
+        s.shuffleRng = tensorString(it->second);
+    }
+    if (auto it = tensors.find("rng_torch"); it != tensors.end()) {
+        const torch::Tensor t = it->second.to(torch::kCPU);
+        if (t.scalar_type() != torch::kUInt8 || t.dim() != 1 || t.numel() != defaultGeneratorState().numel())
+            throw EngineError(path + ": 'rng_torch' is not a random generator state of this LibTorch ("
+                              + std::to_string(t.numel()) + " elements); the checkpoint is damaged");
+        s.torchRng = t.clone();
+    }
     return s;
 }
 
@@ -201,13 +333,18 @@ std::string engineName(std::string name)
 // or "state_dict", as the exported training program writes it). `kind` says which it was.
 std::map<std::string, torch::Tensor> readSource(const std::string &path, GraphModelImpl &model, std::string &kind)
 {
+    // Checked as a zip before LibTorch parses anything; every tensor checked before it is used.
+    const std::string bytes = readCheckedArchive(path);
     std::string jitError;
     try {
-        torch::jit::Module m = torch::jit::load(path, torch::kCPU);
+        std::istringstream in(bytes);
+        torch::jit::Module m = torch::jit::load(in, torch::kCPU);
+        std::map<std::string, torch::Tensor> all;
+        collectTensors(c10::IValue(m._ivalue()), "", path, all);
         if (m.hasattr("model") && m.attr("model").isModule()) {
             kind = "Torchwright checkpoint";
             torch::serialize::InputArchive archive;
-            archive.load_from(path, torch::kCPU);
+            openCheckpoint(path, torch::kCPU, archive);
             return readWeights(archive, model, path, false);
         }
         kind = "TorchScript model";
@@ -220,7 +357,6 @@ std::map<std::string, torch::Tensor> readSource(const std::string &path, GraphMo
     } catch (const c10::Error &e) {
         jitError = e.what_without_backtrace();
     }
-    std::string bytes = readTextFile(path);
     torch::IValue root;
     try {
         root = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));
@@ -235,6 +371,10 @@ std::map<std::string, torch::Tensor> readSource(const std::string &path, GraphMo
         throw EngineError(path + ": not a Torchwright checkpoint, a TorchScript file or a PyTorch checkpoint ("
                           + jitError.substr(0, jitError.find('\n')) + "; "
                           + std::string(e.what_without_backtrace()).substr(0, 200) + ")");
+    }
+    {
+        std::map<std::string, torch::Tensor> all;
+        collectTensors(root, "", path, all);
     }
     if (!root.isGenericDict())
         throw EngineError(path + ": a PyTorch file, but it holds a " + root.tagKind()

@@ -2,6 +2,16 @@
 // Checkpoints: model weights, optimizer state, epoch and random-number state in one LibTorch
 // archive, written atomically. `last.pt` after every epoch, `best.pt` when the watched metric
 // improves; each has a readable summary beside it (`last.json`, `best.json`).
+//
+// Integrity: a checkpoint is serialised in memory and written with checked writes, fsync and a
+// rename (a full disk throws WriteError and keeps the previous file). It carries "checksums", the
+// SHA-256 of every tensor in it (weights, optimizer state, RNG state, counters) by archive path.
+// Loading reads the file whole, checks it as a zip (archivecheck.h: every entry inside the file,
+// CRC-32s match), checks every tensor against its storage, then compares every tensor with its
+// SHA-256; any failure is an EngineError naming the file and the entry or tensor, before a
+// single weight is copied, so a damaged checkpoint is never trained on, evaluated or exported.
+// Checkpoints written before checksums existed still load (their zip CRC-32s and tensor bounds
+// are checked), with a warning on stderr that their tensors are not verified.
 
 #include "model.h"
 #include "torchwright/project.h"

@@ -238,7 +238,7 @@ onnx::ModelProto buildModel(LoadedRun &run, const Normalization &norm, const std
     meta("torchwright.input_shape", json(ds.sampleShape).dump());
     meta("torchwright.input_dtype", intInput ? "int64" : "float32");
     meta("torchwright.project", run.project.name);
-    meta("torchwright.run", fs::path(runDir).filename().string());
+    meta("torchwright.run", folderName(runDir));
     meta("torchwright.checkpoint", fs::path(run.checkpoint).filename().string());
     return m;
 }
@@ -292,13 +292,7 @@ void writeOnnxFile(LoadedRun &run, const std::string &runDir, const std::string 
     std::string bytes;
     if (!m.SerializeToString(&bytes))
         throw EngineError(outFile + ": the ONNX model could not be serialised (over 2 GB?)");
-    replaceFileAtomically(outFile, [&](const std::string &temp) {
-        std::ofstream f(temp, std::ios::binary | std::ios::trunc);
-        f.write(bytes.data(), std::streamsize(bytes.size()));
-        f.close();
-        if (!f)
-            throw EngineError(temp + ": cannot write the ONNX file");
-    });
+    writeBytesAtomically(outFile, bytes); // a failed write is a WriteError, never "ONNX unavailable"
 }
 
 #else

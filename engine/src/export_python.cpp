@@ -70,12 +70,19 @@ std::string pyList(const std::vector<double> &values)
     return s + "]";
 }
 
-// Text for a "#" comment: one line.
+// Text for a "#" comment: one line, and never a PEP 263 encoding declaration (a comment on the
+// first two lines matching `coding[:=]` names the file's encoding to Python, so a project named
+// "# -*- coding: latin-1 -*-" would change how train.py is read, or stop it from parsing).
 std::string commentText(std::string s)
 {
     for (char &c : s)
-        if (c == '\n' || c == '\r')
+        if (c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '\0')
             c = ' ';
+    for (size_t i = 0; (i = s.find("coding", i)) != std::string::npos;) {
+        i += 6;
+        if (i < s.size() && (s[i] == ':' || s[i] == '='))
+            s.insert(i, " ");
+    }
     return s;
 }
 
@@ -319,7 +326,7 @@ std::string readme(const LoadedRun &run, const std::string &runDir)
         {
             {"PROJECT", commentText(p.name)},
             {"VERSION", engineVersion()},
-            {"RUN", fs::path(runDir).filename().string()},
+            {"RUN", folderName(runDir)},
             {"CHECKPOINT", fs::path(run.checkpoint).filename().string()},
             {"DATA_ROW", ownFile ? "| `" + dataFile + "` | the " + format.label
                                        + " dataset the studio made (Python cannot reproduce it) |\n"
@@ -350,8 +357,8 @@ void exportPythonProgram(const std::string &runDir, const std::string &outDir, c
 
     // Everything is made in memory first, so a layer that cannot be written leaves no files.
     const Normalization norm = runNormalization(runDir, p);
-    const std::string program = pythonTrainingProgram(p, norm, fs::path(runDir).filename().string(),
-                                                      fs::path(run.checkpoint).filename().string());
+    const std::string program =
+        pythonTrainingProgram(p, norm, folderName(runDir), fs::path(run.checkpoint).filename().string());
 
     c10::Dict<std::string, at::Tensor> weights;
     for (const auto &t : run.model->named_parameters())

@@ -11,6 +11,8 @@
 
 #include <torch/script.h>
 
+#include <sstream>
+
 namespace torchwright {
 
 namespace {
@@ -126,12 +128,16 @@ void exportTorchScript(const std::string &runDir, const std::string &outFile, co
 {
     LoadedRun run = loadRun(runDir, checkpoint, torch::kCPU);
     torch::jit::Module m = buildScriptModule(*run.model);
-    replaceFileAtomically(outFile, [&](const std::string &temp) {
-        m.save(temp);
-        // What was written, read back the way a user's program reads it.
-        torch::jit::Module loaded = torch::jit::load(temp, torch::kCPU);
-        checkAgainstEngine(*run.model, run.project, loaded, outFile);
-    });
+    // Serialised in memory and written with checked writes: LibTorch's file writer aborts the
+    // process when a write fails (a full disk).
+    std::ostringstream out;
+    m.save(out);
+    const std::string bytes = out.str();
+    // What is written, read back the way a user's program reads it.
+    std::istringstream in(bytes);
+    torch::jit::Module loaded = torch::jit::load(in, torch::kCPU);
+    checkAgainstEngine(*run.model, run.project, loaded, outFile);
+    writeBytesAtomically(outFile, bytes);
 }
 
 } // namespace torchwright

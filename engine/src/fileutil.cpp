@@ -20,6 +20,45 @@ namespace torchwright {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+std::string sizeText(size_t bytes) { return std::to_string(bytes) + " bytes"; }
+
+std::string writeFailure(int err, const std::string &shownAs, size_t bytes)
+{
+    switch (err) {
+    case ENOSPC:
+        return "no space left on the device writing " + shownAs + " (" + sizeText(bytes)
+               + "); free some space and try again";
+    case EFBIG: return "the file size limit was reached writing " + shownAs + " (" + sizeText(bytes) + ")";
+    case EDQUOT: return "the disk quota was exceeded writing " + shownAs + " (" + sizeText(bytes) + ")";
+    default: return "cannot write " + shownAs + " (" + sizeText(bytes) + "): " + std::strerror(err);
+    }
+}
+
+} // namespace
+
+void writeBytesChecked(const std::string &file, const std::string &bytes, const std::string &shownAs)
+{
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw WriteError(shownAs + ": cannot write: " + std::strerror(errno));
+    size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const int err = n < 0 ? errno : ENOSPC;
+            ::close(fd);
+            throw WriteError(writeFailure(err, shownAs, bytes.size()));
+        }
+        done += size_t(n);
+    }
+    if (::close(fd) != 0)
+        throw WriteError(writeFailure(errno, shownAs, bytes.size()));
+}
+
 void replaceFileAtomically(const std::string &path, const std::function<void(const std::string &)> &write)
 {
     static thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -31,34 +70,55 @@ void replaceFileAtomically(const std::string &path, const std::function<void(con
         (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(rng() % 1000000))).string();
     try {
         write(temp);
-        // Flush the data to disk before the rename makes it visible under the real name.
-        int fd = ::open(temp.c_str(), O_RDONLY);
-        if (fd >= 0) {
-            ::fsync(fd);
-            ::close(fd);
+        // Flush the data to disk before the rename makes it visible under the real name: a
+        // failure here (a full disk that delayed allocation only now notices) keeps the old file.
+        const int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            throw WriteError(path + ": cannot reopen the new file to flush it: " + std::strerror(errno));
+        const bool synced = ::fsync(fd) == 0 || errno == EINVAL; // EINVAL: a file system without fsync
+        const int err = errno;
+        ::close(fd);
+        if (!synced) {
+            std::error_code sizeError;
+            const auto size = fs::file_size(temp, sizeError);
+            throw WriteError(writeFailure(err, path, sizeError ? 0 : size_t(size)));
         }
         std::error_code ec;
         fs::rename(temp, target, ec);
         if (ec)
-            throw EngineError(path + ": cannot replace the file: " + ec.message());
+            throw WriteError(path + ": cannot replace the file: " + ec.message());
     } catch (...) {
         std::error_code ignored;
         fs::remove(temp, ignored);
         throw;
     }
+    // The rename itself reaches the disk with the folder's entry.
+    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+}
+
+void writeBytesAtomically(const std::string &path, const std::string &bytes)
+{
+    replaceFileAtomically(path, [&](const std::string &temp) { writeBytesChecked(temp, bytes, path); });
 }
 
 void writeTextFileAtomically(const std::string &path, const std::string &content)
 {
-    replaceFileAtomically(path, [&](const std::string &temp) {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw EngineError(path + ": cannot write: " + std::strerror(errno));
-        out.write(content.data(), std::streamsize(content.size()));
-        out.flush();
-        if (!out)
-            throw EngineError(path + ": write failed: " + std::strerror(errno));
-    });
+    writeBytesAtomically(path, content);
+}
+
+std::string folderName(const std::string &dir)
+{
+    fs::path p = fs::path(dir).lexically_normal();
+    if (!p.has_filename())
+        p = p.parent_path(); // "runs/a/" names "runs/a"
+    if (p.empty() || p.filename() == "." || p.filename() == "..")
+        p = fs::absolute(dir).lexically_normal();
+    if (!p.has_filename())
+        p = p.parent_path();
+    return p.filename().string();
 }
 
 void requireRegularFile(const std::string &path)

@@ -63,6 +63,8 @@ private Q_SLOTS:
     void trainEvaluateExport();
     void evaluateMissingRun();
     void resumeRefusesRunJsonThatIsNotAnObject();
+    void damagedCheckpointsAreRefused();
+    void predictRefusesBadManifests();
 
     // Every command's output, whatever it failed on, is free of C++ backtraces.
     void cleanup();
@@ -407,6 +409,118 @@ void TestCli::resumeRefusesRunJsonThatIsNotAnObject()
     QVERIFY2(r.exitCode == 1, r.output.constData());
     QVERIFY2(r.output.contains((runDir + "/run.json: expected an object, got array").toUtf8()), r.output.constData());
     QVERIFY2(!r.output.contains("terminate"), r.output.constData());
+}
+
+// A checkpoint truncated by one byte, by half, or with one byte flipped (weights, optimizer state
+// or the RNG state: all data of the archive) is refused by evaluate, export and train --resume
+// with the file's name and a non-zero exit, never a crash; export writes nothing from it.
+void TestCli::damagedCheckpointsAreRefused()
+{
+    const QString runs = m_tmp.filePath("damaged_runs");
+    const CliRun train = run({"train", sourceFile("tests/data/tiny_synthetic/project.json"), "--epochs", "1",
+                              "--device", "cpu", "--threads", "1", "--out", runs});
+    QVERIFY2(train.exitCode == 0, train.output.constData());
+    const QString runDir = findRunDir(runs);
+    QFile last(runDir + "/last.pt");
+    QVERIFY(last.open(QIODevice::ReadOnly));
+    const QByteArray good = last.readAll();
+    last.close();
+    QVERIFY(good.size() > 1000);
+    QFile::remove(runDir + "/best.pt"); // "best" falls back to the damaged last.pt
+
+    const QList<QPair<QString, QByteArray>> variants = {
+        {"cut by one byte", good.left(good.size() - 1)},
+        {"cut in half", good.left(good.size() / 2)},
+        {"flipped early", QByteArray(good).replace(good.size() / 4, 1, QByteArray(1, char(good[good.size() / 4] ^ 1)))},
+        {"flipped late",
+         QByteArray(good).replace(good.size() * 3 / 4, 1, QByteArray(1, char(good[good.size() * 3 / 4] ^ 1)))},
+    };
+    for (const auto &[what, bytes] : variants) {
+        QFile f(runDir + "/last.pt");
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(bytes);
+        f.close();
+        const QString model = m_tmp.filePath("damaged.pt");
+        for (const QStringList &args :
+             {QStringList{"evaluate", runDir, "--device", "cpu"},
+              QStringList{"export", runDir, "--format", "torchscript", "--output", model},
+              QStringList{"train", "--resume", runDir, "--device", "cpu", "--threads", "1"}}) {
+            const CliRun r = run(args);
+            const QByteArray label = (what + ": " + args.join(' ')).toUtf8();
+            QVERIFY2(r.finished, label.constData());
+            QVERIFY2(r.exitCode == 1, (label + "\n" + r.output).constData());
+            QVERIFY2(r.output.contains("last.pt"), (label + "\n" + r.output).constData());
+            QVERIFY2(!r.output.contains("frame #"), (label + "\n" + r.output).constData());
+        }
+        QVERIFY(!QFileInfo::exists(model));
+    }
+}
+
+// predict refuses a manifest naming a file outside the bundle (it used to hash /dev/zero
+// forever) or a std of 0 (it used to print nan% and exit 0), naming the manifest's field.
+void TestCli::predictRefusesBadManifests()
+{
+    const QString runs = m_tmp.filePath("bundle_runs");
+    const CliRun train = run({"train", sourceFile("tests/data/tiny_synthetic/project.json"), "--epochs", "1",
+                              "--device", "cpu", "--threads", "1", "--out", runs});
+    QVERIFY2(train.exitCode == 0, train.output.constData());
+    const QString runDir = findRunDir(runs);
+    const QString bundle = m_tmp.filePath("bad_bundle");
+    const CliRun exp = run({"export", runDir + "/", "--format", "bundle", "--output", bundle});
+    QVERIFY2(exp.exitCode == 0, exp.output.constData());
+    QFile mf(bundle + "/manifest.json");
+    QVERIFY(mf.open(QIODevice::ReadOnly));
+    const QJsonObject good = QJsonDocument::fromJson(mf.readAll()).object();
+    mf.close();
+    QCOMPARE(good["source"].toObject()["run"].toString(), QFileInfo(runDir).fileName());
+    // One uint8 sample of the project's shape (1x8x8) as .npy.
+    const QString npy = m_tmp.filePath("sample.npy");
+    {
+        QByteArray header = "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 1, 8, 8), }";
+        while ((10 + header.size() + 1) % 64 != 0)
+            header += ' ';
+        header += '\n';
+        QFile f(npy);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray("\x93NUMPY\x01\x00", 8));
+        f.write(QByteArray(1, char(header.size() & 0xff)) + QByteArray(1, char(header.size() >> 8)));
+        f.write(header);
+        f.write(QByteArray(64, char(100)));
+    }
+    const CliRun ok = run({"predict", bundle, npy});
+    QVERIFY2(ok.exitCode == 0, ok.output.constData());
+
+    auto withManifest = [&](const std::function<void(QJsonObject &)> &edit) {
+        QJsonObject m = good;
+        edit(m);
+        QFile f(bundle + "/manifest.json");
+        f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        f.write(QJsonDocument(m).toJson());
+        f.close();
+        return run({"predict", bundle, npy});
+    };
+    const CliRun zero = withManifest([](QJsonObject &m) {
+        QJsonObject files = m["files"].toObject();
+        files["/dev/zero"] = QJsonObject{{"sha256", "0"}};
+        m["files"] = files;
+    });
+    QVERIFY2(zero.finished && zero.exitCode == 1, zero.output.constData());
+    QVERIFY2(zero.output.contains("/files"), zero.output.constData());
+    const CliRun up = withManifest([](QJsonObject &m) {
+        QJsonObject files = m["files"].toObject();
+        files["../../etc/hostname"] = QJsonObject{{"sha256", "0"}};
+        m["files"] = files;
+    });
+    QVERIFY2(up.finished && up.exitCode == 1, up.output.constData());
+    const CliRun std0 = withManifest([](QJsonObject &m) {
+        QJsonObject pre = m["preprocessing"].toObject();
+        pre["mean"] = QJsonArray{0.5};
+        pre["std"] = QJsonArray{0.0};
+        m["preprocessing"] = pre;
+    });
+    QVERIFY2(std0.finished && std0.exitCode == 1, std0.output.constData());
+    QVERIFY2(std0.output.contains("/preprocessing/std/0"), std0.output.constData());
+    QVERIFY2(!std0.output.contains("nan"), std0.output.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)
