@@ -277,7 +277,11 @@ void Dashboard::loadRecordedCurves(const QString &runDir)
     // CurvePlot drops the recorded ones when an earlier x arrives.
     QVector<double> x, loss;
     int batchesPerEpoch = 0;
-    for (const TrainingEvent &e : readMetrics(runDir.toStdString())) {
+    std::vector<std::string> problems; // a line torn by a kill: skipped, and said in the log
+    const std::vector<TrainingEvent> events = readMetrics(runDir.toStdString(), &problems);
+    for (const std::string &problem : problems)
+        Q_EMIT logMessage(QString::fromStdString(problem), false);
+    for (const TrainingEvent &e : events) {
         if (e.kind == TrainingEvent::Kind::Batch) {
             x.append(e.epoch - 1 + double(e.batch) / std::max(e.batchesPerEpoch, 1));
             loss.append(e.loss);

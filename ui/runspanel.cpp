@@ -224,6 +224,9 @@ void RunsPanel::refresh()
         item->setText(DateColumn, created.isValid() ? locale.toString(created.toLocalTime(), QLocale::ShortFormat)
                                                     : QString::fromStdString(r.created));
         item->setText(StatusColumn, QString::fromStdString(r.status).replace(QLatin1Char('_'), QLatin1Char(' ')));
+        // Why a run is interrupted (its process is gone) or unreadable (a damaged run.json).
+        if (!r.message.empty())
+            item->setToolTip(StatusColumn, QString::fromStdString(r.message));
         item->setText(EpochsColumn, QStringLiteral("%1/%2").arg(r.epochsCompleted).arg(r.epochsPlanned));
         item->setText(AccuracyColumn, percent(r.bestValAccuracy));
         item->setText(LossColumn, number(r.bestValLoss));
@@ -308,9 +311,10 @@ void RunsPanel::updateButtons()
     if (runs.size() == 1) {
         const QTreeWidgetItem *item = itemFor(runs[0]);
         const QString status = item ? item->data(NameColumn, kStatusRole).toString() : QString();
-        // Resuming needs the last checkpoint; a run stopped in its first epoch has none.
-        canResume =
-            (status == QLatin1String("stopped") || status == QLatin1String("failed")) && fileExists(runs[0], "last.pt");
+        // Resuming needs the last checkpoint (written before epoch 1), or a run killed before it
+        // was written, which starts again from its seed.
+        const bool ended = status == QLatin1String("stopped") || status == QLatin1String("failed");
+        canResume = (ended && fileExists(runs[0], "last.pt")) || status == QLatin1String("interrupted");
         canEvaluate = fileExists(runs[0], "best.pt") || fileExists(runs[0], "last.pt");
     }
     m_resumeButton->setEnabled(canResume);

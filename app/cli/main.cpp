@@ -65,10 +65,13 @@ Exit status 1 when there are errors.
   --device D       auto, cpu, cuda or cuda:N (default: the project's setting)
   --threads N      LibTorch intra-op threads (default: all cores; OpenBLAS kept to one thread)
   --out DIR        folder that receives the run folder (default: runs/ beside the project)
-  --resume RUN     continue a stopped run from its last checkpoint (PROJECT may be omitted)
+  --resume RUN     continue a stopped or interrupted run from its last checkpoint (PROJECT may
+                   be omitted)
   --batch-limit N  at most N batches per epoch (quick trials and benchmarks)
 
 Ctrl-C stops after the current batch; the last checkpoint stays and the run can be resumed.
+A checkpoint is written before the first epoch and after each one, so a run stopped or killed
+at any moment (kill -9 too) can be resumed.
 )"},
     {"evaluate", R"(usage: torchwright-cli evaluate RUN [--checkpoint best|last] [--device D]
 
@@ -89,7 +92,9 @@ One sample or a batch [N, ...]. The bundle's checksums are verified first.
 )"},
     {"runs", R"(usage: torchwright-cli runs PROJECT
 
-Lists the runs in the runs/ folder beside the project.
+Lists the runs in the runs/ folder beside the project. A run whose training process ended
+without finishing it (killed, crashed, the machine stopped) shows as interrupted;
+train --resume continues it. A run.json that does not match its checksum shows as unreadable.
 )"},
     {"devices", R"(usage: torchwright-cli devices
 
@@ -566,6 +571,10 @@ int cmdRuns(const Args &a)
     for (const auto &r : runs)
         std::printf("%-40s %-14s %3d/%-3d %9.2f%% %9.4f  %s\n", r.name.c_str(), r.status.c_str(), r.epochsCompleted,
                     r.epochsPlanned, r.bestValAccuracy * 100, r.bestValLoss, r.device.c_str());
+    // Why a run is interrupted (its process is gone: runs.h) or unreadable (a damaged run.json).
+    for (const auto &r : runs)
+        if (r.status == "interrupted" || r.status == "unreadable")
+            std::printf("%s: %s\n", r.name.c_str(), r.message.c_str());
     return kOk;
 }
 

@@ -10,6 +10,8 @@
 #include "fileutil.h"
 #include "losses.h"
 #include "model.h"
+#include "runfolder.h"
+#include "sha256.h"
 #include "torchwright/jsonfile.h"
 #include "torchwright/runtime.h"
 
@@ -22,6 +24,13 @@ namespace torchwright {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+std::string runJsonSha256(const json &j)
+{
+    json rest = j;
+    rest.erase("sha256");
+    return sha256Hex(rest.dump());
+}
+
 json readRunJson(const std::string &runDir)
 {
     const std::string path = (fs::path(runDir) / "run.json").string();
@@ -31,6 +40,14 @@ json readRunJson(const std::string &runDir)
     };
     if (!j.is_object())
         refuse("", std::string("expected an object, got ") + j.type_name());
+    // The checksum first: no field of a damaged file is believed (runs.h; none in older runs).
+    if (j.contains("sha256")) {
+        if (!j["sha256"].is_string())
+            refuse("/sha256", std::string("expected a string, got ") + j["sha256"].type_name());
+        if (j["sha256"].get<std::string>() != runJsonSha256(j))
+            refuse("", "damaged: its content does not match its SHA-256 (\"sha256\"); it was changed after the run "
+                       "wrote it. Restore it from a copy, or delete the \"sha256\" line to accept the file as it is");
+    }
     for (const char *k : {"name", "project_name", "project_file", "created", "status", "message", "device",
                           "engine_version", "torch_version"})
         if (j.contains(k) && !j[k].is_string())
@@ -76,8 +93,9 @@ RunSummary readRunSummary(const std::string &runDir)
     json j;
     try {
         j = readRunJson(runDir);
-    } catch (const std::exception &) {
+    } catch (const std::exception &e) {
         s.status = "unreadable";
+        s.message = e.what();
         return s;
     }
     auto num = [&](const char *k) { return j.contains(k) && j[k].is_number() ? j[k].get<double>() : NAN; };
@@ -88,6 +106,14 @@ RunSummary readRunSummary(const std::string &runDir)
     s.bestValAccuracy = num("best_val_accuracy");
     s.bestValLoss = num("best_val_loss");
     s.device = j.value("device", "");
+    s.message = j.value("message", "");
+    // "running" is believed only while a process holds run.lock (runs.h).
+    if (s.status == "running" && !runLockHeld(runDir)) {
+        s.status = "interrupted";
+        s.message = "the training process ended without finishing the run (killed, crashed or the machine stopped) "
+                    "after "
+                    + std::to_string(s.epochsCompleted) + " epoch(s); train --resume continues it";
+    }
     return s;
 }
 
@@ -119,22 +145,86 @@ std::vector<RunSummary> listRuns(const std::string &runsDir)
     return runs;
 }
 
-std::vector<TrainingEvent> readMetrics(const std::string &runDir)
+std::vector<TrainingEvent> readMetrics(const std::string &runDir, std::vector<std::string> *problems)
 {
     std::vector<TrainingEvent> events;
-    std::ifstream in((fs::path(runDir) / "metrics.jsonl").string());
+    const std::string path = (fs::path(runDir) / "metrics.jsonl").string();
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        return events;
+    if (!fs::is_regular_file(path, ec)) {
+        if (problems)
+            problems->push_back(path + ": not a regular file; no metrics read");
+        return events;
+    }
+    std::ifstream in(path, std::ios::binary);
     std::string line;
+    int64_t number = 0;
     while (std::getline(in, line)) {
+        ++number;
         if (line.empty())
             continue;
+        const bool last = in.eof(); // no newline after it: cut short by a kill mid-write
         try {
-            events.push_back(TrainingEvent::fromJson(parseJsonText(line, "metrics.jsonl")));
+            json j = parseJsonText(line, path);
+            if (!j.is_object())
+                throw EngineError("not an object");
+            events.push_back(TrainingEvent::fromJson(j));
         } catch (const std::exception &) {
-            // A line cut short by a crash: the rest of the file is still worth reading.
+            // The rest of the file is still worth reading.
+            if (problems)
+                problems->push_back(path + ": line " + std::to_string(number)
+                                    + (last ? " is torn (the run was killed while writing it) and was skipped"
+                                            : " is not a JSON object and was skipped"));
         }
     }
     return events;
 }
+
+int64_t repairMetricsFile(const std::string &runDir)
+{
+    const std::string path = (fs::path(runDir) / "metrics.jsonl").string();
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        return 0;
+    requireRegularFile(path);
+    const auto size = fs::file_size(path, ec);
+    if (ec)
+        throw EngineError(path + ": cannot read its size: " + ec.message());
+    if (size == 0)
+        return 0;
+    // Find the last newline, reading backwards in blocks.
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw EngineError(path + ": cannot read");
+    uint64_t keep = 0;
+    char block[4096];
+    uint64_t end = size;
+    bool found = false;
+    while (end > 0 && !found) {
+        const uint64_t begin = end > sizeof block ? end - sizeof block : 0;
+        in.seekg(std::streamoff(begin));
+        in.read(block, std::streamsize(end - begin));
+        if (!in)
+            throw EngineError(path + ": cannot read");
+        for (uint64_t i = end - begin; i > 0; --i)
+            if (block[i - 1] == '\n') {
+                keep = begin + i;
+                found = true;
+                break;
+            }
+        end = begin;
+    }
+    in.close();
+    if (keep == size)
+        return 0;
+    fs::resize_file(path, keep, ec);
+    if (ec)
+        throw EngineError(path + ": cannot drop its torn last line: " + ec.message());
+    return int64_t(size - keep);
+}
+
+bool runIsLive(const std::string &runDir) { return runLockHeld(runDir); }
 
 ProjectLoad loadRunProject(const std::string &runDir)
 {

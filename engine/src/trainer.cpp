@@ -9,6 +9,7 @@
 #include "fileutil.h"
 #include "losses.h"
 #include "model.h"
+#include "runfolder.h"
 #include "torchwright/jsonfile.h"
 #include "torchwright/memory.h"
 #include "torchwright/runs.h"
@@ -263,13 +264,21 @@ struct TrainingSession::Impl {
 
     // Run-scoped state, only touched by the worker.
     std::ofstream metrics;
+    std::string metricsPath;
+    bool metricsFailed = false; // a write to metrics.jsonl failed (disk full); the run fails
     json summary;
     std::string runDir;
+    RunLock lock;      // held while this session trains runDir (runs.h)
+    bool fresh = true; // no checkpoint to continue from: a new run, or one killed before its first
+                       // checkpoint and started again
     Clock::time_point runStart;
     double pausedSeconds = 0;
     bool errorReported = false; // an Error event with epoch and batch went out already
 
-    void emit(TrainingEvent e)
+    // Writes the event to metrics.jsonl and hands it to the sink. A failed write (a full disk)
+    // closes the file and, unless `quiet`, throws: the run then fails with that message. The
+    // events after it still reach the sink.
+    void emit(TrainingEvent e, bool quiet = false)
     {
         if (!runDir.empty())
             e.runDir = runDir;
@@ -277,9 +286,19 @@ struct TrainingSession::Impl {
             metrics << e.toJson().dump() << '\n';
             if (e.kind != TrainingEvent::Kind::Batch)
                 metrics.flush();
+            if (!metrics) {
+                metrics.close();
+                metricsFailed = true;
+            }
         }
         if (sink)
             sink(e);
+        if (metricsFailed && !quiet) {
+            metricsFailed = false; // reported once
+            throw EngineError(metricsPath
+                              + ": cannot write (is the disk full?); training stopped. Free space, then train "
+                                "--resume continues from the last checkpoint");
+        }
     }
 
     void log(const std::string &message, int epoch = 0)
@@ -291,10 +310,20 @@ struct TrainingSession::Impl {
         emit(e);
     }
 
+    // run.json, with its checksum (runs.h). Throws EngineError naming it when it cannot be written.
     void writeSummary()
     {
-        if (!runDir.empty())
-            writeTextFileAtomically((fs::path(runDir) / "run.json").string(), summary.dump(2) + "\n");
+        if (runDir.empty())
+            return;
+        summary["sha256"] = runJsonSha256(summary);
+        const std::string path = (fs::path(runDir) / "run.json").string();
+        try {
+            writeTextFileAtomically(path, summary.dump(2) + "\n");
+        } catch (const EngineError &) {
+            throw;
+        } catch (const std::exception &e) {
+            throw EngineError(path + ": cannot write: " + e.what());
+        }
     }
 
     // Blocks while paused; returns false when a stop was requested.
@@ -312,6 +341,8 @@ struct TrainingSession::Impl {
     }
 
     void run();
+    void runGuarded();
+    void openRun(Project &project, bool resuming);
     void train(Project project, bool resuming);
 
     // The steps of train(), in order. Those that can end the run set `result` when they do:
@@ -322,6 +353,8 @@ struct TrainingSession::Impl {
     void buildModel(Run &r, bool resuming);
     void restoreOrBegin(Run &r, bool resuming);
     void planBatches(Run &r);
+    void storeRandomState(Run &r);
+    void checkpointStart(Run &r);
     bool trainEpoch(Run &r, int epoch, double lr, EpochTotals &totals);
     bool stopRequestedBefore(Run &r, int epoch, int64_t batch);
     bool failOnNonFiniteLoss(Run &r, double loss, int epoch, int64_t batch, double lr);
@@ -334,40 +367,101 @@ struct TrainingSession::Impl {
 
 void TrainingSession::Impl::run()
 {
+    // Nothing may leave the worker thread: an exception escaping it ends the process through
+    // std::terminate. runGuarded() catches what the run throws; this catches what its reporting
+    // might (a sink that cannot queue, memory running out while formatting a message).
+    try {
+        runGuarded();
+    } catch (...) {
+        result.status = TrainingEvent::Status::Failed;
+        if (result.message.empty())
+            result.message = "training ended by an unexpected error";
+        try {
+            TrainingEvent fin;
+            fin.kind = TrainingEvent::Kind::Finished;
+            fin.status = result.status;
+            fin.message = result.message;
+            if (sink)
+                sink(fin);
+        } catch (...) {
+        }
+    }
+    lock.release(); // after run.json's final status: readers now see the truth either way
+    running = false;
+}
+
+// The run folder: a new one (locked before run.json says "running"), or the resumed one,
+// locked before it is read, with metrics.jsonl repaired.
+void TrainingSession::Impl::openRun(Project &project, bool resuming)
+{
+    std::string pendingLog;
+    if (resuming) {
+        // runDir is set once the folder has been read: a run that cannot be resumed keeps
+        // its run.json as it was instead of being marked failed.
+        fs::path dirPath = fs::absolute(request.resumeRun).lexically_normal();
+        if (dirPath.filename().empty()) // "RUN/"
+            dirPath = dirPath.parent_path();
+        const std::string dir = dirPath.string();
+        ProjectLoad load = loadRunProject(dir);
+        if (!load.ok())
+            throw EngineError(load.diagnostics);
+        lock.acquire(dir);
+        project = load.project;
+        summary = fs::exists(fs::path(dir) / "run.json") ? readRunJson(dir) : json::object();
+        const std::string last = (fs::path(dir) / "last.pt").string();
+        fresh = !fs::exists(last);
+        if (fresh) {
+            // Killed before its first checkpoint (this engine writes one before epoch 1): nothing
+            // was learned, so the run starts again from its seed, in the same folder.
+            const int completed = summary.value("epochs_completed", 0);
+            if (completed > 0)
+                throw EngineError(last + ": checkpoint not found, but run.json says " + std::to_string(completed)
+                                  + " epoch(s) were completed; the run cannot continue without it. Train the "
+                                    "project again");
+            std::error_code ec;
+            fs::resize_file(fs::path(dir) / "metrics.jsonl", 0, ec); // its events belong to the lost start
+            for (const char *k : {"best_epoch", "best_val_loss", "best_val_accuracy", "message"})
+                summary.erase(k);
+            pendingLog = "no checkpoint: the run was interrupted before its first one was written; training it "
+                         "again from the start";
+        } else if (const int64_t dropped = repairMetricsFile(dir); dropped > 0) {
+            pendingLog = "metrics.jsonl: dropped a torn last line (" + std::to_string(dropped)
+                         + " bytes) left by the interrupted process";
+        }
+        runDir = dir;
+    } else {
+        const std::string projectDir =
+            project.filePath.empty() ? fs::current_path().string() : fs::path(project.filePath).parent_path().string();
+        const std::string runsDir =
+            request.runsDir.empty() ? (fs::path(projectDir) / "runs").string() : request.runsDir;
+        std::string name = project.filePath.empty() ? project.name : fs::path(project.filePath).stem().string();
+        runDir = newRunDir(runsDir, name);
+        lock.acquire(runDir);
+        Project copy = project;
+        analyzeProject(copy).normalize(copy.graph); // the run's copy lists every parameter
+        saveProjectFile(copy, (fs::path(runDir) / "project.json").string());
+        summary = json::object();
+        summary["name"] = fs::path(runDir).filename().string();
+        summary["project_name"] = project.name;
+        summary["project_file"] = project.filePath;
+        summary["created"] = isoTimeNow();
+    }
+    result.runDir = runDir;
+    metricsPath = (fs::path(runDir) / "metrics.jsonl").string();
+    metrics.open(metricsPath, std::ios::app | std::ios::binary);
+    if (!metrics)
+        throw EngineError(metricsPath + ": cannot write");
+    if (!pendingLog.empty())
+        log(pendingLog);
+}
+
+void TrainingSession::Impl::runGuarded()
+{
     runStart = Clock::now();
     try {
         Project project = request.project;
-        bool resuming = !request.resumeRun.empty();
-        if (resuming) {
-            // runDir is set once the folder has been read: a run that cannot be resumed keeps
-            // its run.json as it was instead of being marked failed.
-            const std::string dir = fs::absolute(request.resumeRun).lexically_normal().string();
-            ProjectLoad load = loadRunProject(dir);
-            if (!load.ok())
-                throw EngineError(load.diagnostics);
-            project = load.project;
-            summary = fs::exists(fs::path(dir) / "run.json") ? readRunJson(dir) : json::object();
-            runDir = dir;
-        } else {
-            const std::string projectDir = project.filePath.empty() ? fs::current_path().string()
-                                                                    : fs::path(project.filePath).parent_path().string();
-            const std::string runsDir =
-                request.runsDir.empty() ? (fs::path(projectDir) / "runs").string() : request.runsDir;
-            std::string name = project.filePath.empty() ? project.name : fs::path(project.filePath).stem().string();
-            runDir = newRunDir(runsDir, name);
-            Project copy = project;
-            analyzeProject(copy).normalize(copy.graph); // the run's copy lists every parameter
-            saveProjectFile(copy, (fs::path(runDir) / "project.json").string());
-            summary = json::object();
-            summary["name"] = fs::path(runDir).filename().string();
-            summary["project_name"] = project.name;
-            summary["project_file"] = project.filePath;
-            summary["created"] = isoTimeNow();
-        }
-        result.runDir = runDir;
-        metrics.open((fs::path(runDir) / "metrics.jsonl").string(), std::ios::app);
-        if (!metrics)
-            throw EngineError((fs::path(runDir) / "metrics.jsonl").string() + ": cannot write");
+        const bool resuming = !request.resumeRun.empty();
+        openRun(project, resuming);
         train(std::move(project), resuming);
     } catch (const EngineError &e) {
         result.status = TrainingEvent::Status::Failed;
@@ -378,12 +472,15 @@ void TrainingSession::Impl::run()
     } catch (const std::exception &e) {
         result.status = TrainingEvent::Status::Failed;
         result.message = errorMessage(e);
+    } catch (...) {
+        result.status = TrainingEvent::Status::Failed;
+        result.message = "training ended by an unexpected error";
     }
     if (result.status == TrainingEvent::Status::Failed && !errorReported) {
         TrainingEvent e;
         e.kind = TrainingEvent::Kind::Error;
         e.message = result.message;
-        emit(e);
+        emit(e, true);
     }
     TrainingEvent fin;
     fin.kind = TrainingEvent::Kind::Finished;
@@ -391,7 +488,7 @@ void TrainingSession::Impl::run()
     fin.epoch = result.epochsCompleted;
     fin.message = result.message;
     fin.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
-    if (!runDir.empty() && summary.is_object()) {
+    if (!runDir.empty() && summary.is_object() && lock.held()) {
         summary["status"] = statusName(result.status);
         if (!result.message.empty())
             summary["message"] = result.message;
@@ -399,13 +496,17 @@ void TrainingSession::Impl::run()
             summary.erase("message");
         try {
             writeSummary();
-        } catch (const std::exception &) {
-            // The Finished event below still reports the outcome.
+        } catch (const std::exception &e) {
+            // run.json keeps its last good content; once the lock is released, readers show the
+            // run as interrupted rather than running. Say so with the outcome.
+            TrainingEvent err;
+            err.kind = TrainingEvent::Kind::Error;
+            err.message = std::string(e.what()) + "; run.json keeps its previous content";
+            emit(err, true);
         }
     }
-    emit(fin);
+    emit(fin, true);
     metrics.close();
-    running = false;
 }
 
 void TrainingSession::Impl::train(Project project, bool resuming)
@@ -413,9 +514,11 @@ void TrainingSession::Impl::train(Project project, bool resuming)
     Run r(project);
     announce(r, resuming);
     loadData(r);
-    buildModel(r, resuming);
-    restoreOrBegin(r, resuming);
+    buildModel(r, !fresh);
+    restoreOrBegin(r, !fresh);
     planBatches(r);
+    if (fresh)
+        checkpointStart(r);
 
     for (int epoch = r.state.epoch + 1; epoch <= r.epochs; ++epoch) {
         const double lr = scheduledLr(r.ts, epoch);
@@ -467,9 +570,9 @@ void TrainingSession::Impl::announce(Run &r, bool resuming)
     e.kind = TrainingEvent::Kind::Started;
     e.device = r.deviceName;
     e.epochs = r.epochs;
-    e.message = std::string(resuming ? "resuming " : "starting ") + runDir + " on " + r.deviceName + " with "
-                + std::to_string(r.threads.intraOp) + " intra-op thread(s), " + r.threads.blasLibrary + " "
-                + std::to_string(r.threads.blas) + " thread(s)";
+    e.message = std::string(resuming ? (fresh ? "restarting " : "resuming ") : "starting ") + runDir + " on "
+                + r.deviceName + " with " + std::to_string(r.threads.intraOp) + " intra-op thread(s), "
+                + r.threads.blasLibrary + " " + std::to_string(r.threads.blas) + " thread(s)";
     emit(e);
     log(e.message);
 }
@@ -658,7 +761,9 @@ bool TrainingSession::Impl::stopRequestedBefore(Run &r, int epoch, int64_t batch
         return false;
     result.status = TrainingEvent::Status::Stopped;
     result.message = "stopped by the user in epoch " + std::to_string(epoch) + " at batch " + std::to_string(batch + 1)
-                     + "; the last checkpoint is from epoch " + std::to_string(r.state.epoch);
+                     + "; the last checkpoint is from "
+                     + (r.state.epoch ? "epoch " + std::to_string(r.state.epoch) : std::string("the start (epoch 0)"))
+                     + ", where train --resume continues";
     log(result.message, epoch);
     return true;
 }
@@ -705,15 +810,35 @@ void TrainingSession::Impl::validate(Run &r, double &valLoss, double &valAccurac
     r.model->train();
 }
 
+// The random state the next epoch starts from, into what checkpoints keep.
+void TrainingSession::Impl::storeRandomState(Run &r)
+{
+    std::ostringstream rng;
+    rng << r.shuffleRng;
+    r.state.shuffleRng = rng.str();
+    r.state.torchRng = defaultGeneratorState();
+}
+
+// `last` before the first epoch of a new run: the initial (or pretrained) weights and the random
+// state epoch 1 starts from, so a run stopped or killed in its first epoch resumes exactly like
+// one stopped later, and gives the losses of an uninterrupted run.
+void TrainingSession::Impl::checkpointStart(Run &r)
+{
+    r.state.epoch = 0;
+    storeRandomState(r);
+    saveCheckpoint((fs::path(runDir) / "last.pt").string(), *r.model, r.optimizer.get(), r.state);
+    writeTextFileAtomically((fs::path(runDir) / "last.json").string(),
+                            json{{"epoch", 0}, {"saved", isoTimeNow()}}.dump(2) + "\n");
+    summary["epochs_completed"] = 0;
+    writeSummary();
+}
+
 // `last` after every epoch, `best` when the watched metric improved, and run.json's figures.
 void TrainingSession::Impl::saveCheckpoints(Run &r, int epoch, bool improved, const EpochTotals &totals, double valLoss,
                                             double valAccuracy)
 {
     r.state.epoch = epoch;
-    std::ostringstream rng;
-    rng << r.shuffleRng;
-    r.state.shuffleRng = rng.str();
-    r.state.torchRng = defaultGeneratorState();
+    storeRandomState(r);
     json info = {{"epoch", epoch},
                  {"loss", number(totals.loss())},
                  {"accuracy", number(totals.accuracy())},

@@ -188,6 +188,10 @@ private Q_SLOTS:
     void refusesBrokenGraph();
     void runJsonOfTheWrongTypeIsRefused();
     void pretrainedFrozenLayersKeepTheirWeights();
+    void runJsonChecksumRefusesDamage();
+    void runWhoseProcessIsGoneIsInterrupted();
+    void tornMetricsLineIsRepairedOnResume();
+    void runInterruptedInFirstEpochResumes();
 
 private:
     QTemporaryDir m_tmp;
@@ -717,6 +721,244 @@ void TestTraining::pretrainedFrozenLayersKeepTheirWeights()
     QVERIFY(!an.ok());
     QVERIFY(containsCI(an.diagnostics.format(), "/pretrain/frozen/0"));
     QVERIFY(containsCI(an.diagnostics.format(), "nosuchlayer"));
+}
+
+namespace {
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeAll(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(f.write(bytes), qint64(bytes.size()));
+}
+
+// A run stopped from the sink at `epoch`, `batch` (batch 0: after the epoch's event).
+RunResult stoppedRun(const Project &p, const QString &runsDir, int epoch, int batch)
+{
+    EventLog log;
+    TrainingSession *session = nullptr;
+    log.hook = [&](const TrainingEvent &e) {
+        if (e.epoch == epoch
+            && ((batch == 0 && e.kind == Kind::Epoch) || (batch > 0 && e.kind == Kind::Batch && e.batch == batch)))
+            session->stop();
+    };
+    TrainingSession s(requestFor(p, runsDir), log.sink());
+    session = &s;
+    s.start();
+    log.waitFinished();
+    s.wait();
+    return s.result();
+}
+
+std::vector<double> epochLosses(const std::vector<TrainingEvent> &events)
+{
+    std::vector<double> out;
+    for (const auto &e : events)
+        if (e.kind == Kind::Epoch)
+            out.push_back(e.loss);
+    return out;
+}
+
+} // namespace
+
+// run.json carries the SHA-256 of its content (runs.h): a damaged one is refused by the run list
+// and by --resume, naming the file; one without the field (older runs) is accepted.
+void TestTraining::runJsonChecksumRefusesDamage()
+{
+    Project p = tinyProject();
+    p.training.epochs = 1;
+    EventLog log;
+    const RunResult r = trainBlocking(requestFor(p, m_tmp.filePath("checksum")), log.sink());
+    QVERIFY2(r.status == Status::Completed, log.errors().constData());
+    const QString runJson = QString::fromStdString(r.runDir) + "/run.json";
+    const QByteArray good = readAll(runJson);
+    const nlohmann::json j = nlohmann::json::parse(good.toStdString());
+    QVERIFY(j.contains("sha256"));
+    QCOMPARE(j["sha256"].get<std::string>().size(), size_t(64));
+    QCOMPARE(readRunSummary(r.runDir).status, std::string("completed"));
+
+    // One changed figure: the list says unreadable and why; resuming refuses and keeps the file.
+    QByteArray damaged = good;
+    damaged.replace("\"epochs_completed\": 1", "\"epochs_completed\": 2");
+    QVERIFY(damaged != good);
+    writeAll(runJson, damaged);
+    const RunSummary s = readRunSummary(r.runDir);
+    QCOMPARE(s.status, std::string("unreadable"));
+    QVERIFY2(s.message.find(runJson.toStdString()) != std::string::npos, s.message.c_str());
+    QVERIFY2(containsCI(s.message, "damaged"), s.message.c_str());
+    TrainRequest resume = requestFor(p, m_tmp.filePath("checksum"));
+    resume.resumeRun = r.runDir;
+    resume.epochs = 2;
+    EventLog logResume;
+    const RunResult refused = trainBlocking(resume, logResume.sink());
+    QCOMPARE(int(refused.status), int(Status::Failed));
+    QVERIFY2(containsCI(refused.message, "run.json") && containsCI(refused.message, "sha256"), refused.message.c_str());
+    QCOMPARE(readAll(runJson), damaged);
+
+    // Without the field (a run from before it): accepted, and the next write adds it.
+    nlohmann::json old = j;
+    old.erase("sha256");
+    writeAll(runJson, QByteArray::fromStdString(old.dump(2)));
+    QCOMPARE(readRunSummary(r.runDir).status, std::string("completed"));
+    EventLog logOld;
+    const RunResult continued = trainBlocking(resume, logOld.sink());
+    QVERIFY2(continued.status == Status::Completed, logOld.errors().constData());
+    QVERIFY(nlohmann::json::parse(readAll(runJson).toStdString()).contains("sha256"));
+    QCOMPARE(readRunSummary(r.runDir).epochsCompleted, 2);
+}
+
+// "running" is believed only while a process holds run.lock: during training the summary (what
+// the runs panel and the CLI list) says running; a run.json left saying running by a process that
+// is gone reads as interrupted, and resuming it finishes the run.
+void TestTraining::runWhoseProcessIsGoneIsInterrupted()
+{
+    Project p = tinyProject();
+    p.training.epochs = 2;
+    const QString runsDir = m_tmp.filePath("liveness");
+    EventLog log;
+    std::string statusDuring;
+    std::string listedDuring;
+    log.hook = [&](const TrainingEvent &e) {
+        if (e.kind == Kind::Batch && e.epoch == 1 && e.batch == 1) {
+            statusDuring = readRunSummary(e.runDir).status;
+            const auto runs = listRuns(runsDir.toStdString());
+            listedDuring = runs.empty() ? "" : runs[0].status;
+        }
+    };
+    const RunResult r = trainBlocking(requestFor(p, runsDir), log.sink());
+    QVERIFY2(r.status == Status::Completed, log.errors().constData());
+    QCOMPARE(statusDuring, std::string("running"));
+    QCOMPARE(listedDuring, std::string("running"));
+    QVERIFY(!runIsLive(r.runDir));
+
+    // What kill -9 leaves: run.json still says running (checksum intact), nobody holds the lock.
+    const QString runJson = QString::fromStdString(r.runDir) + "/run.json";
+    nlohmann::json j = nlohmann::json::parse(readAll(runJson).toStdString());
+    j["status"] = "running";
+    j.erase("sha256");
+    writeAll(runJson, QByteArray::fromStdString(j.dump(2)));
+    const RunSummary s = readRunSummary(r.runDir);
+    QCOMPARE(s.status, std::string("interrupted"));
+    QVERIFY2(containsCI(s.message, "--resume"), s.message.c_str());
+    QCOMPARE(listRuns(runsDir.toStdString())[0].status, std::string("interrupted"));
+    // Reading did not write: run.json still says running.
+    QCOMPARE(nlohmann::json::parse(readAll(runJson).toStdString())["status"].get<std::string>(),
+             std::string("running"));
+}
+
+// A kill in the middle of writing leaves a torn last line in metrics.jsonl: readers skip it and
+// say so; resuming drops it before appending, so every line of the file parses afterwards.
+void TestTraining::tornMetricsLineIsRepairedOnResume()
+{
+    Project p = tinyProject();
+    p.training.epochs = 3;
+    const RunResult b = stoppedRun(p, m_tmp.filePath("torn"), 1, 0);
+    QCOMPARE(int(b.status), int(Status::Stopped));
+    const QString metrics = QString::fromStdString(b.runDir) + "/metrics.jsonl";
+    const QByteArray whole = readAll(metrics);
+    QVERIFY(whole.endsWith('\n'));
+    const QByteArray torn = "{\"event\":\"batch\",\"epoch\":2,\"batch\":1,\"lo";
+    writeAll(metrics, whole + torn);
+
+    std::vector<std::string> problems;
+    const auto events = readMetrics(b.runDir, &problems);
+    QVERIFY(!events.empty());
+    QCOMPARE(problems.size(), size_t(1));
+    QVERIFY2(containsCI(problems[0], "metrics.jsonl") && containsCI(problems[0], "torn"), problems[0].c_str());
+
+    TrainRequest resume = requestFor(p, m_tmp.filePath("torn"));
+    resume.resumeRun = b.runDir;
+    EventLog log;
+    const RunResult c = trainBlocking(resume, log.sink());
+    QVERIFY2(c.status == Status::Completed, log.errors().constData());
+    bool logged = false;
+    for (const auto &e : log.ofKind(Kind::Log))
+        logged = logged || containsCI(e.message, "torn");
+    QVERIFY(logged);
+    const QByteArray after = readAll(metrics);
+    QVERIFY(after.startsWith(whole));
+    QVERIFY(!after.contains(torn));
+    for (const QByteArray &line : after.split('\n')) {
+        if (line.isEmpty())
+            continue;
+        QVERIFY2(nlohmann::json::accept(line.toStdString()), line.constData());
+    }
+    problems.clear();
+    readMetrics(b.runDir, &problems);
+    QVERIFY(problems.empty());
+
+    // The repair itself: a file that is all torn line is emptied; a whole file is left alone.
+    const QString dir = m_tmp.filePath("torn_only");
+    QVERIFY(QDir().mkpath(dir));
+    writeAll(dir + "/metrics.jsonl", torn);
+    QCOMPARE(repairMetricsFile(dir.toStdString()), int64_t(torn.size()));
+    QCOMPARE(QFileInfo(dir + "/metrics.jsonl").size(), qint64(0));
+    writeAll(dir + "/metrics.jsonl", "{}\n");
+    QCOMPARE(repairMetricsFile(dir.toStdString()), int64_t(0));
+    QCOMPARE(readAll(dir + "/metrics.jsonl"), QByteArray("{}\n"));
+}
+
+// A run stopped in its first epoch resumes from the checkpoint written before epoch 1 and ends
+// with the losses of an uninterrupted run; a run killed before even that checkpoint (run.json
+// says running, no last.pt) starts again from its seed, with the same losses.
+void TestTraining::runInterruptedInFirstEpochResumes()
+{
+    Project p = tinyProject();
+    p.training.epochs = 3;
+    EventLog logA;
+    const RunResult a = trainBlocking(requestFor(p, m_tmp.filePath("first_a")), logA.sink());
+    QVERIFY2(a.status == Status::Completed, logA.errors().constData());
+    const std::vector<double> lossesA = epochLosses(logA.events());
+    QCOMPARE(lossesA.size(), size_t(3));
+
+    const RunResult b = stoppedRun(p, m_tmp.filePath("first_b"), 1, 2);
+    QCOMPARE(int(b.status), int(Status::Stopped));
+    QCOMPARE(b.epochsCompleted, 0);
+    QVERIFY2(containsCI(b.message, "epoch 0") && containsCI(b.message, "--resume"), b.message.c_str());
+    QVERIFY(fileExists(b.runDir, "last.pt"));
+    TrainRequest resume = requestFor(p, m_tmp.filePath("first_b"));
+    resume.resumeRun = b.runDir;
+    EventLog logC;
+    const RunResult c = trainBlocking(resume, logC.sink());
+    QVERIFY2(c.status == Status::Completed, logC.errors().constData());
+    QCOMPARE(c.epochsCompleted, 3);
+    QCOMPARE(epochLosses(logC.events()), lossesA);
+
+    // Killed before the first checkpoint: what is left is project.json, run.json (running) and
+    // the start of metrics.jsonl.
+    const RunResult d = stoppedRun(p, m_tmp.filePath("first_d"), 1, 1);
+    const QString dir = QString::fromStdString(d.runDir);
+    for (const char *name : {"last.pt", "last.json", "best.pt", "best.json"})
+        QFile::remove(dir + "/" + name);
+    nlohmann::json j = nlohmann::json::parse(readAll(dir + "/run.json").toStdString());
+    j["status"] = "running";
+    j["epochs_completed"] = 0;
+    j.erase("sha256");
+    writeAll(dir + "/run.json", QByteArray::fromStdString(j.dump(2)));
+    QCOMPARE(readRunSummary(d.runDir).status, std::string("interrupted"));
+    resume.resumeRun = d.runDir;
+    EventLog logE;
+    const RunResult e = trainBlocking(resume, logE.sink());
+    QVERIFY2(e.status == Status::Completed, logE.errors().constData());
+    QCOMPARE(epochLosses(logE.events()), lossesA);
+    int epochLines = 0;
+    for (const auto &ev : readMetrics(d.runDir))
+        epochLines += ev.kind == Kind::Epoch;
+    QCOMPARE(epochLines, 3); // the lost start's events are gone, not doubled
+
+    // The same run with epochs completed but no checkpoint cannot continue, and says why.
+    QFile::remove(dir + "/last.pt");
+    EventLog logF;
+    resume.epochs = 4;
+    const RunResult f = trainBlocking(resume, logF.sink());
+    QCOMPARE(int(f.status), int(Status::Failed));
+    QVERIFY2(containsCI(f.message, "last.pt") && containsCI(f.message, "checkpoint not found"), f.message.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestTraining)

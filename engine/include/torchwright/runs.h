@@ -1,6 +1,24 @@
 #pragma once
-// Run folders: runs/<time>-<name>/ with project.json (the project as trained), metrics.jsonl,
-// and checkpoints last.pt / best.pt with a readable summary in last.json / best.json.
+// Run folders: runs/<time>-<name>/ with project.json (the project as trained), run.json (status
+// and best figures), metrics.jsonl (one event per line), run.lock, and checkpoints last.pt /
+// best.pt with a readable summary in last.json / best.json.
+//
+// Is a run running? The training process holds an exclusive flock() on run.lock for as long as
+// it trains (created before run.json first says "running", released after run.json has its final
+// status). The kernel drops the lock when the process ends in any way (kill -9, a crash, power
+// loss), so the lock cannot outlive its trainer. A reader that finds status "running" and can take
+// the lock (or finds no run.lock) knows the process is gone and reports "interrupted"; it does not
+// write run.json (a read-only folder stays readable), and `train --resume` continues the run. A
+// second trainer of the same run (resuming it twice) is refused while the lock is held.
+//
+// run.json carries "sha256": the SHA-256 (hex) of the compact dump (nlohmann's dump(), keys in
+// order) of the object without that field, written on every update and checked on every read: a
+// run.json whose content does not match is refused, naming the file. A run.json without the field
+// (written before it existed, or by hand) is accepted as it is.
+//
+// metrics.jsonl: a process killed while writing leaves a torn last line (no newline at its end).
+// Resuming truncates the file to its last complete line before appending; readMetrics() skips a
+// line that is not JSON and says so.
 
 #include "torchwright/diagnostics.h"
 #include "torchwright/exports.h"
@@ -16,7 +34,11 @@ struct RunSummary {
     std::string dir;
     std::string name;
     std::string created; // ISO time
-    std::string status;  // completed, stopped, early_stopped, failed, running
+    // completed, stopped, early_stopped, failed, running (its process holds run.lock),
+    // interrupted (run.json says running but no process holds run.lock: killed, crashed or the
+    // machine went down), unreadable (run.json could not be read or is damaged: see message)
+    std::string status;
+    std::string message; // why the status is unreadable, or run.json's message
     int epochsCompleted = 0;
     int epochsPlanned = 0;
     double bestValAccuracy = 0;
@@ -26,7 +48,15 @@ struct RunSummary {
 
 std::vector<RunSummary> listRuns(const std::string &runsDir);
 RunSummary readRunSummary(const std::string &runDir);
-std::vector<TrainingEvent> readMetrics(const std::string &runDir);
+// The events of metrics.jsonl. Lines that are not JSON (a torn last line after a kill) are
+// skipped; `problems`, when given, receives one sentence per skipped line naming the file and line.
+std::vector<TrainingEvent> readMetrics(const std::string &runDir, std::vector<std::string> *problems = nullptr);
+// Truncates metrics.jsonl to its last complete line (one ending in a newline) when a kill left a
+// torn line after it. Returns the number of bytes dropped (0 when the file was whole or absent);
+// throws EngineError naming the file when it cannot be repaired.
+int64_t repairMetricsFile(const std::string &runDir);
+// True when a process trains the run now (it holds run.lock).
+bool runIsLive(const std::string &runDir);
 // The project copy stored in the run folder, with paths still resolving to the original data.
 ProjectLoad loadRunProject(const std::string &runDir);
 
