@@ -127,17 +127,14 @@ int64_t cudaFree(int deviceIndex, std::string &source)
     setDevice(previous);
     if (!ok)
         return -1;
-    source = "free memory of CUDA device " + std::to_string(deviceIndex) + " (of " + formatBytes(int64_t(totalBytes))
-             + ")";
+    source =
+        "free memory of CUDA device " + std::to_string(deviceIndex) + " (of " + formatBytes(int64_t(totalBytes)) + ")";
     return int64_t(freeBytes);
 }
 
 } // namespace
 
-int64_t MemoryEstimate::total() const
-{
-    return (Count(parameters) + gradients + optimizerState + activations).value();
-}
+int64_t MemoryEstimate::total() const { return (Count(parameters) + gradients + optimizerState + activations).value(); }
 
 std::string MemoryEstimate::describe() const
 {

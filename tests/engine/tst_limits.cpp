@@ -170,8 +170,8 @@ void TestLimits::cpuMemoryIsKnown()
 void TestLimits::evaluationAboveTheMatrixLimit()
 {
     const int classes = kMaxConfusionClasses + 1;
-    Project p =
-        projectWith(chainGraph({{"Flatten", {}}, {"Linear", {{"in_features", 64}, {"out_features", classes}}}}), classes);
+    Project p = projectWith(chainGraph({{"Flatten", {}}, {"Linear", {{"in_features", 64}, {"out_features", classes}}}}),
+                            classes);
     p.training.epochs = 1;
     const RunResult r = trainBlocking(requestFor(p, m_tmp.filePath("many")), {});
     QVERIFY2(r.status == Status::Completed, r.message.c_str());

@@ -42,8 +42,8 @@ MemoryEstimate estimateTrainingMemory(const Project &project, const GraphAnalysi
 MemoryEstimate estimateEvaluationMemory(const GraphAnalysis &analysis, int64_t batch);
 
 struct MemoryLimit {
-    int64_t bytes = -1;     // -1: unknown (nothing is refused)
-    std::string source;     // where the figure comes from, for messages
+    int64_t bytes = -1; // -1: unknown (nothing is refused)
+    std::string source; // where the figure comes from, for messages
 };
 
 // What `device` ("cpu", "cuda", "cuda:1") can still give: on the CPU the smallest of the
