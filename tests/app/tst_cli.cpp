@@ -523,101 +523,102 @@ void TestCli::predictRefusesBadManifests()
     QVERIFY2(std0.finished && std0.exitCode == 1, std0.output.constData());
     QVERIFY2(std0.output.contains("/preprocessing/std/0"), std0.output.constData());
     QVERIFY2(!std0.output.contains("nan"), std0.output.constData());
+}
 
-    // A training process killed with SIGKILL leaves run.json saying "running"; `runs` must show the
-    // run as interrupted (its process no longer holds run.lock), and --resume finishes it with a
-    // metrics.jsonl whose every line parses.
-    void TestCli::killedRunIsInterruptedAndResumes()
-    {
-        const QString projectDir = m_tmp.filePath("killed");
-        QVERIFY(QDir().mkpath(projectDir));
-        const QString project = projectDir + "/tiny.json";
-        QVERIFY(QFile::copy(sourceFile("tests/data/tiny_synthetic/project.json"), project));
-        QFile::setPermissions(project, QFile::ReadOwner | QFile::WriteOwner);
+// A training process killed with SIGKILL leaves run.json saying "running"; `runs` must show the
+// run as interrupted (its process no longer holds run.lock), and --resume finishes it with a
+// metrics.jsonl whose every line parses.
+void TestCli::killedRunIsInterruptedAndResumes()
+{
+    const QString projectDir = m_tmp.filePath("killed");
+    QVERIFY(QDir().mkpath(projectDir));
+    const QString project = projectDir + "/tiny.json";
+    QVERIFY(QFile::copy(sourceFile("tests/data/tiny_synthetic/project.json"), project));
+    QFile::setPermissions(project, QFile::ReadOwner | QFile::WriteOwner);
 
-        QProcess p;
-        p.setProgram(QStringLiteral(TORCHWRIGHT_CLI));
-        p.setArguments({"train", project, "--epochs", "100000", "--device", "cpu", "--threads", "1"});
-        p.setWorkingDirectory(m_tmp.path());
-        p.setProcessChannelMode(QProcess::MergedChannels);
-        p.start();
-        QVERIFY(p.waitForStarted(30000));
-        QByteArray output;
-        // Killed once its first epoch has ended (a checkpoint exists and training goes on).
-        while (!output.contains("epoch 1/100000  loss") && p.state() == QProcess::Running)
-            if (p.waitForReadyRead(60000))
-                output += p.readAll();
-            else
-                break;
-        QVERIFY2(output.contains("epoch 1/100000  loss"), output.constData());
-        p.kill(); // SIGKILL
-        QVERIFY(p.waitForFinished(30000));
-        QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+    QProcess p;
+    p.setProgram(QStringLiteral(TORCHWRIGHT_CLI));
+    p.setArguments({"train", project, "--epochs", "100000", "--device", "cpu", "--threads", "1"});
+    p.setWorkingDirectory(m_tmp.path());
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start();
+    QVERIFY(p.waitForStarted(30000));
+    QByteArray output;
+    // Killed once its first epoch has ended (a checkpoint exists and training goes on).
+    while (!output.contains("epoch 1/100000  loss") && p.state() == QProcess::Running)
+        if (p.waitForReadyRead(60000))
+            output += p.readAll();
+        else
+            break;
+    QVERIFY2(output.contains("epoch 1/100000  loss"), output.constData());
+    p.kill(); // SIGKILL
+    QVERIFY(p.waitForFinished(30000));
+    QCOMPARE(p.exitStatus(), QProcess::CrashExit);
 
-        const QString runDir = findRunDir(projectDir + "/runs");
-        QVERIFY(!runDir.isEmpty());
-        QFile runJson(runDir + "/run.json");
-        QVERIFY(runJson.open(QIODevice::ReadOnly));
-        const QJsonObject summary = QJsonDocument::fromJson(runJson.readAll()).object();
-        runJson.close();
-        QCOMPARE(summary["status"].toString(), QStringLiteral("running")); // what the file says
-        const int completed = summary["epochs_completed"].toInt();
-        QVERIFY(completed >= 1);
+    const QString runDir = findRunDir(projectDir + "/runs");
+    QVERIFY(!runDir.isEmpty());
+    QFile runJson(runDir + "/run.json");
+    QVERIFY(runJson.open(QIODevice::ReadOnly));
+    const QJsonObject summary = QJsonDocument::fromJson(runJson.readAll()).object();
+    runJson.close();
+    QCOMPARE(summary["status"].toString(), QStringLiteral("running")); // what the file says
+    const int completed = summary["epochs_completed"].toInt();
+    QVERIFY(completed >= 1);
 
-        const CliRun listed = run({"runs", project});
-        QVERIFY(listed.finished);
-        QCOMPARE(listed.exitCode, 0);
-        QVERIFY2(listed.output.contains("interrupted"), listed.output.constData());
-        QVERIFY2(!listed.output.contains(" running "), listed.output.constData());
+    const CliRun listed = run({"runs", project});
+    QVERIFY(listed.finished);
+    QCOMPARE(listed.exitCode, 0);
+    QVERIFY2(listed.output.contains("interrupted"), listed.output.constData());
+    QVERIFY2(!listed.output.contains(" running "), listed.output.constData());
 
-        const CliRun resumed = run({"train", "--resume", runDir, "--epochs", QString::number(completed + 1), "--device",
-                                    "cpu", "--threads", "1"});
-        QVERIFY(resumed.finished);
-        QVERIFY2(resumed.exitCode == 0, resumed.output.constData());
-        const CliRun after = run({"runs", project});
-        QVERIFY2(after.output.contains("completed") && !after.output.contains("interrupted"), after.output.constData());
-        QFile metrics(runDir + "/metrics.jsonl");
-        QVERIFY(metrics.open(QIODevice::ReadOnly));
-        int epochs = 0;
-        for (const QByteArray &line : metrics.readAll().split('\n')) {
-            if (line.isEmpty())
-                continue;
-            QJsonParseError error{};
-            const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
-            QVERIFY2(error.error == QJsonParseError::NoError && doc.isObject(), line.constData());
-            epochs += doc.object()["event"].toString() == QStringLiteral("epoch");
-        }
-        QVERIFY(epochs >= completed + 1);
+    const CliRun resumed = run(
+        {"train", "--resume", runDir, "--epochs", QString::number(completed + 1), "--device", "cpu", "--threads", "1"});
+    QVERIFY(resumed.finished);
+    QVERIFY2(resumed.exitCode == 0, resumed.output.constData());
+    const CliRun after = run({"runs", project});
+    QVERIFY2(after.output.contains("completed") && !after.output.contains("interrupted"), after.output.constData());
+    QFile metrics(runDir + "/metrics.jsonl");
+    QVERIFY(metrics.open(QIODevice::ReadOnly));
+    int epochs = 0;
+    for (const QByteArray &line : metrics.readAll().split('\n')) {
+        if (line.isEmpty())
+            continue;
+        QJsonParseError error{};
+        const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
+        QVERIFY2(error.error == QJsonParseError::NoError && doc.isObject(), line.constData());
+        epochs += doc.object()["event"].toString() == QStringLiteral("epoch");
     }
+    QVERIFY(epochs >= completed + 1);
+}
 
-    // A disk that fills while the run writes metrics.jsonl (here: a file-size limit, with SIGXFSZ
-    // ignored so writes fail with EFBIG as on a full disk) ends the run with a clear error naming the
-    // file, exit status 1 and run.json saying failed, not an abort.
-    void TestCli::fullDiskWritingMetricsFailsCleanly()
-    {
-        const QString projectDir = m_tmp.filePath("fulldisk");
-        QVERIFY(QDir().mkpath(projectDir));
-        const QString project = projectDir + "/tiny.json";
-        QVERIFY(QFile::copy(sourceFile("tests/data/tiny_synthetic/project.json"), project));
-        QFile::setPermissions(project, QFile::ReadOwner | QFile::WriteOwner);
-        // 64 KiB per file: the checkpoints fit, metrics.jsonl outgrows it within some tens of epochs.
-        const CliRun r = run({"-c", "trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"", QStringLiteral(TORCHWRIGHT_CLI),
-                              "train", project, "--epochs", "100000", "--device", "cpu", "--threads", "1"},
-                             QStringLiteral("/bin/bash"));
-        QVERIFY(r.finished);
-        QVERIFY2(r.exitCode == 1, r.output.right(2000).constData());
-        QVERIFY2(r.output.contains("metrics.jsonl: cannot write"), r.output.right(2000).constData());
-        QVERIFY2(!r.output.contains("terminate") && !r.output.contains("Aborted"), r.output.right(2000).constData());
-        const QString runDir = findRunDir(projectDir + "/runs");
-        QVERIFY(!runDir.isEmpty());
-        QFile runJson(runDir + "/run.json");
-        QVERIFY(runJson.open(QIODevice::ReadOnly));
-        const QJsonObject summary = QJsonDocument::fromJson(runJson.readAll()).object();
-        QCOMPARE(summary["status"].toString(), QStringLiteral("failed"));
-        QVERIFY2(summary["message"].toString().contains("metrics.jsonl"), qPrintable(summary["message"].toString()));
-        const QStringList leftovers = QDir(runDir).entryList({"*.tmp*"}, QDir::Files);
-        QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(' ')));
-    }
+// A disk that fills while the run writes metrics.jsonl (here: a file-size limit, with SIGXFSZ
+// ignored so writes fail with EFBIG as on a full disk) ends the run with a clear error naming the
+// file, exit status 1 and run.json saying failed, not an abort.
+void TestCli::fullDiskWritingMetricsFailsCleanly()
+{
+    const QString projectDir = m_tmp.filePath("fulldisk");
+    QVERIFY(QDir().mkpath(projectDir));
+    const QString project = projectDir + "/tiny.json";
+    QVERIFY(QFile::copy(sourceFile("tests/data/tiny_synthetic/project.json"), project));
+    QFile::setPermissions(project, QFile::ReadOwner | QFile::WriteOwner);
+    // 64 KiB per file: the checkpoints fit, metrics.jsonl outgrows it within some tens of epochs.
+    const CliRun r = run({"-c", "trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"", QStringLiteral(TORCHWRIGHT_CLI),
+                          "train", project, "--epochs", "100000", "--device", "cpu", "--threads", "1"},
+                         QStringLiteral("/bin/bash"));
+    QVERIFY(r.finished);
+    QVERIFY2(r.exitCode == 1, r.output.right(2000).constData());
+    QVERIFY2(r.output.contains("metrics.jsonl: cannot write"), r.output.right(2000).constData());
+    QVERIFY2(!r.output.contains("terminate") && !r.output.contains("Aborted"), r.output.right(2000).constData());
+    const QString runDir = findRunDir(projectDir + "/runs");
+    QVERIFY(!runDir.isEmpty());
+    QFile runJson(runDir + "/run.json");
+    QVERIFY(runJson.open(QIODevice::ReadOnly));
+    const QJsonObject summary = QJsonDocument::fromJson(runJson.readAll()).object();
+    QCOMPARE(summary["status"].toString(), QStringLiteral("failed"));
+    QVERIFY2(summary["message"].toString().contains("metrics.jsonl"), qPrintable(summary["message"].toString()));
+    const QStringList leftovers = QDir(runDir).entryList({"*.tmp*"}, QDir::Files);
+    QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(' ')));
+}
 
-    QTEST_GUILESS_MAIN(TestCli)
+QTEST_GUILESS_MAIN(TestCli)
 #include "tst_cli.moc"
