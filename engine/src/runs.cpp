@@ -49,7 +49,7 @@ json readRunJson(const std::string &runDir)
                        "wrote it. Restore it from a copy, or delete the \"sha256\" line to accept the file as it is");
     }
     for (const char *k : {"name", "project_name", "project_file", "created", "status", "message", "device",
-                          "engine_version", "torch_version"})
+                          "engine_version", "torch_version", "project_sha256"})
         if (j.contains(k) && !j[k].is_string())
             refuse(std::string("/") + k, std::string("expected a string, got ") + j[k].type_name());
     constexpr int64_t kMaxEpochs = 100000; // the range of /training/epochs
@@ -233,6 +233,17 @@ ProjectLoad loadRunProject(const std::string &runDir)
         ProjectLoad load;
         load.diagnostics.error(path, "not a run folder: project.json is missing");
         return load;
+    }
+    // The run's copy of the project is checked against the SHA-256 run.json recorded when the
+    // run began (runs.h), so a damaged copy never builds a model the checkpoints do not fit.
+    if (fs::exists(fs::path(runDir) / "run.json")) {
+        const json summary = readRunJson(runDir);
+        if (summary.contains("project_sha256") && summary["project_sha256"].get<std::string>() != sha256File(path)) {
+            ProjectLoad load;
+            load.diagnostics.error(path, "damaged: its content does not match the SHA-256 that run.json "
+                                         "(/project_sha256) recorded when the run began; restore it from a copy");
+            return load;
+        }
     }
     return loadProjectFile(path);
 }

@@ -10,6 +10,7 @@
 #include "losses.h"
 #include "model.h"
 #include "runfolder.h"
+#include "sha256.h"
 #include "torchwright/jsonfile.h"
 #include "torchwright/memory.h"
 #include "torchwright/runs.h"
@@ -441,6 +442,7 @@ void TrainingSession::Impl::openRun(Project &project, bool resuming)
         analyzeProject(copy).normalize(copy.graph); // the run's copy lists every parameter
         saveProjectFile(copy, (fs::path(runDir) / "project.json").string());
         summary = json::object();
+        summary["project_sha256"] = sha256File((fs::path(runDir) / "project.json").string());
         summary["name"] = fs::path(runDir).filename().string();
         summary["project_name"] = project.name;
         summary["project_file"] = project.filePath;

@@ -13,6 +13,7 @@
 #include "torchwright/exports.h"
 #include "torchwright/jsonfile.h"
 #include "torchwright/project.h"
+#include "torchwright/runs.h"
 #include "torchwright/training.h"
 
 #include <QProcess>
@@ -418,6 +419,29 @@ private Q_SLOTS:
                                       QString::fromStdString(file)});
         QVERIFY(py.waitForFinished(60000));
         QVERIFY2(py.exitCode() == 0, py.readAllStandardError().constData());
+    }
+
+    // run.json records the SHA-256 of the run's project.json; a changed copy is refused by every
+    // loader of the run, and the intact one loads again once it is restored.
+    void damagedRunProjectIsRefused()
+    {
+        const std::string project = m_run + "/project.json";
+        const std::string good = readAll(project);
+        QVERIFY(readRunJson(m_run).contains("project_sha256"));
+        std::string damaged = good;
+        const size_t at = damaged.find("\"out_features\"");
+        QVERIFY(at != std::string::npos);
+        const size_t digit = damaged.find_first_of("0123456789", at);
+        damaged[digit] = damaged[digit] == '9' ? '8' : char(damaged[digit] + 1);
+        writeAll(project, damaged);
+        const ProjectLoad load = loadRunProject(m_run);
+        writeAll(project, good);
+        QVERIFY(!load.ok());
+        QVERIFY2(testhelpers::containsCI(load.diagnostics.format(), "project.json: damaged"),
+                 load.diagnostics.format().c_str());
+        QVERIFY2(testhelpers::containsCI(load.diagnostics.format(), "/project_sha256"),
+                 load.diagnostics.format().c_str());
+        QVERIFY(loadRunProject(m_run).ok());
     }
 };
 

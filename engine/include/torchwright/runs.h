@@ -14,7 +14,10 @@
 // run.json carries "sha256": the SHA-256 (hex) of the compact dump (nlohmann's dump(), keys in
 // order) of the object without that field, written on every update and checked on every read: a
 // run.json whose content does not match is refused, naming the file. A run.json without the field
-// (written before it existed, or by hand) is accepted as it is.
+// (written before it existed, or by hand) is accepted as it is. run.json also records
+// "project_sha256", the SHA-256 of the run's project.json as written when the run began;
+// loadRunProject() refuses a project.json that no longer matches it. Checkpoints carry their own
+// checksums (checkpoint.h).
 //
 // metrics.jsonl: a process killed while writing leaves a torn last line (no newline at its end).
 // Resuming truncates the file to its last complete line before appending; readMetrics() skips a
