@@ -17,6 +17,8 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -75,6 +77,7 @@ private Q_SLOTS:
     void jsonDifferencesIgnoreLayout();
     void evaluationShowsConfusionAndThumbnails();
     void logPanelStampsAndColoursErrors();
+    void runWhoseProcessIsGoneShowsInterrupted();
 
 private:
     QPushButton *button(const char *name) const { return m_dashboard->findChild<QPushButton *>(name); }
@@ -576,6 +579,38 @@ void TestDashboard::logPanelStampsAndColoursErrors()
     QTest::mouseClick(log.findChild<QPushButton *>(QStringLiteral("clearLogButton")), Qt::LeftButton);
     QVERIFY(log.text().isEmpty());
     QCOMPARE(log.entryCount(), 0);
+}
+
+// A run folder whose run.json still says "running" but whose process is gone (killed with -9:
+// nobody holds its run.lock) is shown as interrupted, with Resume offered, not as running.
+void TestDashboard::runWhoseProcessIsGoneShowsInterrupted()
+{
+    QVERIFY(!m_completedRuns.isEmpty());
+    const QString source = m_completedRuns[0];
+    const QString killed = source + QStringLiteral("-killed");
+    QVERIFY(QDir().mkpath(killed));
+    for (const QString &name : QDir(source).entryList(QDir::Files))
+        QVERIFY(QFile::copy(source + QLatin1Char('/') + name, killed + QLatin1Char('/') + name));
+    // run.json as the killed process left it: status "running" (and no checksum, as a run.json
+    // written by hand has none).
+    QFile runJson(killed + QStringLiteral("/run.json"));
+    QVERIFY(runJson.open(QIODevice::ReadOnly));
+    QJsonObject summary = QJsonDocument::fromJson(runJson.readAll()).object();
+    runJson.close();
+    summary[QStringLiteral("status")] = QStringLiteral("running");
+    summary.remove(QStringLiteral("sha256"));
+    QVERIFY(runJson.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    runJson.write(QJsonDocument(summary).toJson());
+    runJson.close();
+
+    RunsPanel panel(m_doc.get());
+    const int row = int(panel.runDirs().indexOf(killed));
+    QVERIFY(row >= 0);
+    QTreeWidgetItem *item = panel.runsTree()->topLevelItem(row);
+    QCOMPARE(item->text(RunsPanel::StatusColumn), QStringLiteral("interrupted"));
+    panel.selectRuns({killed});
+    QVERIFY(panel.findChild<QPushButton *>(QStringLiteral("resumeRunButton"))->isEnabled());
+    QVERIFY(QDir(killed).removeRecursively());
 }
 
 QTEST_MAIN(TestDashboard)
