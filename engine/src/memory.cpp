@@ -184,9 +184,9 @@ MemoryLimit availableMemory(const std::string &device)
             limit.source = source;
         }
     };
-    consider(memAvailable(), "the memory the system has available (MemAvailable in /proc/meminfo)");
-    consider(cgroupAvailable(), "this container's memory limit less what it uses (cgroup)");
-    consider(addressSpaceAvailable(), "this process's address-space limit (ulimit -v)");
+    consider(memAvailable(), "MemAvailable in /proc/meminfo");
+    consider(cgroupAvailable(), "the cgroup's memory.max less its usage");
+    consider(addressSpaceAvailable(), "ulimit -v less this process's size");
     return limit;
 }
 
@@ -194,11 +194,16 @@ void checkMemory(const MemoryEstimate &estimate, const MemoryLimit &limit, const
 {
     if (limit.bytes < 0 || estimate.total() <= limit.bytes)
         return;
-    std::string advice = "use fewer or smaller layers";
-    if (estimate.activations > estimate.parameters)
-        advice = "use a smaller batch size (/training/batch_size) or smaller layers";
-    else if (estimate.optimizerState > 0)
-        advice += ", or an optimizer that keeps less state (SGD without momentum keeps none)";
+    // Weights, gradients and optimizer state do not shrink with the batch; activations do.
+    const int64_t weights = (Count(estimate.parameters) + estimate.gradients + estimate.optimizerState).value();
+    std::string advice;
+    if (weights > limit.bytes) {
+        advice = "the weights alone need " + formatBytes(weights) + ": use fewer or smaller layers";
+        if (estimate.optimizerState > 0)
+            advice += ", or an optimizer that keeps less state (SGD without momentum keeps none)";
+    } else {
+        advice = "use a smaller batch size (/training/batch_size) or layers with smaller outputs";
+    }
     throw EngineError(what + " needs about " + estimate.describe() + ", but only " + formatBytes(limit.bytes)
                       + " is available (" + limit.source + "); " + advice);
 }

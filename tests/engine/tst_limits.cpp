@@ -141,6 +141,7 @@ void TestLimits::modelTooLargeIsRefusedBeforeAllocating()
         QVERIFY2(containsCI(what, "training needs about"), err.what());
         QVERIFY2(containsCI(what, "optimizer state"), err.what());
         QVERIFY2(containsCI(what, "only 1.0 GiB is available (a test's limit)"), err.what());
+        QVERIFY2(containsCI(what, "the weights alone need"), err.what());
     }
     checkMemory(e, MemoryLimit{}, "training"); // an unknown limit refuses nothing
 
