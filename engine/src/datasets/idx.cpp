@@ -5,6 +5,7 @@
 #include "dataset.h"
 #include "datasetreader.h"
 #include "fileutil.h"
+#include "torchwright/limits.h"
 
 #include <zlib.h>
 
@@ -100,11 +101,15 @@ torch::Tensor readIdxFile(const std::string &requested)
         throw EngineError(path + ": truncated: the header needs " + std::to_string(header) + " bytes, the file has "
                           + std::to_string(data.size()));
     std::vector<int64_t> shape;
-    size_t count = 1;
+    Count elements = 1; // four 32-bit sizes can overflow 64 bits: checked, then bounded
     for (int i = 0; i < dims; ++i) {
         shape.push_back(int64_t(bigEndian32(p + 4 + 4 * i)));
-        count *= size_t(shape.back());
+        elements *= shape.back();
     }
+    if (elements.exceeds(kMaxElements))
+        throw EngineError(path + ": the header declares " + formatShape(shape) + ", " + elements.text()
+                          + " elements; at most " + std::to_string(kMaxElements) + " are supported");
+    const size_t count = size_t(elements.value());
     if (data.size() - header < count)
         throw EngineError(path + ": truncated: expected " + std::to_string(count)
                           + " bytes of data after the header, found " + std::to_string(data.size() - header));
@@ -112,7 +117,8 @@ torch::Tensor readIdxFile(const std::string &requested)
         throw EngineError(path + ": " + std::to_string(data.size() - header - count)
                           + " unexpected bytes after the data the header declares");
     torch::Tensor t = torch::empty(shape, torch::kUInt8);
-    std::memcpy(t.data_ptr<uint8_t>(), p + header, count);
+    if (count > 0) // an empty tensor's data pointer may be null (UBSan: null memcpy)
+        std::memcpy(t.data_ptr<uint8_t>(), p + header, count);
     if (dims == 3)
         t = t.unsqueeze(1); // [N, rows, cols] -> [N, 1, rows, cols]
     return t;
