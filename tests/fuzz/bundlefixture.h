@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <torch/script.h>
 
+#include <sys/stat.h>
+
 namespace fuzz {
 
 inline std::string bundleDir() { return scratch() + "/bundle"; }
