@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 #include <torch/script.h>
+#include <torch/torch.h>
 
 #include <sys/stat.h>
 
