@@ -18,6 +18,7 @@
 #include <cmath>
 #include <set>
 #include <tuple>
+#include <utility>
 
 namespace torchwright::ui {
 
@@ -61,6 +62,9 @@ GraphScene::~GraphScene()
 {
     // Items go with the scene; stop listening first so no handler sees a half-destroyed scene.
     disconnect(m_doc, nullptr, this, nullptr);
+    // QGraphicsScene's destructor deletes the items and may announce the selection change:
+    // listeners would call this scene's members after its own part is gone (UBSan: vptr).
+    blockSignals(true);
 }
 
 // ---- lookup ----------------------------------------------------------------------------------
@@ -143,12 +147,12 @@ void GraphScene::rebuild()
 {
     cancelConnection();
     m_moving = false;
-    for (EdgeItem *item : m_edges)
-        delete item;
-    m_edges.clear();
-    for (auto &[id, item] : m_nodes)
-        delete item;
-    m_nodes.clear();
+    // Out of the lists before deleting: deleting a selected item announces the selection
+    // change, and its listeners walk m_edges and m_nodes.
+    for (EdgeItem *item : std::exchange(m_edges, {}))
+        deleteItem(item);
+    for (auto &[id, item] : std::exchange(m_nodes, {}))
+        deleteItem(item);
     for (const Node &n : m_doc->project().graph.nodes)
         ensureNodeItem(n);
     syncEdges();
@@ -189,7 +193,7 @@ void GraphScene::onNodeRemoved(NodeId id)
     NodeItem *item = it->second;
     m_nodes.erase(it);
     syncEdges(); // drops items of edges that now lack an end
-    delete item;
+    deleteItem(item);
 }
 
 void GraphScene::onNodeChanged(NodeId id)
@@ -223,17 +227,21 @@ void GraphScene::syncEdges()
     for (const Edge &e : m_doc->project().graph.edges)
         if (nodeItem(e.from.node) && nodeItem(e.to.node))
             ++wanted[keyOf(e)];
-    std::vector<EdgeItem *> kept;
+    std::vector<EdgeItem *> kept, dropped;
     for (EdgeItem *item : m_edges) {
         auto it = wanted.find(keyOf(item->edge()));
         if (it != wanted.end() && it->second > 0) {
             --it->second;
             kept.push_back(item);
         } else {
-            delete item;
+            dropped.push_back(item);
         }
     }
+    // m_edges first: deleting a selected item announces the selection change, and listeners
+    // walk m_edges (an item half-deleted there was used as an EdgeItem: UBSan, vptr).
     m_edges = kept;
+    for (EdgeItem *item : dropped)
+        deleteItem(item);
     const GraphAnalysis &analysis = m_doc->analysis();
     for (const auto &[key, count] : wanted)
         for (int i = 0; i < count; ++i) {
@@ -247,6 +255,14 @@ void GraphScene::syncEdges()
             item->setLabel(type ? QString::fromStdString(formatShape(type->shape)) : QStringLiteral("?"));
         }
     updatePortStates();
+}
+
+void GraphScene::deleteItem(QGraphicsItem *item)
+{
+    // Taken off the scene while still whole, so the selection change is announced with the
+    // item alive and already out of this scene's lists; then deleted.
+    removeItem(item);
+    delete item;
 }
 
 void GraphScene::placeEdge(EdgeItem *item)

@@ -85,6 +85,7 @@ private:
 
     void placeEdgesOf(NodeId id);
     void placeEdge(EdgeItem *item);
+    void deleteItem(QGraphicsItem *item);
     void updatePortStates();
 
     // Connection drag.

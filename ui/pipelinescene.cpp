@@ -21,6 +21,14 @@ PipelineScene::PipelineScene(ProjectDocument *doc, QObject *parent) : QGraphicsS
     connect(this, &QGraphicsScene::selectionChanged, this, [this] { Q_EMIT stageSelected(selectedStage()); });
 }
 
+PipelineScene::~PipelineScene()
+{
+    // QGraphicsScene's destructor deletes the stage items and announces the selection change;
+    // the handler above would then call selectedStage() on a scene that is no longer a
+    // PipelineScene (UBSan: member call during destruction).
+    blockSignals(true);
+}
+
 StageItem *PipelineScene::item(Stage s) const
 {
     auto it = m_items.find(s);

@@ -23,6 +23,7 @@ class PipelineScene : public QGraphicsScene {
 
 public:
     explicit PipelineScene(ProjectDocument *doc, QObject *parent = nullptr);
+    ~PipelineScene() override;
 
     StageItem *item(Stage s) const;
     // The selected stage, or -1.

@@ -185,7 +185,8 @@ SampleImage sampleImage(torch::Tensor x)
     img.height = int(x.size(0));
     img.width = int(x.size(1));
     img.channels = int(x.size(2));
-    img.pixels.assign(x.data_ptr<uint8_t>(), x.data_ptr<uint8_t>() + x.numel());
+    if (x.numel() > 0) // an empty tensor's data pointer may be null: no copy from it (UBSan)
+        img.pixels.assign(x.data_ptr<uint8_t>(), x.data_ptr<uint8_t>() + x.numel());
     return img;
 }
 

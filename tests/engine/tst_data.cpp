@@ -168,6 +168,8 @@ private Q_SLOTS:
     void truncatedFileIsNamed();
     void truncatedHeader();
     void wrongMagic();
+    void idxSizesThatOverflowAreRefused();
+    void emptyIdxAndEmptySampleImage();
     void writeIdxRoundTrip();
     void writeIdxGzipRoundTrip();
     void labelCountMismatch();
@@ -330,7 +332,9 @@ void TestData::declaredSizesBeyondMemoryAreRefused()
         readIdxFile(huge);
         QFAIL("a header declaring 2.8e14 bytes was accepted");
     } catch (const EngineError &e) {
-        QVERIFY2(containsCI(e.what(), "huge-idx3-ubyte.gz: the header declares 281462092005375 bytes"), e.what());
+        QVERIFY2(
+            containsCI(e.what(), "huge-idx3-ubyte.gz: the header declares 65535x65535x65535, 281462092005375 elements"),
+            e.what());
     }
     // 60000 x 4096 x 4096 bytes (0.9 TiB): a legal tensor, more than this machine has.
     const std::string big = dir.filePath("big-idx3-ubyte").toStdString();
@@ -362,6 +366,52 @@ void TestData::wrongMagic()
         QVERIFY2(std::string(e.what()).find("bad-idx3-ubyte") != std::string::npos, e.what());
     }
     QVERIFY(threw);
+}
+
+// Four 32-bit sizes whose product wraps 64 bits (2^16 each: 2^64 = 0 bytes) once matched the
+// empty data after the header, and the reader then asked for a 2^64-element tensor.
+void TestData::idxSizesThatOverflowAreRefused()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string path = dir.filePath("huge-idx4-ubyte").toStdString();
+    QVERIFY(writeFileBytes(path, idxBytes({65536, 65536, 65536, 65536}, {})));
+    bool threw = false;
+    try {
+        readIdxFile(path);
+    } catch (const EngineError &e) {
+        threw = true;
+        QVERIFY2(std::string(e.what()).find("huge-idx4-ubyte") != std::string::npos, e.what());
+        QVERIFY2(containsAnyCI(e.what(), "elements"), e.what());
+    }
+    QVERIFY(threw);
+
+    // Within int64 but beyond the stated maximum, with no data behind the header.
+    QVERIFY(writeFileBytes(path, idxBytes({0x7fffffff, 0x7fffffff, 4}, {})));
+    threw = false;
+    try {
+        readIdxFile(path);
+    } catch (const EngineError &e) {
+        threw = true;
+        QVERIFY2(std::string(e.what()).find("huge-idx4-ubyte") != std::string::npos, e.what());
+    }
+    QVERIFY(threw);
+}
+
+// A file that declares no samples reads as an empty tensor, and an empty sample is an empty
+// image (the sanitizer build checks that no null pointer reaches memcpy on the way).
+void TestData::emptyIdxAndEmptySampleImage()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string path = dir.filePath("empty-idx3-ubyte").toStdString();
+    QVERIFY(writeFileBytes(path, idxBytes({0, 28, 28}, {})));
+    const torch::Tensor t = readIdxFile(path);
+    QCOMPARE(t.numel(), int64_t(0));
+    QCOMPARE(t.dim(), int64_t(4));
+    const SampleImage img = sampleImage(torch::empty({1, 0, 5}, torch::kUInt8));
+    QCOMPARE(img.height, 0);
+    QVERIFY(img.pixels.empty());
 }
 
 void TestData::writeIdxRoundTrip()

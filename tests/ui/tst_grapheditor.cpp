@@ -171,6 +171,7 @@ private Q_SLOTS:
     void inspectorEditorsFollowTheRegistry();
     void renameRefusesBadNames();
     void rubberBandSelectsAndDeletesEdges();
+    void selectionListenersNeverSeeRemovedItems();
     void zoomAroundCursorAndPan();
     void autoLayoutPureFunction();
     void autoLayoutFromTheEditor();
@@ -667,6 +668,58 @@ void GraphEditorTest::renameRefusesBadNames()
     undoAll(doc.get());
     QCOMPARE(doc->serialized(), original);
     QCOMPARE(name->text(), QStringLiteral("conv1"));
+}
+
+// Removing a selected edge or node (a delete, an undo, a reload) announces the selection
+// change; whoever listens must see only items that are whole and still in the document. A
+// selected EdgeItem was once deleted while still listed, and listeners used it half-destroyed.
+void GraphEditorTest::selectionListenersNeverSeeRemovedItems()
+{
+    auto doc = loadSample();
+    auto editor = showEditor(doc.get());
+    GraphScene *scene = editor->scene();
+    int calls = 0;
+    QStringList stale;
+    QObject::connect(scene, &QGraphicsScene::selectionChanged, editor.get(), [&] {
+        ++calls;
+        for (const Edge &e : scene->selectedEdges())
+            if (!hasEdge(*doc, e))
+                stale << QStringLiteral("edge %1->%2").arg(e.from.node.value).arg(e.to.node.value);
+        for (EdgeItem *item : scene->edgeItems())
+            if (item->scene() != scene)
+                stale << QStringLiteral("edge item off the scene");
+        for (NodeId id : scene->selectedNodeIds())
+            if (!doc->project().graph.node(id))
+                stale << QStringLiteral("node %1").arg(id.value);
+    });
+
+    const Edge e = edge(kRelu1, kPool1);
+    scene->edgeItem(e)->setSelected(true);
+    calls = 0;
+    doc->deleteItems({}, {e});
+    QVERIFY(!hasEdge(*doc, e));
+    QVERIFY(calls >= 1);
+    QVERIFY2(stale.isEmpty(), qPrintable(stale.join(", ")));
+    QVERIFY(scene->selectedEdges().empty());
+
+    // Undo brings it back; selected again, undone away again.
+    doc->undoStack()->undo();
+    QVERIFY(hasEdge(*doc, e));
+    scene->edgeItem(e)->setSelected(true);
+    doc->undoStack()->redo();
+    QVERIFY2(stale.isEmpty(), qPrintable(stale.join(", ")));
+
+    // A node with its edges selected, removed; then a reload drops every item at once.
+    scene->selectNodes({NodeId{kConv2}});
+    scene->edgeItem(edge(kPool1, kConv2))->setSelected(true);
+    doc->deleteItems({NodeId{kConv2}}, {});
+    QVERIFY2(stale.isEmpty(), qPrintable(stale.join(", ")));
+    scene->selectNodes({NodeId{kConv1}});
+    scene->edgeItem(edge(kInput, kConv1))->setSelected(true);
+    QString error;
+    QVERIFY2(doc->load(samplePath(), &error), qPrintable(error));
+    QVERIFY2(stale.isEmpty(), qPrintable(stale.join(", ")));
+    QCOMPARE(scene->edgeItems().size(), size_t(11));
 }
 
 void GraphEditorTest::rubberBandSelectsAndDeletesEdges()

@@ -165,8 +165,8 @@ torch::Tensor readIdxFile(const std::string &requested)
         count *= shape.back();
     }
     if (count.exceeds(kMaxElements))
-        throw EngineError(path + ": the header declares " + count.text()
-                          + " bytes of data; the most a tensor may hold is " + std::to_string(kMaxElements));
+        throw EngineError(path + ": the header declares " + formatShape(shape) + ", " + count.text()
+                          + " elements; at most " + std::to_string(kMaxElements) + " are supported");
     const MemoryLimit memory = availableMemory("cpu");
     if (memory.bytes >= 0 && count.value() > memory.bytes)
         throw EngineError(path + ": the header declares " + formatBytes(count.value()) + " of data, but only "
