@@ -237,26 +237,41 @@ torch::Tensor readNpy(const std::string &path)
         shapeField.substr(shapeField.find('(') + 1, shapeField.find(')') - shapeField.find('(') - 1);
     std::vector<int64_t> shape;
     std::istringstream is(dims);
-    for (std::string part; std::getline(is, part, ',');)
-        if (part.find_first_not_of(' ') != std::string::npos)
-            shape.push_back(std::stoll(part));
+    Count elements = 1;
+    for (std::string part; std::getline(is, part, ',');) {
+        const size_t b = part.find_first_not_of(' '), e = part.find_last_not_of(' ');
+        if (b == std::string::npos)
+            continue;
+        const std::string digits = part.substr(b, e - b + 1);
+        if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos)
+            throw EngineError(path + ": the .npy header's shape (" + dims + ") has '" + digits
+                              + "', not a size; expected whole numbers");
+        shape.push_back(std::stoll(digits));
+        elements *= shape.back();
+    }
+    if (shape.size() > size_t(kMaxRank) || elements.exceeds(kMaxElements))
+        throw EngineError(path + ": the .npy header's shape (" + dims + ") has " + elements.text() + " elements in "
+                          + std::to_string(shape.size()) + " dimensions; at most " + std::to_string(kMaxElements)
+                          + " in " + std::to_string(kMaxRank) + " are supported");
     torch::ScalarType type;
+    size_t itemSize = 0;
     if (descr == "|u1" || descr == "<u1")
-        type = torch::kUInt8;
+        type = torch::kUInt8, itemSize = 1;
     else if (descr == "<i8")
-        type = torch::kInt64;
+        type = torch::kInt64, itemSize = 8;
     else if (descr == "<f4")
-        type = torch::kFloat32;
+        type = torch::kFloat32, itemSize = 4;
     else if (descr == "<f8")
-        type = torch::kFloat64;
+        type = torch::kFloat64, itemSize = 8;
     else
         throw EngineError(path + ": element type '" + descr
                           + "' is not supported (uint8, int64, float32, float64 are)");
-    torch::Tensor t = torch::empty(shape, type);
-    const size_t bytes = size_t(t.nbytes());
+    // The data's size is compared with the file before anything is allocated.
+    const size_t bytes = size_t(elements.value()) * itemSize;
     if (data.size() - start - headerLen != bytes)
         throw EngineError(path + ": truncated: the header declares " + std::to_string(bytes)
                           + " bytes of data, the file has " + std::to_string(data.size() - start - headerLen));
+    torch::Tensor t = torch::empty(shape, type);
     if (bytes > 0) // an empty tensor's data pointer may be null
         std::memcpy(t.data_ptr(), data.data() + start + headerLen, bytes);
     return t;

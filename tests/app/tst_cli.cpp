@@ -523,6 +523,35 @@ void TestCli::predictRefusesBadManifests()
     QVERIFY2(std0.finished && std0.exitCode == 1, std0.output.constData());
     QVERIFY2(std0.output.contains("/preprocessing/std/0"), std0.output.constData());
     QVERIFY2(!std0.output.contains("nan"), std0.output.constData());
+
+    // .npy inputs whose header declares more than the file holds are refused before anything is
+    // allocated (fuzzing found 3.4 GB allocations), and an empty array is not a crash.
+    withManifest([](QJsonObject &) {});
+    auto npyFile = [&](const QString &name, const QByteArray &shape, int dataBytes) {
+        QByteArray header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+        while ((10 + header.size() + 1) % 64 != 0)
+            header += ' ';
+        header += '\n';
+        const QString file = m_tmp.filePath(name);
+        QFile f(file);
+        f.open(QIODevice::WriteOnly);
+        f.write(QByteArray("\x93NUMPY\x01\x00", 8));
+        f.write(QByteArray(1, char(header.size() & 0xff)) + QByteArray(1, char(header.size() >> 8)));
+        f.write(header);
+        f.write(QByteArray(dataBytes, '\0'));
+        return file;
+    };
+    const CliRun huge = run({"predict", bundle, npyFile("huge.npy", "(1, 4294967295, 8)", 64)});
+    QVERIFY2(huge.finished && huge.exitCode == 1, huge.output.constData());
+    QVERIFY2(huge.output.contains("huge.npy: truncated: the header declares"), huge.output.constData());
+    const CliRun wraps = run({"predict", bundle, npyFile("wraps.npy", "(4294967296, 4294967296, 4294967296)", 0)});
+    QVERIFY2(wraps.finished && wraps.exitCode == 1, wraps.output.constData());
+    QVERIFY2(wraps.output.contains("wraps.npy: the .npy header's shape"), wraps.output.constData());
+    const CliRun bad = run({"predict", bundle, npyFile("bad.npy", "(1, -8, 8)", 0)});
+    QVERIFY2(bad.finished && bad.exitCode == 1, bad.output.constData());
+    QVERIFY2(bad.output.contains("not a size"), bad.output.constData());
+    const CliRun empty = run({"predict", bundle, npyFile("empty.npy", "(0, 1, 8, 8)", 0)});
+    QVERIFY2(empty.finished && (empty.exitCode == 0 || empty.exitCode == 1), empty.output.constData());
 }
 
 // A training process killed with SIGKILL leaves run.json saying "running"; `runs` must show the
