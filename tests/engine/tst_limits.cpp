@@ -16,8 +16,6 @@
 
 #include <c10/util/Exception.h>
 
-#include <sys/resource.h>
-
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -145,18 +143,20 @@ void TestLimits::modelTooLargeIsRefusedBeforeAllocating()
     }
     checkMemory(e, MemoryLimit{}, "training"); // an unknown limit refuses nothing
 
-    // A real run under an address-space limit below the estimate fails with the estimate, and
-    // does not die allocating. RLIMIT_AS stands for a smaller machine.
-    rlimit old{};
-    QCOMPARE(getrlimit(RLIMIT_AS, &old), 0);
-    rlimit small = old;
-    small.rlim_cur = rlim_t(12) << 30; // 12 GiB of address space: well above this test's needs
-    QCOMPARE(setrlimit(RLIMIT_AS, &small), 0);
-    const RunResult r = trainBlocking(requestFor(p, m_tmp.filePath("huge")), {});
-    QCOMPARE(setrlimit(RLIMIT_AS, &old), 0);
+    // A real run of a model no machine holds (4 TiB of weights in one layer, the largest tensor
+    // the engine accepts) fails with the estimate, and does not die allocating.
+    Project huge = projectWith(chainGraph({{"Flatten", {}},
+                                           {"Linear", {{"in_features", 64}, {"out_features", 1 << 24}}},
+                                           {"Linear", {{"in_features", 1 << 24}, {"out_features", 1 << 16}}},
+                                           {"Linear", {{"in_features", 1 << 16}, {"out_features", 4}}}}));
+    const GraphAnalysis ha = analyzeProject(huge);
+    QVERIFY2(ha.ok(), ha.diagnostics.format().c_str());
+    QVERIFY(estimateTrainingMemory(huge, ha).total() > (int64_t(16) << 40));
+    const RunResult r = trainBlocking(requestFor(huge, m_tmp.filePath("huge")), {});
     QVERIFY(r.status == Status::Failed);
     QVERIFY2(containsCI(r.message, "training needs about"), r.message.c_str());
     QVERIFY2(containsCI(r.message, "is available"), r.message.c_str());
+    QVERIFY2(containsCI(r.message, "the weights alone need"), r.message.c_str());
 }
 
 void TestLimits::cpuMemoryIsKnown()
