@@ -1,12 +1,13 @@
 #pragma once
 // Small helpers shared by the engine tests: shapes written as "64x14x14", chain graphs built in
-// code, whole-file reads and writes, and paths into the source tree. Torch-free on purpose so
+// code, whole-file reads and writes, paths into the source tree, and a training request. Torch-free on purpose so
 // that the torch-free tests stay cheap to compile.
 
 #include "torchwright/analysis.h"
 #include "torchwright/diagnostics.h"
 #include "torchwright/graph.h"
 #include "torchwright/layers.h"
+#include "torchwright/training.h"
 
 #include <nlohmann/json.hpp>
 
@@ -139,6 +140,18 @@ inline const torchwright::Diagnostic *findError(const torchwright::Diagnostics &
             return &d;
     }
     return nullptr;
+}
+
+// A request to train `p` on the CPU with one thread, its runs in `runsDir` (created).
+inline torchwright::TrainRequest requestFor(const torchwright::Project &p, const QString &runsDir)
+{
+    QDir().mkpath(runsDir);
+    torchwright::TrainRequest r;
+    r.project = p;
+    r.runsDir = runsDir.toStdString();
+    r.device = std::string("cpu");
+    r.threads = 1;
+    return r;
 }
 
 } // namespace testhelpers

@@ -25,6 +25,7 @@
 using namespace torchwright;
 using testhelpers::chainGraph;
 using testhelpers::containsCI;
+using testhelpers::requestFor;
 using Status = TrainingEvent::Status;
 
 namespace {
@@ -38,17 +39,6 @@ Project projectWith(Graph graph, int classes = 4)
     p.dataset.numClasses = classes;
     p.dataset.classNames.clear();
     return p;
-}
-
-TrainRequest requestFor(const Project &p, const QString &runsDir)
-{
-    QDir().mkpath(runsDir);
-    TrainRequest r;
-    r.project = p;
-    r.runsDir = runsDir.toStdString();
-    r.device = std::string("cpu");
-    r.threads = 1;
-    return r;
 }
 
 } // namespace

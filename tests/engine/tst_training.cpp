@@ -39,6 +39,7 @@
 using namespace torchwright;
 using testhelpers::containsCI;
 using testhelpers::describe;
+using testhelpers::requestFor;
 using Kind = TrainingEvent::Kind;
 using Status = TrainingEvent::Status;
 
@@ -140,17 +141,6 @@ Project tinyProject()
     if (!load.ok())
         qWarning("%s", load.diagnostics.format().c_str());
     return load.project;
-}
-
-TrainRequest requestFor(const Project &p, const QString &runsDir)
-{
-    QDir().mkpath(runsDir);
-    TrainRequest r;
-    r.project = p;
-    r.runsDir = runsDir.toStdString();
-    r.device = std::string("cpu");
-    r.threads = 1;
-    return r;
 }
 
 bool fileExists(const std::string &dir, const char *name)
