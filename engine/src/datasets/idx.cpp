@@ -12,6 +12,8 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <memory>
+#include <vector>
 
 #include <cstring>
 #include <filesystem>
@@ -171,9 +173,26 @@ torch::Tensor readIdxFile(const std::string &requested)
     if (memory.bytes >= 0 && count.value() > memory.bytes)
         throw EngineError(path + ": the header declares " + formatBytes(count.value()) + " of data, but only "
                           + formatBytes(memory.bytes) + " is available (" + memory.source + ")");
-    torch::Tensor t = torch::empty(shape, torch::kUInt8);
     const size_t want = size_t(count.value());
-    const size_t got = want ? in.read(t.data_ptr<uint8_t>(), want) : 0;
+    // A plain file's size is known: it must be the header and the declared data, exactly.
+    if (!isGzip(path)) {
+        std::error_code ec;
+        const uintmax_t size = fs::file_size(path, ec);
+        if (!ec && size < header + want)
+            throw EngineError(path + ": truncated: expected " + std::to_string(want)
+                              + " bytes of data after the header, found " + std::to_string(size - header));
+    }
+    // Memory grows with the data that really arrive, never past what the header declares, so a
+    // small file whose header declares gigabytes fails on what it holds, not on an allocation.
+    auto buffer = std::make_unique<std::vector<uint8_t>>();
+    size_t got = 0;
+    while (got < want) {
+        buffer->resize(std::min(want, std::max<size_t>(size_t(1) << 20, buffer->size() * 2)));
+        const size_t n = in.read(buffer->data() + got, buffer->size() - got);
+        got += n;
+        if (got < buffer->size())
+            break;
+    }
     if (got < want)
         throw EngineError(path + ": truncated: expected " + std::to_string(want)
                           + " bytes of data after the header, found " + std::to_string(got));
@@ -182,6 +201,15 @@ torch::Tensor readIdxFile(const std::string &requested)
     if (in.read(&extra, 1) != 0)
         throw EngineError(path + ": unexpected bytes after the " + std::to_string(want)
                           + " bytes of data the header declares");
+    // The tensor takes the buffer over, without a copy.
+    torch::Tensor t;
+    if (want == 0) {
+        t = torch::empty(shape, torch::kUInt8);
+    } else {
+        std::vector<uint8_t> *data = buffer.release();
+        t = torch::from_blob(
+            data->data(), shape, [data](void *) { delete data; }, torch::kUInt8);
+    }
     if (dims == 3)
         t = t.unsqueeze(1); // [N, rows, cols] -> [N, 1, rows, cols]
     return t;
