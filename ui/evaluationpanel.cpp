@@ -247,6 +247,8 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
             }
     }
     m_plot->replot();
+    // Above kMaxConfusionClasses there is no matrix: the per-class table takes its place.
+    m_plot->setVisible(n > 0);
 
     m_table->setRowCount(classes);
     for (int c = 0; c < classes; ++c) {
