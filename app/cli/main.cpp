@@ -78,7 +78,7 @@ at any moment (kill -9 too) can be resumed.
 Loads the run's checkpoint (best by default) and prints the test accuracy, the loss, the
 confusion matrix and per-class precision and recall.
 )"},
-    {"export", R"(usage: torchwright-cli export RUN --format FORMAT [--output PATH] [--checkpoint best|last]
+    {"export", R"(usage: torchwright-cli export RUN --format FORMAT[,FORMAT...] [--output PATH] [--checkpoint best|last]
 
 Writes the trained model (the best checkpoint by default), checked against the engine:
 )"},
@@ -168,6 +168,39 @@ struct Args {
 const std::vector<std::string> kValued = {"--epochs", "--device", "--threads",     "--out", "--resume", "--checkpoint",
                                           "--format", "--output", "--batch-limit", "--top", "--limit"};
 
+// Edits (insert, delete, replace, swap two neighbours) between a and b.
+size_t editDistance(const std::string &a, const std::string &b)
+{
+    std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+    for (size_t i = 0; i <= a.size(); ++i)
+        d[i][0] = i;
+    for (size_t j = 0; j <= b.size(); ++j)
+        d[0][j] = j;
+    for (size_t i = 1; i <= a.size(); ++i)
+        for (size_t j = 1; j <= b.size(); ++j) {
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+// "; did you mean 'train'?" for the candidate closest to a typo (at most 2 edits, and fewer than
+// a third of the word), or nothing.
+std::string didYouMean(const std::string &typo, const std::vector<std::string> &candidates)
+{
+    std::string best;
+    size_t bestDistance = 3;
+    for (const auto &c : candidates) {
+        const size_t d = editDistance(typo, c);
+        if (d < bestDistance && d * 3 <= std::max(typo.size(), c.size())) {
+            best = c;
+            bestDistance = d;
+        }
+    }
+    return best.empty() ? "" : "; did you mean '" + best + "'?";
+}
+
 std::optional<Args> parse(int argc, char **argv, int first, std::string &error)
 {
     Args a;
@@ -188,7 +221,9 @@ std::optional<Args> parse(int argc, char **argv, int first, std::string &error)
                 value = argv[++i];
             }
             if (std::find(kValued.begin(), kValued.end(), s) == kValued.end()) {
-                error = "unknown option " + s;
+                std::vector<std::string> options = kValued;
+                options.push_back("--help");
+                error = "unknown option " + s + didYouMean(s, options);
                 return std::nullopt;
             }
             a.options[s] = value;
@@ -506,25 +541,42 @@ int cmdExport(const Args &a)
         std::fprintf(stderr, "%s", help("export"));
         return kUsage;
     }
-    const std::string format = a.options.at("--format");
     const std::string which = a.options.count("--checkpoint") ? a.options.at("--checkpoint") : "best";
-    const ExportFormat *f = findExportFormat(format);
-    if (!f) {
-        std::fprintf(stderr, "error: --format: '%s' is not a format; formats: %s\n", format.c_str(),
-                     joinedFormatNames().c_str());
-        return kUsage;
+    // One format, or several separated by commas; every one is checked before any is written.
+    std::vector<const ExportFormat *> formats;
+    const std::vector<std::string> &names = exportFormats();
+    std::string list = a.options.at("--format") + ",";
+    for (size_t start = 0, comma; (comma = list.find(',', start)) != std::string::npos; start = comma + 1) {
+        const std::string name = list.substr(start, comma - start);
+        const ExportFormat *f = findExportFormat(name);
+        if (!f) {
+            std::fprintf(stderr, "error: --format: '%s' is not a format%s\nformats: %s\n", name.c_str(),
+                         didYouMean(name, names).c_str(), joinedFormatNames().c_str());
+            return kUsage;
+        }
+        if (std::find(formats.begin(), formats.end(), f) == formats.end())
+            formats.push_back(f);
     }
-    const std::string run = a.positional[0];
-    const std::string out =
-        a.options.count("--output") ? a.options.at("--output") : (fs::path(run) / f->target).string();
     // Only the build is asked here: the exporter itself loads the run and refuses a layer that has
     // no form in the format, so asking about the run too would build the whole model twice.
-    if (const std::string why = f->whyUnavailable(); !why.empty()) {
-        std::fprintf(stderr, "error: %s\n", why.c_str());
-        return kFailed;
+    for (const ExportFormat *f : formats)
+        if (const std::string why = f->whyUnavailable(); !why.empty()) {
+            std::fprintf(stderr, "error: %s\n", why.c_str());
+            return kFailed;
+        }
+    const std::string run = a.positional[0];
+    // --output names the file or folder for one format, and the folder that holds each format's
+    // usual name for several.
+    const bool several = formats.size() > 1;
+    const std::string outDir = a.options.count("--output") && several ? a.options.at("--output") : run;
+    if (several)
+        fs::create_directories(outDir);
+    for (const ExportFormat *f : formats) {
+        const std::string out = a.options.count("--output") && !several ? a.options.at("--output")
+                                                                        : (fs::path(outDir) / f->target).string();
+        f->exportTo(run, out, which);
+        std::printf("wrote %s\n", out.c_str());
     }
-    f->exportTo(run, out, which);
-    std::printf("wrote %s\n", out.c_str());
     return kOk;
 }
 
@@ -604,7 +656,11 @@ int main(int argc, char **argv)
         return kOk;
     }
     if (!kHelpTexts.count(command)) {
-        std::fprintf(stderr, "error: unknown command '%s'\n\n%s", command.c_str(), help(""));
+        std::vector<std::string> commands;
+        for (const auto &[name, text] : kHelpTexts)
+            commands.push_back(name);
+        std::fprintf(stderr, "error: unknown command '%s'%s\n\n%s", command.c_str(),
+                     didYouMean(command, commands).c_str(), help(""));
         return kUsage;
     }
     std::string error;

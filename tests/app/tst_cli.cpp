@@ -66,6 +66,8 @@ private Q_SLOTS:
     void damagedCheckpointsAreRefused();
     void predictRefusesBadManifests();
     void killedRunIsInterruptedAndResumes();
+    void typosGetTheClosestName();
+    void exportWritesSeveralFormats();
     void fullDiskWritingMetricsFailsCleanly();
 
     // Every command's output, whatever it failed on, is free of C++ backtraces.
@@ -664,6 +666,45 @@ void TestCli::fullDiskWritingMetricsFailsCleanly()
     QVERIFY2(summary["message"].toString().contains("metrics.jsonl"), qPrintable(summary["message"].toString()));
     const QStringList leftovers = QDir(runDir).entryList({"*.tmp*"}, QDir::Files);
     QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(' ')));
+}
+
+// A mistyped command, option or format is named with the closest real one, before the usage.
+void TestCli::typosGetTheClosestName()
+{
+    const CliRun command = run({"trian", "project.json"});
+    QCOMPARE(command.exitCode, 2);
+    QVERIFY2(command.output.startsWith("error: unknown command 'trian'; did you mean 'train'?"),
+             command.output.constData());
+    const CliRun option = run({"train", "project.json", "--epoch", "3"});
+    QCOMPARE(option.exitCode, 2);
+    QVERIFY2(option.output.startsWith("error: unknown option --epoch; did you mean '--epochs'?"),
+             option.output.constData());
+    const CliRun format = run({"export", "run", "--format", "onxx"});
+    QCOMPARE(format.exitCode, 2);
+    QVERIFY2(format.output.contains("'onxx' is not a format; did you mean 'onnx'?"), format.output.constData());
+    // Nothing close: no suggestion.
+    const CliRun far = run({"frobnicate"});
+    QCOMPARE(far.exitCode, 2);
+    QVERIFY2(far.output.contains("unknown command 'frobnicate'\n"), far.output.constData());
+}
+
+// --format takes several formats separated by commas; all are checked before any is written,
+// and with --output each goes into that folder under its usual name.
+void TestCli::exportWritesSeveralFormats()
+{
+    const QString runs = m_tmp.filePath("several_runs");
+    const CliRun train = run({"train", sourceFile("tests/data/tiny_synthetic/project.json"), "--epochs", "1",
+                              "--device", "cpu", "--threads", "1", "--out", runs});
+    QVERIFY2(train.exitCode == 0, train.output.constData());
+    const QString runDir = findRunDir(runs);
+    const QString out = m_tmp.filePath("several_out");
+    const CliRun bad = run({"export", runDir, "--format", "torchscript,onxx", "--output", out});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY(!QFileInfo::exists(out));
+    const CliRun both = run({"export", runDir, "--format", "torchscript,onnx", "--output", out});
+    QVERIFY2(both.exitCode == 0, both.output.constData());
+    QVERIFY(QFileInfo(out + "/model.torchscript.pt").size() > 0);
+    QVERIFY(QFileInfo(out + "/model.onnx").size() > 0);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
