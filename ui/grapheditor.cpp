@@ -71,9 +71,14 @@ GraphEditor::GraphEditor(ProjectDocument *doc, QWidget *parent)
     m_cut = makeAction(tr("Cu&t"), QKeySequence::keyBindings(QKeySequence::Cut));
     m_copy = makeAction(tr("&Copy"), QKeySequence::keyBindings(QKeySequence::Copy));
     m_paste = makeAction(tr("&Paste"), QKeySequence::keyBindings(QKeySequence::Paste));
-    m_delete =
-        makeAction(tr("&Delete"), QKeySequence::keyBindings(QKeySequence::Delete) << QKeySequence(Qt::Key_Backspace));
-    m_duplicate = makeAction(tr("D&uplicate"), {QKeySequence(Qt::CTRL | Qt::Key_D)});
+    // X11 desktops bind Ctrl+D to Delete as well; here it is Duplicate's, and a key two actions
+    // share triggers neither ("ambiguous shortcut").
+    const QKeySequence duplicateKey(Qt::CTRL | Qt::Key_D);
+    QList<QKeySequence> deleteKeys = QKeySequence::keyBindings(QKeySequence::Delete);
+    deleteKeys.removeAll(duplicateKey);
+    deleteKeys << QKeySequence(Qt::Key_Backspace);
+    m_delete = makeAction(tr("&Delete"), deleteKeys);
+    m_duplicate = makeAction(tr("D&uplicate"), {duplicateKey});
     m_selectAll = makeAction(tr("Select &All"), QKeySequence::keyBindings(QKeySequence::SelectAll));
     m_fit = makeAction(tr("&Fit to View"), {QKeySequence(Qt::CTRL | Qt::Key_0)});
     m_layout = makeAction(tr("&Arrange Layers"), {QKeySequence(Qt::CTRL | Qt::Key_L)});

@@ -176,6 +176,7 @@ private Q_SLOTS:
     void autoLayoutPureFunction();
     void autoLayoutFromTheEditor();
     void paletteSearch();
+    void noTwoActionsShareAShortcut();
 };
 
 void GraphEditorTest::initTestCase() { QApplication::clipboard()->clear(); }
@@ -885,6 +886,26 @@ void GraphEditorTest::paletteSearch()
     QVERIFY(!palette.itemForType("Conv2d")->isHidden());
     std::unique_ptr<QMimeData> mime(LayerPalette::mimeDataForType(QStringLiteral("Dropout")));
     QCOMPARE(LayerPalette::typeFromMimeData(mime.get()), QStringLiteral("Dropout"));
+}
+
+// Each editing shortcut belongs to one action: the platform's Delete bindings include Ctrl+D on
+// X11, which made Duplicate's Ctrl+D an "ambiguous shortcut" that did nothing.
+void GraphEditorTest::noTwoActionsShareAShortcut()
+{
+    ProjectDocument doc;
+    GraphEditor editor(&doc);
+    const QList<QAction *> actions = {editor.cutAction(),    editor.copyAction(),      editor.pasteAction(),
+                                      editor.deleteAction(), editor.duplicateAction(), editor.selectAllAction(),
+                                      editor.fitAction(),    editor.layoutAction(),    editor.zoomInAction(),
+                                      editor.zoomOutAction()};
+    QMap<QString, QString> owner;
+    for (QAction *a : actions)
+        for (const QKeySequence &k : a->shortcuts()) {
+            const QString key = k.toString();
+            QVERIFY2(!owner.contains(key), qPrintable(key + " belongs to " + owner.value(key) + " and " + a->text()));
+            owner.insert(key, a->text());
+        }
+    QCOMPARE(editor.duplicateAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_D));
 }
 
 QTEST_MAIN(GraphEditorTest)
