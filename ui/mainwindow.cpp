@@ -272,8 +272,14 @@ bool MainWindow::save()
     return saveAs(m_doc->filePath());
 }
 
-bool MainWindow::saveAs(const QString &path)
+bool MainWindow::saveAs(const QString &typed)
 {
+    // Projects are .json files: a name typed without a suffix gets it, so Open lists the file.
+    const QString path = QFileInfo(typed).suffix().isEmpty() ? typed + QStringLiteral(".json") : typed;
+    // A project still called "Untitled" (or nothing) takes the name it is saved under.
+    const std::string &name = m_doc->project().name;
+    if (name.empty() || name == "Untitled")
+        m_doc->setSetting("/name", QFileInfo(path).completeBaseName().toStdString());
     const QString before = m_doc->filePath();
     QString error;
     if (!m_doc->save(path, &error)) {

@@ -46,6 +46,7 @@ private Q_SLOTS:
     void doubleClickOptimizeOpensGraph();
     void closingAsksAboutUnsavedChanges();
     void openModifySaveReopen();
+    void saveAsAddsJsonAndNamesTheProject();
     void droppedProjectOpens();
     void autosaveAndRecovery();
     void screenshotCommand();
@@ -157,6 +158,28 @@ void TestMainWindow::openModifySaveReopen()
     MainWindow again;
     QVERIFY(again.openProject(path));
     QCOMPARE(again.document()->project().training.batchSize, 128);
+}
+
+// Save As with a name typed without ".json" writes NAME.json (so Open lists it), and a project
+// still called "Untitled" takes the file's name.
+void TestMainWindow::saveAsAddsJsonAndNamesTheProject()
+{
+    MainWindow w;
+    w.newProject();
+    QCOMPARE(QString::fromStdString(w.document()->project().name), QStringLiteral("Untitled"));
+    const QString typed = m_tmp.filePath("mlp");
+    QVERIFY(w.saveAs(typed));
+    QVERIFY(!QFileInfo::exists(typed));
+    QVERIFY(QFileInfo::exists(typed + ".json"));
+    QCOMPARE(w.document()->filePath(), QFileInfo(typed + ".json").absoluteFilePath());
+    QCOMPARE(QString::fromStdString(w.document()->project().name), QStringLiteral("mlp"));
+    QVERIFY(!w.isWindowModified());
+    MainWindow again;
+    QVERIFY(again.openProject(typed + ".json"));
+    QCOMPARE(QString::fromStdString(again.document()->project().name), QStringLiteral("mlp"));
+    // A project with its own name keeps it.
+    QVERIFY(again.saveAs(m_tmp.filePath("copy")));
+    QCOMPARE(QString::fromStdString(again.document()->project().name), QStringLiteral("mlp"));
 }
 
 void TestMainWindow::droppedProjectOpens()
