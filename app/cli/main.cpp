@@ -78,7 +78,8 @@ at any moment (kill -9 too) can be resumed.
 Loads the run's checkpoint (best by default) and prints the test accuracy, the loss, the
 confusion matrix and per-class precision and recall.
 )"},
-    {"export", R"(usage: torchwright-cli export RUN --format FORMAT[,FORMAT...] [--output PATH] [--checkpoint best|last]
+    {"export", R"(usage: torchwright-cli export RUN --format FORMAT[,FORMAT...] [--output PATH]
+                            [--checkpoint best|last]
 
 Writes the trained model (the best checkpoint by default), checked against the engine:
 )"},
@@ -147,6 +148,8 @@ const std::map<std::string, std::string> &helpTexts()
         for (const auto &[command, text] : kHelpTexts)
             r[command] = text;
         r["export"] += exportFormatsHelp();
+        r["export"] += "\nSeveral formats, separated by commas, are written in one call; --output then names the\n"
+                       "folder that receives each under its usual name.\n";
         std::string text = kMainHelp;
         const std::string slot = "{formats}";
         r[""] = text.replace(text.find(slot), slot.size(), joinedFormatNames());
@@ -550,8 +553,10 @@ int cmdExport(const Args &a)
         const std::string name = list.substr(start, comma - start);
         const ExportFormat *f = findExportFormat(name);
         if (!f) {
-            std::fprintf(stderr, "error: --format: '%s' is not a format%s\nformats: %s\n", name.c_str(),
-                         didYouMean(name, names).c_str(), joinedFormatNames().c_str());
+            // "; did you mean 'onnx'?" reads "'onxx' is not a format; did you mean 'onnx'? formats: ..."
+            const std::string hint = didYouMean(name, names);
+            std::fprintf(stderr, "error: --format: '%s' is not a format; %sformats: %s\n", name.c_str(),
+                         hint.empty() ? "" : (hint.substr(2) + " ").c_str(), joinedFormatNames().c_str());
             return kUsage;
         }
         if (std::find(formats.begin(), formats.end(), f) == formats.end())
