@@ -4,6 +4,7 @@
 #include "projectdocument.h"
 #include "trainingcontroller.h"
 
+#include "torchwright/diagnostics.h"
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
 #include "torchwright/settings.h"
@@ -231,6 +232,23 @@ void Dashboard::startTraining()
 {
     if (m_controller->isRunning())
         return;
+    // A project with problems is refused here, with them, instead of creating a run that fails.
+    const Diagnostics &problems = m_document->analysis().diagnostics;
+    if (problems.hasErrors()) {
+        QString first;
+        for (const Diagnostic &d : problems.items()) {
+            if (d.severity != Severity::Error)
+                continue;
+            const QString line = QString::fromStdString(formatDiagnostic(d));
+            if (first.isEmpty())
+                first = line;
+            Q_EMIT logMessage(line, true);
+        }
+        setStatus(
+            tr("Not started: the project has %n problem(s); fix them first. %1", "", problems.errorCount()).arg(first),
+            true);
+        return;
+    }
     TrainingController::Options options = optionsFromControls();
     // Runs belong beside the project file; see runsDirectoryFor() for a project never saved.
     options.runsDir = TrainingController::runsDirectoryFor(m_document->filePath());

@@ -72,6 +72,7 @@ private Q_SLOTS:
     void pauseThenResume();
     void resumeContinuesAStoppedRun();
     void errorsAreShownNotFatal();
+    void startRefusesAProjectWithProblems();
     void runsPanelListsAndOverlays();
     void settingsDiffShowsChangedEpochs();
     void jsonDifferencesIgnoreLayout();
@@ -403,6 +404,40 @@ void TestDashboard::errorsAreShownNotFatal()
     QVERIFY(sawError);
     QVERIFY2(dashboard.statusText().contains(QStringLiteral("no-such-folder")), qPrintable(dashboard.statusText()));
     QVERIFY(dashboard.findChild<QPushButton *>(QStringLiteral("startButton"))->isEnabled());
+}
+
+// Start on a graph with a shape error refuses with the problem, and creates no run (it used to
+// start one that failed at once).
+void TestDashboard::startRefusesAProjectWithProblems()
+{
+    QFile source(tinyProjectSource());
+    QVERIFY(source.open(QIODevice::ReadOnly));
+    auto j = nlohmann::json::parse(source.readAll().toStdString());
+    for (auto &node : j["graph"]["nodes"])
+        if (node["type"] == "Linear")
+            node["params"]["out_features"] = 5; // the dataset has 4 classes
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("mismatch.json"));
+    QFile out(path);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(QByteArray::fromStdString(j.dump(2)));
+    out.close();
+    ProjectDocument doc;
+    QString error;
+    QVERIFY2(doc.load(path, &error), qPrintable(error));
+    QVERIFY(!doc.analysis().ok());
+
+    Dashboard dashboard(&doc);
+    QSignalSpy log(&dashboard, &Dashboard::logMessage);
+    dashboard.startTraining();
+    QVERIFY(!dashboard.findChild<QPushButton *>(QStringLiteral("stopButton"))->isEnabled());
+    QVERIFY2(dashboard.statusText().startsWith(QStringLiteral("Not started: the project has 1 problem")),
+             qPrintable(dashboard.statusText()));
+    QVERIFY2(dashboard.statusText().contains(QStringLiteral("num_classes")), qPrintable(dashboard.statusText()));
+    QCOMPARE(log.count(), 1);
+    QVERIFY(log.first().at(1).toBool());
+    const QDir runs(TrainingController::runsDirectoryFor(path));
+    QVERIFY2(!runs.exists() || runs.isEmpty(), qPrintable(runs.path()));
 }
 
 void TestDashboard::runsPanelListsAndOverlays()
