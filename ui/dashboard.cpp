@@ -75,6 +75,14 @@ Dashboard::Dashboard(ProjectDocument *document, QWidget *parent)
     connect(c, &TrainingController::stateChanged, this, &Dashboard::updateButtons);
     // A newly opened project brings its own device and thread settings.
     connect(m_document, &ProjectDocument::projectReset, this, &Dashboard::takeSettingsFromProject);
+    // Another project (opened, or File > New): the last run's curves and progress were not its.
+    connect(m_document, &ProjectDocument::projectReset, this, [this] {
+        if (m_controller->isRunning())
+            return;
+        clearCurves();
+        m_sawError = false;
+        setStatus(tr("Ready"), false);
+    });
     updateButtons();
 }
 

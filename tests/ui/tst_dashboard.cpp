@@ -73,6 +73,7 @@ private Q_SLOTS:
     void resumeContinuesAStoppedRun();
     void errorsAreShownNotFatal();
     void startRefusesAProjectWithProblems();
+    void anotherProjectClearsTheLastRun();
     void runsPanelListsAndOverlays();
     void settingsDiffShowsChangedEpochs();
     void jsonDifferencesIgnoreLayout();
@@ -438,6 +439,20 @@ void TestDashboard::startRefusesAProjectWithProblems()
     QVERIFY(log.first().at(1).toBool());
     const QDir runs(TrainingController::runsDirectoryFor(path));
     QVERIFY2(!runs.exists() || runs.isEmpty(), qPrintable(runs.path()));
+}
+
+// After a run, opening another project (or a new one) leaves no curve, progress or status of
+// the run that belonged to the previous project.
+void TestDashboard::anotherProjectClearsTheLastRun()
+{
+    QVERIFY(!trainToEnd(1).isEmpty());
+    QVERIFY(m_dashboard->epochLossPlot()->pointCount(Dashboard::TrainingSeries) > 0);
+    ProjectLoad load = loadProjectFile(tinyProjectSource().toStdString());
+    QVERIFY(load.ok());
+    m_doc->reset(load.project, m_projectPath);
+    QCOMPARE(m_dashboard->epochLossPlot()->pointCount(Dashboard::TrainingSeries), 0);
+    QCOMPARE(m_dashboard->statusText(), QStringLiteral("Ready"));
+    QCOMPARE(m_dashboard->findChild<QProgressBar *>(QStringLiteral("runProgress"))->value(), 0);
 }
 
 void TestDashboard::runsPanelListsAndOverlays()
