@@ -129,6 +129,9 @@ public:
         return done;
     }
 
+    // Whether zlib passes the file through unchanged (not gzip), as found on the first read.
+    bool isPlain() const { return gzdirect(m_file) == 1; }
+
 private:
     std::string m_path;
     gzFile m_file = nullptr;
@@ -175,7 +178,7 @@ torch::Tensor readIdxFile(const std::string &requested)
                           + formatBytes(memory.bytes) + " is available (" + memory.source + ")");
     const size_t want = size_t(count.value());
     // A plain file's size is known: it must be the header and the declared data, exactly.
-    if (!isGzip(path)) {
+    if (in.isPlain()) {
         std::error_code ec;
         const uintmax_t size = fs::file_size(path, ec);
         if (!ec && size < header + want)
