@@ -109,7 +109,7 @@ int64_t addressSpaceAvailable()
 
 // cudaMemGetInfo from the CUDA runtime LibTorch has loaded, without a CUDA header or link: the
 // engine also builds against a CPU-only LibTorch.
-int64_t cudaFree(int deviceIndex, std::string &source)
+int64_t cudaFreeMemory(int deviceIndex, std::string &source)
 {
     using SetDevice = int (*)(int);
     using GetDevice = int (*)(int *);
@@ -175,7 +175,7 @@ MemoryLimit availableMemory(const std::string &device)
         int index = 0;
         if (device.size() > 5 && device[4] == ':')
             index = std::atoi(device.c_str() + 5);
-        limit.bytes = cudaFree(index, limit.source);
+        limit.bytes = cudaFreeMemory(index, limit.source);
         return limit;
     }
     auto consider = [&](int64_t bytes, const char *source) {

@@ -620,6 +620,8 @@ void TrainingSession::Impl::loadData(Run &r)
     r.valX = data.validation.inputs.to(r.device);
     r.valY = data.validation.labels.to(r.device);
     r.classes = project.dataset.numClasses;
+    // With the data loaded (and on the device), before the model and optimizer are allocated.
+    checkMemory(estimateTrainingMemory(project, analysis), availableMemory(r.deviceName), "training");
 }
 
 // The model from the project's seed, pretrained weights for a new run, frozen layers, and the
@@ -627,7 +629,6 @@ void TrainingSession::Impl::loadData(Run &r)
 void TrainingSession::Impl::buildModel(Run &r, bool resuming)
 {
     const Project &project = r.project;
-    checkMemory(estimateTrainingMemory(project, analyzeProject(project)), availableMemory(r.deviceName), "training");
     torch::manual_seed(r.ts.seed);
     r.model = GraphModel(project.graph, TensorType{project.dataset.sampleShape, DType::Float32});
     r.model->to(r.device);
