@@ -75,6 +75,8 @@ private Q_SLOTS:
 
 private:
     CliRun run(const QStringList &args, const QString &program = QStringLiteral(TORCHWRIGHT_CLI));
+    // One epoch of the tiny synthetic project on the CPU, its run folder in `runs`.
+    CliRun trainTiny(const QString &runs);
     QStringList m_backtraces; // commands whose output held one
     QTemporaryDir m_tmp;
 };
@@ -101,6 +103,12 @@ CliRun TestCli::run(const QStringList &args, const QString &program)
         m_backtraces << args.join(QLatin1Char(' '));
     r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     return r;
+}
+
+CliRun TestCli::trainTiny(const QString &runs)
+{
+    return run({"train", sourceFile("tests/data/tiny_synthetic/project.json"), "--epochs", "1", "--device", "cpu",
+                "--threads", "1", "--out", runs});
 }
 
 void TestCli::cleanup()
@@ -421,8 +429,7 @@ void TestCli::resumeRefusesRunJsonThatIsNotAnObject()
 void TestCli::damagedCheckpointsAreRefused()
 {
     const QString runs = m_tmp.filePath("damaged_runs");
-    const CliRun train = run({"train", sourceFile("tests/data/tiny_synthetic/project.json"), "--epochs", "1",
-                              "--device", "cpu", "--threads", "1", "--out", runs});
+    const CliRun train = trainTiny(runs);
     QVERIFY2(train.exitCode == 0, train.output.constData());
     const QString runDir = findRunDir(runs);
     QFile last(runDir + "/last.pt");
@@ -482,8 +489,7 @@ void TestCli::damagedCheckpointsAreRefused()
 void TestCli::predictRefusesBadManifests()
 {
     const QString runs = m_tmp.filePath("bundle_runs");
-    const CliRun train = run({"train", sourceFile("tests/data/tiny_synthetic/project.json"), "--epochs", "1",
-                              "--device", "cpu", "--threads", "1", "--out", runs});
+    const CliRun train = trainTiny(runs);
     QVERIFY2(train.exitCode == 0, train.output.constData());
     const QString runDir = findRunDir(runs);
     const QString bundle = m_tmp.filePath("bad_bundle");
@@ -693,8 +699,7 @@ void TestCli::typosGetTheClosestName()
 void TestCli::exportWritesSeveralFormats()
 {
     const QString runs = m_tmp.filePath("several_runs");
-    const CliRun train = run({"train", sourceFile("tests/data/tiny_synthetic/project.json"), "--epochs", "1",
-                              "--device", "cpu", "--threads", "1", "--out", runs});
+    const CliRun train = trainTiny(runs);
     QVERIFY2(train.exitCode == 0, train.output.constData());
     const QString runDir = findRunDir(runs);
     const QString out = m_tmp.filePath("several_out");

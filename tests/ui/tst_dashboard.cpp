@@ -34,6 +34,7 @@
 #include <QTreeWidget>
 
 #include <cmath>
+#include <functional>
 #include <memory>
 
 using namespace torchwright;
@@ -44,6 +45,22 @@ namespace {
 constexpr int kRunTimeoutMs = 120000;
 
 QString tinyProjectSource() { return QStringLiteral(TORCHWRIGHT_SOURCE_DIR "/tests/data/tiny_synthetic/project.json"); }
+
+// The tiny project as edited by `edit`, written to `name` in `dir`; empty when it cannot be.
+QString writeTinyProject(const QTemporaryDir &dir, const QString &name,
+                         const std::function<void(nlohmann::json &)> &edit)
+{
+    QFile source(tinyProjectSource());
+    if (!source.open(QIODevice::ReadOnly))
+        return {};
+    auto j = nlohmann::json::parse(source.readAll().toStdString());
+    edit(j);
+    const QString path = dir.filePath(name);
+    QFile out(path);
+    if (!out.open(QIODevice::WriteOnly) || out.write(QByteArray::fromStdString(j.dump(2))) < 0)
+        return {};
+    return path;
+}
 
 int batchEventsIn(const QString &runDir)
 {
@@ -376,17 +393,12 @@ void TestDashboard::resumeContinuesAStoppedRun()
 void TestDashboard::errorsAreShownNotFatal()
 {
     // A project whose dataset files are missing: the engine refuses it with an error event.
-    QFile source(tinyProjectSource());
-    QVERIFY(source.open(QIODevice::ReadOnly));
-    auto j = nlohmann::json::parse(source.readAll().toStdString());
-    j["dataset"]["kind"] = "idx";
-    j["dataset"]["path"] = "no-such-folder";
     QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("broken.json"));
-    QFile out(path);
-    QVERIFY(out.open(QIODevice::WriteOnly));
-    out.write(QByteArray::fromStdString(j.dump(2)));
-    out.close();
+    const QString path = writeTinyProject(dir, QStringLiteral("broken.json"), [](nlohmann::json &j) {
+        j["dataset"]["kind"] = "idx";
+        j["dataset"]["path"] = "no-such-folder";
+    });
+    QVERIFY(!path.isEmpty());
     ProjectDocument doc;
     QString error;
     QVERIFY2(doc.load(path, &error), qPrintable(error));
@@ -411,18 +423,13 @@ void TestDashboard::errorsAreShownNotFatal()
 // start one that failed at once).
 void TestDashboard::startRefusesAProjectWithProblems()
 {
-    QFile source(tinyProjectSource());
-    QVERIFY(source.open(QIODevice::ReadOnly));
-    auto j = nlohmann::json::parse(source.readAll().toStdString());
-    for (auto &node : j["graph"]["nodes"])
-        if (node["type"] == "Linear")
-            node["params"]["out_features"] = 5; // the dataset has 4 classes
     QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("mismatch.json"));
-    QFile out(path);
-    QVERIFY(out.open(QIODevice::WriteOnly));
-    out.write(QByteArray::fromStdString(j.dump(2)));
-    out.close();
+    const QString path = writeTinyProject(dir, QStringLiteral("mismatch.json"), [](nlohmann::json &j) {
+        for (auto &node : j["graph"]["nodes"])
+            if (node["type"] == "Linear")
+                node["params"]["out_features"] = 5; // the dataset has 4 classes
+    });
+    QVERIFY(!path.isEmpty());
     ProjectDocument doc;
     QString error;
     QVERIFY2(doc.load(path, &error), qPrintable(error));
