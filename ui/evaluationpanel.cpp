@@ -5,6 +5,7 @@
 #include "torchwright/diagnostics.h"
 
 #include <QFileInfo>
+#include <QFontMetricsF>
 #include <QHeaderView>
 #include <QImage>
 #include <QLabel>
@@ -50,7 +51,6 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
 
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("confusionPlot"));
-    m_plot->setMinimumSize(240, 240);
     m_plot->setInteractions({});
     m_plot->axisRect()->setupFullAxesBox(true);
     m_plot->xAxis->setLabel(tr("predicted class"));
@@ -76,12 +76,17 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
     connect(m_plot, &QCustomPlot::mousePress, this, &EvaluationPanel::onPlotClicked);
     connect(m_plot, &QCustomPlot::mouseMove, this, &EvaluationPanel::onPlotHovered);
 
-    m_table = new QTableWidget(0, 4, this);
+    m_table = new QTableWidget(0, 5, this);
     m_table->setObjectName(QStringLiteral("classTable"));
-    m_table->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("Samples")});
+    m_table->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Samples")});
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->setVisible(false);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Every column shares the width the dock has: none is cut off behind a scroll bar.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setMinimumSectionSize(36);
+    m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_table->setWordWrap(false);
 
     m_samplesLabel = new QLabel(this);
     m_samplesLabel->setObjectName(QStringLiteral("samplesLabel"));
@@ -102,18 +107,19 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
     samplesLayout->addWidget(m_samplesLabel);
     samplesLayout->addWidget(m_thumbnails, 1);
 
-    auto *top = new QSplitter(Qt::Horizontal, this);
-    top->addWidget(m_plot);
-    top->addWidget(m_table);
-    top->setStretchFactor(0, 3);
-    top->setStretchFactor(1, 1);
-    top->setSizes({600, 240}); // proportions until the user drags the handle
-    m_table->setMinimumWidth(120);
+    // Matrix, per-class table and samples one above the other: the dock is tall and narrow.
     m_table->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
     m_plot->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    m_plot->setMinimumSize(160, 160);
+    m_plot->installEventFilter(this);
     auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(top);
+    splitter->addWidget(m_plot);
+    splitter->addWidget(m_table);
     splitter->addWidget(samples);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(2, 2);
+    splitter->setSizes({420, 240, 200}); // proportions until the user drags a handle
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_accuracyLabel);
     layout->addWidget(splitter, 1);
@@ -227,26 +233,21 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
     }
     m_plot->xAxis->setTicker(ticker);
     m_plot->yAxis->setTicker(ticker);
-    int longest = 0;
-    for (const std::string &name : ev.classNames)
-        longest = std::max(longest, int(name.size()));
-    // Names that would run into each other across the bottom are slanted.
-    m_plot->xAxis->setTickLabelRotation(longest > 3 && n > 2 ? 45 : 0);
     m_plot->xAxis->setRange(-0.5, n - 0.5);
     m_plot->yAxis->setRange(-0.5, n - 0.5);
-    if (n <= kMaxLabelledClasses) {
-        for (int t = 0; t < n; ++t)
-            for (int p = 0; p < n; ++p) {
-                const int64_t count = ev.confusion[size_t(t)][size_t(p)];
-                auto *text = new QCPItemText(m_plot);
-                text->setClipToAxisRect(true);
-                text->position->setType(QCPItemPosition::ptPlotCoords);
-                text->position->setCoords(p, t);
-                text->setText(QString::number(count));
-                text->setColor(double(count) > 0.5 * double(maxCount) ? Qt::white : Qt::black);
-            }
-    }
-    m_plot->replot();
+    m_cellLabels.clear(); // clearItems() deleted them
+    for (int t = 0; t < n; ++t)
+        for (int p = 0; p < n; ++p) {
+            const int64_t count = ev.confusion[size_t(t)][size_t(p)];
+            auto *text = new QCPItemText(m_plot);
+            text->setClipToAxisRect(true);
+            text->position->setType(QCPItemPosition::ptPlotCoords);
+            text->position->setCoords(p, t);
+            text->setText(QString::number(count));
+            text->setColor(double(count) > 0.5 * double(maxCount) ? Qt::white : Qt::black);
+            m_cellLabels << text;
+        }
+    fitMatrixToSpace();
     // Above kMaxConfusionClasses there is no matrix: the per-class table takes its place.
     m_plot->setVisible(n > 0);
 
@@ -257,8 +258,9 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
             c < int(ev.classNames.size()) ? QString::fromStdString(ev.classNames[size_t(c)]) : QString::number(c);
         const double precision = c < int(ev.precision.size()) ? ev.precision[size_t(c)] : NAN;
         const double recall = c < int(ev.recall.size()) ? ev.recall[size_t(c)] : NAN;
-        const QString cells[] = {name, percent(precision), percent(recall), QString::number(support)};
-        for (int col = 0; col < 4; ++col) {
+        const double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : NAN;
+        const QString cells[] = {name, percent(precision), percent(recall), percent(f1), QString::number(support)};
+        for (int col = 0; col < 5; ++col) {
             auto *item = new QTableWidgetItem(cells[col]);
             if (col > 0)
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -376,15 +378,92 @@ void EvaluationPanel::onPlotHovered(QMouseEvent *event)
         QToolTip::hideText();
         return;
     }
+    QToolTip::showText(event->globalPosition().toPoint(), cellText(t, p), m_plot);
+}
+
+QString EvaluationPanel::cellText(int t, int p) const
+{
+    const int n = int(m_evaluation.confusion.size());
+    if (t < 0 || p < 0 || t >= n || p >= n)
+        return {};
     const auto &names = m_evaluation.classNames;
     auto name = [&](int c) {
         return c < int(names.size()) ? QString::fromStdString(names[size_t(c)]) : QString::number(c);
     };
-    QToolTip::showText(event->globalPosition().toPoint(),
-                       tr("true %1, predicted %2: %3 sample(s)")
-                           .arg(name(t), name(p))
-                           .arg(m_evaluation.confusion[size_t(t)][size_t(p)]),
-                       m_plot);
+    const int64_t count = m_evaluation.confusion[size_t(t)][size_t(p)];
+    int64_t row = 0;
+    for (int64_t c : m_evaluation.confusion[size_t(t)])
+        row += c;
+    return tr("true %1, predicted %2: %3 sample(s), %4 of the true %1")
+        .arg(name(t), name(p))
+        .arg(count)
+        .arg(row > 0 ? percent(double(count) / double(row)) : percent(NAN));
+}
+
+double EvaluationPanel::cellSize() const
+{
+    const int n = int(m_evaluation.confusion.size());
+    if (n == 0)
+        return 0;
+    const QRect area = m_plot->axisRect()->rect();
+    return std::min(area.width(), area.height()) / double(n);
+}
+
+bool EvaluationPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_plot && event->type() == QEvent::Resize && !m_fitting)
+        QMetaObject::invokeMethod(this, &EvaluationPanel::fitMatrixToSpace, Qt::QueuedConnection);
+    return QWidget::eventFilter(watched, event);
+}
+
+// The matrix takes the space it has: the cells' counts are written in a font that fits the
+// cell, or left to the hover text when cells are small; class names that would run into each
+// other are slanted, then thinned out to every k-th.
+void EvaluationPanel::fitMatrixToSpace()
+{
+    const int n = int(m_evaluation.confusion.size());
+    if (n == 0 || m_fitting)
+        return;
+    m_fitting = true;
+    m_plot->replot(QCustomPlot::rpImmediateRefresh); // lays the axis rect out for the new size
+    const double cell = cellSize();
+    QFont font = m_plot->font();
+    const QFontMetricsF base(font);
+    // A readable size (the UI's, up to 1.5 times it in big cells) that fits the widest count.
+    QString widest;
+    for (QCPItemText *label : m_cellLabels)
+        if (label->text().size() > widest.size())
+            widest = label->text();
+    const double fontSize = std::clamp(cell * 0.3, font.pointSizeF(), font.pointSizeF() * 1.5);
+    font.setPointSizeF(fontSize);
+    const QFontMetricsF metrics(font);
+    m_numbersShown =
+        cell >= kMinCellForNumbers && metrics.horizontalAdvance(widest) + 4 <= cell && metrics.height() + 2 <= cell;
+    for (QCPItemText *label : m_cellLabels) {
+        label->setFont(font);
+        label->setVisible(m_numbersShown);
+    }
+    // Class names: every k-th when a cell is lower than a line; slanted across the bottom when
+    // the longest name is wider than a cell.
+    double longest = 0;
+    for (const std::string &name : m_evaluation.classNames)
+        longest = std::max(longest, base.horizontalAdvance(QString::fromStdString(name)));
+    const bool slant = longest + 4 > cell;
+    const int yStep = std::max(1, int(std::ceil((base.height() + 1) / std::max(cell, 1.0))));
+    const int xStep = slant ? std::max(1, int(std::ceil((base.height() * 1.42 + 1) / std::max(cell, 1.0)))) : 1;
+    auto ticks = [this, n](int step) {
+        auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+        for (int c = 0; c < n; c += step)
+            ticker->addTick(c, c < int(m_evaluation.classNames.size())
+                                   ? QString::fromStdString(m_evaluation.classNames[size_t(c)])
+                                   : QString::number(c));
+        return ticker;
+    };
+    m_plot->xAxis->setTicker(ticks(xStep));
+    m_plot->yAxis->setTicker(ticks(yStep));
+    m_plot->xAxis->setTickLabelRotation(slant ? 45 : 0);
+    m_plot->replot();
+    m_fitting = false;
 }
 
 } // namespace torchwright::ui

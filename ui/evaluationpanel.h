@@ -19,6 +19,7 @@
 #include <thread>
 
 class QCPColorMap;
+class QCPItemText;
 class QCPColorScale;
 class QCustomPlot;
 class QLabel;
@@ -35,8 +36,9 @@ public:
     // Thumbnails shown for one cell at most; the label says how many there are in all.
     static constexpr int kMaxThumbnails = 300;
     static constexpr int kThumbnailSize = 64;
-    // Up to this many classes the counts are written in the cells; beyond, they show on hover.
-    static constexpr int kMaxLabelledClasses = 20;
+    // Counts are written in the cells while a cell is at least this many pixels wide and tall
+    // and the count fits; smaller cells show theirs on hover (true, predicted, count, row %).
+    static constexpr int kMinCellForNumbers = 22;
 
     explicit EvaluationPanel(QWidget *parent = nullptr);
     ~EvaluationPanel() override;
@@ -57,6 +59,14 @@ public:
     QTableWidget *classTable() const { return m_table; }
     QListWidget *thumbnailList() const { return m_thumbnails; }
     QString accuracyText() const;
+    // Shows an evaluation already made (what evaluate() ends with).
+    void showEvaluation(const QString &runDir, const Evaluation &ev);
+    // The side of one confusion-matrix cell in pixels, and whether the counts are written in
+    // the cells at that size (see kMinCellForNumbers).
+    double cellSize() const;
+    bool cellNumbersShown() const { return m_numbersShown; }
+    // The hover text of a cell: true and predicted class, count and its share of the true class.
+    QString cellText(int trueClass, int predictedClass) const;
 
 Q_SIGNALS:
     void evaluationFinished(const QString &runDir);
@@ -70,19 +80,23 @@ private:
 
     void schedule(Job job);
     void launch(Job job);
-    void showEvaluation(const QString &runDir, const Evaluation &ev);
     void showFailure(const QString &runDir, const QString &message);
     void showThumbnails(int trueClass, int predictedClass, const std::vector<int> &indices,
                         const std::vector<SampleImage> &images, int total);
     bool cellAt(const QPoint &pos, int *trueClass, int *predictedClass) const;
     void onPlotClicked(QMouseEvent *event);
     void onPlotHovered(QMouseEvent *event);
+    void fitMatrixToSpace(); // cell labels and class names for the space the matrix has now
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
     QLabel *m_accuracyLabel = nullptr;
     QCustomPlot *m_plot = nullptr;
     QCPColorMap *m_map = nullptr;     // owned by m_plot
     QCPColorScale *m_scale = nullptr; // owned by m_plot
     QTableWidget *m_table = nullptr;
+    QList<QCPItemText *> m_cellLabels; // owned by m_plot; row-major [true][predicted]
+    bool m_numbersShown = false;
+    bool m_fitting = false;
     QLabel *m_samplesLabel = nullptr;
     QListWidget *m_thumbnails = nullptr;
 
