@@ -12,22 +12,36 @@
 #include "runspanel.h"
 #include "stageinspector.h"
 
+#include "torchwright/runtime.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGraphicsView>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QScrollArea>
+#include <QSet>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QTreeWidget>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <functional>
 
 namespace torchwright::ui {
 
@@ -54,6 +68,17 @@ Project starterProject()
 
 constexpr int kMaxRecent = 8;
 
+// `w` in a frameless scroll area that gives it all the room there is, and scroll bars only
+// below its minimum size.
+QScrollArea *scrollable(QWidget *w)
+{
+    auto *area = new QScrollArea;
+    area->setFrameShape(QFrame::NoFrame);
+    area->setWidgetResizable(true);
+    area->setWidget(w);
+    return area;
+}
+
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_doc(new ProjectDocument(this))
@@ -65,14 +90,21 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_doc(new Project
 
     // Pipeline: canvas | stage inspector.
     auto *pipelineSplit = new QSplitter(m_tabs);
+    pipelineSplit->setObjectName("pipelineSplitter");
     m_pipeline = new PipelineScene(m_doc, this);
-    auto *pipelineView = new PipelineView(m_pipeline, pipelineSplit);
+    m_pipelineView = new PipelineView(m_pipeline, pipelineSplit);
     m_stageInspector = new StageInspector(m_doc, pipelineSplit);
-    pipelineSplit->addWidget(pipelineView);
+    pipelineSplit->addWidget(m_pipelineView);
     pipelineSplit->addWidget(m_stageInspector);
     pipelineSplit->setStretchFactor(0, 3);
     pipelineSplit->setStretchFactor(1, 1);
-    pipelineSplit->setSizes({900, 320});
+    pipelineSplit->setSizes({900, 360});
+    pipelineSplit->setChildrenCollapsible(false);
+    // The canvas's zoom keys work wherever the focus is on the pipeline tab.
+    pipelineSplit->addActions(
+        {m_pipelineView->zoomInAction(), m_pipelineView->zoomOutAction(), m_pipelineView->fitAction()});
+    for (QAction *a : pipelineSplit->actions())
+        a->setProperty("shortcutGroup", tr("Pipeline"));
     connect(m_pipeline, &PipelineScene::stageSelected, m_stageInspector, &StageInspector::showStage);
     connect(m_pipeline, &PipelineScene::openModelRequested, this, [this] { showTab(GraphTab); });
     connect(m_stageInspector, &StageInspector::openModelRequested, this, [this] { showTab(GraphTab); });
@@ -81,18 +113,29 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_doc(new Project
     m_dashboard = new Dashboard(m_doc, m_tabs);
     m_tabs->addTab(pipelineSplit, tr("Pipeline"));
     m_tabs->addTab(m_graph, tr("Layer graph"));
-    m_tabs->addTab(m_dashboard, tr("Dashboard"));
+    // The dashboard's controls and the runs panel's buttons are single rows (735 and 458 px):
+    // in scroll areas, neither sets the window's minimum width (1024 px is the floor).
+    m_tabs->addTab(scrollable(m_dashboard), tr("Dashboard"));
     setCentralWidget(m_tabs);
 
-    // Docks: runs, evaluation, log.
+    // Docks: runs, evaluation, log; each tab shows its own (applyTabDocks).
     m_runs = new RunsPanel(m_doc, this);
     m_evaluation = new EvaluationPanel(this);
     m_log = new LogPanel(this);
     auto dock = [this](QWidget *w, const QString &title, const QString &name, Qt::DockWidgetArea area) {
         auto *d = new QDockWidget(title, this);
         d->setObjectName(name);
-        d->setWidget(w);
+        d->setWidget(scrollable(w));
         addDockWidget(area, d);
+        m_docks << d;
+        connect(d->toggleViewAction(), &QAction::toggled, this, [this, name](bool shown) {
+            if (m_applyingDocks || m_dockTab < 0)
+                return; // the window's own switch, not the person's
+            QStringList &names = m_tabDocks[m_dockTab];
+            names.removeAll(name);
+            if (shown)
+                names << name;
+        });
         return d;
     };
     QDockWidget *runsDock = dock(m_runs, tr("Runs"), "runsDock", Qt::RightDockWidgetArea);
@@ -100,8 +143,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_doc(new Project
     QDockWidget *logDock = dock(m_log, tr("Log"), "logDock", Qt::BottomDockWidgetArea);
     tabifyDockWidget(runsDock, evalDock);
     runsDock->raise();
-    resizeDocks({logDock}, {140}, Qt::Vertical);
+    resizeDocks({logDock}, {120}, Qt::Vertical);
     resizeDocks({runsDock}, {380}, Qt::Horizontal);
+    m_tabDocks[PipelineTab] = {};
+    m_tabDocks[GraphTab] = {};
+    m_tabDocks[DashboardTab] = {"runsDock", "evaluationDock", "logDock"};
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::applyTabDocks);
+    applyTabDocks(m_tabs->currentIndex());
 
     connect(m_dashboard, &Dashboard::logMessage, m_log, &LogPanel::append);
     connect(m_evaluation, &EvaluationPanel::logMessage, m_log, &LogPanel::append);
@@ -140,6 +188,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_doc(new Project
     m_autosave->start();
 
     buildMenus();
+    // Ctrl+Z in a settings field: see eventFilter().
+    qApp->installEventFilter(this);
     m_doc->reset(starterProject());
     updateTitle();
     resize(1600, 1000);
@@ -186,9 +236,17 @@ void MainWindow::buildMenus()
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     QAction *undo = m_doc->undoStack()->createUndoAction(this, tr("&Undo"));
-    undo->setShortcut(QKeySequence::Undo);
+    undo->setShortcuts(QKeySequence::Undo);
+    undo->setProperty("shortcutTitle", tr("Undo"));
     QAction *redo = m_doc->undoStack()->createRedoAction(this, tr("&Redo"));
-    redo->setShortcut(QKeySequence::Redo);
+    // Ctrl+Shift+Z everywhere, besides the platform's own (Ctrl+Y on some).
+    QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
+    if (!redoKeys.contains(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)))
+        redoKeys.prepend(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+    redo->setShortcuts(redoKeys);
+    redo->setProperty("shortcutTitle", tr("Redo"));
+    m_undoAction = undo;
+    m_redoAction = redo;
     edit->addAction(undo);
     edit->addAction(redo);
     edit->addSeparator();
@@ -208,6 +266,10 @@ void MainWindow::buildMenus()
     view->addAction(m_graph->zoomOutAction());
     view->addAction(m_graph->fitAction());
     view->addAction(m_graph->layoutAction());
+    view->addSeparator();
+    QMenu *panels = view->addMenu(tr("P&anels"));
+    for (QDockWidget *d : m_docks)
+        panels->addAction(d->toggleViewAction());
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addAction(tr("&Train"), QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] {
@@ -215,6 +277,224 @@ void MainWindow::buildMenus()
         m_dashboard->startTraining();
     });
     run->addAction(tr("&Stop"), this, [this] { m_dashboard->stopAndWait(); });
+    buildHelpMenu();
+}
+
+void MainWindow::buildHelpMenu()
+{
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Getting Started"), this, [this] { showGettingStarted(); });
+    help->addAction(tr("&Keyboard Shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Slash), this,
+                    [this] { showShortcuts(); });
+    help->addSeparator();
+    help->addAction(tr("&About Torchwright"), this, [this] { showAbout(); });
+}
+
+QString MainWindow::readmeLink(const QString &anchor, const QString &text) const
+{
+    if (m_readme.isEmpty())
+        return text.toHtmlEscaped();
+    QUrl url = QUrl::fromLocalFile(m_readme);
+    url.setFragment(anchor);
+    return QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toString(QUrl::FullyEncoded), text.toHtmlEscaped());
+}
+
+namespace {
+
+QMessageBox *richTextBox(QWidget *parent, const QString &title, const QString &html)
+{
+    auto *box = new QMessageBox(QMessageBox::NoIcon, title, html, QMessageBox::Close, parent);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setTextFormat(Qt::RichText);
+    box->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    box->setModal(false);
+    box->show();
+    return box;
+}
+
+QString withoutMnemonic(QString text)
+{
+    text.replace(QStringLiteral("&&"), QStringLiteral("\x01"));
+    text.remove(QLatin1Char('&'));
+    text.replace(QStringLiteral("\x01"), QStringLiteral("&"));
+    return text;
+}
+
+} // namespace
+
+QDialog *MainWindow::showAbout()
+{
+    const QString html = tr("<h3>Torchwright %1</h3>"
+                            "<p>Build, train and export neural networks visually.</p>"
+                            "<p>Engine %2, LibTorch %3, Qt %4</p>"
+                            "<p>Read more: %5, %6, %7, %8.</p>")
+                             .arg(QCoreApplication::applicationVersion().toHtmlEscaped(),
+                                  QString::fromStdString(engineVersion()).toHtmlEscaped(),
+                                  QString::fromStdString(torchVersion()).toHtmlEscaped(),
+                                  QString::fromLatin1(qVersion()), readmeLink("the-studio", tr("the studio")),
+                                  readmeLink("the-command-line-tool", tr("the command line")),
+                                  readmeLink("runs", tr("runs")), readmeLink("exports", tr("exports")));
+    QMessageBox *box = richTextBox(this, tr("About Torchwright"), html);
+    box->setObjectName("aboutDialog");
+    return box;
+}
+
+QDialog *MainWindow::showGettingStarted()
+{
+    const QString html =
+        tr("<h3>Getting started</h3><ol>"
+           "<li><b>Pipeline</b>: select <i>Input data</i> and choose the dataset; the other stages hold "
+           "preprocessing, training and export settings.</li>"
+           "<li><b>Layer graph</b>: drag layers from the palette, connect their ports; shapes show on the "
+           "edges and problems in the list beside the canvas.</li>"
+           "<li><b>Run &gt; Train</b> (%1): the dashboard shows loss and accuracy as it trains; the runs "
+           "panel compares runs, evaluates them and exports them.</li></ol>"
+           "<p>Every edit can be undone (%2). More in %3.</p>")
+            .arg(QKeySequence(Qt::CTRL | Qt::Key_T).toString(QKeySequence::NativeText),
+                 QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText),
+                 readmeLink("the-studio", tr("the README")));
+    QMessageBox *box = richTextBox(this, tr("Getting Started"), html);
+    box->setObjectName("gettingStartedDialog");
+    return box;
+}
+
+QList<MainWindow::ShortcutEntry> MainWindow::shortcutList() const
+{
+    QList<ShortcutEntry> out;
+    QSet<const QAction *> listed;
+    auto add = [&](const QString &group, const QAction *a) {
+        if (a->isSeparator() || a->shortcuts().isEmpty() || listed.contains(a))
+            return;
+        listed.insert(a);
+        const QString title = a->property("shortcutTitle").toString();
+        out.push_back({group, title.isEmpty() ? withoutMnemonic(a->text()) : title,
+                       QKeySequence::listToString(a->shortcuts(), QKeySequence::NativeText)});
+    };
+    // The menus first, in their order, then every other action by the area it works in.
+    std::function<void(const QMenu *, const QString &)> walk = [&](const QMenu *menu, const QString &group) {
+        for (const QAction *a : menu->actions()) {
+            if (a->menu())
+                walk(a->menu(), group + QStringLiteral(" > ") + withoutMnemonic(a->text()));
+            else
+                add(group, a);
+        }
+    };
+    for (const QAction *a : menuBar()->actions())
+        if (a->menu())
+            walk(a->menu(), withoutMnemonic(a->text()));
+    auto area = [this](const QAction *a) {
+        const QString named = a->property("shortcutGroup").toString();
+        if (!named.isEmpty())
+            return named;
+        for (auto *w = qobject_cast<const QWidget *>(a->parent()); w; w = w->parentWidget()) {
+            const int tab = m_tabs->indexOf(const_cast<QWidget *>(w));
+            if (tab >= 0)
+                return withoutMnemonic(m_tabs->tabText(tab));
+            if (auto *d = qobject_cast<const QDockWidget *>(w))
+                return d->windowTitle();
+        }
+        return tr("Window");
+    };
+    QList<ShortcutEntry> others;
+    for (const QAction *a : findChildren<QAction *>()) {
+        const qsizetype before = out.size();
+        add(area(a), a);
+        if (out.size() > before)
+            others << out.takeLast();
+    }
+    std::stable_sort(others.begin(), others.end(),
+                     [](const ShortcutEntry &x, const ShortcutEntry &y) { return x.group < y.group; });
+    return out + others;
+}
+
+QDialog *MainWindow::showShortcuts()
+{
+    auto *dialog = new QDialog(this);
+    dialog->setObjectName("shortcutsDialog");
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Keyboard Shortcuts"));
+    auto *tree = new QTreeWidget(dialog);
+    tree->setObjectName("shortcutTree");
+    tree->setColumnCount(2);
+    tree->setHeaderLabels({tr("Action"), tr("Shortcut")});
+    tree->setRootIsDecorated(false);
+    QTreeWidgetItem *group = nullptr;
+    for (const ShortcutEntry &e : shortcutList()) {
+        if (!group || group->text(0) != e.group) {
+            group = new QTreeWidgetItem(tree, {e.group});
+            QFont bold = group->font(0);
+            bold.setBold(true);
+            group->setFont(0, bold);
+            group->setFirstColumnSpanned(true);
+        }
+        new QTreeWidgetItem(group, {e.text, e.keys});
+    }
+    tree->expandAll();
+    tree->resizeColumnToContents(0);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(tree);
+    layout->addWidget(buttons);
+    dialog->resize(520, 600);
+    dialog->show();
+    return dialog;
+}
+
+QDockWidget *MainWindow::dock(const QString &objectName) const
+{
+    for (QDockWidget *d : m_docks)
+        if (d->objectName() == objectName)
+            return d;
+    return nullptr;
+}
+
+QStringList MainWindow::dockNamesShown(Tab tab) const { return m_tabDocks.value(int(tab)); }
+
+void MainWindow::applyTabDocks(int tab)
+{
+    m_applyingDocks = true;
+    const QStringList shown = m_tabDocks.value(tab);
+    for (QDockWidget *d : m_docks)
+        d->setVisible(shown.contains(d->objectName()));
+    m_applyingDocks = false;
+    m_dockTab = tab;
+}
+
+void MainWindow::saveWindowState() const
+{
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    QVariantMap tabs;
+    for (auto it = m_tabDocks.begin(); it != m_tabDocks.end(); ++it)
+        tabs[QString::number(it.key())] = it.value();
+    settings.setValue("window/tabDocks", tabs);
+    settings.setValue("window/tab", m_tabs->currentIndex());
+}
+
+bool MainWindow::restoreWindowState()
+{
+    QSettings settings;
+    if (!settings.contains("window/state"))
+        return false;
+    m_applyingDocks = true;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    const bool ok = restoreState(settings.value("window/state").toByteArray());
+    m_applyingDocks = false;
+    const QVariantMap tabs = settings.value("window/tabDocks").toMap();
+    for (auto it = tabs.begin(); it != tabs.end(); ++it) {
+        bool number = false;
+        const int tab = it.key().toInt(&number);
+        if (number && tab >= 0 && tab < m_tabs->count())
+            m_tabDocks[tab] = it.value().toStringList();
+    }
+    const int tab = std::clamp(settings.value("window/tab", 0).toInt(), 0, m_tabs->count() - 1);
+    if (tab == m_tabs->currentIndex())
+        applyTabDocks(tab);
+    else
+        m_tabs->setCurrentIndex(tab); // applies its docks
+    return ok;
 }
 
 void MainWindow::showTab(Tab tab) { m_tabs->setCurrentIndex(int(tab)); }
@@ -375,6 +655,32 @@ void MainWindow::updateRecentMenu()
     m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
 }
 
+// A text field claims the undo and redo keys for its own editing history (ShortcutOverride), so
+// with the focus in a settings field Ctrl+Z never reached the document. A field holding nothing
+// uncommitted (the inspectors mark a field unmodified once the document holds its value) leaves
+// the keys to the window's Undo and Redo; while the user types, they stay the field's.
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() != QEvent::ShortcutOverride || !watched->isWidgetType())
+        return false;
+    const QKeySequence key(static_cast<QKeyEvent *>(event)->keyCombination());
+    const bool undo = m_undoAction && m_undoAction->shortcuts().contains(key);
+    const bool redo = m_redoAction && m_redoAction->shortcuts().contains(key);
+    auto *widget = static_cast<QWidget *>(watched);
+    if ((!undo && !redo) || widget->window() != this)
+        return false;
+    auto *field = qobject_cast<QLineEdit *>(widget);
+    if (!field) // a spin box's or combo box's own line edit
+        field = widget->findChild<QLineEdit *>(QString(), Qt::FindDirectChildrenOnly);
+    if (!field || field->isModified())
+        return false;
+    QUndoStack *stack = m_doc->undoStack();
+    if (undo ? !stack->canUndo() : !stack->canRedo())
+        return false;
+    event->ignore(); // not overridden: the shortcut goes to the window's action
+    return true;
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (!maybeSave()) {
@@ -383,6 +689,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     }
     m_dashboard->stopAndWait();
     Recovery::remove(m_doc->filePath());
+    saveWindowState();
     event->accept();
 }
 

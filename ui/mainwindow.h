@@ -3,11 +3,15 @@
 // tabs over one ProjectDocument, with runs, evaluation and log docks. Owns the document;
 // closing the window stops training and waits for it.
 
+#include <QHash>
 #include <QMainWindow>
 #include <QMessageBox>
 
 #include <functional>
 
+class QAction;
+class QDialog;
+class QDockWidget;
 class QTabWidget;
 class QLabel;
 class QMenu;
@@ -20,6 +24,7 @@ class EvaluationPanel;
 class GraphEditor;
 class LogPanel;
 class PipelineScene;
+class PipelineView;
 class ProjectDocument;
 class RunsPanel;
 class StageInspector;
@@ -43,6 +48,8 @@ public:
     GraphEditor *graphEditor() const { return m_graph; }
     Dashboard *dashboard() const { return m_dashboard; }
     PipelineScene *pipeline() const { return m_pipeline; }
+    PipelineView *pipelineView() const { return m_pipelineView; }
+    EvaluationPanel *evaluationPanel() const { return m_evaluation; }
     StageInspector *stageInspector() const { return m_stageInspector; }
     RunsPanel *runsPanel() const { return m_runs; }
     LogPanel *logPanel() const { return m_log; }
@@ -62,17 +69,42 @@ public:
 
     static QStringList recentFiles();
 
+    // Each tab shows its own docks: the runs, evaluation and log docks belong to the dashboard
+    // by default; a dock the person shows or closes on a tab stays so on that tab.
+    QDockWidget *dock(const QString &objectName) const;
+    QStringList dockNamesShown(Tab tab) const;
+    // The window's geometry, its docks and each tab's docks, in QSettings ("window/..."):
+    // saved on close, restored by the studio at start (not by the screenshot command).
+    void saveWindowState() const;
+    bool restoreWindowState();
+
+    // Help menu. Every action of the window and its children that has a shortcut, by menu or
+    // area: {group, action text without '&', shortcuts in the platform's notation}.
+    struct ShortcutEntry {
+        QString group, text, keys;
+    };
+    QList<ShortcutEntry> shortcutList() const;
+    QDialog *showShortcuts();      // the list in a dialog (owned by the window, deleted on close)
+    QDialog *showAbout();          // version, LibTorch's version, links into the README
+    QDialog *showGettingStarted(); // the first steps, with a link to the README
+    // The README the Help menu links to; empty: the links are left out.
+    void setReadmePath(const QString &path) { m_readme = path; }
+
     // Opens the export dialog for a run (the selected one, else the newest with a checkpoint);
     // returns it (owned by the window, deleted on close), or null when there is no run.
     class ExportDialog *exportRun(const QString &runDir = {});
 
 protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
 private:
     void buildMenus();
+    void buildHelpMenu();
+    void applyTabDocks(int tab);
+    QString readmeLink(const QString &anchor, const QString &text) const;
     void updateTitle();
     void updateRecentMenu();
     void addRecent(const QString &path);
@@ -83,14 +115,22 @@ private:
     ProjectDocument *m_doc;
     QTabWidget *m_tabs;
     PipelineScene *m_pipeline;
+    PipelineView *m_pipelineView;
     StageInspector *m_stageInspector;
     GraphEditor *m_graph;
     Dashboard *m_dashboard;
     RunsPanel *m_runs;
     EvaluationPanel *m_evaluation;
     LogPanel *m_log;
+    QList<QDockWidget *> m_docks;
+    QHash<int, QStringList> m_tabDocks; // tab -> the object names of the docks it shows
+    int m_dockTab = -1;                 // the tab whose docks are shown
+    bool m_applyingDocks = false;       // docks shown or hidden by the window, not the person
+    QString m_readme;
     QLabel *m_statusTotals;
     QMenu *m_recentMenu = nullptr;
+    QAction *m_undoAction = nullptr;
+    QAction *m_redoAction = nullptr;
     QTimer *m_autosave;
     Asker m_asker;
     std::function<void(const QString &)> m_reportError;

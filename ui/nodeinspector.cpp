@@ -98,6 +98,10 @@ NodeInspector::NodeInspector(ProjectDocument *doc, QWidget *parent)
     m_form->addRow(tr("Multiply-adds"), m_multiplyAdds);
     m_form->addRow(m_problems);
 
+    // Narrow side panels: labels go above their fields rather than squeeze them, fields take
+    // the width there is, and only vertical scrolling is left.
+    m_form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_scroll->setWidgetResizable(true);
     m_scroll->setFrameShape(QFrame::NoFrame);
     m_scroll->setWidget(m_content);

@@ -4,6 +4,7 @@
 #include "pipelinescene.h"
 #include "projectdocument.h"
 
+#include "torchwright/datasetformat.h"
 #include "torchwright/settings.h"
 
 #include <QAbstractSpinBox>
@@ -19,11 +20,13 @@
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QStringList>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <utility>
 
 namespace torchwright::ui {
 
@@ -161,13 +164,23 @@ StageInspector::StageInspector(ProjectDocument *doc, QWidget *parent) : QWidget(
     scroll->setFrameShape(QFrame::NoFrame);
     m_form = new QWidget(scroll);
     m_layout = new QFormLayout(m_form);
+    // A narrow panel: labels go above their fields rather than squeeze them, fields take the
+    // width there is, and only vertical scrolling is left (formFits() checks it).
+    m_layout->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    m_layout->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_scroll = scroll;
     scroll->setWidget(m_form);
     outer->addWidget(scroll, 1);
     connect(doc, &ProjectDocument::settingsChanged, this, &StageInspector::refreshValues);
-    connect(doc, &ProjectDocument::projectReset, this, &StageInspector::rebuild);
+    connect(doc, &ProjectDocument::projectReset, this, [this] {
+        m_pendingKind.clear();
+        rebuild();
+    });
     connect(doc, &ProjectDocument::analysisChanged, this, &StageInspector::refreshValues);
     rebuild();
 }
+
+bool StageInspector::formFits() const { return m_form->minimumSizeHint().width() <= m_scroll->viewport()->width(); }
 
 void StageInspector::showStage(int stage)
 {
@@ -177,10 +190,49 @@ void StageInspector::showStage(int stage)
     rebuild();
 }
 
+// Keeps a kind that needs a folder while there is none (see m_pendingKind); true when it did.
+bool StageInspector::holdKindForFolder(const std::string &pointer, const json &value)
+{
+    if (pointer != "/dataset/kind" || !value.is_string())
+        return false;
+    const DatasetFormat *format = findDatasetFormat(value.get<std::string>());
+    if (!format || !format->needsPath || !m_doc->project().dataset.path.empty()) {
+        m_pendingKind.clear();
+        return false;
+    }
+    m_pendingKind = format->name;
+    m_error->setText(tr("%1 reads its files from a folder: choose the Folder to use this kind.")
+                         .arg(QString::fromStdString(format->label)));
+    refreshValues();
+    return true;
+}
+
 void StageInspector::push(const std::string &pointer, const json &value)
 {
-    if (m_updating)
+    if (m_updating || holdKindForFolder(pointer, value))
         return;
+    if (pointer == "/dataset/path" && !m_pendingKind.empty() && value.is_string()
+        && !value.get<std::string>().empty()) {
+        // The folder for the kind held above: both change, as one step.
+        const std::string kind = std::exchange(m_pendingKind, {});
+        QString error;
+        if (!m_doc->withSetting(pointer, value, &error)) {
+            m_error->setText(error);
+            refreshValues();
+            return;
+        }
+        m_error->clear();
+        QUndoStack *stack = m_doc->undoStack();
+        stack->beginMacro(tr("Use %1 data from %2")
+                              .arg(QString::fromStdString(kind), QString::fromStdString(value.get<std::string>())));
+        stack->push(new ChangeSetting(m_doc, pointer, value));
+        if (m_doc->withSetting("/dataset/kind", kind, &error))
+            stack->push(new ChangeSetting(m_doc, "/dataset/kind", kind));
+        else
+            m_error->setText(error);
+        stack->endMacro();
+        return;
+    }
     if (m_doc->setting(pointer) == value)
         return;
     // Check first so a refused value leaves no undo step behind.
@@ -226,6 +278,14 @@ void StageInspector::addSettingRows(int stage)
             continue;
         Row row = createEditor(spec);
         row.field->setToolTip(QString::fromStdString(spec.help));
+        // A drop-down as wide as its longest choice would set the form's minimum width.
+        QList<QComboBox *> combos = row.field->findChildren<QComboBox *>();
+        if (auto *combo = qobject_cast<QComboBox *>(row.field))
+            combos << combo;
+        for (QComboBox *combo : combos) {
+            combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+            combo->setMinimumContentsLength(8);
+        }
         m_layout->addRow(QString::fromStdString(spec.label), row.field);
         m_rows.push_back(std::move(row));
     }
@@ -369,13 +429,23 @@ StageInspector::Row StageInspector::createListEditor(const SettingSpec &spec)
 void StageInspector::refreshValues()
 {
     m_updating = true;
-    // A setting that does not apply (the synthetic format's sizes for IDX files) is hidden.
-    const Project &project = m_doc->project();
+    // A setting that does not apply (the synthetic format's sizes for IDX files) is hidden; a
+    // kind held for its folder decides that as if the document had it.
+    Project project = m_doc->project();
+    if (!m_pendingKind.empty())
+        project.dataset.kind = m_pendingKind;
     for (const Row &row : m_rows) {
         const bool applies = row.spec->appliesTo(project);
         m_layout->setRowVisible(row.field, applies);
         if (applies)
             row.refresh();
+        if (auto *combo = qobject_cast<QComboBox *>(row.field); combo && row.spec->pointer == "/dataset/kind")
+            combo->setCurrentText(QString::fromStdString(project.dataset.kind));
+        // The document holds what the field shows: the undo keys are the document's again
+        // (MainWindow::eventFilter).
+        auto *edit = qobject_cast<QLineEdit *>(row.field);
+        for (QLineEdit *e : edit ? QList<QLineEdit *>{edit} : row.field->findChildren<QLineEdit *>())
+            e->setModified(false);
     }
     m_updating = false;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 class QFormLayout;
+class QScrollArea;
 class QLabel;
 
 namespace torchwright {
@@ -31,6 +32,8 @@ public:
     // `stage` is a Stage value, or -1 for none.
     void showStage(int stage);
     int stage() const { return m_stage; }
+    // Whether the form fits the panel's width as laid out now (no horizontal scrolling).
+    bool formFits() const;
 
 Q_SIGNALS:
     void openModelRequested();
@@ -54,16 +57,22 @@ private:
     Row createListEditor(const SettingSpec &spec);
     void refreshValues();
     void push(const std::string &pointer, const nlohmann::json &value);
+    bool holdKindForFolder(const std::string &pointer, const nlohmann::json &value);
 
     ProjectDocument *m_doc;
     int m_stage = -1;
     QLabel *m_title;
     QLabel *m_note;
     QLabel *m_error;
+    QScrollArea *m_scroll = nullptr;
     QWidget *m_form = nullptr;
     QFormLayout *m_layout = nullptr;
     std::vector<Row> m_rows;
     bool m_updating = false;
+    // A dataset kind that reads a folder, chosen while the folder is empty: the document cannot
+    // hold it yet (no folder), so the form holds it until the folder is given, then both change
+    // in one undo step. Empty when none.
+    std::string m_pendingKind;
 };
 
 } // namespace torchwright::ui

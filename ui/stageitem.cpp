@@ -82,7 +82,7 @@ void StageItem::paint(QPainter *p, const QStyleOptionGraphicsItem *, QWidget *)
         return;
     QFont body = p->font();
     body.setBold(false);
-    body.setPointSizeF(body.pointSizeF() - 2);
+    body.setPointSizeF(body.pointSizeF() - 1); // the UI's own size: read at the view's fitted zoom
     p->setFont(body);
     p->setPen(QColor(available ? "#3a4660" : "#8a8a8a"));
     const QString text = available ? m_summary : tr("not available yet");
