@@ -116,10 +116,10 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
     splitter->addWidget(m_plot);
     splitter->addWidget(m_table);
     splitter->addWidget(samples);
-    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(0, 5);
     splitter->setStretchFactor(1, 2);
-    splitter->setStretchFactor(2, 2);
-    splitter->setSizes({420, 240, 200}); // proportions until the user drags a handle
+    splitter->setStretchFactor(2, 1);
+    splitter->setSizes({500, 200, 100}); // proportions until the user drags a handle
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_accuracyLabel);
     layout->addWidget(splitter, 1);

@@ -144,7 +144,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_doc(new Project
     tabifyDockWidget(runsDock, evalDock);
     runsDock->raise();
     resizeDocks({logDock}, {120}, Qt::Vertical);
-    resizeDocks({runsDock}, {380}, Qt::Horizontal);
+    // Wide enough for the runs panel's buttons (the scroll area would otherwise cut them).
+    resizeDocks({runsDock}, {std::max(380, m_runs->minimumSizeHint().width() + 24)}, Qt::Horizontal);
     m_tabDocks[PipelineTab] = {};
     m_tabDocks[GraphTab] = {};
     m_tabDocks[DashboardTab] = {"runsDock", "evaluationDock", "logDock"};
