@@ -56,6 +56,11 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
     m_plot->xAxis->setLabel(tr("predicted class"));
     m_plot->yAxis->setLabel(tr("true class"));
     m_plot->yAxis->setRangeReversed(true); // the first class at the top, as matrices are read
+    // Tick marks outside only: inside they ran into the counts of the edge cells.
+    for (QCPAxis *axis : m_plot->axisRect()->axes()) {
+        axis->setTickLength(0, 4);
+        axis->setSubTicks(false);
+    }
     m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
     m_map->setInterpolate(false);
     m_map->setTightBoundary(false);
@@ -429,16 +434,22 @@ void EvaluationPanel::fitMatrixToSpace()
     const double cell = cellSize();
     QFont font = m_plot->font();
     const QFontMetricsF base(font);
-    // A readable size (the UI's, up to 1.5 times it in big cells) that fits the widest count.
     QString widest;
     for (QCPItemText *label : m_cellLabels)
         if (label->text().size() > widest.size())
             widest = label->text();
-    const double fontSize = std::clamp(cell * 0.3, font.pointSizeF(), font.pointSizeF() * 1.5);
-    font.setPointSizeF(fontSize);
-    const QFontMetricsF metrics(font);
-    m_numbersShown =
-        cell >= kMinCellForNumbers && metrics.horizontalAdvance(widest) + 4 <= cell && metrics.height() + 2 <= cell;
+    // The largest size up to 1.5 times the UI's that fits the cell; below the UI's own size
+    // the counts are not drawn.
+    const double uiSize = font.pointSizeF();
+    auto fits = [&](double size) {
+        font.setPointSizeF(size);
+        const QFontMetricsF metrics(font);
+        return metrics.horizontalAdvance(widest) + 6 <= cell && metrics.height() + 2 <= cell;
+    };
+    double fontSize = std::clamp(cell * 0.3, uiSize, uiSize * 1.5);
+    while (fontSize > uiSize && !fits(fontSize))
+        fontSize = std::max(uiSize, fontSize - 0.5);
+    m_numbersShown = cell >= kMinCellForNumbers && fits(fontSize);
     for (QCPItemText *label : m_cellLabels) {
         label->setFont(font);
         label->setVisible(m_numbersShown);
