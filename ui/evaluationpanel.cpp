@@ -124,7 +124,7 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
     splitter->setStretchFactor(0, 5);
     splitter->setStretchFactor(1, 2);
     splitter->setStretchFactor(2, 1);
-    splitter->setSizes({500, 200, 100}); // proportions until the user drags a handle
+    splitter->setSizes({560, 180, 80}); // proportions until the user drags a handle
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_accuracyLabel);
     layout->addWidget(splitter, 1);
@@ -438,15 +438,15 @@ void EvaluationPanel::fitMatrixToSpace()
     for (QCPItemText *label : m_cellLabels)
         if (label->text().size() > widest.size())
             widest = label->text();
-    // The largest size up to 1.5 times the UI's that fits the cell; below the UI's own size
-    // the counts are not drawn.
-    const double uiSize = font.pointSizeF();
+    // The largest size from one point under the UI's (still read easily: the counts are short)
+    // to 1.5 times it that fits the cell; below that the counts are not drawn.
+    const double uiSize = std::max(8.0, font.pointSizeF() - 1);
     auto fits = [&](double size) {
         font.setPointSizeF(size);
         const QFontMetricsF metrics(font);
-        return metrics.horizontalAdvance(widest) + 6 <= cell && metrics.height() + 2 <= cell;
+        return metrics.horizontalAdvance(widest) + 4 <= cell && metrics.height() + 2 <= cell;
     };
-    double fontSize = std::clamp(cell * 0.3, uiSize, uiSize * 1.5);
+    double fontSize = std::clamp(cell * 0.3, uiSize, font.pointSizeF() * 1.5);
     while (fontSize > uiSize && !fits(fontSize))
         fontSize = std::max(uiSize, fontSize - 0.5);
     m_numbersShown = cell >= kMinCellForNumbers && fits(fontSize);
