@@ -1,21 +1,29 @@
 // torchwright: the studio.
 //   torchwright [PROJECT]                     opens PROJECT; with none, the last project, or on the
 //                                             first start projects/fashion_mnist_cnn.json
-//   torchwright --screenshot FILE [PROJECT]   lays the window out at 1600x1000, renders it to a
-//              [--tab pipeline|graph|dashboard] PNG and exits; needs no display
+//   torchwright --screenshot FILE [PROJECT]   lays the window out at 1600x1000 (or --size WxH),
+//              [--tab pipeline|graph|dashboard] renders it to a PNG and exits; needs no display
+//              [--size WxH] [--stage KEY]     (--stage: that pipeline stage selected)
 //              [--train-for SECONDS]          (trains that long first, for a mid-training shot)
+//              [--evaluate]                   (evaluates the newest run with a checkpoint and
+//                                             shows the Evaluation dock)
 //   torchwright --startup-time [PROJECT]      prints the milliseconds from process start to the
 //                                             window first painted with PROJECT loaded, and
 //                                             exits (scripts/bench)
 
 #include "dashboard.h"
+#include "evaluationpanel.h"
 #include "mainwindow.h"
+#include "pipelinescene.h"
+#include "pipelinestages.h"
 #include "projectdocument.h"
+#include "runspanel.h"
 #include "torchwright/runtime.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QDockWidget>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QSettings>
@@ -33,17 +41,31 @@ using torchwright::ui::MainWindow;
 
 namespace {
 
-// The sample project beside the binary's source tree or installed data.
-QString sampleProject()
+// The first of `candidates` that exists, made absolute; empty when none does.
+QString firstExisting(const QStringList &candidates)
 {
-    const QStringList candidates = {
-        QStringLiteral(TORCHWRIGHT_SOURCE_DIR "/projects/fashion_mnist_cnn.json"),
-        QCoreApplication::applicationDirPath() + "/../share/torchwright/projects/fashion_mnist_cnn.json",
-    };
     for (const QString &c : candidates)
         if (QFileInfo::exists(c))
             return QFileInfo(c).absoluteFilePath();
     return {};
+}
+
+// The sample project beside the binary's source tree or installed data.
+QString sampleProject()
+{
+    return firstExisting({
+        QStringLiteral(TORCHWRIGHT_SOURCE_DIR "/projects/fashion_mnist_cnn.json"),
+        QCoreApplication::applicationDirPath() + "/../share/torchwright/projects/fashion_mnist_cnn.json",
+    });
+}
+
+// The README the Help menu links to: the source tree's, or the installed one.
+QString readme()
+{
+    return firstExisting({
+        QStringLiteral(TORCHWRIGHT_SOURCE_DIR "/README.md"),
+        QCoreApplication::applicationDirPath() + "/../share/doc/torchwright/README.md",
+    });
 }
 
 // Milliseconds since the kernel started this process: /proc/self/stat's start time (clock
@@ -120,12 +142,25 @@ int main(int argc, char **argv)
     QCommandLineOption startupTime(
         "startup-time",
         "Print the milliseconds from process start to the window shown with the project loaded, and exit.");
-    parser.addOptions({screenshot, tab, trainFor, startupTime});
+    QCommandLineOption size("size", "With --screenshot: the window's size.", "WxH", "1600x1000");
+    QCommandLineOption stage("stage", "With --screenshot: the pipeline stage selected (its key, e.g. optimize).",
+                             "key");
+    QCommandLineOption evaluate(
+        "evaluate", "With --screenshot: evaluate the newest run with a checkpoint and show the Evaluation dock.");
+    parser.addOptions({screenshot, tab, trainFor, startupTime, size, stage, evaluate});
     parser.process(app);
+    const QStringList wh = parser.value(size).split('x');
+    const QSize windowSize(wh.value(0).toInt(), wh.value(1).toInt());
+    if (wh.size() != 2 || windowSize.width() < 320 || windowSize.height() < 240) {
+        std::fprintf(stderr, "--size: expected WIDTHxHEIGHT of at least 320x240, got \"%s\"\n",
+                     qPrintable(parser.value(size)));
+        return 2;
+    }
 
     const bool shooting = parser.isSet(screenshot);
     const bool timingStartup = parser.isSet(startupTime);
     MainWindow window;
+    window.setReadmePath(readme());
     if (shooting || timingStartup) {
         // Nothing may block on a dialog while rendering.
         window.setAsker([](const QString &, QMessageBox::StandardButtons) { return QMessageBox::No; });
@@ -146,7 +181,20 @@ int main(int argc, char **argv)
     window.showTab(tabName == "graph"       ? MainWindow::GraphTab
                    : tabName == "dashboard" ? MainWindow::DashboardTab
                                             : MainWindow::PipelineTab);
-    window.resize(1600, 1000);
+    if (shooting || timingStartup || !window.restoreWindowState())
+        window.resize(windowSize);
+    if (parser.isSet(stage)) {
+        bool found = false;
+        for (const auto &info : torchwright::ui::pipelineStages())
+            if (parser.value(stage) == QLatin1String(info.key)) {
+                window.pipeline()->selectStage(info.stage);
+                found = true;
+            }
+        if (!found) {
+            std::fprintf(stderr, "--stage: no stage \"%s\"\n", qPrintable(parser.value(stage)));
+            return 2;
+        }
+    }
     FirstPaintReporter reporter(&window);
     if (timingStartup)
         app.installEventFilter(&reporter);
@@ -162,6 +210,29 @@ int main(int argc, char **argv)
         // training.
         QEventLoop wait;
         QTimer::singleShot(seconds * 1000, &wait, &QEventLoop::quit);
+        wait.exec();
+    }
+    if (parser.isSet(evaluate)) {
+        window.runsPanel()->refresh();
+        QString run;
+        for (const QString &dir : window.runsPanel()->runDirs())
+            if (QFileInfo::exists(dir + "/best.pt") || QFileInfo::exists(dir + "/last.pt")) {
+                run = dir;
+                break;
+            }
+        if (run.isEmpty()) {
+            std::fprintf(stderr, "--evaluate: no run of this project has a checkpoint\n");
+            return 1;
+        }
+        QDockWidget *dock = window.dock("evaluationDock");
+        dock->show();
+        dock->raise();
+        QEventLoop wait;
+        QObject::connect(window.evaluationPanel(), &torchwright::ui::EvaluationPanel::evaluationFinished, &wait,
+                         &QEventLoop::quit);
+        QObject::connect(window.evaluationPanel(), &torchwright::ui::EvaluationPanel::evaluationFailed, &wait,
+                         &QEventLoop::quit);
+        window.evaluationPanel()->evaluate(run, "cpu");
         wait.exec();
     }
     // Let layouts settle and plots draw.

@@ -264,6 +264,16 @@ void TestMainWindow::screenshotCommand()
     QImage img(out);
     QVERIFY(!img.isNull());
     QCOMPARE(img.size(), QSize(1600, 1000));
+
+    // --size (scripts/screenshots renders 1280x800 too) and --stage; a bad size is refused.
+    p.start(TORCHWRIGHT_STUDIO, {"--screenshot", out, "--size", "1280x800", "--stage", "optimize", sample()});
+    QVERIFY(p.waitForFinished(120000));
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    QCOMPARE(QImage(out).size(), QSize(1280, 800));
+    p.start(TORCHWRIGHT_STUDIO, {"--screenshot", out, "--size", "wide", sample()});
+    QVERIFY(p.waitForFinished(120000));
+    QCOMPARE(p.exitCode(), 2);
+    QVERIFY(p.readAllStandardError().contains("--size"));
 }
 
 void TestMainWindow::closingMidRunStopsTraining()
