@@ -20,6 +20,7 @@
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QStringList>
+#include <QStyle>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -76,6 +77,11 @@ public:
         });
     }
 
+    // Room for a typical value (1e-08, 0.001, 9223372036854775807 scrolls): without it the
+    // form squeezed the box beside its label until the value was cut off.
+    QSize sizeHint() const override { return withTextWidth(QAbstractSpinBox::sizeHint(), "9223372036854"); }
+    QSize minimumSizeHint() const override { return withTextWidth(QAbstractSpinBox::minimumSizeHint(), "0.000001"); }
+
     std::function<void(const json &)> edited; // a value the user typed or stepped to
     std::function<void()> refused;            // text that is not a number
 
@@ -126,6 +132,13 @@ protected:
     }
 
 private:
+    QSize withTextWidth(QSize size, const char *sample) const
+    {
+        const int buttons = style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 12;
+        size.setWidth(std::max(size.width(), fontMetrics().horizontalAdvance(QLatin1String(sample)) + buttons));
+        return size;
+    }
+
     json parse(const QString &text) const
     {
         bool ok = false;
@@ -252,11 +265,13 @@ void StageInspector::rebuild()
     if (m_stage < 0) {
         m_title->setText(tr("Pipeline"));
         m_note->setText(tr("Select a stage to see its settings. Double-click Optimize to edit the model."));
+        m_note->show();
         return;
     }
     const StageInfo &info = stageInfo(Stage(m_stage));
     m_title->setText(info.title());
     m_note->setText(info.note());
+    m_note->setVisible(!info.note().isEmpty()); // an empty one still took a line's height
     addSettingRows(m_stage);
     addStageActions(m_stage);
     refreshValues();
