@@ -210,7 +210,11 @@ bool StageInspector::holdKindForFolder(const std::string &pointer, const json &v
         return false;
     const DatasetFormat *format = findDatasetFormat(value.get<std::string>());
     if (!format || !format->needsPath || !m_doc->project().dataset.path.empty()) {
-        m_pendingKind.clear();
+        if (!m_pendingKind.empty()) { // the kind held for a folder is given up
+            m_pendingKind.clear();
+            m_error->clear();
+            refreshValues();
+        }
         return false;
     }
     m_pendingKind = format->name;

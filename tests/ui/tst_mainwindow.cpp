@@ -362,6 +362,13 @@ void TestMainWindow::datasetKindStaysInANewProject()
     QVERIFY(kind && folder);
     QCOMPARE(kind->currentText(), QString("synthetic"));
     const int steps = w.document()->undoStack()->count();
+    // Picked, then given up: nothing changes and the hint goes.
+    auto *hint = w.stageInspector()->findChild<QLabel *>("settingError");
+    kind->setCurrentIndex(kind->findText("idx"));
+    QVERIFY2(hint->text().contains("Folder"), qPrintable(hint->text()));
+    kind->setCurrentIndex(kind->findText("synthetic"));
+    QVERIFY(hint->text().isEmpty());
+    QCOMPARE(w.document()->undoStack()->count(), steps);
     kind->setCurrentIndex(kind->findText("idx"));
     QCoreApplication::processEvents();
     QCOMPARE(kind->currentText(), QString("idx"));
