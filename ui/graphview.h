@@ -70,9 +70,9 @@ private:
     void scrollBy(const QPoint &delta);
     void onProjectReset();
 
-    QPointer<GraphScene> m_scene; // owned by the editor; may go first while widgets are torn down
+    QPointer<GraphScene> m_scene;  // owned by the editor; may go first while widgets are torn down
     Minimap *m_overview = nullptr; // child of the viewport
-    bool m_autoFit = true;        // until the person zooms or pans
+    bool m_autoFit = true;         // until the person zooms or pans
     bool m_spaceHeld = false;
     bool m_panning = false;
     QPoint m_lastPanPos;
