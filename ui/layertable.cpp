@@ -34,7 +34,7 @@ LayerTable::LayerTable(ProjectDocument *doc, QWidget *parent) : QTableWidget(par
     setWordWrap(false);
     verticalHeader()->hide();
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    horizontalHeader()->setStretchLastSection(true);
+    horizontalHeader()->setStretchLastSection(false);
     horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     connect(doc, &ProjectDocument::analysisChanged, this, &LayerTable::refresh);

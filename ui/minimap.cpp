@@ -64,10 +64,12 @@ void Minimap::relayout()
     const QRectF area = sceneArea();
     if (area.isEmpty())
         return;
-    const qreal s = std::min(kMaxSide / area.width(), kMaxSide / area.height());
+    // At most a third of the view either way, so that it never hides much of the canvas.
+    const QRect port = m_view->viewport()->rect();
+    const qreal side = std::min<qreal>({kMaxSide, port.width() / 3.0, port.height() / 3.0});
+    const qreal s = std::min(side / area.width(), side / area.height());
     const QSize size(std::max(60, int(area.width() * s) + 2 * kInset),
                      std::max(60, int(area.height() * s) + 2 * kInset));
-    const QRect port = m_view->viewport()->rect();
     setGeometry(port.right() - size.width() - kMargin, port.bottom() - size.height() - kMargin, size.width(),
                 size.height());
     update();
