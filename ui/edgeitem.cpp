@@ -74,6 +74,14 @@ void EdgeItem::setProblem(bool problem)
     update();
 }
 
+void EdgeItem::setDropTarget(bool target)
+{
+    if (target == m_dropTarget)
+        return;
+    m_dropTarget = target;
+    update();
+}
+
 QRectF EdgeItem::labelRect() const
 {
     const QFontMetricsF fm(labelFont());
@@ -103,8 +111,10 @@ void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     QColor color = m_problem ? QColor(200, 30, 30) : QColor(80, 90, 105);
     if (selected)
         color = QColor(30, 100, 220);
+    if (m_dropTarget)
+        color = QColor(30, 140, 60);
     painter->setRenderHint(QPainter::Antialiasing);
-    painter->setPen(QPen(color, selected ? 2.5 : 1.6));
+    painter->setPen(QPen(color, selected || m_dropTarget ? 3.0 : 1.6));
     painter->setBrush(Qt::NoBrush);
     painter->drawPath(path());
 

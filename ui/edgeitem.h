@@ -32,6 +32,9 @@ public:
     // A problem at the input it ends in (a mismatched shape, a taken port): drawn red.
     void setProblem(bool problem);
     bool hasProblem() const { return m_problem; }
+    // A palette layer is being dragged over it: dropped, it goes into this edge. Drawn green.
+    void setDropTarget(bool target);
+    bool isDropTarget() const { return m_dropTarget; }
 
     // The curve an edge between two points takes; also used for the connection being dragged.
     static QPainterPath curve(const QPointF &from, const QPointF &to);
@@ -49,6 +52,7 @@ private:
     std::optional<qreal> m_lane;
     QString m_label = QStringLiteral("?");
     bool m_problem = false;
+    bool m_dropTarget = false;
 };
 
 } // namespace torchwright::ui

@@ -258,10 +258,27 @@ void GraphView::dragEnterEvent(QDragEnterEvent *event)
 void GraphView::dragMoveEvent(QDragMoveEvent *event)
 {
     if (!LayerPalette::typeFromMimeData(event->mimeData()).isEmpty()) {
+        const QPoint at = event->position().toPoint();
+        markDropTarget(&at);
         event->acceptProposedAction();
         return;
     }
     QGraphicsView::dragMoveEvent(event);
+}
+
+void GraphView::dragLeaveEvent(QDragLeaveEvent *event)
+{
+    markDropTarget(nullptr);
+    QGraphicsView::dragLeaveEvent(event);
+}
+
+void GraphView::markDropTarget(const QPoint *viewPos)
+{
+    if (!m_scene)
+        return;
+    EdgeItem *target = viewPos ? m_scene->edgeAt(mapToScene(*viewPos)) : nullptr;
+    for (EdgeItem *edge : m_scene->edgeItems())
+        edge->setDropTarget(edge == target);
 }
 
 void GraphView::dropEvent(QDropEvent *event)
@@ -271,6 +288,7 @@ void GraphView::dropEvent(QDropEvent *event)
         QGraphicsView::dropEvent(event);
         return;
     }
+    markDropTarget(nullptr);
     const QPointF at = mapToScene(event->position().toPoint());
     EdgeItem *edge = m_scene ? m_scene->edgeAt(at) : nullptr;
     const NodeId added = !m_scene ? NodeId{}

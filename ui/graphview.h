@@ -61,6 +61,7 @@ protected:
     void focusOutEvent(QFocusEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dragMoveEvent(QDragMoveEvent *event) override;
+    void dragLeaveEvent(QDragLeaveEvent *event) override;
     void dropEvent(QDropEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void scrollContentsBy(int dx, int dy) override;
@@ -69,6 +70,8 @@ protected:
 private:
     void scrollBy(const QPoint &delta);
     void onProjectReset();
+    // Marks the edge a palette drop at `viewPos` would go into (none: nullptr clears it).
+    void markDropTarget(const QPoint *viewPos);
 
     QPointer<GraphScene> m_scene;  // owned by the editor; may go first while widgets are torn down
     Minimap *m_overview = nullptr; // child of the viewport

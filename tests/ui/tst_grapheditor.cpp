@@ -1110,10 +1110,15 @@ void GraphEditorTest::dropOnAnEdgeInsertsTheLayer()
     const int steps = doc->undoStack()->index();
     QDragEnterEvent enter(dropPoint, Qt::CopyAction, mime.get(), Qt::LeftButton, {});
     QApplication::sendEvent(view->viewport(), &enter);
+    QDragMoveEvent move(dropPoint, Qt::CopyAction, mime.get(), Qt::LeftButton, {});
+    QApplication::sendEvent(view->viewport(), &move);
+    QVERIFY(target->isDropTarget()); // drawn green: this is where it goes
     QDropEvent drop(QPointF(dropPoint), Qt::CopyAction, mime.get(), Qt::LeftButton, {});
     QApplication::sendEvent(view->viewport(), &drop);
     QVERIFY(drop.isAccepted());
     QCOMPARE(doc->undoStack()->index(), steps + 1);
+    for (EdgeItem *e : scene->edgeItems())
+        QVERIFY(!e->isDropTarget());
     const Node added = doc->project().graph.nodes.back();
     QCOMPARE(added.type, std::string("Dropout"));
     QVERIFY(hasEdge(*doc, edge(kFc1, added.id.value)));
