@@ -405,6 +405,18 @@ int errorsWith(const Project &project, const Graph &graph, std::initializer_list
 
 } // namespace
 
+std::map<int, QPointF> GraphScene::roomBelow(const Graph &graph, const Node &card, NodeId above)
+{
+    // Every card from the new one's top down (but `above`) moves down by its height and a gap.
+    const qreal gap = AutoLayoutOptions{}.layerGap;
+    const qreal room = NodeItem::sizeFor(card).height() + gap;
+    std::map<int, QPointF> moves;
+    for (const Node &n : graph.nodes)
+        if (n.id != above && n.y >= card.y - gap / 2)
+            moves[n.id.value] = QPointF(n.x, n.y + room);
+    return moves;
+}
+
 NodeId GraphScene::addLayerBelow(const QString &type, NodeId above)
 {
     const Project &project = m_doc->project();
@@ -443,12 +455,7 @@ NodeId GraphScene::addLayerBelow(const QString &type, NodeId above)
         }
     }
 
-    // Everything below `above` that the new card would crowd moves down by its height.
-    const qreal room = NodeItem::sizeFor(*node).height() + gap;
-    std::map<int, QPointF> moves;
-    for (const Node &n : project.graph.nodes)
-        if (n.id != above && n.y >= node->y - gap / 2)
-            moves[n.id.value] = QPointF(n.x, n.y + room);
+    std::map<int, QPointF> moves = roomBelow(project.graph, *node, above);
 
     std::vector<Edge> added;
     if (fed)
@@ -472,13 +479,26 @@ NodeId GraphScene::insertLayerOnEdge(const QString &type, const Edge &edge, cons
     const Graph &graph = m_doc->project().graph;
     if (std::find(graph.edges.begin(), graph.edges.end(), edge) == graph.edges.end())
         return {};
-    const QPointF topLeft = rounded(scenePos - QPointF(NodeItem::kWidth / 2, 30));
+    QPointF topLeft = rounded(scenePos - QPointF(NodeItem::kWidth / 2, 30));
+    // Into an edge that runs down: the new card goes right under the source, in the column of
+    // the point dropped on, and what is below moves down to make room.
+    const Node *source = graph.node(edge.from.node);
+    const Node *target = graph.node(edge.to.node);
+    NodeItem *sourceItem = nodeItem(edge.from.node);
+    const bool down = source && target && sourceItem && target->y > source->y;
+    if (down)
+        topLeft.setY(source->y + sourceItem->boundingRect().height() + AutoLayoutOptions{}.layerGap);
     std::optional<Node> node = m_doc->makeLayer(type, topLeft.x(), topLeft.y());
     if (!node)
         return {};
+    if (down && std::abs(node->x - source->x) < NodeItem::kWidth / 2)
+        node->x = source->x; // close to the source's column: in it
+    std::map<int, QPointF> moves = down ? roomBelow(graph, *node, edge.from.node) : std::map<int, QPointF>{};
     std::vector<Edge> added{Edge{edge.from, PortRef{node->id, 0}}, Edge{PortRef{node->id, 0}, edge.to}};
     QUndoStack *stack = m_doc->undoStack();
     stack->beginMacro(tr("Insert %1").arg(type));
+    if (!moves.empty())
+        stack->push(new MoveNodes(m_doc, std::move(moves)));
     stack->push(AddRemoveNodes::remove(m_doc, {}, QString(), {edge}));
     stack->push(AddRemoveNodes::add(m_doc, {*node}, added, QString()));
     stack->endMacro();

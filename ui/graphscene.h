@@ -64,8 +64,10 @@ public:
     // room. One undo step; selects the new layer and returns its id (invalid when the type or
     // the node is unknown).
     NodeId addLayerBelow(const QString &type, NodeId above);
-    // A layer of `type` centred at `scenePos` put into `edge`: its source feeds the new layer,
-    // which feeds the edge's input. One undo step; selects it and returns its id.
+    // A layer of `type` put into `edge`: its source feeds the new layer, which feeds the edge's
+    // input. Into an edge that runs down it goes right under the source (in its column when
+    // `scenePos` is near it) and the cards below move down to make room; otherwise it is
+    // centred at `scenePos`. One undo step; selects it and returns its id.
     NodeId insertLayerOnEdge(const QString &type, const Edge &edge, const QPointF &scenePos);
     // Removes every edge touching the nodes (one undo step; nothing when there are none).
     void disconnectNodes(const std::vector<NodeId> &ids);
@@ -128,6 +130,8 @@ private:
     void finishConnection();
     void cancelConnection();
     void setTargetHighlight(PortItem *port, bool allowed);
+    // Moves for every card of `graph` from `card`'s top down (but `above`) to make room for it.
+    static std::map<int, QPointF> roomBelow(const Graph &graph, const Node &card, NodeId above);
     // What the press at scenePos starts: a connection or an edge's end moving; false: neither.
     bool beginGestureAt(const QPointF &scenePos);
 

@@ -1125,6 +1125,11 @@ void GraphEditorTest::dropOnAnEdgeInsertsTheLayer()
     QVERIFY(hasEdge(*doc, edge(added.id.value, kRelu3)));
     QVERIFY(!hasEdge(*doc, edge(kFc1, kRelu3)));
     QVERIFY(doc->analysis().ok());
+    // In fc1's column, between fc1 and relu3, which moved down: no card overlaps another.
+    QCOMPARE(added.x, positionOf(*doc, kFc1).x());
+    for (NodeItem *a : scene->nodeItems())
+        for (NodeItem *b : scene->nodeItems())
+            QVERIFY(a == b || !a->sceneBoundingRect().intersects(b->sceneBoundingRect()));
     doc->undoStack()->undo();
     QCOMPARE(doc->serialized(), original);
 }
