@@ -86,9 +86,11 @@ QRectF EdgeItem::labelRect() const
 {
     const QFontMetricsF fm(labelFont());
     const QSizeF size(fm.horizontalAdvance(m_label) + 10, fm.height() + 4);
-    // Beside the line at its middle (on a lane, the lane's middle), so that it hides no line.
-    const QPointF mid = m_lane ? QPointF(*m_lane, (m_from.y() + m_to.y()) / 2) : path().pointAtPercent(0.5);
-    return QRectF(mid + QPointF(6, -size.height() / 2), size);
+    // Beside the line at its middle, so that it hides no line: right of it, or on a lane (which
+    // runs left of the cards it passes) left of the lane.
+    if (m_lane)
+        return QRectF(QPointF(*m_lane - 6 - size.width(), (m_from.y() + m_to.y() - size.height()) / 2), size);
+    return QRectF(path().pointAtPercent(0.5) + QPointF(6, -size.height() / 2), size);
 }
 
 QRectF EdgeItem::boundingRect() const

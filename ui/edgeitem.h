@@ -1,7 +1,7 @@
 #pragma once
 // A connection on the canvas: a curve down from an output port to an input port with the
 // tensor shape it carries as a label ("64x14x14", "?" when unknown) in the UI font on its own
-// background, beside the line. An edge that would cross cards runs down a side lane instead. A passive view named by
+// background, beside the line. An edge that would cross cards runs down a lane left of them. A passive view named by
 // its engine Edge value; GraphScene places it and sets its label after every analysis.
 
 #include "torchwright/graph.h"

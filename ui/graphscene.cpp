@@ -281,17 +281,17 @@ void GraphScene::placeEdge(EdgeItem *item)
         return;
     const QPointF a = from->outputAnchor(), b = to->inputAnchor(e.to.port);
     // A downward edge whose straight run would cross other cards (a skip connection) takes a
-    // lane right of them.
+    // lane left of them: the shape labels of the straight edges sit right of their lines.
     std::optional<qreal> lane;
     if (b.y() > a.y()) {
         const QRectF corridor(QPointF(std::min(a.x(), b.x()) - 10, a.y() + 1),
                               QPointF(std::max(a.x(), b.x()) + 10, b.y() - 1));
-        qreal right = -kCanvasHalfSize;
+        qreal left = kCanvasHalfSize;
         for (const auto &[id, node] : m_nodes)
             if (node != from && node != to && node->sceneBoundingRect().intersects(corridor))
-                right = std::max(right, node->sceneBoundingRect().right());
-        if (right > -kCanvasHalfSize)
-            lane = std::max({right, a.x(), b.x()}) + 30;
+                left = std::min(left, node->sceneBoundingRect().left());
+        if (left < kCanvasHalfSize)
+            lane = std::min({left, a.x(), b.x()}) - 30;
     }
     item->setEndpoints(a, b, lane);
 }
