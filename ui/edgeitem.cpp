@@ -1,5 +1,6 @@
 #include "edgeitem.h"
 
+#include <QApplication>
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPathStroker>
@@ -11,14 +12,9 @@ namespace torchwright::ui {
 
 namespace {
 
-QFont labelFont()
-{
-    QFont f;
-    f.setPointSizeF(7.5);
-    return f;
-}
-
 } // namespace
+
+QFont EdgeItem::labelFont() { return QApplication::font(); }
 
 EdgeItem::EdgeItem(const Edge &edge) : m_edge(edge)
 {
@@ -29,19 +25,36 @@ EdgeItem::EdgeItem(const Edge &edge) : m_edge(edge)
 
 QPainterPath EdgeItem::curve(const QPointF &from, const QPointF &to)
 {
-    // Horizontal tangents at both ends. A backward edge (into a node further left) loops out
-    // by a fixed amount, so that a long one does not sweep across half the canvas.
-    const qreal dx = to.x() - from.x();
-    const qreal bend = dx >= 0 ? std::max(40.0, dx / 2) : 150.0;
+    // Vertical tangents at both ends. A backward edge (into a node further up) loops out by a
+    // fixed amount, so that a long one does not sweep across half the canvas.
+    const qreal dy = to.y() - from.y();
+    const qreal bend = dy >= 0 ? std::max(30.0, dy / 2) : 150.0;
     QPainterPath path(from);
-    path.cubicTo(from + QPointF(bend, 0), to - QPointF(bend, 0), to);
+    path.cubicTo(from + QPointF(0, bend), to - QPointF(0, bend), to);
     return path;
 }
 
-void EdgeItem::setEndpoints(const QPointF &from, const QPointF &to)
+QPainterPath EdgeItem::laneCurve(const QPointF &from, const QPointF &to, qreal lane)
 {
+    // Down out of the port, over to the lane, straight down it, and back in from above.
+    const qreal turn = std::min(50.0, (to.y() - from.y()) / 3);
+    const QPointF enter(lane, from.y() + turn), leave(lane, to.y() - turn);
+    QPainterPath path(from);
+    path.cubicTo(from + QPointF(0, turn * 0.8), enter - QPointF(0, turn * 0.8), enter);
+    path.lineTo(leave);
+    path.cubicTo(leave + QPointF(0, turn * 0.8), to - QPointF(0, turn * 0.8), to);
+    return path;
+}
+
+void EdgeItem::setEndpoints(const QPointF &from, const QPointF &to, std::optional<qreal> lane)
+{
+    if (lane && to.y() - from.y() < 60)
+        lane.reset(); // no room for a lane: the plain curve
     prepareGeometryChange();
-    setPath(curve(from, to));
+    m_from = from;
+    m_to = to;
+    m_lane = lane;
+    setPath(lane ? laneCurve(from, to, *lane) : curve(from, to));
 }
 
 void EdgeItem::setLabel(const QString &label)
@@ -61,13 +74,23 @@ void EdgeItem::setProblem(bool problem)
     update();
 }
 
+void EdgeItem::setDropTarget(bool target)
+{
+    if (target == m_dropTarget)
+        return;
+    m_dropTarget = target;
+    update();
+}
+
 QRectF EdgeItem::labelRect() const
 {
     const QFontMetricsF fm(labelFont());
-    const QSizeF size(fm.horizontalAdvance(m_label) + 8, fm.height() + 2);
-    // Centred just above the curve's midpoint.
-    const QPointF mid = path().pointAtPercent(0.5);
-    return QRectF(mid - QPointF(size.width() / 2, size.height() + 2), size);
+    const QSizeF size(fm.horizontalAdvance(m_label) + 10, fm.height() + 4);
+    // Beside the line at its middle, so that it hides no line: right of it, or on a lane (which
+    // runs left of the cards it passes) left of the lane.
+    if (m_lane)
+        return QRectF(QPointF(*m_lane - 6 - size.width(), (m_from.y() + m_to.y() - size.height()) / 2), size);
+    return QRectF(path().pointAtPercent(0.5) + QPointF(6, -size.height() / 2), size);
 }
 
 QRectF EdgeItem::boundingRect() const
@@ -90,14 +113,16 @@ void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     QColor color = m_problem ? QColor(200, 30, 30) : QColor(80, 90, 105);
     if (selected)
         color = QColor(30, 100, 220);
+    if (m_dropTarget)
+        color = QColor(30, 140, 60);
     painter->setRenderHint(QPainter::Antialiasing);
-    painter->setPen(QPen(color, selected ? 2.5 : 1.6));
+    painter->setPen(QPen(color, selected || m_dropTarget ? 3.0 : 1.6));
     painter->setBrush(Qt::NoBrush);
     painter->drawPath(path());
 
     const QRectF r = labelRect();
     painter->setPen(QPen(color.lighter(150), 0.8));
-    painter->setBrush(QColor(255, 255, 255, 225));
+    painter->setBrush(QColor(255, 255, 255));
     painter->drawRoundedRect(r, 3, 3);
     painter->setFont(labelFont());
     painter->setPen(m_problem ? QColor(170, 20, 20) : QColor(40, 45, 55));

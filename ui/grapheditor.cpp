@@ -1,20 +1,26 @@
 #include "grapheditor.h"
 
 #include "commands/addremovenodes.h"
+#include "edgeitem.h"
 #include "graphscene.h"
 #include "graphview.h"
 #include "layerpalette.h"
+#include "layertable.h"
 #include "nodeinspector.h"
 #include "nodeitem.h"
+#include "portitem.h"
 #include "problemslist.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QMimeData>
 #include <QSplitter>
 #include <QStringList>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -22,19 +28,6 @@
 namespace torchwright::ui {
 
 namespace {
-
-// 4360000 -> "4.36 M": multiply-adds are read for their magnitude.
-QString compact(int64_t n)
-{
-    static const char *const units[] = {"", " k", " M", " G", " T"};
-    double v = double(n);
-    int unit = 0;
-    while (std::abs(v) >= 1000.0 && unit < 4) {
-        v /= 1000.0;
-        ++unit;
-    }
-    return unit == 0 ? QString::number(n) : QString::number(v, 'g', 3) + QLatin1String(units[unit]);
-}
 
 bool clipboardHasNodes()
 {
@@ -46,7 +39,8 @@ bool clipboardHasNodes()
 
 GraphEditor::GraphEditor(ProjectDocument *doc, QWidget *parent)
     : QWidget(parent), m_doc(doc), m_scene(new GraphScene(doc, this)), m_view(new GraphView(m_scene)),
-      m_palette(new LayerPalette), m_inspector(new NodeInspector(doc)), m_problems(new ProblemsList(doc))
+      m_palette(new LayerPalette), m_inspector(new NodeInspector(doc)), m_problems(new ProblemsList(doc)),
+      m_table(new LayerTable(doc))
 {
     setObjectName(QStringLiteral("graphEditor"));
     auto *side = new QSplitter(Qt::Vertical);
@@ -57,8 +51,16 @@ GraphEditor::GraphEditor(ProjectDocument *doc, QWidget *parent)
     side->setStretchFactor(1, 1);
     auto *splitter = new QSplitter(Qt::Horizontal);
     splitter->setObjectName(QStringLiteral("graphSplitter"));
+    auto *canvas = new QSplitter(Qt::Vertical);
+    canvas->setObjectName(QStringLiteral("graphCanvasSplitter"));
+    canvas->addWidget(m_view);
+    canvas->addWidget(m_table);
+    canvas->setStretchFactor(0, 1);
+    canvas->setStretchFactor(1, 0);
+    canvas->setCollapsible(0, false);
+    canvas->setSizes({700, 170});
     splitter->addWidget(m_palette);
-    splitter->addWidget(m_view);
+    splitter->addWidget(canvas);
     splitter->addWidget(side);
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
@@ -84,6 +86,17 @@ GraphEditor::GraphEditor(ProjectDocument *doc, QWidget *parent)
     m_layout = makeAction(tr("&Arrange Layers"), {QKeySequence(Qt::CTRL | Qt::Key_L)});
     m_zoomIn = makeAction(tr("Zoom &In"), QKeySequence::keyBindings(QKeySequence::ZoomIn));
     m_zoomOut = makeAction(tr("Zoom &Out"), QKeySequence::keyBindings(QKeySequence::ZoomOut));
+    m_addBelow = makeAction(tr("Add Layer &Below"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B)});
+    m_addBelow->setToolTip(tr("Adds the layer selected in the palette below the selected layer, connected"));
+    m_rename = makeAction(tr("&Rename Layer"), {QKeySequence(Qt::Key_F2)});
+    m_disconnect = makeAction(tr("Dis&connect"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D)});
+    m_showTable = makeAction(tr("Layer &Table"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)});
+    m_showTable->setCheckable(true);
+    m_showTable->setChecked(true);
+    connect(m_addBelow, &QAction::triggered, this, [this] { addBelowSelected(m_palette->currentType()); });
+    connect(m_rename, &QAction::triggered, this, &GraphEditor::renameSelected);
+    connect(m_disconnect, &QAction::triggered, this, &GraphEditor::disconnectSelection);
+    connect(m_showTable, &QAction::toggled, m_table, &QWidget::setVisible);
     connect(m_cut, &QAction::triggered, this, &GraphEditor::cut);
     connect(m_copy, &QAction::triggered, this, &GraphEditor::copy);
     connect(m_paste, &QAction::triggered, this, &GraphEditor::paste);
@@ -97,9 +110,26 @@ GraphEditor::GraphEditor(ProjectDocument *doc, QWidget *parent)
 
     connect(m_scene, &QGraphicsScene::selectionChanged, this, [this] {
         m_inspector->setSelection(m_scene->selectedNodeIds());
+        m_table->setSelectedNodes(m_scene->selectedNodeIds());
         updateActions();
     });
-    connect(m_palette, &LayerPalette::layerActivated, this, &GraphEditor::addLayerAtCenter);
+    connect(m_table, &LayerTable::nodesSelected, this, [this](const std::vector<NodeId> &ids) {
+        m_scene->selectNodes(ids);
+        if (ids.size() == 1)
+            revealNodes(ids);
+    });
+    // A double-click in the palette adds below the one selected layer, else in the middle.
+    connect(m_palette, &LayerPalette::layerActivated, this, [this](const QString &type) {
+        if (!addBelowSelected(type))
+            addLayerAtCenter(type);
+    });
+    connect(m_palette->tree(), &QTreeWidget::currentItemChanged, this, &GraphEditor::updateActions);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        QMenu *menu = contextMenuAt(pos);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(m_view->viewport()->mapToGlobal(pos));
+    });
     connect(m_problems, &ProblemsList::problemActivated, this, &GraphEditor::showNode);
     connect(QApplication::clipboard(), &QClipboard::dataChanged, this, &GraphEditor::updateActions);
     connect(doc, &ProjectDocument::analysisChanged, this, &GraphEditor::updateStatus);
@@ -133,6 +163,10 @@ void GraphEditor::updateActions()
     m_duplicate->setEnabled(nodes);
     m_delete->setEnabled(anything);
     m_paste->setEnabled(clipboardHasNodes());
+    const bool one = m_scene->selectedNodeIds().size() == 1;
+    m_addBelow->setEnabled(one && !m_palette->currentType().isEmpty());
+    m_rename->setEnabled(one);
+    m_disconnect->setEnabled(nodes);
 }
 
 void GraphEditor::updateStatus()
@@ -143,7 +177,7 @@ void GraphEditor::updateStatus()
     QStringList parts;
     parts << (layers == 1 ? tr("1 layer") : tr("%1 layers").arg(layers));
     parts << tr("%1 parameters").arg(QLocale().toString(qlonglong(a.totalParameters)));
-    parts << tr("%1 multiply-adds").arg(compact(a.totalMultiplyAdds));
+    parts << tr("%1 multiply-adds").arg(compactCount(a.totalMultiplyAdds));
     if (errors > 0)
         parts << (errors == 1 ? tr("1 problem") : tr("%1 problems").arg(errors));
     const QString text = parts.join(QStringLiteral(" · "));
@@ -229,6 +263,112 @@ void GraphEditor::addLayerAtCenter(const QString &type)
     }
     m_scene->addLayer(type, at);
     m_view->setFocus(Qt::OtherFocusReason);
+}
+
+bool GraphEditor::addBelowSelected(const QString &type)
+{
+    const std::vector<NodeId> selected = m_scene->selectedNodeIds();
+    if (selected.size() != 1 || type.isEmpty())
+        return false;
+    const NodeId id = m_scene->addLayerBelow(type, selected.front());
+    if (!id.valid())
+        return false;
+    revealNodes({id});
+    m_view->setFocus(Qt::OtherFocusReason);
+    return true;
+}
+
+void GraphEditor::renameSelected()
+{
+    if (m_scene->selectedNodeIds().size() != 1)
+        return;
+    m_inspector->nameEditor()->setFocus(Qt::ShortcutFocusReason);
+    m_inspector->nameEditor()->selectAll();
+}
+
+void GraphEditor::disconnectSelection() { m_scene->disconnectNodes(m_scene->selectedNodeIds()); }
+
+QMenu *GraphEditor::contextMenuAt(const QPoint &viewPos)
+{
+    auto *menu = new QMenu(this);
+    const QPointF at = m_view->mapToScene(viewPos);
+    NodeItem *node = nullptr;
+    PortItem *port = m_scene->portAt(at, &node);
+    EdgeItem *edge = node ? nullptr : m_scene->edgeAt(at);
+    if (port) {
+        // A port: connect it to any layer the engine allows, or disconnect it.
+        const PortRef ref = port->ref();
+        const bool input = port->isInput();
+        QMenu *connectTo = menu->addMenu(tr("Connect To"));
+        connectTo->setObjectName(QStringLiteral("connectMenu"));
+        const Graph &graph = m_doc->project().graph;
+        for (const Node &n : graph.nodes) {
+            if (n.id == ref.node)
+                continue;
+            if (input) {
+                const Edge e{PortRef{n.id, 0}, ref};
+                if (m_doc->checkEdge(e).allowed())
+                    connectTo->addAction(QString::fromStdString(n.name), this, [this, e] { m_doc->connectPorts(e); });
+            } else if (NodeItem *target = m_scene->nodeItem(n.id)) {
+                for (int i = 0; i < target->inputCount(); ++i) {
+                    const Edge e{ref, PortRef{n.id, i}};
+                    if (!m_doc->checkEdge(e).allowed())
+                        continue;
+                    const QString name = QString::fromStdString(n.name);
+                    connectTo->addAction(target->inputCount() == 1 ? name : tr("%1, input %2").arg(name).arg(i), this,
+                                         [this, e] { m_doc->connectPorts(e); });
+                }
+            }
+        }
+        connectTo->setEnabled(!connectTo->isEmpty());
+        QAction *disconnect =
+            menu->addAction(tr("Disconnect"), this, [this, ref, input] { m_scene->disconnectPort(ref, input); });
+        disconnect->setEnabled(port->isConnected());
+    } else if (node) {
+        if (!node->isSelected())
+            m_scene->selectNodes({node->nodeId()});
+        const NodeId id = node->nodeId();
+        QMenu *below = LayerPalette::typeMenu(tr("Add Layer Below"), menu, [this, id](const QString &type) {
+            m_scene->selectNodes({id});
+            addBelowSelected(type);
+        });
+        below->setObjectName(QStringLiteral("addBelowMenu"));
+        menu->addMenu(below);
+        if (m_addBelow->isEnabled())
+            menu->addAction(m_addBelow);
+        menu->addSeparator();
+        menu->addAction(m_rename);
+        menu->addAction(m_duplicate);
+        menu->addAction(m_copy);
+        menu->addAction(m_cut);
+        menu->addAction(m_disconnect);
+        menu->addSeparator();
+        menu->addAction(m_delete);
+    } else if (edge) {
+        const Edge e = edge->edge();
+        if (!edge->isSelected()) {
+            m_scene->clearSelection();
+            edge->setSelected(true);
+        }
+        QMenu *insert = LayerPalette::typeMenu(
+            tr("Insert Layer"), menu, [this, e, at](const QString &type) { m_scene->insertLayerOnEdge(type, e, at); });
+        insert->setObjectName(QStringLiteral("insertMenu"));
+        menu->addMenu(insert);
+        menu->addSeparator();
+        menu->addAction(m_delete);
+    } else {
+        QMenu *add = LayerPalette::typeMenu(tr("Add Layer"), menu,
+                                            [this, at](const QString &type) { m_scene->addLayer(type, at); });
+        add->setObjectName(QStringLiteral("addMenu"));
+        menu->addMenu(add);
+        menu->addAction(m_paste);
+        menu->addAction(m_selectAll);
+        menu->addSeparator();
+        menu->addAction(m_layout);
+        menu->addAction(m_fit);
+        menu->addAction(m_showTable);
+    }
+    return menu;
 }
 
 void GraphEditor::showNode(NodeId id)

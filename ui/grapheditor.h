@@ -1,7 +1,8 @@
 #pragma once
-// The layer-graph editor: palette | canvas | (inspector over problems), in splitters, over one
-// ProjectDocument. Owns its scene and widgets; the document must outlive it. Its actions are
-// meant for the main window's Edit and View menus; their shortcuts have the context
+// The layer-graph editor: palette | canvas over the per-layer table | (inspector over problems),
+// in splitters, over one ProjectDocument. Right-clicks on the canvas, a card, an edge or a port
+// open context menus built from these actions (so their shortcuts show). Owns its scene and widgets; the document must
+// outlive it. Its actions are meant for the main window's Edit and View menus; their shortcuts have the context
 // Qt::WidgetWithChildrenShortcut and are attached to this widget, so they act only while the
 // focus is inside this editor and two windows never fight over a key.
 
@@ -10,12 +11,14 @@
 #include <QWidget>
 
 class QAction;
+class QMenu;
 
 namespace torchwright::ui {
 
 class GraphScene;
 class GraphView;
 class LayerPalette;
+class LayerTable;
 class NodeInspector;
 class ProblemsList;
 
@@ -35,6 +38,7 @@ public:
     LayerPalette *palette() const { return m_palette; }
     NodeInspector *inspector() const { return m_inspector; }
     ProblemsList *problems() const { return m_problems; }
+    LayerTable *layerTable() const { return m_table; }
 
     QAction *cutAction() const { return m_cut; }
     QAction *copyAction() const { return m_copy; }
@@ -46,6 +50,15 @@ public:
     QAction *layoutAction() const { return m_layout; }
     QAction *zoomInAction() const { return m_zoomIn; }
     QAction *zoomOutAction() const { return m_zoomOut; }
+    // Adds the palette's selected type below the selected layer (addLayerBelow()).
+    QAction *addBelowAction() const { return m_addBelow; }
+    QAction *renameAction() const { return m_rename; }         // the selected layer's name
+    QAction *disconnectAction() const { return m_disconnect; } // every edge of the selection
+    QAction *layerTableAction() const { return m_showTable; }  // shows or hides the table
+
+    // The context menu for a right-click at `viewPos` (viewport coordinates): the canvas's, a
+    // card's (which it selects), an edge's or a port's. The caller owns it.
+    QMenu *contextMenuAt(const QPoint &viewPos);
 
     // "12 layers · 421,642 parameters · 4.36 M multiply-adds", plus the problem count when
     // there are errors.
@@ -64,6 +77,12 @@ public Q_SLOTS:
     void addLayerAtCenter(const QString &type);
     // Selects the node and scrolls it into the middle.
     void showNode(torchwright::NodeId id);
+    // A layer of `type` below the selected one, connected from it; false when not exactly one
+    // layer is selected.
+    bool addBelowSelected(const QString &type);
+    // Puts the focus in the inspector's name field of the selected layer.
+    void renameSelected();
+    void disconnectSelection();
 
 Q_SIGNALS:
     void statusTextChanged(const QString &text);
@@ -81,6 +100,7 @@ private:
     LayerPalette *m_palette;
     NodeInspector *m_inspector;
     ProblemsList *m_problems;
+    LayerTable *m_table;
     QString m_status;
 
     QAction *m_cut;
@@ -93,6 +113,10 @@ private:
     QAction *m_layout;
     QAction *m_zoomIn;
     QAction *m_zoomOut;
+    QAction *m_addBelow;
+    QAction *m_rename;
+    QAction *m_disconnect;
+    QAction *m_showTable;
 };
 
 } // namespace torchwright::ui

@@ -12,6 +12,7 @@
 #include <QPointer>
 
 #include <map>
+#include <optional>
 #include <vector>
 
 class QGraphicsPathItem;
@@ -58,13 +59,43 @@ public:
     std::vector<NodeId> duplicateSelection();
     // ProjectDocument::arrangeLayers().
     void arrangeLayers();
+    // A layer of `type` under `above`, connected from it; `above`'s other outgoing edges are
+    // re-wired through it where the shapes stay valid, and the layers below move down to make
+    // room. One undo step; selects the new layer and returns its id (invalid when the type or
+    // the node is unknown).
+    NodeId addLayerBelow(const QString &type, NodeId above);
+    // A layer of `type` put into `edge`: its source feeds the new layer, which feeds the edge's
+    // input. Into an edge that runs down it goes right under the source (in its column when
+    // `scenePos` is near it) and the cards below move down to make room; otherwise it is
+    // centred at `scenePos`. One undo step; selects it and returns its id.
+    NodeId insertLayerOnEdge(const QString &type, const Edge &edge, const QPointF &scenePos);
+    // Removes every edge touching the nodes (one undo step; nothing when there are none).
+    void disconnectNodes(const std::vector<NodeId> &ids);
+    // Removes the edges at a port: an input's edge, or every edge leaving an output.
+    void disconnectPort(const PortRef &port, bool input);
+    // Replaces `old` by `replacement` in one undo step when the engine allows the replacement
+    // in the graph without `old`; returns that check.
+    EdgeCheck reattachEdge(const Edge &old, const Edge &replacement);
+    // Whether `edge` may be added once `without` is gone (checkNewEdge() on that graph).
+    EdgeCheck checkEdgeWithout(const Edge &edge, const std::optional<Edge> &without) const;
+    // The top-most edge (line or label) at `scenePos`, or nullptr.
+    EdgeItem *edgeAt(const QPointF &scenePos) const;
+    // The port at `scenePos`, or nullptr; `node` (may be null) gets the card under it.
+    PortItem *portAt(const QPointF &scenePos, NodeItem **node = nullptr) const;
 
-    // ---- the connection being dragged from an output port ---------------------------------
+    // ---- the connection being dragged: from an output to an input, from an input to an
+    // output, or one end of an existing edge being moved to another port ---------------------
     bool isConnecting() const { return m_connecting; }
+    // The edge whose end is being moved, if that is what the drag does.
+    std::optional<Edge> reattaching() const { return m_reattach; }
     // True while the pointer is over an input the connection may end in.
     bool connectionAllowed() const { return m_connecting && m_targetAllowed; }
     // Why the input under the pointer is refused; empty when allowed or over nothing.
     QString connectionRefusal() const { return m_refusal; }
+
+Q_SIGNALS:
+    // From the destructor, while the scene is still whole: views stop asking it anything.
+    void aboutToBeDestroyed();
 
 protected:
     void mousePressEvent(QGraphicsSceneMouseEvent *event) override;
@@ -88,21 +119,30 @@ private:
     void deleteItem(QGraphicsItem *item);
     void updatePortStates();
 
-    // Connection drag.
-    void beginConnection(const PortItem *from, const QPointF &scenePos);
+    // Connection drag. `fixed` is the end that stays; `fixedIsInput` when the pointer looks
+    // for an output; `original` the edge whose other end moves.
+    void beginConnection(const PortRef &fixed, bool fixedIsInput, const std::optional<Edge> &original,
+                         const QPointF &scenePos);
+    Edge pendingEdge() const; // the fixed end and m_target, in the right order
     void updateConnection(const QPointF &scenePos);
     // Why the document refuses `edge` (checkNewEdge()), empty when it may be made.
     QString refusalOf(const Edge &edge) const;
     void finishConnection();
     void cancelConnection();
     void setTargetHighlight(PortItem *port, bool allowed);
+    // Moves for every card of `graph` from `card`'s top down (but `above`) to make room for it.
+    static std::map<int, QPointF> roomBelow(const Graph &graph, const Node &card, NodeId above);
+    // What the press at scenePos starts: a connection or an edge's end moving; false: neither.
+    bool beginGestureAt(const QPointF &scenePos);
 
     ProjectDocument *m_doc;
     std::map<int, NodeItem *> m_nodes; // by node id; items owned by the scene
     std::vector<EdgeItem *> m_edges;   // owned by the scene
 
     bool m_connecting = false;
-    PortRef m_connectFrom;
+    PortRef m_connectFrom;    // the fixed end
+    bool m_fromInput = false; // the fixed end is an input: the pointer looks for an output
+    std::optional<Edge> m_reattach;
     PortRef m_target; // node invalid when the pointer is over no input
     bool m_targetAllowed = false;
     QString m_refusal;

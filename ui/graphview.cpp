@@ -1,7 +1,9 @@
 #include "graphview.h"
 
+#include "edgeitem.h"
 #include "graphscene.h"
 #include "layerpalette.h"
+#include "minimap.h"
 #include "nodeitem.h"
 
 #include <QDragEnterEvent>
@@ -33,6 +35,10 @@ GraphView::GraphView(GraphScene *scene, QWidget *parent) : QGraphicsView(scene, 
     setAcceptDrops(true);
     setFocusPolicy(Qt::StrongFocus);
     connect(scene->document(), &ProjectDocument::projectReset, this, &GraphView::onProjectReset);
+    m_overview = new Minimap(this);
+    connect(scene, &QGraphicsScene::changed, this, &GraphView::updateOverview);
+    // Clearing the scene's views from its destructor scrolls them: nothing may ask it then.
+    connect(scene, &GraphScene::aboutToBeDestroyed, this, [this] { m_scene = nullptr; });
 }
 
 qreal GraphView::zoom() const { return transform().m11(); }
@@ -46,6 +52,7 @@ void GraphView::setZoom(qreal zoom, const QPoint &viewAnchor)
     // Scroll so that the anchored scene point is back under the anchor.
     const QPointF nowAt = mapFromScene(scenePoint);
     scrollBy((nowAt - QPointF(viewAnchor)).toPoint());
+    updateOverview();
 }
 
 void GraphView::setZoom(qreal zoom) { setZoom(zoom, viewport()->rect().center()); }
@@ -72,13 +79,50 @@ void GraphView::fitToView()
         return;
     }
     const QRectF target = bounds.adjusted(-40, -40, 40, 40);
-    fitInView(target, Qt::KeepAspectRatio);
-    if (zoom() > 1.0 || zoom() < kMinZoom) {
-        const qreal z = std::clamp(zoom(), kMinZoom, 1.0);
-        setTransform(QTransform::fromScale(z, z));
-        centerOn(target.center());
-    }
+    const QRect port = viewport()->rect();
+    const qreal fit = std::min(port.width() / target.width(), port.height() / target.height());
+    const qreal z = std::clamp(fit, readableZoom(), 1.0);
+    setTransform(QTransform::fromScale(z, z));
+    // What does not fit is shown from the top (where the Input is), and from the left when it
+    // is wider than the view as well.
+    const QSizeF seen(port.width() / z, port.height() / z);
+    QPointF centre = target.center();
+    if (target.height() > seen.height())
+        centre.setY(target.top() + seen.height() / 2);
+    if (target.width() > seen.width())
+        centre.setX(target.left() + seen.width() / 2);
+    centerOn(centre);
+    updateOverview();
 }
+
+void GraphView::panTo(const QPointF &scenePoint)
+{
+    m_autoFit = false;
+    centerOn(scenePoint);
+    updateOverview();
+}
+
+void GraphView::updateOverview()
+{
+    if (!m_overview)
+        return; // still being built
+    const QRectF graph = m_scene ? m_scene->graphBoundingRect() : QRectF();
+    const QRectF seen = mapToScene(viewport()->rect()).boundingRect();
+    const bool show = !graph.isNull() && !seen.contains(graph);
+    if (show) {
+        m_overview->relayout();
+        m_overview->raise();
+    }
+    m_overview->setVisible(show);
+}
+
+void GraphView::scrollContentsBy(int dx, int dy)
+{
+    QGraphicsView::scrollContentsBy(dx, dy);
+    updateOverview();
+}
+
+qreal GraphView::readableZoom() { return NodeItem::readableZoom(); }
 
 void GraphView::centerOnNode(NodeId id)
 {
@@ -109,6 +153,7 @@ void GraphView::resizeEvent(QResizeEvent *event)
     QGraphicsView::resizeEvent(event);
     if (m_autoFit && isVisible())
         fitToView();
+    updateOverview();
 }
 
 void GraphView::wheelEvent(QWheelEvent *event)
@@ -213,10 +258,27 @@ void GraphView::dragEnterEvent(QDragEnterEvent *event)
 void GraphView::dragMoveEvent(QDragMoveEvent *event)
 {
     if (!LayerPalette::typeFromMimeData(event->mimeData()).isEmpty()) {
+        const QPoint at = event->position().toPoint();
+        markDropTarget(&at);
         event->acceptProposedAction();
         return;
     }
     QGraphicsView::dragMoveEvent(event);
+}
+
+void GraphView::dragLeaveEvent(QDragLeaveEvent *event)
+{
+    markDropTarget(nullptr);
+    QGraphicsView::dragLeaveEvent(event);
+}
+
+void GraphView::markDropTarget(const QPoint *viewPos)
+{
+    if (!m_scene)
+        return;
+    EdgeItem *target = viewPos ? m_scene->edgeAt(mapToScene(*viewPos)) : nullptr;
+    for (EdgeItem *edge : m_scene->edgeItems())
+        edge->setDropTarget(edge == target);
 }
 
 void GraphView::dropEvent(QDropEvent *event)
@@ -226,7 +288,13 @@ void GraphView::dropEvent(QDropEvent *event)
         QGraphicsView::dropEvent(event);
         return;
     }
-    if (m_scene && m_scene->addLayer(type, mapToScene(event->position().toPoint())).valid())
+    markDropTarget(nullptr);
+    const QPointF at = mapToScene(event->position().toPoint());
+    EdgeItem *edge = m_scene ? m_scene->edgeAt(at) : nullptr;
+    const NodeId added = !m_scene ? NodeId{}
+                         : edge   ? m_scene->insertLayerOnEdge(type, edge->edge(), at)
+                                  : m_scene->addLayer(type, at);
+    if (added.valid())
         event->acceptProposedAction();
     else
         event->ignore();

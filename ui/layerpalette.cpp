@@ -3,6 +3,7 @@
 #include "torchwright/layers.h"
 
 #include <QLineEdit>
+#include <QMenu>
 #include <QMimeData>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -130,6 +131,30 @@ void LayerPalette::setFilter(const QString &text)
         group->setHidden(visible == 0);
         group->setExpanded(true);
     }
+}
+
+QString LayerPalette::currentType() const
+{
+    QTreeWidgetItem *item = m_tree->currentItem();
+    return item && item->isSelected() ? item->data(0, kTypeRole).toString() : QString();
+}
+
+QMenu *LayerPalette::typeMenu(const QString &title, QWidget *parent, const std::function<void(const QString &)> &chosen)
+{
+    auto *menu = new QMenu(title, parent);
+    const auto &registry = LayerRegistry::instance();
+    for (const std::string &category : registry.categories()) {
+        QMenu *sub = menu->addMenu(QString::fromStdString(category));
+        for (const LayerType &type : registry.types()) {
+            if (type.category != category)
+                continue;
+            const QString name = QString::fromStdString(type.name);
+            QAction *action = sub->addAction(name, menu, [chosen, name] { chosen(name); });
+            action->setToolTip(QString::fromStdString(type.description));
+            action->setData(name);
+        }
+    }
+    return menu;
 }
 
 void LayerPalette::activateFirstMatch()

@@ -5,7 +5,10 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QLineEdit;
+class QMenu;
 class QMimeData;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -31,6 +34,11 @@ public:
     QTreeWidgetItem *itemForType(const QString &type) const;
     // Shows the types whose name, category or description contains `text` (any case).
     void setFilter(const QString &text);
+    // The type of the selected entry, empty when none is selected.
+    QString currentType() const;
+    // A menu titled `title` (owned by `parent`) with a submenu per category and an entry per
+    // layer type; choosing an entry calls `chosen` with the type.
+    static QMenu *typeMenu(const QString &title, QWidget *parent, const std::function<void(const QString &)> &chosen);
 
 Q_SIGNALS:
     // A person asked to add a layer of `type` without choosing a place (double-click, or

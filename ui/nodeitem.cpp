@@ -5,6 +5,8 @@
 #include "torchwright/diagnostics.h"
 #include "torchwright/layers.h"
 
+#include <QApplication>
+#include <QFontMetricsF>
 #include <QLocale>
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
@@ -18,10 +20,10 @@ using nlohmann::json;
 
 namespace {
 
-constexpr qreal kHeaderHeight = 22.0;
-constexpr qreal kLineHeight = 15.0;
-constexpr qreal kPortPitch = 18.0;
 constexpr qreal kPad = 8.0;
+
+qreal headerHeight() { return QFontMetricsF(NodeItem::titleFont()).height() + 8; }
+qreal lineHeight() { return QFontMetricsF(NodeItem::bodyFont()).height() + 2; }
 
 // A stable colour per category: Qt's string hash is seeded per process, so hash by hand.
 QColor categoryColor(const QString &category)
@@ -136,34 +138,44 @@ PortItem *NodeItem::inputPort(int index) const
     return index >= 0 && index < int(m_inputs.size()) ? m_inputs[size_t(index)] : nullptr;
 }
 
-qreal NodeItem::height() const
+QFont NodeItem::titleFont()
 {
-    const qreal content = kHeaderHeight + kLineHeight * (2 + m_keyParameters.size()) + kPad;
-    const qreal ports = kHeaderHeight + kPortPitch * (int(m_inputs.size()) + 1);
-    return std::max(content, ports);
+    QFont f = QApplication::font();
+    f.setPointSizeF(f.pointSizeF() * kTextScale);
+    f.setBold(true);
+    return f;
 }
 
-qreal NodeItem::inputY(int port, int count) const
+QFont NodeItem::bodyFont()
 {
-    // Evenly spaced below the header.
-    const qreal top = kHeaderHeight;
-    const qreal span = height() - top;
-    return top + span * (port + 1) / (count + 1);
+    QFont f = QApplication::font();
+    f.setPointSizeF(f.pointSizeF() * kTextScale);
+    return f;
 }
+
+qreal NodeItem::heightFor(int keyParameterLines)
+{
+    return std::round(headerHeight() + lineHeight() * (2 + keyParameterLines) + kPad);
+}
+
+QSizeF NodeItem::sizeFor(const Node &node) { return QSizeF(kWidth, heightFor(int(keyParameterLines(node).size()))); }
+
+qreal NodeItem::height() const { return heightFor(int(m_keyParameters.size())); }
 
 void NodeItem::placePorts()
 {
+    // Inputs spread evenly along the top edge; the output in the middle of the bottom edge.
     const int count = int(m_inputs.size());
     for (int i = 0; i < count; ++i)
-        m_inputs[size_t(i)]->setPos(0, inputY(i, count));
-    m_output->setPos(kWidth, kHeaderHeight + (height() - kHeaderHeight) / 2);
+        m_inputs[size_t(i)]->setPos(kWidth * (i + 1) / (count + 1), 0);
+    m_output->setPos(kWidth / 2, height());
 }
 
 QPointF NodeItem::inputAnchor(int port) const
 {
     if (PortItem *p = inputPort(port))
         return p->scenePos();
-    return mapToScene(QPointF(0, height() - 4));
+    return mapToScene(QPointF(kWidth - 6, 0));
 }
 
 QPointF NodeItem::outputAnchor() const { return m_output->scenePos(); }
@@ -190,31 +202,28 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
 
     // Header band in the category's colour, red when the node has a problem.
     QPainterPath header;
-    header.addRoundedRect(QRectF(0.6, 0.6, kWidth - 1.2, kHeaderHeight), 5.5, 5.5);
-    header.addRect(QRectF(0.6, kHeaderHeight / 2, kWidth - 1.2, kHeaderHeight / 2));
+    const qreal headerH = headerHeight();
+    header.addRoundedRect(QRectF(0.6, 0.6, kWidth - 1.2, headerH), 5.5, 5.5);
+    header.addRect(QRectF(0.6, headerH / 2, kWidth - 1.2, headerH / 2));
     painter->setPen(Qt::NoPen);
     painter->setBrush(error ? QColor(230, 90, 90) : categoryColor(m_category));
     painter->drawPath(header.simplified());
 
-    QFont font = painter->font();
-    font.setPointSizeF(9);
-    font.setBold(true);
-    painter->setFont(font);
+    painter->setFont(titleFont());
     painter->setPen(error ? Qt::white : QColor(20, 20, 30));
-    const QRectF text(kPad, 0, kWidth - 2 * kPad, kHeaderHeight);
+    const QRectF text(kPad, 0, kWidth - 2 * kPad, headerH);
     painter->drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
                       painter->fontMetrics().elidedText(m_name, Qt::ElideRight, int(text.width())));
 
-    font.setBold(false);
-    font.setPointSizeF(7.5);
-    painter->setFont(font);
+    painter->setFont(bodyFont());
     const QFontMetrics fm = painter->fontMetrics();
-    qreal y = kHeaderHeight;
+    const qreal lineH = lineHeight();
+    qreal y = headerH + 2;
     auto line = [&](const QString &s, const QColor &c) {
         painter->setPen(c);
-        const QRectF r(kPad, y, kWidth - 2 * kPad, kLineHeight);
+        const QRectF r(kPad, y, kWidth - 2 * kPad, lineH);
         painter->drawText(r, Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(s, Qt::ElideRight, int(r.width())));
-        y += kLineHeight;
+        y += lineH;
     };
     line(m_typeName, QColor(100, 105, 115));
     for (const QString &p : m_keyParameters)

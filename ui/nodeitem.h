@@ -1,11 +1,14 @@
 #pragma once
-// A layer on the canvas: a box with its name, type, key parameters and parameter count, input
-// ports on the left and its output on the right. A passive view: GraphScene fills it from the
+// A layer on the canvas: a card with its name, type, key parameters and parameter count, input
+// ports along its top edge and its output in the middle of its bottom edge (graphs run top to
+// bottom). Its text is a little larger than the UI font, so that at readableZoom() and above it
+// reads at least as large as the rest of the studio. A passive view: GraphScene fills it from the
 // document and the analysis; it never edits anything itself. Its position is the node's (x, y)
 // (the box's top-left corner) and is only set by the scene when the document says so.
 
 #include "torchwright/graph.h"
 
+#include <QFont>
 #include <QGraphicsItem>
 #include <QStringList>
 
@@ -21,8 +24,10 @@ using torchwright::isValidNodeName; // the engine's rule for layer names
 class NodeItem : public QGraphicsItem {
 public:
     enum { Type = UserType + 1 };
-    static constexpr qreal kWidth = 120.0;
+    static constexpr qreal kWidth = 170.0;
     static constexpr int kKeyParameters = 3;
+    // Card text against the UI font.
+    static constexpr qreal kTextScale = 1.1;
 
     explicit NodeItem(NodeId id);
 
@@ -49,7 +54,7 @@ public:
     PortItem *inputPort(int index) const; // nullptr when out of range
     PortItem *outputPort() const { return m_output; }
     // Scene points where edges attach. An input beyond inputCount() (an edge left over after the
-    // port count shrank) attaches at the bottom of the left edge.
+    // port count shrank) attaches at the right end of the top edge.
     QPointF inputAnchor(int port) const;
     QPointF outputAnchor() const;
 
@@ -59,13 +64,20 @@ public:
     // The first `max` parameters worth showing: required ones and those set to something
     // other than their default, as "name: value".
     static QStringList keyParameterLines(const Node &node, int max = kKeyParameters);
+    // The card's size for `node` (what autoLayout() spaces by).
+    static QSizeF sizeFor(const Node &node);
+    // Fonts of the card's title and of its other lines.
+    static QFont titleFont();
+    static QFont bodyFont();
+    // The smallest zoom at which the card's text is still as large as the UI font.
+    static qreal readableZoom() { return 1.0 / kTextScale; }
 
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
 private:
+    static qreal heightFor(int keyParameterLines);
     qreal height() const;
-    qreal inputY(int port, int count) const;
     void placePorts();
     void updateToolTip();
 

@@ -11,9 +11,10 @@ PortItem::PortItem(NodeItem *node, bool input, int index)
     : QGraphicsItem(node), m_node(node), m_input(input), m_index(index)
 {
     setAcceptHoverEvents(false);
-    setToolTip(input ? QObject::tr("Input %1").arg(index) : QObject::tr("Output: drag to an input to connect"));
-    if (!input)
-        setCursor(QCursor(Qt::CrossCursor));
+    setToolTip(input
+                   ? QObject::tr("Input %1: drag to an output to connect, or drag its connection elsewhere").arg(index)
+                   : QObject::tr("Output: drag to an input to connect"));
+    setCursor(QCursor(Qt::CrossCursor));
 }
 
 PortRef PortItem::ref() const { return PortRef{m_node->nodeId(), m_input ? m_index : 0}; }

@@ -1,6 +1,6 @@
 #pragma once
-// One port of a node on the canvas: an input on the node's left edge or its output on the
-// right. A child of its NodeItem, which creates, places and deletes it; it knows the value id
+// One port of a node on the canvas: an input on the node's top edge or its output in the
+// middle of its bottom edge. A child of its NodeItem, which creates, places and deletes it; it knows the value id
 // of the port it shows and nothing of the document.
 
 #include "torchwright/graph.h"

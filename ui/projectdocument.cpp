@@ -4,6 +4,7 @@
 #include "commands/addremoveedge.h"
 #include "commands/addremovenodes.h"
 #include "commands/movenodes.h"
+#include "nodeitem.h"
 
 #include "torchwright/jsonfile.h"
 #include "torchwright/layers.h"
@@ -85,6 +86,12 @@ void ProjectDocument::reset(const Project &project, const QString &filePath)
 {
     m_undo.clear();
     m_project = project;
+    if (needsLayout(m_project.graph)) // written without positions: arranged top to bottom
+        for (const auto &[id, at] : autoLayout(m_project.graph))
+            if (Node *n = m_project.graph.node(NodeId{id})) {
+                n->x = at.x();
+                n->y = at.y();
+            }
     if (!filePath.isEmpty())
         m_project.filePath = QFileInfo(filePath).absoluteFilePath().toStdString();
     m_filePath = filePath.isEmpty() ? QString() : QFileInfo(filePath).absoluteFilePath();
@@ -264,12 +271,12 @@ bool ProjectDocument::setSetting(const std::string &pointer, const json &value, 
     return true;
 }
 
-NodeId ProjectDocument::addLayer(const QString &typeName, double x, double y)
+std::optional<Node> ProjectDocument::makeLayer(const QString &typeName, double x, double y) const
 {
     const auto &registry = LayerRegistry::instance();
     const LayerType *type = registry.find(typeName.toStdString());
     if (!type)
-        return {};
+        return std::nullopt;
     const Graph &graph = m_project.graph;
     Node node;
     node.id = graph.nextId();
@@ -278,9 +285,16 @@ NodeId ProjectDocument::addLayer(const QString &typeName, double x, double y)
     node.params = registry.initialParams(*type);
     node.x = x;
     node.y = y;
-    const NodeId id = node.id;
-    m_undo.push(AddRemoveNodes::add(this, {node}, {}, tr("Add %1").arg(typeName)));
-    return id;
+    return node;
+}
+
+NodeId ProjectDocument::addLayer(const QString &typeName, double x, double y)
+{
+    const std::optional<Node> node = makeLayer(typeName, x, y);
+    if (!node)
+        return {};
+    m_undo.push(AddRemoveNodes::add(this, {*node}, {}, tr("Add %1").arg(typeName)));
+    return node->id;
 }
 
 EdgeCheck ProjectDocument::connectPorts(const Edge &edge)
@@ -358,20 +372,18 @@ void ProjectDocument::arrangeLayers()
     const Graph &graph = m_project.graph;
     if (graph.nodes.empty())
         return;
-    // Start where the graph is: its left edge, and the Input's row (or the top one).
+    // Start where the graph is: its top, and the Input's column (or the first node's).
     AutoLayoutOptions options;
-    double left = graph.nodes.front().x, top = graph.nodes.front().y;
-    for (const Node &n : graph.nodes) {
-        left = std::min(left, n.x);
+    double top = graph.nodes.front().y;
+    for (const Node &n : graph.nodes)
         top = std::min(top, n.y);
-    }
-    double row = top;
+    const Node *anchor = &graph.nodes.front();
     for (const Node &n : graph.nodes)
         if (n.type == "Input") {
-            row = n.y;
+            anchor = &n;
             break;
         }
-    options.origin = QPointF(left, row);
+    options.origin = QPointF(anchor->x + NodeItem::kWidth / 2, top);
     std::map<int, QPointF> to = autoLayout(graph, options);
     bool changes = false;
     for (const Node &n : graph.nodes)

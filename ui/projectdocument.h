@@ -60,6 +60,8 @@ public:
     // unique name from the lower-cased type and the registry's initial parameters. Returns its
     // id, invalid for an unknown type.
     NodeId addLayer(const QString &type, double x, double y);
+    // The node addLayer() would add, without adding it; nothing for an unknown type.
+    std::optional<Node> makeLayer(const QString &type, double x, double y) const;
     // Whether `edge` may be added to the graph as it is now, and why not.
     EdgeCheck checkEdge(const Edge &edge) const { return checkNewEdge(m_project.graph, edge); }
     // Adds `edge` when checkEdge() allows it; returns that check.

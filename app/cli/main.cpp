@@ -6,6 +6,7 @@
 
 #include "torchwright/analysis.h"
 #include "torchwright/exports.h"
+#include "torchwright/layertable.h"
 #include "torchwright/project.h"
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
@@ -304,21 +305,11 @@ int cmdValidate(const Args &a)
     std::printf("dataset: %s %s, samples %s, %d classes\n", p.dataset.kind.c_str(), p.datasetPath().c_str(),
                 formatShape(p.dataset.sampleShape).c_str(), p.dataset.numClasses);
     std::printf("\n%-16s %-20s %-16s %12s %14s\n", "layer", "type", "output", "parameters", "mult-adds");
-    const std::vector<NodeId> order = an.order.empty() ? [&] {
-        std::vector<NodeId> ids;
-        for (const auto &n : p.graph.nodes)
-            ids.push_back(n.id);
-        return ids;
-    }()
-                                                        : an.order;
-    for (NodeId id : order) {
-        const Node *n = p.graph.node(id);
-        auto it = an.nodes.find(id.value);
-        const bool known = it != an.nodes.end() && it->second.output;
-        std::printf("%-16s %-20s %-16s %12s %14s\n", n->name.c_str(), n->type.c_str(),
-                    known ? formatShape(it->second.output->shape).c_str() : "?",
-                    known ? human(it->second.parameters).c_str() : "-",
-                    known ? human(it->second.multiplyAdds).c_str() : "-");
+    for (const LayerRow &row : layerTable(p.graph, an)) {
+        const bool known = row.output.has_value();
+        std::printf("%-16s %-20s %-16s %12s %14s\n", row.name.c_str(), row.type.c_str(),
+                    known ? formatShape(row.output->shape).c_str() : "?", known ? human(row.parameters).c_str() : "-",
+                    known ? human(row.multiplyAdds).c_str() : "-");
     }
     std::printf("\nedges:\n");
     for (const auto &e : p.graph.edges) {

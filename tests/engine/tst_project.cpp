@@ -138,7 +138,7 @@ void TestProject::loadsCommittedProject()
     QCOMPARE(p.training.optimizer.lr, 0.001);
     QCOMPARE(p.graph.nodes.size(), size_t(12));
     QCOMPARE(p.graph.edges.size(), size_t(11));
-    QCOMPARE(p.graph.nodes[1].x, 310.0);
+    QCOMPARE(p.graph.nodes[1].x, 80.0);
     QVERIFY(QFileInfo(QString::fromStdString(p.filePath)).isAbsolute());
 
     Project copy = p;

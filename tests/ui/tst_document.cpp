@@ -236,8 +236,8 @@ void TestDocument::arrangeIsOneUndoStep()
 
     doc.arrangeLayers();
     QCOMPARE(doc.undoStack()->text(1), QStringLiteral("Arrange layers"));
-    for (const Edge &e : g.edges) // left to right
-        QVERIFY(g.node(e.from.node)->x < g.node(e.to.node)->x);
+    for (const Edge &e : g.edges) // top to bottom
+        QVERIFY(g.node(e.from.node)->y < g.node(e.to.node)->y);
     checkOneUndoStep(doc, 1, moved);
     if (QTest::currentTestFailed())
         return;

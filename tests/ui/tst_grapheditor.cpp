@@ -9,6 +9,8 @@
 #include "graphscene.h"
 #include "graphview.h"
 #include "layerpalette.h"
+#include "layertable.h"
+#include "minimap.h"
 #include "nodeinspector.h"
 #include "nodeitem.h"
 #include "portitem.h"
@@ -22,7 +24,10 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
 #include <QMimeData>
+#include <QPainterPathStroker>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -51,8 +56,8 @@ std::unique_ptr<ProjectDocument> loadSample()
     return doc;
 }
 
-// A shown editor that sees the whole graph (scaled down to fit, at most to 0.45), looking at
-// its middle from below, so that the view's centre is on empty canvas.
+// A shown editor that sees the whole graph (scaled down to fit, at most to 0.45) with empty
+// canvas below it and right of it, where the view's centre is.
 std::unique_ptr<GraphEditor> showEditor(ProjectDocument *doc)
 {
     auto editor = std::make_unique<GraphEditor>(doc);
@@ -70,8 +75,11 @@ std::unique_ptr<GraphEditor> showEditor(ProjectDocument *doc)
         view->centerOn(QPointF(0, 0));
         return editor;
     }
-    view->setZoom(std::min(0.45, (view->viewport()->width() - 40) / (graph.width() + 200)));
-    view->centerOn(QPointF(graph.center().x(), graph.bottom() + 250));
+    // Room below the graph and right of it, all in view: the centre is right of the graph.
+    const QSize port = view->viewport()->size();
+    view->setZoom(std::min(
+        {0.45, (port.height() - 40) / (graph.height() + 700), (port.width() - 40) / (2 * (graph.width() + 300))}));
+    view->centerOn(QPointF(graph.right() + 150, graph.center().y() + 300));
     return editor;
 }
 
@@ -175,6 +183,15 @@ private Q_SLOTS:
     void zoomAroundCursorAndPan();
     void autoLayoutPureFunction();
     void autoLayoutFromTheEditor();
+    void projectWithoutPositionsIsArranged();
+    void skipConnectionsGoAroundCards();
+    void fitKeepsCardsReadableAndTheOverviewPans();
+    void addBelowSelectedRewiresThroughTheNewLayer();
+    void dropOnAnEdgeInsertsTheLayer();
+    void dragAnEdgeEndToReattachIt();
+    void connectFromAnInputPort();
+    void contextMenus();
+    void layerTableFollowsTheGraph();
     void paletteSearch();
     void noTwoActionsShareAShortcut();
 };
@@ -357,7 +374,8 @@ void GraphEditorTest::mismatchTurnsNodeRedAndProblemSelectsIt()
                 ->mapToScene(editor->view()->viewport()->rect())
                 .boundingRect()
                 .contains(fc1->sceneBoundingRect().center()));
-    QVERIFY(QLineF(editor->view()->visibleCenter(), fc1->sceneBoundingRect().center()).length() < 5);
+    QVERIFY(QLineF(editor->view()->visibleCenter(), fc1->sceneBoundingRect().center()).length()
+            < 2 / editor->view()->zoom());
 
     undoAll(doc.get());
     QCOMPARE(doc->serialized(), original);
@@ -429,15 +447,17 @@ void GraphEditorTest::copyPasteBetweenEditors()
     auto b = showEditor(docB.get());
     auto c = showEditor(&docC);
 
-    // Arranged in one row, conv2, relu2 and pool2 can be caught by one rubber band; copy them.
+    // Arranged in one column, conv2, relu2 and pool2 can be caught by one rubber band; copy them.
     a->layoutAction()->trigger();
     const std::string arrangedA = docA->serialized();
     const QRectF pool1 = a->scene()->nodeItem(NodeId{kPool1})->sceneBoundingRect();
     const QRectF conv2 = a->scene()->nodeItem(NodeId{kConv2})->sceneBoundingRect();
     const QRectF pool2 = a->scene()->nodeItem(NodeId{kPool2})->sceneBoundingRect();
     const QRectF flatten = a->scene()->nodeItem(NodeId{kFlatten})->sceneBoundingRect();
-    drag(a->view(), QPointF(pool1.right() + (conv2.left() - pool1.right()) * 0.9, conv2.top() - 60),
-         QPointF(pool2.right() + (flatten.left() - pool2.right()) * 0.2, conv2.bottom() + 40));
+    a->view()->setZoom(0.4);
+    a->view()->centerOn(conv2.center());
+    drag(a->view(), QPointF(conv2.left() - 60, pool1.bottom() + (conv2.top() - pool1.bottom()) * 0.9),
+         QPointF(conv2.right() + 40, pool2.bottom() + (flatten.top() - pool2.bottom()) * 0.2));
     QVERIFY(a->scene()->selectedNodeIds() == (std::vector<NodeId>{NodeId{kConv2}, NodeId{kRelu2}, NodeId{kPool2}}));
     QVERIFY(a->copyAction()->isEnabled());
     a->copyAction()->trigger();
@@ -538,9 +558,10 @@ void GraphEditorTest::deleteDuplicateAndMoveByDrag()
 
     // Moving several selected nodes together.
     scene->selectNodes({NodeId{kConv2}, NodeId{kRelu2}});
+    const QPointF relu2Origin = positionOf(*doc, kRelu2);
     drag(editor->view(), bodyOf(conv2), bodyOf(conv2) + QPointF(0, 200));
-    QCOMPARE(doc->project().graph.node(NodeId{kRelu2})->y, doc->project().graph.node(NodeId{kConv2})->y);
-    QVERIFY(doc->project().graph.node(NodeId{kRelu2})->y > origin.y() + 150);
+    QCOMPARE(positionOf(*doc, kRelu2) - relu2Origin, positionOf(*doc, kConv2) - origin);
+    QVERIFY(positionOf(*doc, kConv2).y() > origin.y() + 150);
     QCOMPARE(doc->undoStack()->index(), steps + 1);
     undoAll(doc.get());
     QCOMPARE(doc->serialized(), original);
@@ -791,14 +812,58 @@ void GraphEditorTest::zoomAroundCursorAndPan()
     editor->zoomOutAction()->trigger();
     QVERIFY(std::abs(view->zoom() - z) < 1e-9);
     editor->fitAction()->trigger();
+    // Fitted, but not below readable cards: the sample's row is wider than the view then, and
+    // its start (the Input) is shown.
     const QRectF visible = view->mapToScene(vp->rect()).boundingRect();
-    QVERIFY(visible.contains(editor->scene()->nodesBoundingRect()));
+    QVERIFY(view->zoom() >= GraphView::readableZoom() - 1e-9);
+    QVERIFY(visible.contains(editor->scene()->nodeItem(NodeId{kInput})->sceneBoundingRect()));
     QCOMPARE(doc->serialized(), original);
 }
 
+namespace {
+
+Node makeNode(int id, const char *type, nlohmann::json params = nlohmann::json::object())
+{
+    Node n;
+    n.id = NodeId{id};
+    n.type = type;
+    n.name = std::string("n") + std::to_string(id);
+    n.params = std::move(params);
+    return n;
+}
+
+// A ResNet-style block: input -> conv -> (conv -> relu -> conv) + skip -> add -> flatten.
+Graph residualGraph()
+{
+    Graph g;
+    g.nodes = {makeNode(1, "Input"),  makeNode(2, "Conv2d"), makeNode(3, "Conv2d"), makeNode(4, "ReLU"),
+               makeNode(5, "Conv2d"), makeNode(6, "Add"),    makeNode(7, "Flatten")};
+    g.edges = {edge(1, 2), edge(2, 3), edge(3, 4), edge(4, 5), edge(5, 6, 0), edge(2, 6, 1), edge(6, 7)};
+    return g;
+}
+
+// Every edge runs down (its target's top below its source's bottom), and no two cards overlap.
+void checkLayered(const Graph &g, const std::map<int, QPointF> &pos)
+{
+    QCOMPARE(pos.size(), g.nodes.size());
+    std::map<int, QRectF> box;
+    for (const Node &n : g.nodes)
+        box[n.id.value] = QRectF(pos.at(n.id.value), NodeItem::sizeFor(n));
+    for (const Edge &e : g.edges)
+        QVERIFY2(
+            box[e.to.node.value].top() > box[e.from.node.value].bottom(),
+            qPrintable(QStringLiteral("edge %1 -> %2 does not run down").arg(e.from.node.value).arg(e.to.node.value)));
+    for (auto a = box.begin(); a != box.end(); ++a)
+        for (auto b = std::next(a); b != box.end(); ++b)
+            QVERIFY2(!a->second.intersects(b->second),
+                     qPrintable(QStringLiteral("cards %1 and %2 overlap").arg(a->first).arg(b->first)));
+}
+
+} // namespace
+
 void GraphEditorTest::autoLayoutPureFunction()
 {
-    // The sample's chain, scrambled: columns follow the topological order, one row.
+    // The sample's chain, scrambled: one vertical line, top to bottom in data-flow order.
     auto doc = loadSample();
     Graph g = doc->project().graph;
     std::reverse(g.nodes.begin(), g.nodes.end());
@@ -807,41 +872,105 @@ void GraphEditorTest::autoLayoutPureFunction()
         g.nodes[i].y = double((i * 13) % 7) * 40;
     }
     AutoLayoutOptions options;
+    options.origin = QPointF(300, 50);
     const auto pos = autoLayout(g, options);
-    QCOMPARE(pos.size(), g.nodes.size());
+    checkLayered(g, pos);
+    if (QTest::currentTestFailed())
+        return;
     const auto order = *g.topologicalOrder();
     for (size_t i = 1; i < order.size(); ++i) {
-        QCOMPARE(pos.at(order[i].value).x() - pos.at(order[i - 1].value).x(), options.columnSpacing);
-        QCOMPARE(pos.at(order[i].value).y(), options.origin.y());
+        QCOMPARE(pos.at(order[i].value).x(), pos.at(order[0].value).x());
+        QVERIFY(pos.at(order[i].value).y() > pos.at(order[i - 1].value).y());
     }
-    QCOMPARE(pos.at(kInput), options.origin);
+    QCOMPARE(pos.at(kInput), QPointF(300 - NodeItem::kWidth / 2, 50));
+    // Taller than wide.
+    QRectF bounds;
+    for (const Node &n : g.nodes)
+        bounds = bounds.united(QRectF(pos.at(n.id.value), NodeItem::sizeFor(n)));
+    QVERIFY(bounds.height() > 3 * bounds.width());
 
-    // A fork and a join: the two branches share a column, one above the other.
+    // A fork and a join: the two branches share a layer, side by side, centred under the input;
+    // the join is back under the input.
     Graph fork;
-    auto add = [&](int id, const char *type) {
-        Node n;
-        n.id = NodeId{id};
-        n.type = type;
-        n.name = std::string("n") + std::to_string(id);
-        fork.nodes.push_back(n);
-    };
-    add(1, "Input");
-    add(2, "ReLU");
-    add(3, "Tanh");
-    add(4, "Add");
-    add(5, "Linear");
+    fork.nodes = {makeNode(1, "Input"), makeNode(2, "ReLU"), makeNode(3, "Tanh"), makeNode(4, "Add"),
+                  makeNode(5, "Linear")};
     fork.edges = {edge(1, 2), edge(1, 3), edge(2, 4, 0), edge(3, 4, 1), edge(4, 5)};
     const auto p = autoLayout(fork, options);
-    QCOMPARE(p.at(2).x(), p.at(3).x());
-    QVERIFY(p.at(2).y() != p.at(3).y());
-    QCOMPARE(p.at(2).y() + p.at(3).y(), 2 * options.origin.y());
-    QVERIFY(p.at(4).x() > p.at(2).x());
-    QVERIFY(p.at(5).x() > p.at(4).x());
+    checkLayered(fork, p);
+    QCOMPARE(p.at(2).y(), p.at(3).y());
+    QVERIFY(p.at(2).x() != p.at(3).x());
+    QCOMPARE(p.at(2).x() + p.at(3).x(), 2 * p.at(1).x());
+    QCOMPARE(p.at(4).x(), p.at(1).x());
+    QCOMPARE(p.at(5).x(), p.at(1).x());
+
+    // A residual block: the main chain stays one vertical line, the skip edge gets no place.
+    const Graph res = residualGraph();
+    const auto r = autoLayout(res, options);
+    checkLayered(res, r);
+    for (int id = 2; id <= 7; ++id)
+        QCOMPARE(r.at(id).x(), r.at(1).x());
+
+    // Crossings: two chains whose second layer is listed the other way round are untangled.
+    Graph two;
+    two.nodes = {makeNode(1, "Input"), makeNode(2, "Input"), makeNode(3, "ReLU"), makeNode(4, "ReLU")};
+    two.nodes[0].x = 0;
+    two.nodes[1].x = 500;
+    two.nodes[2].x = 500; // n3 (fed by the left input) starts on the right
+    two.nodes[3].x = 0;
+    two.edges = {edge(1, 3), edge(2, 4)};
+    const auto t = autoLayout(two, options);
+    QCOMPARE(t.at(1).x() < t.at(2).x(), t.at(3).x() < t.at(4).x());
 
     // A cycle still gets positions for every node.
     Graph cycle = fork;
     cycle.edges.push_back(edge(5, 2));
     QCOMPARE(autoLayout(cycle, options).size(), cycle.nodes.size());
+
+    // A graph written without positions needs a layout; an arranged one does not.
+    QVERIFY(needsLayout(res));
+    QVERIFY(!needsLayout(g));
+}
+
+void GraphEditorTest::projectWithoutPositionsIsArranged()
+{
+    Project p = loadSample()->project();
+    for (Node &n : p.graph.nodes)
+        n.x = n.y = 0;
+    ProjectDocument doc;
+    doc.reset(p);
+    checkLayered(doc.project().graph, [&] {
+        std::map<int, QPointF> at;
+        for (const Node &n : doc.project().graph.nodes)
+            at[n.id.value] = QPointF(n.x, n.y);
+        return at;
+    }());
+    QVERIFY(!doc.isModified());
+}
+
+void GraphEditorTest::skipConnectionsGoAroundCards()
+{
+    ProjectDocument doc;
+    Project p = loadSample()->project();
+    p.graph = residualGraph();
+    doc.reset(p); // no positions: arranged
+    GraphScene scene(&doc);
+    EdgeItem *skip = scene.edgeItem(edge(2, 6, 1));
+    QVERIFY(skip);
+    QVERIFY(skip->lane().has_value());
+    QPainterPathStroker stroker;
+    stroker.setWidth(2);
+    const QPainterPath line = stroker.createStroke(skip->path());
+    for (int id : {3, 4, 5}) {
+        const QRectF card = scene.nodeItem(NodeId{id})->sceneBoundingRect();
+        QVERIFY2(!line.intersects(card), qPrintable(QStringLiteral("the skip edge crosses n%1").arg(id)));
+        QVERIFY(!skip->labelRect().intersects(card));
+    }
+    // The chain's edges run straight down, without a lane.
+    QVERIFY(!scene.edgeItem(edge(3, 4))->lane().has_value());
+    QCOMPARE(scene.edgeItem(edge(3, 4))->sourcePoint().x(), scene.edgeItem(edge(3, 4))->targetPoint().x());
+    // Labels are in the UI font.
+    QCOMPARE(EdgeItem::labelFont().pointSizeF(), QApplication::font().pointSizeF());
+    QVERIFY(NodeItem::bodyFont().pointSizeF() >= QApplication::font().pointSizeF());
 }
 
 void GraphEditorTest::autoLayoutFromTheEditor()
@@ -849,7 +978,7 @@ void GraphEditorTest::autoLayoutFromTheEditor()
     auto doc = loadSample();
     const std::string original = doc->serialized();
     auto editor = showEditor(doc.get());
-    // Scatter two nodes by dragging, then arrange: one undo step puts the chain back in a row.
+    // Scatter a node by dragging, then arrange: one undo step puts the chain in one column.
     drag(editor->view(), bodyOf(editor->scene()->nodeItem(NodeId{kRelu2})),
          bodyOf(editor->scene()->nodeItem(NodeId{kRelu2})) + QPointF(-300, 300));
     const int steps = doc->undoStack()->index();
@@ -858,16 +987,366 @@ void GraphEditorTest::autoLayoutFromTheEditor()
     const Graph &g = doc->project().graph;
     const auto order = *g.topologicalOrder();
     for (size_t i = 1; i < order.size(); ++i) {
-        QVERIFY(g.node(order[i])->x > g.node(order[i - 1])->x);
-        QCOMPARE(g.node(order[i])->y, g.node(order[0])->y);
+        QVERIFY(g.node(order[i])->y > g.node(order[i - 1])->y);
+        QCOMPARE(g.node(order[i])->x, g.node(order[0])->x);
         QCOMPARE(editor->scene()->nodeItem(order[i])->pos(), QPointF(g.node(order[i])->x, g.node(order[i])->y));
     }
-    QVERIFY(editor->view()
-                ->mapToScene(editor->view()->viewport()->rect())
-                .boundingRect()
-                .contains(editor->scene()->nodesBoundingRect()));
+    // Fitted after the layout, but never below the zoom at which cards read like the UI: the
+    // top of the graph is in view, and the overview is shown for the rest.
+    GraphView *view = editor->view();
+    QVERIFY(view->zoom() >= GraphView::readableZoom() - 1e-9);
+    const QRectF seen = view->mapToScene(view->viewport()->rect()).boundingRect();
+    QVERIFY(seen.contains(editor->scene()->nodeItem(NodeId{kInput})->sceneBoundingRect()));
+    QCOMPARE(view->overview()->isVisible(), !seen.contains(editor->scene()->nodesBoundingRect()));
     undoAll(doc.get());
     QCOMPARE(doc->serialized(), original);
+}
+
+void GraphEditorTest::fitKeepsCardsReadableAndTheOverviewPans()
+{
+    auto doc = loadSample();
+    doc->arrangeLayers();
+    GraphEditor editor(doc.get());
+    editor.resize(900, 600);
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    GraphView *view = editor.view();
+    editor.fitAction()->trigger();
+    QVERIFY(view->zoom() >= GraphView::readableZoom() - 1e-9);
+    QVERIFY(view->zoom() <= 1.0);
+    // The graph is taller than the view at that zoom: the overview shows, and a click on it
+    // brings that part of the graph into the middle of the view.
+    Minimap *overview = view->overview();
+    QVERIFY(overview->isVisible());
+    QVERIFY(view->viewport()->rect().contains(overview->geometry()));
+    const QPointF fc2 = editor.scene()->nodeItem(NodeId{kFc2})->sceneBoundingRect().center();
+    const QPoint at = overview->fromScene(fc2).toPoint();
+    QTest::mouseClick(overview, Qt::LeftButton, {}, at);
+    QVERIFY(QLineF(view->visibleCenter(), overview->toScene(at)).length() < 3 / view->zoom() + 1);
+    QVERIFY(view->mapToScene(view->viewport()->rect()).boundingRect().contains(fc2));
+    // Zoomed out until all of it fits: no overview.
+    view->setZoom(0.15);
+    view->centerOn(editor.scene()->nodesBoundingRect().center());
+    QVERIFY(!overview->isVisible());
+    // A small graph is fitted at most at 1:1 and needs no overview.
+    ProjectDocument small;
+    Project p = doc->project();
+    p.graph = residualGraph();
+    small.reset(p);
+    GraphEditor smallEditor(&small);
+    smallEditor.resize(1400, 1000);
+    smallEditor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&smallEditor));
+    smallEditor.fitAction()->trigger();
+    QVERIFY(smallEditor.view()->zoom() <= 1.0 && smallEditor.view()->zoom() >= GraphView::readableZoom() - 1e-9);
+    QVERIFY(smallEditor.view()
+                ->mapToScene(smallEditor.view()->viewport()->rect())
+                .boundingRect()
+                .contains(smallEditor.scene()->nodesBoundingRect()));
+    QVERIFY(!smallEditor.view()->overview()->isVisible());
+}
+
+void GraphEditorTest::addBelowSelectedRewiresThroughTheNewLayer()
+{
+    auto doc = loadSample();
+    doc->arrangeLayers();
+    doc->undoStack()->clear();
+    const std::string original = doc->serialized();
+    auto editor = showEditor(doc.get());
+    GraphScene *scene = editor->scene();
+
+    // relu1 selected, BatchNorm2d double-clicked in the palette: it goes under relu1, fed by it,
+    // and relu1's edge to pool1 now runs through it (the shapes allow it); pool1 and everything
+    // below moved down to make room. One undo step.
+    scene->selectNodes({NodeId{kRelu1}});
+    const int steps = doc->undoStack()->index();
+    const double pool1Y = doc->project().graph.node(NodeId{kPool1})->y;
+    doubleClickPaletteEntry(editor->palette(), QStringLiteral("BatchNorm2d"));
+    QCOMPARE(doc->undoStack()->index(), steps + 1);
+    const Node added = doc->project().graph.nodes.back();
+    QCOMPARE(added.type, std::string("BatchNorm2d"));
+    QVERIFY(scene->selectedNodeIds() == std::vector<NodeId>{added.id});
+    QVERIFY(hasEdge(*doc, edge(kRelu1, added.id.value)));
+    QVERIFY(hasEdge(*doc, edge(added.id.value, kPool1)));
+    QVERIFY(!hasEdge(*doc, edge(kRelu1, kPool1)));
+    const Node *relu1 = doc->project().graph.node(NodeId{kRelu1});
+    QCOMPARE(added.x, relu1->x);
+    QVERIFY(added.y > relu1->y);
+    QVERIFY(doc->project().graph.node(NodeId{kPool1})->y > pool1Y);
+    QVERIFY(doc->project().graph.node(NodeId{kPool1})->y > added.y);
+    QVERIFY(doc->analysis().ok()); // BatchNorm2d infers its 32 channels
+    // With the palette entry selected, the action adds another one below the new node.
+    QVERIFY(editor->addBelowAction()->isEnabled());
+    editor->addBelowAction()->trigger();
+    QCOMPARE(doc->undoStack()->index(), steps + 2);
+    const Node second = doc->project().graph.nodes.back();
+    QVERIFY(hasEdge(*doc, edge(added.id.value, second.id.value)));
+
+    // Where the shapes do not allow it, the outgoing edge stays.
+    doc->undoStack()->undo();
+    doc->undoStack()->undo();
+    QCOMPARE(doc->serialized(), original);
+    QVERIFY(scene->addLayerBelow(QStringLiteral("Flatten"), NodeId{kRelu1}).valid());
+    // A flat tensor would not suit pool1, which pools images: pool1 stays on relu1.
+    QVERIFY(hasEdge(*doc, edge(kRelu1, kPool1)));
+    QVERIFY(hasEdge(*doc, edge(kRelu1, doc->project().graph.nodes.back().id.value)));
+    undoAll(doc.get());
+    QCOMPARE(doc->serialized(), original);
+}
+
+void GraphEditorTest::dropOnAnEdgeInsertsTheLayer()
+{
+    auto doc = loadSample();
+    const std::string original = doc->serialized();
+    auto editor = showEditor(doc.get());
+    GraphView *view = editor->view();
+    GraphScene *scene = editor->scene();
+    EdgeItem *target = scene->edgeItem(edge(kFc1, kRelu3));
+    QVERIFY(target);
+    const QPointF on = target->path().pointAtPercent(0.5);
+    QCOMPARE(scene->edgeAt(on), target);
+    std::unique_ptr<QMimeData> mime(LayerPalette::mimeDataForType(QStringLiteral("Dropout")));
+    const QPoint dropPoint = toView(view, on);
+    const int steps = doc->undoStack()->index();
+    QDragEnterEvent enter(dropPoint, Qt::CopyAction, mime.get(), Qt::LeftButton, {});
+    QApplication::sendEvent(view->viewport(), &enter);
+    QDragMoveEvent move(dropPoint, Qt::CopyAction, mime.get(), Qt::LeftButton, {});
+    QApplication::sendEvent(view->viewport(), &move);
+    QVERIFY(target->isDropTarget()); // drawn green: this is where it goes
+    QDropEvent drop(QPointF(dropPoint), Qt::CopyAction, mime.get(), Qt::LeftButton, {});
+    QApplication::sendEvent(view->viewport(), &drop);
+    QVERIFY(drop.isAccepted());
+    QCOMPARE(doc->undoStack()->index(), steps + 1);
+    for (EdgeItem *e : scene->edgeItems())
+        QVERIFY(!e->isDropTarget());
+    const Node added = doc->project().graph.nodes.back();
+    QCOMPARE(added.type, std::string("Dropout"));
+    QVERIFY(hasEdge(*doc, edge(kFc1, added.id.value)));
+    QVERIFY(hasEdge(*doc, edge(added.id.value, kRelu3)));
+    QVERIFY(!hasEdge(*doc, edge(kFc1, kRelu3)));
+    QVERIFY(doc->analysis().ok());
+    // In fc1's column, between fc1 and relu3, which moved down: no card overlaps another.
+    QCOMPARE(added.x, positionOf(*doc, kFc1).x());
+    for (NodeItem *a : scene->nodeItems())
+        for (NodeItem *b : scene->nodeItems())
+            QVERIFY(a == b || !a->sceneBoundingRect().intersects(b->sceneBoundingRect()));
+    doc->undoStack()->undo();
+    QCOMPARE(doc->serialized(), original);
+}
+
+void GraphEditorTest::dragAnEdgeEndToReattachIt()
+{
+    auto doc = loadSample();
+    doc->undoStack()->push(new AddRemoveEdge(doc.get(), edge(kRelu3, kDropout), false));
+    const std::string original = doc->serialized();
+    auto editor = showEditor(doc.get());
+    GraphView *view = editor->view();
+    GraphScene *scene = editor->scene();
+    auto item = [&](int id) { return scene->nodeItem(NodeId{id}); };
+    const int steps = doc->undoStack()->index();
+
+    // The target end of fc1 -> relu3, picked up at relu3's input, dropped on dropout's free
+    // input: fc1 -> dropout, one step.
+    beginDrag(view, item(kRelu3)->inputAnchor(0), item(kDropout)->inputAnchor(0));
+    QVERIFY(scene->isConnecting());
+    QVERIFY(scene->reattaching().has_value());
+    QVERIFY2(scene->connectionAllowed(), qPrintable(scene->connectionRefusal()));
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, toView(view, item(kDropout)->inputAnchor(0)));
+    QCOMPARE(doc->undoStack()->index(), steps + 1);
+    QVERIFY(hasEdge(*doc, edge(kFc1, kDropout)));
+    QVERIFY(!hasEdge(*doc, edge(kFc1, kRelu3)));
+
+    // The source end of fc1 -> dropout, picked up on the line next to fc1's output, dropped on
+    // relu3's card: relu3 -> dropout.
+    EdgeItem *moved = scene->edgeItem(edge(kFc1, kDropout));
+    QVERIFY(moved);
+    QPointF nearSource = moved->path().pointAtPercent(0.0);
+    for (qreal t = 0.0; t < 0.5 && QLineF(nearSource, moved->sourcePoint()).length() < 14; t += 0.005)
+        nearSource = moved->path().pointAtPercent(t);
+    QVERIFY(!item(kFc1)->outputPort()->sceneBoundingRect().contains(nearSource));
+    beginDrag(view, nearSource, bodyOf(item(kRelu3)));
+    QVERIFY(scene->reattaching().has_value());
+    QVERIFY2(scene->connectionAllowed(), qPrintable(scene->connectionRefusal()));
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, toView(view, bodyOf(item(kRelu3))));
+    QCOMPARE(doc->undoStack()->index(), steps + 2);
+    QVERIFY(hasEdge(*doc, edge(kRelu3, kDropout)));
+    QVERIFY(!hasEdge(*doc, edge(kFc1, kDropout)));
+
+    // Dropped where it would close a cycle: refused, nothing changes.
+    beginDrag(view, scene->edgeItem(edge(kRelu3, kDropout))->targetPoint(), item(kFc1)->inputAnchor(0));
+    QVERIFY(!scene->connectionAllowed());
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, toView(view, item(kFc1)->inputAnchor(0)));
+    QCOMPARE(doc->undoStack()->index(), steps + 2);
+    QVERIFY(scene->edgeItem(edge(kRelu3, kDropout))->isVisible());
+
+    undoAll(doc.get());
+    doc->undoStack()->push(new AddRemoveEdge(doc.get(), edge(kRelu3, kDropout), false));
+    QCOMPARE(doc->serialized(), original);
+}
+
+void GraphEditorTest::connectFromAnInputPort()
+{
+    auto doc = loadSample();
+    doc->undoStack()->push(new AddRemoveEdge(doc.get(), edge(kRelu3, kDropout), false));
+    auto editor = showEditor(doc.get());
+    GraphView *view = editor->view();
+    GraphScene *scene = editor->scene();
+    auto item = [&](int id) { return scene->nodeItem(NodeId{id}); };
+    const int steps = doc->undoStack()->index();
+    // From dropout's free input up to relu3's card: relu3 -> dropout.
+    beginDrag(view, item(kDropout)->inputAnchor(0), bodyOf(item(kRelu3)));
+    QVERIFY(scene->isConnecting());
+    QVERIFY(!scene->reattaching());
+    QVERIFY2(scene->connectionAllowed(), qPrintable(scene->connectionRefusal()));
+    QCOMPARE(item(kRelu3)->outputPort()->highlight(), PortItem::Highlight::Allowed);
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, toView(view, bodyOf(item(kRelu3))));
+    QCOMPARE(doc->undoStack()->index(), steps + 1);
+    QVERIFY(hasEdge(*doc, edge(kRelu3, kDropout)));
+    QVERIFY(doc->analysis().ok());
+}
+
+namespace {
+
+QAction *actionNamed(QMenu *menu, const QString &text)
+{
+    for (QAction *a : menu->actions()) {
+        if (a->text() == text)
+            return a;
+        if (a->menu())
+            if (QAction *inner = actionNamed(a->menu(), text))
+                return inner;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+void GraphEditorTest::contextMenus()
+{
+    auto doc = loadSample();
+    const std::string original = doc->serialized();
+    auto editor = showEditor(doc.get());
+    GraphView *view = editor->view();
+    GraphScene *scene = editor->scene();
+    auto item = [&](int id) { return scene->nodeItem(NodeId{id}); };
+
+    // On the canvas: add a layer there, paste, arrange, fit.
+    const QPointF empty = scene->nodesBoundingRect().bottomLeft() + QPointF(100, 200);
+    std::unique_ptr<QMenu> canvas(editor->contextMenuAt(toView(view, empty)));
+    QVERIFY(canvas->findChild<QMenu *>(QStringLiteral("addMenu")));
+    QVERIFY(canvas->actions().contains(editor->layoutAction()));
+    QVERIFY(canvas->actions().contains(editor->fitAction()));
+    QVERIFY(canvas->actions().contains(editor->pasteAction()));
+    QVERIFY(!editor->layoutAction()->shortcut().isEmpty()); // shown beside the entry
+    const int steps = doc->undoStack()->index();
+    actionNamed(canvas->findChild<QMenu *>(QStringLiteral("addMenu")), QStringLiteral("GELU"))->trigger();
+    QCOMPARE(doc->undoStack()->index(), steps + 1);
+    QCOMPARE(doc->project().graph.nodes.back().type, std::string("GELU"));
+    QVERIFY(item(doc->project().graph.nodes.back().id.value)->sceneBoundingRect().contains(empty));
+    doc->undoStack()->undo();
+
+    // On a card: it is selected; add below, rename, duplicate, disconnect, delete.
+    std::unique_ptr<QMenu> node(editor->contextMenuAt(toView(view, bodyOf(item(kRelu3)))));
+    QVERIFY(scene->selectedNodeIds() == std::vector<NodeId>{NodeId{kRelu3}});
+    for (QAction *a :
+         {editor->duplicateAction(), editor->deleteAction(), editor->renameAction(), editor->disconnectAction()}) {
+        QVERIFY2(node->actions().contains(a), qPrintable(a->text()));
+        QVERIFY(!a->shortcut().isEmpty());
+    }
+    QMenu *below = node->findChild<QMenu *>(QStringLiteral("addBelowMenu"));
+    QVERIFY(below);
+    actionNamed(below, QStringLiteral("Dropout"))->trigger();
+    QCOMPARE(doc->undoStack()->index(), steps + 1);
+    const NodeId added = doc->project().graph.nodes.back().id;
+    QVERIFY(hasEdge(*doc, edge(kRelu3, added.value)));
+    QVERIFY(hasEdge(*doc, edge(added.value, kDropout)));
+    doc->undoStack()->undo();
+    scene->selectNodes({NodeId{kRelu3}});
+    editor->disconnectAction()->trigger();
+    QCOMPARE(doc->undoStack()->index(), steps + 1);
+    QVERIFY(!hasEdge(*doc, edge(kFc1, kRelu3)) && !hasEdge(*doc, edge(kRelu3, kDropout)));
+    doc->undoStack()->undo();
+    editor->renameAction()->trigger();
+    QVERIFY(editor->inspector()->nameEditor()->hasFocus() || !editor->isActiveWindow());
+    QCOMPARE(editor->inspector()->nameEditor()->selectedText(), QStringLiteral("relu3"));
+
+    // On an edge: insert a layer into it, or delete it.
+    EdgeItem *e = scene->edgeItem(edge(kPool2, kFlatten));
+    std::unique_ptr<QMenu> edgeMenu(editor->contextMenuAt(toView(view, e->path().pointAtPercent(0.5))));
+    QVERIFY(e->isSelected());
+    QVERIFY(edgeMenu->actions().contains(editor->deleteAction()));
+    actionNamed(edgeMenu->findChild<QMenu *>(QStringLiteral("insertMenu")), QStringLiteral("Dropout"))->trigger();
+    QCOMPARE(doc->undoStack()->index(), steps + 1);
+    QVERIFY(hasEdge(*doc, edge(kPool2, doc->project().graph.nodes.back().id.value)));
+    QVERIFY(!hasEdge(*doc, edge(kPool2, kFlatten)));
+    doc->undoStack()->undo();
+
+    // On a port: connect to what the engine allows, or disconnect it.
+    std::unique_ptr<QMenu> port(editor->contextMenuAt(toView(view, item(kDropout)->inputAnchor(0))));
+    QMenu *connectTo = port->findChild<QMenu *>(QStringLiteral("connectMenu"));
+    QVERIFY(connectTo);
+    QVERIFY(!actionNamed(connectTo, QStringLiteral("fc2")));   // a cycle
+    QVERIFY(!actionNamed(connectTo, QStringLiteral("relu2"))); // the input is taken
+    QAction *disconnect = actionNamed(port.get(), QStringLiteral("Disconnect"));
+    QVERIFY(disconnect && disconnect->isEnabled());
+    disconnect->trigger();
+    QVERIFY(!hasEdge(*doc, edge(kRelu3, kDropout)));
+    std::unique_ptr<QMenu> freePort(editor->contextMenuAt(toView(view, item(kDropout)->inputAnchor(0))));
+    QAction *fromRelu2 =
+        actionNamed(freePort->findChild<QMenu *>(QStringLiteral("connectMenu")), QStringLiteral("relu2"));
+    QVERIFY(fromRelu2);
+    fromRelu2->trigger();
+    QVERIFY(hasEdge(*doc, edge(kRelu2, kDropout)));
+
+    undoAll(doc.get());
+    QCOMPARE(doc->serialized(), original);
+}
+
+void GraphEditorTest::layerTableFollowsTheGraph()
+{
+    auto doc = loadSample();
+    auto editor = showEditor(doc.get());
+    LayerTable *table = editor->layerTable();
+    QVERIFY(table->isVisible());
+    QCOMPARE(table->rowCount(), 12);
+    // In data-flow order, with the CLI's figures.
+    QCOMPARE(table->item(0, LayerTable::NameColumn)->text(), QStringLiteral("input"));
+    const int conv1 = table->rowOf(NodeId{kConv1});
+    QCOMPARE(table->item(conv1, LayerTable::TypeColumn)->text(), QStringLiteral("Conv2d"));
+    QCOMPARE(table->item(conv1, LayerTable::OutputColumn)->text(), QStringLiteral("32x28x28"));
+    QCOMPARE(table->item(conv1, LayerTable::ParametersColumn)->text(), QLocale().toString(320));
+    const int64_t madds = doc->analysis().nodes.at(kConv1).multiplyAdds;
+    QCOMPARE(table->item(conv1, LayerTable::MultiplyAddsColumn)->text(), compactCount(madds));
+    QCOMPARE(table->item(table->rowOf(NodeId{kFc2}), LayerTable::OutputColumn)->text(), QStringLiteral("10"));
+
+    // Every edit shows: a wrong in_features makes fc1's output unknown.
+    editor->scene()->selectNodes({NodeId{kFc1}});
+    auto *inFeatures = qobject_cast<QSpinBox *>(editor->inspector()->editorFor("in_features"));
+    typeInto(inFeatures, QStringLiteral("100"));
+    QCOMPARE(table->item(table->rowOf(NodeId{kFc1}), LayerTable::OutputColumn)->text(), QStringLiteral("?"));
+    undoAll(doc.get());
+    QCOMPARE(table->item(table->rowOf(NodeId{kFc1}), LayerTable::OutputColumn)->text(), QStringLiteral("128"));
+    editor->scene()->selectNodes({NodeId{kDropout}});
+    editor->deleteAction()->trigger();
+    QCOMPARE(table->rowCount(), 11);
+    QCOMPARE(table->rowOf(NodeId{kDropout}), -1);
+    undoAll(doc.get());
+    QCOMPARE(table->rowCount(), 12);
+
+    // Clicking a row selects its layer; selecting on the canvas selects the row.
+    const int pool2 = table->rowOf(NodeId{kPool2});
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                      table->visualItemRect(table->item(pool2, LayerTable::NameColumn)).center());
+    QVERIFY(editor->scene()->selectedNodeIds() == std::vector<NodeId>{NodeId{kPool2}});
+    editor->scene()->selectNodes({NodeId{kConv2}});
+    QCOMPARE(table->selectionModel()->selectedRows().size(), 1);
+    QCOMPARE(table->selectionModel()->selectedRows().first().row(), table->rowOf(NodeId{kConv2}));
+
+    // The toggle hides and shows it.
+    editor->layerTableAction()->trigger();
+    QVERIFY(!table->isVisible());
+    editor->layerTableAction()->trigger();
+    QVERIFY(table->isVisible());
 }
 
 void GraphEditorTest::paletteSearch()
@@ -894,10 +1373,11 @@ void GraphEditorTest::noTwoActionsShareAShortcut()
 {
     ProjectDocument doc;
     GraphEditor editor(&doc);
-    const QList<QAction *> actions = {editor.cutAction(),    editor.copyAction(),      editor.pasteAction(),
-                                      editor.deleteAction(), editor.duplicateAction(), editor.selectAllAction(),
-                                      editor.fitAction(),    editor.layoutAction(),    editor.zoomInAction(),
-                                      editor.zoomOutAction()};
+    const QList<QAction *> actions = {editor.cutAction(),        editor.copyAction(),      editor.pasteAction(),
+                                      editor.deleteAction(),     editor.duplicateAction(), editor.selectAllAction(),
+                                      editor.fitAction(),        editor.layoutAction(),    editor.zoomInAction(),
+                                      editor.zoomOutAction(),    editor.addBelowAction(),  editor.renameAction(),
+                                      editor.disconnectAction(), editor.layerTableAction()};
     QMap<QString, QString> owner;
     for (QAction *a : actions)
         for (const QKeySequence &k : a->shortcuts()) {
