@@ -4,6 +4,7 @@
 #include "evaluationpanel.h"
 #include "exportdialog.h"
 #include "grapheditor.h"
+#include "i18n.h"
 #include "logpanel.h"
 #include "pipelinescene.h"
 #include "pipelineview.h"
@@ -56,8 +57,10 @@ constexpr int kMaxRecent = 8;
 
 } // namespace
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_doc(new ProjectDocument(this))
+MainWindow::MainWindow(QWidget *parent, ProjectDocument *document)
+    : QMainWindow(parent), m_doc(document ? document : new ProjectDocument(this))
 {
+    m_doc->setParent(this);
     setAcceptDrops(true);
     setWindowIcon(QIcon(":/torchwright.svg"));
     m_tabs = new QTabWidget(this);
@@ -140,7 +143,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_doc(new Project
     m_autosave->start();
 
     buildMenus();
-    m_doc->reset(starterProject());
+    if (!document)
+        m_doc->reset(starterProject());
     updateTitle();
     resize(1600, 1000);
 }
@@ -208,6 +212,8 @@ void MainWindow::buildMenus()
     view->addAction(m_graph->zoomOutAction());
     view->addAction(m_graph->fitAction());
     view->addAction(m_graph->layoutAction());
+    view->addSeparator();
+    addLanguageMenu(view, this);
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addAction(tr("&Train"), QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] {

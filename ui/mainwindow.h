@@ -30,7 +30,9 @@ class MainWindow : public QMainWindow {
 public:
     enum Tab { PipelineTab = 0, GraphTab = 1, DashboardTab = 2 };
 
-    explicit MainWindow(QWidget *parent = nullptr);
+    // With a document, the window adopts it as it is (file, undo history) instead of starting a
+    // new project: switching the language builds a new window over the open document (i18n.h).
+    explicit MainWindow(QWidget *parent = nullptr, ProjectDocument *document = nullptr);
     ~MainWindow() override;
 
     bool openProject(const QString &path); // reports failures in a message box (or the hook)

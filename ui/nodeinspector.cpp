@@ -2,6 +2,7 @@
 
 #include "commands/changenodeparameter.h"
 #include "commands/renamenode.h"
+#include "i18n.h"
 #include "nodeitem.h"
 
 #include "torchwright/layers.h"
@@ -190,7 +191,7 @@ void NodeInspector::rebuildEditors()
     m_builtType = node->type;
     const LayerType *type = LayerRegistry::instance().find(node->type);
     m_type->setText(QString::fromStdString(node->type));
-    m_type->setToolTip(type ? QString::fromStdString(type->description) : tr("Unknown layer type"));
+    m_type->setToolTip(type ? layerText(type->description) : tr("Unknown layer type"));
     if (!type)
         return;
     for (const ParamSpec &spec : type->params) {
@@ -243,7 +244,7 @@ void NodeInspector::rebuildEditors()
         }
         }
         editor->setObjectName(QStringLiteral("param_") + key);
-        QString tip = QString::fromStdString(spec.help);
+        QString tip = layerText(spec.help);
         const std::string expected = spec.expectation();
         if (!expected.empty())
             tip += (tip.isEmpty() ? QString() : QStringLiteral(" — ")) + QString::fromStdString(expected);

@@ -1,6 +1,7 @@
 #include "stageinspector.h"
 
 #include "commands/changesetting.h"
+#include "i18n.h"
 #include "pipelinescene.h"
 #include "projectdocument.h"
 
@@ -225,8 +226,8 @@ void StageInspector::addSettingRows(int stage)
         if (std::find(spec.stages.begin(), spec.stages.end(), key) == spec.stages.end())
             continue;
         Row row = createEditor(spec);
-        row.field->setToolTip(QString::fromStdString(spec.help));
-        m_layout->addRow(QString::fromStdString(spec.label), row.field);
+        row.field->setToolTip(settingText(spec.help));
+        m_layout->addRow(settingText(spec.label), row.field);
         m_rows.push_back(std::move(row));
     }
 }

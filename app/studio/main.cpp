@@ -4,11 +4,14 @@
 //   torchwright --screenshot FILE [PROJECT]   lays the window out at 1600x1000, renders it to a
 //              [--tab pipeline|graph|dashboard] PNG and exits; needs no display
 //              [--train-for SECONDS]          (trains that long first, for a mid-training shot)
+//   torchwright --language LANG [PROJECT]     shows the studio in LANG (en, zh_CN) instead of the
+//                                             language chosen in View > Language or the system's
 //   torchwright --startup-time [PROJECT]      prints the milliseconds from process start to the
 //                                             window first painted with PROJECT loaded, and
 //                                             exits (scripts/bench)
 
 #include "dashboard.h"
+#include "i18n.h"
 #include "mainwindow.h"
 #include "projectdocument.h"
 #include "torchwright/runtime.h"
@@ -120,12 +123,25 @@ int main(int argc, char **argv)
     QCommandLineOption startupTime(
         "startup-time",
         "Print the milliseconds from process start to the window shown with the project loaded, and exit.");
-    parser.addOptions({screenshot, tab, trainFor, startupTime});
+    QCommandLineOption language("language",
+                                "Language of the studio: en or zh_CN (default: the one chosen in View > "
+                                "Language, else the system's).",
+                                "lang");
+    parser.addOptions({screenshot, tab, trainFor, startupTime, language});
     parser.process(app);
+    if (parser.isSet(language) && torchwright::ui::languageCode(parser.value(language)).isEmpty()) {
+        std::fprintf(stderr, "--language: unknown language '%s'; the studio speaks en and zh_CN\n",
+                     qPrintable(parser.value(language)));
+        return 2;
+    }
+    torchwright::ui::installLanguage(torchwright::ui::startupLanguage(parser.value(language)));
 
     const bool shooting = parser.isSet(screenshot);
     const bool timingStartup = parser.isSet(startupTime);
-    MainWindow window;
+    // On the heap: View > Language replaces the window by one in the new language (ui/i18n.h).
+    auto *mainWindow = new MainWindow;
+    mainWindow->setAttribute(Qt::WA_DeleteOnClose);
+    MainWindow &window = *mainWindow;
     if (shooting || timingStartup) {
         // Nothing may block on a dialog while rendering.
         window.setAsker([](const QString &, QMessageBox::StandardButtons) { return QMessageBox::No; });
@@ -139,8 +155,10 @@ int main(int argc, char **argv)
         const QString last = QSettings().value("lastProject").toString();
         project = !shooting && QFileInfo::exists(last) ? last : sampleProject();
     }
-    if (!project.isEmpty() && !window.document()->isModified() && !window.openProject(project) && shooting)
+    if (!project.isEmpty() && !window.document()->isModified() && !window.openProject(project) && shooting) {
+        delete mainWindow;
         return 1;
+    }
 
     const QString tabName = parser.value(tab);
     window.showTab(tabName == "graph"       ? MainWindow::GraphTab
@@ -151,8 +169,18 @@ int main(int argc, char **argv)
     if (timingStartup)
         app.installEventFilter(&reporter);
     window.show();
-    if (!shooting)
-        return app.exec();
+    if (!shooting) {
+        const int status = app.exec();
+        // A closed window deletes itself later, a still open one (--startup-time) is deleted here:
+        // either way before the application, with its training stopped.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        QList<MainWindow *> open;
+        for (QWidget *w : QApplication::topLevelWidgets())
+            if (auto *m = qobject_cast<MainWindow *>(w))
+                open << m;
+        qDeleteAll(open);
+        return status;
+    }
 
     const QString out = parser.value(screenshot);
     const int seconds = parser.value(trainFor).toInt();
@@ -170,6 +198,7 @@ int main(int argc, char **argv)
     const QPixmap shot = window.grab();
     const bool ok = shot.save(out, "PNG");
     window.dashboard()->stopAndWait();
+    delete mainWindow;
     if (!ok) {
         std::fprintf(stderr, "cannot write %s\n", qPrintable(out));
         return 1;

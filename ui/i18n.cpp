@@ -1,0 +1,177 @@
+#include "i18n.h"
+
+#include "dashboard.h"
+#include "enginestrings.h"
+#include "mainwindow.h"
+#include "projectdocument.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QLibraryInfo>
+#include <QMenu>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTranslator>
+
+#include <memory>
+
+// The translations' resources live in this static library: referencing them here keeps the
+// linker from dropping them (Q_INIT_RESOURCE must be called outside any namespace).
+static void initTranslationResources() { Q_INIT_RESOURCE(torchwright_translations); }
+
+namespace torchwright::ui {
+
+namespace {
+
+constexpr const char *kSettingKey = "language";
+constexpr const char *kEnglish = "en";
+
+struct Installed {
+    QString code = QString::fromLatin1(kEnglish);
+    std::unique_ptr<QTranslator> studio;
+    std::unique_ptr<QTranslator> qt;
+};
+
+Installed &installed()
+{
+    static Installed state;
+    return state;
+}
+
+QString translated(const char *context, const std::string &source)
+{
+    return source.empty() ? QString() : QCoreApplication::translate(context, source.c_str());
+}
+
+} // namespace
+
+const QList<Language> &languages()
+{
+    static const QList<Language> list = {
+        {QStringLiteral("en"), QStringLiteral("English")},
+        {QStringLiteral("zh_CN"), QStringLiteral("简体中文")},
+    };
+    return list;
+}
+
+QString languageCode(const QString &code)
+{
+    const QLocale locale(code);
+    if (code.trimmed().isEmpty() || (locale.language() == QLocale::C && code != QLatin1String("C")))
+        return {};
+    if (locale.language() == QLocale::Chinese)
+        return QStringLiteral("zh_CN");
+    if (locale.language() == QLocale::English || code == QLatin1String("C"))
+        return QString::fromLatin1(kEnglish);
+    return {};
+}
+
+QString chooseLanguage(const QString &requested, const QString &saved, const QLocale &system)
+{
+    for (const QString &candidate : {requested, saved})
+        if (const QString code = languageCode(candidate); !code.isEmpty())
+            return code;
+    const QString fromSystem = languageCode(system.name());
+    return fromSystem.isEmpty() ? QString::fromLatin1(kEnglish) : fromSystem;
+}
+
+QString startupLanguage(const QString &requested)
+{
+    return chooseLanguage(requested, QSettings().value(kSettingKey).toString(), QLocale::system());
+}
+
+bool installLanguage(const QString &requested)
+{
+    const QString code = languageCode(requested);
+    if (code.isEmpty())
+        return false;
+    Installed &state = installed();
+    for (auto *t : {&state.studio, &state.qt})
+        if (*t) {
+            QCoreApplication::removeTranslator(t->get());
+            t->reset();
+        }
+    state.code = code;
+    if (code == QLatin1String(kEnglish))
+        return true;
+    initTranslationResources();
+    state.studio = std::make_unique<QTranslator>();
+    if (!state.studio->load(QStringLiteral(":/i18n/torchwright_%1.qm").arg(code))) {
+        state.studio.reset();
+        state.code = QString::fromLatin1(kEnglish);
+        return false;
+    }
+    QCoreApplication::installTranslator(state.studio.get());
+    // Qt's own texts (standard buttons, file dialogs), when Debian's qt6-translations-l10n is there.
+    state.qt = std::make_unique<QTranslator>();
+    if (state.qt->load(QStringLiteral("qtbase_%1").arg(code), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(state.qt.get());
+    else
+        state.qt.reset();
+    return true;
+}
+
+QString currentLanguage() { return installed().code; }
+
+void saveLanguage(const QString &code) { QSettings().setValue(kSettingKey, code); }
+
+QString settingText(const std::string &source) { return translated(i18n::kSettingsContext, source); }
+QString layerText(const std::string &source) { return translated(i18n::kLayersContext, source); }
+QString datasetText(const std::string &source) { return translated(i18n::kDatasetsContext, source); }
+QString exportText(const std::string &source) { return translated(i18n::kExportsContext, source); }
+
+QMenu *addLanguageMenu(QMenu *view, MainWindow *window)
+{
+    QMenu *menu = view->addMenu(QCoreApplication::translate("torchwright::ui::MainWindow", "&Language"));
+    menu->setObjectName(QStringLiteral("languageMenu"));
+    auto *group = new QActionGroup(menu);
+    for (const Language &language : languages()) {
+        QAction *action = menu->addAction(language.name);
+        action->setObjectName(QStringLiteral("language_") + language.code);
+        action->setData(language.code);
+        action->setCheckable(true);
+        action->setChecked(language.code == currentLanguage());
+        group->addAction(action);
+        QObject::connect(action, &QAction::triggered, window, [window, code = language.code] {
+            saveLanguage(code);
+            switchLanguage(window, code);
+        });
+    }
+    return menu;
+}
+
+MainWindow *switchLanguage(MainWindow *window, const QString &code)
+{
+    if (languageCode(code) == currentLanguage())
+        return window;
+    if (window->dashboard()->isTraining()) {
+        window->statusBar()->showMessage(
+            QCoreApplication::translate(
+                "torchwright::ui::MainWindow",
+                "Stop training to switch the language; the choice is saved for the next start."),
+            8000);
+        return window;
+    }
+    if (!window->testAttribute(Qt::WA_DeleteOnClose)) {
+        window->statusBar()->showMessage(
+            QCoreApplication::translate("torchwright::ui::MainWindow", "The language changes at the next start."),
+            8000);
+        return window;
+    }
+    if (!installLanguage(code))
+        return window;
+    // The new window adopts the document: the project, its file and its undo history stay.
+    auto *replacement = new MainWindow(nullptr, window->document());
+    replacement->setAttribute(Qt::WA_DeleteOnClose);
+    replacement->restoreGeometry(window->saveGeometry());
+    replacement->restoreState(window->saveState());
+    replacement->tabs()->setCurrentIndex(window->tabs()->currentIndex());
+    if (window->isVisible())
+        replacement->show();
+    window->hide();
+    window->deleteLater(); // after the menu action that called this has returned
+    return replacement;
+}
+
+} // namespace torchwright::ui
