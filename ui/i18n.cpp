@@ -2,6 +2,7 @@
 
 #include "dashboard.h"
 #include "enginestrings.h"
+#include "logpanel.h"
 #include "mainwindow.h"
 #include "projectdocument.h"
 
@@ -9,6 +10,8 @@
 #include <QApplication>
 #include <QLibraryInfo>
 #include <QMenu>
+#include <QPlainTextDocumentLayout>
+#include <QPlainTextEdit>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -164,9 +167,18 @@ MainWindow *switchLanguage(MainWindow *window, const QString &code)
     // The new window adopts the document: the project, its file and its undo history stay.
     auto *replacement = new MainWindow(nullptr, window->document());
     replacement->setAttribute(Qt::WA_DeleteOnClose);
-    replacement->restoreGeometry(window->saveGeometry());
+    // The same place and size (geometry(), not saveGeometry(): that one's frame offsets shift a
+    // window placed without a window manager), the same docks.
+    replacement->setGeometry(window->geometry());
+    replacement->setWindowState(window->windowState());
     replacement->restoreState(window->saveState());
     replacement->tabs()->setCurrentIndex(window->tabs()->currentIndex());
+    // The log so far, colours included (the new panel's entry counts start again).
+    QPlainTextEdit *log = replacement->logPanel()->view();
+    QTextDocument *history = window->logPanel()->view()->document()->clone(log);
+    history->setDocumentLayout(new QPlainTextDocumentLayout(history));
+    log->setDocument(history);
+    log->moveCursor(QTextCursor::End);
     if (window->isVisible())
         replacement->show();
     window->hide();

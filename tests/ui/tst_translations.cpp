@@ -4,6 +4,7 @@
 
 #include "enginestrings.h"
 #include "i18n.h"
+#include "logpanel.h"
 #include "mainwindow.h"
 #include "pipelinestages.h"
 #include "projectdocument.h"
@@ -14,6 +15,7 @@
 
 #include <QFile>
 #include <QLabel>
+#include <QLibraryInfo>
 #include <QMenuBar>
 #include <QPointer>
 #include <QProcess>
@@ -269,6 +271,9 @@ void TestTranslations::chineseStudioShowsChinese()
     for (const SettingSpec &spec : projectSettings())
         if (!spec.stages.empty())
             QVERIFY2(hasChinese(settingText(spec.label)), spec.label.c_str());
+    // Qt's own texts (standard buttons) where Debian's qt6-translations-l10n is installed.
+    if (QFileInfo::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) + "/qtbase_zh_CN.qm"))
+        QCOMPARE(QCoreApplication::translate("QPlatformTheme", "Cancel"), QStringLiteral("取消"));
 }
 
 void TestTranslations::switchingKeepsTheDocument()
@@ -281,6 +286,7 @@ void TestTranslations::switchingKeepsTheDocument()
     const int undoSteps = doc->undoStack()->count();
     QVERIFY(undoSteps > 0);
     w->showTab(MainWindow::DashboardTab);
+    w->logPanel()->append(QStringLiteral("before the switch"), false);
     QPointer<MainWindow> old(w);
 
     QAction *chinese = w->findChild<QAction *>(QStringLiteral("language_zh_CN"));
@@ -295,6 +301,7 @@ void TestTranslations::switchingKeepsTheDocument()
     QCOMPARE(doc->undoStack()->count(), undoSteps);
     QVERIFY(doc->isModified());
     QCOMPARE(zh->tabs()->currentIndex(), int(MainWindow::DashboardTab));
+    QVERIFY(zh->logPanel()->text().contains(QStringLiteral("before the switch")));
     QCOMPARE(menuTitles(*zh).value(0), QStringLiteral("文件(&F)"));
     QVERIFY(zh->isVisible());
     QVERIFY(zh->findChild<QAction *>(QStringLiteral("language_zh_CN"))->isChecked());
