@@ -124,6 +124,26 @@ QString layerText(const std::string &source) { return translated(i18n::kLayersCo
 QString datasetText(const std::string &source) { return translated(i18n::kDatasetsContext, source); }
 QString exportText(const std::string &source) { return translated(i18n::kExportsContext, source); }
 
+QString runStatusText(const QString &status)
+{
+    static const struct {
+        const char *status;
+        const char *text;
+    } statuses[] = {
+        {"running", QT_TRANSLATE_NOOP("torchwright::runs", "running")},
+        {"completed", QT_TRANSLATE_NOOP("torchwright::runs", "completed")},
+        {"early_stopped", QT_TRANSLATE_NOOP("torchwright::runs", "early stopped")},
+        {"stopped", QT_TRANSLATE_NOOP("torchwright::runs", "stopped")},
+        {"failed", QT_TRANSLATE_NOOP("torchwright::runs", "failed")},
+        {"interrupted", QT_TRANSLATE_NOOP("torchwright::runs", "interrupted")},
+        {"unreadable", QT_TRANSLATE_NOOP("torchwright::runs", "unreadable")},
+    };
+    for (const auto &s : statuses)
+        if (status == QLatin1String(s.status))
+            return QCoreApplication::translate("torchwright::runs", s.text);
+    return QString(status).replace(QLatin1Char('_'), QLatin1Char(' '));
+}
+
 QMenu *addLanguageMenu(QMenu *view, MainWindow *window)
 {
     QMenu *menu = view->addMenu(QCoreApplication::translate("torchwright::ui::MainWindow", "&Language"));

@@ -46,6 +46,9 @@ QString layerText(const std::string &source);   // layer categories, description
 QString datasetText(const std::string &source); // dataset format labels and descriptions
 QString exportText(const std::string &source);  // export format titles, labels, descriptions
 
+// A run's status as stored in run.json ("early_stopped") in words of the current language.
+QString runStatusText(const QString &status);
+
 // Adds View > Language to `view`: a checkable action per language; choosing one saves it and
 // calls switchLanguage().
 QMenu *addLanguageMenu(QMenu *view, MainWindow *window);

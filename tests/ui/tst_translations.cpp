@@ -271,6 +271,7 @@ void TestTranslations::chineseStudioShowsChinese()
     for (const SettingSpec &spec : projectSettings())
         if (!spec.stages.empty())
             QVERIFY2(hasChinese(settingText(spec.label)), spec.label.c_str());
+    QCOMPARE(runStatusText(QStringLiteral("early_stopped")), QStringLiteral("已提前停止"));
     // Qt's own texts (standard buttons) where Debian's qt6-translations-l10n is installed.
     if (QFileInfo::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) + "/qtbase_zh_CN.qm"))
         QCOMPARE(QCoreApplication::translate("QPlatformTheme", "Cancel"), QStringLiteral("取消"));
