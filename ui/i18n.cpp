@@ -96,6 +96,9 @@ bool installLanguage(const QString &requested)
             t->reset();
         }
     state.code = code;
+    // Dates and numbers follow the language too ("2026/11/30"); English keeps the system's.
+    static const QLocale systemLocale = QLocale::system();
+    QLocale::setDefault(code == QLatin1String(kEnglish) ? systemLocale : QLocale(code));
     if (code == QLatin1String(kEnglish))
         return true;
     initTranslationResources();
@@ -103,6 +106,7 @@ bool installLanguage(const QString &requested)
     if (!state.studio->load(QStringLiteral(":/i18n/torchwright_%1.qm").arg(code))) {
         state.studio.reset();
         state.code = QString::fromLatin1(kEnglish);
+        QLocale::setDefault(systemLocale);
         return false;
     }
     QCoreApplication::installTranslator(state.studio.get());
