@@ -428,6 +428,38 @@
         <source>Dropout on attention weights</source>
         <translation>注意力权重上的 Dropout</translation>
     </message>
+    <message>
+        <source>true or false</source>
+        <translation>true 或 false</translation>
+    </message>
+    <message>
+        <source>one of %1</source>
+        <translation>%1 之一</translation>
+    </message>
+    <message>
+        <source>an integer from %1 to %2</source>
+        <translation>%1 到 %2 之间的整数</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>一个数</translation>
+    </message>
+    <message>
+        <source>a number &gt; %1</source>
+        <translation>大于 %1 的数</translation>
+    </message>
+    <message>
+        <source>a number &gt;= %1</source>
+        <translation>大于等于 %1 的数</translation>
+    </message>
+    <message>
+        <source>a number from %1 (exclusive) to %2</source>
+        <translation>大于 %1 且不超过 %2 的数</translation>
+    </message>
+    <message>
+        <source>a number from %1 to %2</source>
+        <translation>%1 到 %2 之间的数</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::runs</name>

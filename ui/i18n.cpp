@@ -6,6 +6,8 @@
 #include "mainwindow.h"
 #include "projectdocument.h"
 
+#include "torchwright/layers.h"
+
 #include <QActionGroup>
 #include <QApplication>
 #include <QLibraryInfo>
@@ -14,6 +16,7 @@
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QStatusBar>
+#include <QStringList>
 #include <QTabWidget>
 #include <QTranslator>
 
@@ -127,6 +130,37 @@ QString settingText(const std::string &source) { return translated(i18n::kSettin
 QString layerText(const std::string &source) { return translated(i18n::kLayersContext, source); }
 QString datasetText(const std::string &source) { return translated(i18n::kDatasetsContext, source); }
 QString exportText(const std::string &source) { return translated(i18n::kExportsContext, source); }
+
+QString paramExpectation(const ParamSpec &spec)
+{
+    // The literal context (i18n::kLayersContext) so that lupdate sees these texts.
+    const auto number = [](double v) { return QString::number(v, 'g', 6); };
+    switch (spec.type) {
+    case ParamType::Bool: return QCoreApplication::translate("torchwright::layers", "true or false");
+    case ParamType::Choice: {
+        QStringList quoted;
+        for (const std::string &c : spec.choices)
+            quoted << QLatin1Char('"') + QString::fromStdString(c) + QLatin1Char('"');
+        return QCoreApplication::translate("torchwright::layers", "one of %1").arg(quoted.join(QStringLiteral(", ")));
+    }
+    case ParamType::Int:
+        return QCoreApplication::translate("torchwright::layers", "an integer from %1 to %2")
+            .arg(qint64(spec.min))
+            .arg(qint64(spec.max));
+    case ParamType::Float:
+        if (spec.min == 0 && spec.max == 0)
+            return QCoreApplication::translate("torchwright::layers", "a number");
+        if (spec.max == 0)
+            return (spec.minExclusive ? QCoreApplication::translate("torchwright::layers", "a number > %1")
+                                      : QCoreApplication::translate("torchwright::layers", "a number >= %1"))
+                .arg(number(spec.min));
+        return (spec.minExclusive
+                    ? QCoreApplication::translate("torchwright::layers", "a number from %1 (exclusive) to %2")
+                    : QCoreApplication::translate("torchwright::layers", "a number from %1 to %2"))
+            .arg(number(spec.min), number(spec.max));
+    }
+    return {};
+}
 
 QString runStatusText(const QString &status)
 {

@@ -14,6 +14,10 @@
 
 class QMenu;
 
+namespace torchwright {
+struct ParamSpec;
+}
+
 namespace torchwright::ui {
 
 class MainWindow;
@@ -45,6 +49,10 @@ QString settingText(const std::string &source); // setting labels and help
 QString layerText(const std::string &source);   // layer categories, descriptions, parameter help
 QString datasetText(const std::string &source); // dataset format labels and descriptions
 QString exportText(const std::string &source);  // export format titles, labels, descriptions
+
+// The values a layer parameter accepts ("an integer from 1 to 65536"), as the engine's
+// ParamSpec::expectation() says them, in the current language.
+QString paramExpectation(const ParamSpec &spec);
 
 // A run's status as stored in run.json ("early_stopped") in words of the current language.
 QString runStatusText(const QString &status);

@@ -245,9 +245,9 @@ void NodeInspector::rebuildEditors()
         }
         editor->setObjectName(QStringLiteral("param_") + key);
         QString tip = layerText(spec.help);
-        const std::string expected = spec.expectation();
-        if (!expected.empty())
-            tip += (tip.isEmpty() ? QString() : QStringLiteral(" — ")) + QString::fromStdString(expected);
+        const QString expected = paramExpectation(spec);
+        if (!expected.isEmpty())
+            tip += (tip.isEmpty() ? QString() : QStringLiteral(" — ")) + expected;
         editor->setToolTip(tip);
         auto *label = new QLabel(spec.required() ? key + QStringLiteral(" *") : key);
         label->setToolTip(tip);

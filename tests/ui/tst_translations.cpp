@@ -11,6 +11,7 @@
 #include "recovery.h"
 #include "stageinspector.h"
 
+#include "torchwright/layers.h"
 #include "torchwright/settings.h"
 
 #include <QFile>
@@ -273,6 +274,11 @@ void TestTranslations::chineseStudioShowsChinese()
         if (!spec.stages.empty())
             QVERIFY2(hasChinese(settingText(spec.label)), spec.label.c_str());
     QCOMPARE(runStatusText(QStringLiteral("early_stopped")), QStringLiteral("已提前停止"));
+    const LayerType *conv = LayerRegistry::instance().find("Conv2d");
+    QVERIFY(conv);
+    for (const ParamSpec &param : conv->params)
+        QVERIFY2(hasChinese(paramExpectation(param)) || param.type == ParamType::Choice,
+                 qPrintable(paramExpectation(param)));
     // Qt's own texts (standard buttons) where Debian's qt6-translations-l10n is installed.
     if (QFileInfo::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) + "/qtbase_zh_CN.qm"))
         QCOMPARE(QCoreApplication::translate("QPlatformTheme", "Cancel"), QStringLiteral("取消"));
