@@ -496,7 +496,7 @@
     <name>torchwright::settings</name>
     <message>
         <source>Kind</source>
-        <translation>类型</translation>
+        <translation>数据格式</translation>
     </message>
     <message>
         <source>The format of the training data</source>
