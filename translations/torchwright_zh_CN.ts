@@ -1536,7 +1536,7 @@ export: %1</source>
         <source>%1: %2
 %3 samples, %4 classes, %5% validation</source>
         <translation>%1：%2
-样本 %3，%4 个类别，%5% 用于验证</translation>
+样本形状 %3，%4 个类别，%5% 用于验证</translation>
     </message>
     <message>
         <source>(generated)</source>
