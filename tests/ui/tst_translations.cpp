@@ -140,6 +140,7 @@ private Q_SLOTS:
     void engineStringsAreCurrent();
     void lupdateFindsNothingNew();
     void languageFollowsOptionThenChoiceThenSystem();
+    void studioRefusesAnUnknownLanguage();
     void chineseStudioShowsChinese();
     void switchingKeepsTheDocument();
 
@@ -246,6 +247,20 @@ void TestTranslations::languageFollowsOptionThenChoiceThenSystem()
     QCOMPARE(languageCode(QStringLiteral("klingon")), QString());
     QVERIFY(!installLanguage(QStringLiteral("de")));
     QCOMPARE(currentLanguage(), QStringLiteral("en"));
+}
+
+void TestTranslations::studioRefusesAnUnknownLanguage()
+{
+#ifdef TORCHWRIGHT_STUDIO
+    QProcess p;
+    p.start(QStringLiteral(TORCHWRIGHT_STUDIO), {"--language", "klingon", "--screenshot", m_tmp.filePath("never.png")});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 2);
+    QVERIFY2(p.readAllStandardError().contains("unknown language 'klingon'"), "no message naming the language");
+    QVERIFY(!QFileInfo::exists(m_tmp.filePath("never.png")));
+#else
+    QSKIP("the studio is not built here");
+#endif
 }
 
 void TestTranslations::chineseStudioShowsChinese()
