@@ -1,6 +1,7 @@
 #include "dashboard.h"
 
 #include "curveplot.h"
+#include "i18n.h"
 #include "projectdocument.h"
 #include "trainingcontroller.h"
 
@@ -433,7 +434,7 @@ void Dashboard::onFinished(const QString &status, const QString &message, const 
         m_runProgress->setRange(0, 1000);
         m_runProgress->setValue(1000);
     } else {
-        setStatus(message.isEmpty() ? tr("Run %1: %2").arg(name, status) : message, false);
+        setStatus(message.isEmpty() ? tr("Run %1: %2").arg(name, runStatusText(status)) : message, false);
     }
     m_etaLabel->clear();
     updateButtons();

@@ -1,5 +1,6 @@
 #include "exportdialog.h"
 
+#include "i18n.h"
 #include "torchwright/diagnostics.h"
 #include "torchwright/exports.h"
 
@@ -38,9 +39,9 @@ ExportDialog::ExportDialog(const QString &runDir, const QStringList &formats, QW
     // A run that cannot be written in a format says why when its export is tried.
     for (const ExportFormat &f : exportFormatsList()) {
         const QString name = QString::fromStdString(f.name);
-        auto *box = new QCheckBox(tr(f.label.c_str()), this);
+        auto *box = new QCheckBox(exportText(f.label), this);
         box->setObjectName(name);
-        box->setToolTip(QString::fromStdString(f.description));
+        box->setToolTip(exportText(f.description));
         if (const std::string why = f.whyUnavailable(); !why.empty()) {
             box->setEnabled(false);
             box->setToolTip(QString::fromStdString(why));

@@ -1,5 +1,6 @@
 #include "layerpalette.h"
 
+#include "i18n.h"
 #include "torchwright/layers.h"
 
 #include <QLineEdit>
@@ -65,7 +66,7 @@ LayerPalette::LayerPalette(QWidget *parent) : QWidget(parent), m_search(new QLin
 
     const auto &registry = LayerRegistry::instance();
     for (const std::string &category : registry.categories()) {
-        auto *group = new QTreeWidgetItem(m_tree, {QString::fromStdString(category)});
+        auto *group = new QTreeWidgetItem(m_tree, {layerText(category)});
         group->setFlags(Qt::ItemIsEnabled);
         QFont bold = group->font(0);
         bold.setBold(true);
@@ -76,7 +77,7 @@ LayerPalette::LayerPalette(QWidget *parent) : QWidget(parent), m_search(new QLin
             const QString name = QString::fromStdString(type.name);
             auto *entry = new QTreeWidgetItem(group, {name});
             entry->setData(0, kTypeRole, name);
-            entry->setToolTip(0, QString::fromStdString(type.description));
+            entry->setToolTip(0, layerText(type.description));
             entry->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled);
         }
     }
@@ -122,9 +123,9 @@ void LayerPalette::setFilter(const QString &text)
         for (int j = 0; j < group->childCount(); ++j) {
             QTreeWidgetItem *entry = group->child(j);
             const LayerType *type = registry.find(entry->data(0, kTypeRole).toString().toStdString());
-            const bool matches =
-                needle.isEmpty() || categoryMatches || entry->text(0).contains(needle, Qt::CaseInsensitive)
-                || (type && QString::fromStdString(type->description).contains(needle, Qt::CaseInsensitive));
+            const bool matches = needle.isEmpty() || categoryMatches
+                                 || entry->text(0).contains(needle, Qt::CaseInsensitive)
+                                 || (type && layerText(type->description).contains(needle, Qt::CaseInsensitive));
             entry->setHidden(!matches);
             visible += matches ? 1 : 0;
         }

@@ -4,6 +4,7 @@
 #include "evaluationpanel.h"
 #include "exportdialog.h"
 #include "grapheditor.h"
+#include "i18n.h"
 #include "logpanel.h"
 #include "pipelinescene.h"
 #include "pipelineview.h"
@@ -81,8 +82,10 @@ QScrollArea *scrollable(QWidget *w)
 
 } // namespace
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_doc(new ProjectDocument(this))
+MainWindow::MainWindow(QWidget *parent, ProjectDocument *document)
+    : QMainWindow(parent), m_doc(document ? document : new ProjectDocument(this))
 {
+    m_doc->setParent(this);
     setAcceptDrops(true);
     setWindowIcon(QIcon(":/torchwright.svg"));
     m_tabs = new QTabWidget(this);
@@ -191,7 +194,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_doc(new Project
     buildMenus();
     // Ctrl+Z in a settings field: see eventFilter().
     qApp->installEventFilter(this);
-    m_doc->reset(starterProject());
+    if (!document)
+        m_doc->reset(starterProject());
     updateTitle();
     resize(1600, 1000);
 }
@@ -271,6 +275,7 @@ void MainWindow::buildMenus()
     QMenu *panels = view->addMenu(tr("P&anels"));
     for (QDockWidget *d : m_docks)
         panels->addAction(d->toggleViewAction());
+    addLanguageMenu(view, this);
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addAction(tr("&Train"), QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] {
@@ -496,6 +501,23 @@ bool MainWindow::restoreWindowState()
     else
         m_tabs->setCurrentIndex(tab); // applies its docks
     return ok;
+}
+
+void MainWindow::adoptWindowState(const MainWindow &other)
+{
+    m_readme = other.m_readme;
+    // geometry(), not saveGeometry(): that one's frame offsets shift a window placed without a
+    // window manager.
+    setGeometry(other.geometry());
+    setWindowState(other.windowState());
+    m_applyingDocks = true;
+    restoreState(other.saveState());
+    m_applyingDocks = false;
+    m_tabDocks = other.m_tabDocks;
+    if (other.m_tabs->currentIndex() == m_tabs->currentIndex())
+        applyTabDocks(m_tabs->currentIndex());
+    else
+        m_tabs->setCurrentIndex(other.m_tabs->currentIndex()); // applies its docks
 }
 
 void MainWindow::showTab(Tab tab) { m_tabs->setCurrentIndex(int(tab)); }

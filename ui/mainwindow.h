@@ -35,7 +35,9 @@ class MainWindow : public QMainWindow {
 public:
     enum Tab { PipelineTab = 0, GraphTab = 1, DashboardTab = 2 };
 
-    explicit MainWindow(QWidget *parent = nullptr);
+    // With a document, the window adopts it as it is (file, undo history) instead of starting a
+    // new project: switching the language builds a new window over the open document (i18n.h).
+    explicit MainWindow(QWidget *parent = nullptr, ProjectDocument *document = nullptr);
     ~MainWindow() override;
 
     bool openProject(const QString &path); // reports failures in a message box (or the hook)
@@ -77,6 +79,9 @@ public:
     // saved on close, restored by the studio at start (not by the screenshot command).
     void saveWindowState() const;
     bool restoreWindowState();
+    // Takes over `other`'s place, size, docks (per tab), current tab and README path: the window
+    // that replaces it (View > Language) looks the same.
+    void adoptWindowState(const MainWindow &other);
 
     // Help menu. Every action of the window and its children that has a shortcut, by menu or
     // area: {group, action text without '&', shortcuts in the platform's notation}.

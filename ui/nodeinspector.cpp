@@ -2,6 +2,7 @@
 
 #include "commands/changenodeparameter.h"
 #include "commands/renamenode.h"
+#include "i18n.h"
 #include "nodeitem.h"
 
 #include "torchwright/layers.h"
@@ -194,7 +195,7 @@ void NodeInspector::rebuildEditors()
     m_builtType = node->type;
     const LayerType *type = LayerRegistry::instance().find(node->type);
     m_type->setText(QString::fromStdString(node->type));
-    m_type->setToolTip(type ? QString::fromStdString(type->description) : tr("Unknown layer type"));
+    m_type->setToolTip(type ? layerText(type->description) : tr("Unknown layer type"));
     if (!type)
         return;
     for (const ParamSpec &spec : type->params) {
@@ -247,10 +248,10 @@ void NodeInspector::rebuildEditors()
         }
         }
         editor->setObjectName(QStringLiteral("param_") + key);
-        QString tip = QString::fromStdString(spec.help);
-        const std::string expected = spec.expectation();
-        if (!expected.empty())
-            tip += (tip.isEmpty() ? QString() : QStringLiteral(" — ")) + QString::fromStdString(expected);
+        QString tip = layerText(spec.help);
+        const QString expected = paramExpectation(spec);
+        if (!expected.isEmpty())
+            tip += (tip.isEmpty() ? QString() : QStringLiteral(" — ")) + expected;
         editor->setToolTip(tip);
         auto *label = new QLabel(spec.required() ? key + QStringLiteral(" *") : key);
         label->setToolTip(tip);

@@ -1,5 +1,6 @@
 #include "nodeitem.h"
 
+#include "i18n.h"
 #include "portitem.h"
 
 #include "torchwright/diagnostics.h"
@@ -96,7 +97,7 @@ void NodeItem::setNode(const Node &node)
     m_typeName = QString::fromStdString(node.type);
     const LayerType *type = LayerRegistry::instance().find(node.type);
     m_category = type ? QString::fromStdString(type->category) : QString();
-    m_description = type ? QString::fromStdString(type->description) : QString();
+    m_description = type ? layerText(type->description) : QString();
     m_keyParameters = keyParameterLines(node);
 
     const int count = inputPortCount(node);

@@ -130,9 +130,9 @@ void PipelineScene::refresh()
     const auto &a = m_doc->analysis();
     const auto &d = p.dataset;
     item(Stage::InputData)
-        ->setSummary(QStringLiteral("%1: %2\n%3 samples, %4 classes, %5% validation")
+        ->setSummary(tr("%1: %2\n%3 samples, %4 classes, %5% validation")
                          .arg(QString::fromStdString(d.kind),
-                              QString::fromStdString(d.path.empty() ? "(generated)" : d.path).section('/', -1),
+                              d.path.empty() ? tr("(generated)") : QString::fromStdString(d.path).section('/', -1),
                               QString::fromStdString(formatShape(d.sampleShape)))
                          .arg(d.numClasses)
                          .arg(d.validationFraction * 100, 0, 'g', 3));

@@ -1,5 +1,7 @@
 #include "pipelinestages.h"
 
+#include "i18n.h"
+
 #include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
 
@@ -21,18 +23,18 @@ QString joined(const List &list, Name name)
 {
     QStringList parts;
     for (const auto &item : list)
-        parts << QString::fromStdString(name(item));
+        parts << name(item);
     return parts.join(QStringLiteral(", "));
 }
 
 QString datasetFormatLabels()
 {
-    return joined(datasetFormats(), [](const DatasetFormat &f) { return f.label; });
+    return joined(datasetFormats(), [](const DatasetFormat &f) { return datasetText(f.label); });
 }
 
 QString exportFormatNames()
 {
-    return joined(exportFormatsList(), [](const ExportFormat &f) { return f.name; });
+    return joined(exportFormatsList(), [](const ExportFormat &f) { return QString::fromStdString(f.name); });
 }
 
 // Two rows, like the article's figure: the way to a deployed model along the top, the loop of

@@ -1,6 +1,7 @@
 #include "runspanel.h"
 
 #include "curveplot.h"
+#include "i18n.h"
 #include "projectdocument.h"
 #include "trainingcontroller.h"
 
@@ -223,7 +224,7 @@ void RunsPanel::refresh()
         const QDateTime created = QDateTime::fromString(QString::fromStdString(r.created), Qt::ISODate);
         item->setText(DateColumn, created.isValid() ? locale.toString(created.toLocalTime(), QLocale::ShortFormat)
                                                     : QString::fromStdString(r.created));
-        item->setText(StatusColumn, QString::fromStdString(r.status).replace(QLatin1Char('_'), QLatin1Char(' ')));
+        item->setText(StatusColumn, runStatusText(QString::fromStdString(r.status)));
         // Why a run is interrupted (its process is gone) or unreadable (a damaged run.json).
         if (!r.message.empty())
             item->setToolTip(StatusColumn, QString::fromStdString(r.message));

@@ -1,6 +1,7 @@
 #include "stageinspector.h"
 
 #include "commands/changesetting.h"
+#include "i18n.h"
 #include "pipelinescene.h"
 #include "projectdocument.h"
 
@@ -296,7 +297,7 @@ void StageInspector::addSettingRows(int stage)
         if (std::find(spec.stages.begin(), spec.stages.end(), key) == spec.stages.end())
             continue;
         Row row = createEditor(spec);
-        row.field->setToolTip(QString::fromStdString(spec.help));
+        row.field->setToolTip(settingText(spec.help));
         // A drop-down as wide as its longest choice would set the form's minimum width.
         QList<QComboBox *> combos = row.field->findChildren<QComboBox *>();
         if (auto *combo = qobject_cast<QComboBox *>(row.field))
@@ -305,7 +306,7 @@ void StageInspector::addSettingRows(int stage)
             combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
             combo->setMinimumContentsLength(8);
         }
-        m_layout->addRow(QString::fromStdString(spec.label), row.field);
+        m_layout->addRow(settingText(spec.label), row.field);
         m_rows.push_back(std::move(row));
     }
 }

@@ -7,12 +7,15 @@
 //              [--train-for SECONDS]          (trains that long first, for a mid-training shot)
 //              [--evaluate]                   (evaluates the newest run with a checkpoint and
 //                                             shows the Evaluation dock)
+//   torchwright --language LANG [PROJECT]     shows the studio in LANG (en, zh_CN) instead of the
+//                                             language chosen in View > Language or the system's
 //   torchwright --startup-time [PROJECT]      prints the milliseconds from process start to the
 //                                             window first painted with PROJECT loaded, and
 //                                             exits (scripts/bench)
 
 #include "dashboard.h"
 #include "evaluationpanel.h"
+#include "i18n.h"
 #include "mainwindow.h"
 #include "pipelinescene.h"
 #include "pipelinestages.h"
@@ -147,7 +150,11 @@ int main(int argc, char **argv)
                              "key");
     QCommandLineOption evaluate(
         "evaluate", "With --screenshot: evaluate the newest run with a checkpoint and show the Evaluation dock.");
-    parser.addOptions({screenshot, tab, trainFor, startupTime, size, stage, evaluate});
+    QCommandLineOption language("language",
+                                "Language of the studio: en or zh_CN (default: the one chosen in View > "
+                                "Language, else the system's).",
+                                "lang");
+    parser.addOptions({screenshot, tab, trainFor, startupTime, size, stage, evaluate, language});
     parser.process(app);
     const QStringList wh = parser.value(size).split('x');
     const QSize windowSize(wh.value(0).toInt(), wh.value(1).toInt());
@@ -156,10 +163,19 @@ int main(int argc, char **argv)
                      qPrintable(parser.value(size)));
         return 2;
     }
+    if (parser.isSet(language) && torchwright::ui::languageCode(parser.value(language)).isEmpty()) {
+        std::fprintf(stderr, "--language: unknown language '%s'; the studio speaks en and zh_CN\n",
+                     qPrintable(parser.value(language)));
+        return 2;
+    }
+    torchwright::ui::installLanguage(torchwright::ui::startupLanguage(parser.value(language)));
 
     const bool shooting = parser.isSet(screenshot);
     const bool timingStartup = parser.isSet(startupTime);
-    MainWindow window;
+    // On the heap: View > Language replaces the window by one in the new language (ui/i18n.h).
+    auto *mainWindow = new MainWindow;
+    mainWindow->setAttribute(Qt::WA_DeleteOnClose);
+    MainWindow &window = *mainWindow;
     window.setReadmePath(readme());
     if (shooting || timingStartup) {
         // Nothing may block on a dialog while rendering.
@@ -174,8 +190,10 @@ int main(int argc, char **argv)
         const QString last = QSettings().value("lastProject").toString();
         project = !shooting && QFileInfo::exists(last) ? last : sampleProject();
     }
-    if (!project.isEmpty() && !window.document()->isModified() && !window.openProject(project) && shooting)
+    if (!project.isEmpty() && !window.document()->isModified() && !window.openProject(project) && shooting) {
+        delete mainWindow;
         return 1;
+    }
 
     const QString tabName = parser.value(tab);
     window.showTab(tabName == "graph"       ? MainWindow::GraphTab
@@ -192,6 +210,7 @@ int main(int argc, char **argv)
             }
         if (!found) {
             std::fprintf(stderr, "--stage: no stage \"%s\"\n", qPrintable(parser.value(stage)));
+            delete mainWindow;
             return 2;
         }
     }
@@ -199,8 +218,18 @@ int main(int argc, char **argv)
     if (timingStartup)
         app.installEventFilter(&reporter);
     window.show();
-    if (!shooting)
-        return app.exec();
+    if (!shooting) {
+        const int status = app.exec();
+        // A closed window deletes itself later, a still open one (--startup-time) is deleted here:
+        // either way before the application, with its training stopped.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        QList<MainWindow *> open;
+        for (QWidget *w : QApplication::topLevelWidgets())
+            if (auto *m = qobject_cast<MainWindow *>(w))
+                open << m;
+        qDeleteAll(open);
+        return status;
+    }
 
     const QString out = parser.value(screenshot);
     const int seconds = parser.value(trainFor).toInt();
@@ -222,6 +251,8 @@ int main(int argc, char **argv)
             }
         if (run.isEmpty()) {
             std::fprintf(stderr, "--evaluate: no run of this project has a checkpoint\n");
+            window.dashboard()->stopAndWait();
+            delete mainWindow;
             return 1;
         }
         QDockWidget *dock = window.dock("evaluationDock");
@@ -241,6 +272,7 @@ int main(int argc, char **argv)
     const QPixmap shot = window.grab();
     const bool ok = shot.save(out, "PNG");
     window.dashboard()->stopAndWait();
+    delete mainWindow;
     if (!ok) {
         std::fprintf(stderr, "cannot write %s\n", qPrintable(out));
         return 1;

@@ -1,0 +1,1799 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开连接</translation>
+    </message>
+    <message>
+        <source>Change %1 of %2</source>
+        <translation>修改 %2 的 %1</translation>
+    </message>
+    <message>
+        <source>Change %1</source>
+        <translation>修改 %1</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <source>Rename layer</source>
+        <translation>重命名层</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>%1 params</source>
+        <translation>%1 个参数</translation>
+    </message>
+    <message>
+        <source>? params</source>
+        <translation>? 个参数</translation>
+    </message>
+    <message>
+        <source>Input data</source>
+        <translation>输入数据</translation>
+    </message>
+    <message>
+        <source>Preprocess</source>
+        <translation>预处理</translation>
+    </message>
+    <message>
+        <source>Pretrain?</source>
+        <translation>预训练？</translation>
+    </message>
+    <message>
+        <source>Pretrain</source>
+        <translation>预训练</translation>
+    </message>
+    <message>
+        <source>Train from scratch</source>
+        <translation>从头训练</translation>
+    </message>
+    <message>
+        <source>Optimize</source>
+        <translation>优化</translation>
+    </message>
+    <message>
+        <source>Evaluate &amp; deploy</source>
+        <translation>评估与部署</translation>
+    </message>
+    <message>
+        <source>Application</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>User feedback</source>
+        <translation>用户反馈</translation>
+    </message>
+    <message>
+        <source>Continuous optimization</source>
+        <translation>持续优化</translation>
+    </message>
+    <message>
+        <source>Model update</source>
+        <translation>模型更新</translation>
+    </message>
+    <message>
+        <source>Input %1</source>
+        <translation>输入 %1</translation>
+    </message>
+    <message>
+        <source>Output: drag to an input to connect</source>
+        <translation>输出：拖到某个输入上以连接</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::datasets</name>
+    <message>
+        <source>IDX files (MNIST layout)</source>
+        <translation>IDX 文件（MNIST 布局）</translation>
+    </message>
+    <message>
+        <source>train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (plain or .gz) in one folder, as MNIST and Fashion-MNIST ship</source>
+        <translation>train-images-idx3-ubyte、train-labels-idx1-ubyte、t10k-images-idx3-ubyte 和 t10k-labels-idx1-ubyte（未压缩或 .gz），位于同一文件夹，与 MNIST 和 Fashion-MNIST 的发布方式相同</translation>
+    </message>
+    <message>
+        <source>CIFAR-10 binary batches</source>
+        <translation>CIFAR-10 二进制批文件</translation>
+    </message>
+    <message>
+        <source>data_batch_1.bin to data_batch_5.bin and test_batch.bin in one folder</source>
+        <translation>data_batch_1.bin 到 data_batch_5.bin 以及 test_batch.bin，位于同一文件夹</translation>
+    </message>
+    <message>
+        <source>Generated (synthetic)</source>
+        <translation>生成的（合成）数据</translation>
+    </message>
+    <message>
+        <source>class-dependent patterns plus Gaussian noise, generated from a seed; needs no files</source>
+        <translation>由种子生成的、随类别而异的图案加高斯噪声；不需要文件</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::exports</name>
+    <message>
+        <source>TorchScript</source>
+        <translation>TorchScript</translation>
+    </message>
+    <message>
+        <source>TorchScript (torch.jit.load, torch::jit::load)</source>
+        <translation>TorchScript（torch.jit.load、torch::jit::load）</translation>
+    </message>
+    <message>
+        <source>a TorchScript module in eval mode; loads with torch.jit.load and torch::jit::load.</source>
+        <translation>推理模式下的 TorchScript 模块；可用 torch.jit.load 和 torch::jit::load 加载。</translation>
+    </message>
+    <message>
+        <source>ONNX</source>
+        <translation>ONNX</translation>
+    </message>
+    <message>
+        <source>ONNX (ONNX Runtime and other runtimes)</source>
+        <translation>ONNX（ONNX Runtime 及其他运行时）</translation>
+    </message>
+    <message>
+        <source>ONNX opset 13, dynamic batch, input &quot;input&quot;, output &quot;logits&quot;, class names and normalization as metadata.</source>
+        <translation>ONNX opset 13，动态批次，输入名 &quot;input&quot;，输出名 &quot;logits&quot;，类别名称和归一化参数作为元数据。</translation>
+    </message>
+    <message>
+        <source>PyTorch training program</source>
+        <translation>PyTorch 训练程序</translation>
+    </message>
+    <message>
+        <source>PyTorch training program (python, torchrun)</source>
+        <translation>PyTorch 训练程序（python、torchrun）</translation>
+    </message>
+    <message>
+        <source>a standalone PyTorch training program (train.py, weights.pt, README.md) that also trains on many machines with torchrun.</source>
+        <translation>独立的 PyTorch 训练程序（train.py、weights.pt、README.md），也可用 torchrun 在多台机器上训练。</translation>
+    </message>
+    <message>
+        <source>Deployment bundle</source>
+        <translation>部署包</translation>
+    </message>
+    <message>
+        <source>Deployment bundle (models, manifest, README)</source>
+        <translation>部署包（模型、清单、README）</translation>
+    </message>
+    <message>
+        <source>a deployment folder: model.pt, model.onnx, manifest.json (input, preprocessing, classes, source, metrics, checksums), README.md.</source>
+        <translation>部署文件夹：model.pt、model.onnx、manifest.json（输入、预处理、类别、来源、指标、校验和）、README.md。</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::layers</name>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Linear</source>
+        <translation>线性</translation>
+    </message>
+    <message>
+        <source>Convolution</source>
+        <translation>卷积</translation>
+    </message>
+    <message>
+        <source>Pooling</source>
+        <translation>池化</translation>
+    </message>
+    <message>
+        <source>Normalization</source>
+        <translation>归一化</translation>
+    </message>
+    <message>
+        <source>Regularization</source>
+        <translation>正则化</translation>
+    </message>
+    <message>
+        <source>Reshape</source>
+        <translation>变形</translation>
+    </message>
+    <message>
+        <source>Activation</source>
+        <translation>激活</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <source>Sequence</source>
+        <translation>序列</translation>
+    </message>
+    <message>
+        <source>The dataset&apos;s samples; its shape comes from the dataset settings.</source>
+        <translation>数据集的样本；其形状来自数据集设置。</translation>
+    </message>
+    <message>
+        <source>Element type fed to the graph (int64 for token ids)</source>
+        <translation>送入图的元素类型（词元 ID 用 int64）</translation>
+    </message>
+    <message>
+        <source>Fully connected layer over the last dimension.</source>
+        <translation>作用于最后一维的全连接层。</translation>
+    </message>
+    <message>
+        <source>Input features; 0 infers them from the input</source>
+        <translation>输入特征数；0 表示从输入推断</translation>
+    </message>
+    <message>
+        <source>Output features</source>
+        <translation>输出特征数</translation>
+    </message>
+    <message>
+        <source>Learn an additive bias</source>
+        <translation>学习加性偏置</translation>
+    </message>
+    <message>
+        <source>2-D convolution over a CxHxW input.</source>
+        <translation>对 CxHxW 输入的二维卷积。</translation>
+    </message>
+    <message>
+        <source>Input channels; 0 infers them from the input</source>
+        <translation>输入通道数；0 表示从输入推断</translation>
+    </message>
+    <message>
+        <source>Output channels</source>
+        <translation>输出通道数</translation>
+    </message>
+    <message>
+        <source>Square kernel size</source>
+        <translation>正方形卷积核的大小</translation>
+    </message>
+    <message>
+        <source>Stride</source>
+        <translation>步幅</translation>
+    </message>
+    <message>
+        <source>Zero padding on each side</source>
+        <translation>每边的零填充</translation>
+    </message>
+    <message>
+        <source>Spacing between kernel elements</source>
+        <translation>卷积核元素之间的间距（膨胀）</translation>
+    </message>
+    <message>
+        <source>Blocked connections from input to output channels</source>
+        <translation>输入到输出通道的分组连接数</translation>
+    </message>
+    <message>
+        <source>Maximum over square windows.</source>
+        <translation>正方形窗口内取最大值。</translation>
+    </message>
+    <message>
+        <source>Square window size</source>
+        <translation>正方形窗口的大小</translation>
+    </message>
+    <message>
+        <source>Stride; 0 uses the kernel size</source>
+        <translation>步幅；0 表示与窗口大小相同</translation>
+    </message>
+    <message>
+        <source>Padding on each side</source>
+        <translation>每边的填充</translation>
+    </message>
+    <message>
+        <source>Average over square windows.</source>
+        <translation>正方形窗口内取平均值。</translation>
+    </message>
+    <message>
+        <source>Averages to a fixed output size whatever the input size.</source>
+        <translation>无论输入大小，平均池化到固定的输出大小。</translation>
+    </message>
+    <message>
+        <source>Square output size</source>
+        <translation>正方形输出的大小</translation>
+    </message>
+    <message>
+        <source>Batch normalization over C or CxL inputs.</source>
+        <translation>对 C 或 CxL 输入的批归一化。</translation>
+    </message>
+    <message>
+        <source>Channels; 0 infers them from the input</source>
+        <translation>通道数；0 表示从输入推断</translation>
+    </message>
+    <message>
+        <source>Added to the variance</source>
+        <translation>加到方差上的值</translation>
+    </message>
+    <message>
+        <source>Running statistics update rate</source>
+        <translation>滑动统计量的更新率</translation>
+    </message>
+    <message>
+        <source>Batch normalization over CxHxW inputs.</source>
+        <translation>对 CxHxW 输入的批归一化。</translation>
+    </message>
+    <message>
+        <source>Zeroes elements with probability p while training.</source>
+        <translation>训练时以概率 p 将元素置零。</translation>
+    </message>
+    <message>
+        <source>Probability of zeroing an element</source>
+        <translation>元素被置零的概率</translation>
+    </message>
+    <message>
+        <source>Flattens every dimension but the batch into one.</source>
+        <translation>将除批次维外的所有维度展平为一维。</translation>
+    </message>
+    <message>
+        <source>max(0, x)</source>
+        <translation>max(0, x)</translation>
+    </message>
+    <message>
+        <source>max(0, x) + slope * min(0, x)</source>
+        <translation>max(0, x) + slope * min(0, x)</translation>
+    </message>
+    <message>
+        <source>Slope for negative inputs</source>
+        <translation>负输入的斜率</translation>
+    </message>
+    <message>
+        <source>Gaussian error linear unit</source>
+        <translation>高斯误差线性单元</translation>
+    </message>
+    <message>
+        <source>1 / (1 + exp(-x))</source>
+        <translation>1 / (1 + exp(-x))</translation>
+    </message>
+    <message>
+        <source>Hyperbolic tangent</source>
+        <translation>双曲正切</translation>
+    </message>
+    <message>
+        <source>Softmax along a dimension</source>
+        <translation>沿某一维的 softmax</translation>
+    </message>
+    <message>
+        <source>Sample dimension (batch excluded); negative counts from the end</source>
+        <translation>样本的维度（不含批次维）；负数从末尾数起</translation>
+    </message>
+    <message>
+        <source>Log of softmax along a dimension</source>
+        <translation>沿某一维的 softmax 取对数</translation>
+    </message>
+    <message>
+        <source>Element-wise sum of its inputs (skip connections).</source>
+        <translation>各输入逐元素求和（跳跃连接）。</translation>
+    </message>
+    <message>
+        <source>Number of input ports</source>
+        <translation>输入端口数</translation>
+    </message>
+    <message>
+        <source>Joins its inputs along a dimension (channels by default).</source>
+        <translation>沿某一维拼接各输入（默认为通道维）。</translation>
+    </message>
+    <message>
+        <source>Looks up a learned vector for each token id.</source>
+        <translation>为每个词元 ID 查找一个学到的向量。</translation>
+    </message>
+    <message>
+        <source>Vocabulary size</source>
+        <translation>词表大小</translation>
+    </message>
+    <message>
+        <source>Size of each vector</source>
+        <translation>每个向量的大小</translation>
+    </message>
+    <message>
+        <source>Long short-term memory over an LxF sequence.</source>
+        <translation>对 LxF 序列的长短期记忆网络（LSTM）。</translation>
+    </message>
+    <message>
+        <source>Features per step; 0 infers them from the input</source>
+        <translation>每一步的特征数；0 表示从输入推断</translation>
+    </message>
+    <message>
+        <source>Hidden features</source>
+        <translation>隐藏特征数</translation>
+    </message>
+    <message>
+        <source>Stacked layers</source>
+        <translation>堆叠层数</translation>
+    </message>
+    <message>
+        <source>Also run the sequence backwards</source>
+        <translation>同时反向处理序列（双向）</translation>
+    </message>
+    <message>
+        <source>Output every step (LxH) or only the last (H)</source>
+        <translation>输出每一步（LxH）或只输出最后一步（H）</translation>
+    </message>
+    <message>
+        <source>Gated recurrent unit over an LxF sequence.</source>
+        <translation>对 LxF 序列的门控循环单元（GRU）。</translation>
+    </message>
+    <message>
+        <source>Multi-head self-attention over an LxE sequence.</source>
+        <translation>对 LxE 序列的多头自注意力。</translation>
+    </message>
+    <message>
+        <source>Attention heads; must divide E</source>
+        <translation>注意力头数；必须整除 E</translation>
+    </message>
+    <message>
+        <source>Dropout on attention weights</source>
+        <translation>注意力权重上的 Dropout</translation>
+    </message>
+    <message>
+        <source>true or false</source>
+        <translation>true 或 false</translation>
+    </message>
+    <message>
+        <source>one of %1</source>
+        <translation>%1 之一</translation>
+    </message>
+    <message>
+        <source>an integer from %1 to %2</source>
+        <translation>%1 到 %2 之间的整数</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>一个数</translation>
+    </message>
+    <message>
+        <source>a number &gt; %1</source>
+        <translation>大于 %1 的数</translation>
+    </message>
+    <message>
+        <source>a number &gt;= %1</source>
+        <translation>大于等于 %1 的数</translation>
+    </message>
+    <message>
+        <source>a number from %1 (exclusive) to %2</source>
+        <translation>大于 %1 且不超过 %2 的数</translation>
+    </message>
+    <message>
+        <source>a number from %1 to %2</source>
+        <translation>%1 到 %2 之间的数</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::runs</name>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>early stopped</source>
+        <translation>已提前停止</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>无法读取</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::settings</name>
+    <message>
+        <source>Kind</source>
+        <translation>数据格式</translation>
+    </message>
+    <message>
+        <source>The format of the training data</source>
+        <translation>训练数据的格式</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>The folder holding the data files, relative to the project file or absolute</source>
+        <translation>存放数据文件的文件夹，可为相对项目文件的路径或绝对路径</translation>
+    </message>
+    <message>
+        <source>Sample shape</source>
+        <translation>样本形状</translation>
+    </message>
+    <message>
+        <source>One sample&apos;s shape without the batch: channels first, e.g. 1, 28, 28</source>
+        <translation>单个样本的形状（不含批次维）：通道在前，例如 1, 28, 28</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>类别数</translation>
+    </message>
+    <message>
+        <source>How many classes the labels name</source>
+        <translation>标签所指的类别个数</translation>
+    </message>
+    <message>
+        <source>Class names</source>
+        <translation>类别名称</translation>
+    </message>
+    <message>
+        <source>One name per class, in label order; empty: the labels&apos; numbers</source>
+        <translation>每个类别一个名称，按标签顺序；留空则使用标签编号</translation>
+    </message>
+    <message>
+        <source>Validation fraction</source>
+        <translation>验证集比例</translation>
+    </message>
+    <message>
+        <source>The share of the training data held out for validation</source>
+        <translation>从训练数据中留作验证的比例</translation>
+    </message>
+    <message>
+        <source>Split seed</source>
+        <translation>划分种子</translation>
+    </message>
+    <message>
+        <source>Seeds the choice of the validation samples</source>
+        <translation>决定验证样本选取的随机种子</translation>
+    </message>
+    <message>
+        <source>Training samples</source>
+        <translation>训练样本数</translation>
+    </message>
+    <message>
+        <source>How many training samples to generate</source>
+        <translation>要生成的训练样本数</translation>
+    </message>
+    <message>
+        <source>Test samples</source>
+        <translation>测试样本数</translation>
+    </message>
+    <message>
+        <source>How many test samples to generate</source>
+        <translation>要生成的测试样本数</translation>
+    </message>
+    <message>
+        <source>Noise</source>
+        <translation>噪声</translation>
+    </message>
+    <message>
+        <source>The standard deviation of the Gaussian noise added to each pattern</source>
+        <translation>加到每个图案上的高斯噪声的标准差</translation>
+    </message>
+    <message>
+        <source>Generator seed</source>
+        <translation>生成器种子</translation>
+    </message>
+    <message>
+        <source>Seeds the generated patterns and noise</source>
+        <translation>决定生成的图案和噪声的随机种子</translation>
+    </message>
+    <message>
+        <source>Normalisation</source>
+        <translation>归一化</translation>
+    </message>
+    <message>
+        <source>dataset: the training split&apos;s mean and std per channel; fixed: the values below; none: as scaled</source>
+        <translation>dataset：训练集逐通道的均值和标准差；fixed：下面给出的值；none：仅缩放</translation>
+    </message>
+    <message>
+        <source>Mean (fixed)</source>
+        <translation>均值（固定）</translation>
+    </message>
+    <message>
+        <source>Subtracted per channel when normalisation is fixed</source>
+        <translation>归一化为 fixed 时逐通道减去的值</translation>
+    </message>
+    <message>
+        <source>Std (fixed)</source>
+        <translation>标准差（固定）</translation>
+    </message>
+    <message>
+        <source>Divided by per channel when normalisation is fixed</source>
+        <translation>归一化为 fixed 时逐通道除以的值</translation>
+    </message>
+    <message>
+        <source>Start from a pretrained model</source>
+        <translation>从预训练模型开始</translation>
+    </message>
+    <message>
+        <source>Initialise layers from another run&apos;s checkpoint instead of at random</source>
+        <translation>用另一个运行的检查点初始化各层，而不是随机初始化</translation>
+    </message>
+    <message>
+        <source>Source run or checkpoint</source>
+        <translation>来源运行或检查点</translation>
+    </message>
+    <message>
+        <source>A run folder, a Torchwright checkpoint, a TorchScript file or a PyTorch checkpoint</source>
+        <translation>运行文件夹、Torchwright 检查点、TorchScript 文件或 PyTorch 检查点</translation>
+    </message>
+    <message>
+        <source>Frozen layers</source>
+        <translation>冻结的层</translation>
+    </message>
+    <message>
+        <source>Names of the layers that keep their pretrained weights</source>
+        <translation>保留预训练权重的层的名称</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Passes over the training data</source>
+        <translation>遍历训练数据的次数</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Samples per update</source>
+        <translation>每次更新的样本数</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失函数</translation>
+    </message>
+    <message>
+        <source>What training minimises</source>
+        <translation>训练要最小化的目标</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>The update rule</source>
+        <translation>参数更新规则</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>The step size of each update</source>
+        <translation>每次更新的步长</translation>
+    </message>
+    <message>
+        <source>Momentum</source>
+        <translation>动量</translation>
+    </message>
+    <message>
+        <source>SGD and RMSprop: the share of the previous update carried on</source>
+        <translation>SGD 和 RMSprop：沿用上一次更新的比例</translation>
+    </message>
+    <message>
+        <source>Nesterov</source>
+        <translation>Nesterov 动量</translation>
+    </message>
+    <message>
+        <source>SGD: Nesterov momentum (needs momentum &gt; 0)</source>
+        <translation>SGD：Nesterov 动量（需要动量 &gt; 0）</translation>
+    </message>
+    <message>
+        <source>Weight decay</source>
+        <translation>权重衰减</translation>
+    </message>
+    <message>
+        <source>L2 penalty (decoupled for AdamW)</source>
+        <translation>L2 惩罚（AdamW 为解耦形式）</translation>
+    </message>
+    <message>
+        <source>Betas</source>
+        <translation>矩估计衰减率 β</translation>
+    </message>
+    <message>
+        <source>Adam and AdamW: the decay rates of the first and second moment estimates</source>
+        <translation>Adam 和 AdamW：一阶和二阶矩估计的衰减率</translation>
+    </message>
+    <message>
+        <source>Epsilon</source>
+        <translation>数值稳定项 ε</translation>
+    </message>
+    <message>
+        <source>Adam, AdamW and RMSprop: added to the denominator for numerical stability</source>
+        <translation>Adam、AdamW 和 RMSprop：为数值稳定加到分母上的值</translation>
+    </message>
+    <message>
+        <source>Alpha</source>
+        <translation>平滑常数 α</translation>
+    </message>
+    <message>
+        <source>RMSprop: the smoothing constant</source>
+        <translation>RMSprop：平滑常数</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>学习率调度</translation>
+    </message>
+    <message>
+        <source>How the learning rate changes over the epochs</source>
+        <translation>学习率随轮次变化的方式</translation>
+    </message>
+    <message>
+        <source>Step size (epochs)</source>
+        <translation>步长（轮次）</translation>
+    </message>
+    <message>
+        <source>Step schedule: epochs between two decays</source>
+        <translation>阶梯调度：两次衰减之间的轮次数</translation>
+    </message>
+    <message>
+        <source>Step gamma</source>
+        <translation>阶梯 gamma</translation>
+    </message>
+    <message>
+        <source>Step schedule: the factor the learning rate is multiplied by</source>
+        <translation>阶梯调度：学习率每次乘以的系数</translation>
+    </message>
+    <message>
+        <source>Minimum lr (cosine)</source>
+        <translation>最小学习率（余弦）</translation>
+    </message>
+    <message>
+        <source>Cosine schedule: the learning rate at the last epoch</source>
+        <translation>余弦调度：最后一轮的学习率</translation>
+    </message>
+    <message>
+        <source>Early stopping</source>
+        <translation>提前停止</translation>
+    </message>
+    <message>
+        <source>Stop when the watched metric stops improving</source>
+        <translation>监视的指标不再改善时停止训练</translation>
+    </message>
+    <message>
+        <source>Watch</source>
+        <translation>监视指标</translation>
+    </message>
+    <message>
+        <source>The validation metric early stopping watches</source>
+        <translation>提前停止所监视的验证指标</translation>
+    </message>
+    <message>
+        <source>Patience (epochs)</source>
+        <translation>耐心（轮次）</translation>
+    </message>
+    <message>
+        <source>Epochs without improvement before training stops</source>
+        <translation>停止训练前允许没有改善的轮次数</translation>
+    </message>
+    <message>
+        <source>Minimum improvement</source>
+        <translation>最小改善量</translation>
+    </message>
+    <message>
+        <source>The smallest change of the metric that counts as improvement</source>
+        <translation>指标的变化至少达到多少才算改善</translation>
+    </message>
+    <message>
+        <source>Gradient clipping (norm, 0 = off)</source>
+        <translation>梯度裁剪（范数，0 = 关闭）</translation>
+    </message>
+    <message>
+        <source>The largest global L2 norm of the gradients</source>
+        <translation>梯度全局 L2 范数的上限</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Seeds the initial weights and the order of the batches</source>
+        <translation>决定初始权重和批次顺序的随机种子</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>auto, cpu, cuda or cuda:N</source>
+        <translation>auto、cpu、cuda 或 cuda:N</translation>
+    </message>
+    <message>
+        <source>Threads (0 = all cores)</source>
+        <translation>线程数（0 = 全部核心）</translation>
+    </message>
+    <message>
+        <source>CPU threads for training</source>
+        <translation>训练使用的 CPU 线程数</translation>
+    </message>
+    <message>
+        <source>Export formats</source>
+        <translation>导出格式</translation>
+    </message>
+    <message>
+        <source>What Export writes</source>
+        <translation>导出时写出的格式</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::Dashboard</name>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Device to train on; &quot;auto&quot; takes the first GPU when there is one</source>
+        <translation>训练所用的设备；“auto” 在有 GPU 时使用第一块 GPU</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>CPU threads for LibTorch; auto uses every core</source>
+        <translation>LibTorch 使用的 CPU 线程数；自动即使用全部核心</translation>
+    </message>
+    <message>
+        <source>as planned</source>
+        <translation>按计划</translation>
+    </message>
+    <message>
+        <source>Epochs for this run (resuming: the total); &quot;as planned&quot; keeps the project&apos;s (or the run&apos;s) setting</source>
+        <translation>本次运行的轮次（继续训练时为总轮次）；“按计划”沿用项目（或该运行）的设置</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>线程</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Training loss per batch</source>
+        <translation>每批次的训练损失</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>smoothed</source>
+        <translation>平滑</translation>
+    </message>
+    <message>
+        <source>Loss per epoch</source>
+        <translation>每轮次的损失</translation>
+    </message>
+    <message>
+        <source>Accuracy per epoch</source>
+        <translation>每轮次的准确率</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not started: the project has %n problem(s); fix them first. %1</source>
+        <translation>
+            <numerusform>未开始：项目有 %n 个问题，请先修正。%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <source>Resuming %1…</source>
+        <translation>正在继续 %1…</translation>
+    </message>
+    <message>
+        <source>Stopping after the current batch…</source>
+        <translation>当前批次结束后停止…</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Training %1</source>
+        <translation>正在训练 %1</translation>
+    </message>
+    <message>
+        <source>Device: %1</source>
+        <translation>设备：%1</translation>
+    </message>
+    <message>
+        <source>epoch %1/%2, batch %3/%4</source>
+        <translation>轮次 %1/%2，批次 %3/%4</translation>
+    </message>
+    <message>
+        <source>%1 samples/s</source>
+        <translation>%1 样本/秒</translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation>预计剩余 %1</translation>
+    </message>
+    <message>
+        <source>(no run folder)</source>
+        <translation>（无运行文件夹）</translation>
+    </message>
+    <message>
+        <source>Run %1 failed: %2</source>
+        <translation>运行 %1 失败：%2</translation>
+    </message>
+    <message>
+        <source>Run %1 completed</source>
+        <translation>运行 %1 已完成</translation>
+    </message>
+    <message>
+        <source>Run %1: %2</source>
+        <translation>运行 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::EvaluationPanel</name>
+    <message>
+        <source>No evaluation yet: choose a run and Evaluate.</source>
+        <translation>尚无评估：请选择一个运行并点击“评估”。</translation>
+    </message>
+    <message>
+        <source>predicted class</source>
+        <translation>预测类别</translation>
+    </message>
+    <message>
+        <source>true class</source>
+        <translation>真实类别</translation>
+    </message>
+    <message>
+        <source>samples</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>Click a cell to see its test samples</source>
+        <translation>点击单元格查看其测试样本</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+    <message>
+        <source>Evaluating %1…</source>
+        <translation>正在评估 %1…</translation>
+    </message>
+    <message>
+        <source>Evaluation of %1 failed: %2</source>
+        <translation>%1 的评估失败：%2</translation>
+    </message>
+    <message>
+        <source>evaluation of %1 failed: %2</source>
+        <translation>%1 的评估失败：%2</translation>
+    </message>
+    <message>
+        <source>%1: test accuracy %2 (%3 of %4 samples), loss %5; checkpoint %6</source>
+        <translation>%1：测试准确率 %2（%4 个样本中 %3 个正确），损失 %5；检查点 %6</translation>
+    </message>
+    <message>
+        <source>Click a cell of the matrix to see its samples.</source>
+        <translation>点击矩阵中的单元格查看其样本。</translation>
+    </message>
+    <message>
+        <source>The confusion matrix is shown for at most %1 classes; this run has %2.</source>
+        <translation>混淆矩阵最多显示 %1 个类别；此运行有 %2 个。</translation>
+    </message>
+    <message>
+        <source>evaluated %1: test accuracy %2 on %3 samples</source>
+        <translation>已评估 %1：在 %3 个样本上的测试准确率为 %2</translation>
+    </message>
+    <message>
+        <source>Loading %1 sample(s)…</source>
+        <translation>正在加载 %1 个样本…</translation>
+    </message>
+    <message>
+        <source>The test samples cannot be shown: %1</source>
+        <translation>无法显示测试样本：%1</translation>
+    </message>
+    <message>
+        <source>test samples of %1: %2</source>
+        <translation>%1 的测试样本：%2</translation>
+    </message>
+    <message>
+        <source>true %1
+pred. %2</source>
+        <translation>真实 %1
+预测 %2</translation>
+    </message>
+    <message>
+        <source>test sample %1: true %2, predicted %3</source>
+        <translation>测试样本 %1：真实 %2，预测 %3</translation>
+    </message>
+    <message>
+        <source>True %1, predicted %2: %3 samples, the first %4 shown</source>
+        <translation>真实 %1，预测 %2：%3 个样本，显示前 %4 个</translation>
+    </message>
+    <message>
+        <source>True %1, predicted %2: %3 sample(s)</source>
+        <translation>真实 %1，预测 %2：%3 个样本</translation>
+    </message>
+    <message>
+        <source>true %1, predicted %2: %3 sample(s)</source>
+        <translation>真实 %1，预测 %2：%3 个样本</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::ExportDialog</name>
+    <message>
+        <source>Export %1</source>
+        <translation>导出 %1</translation>
+    </message>
+    <message>
+        <source>Formats</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Each export is checked against the trained model before it is written.</source>
+        <translation>每个导出在写入前都会与训练好的模型核对。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Run: %1 (best checkpoint)</source>
+        <translation>运行：%1（最佳检查点）</translation>
+    </message>
+    <message>
+        <source>Export into</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>Tick at least one format and choose a folder.</source>
+        <translation>请至少勾选一种格式并选择文件夹。</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>无法创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>Exporting to %1 …</source>
+        <translation>正在导出到 %1 …</translation>
+    </message>
+    <message>
+        <source>%1: wrote %2</source>
+        <translation>%1：已写入 %2</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 失败：%2</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>完成。</translation>
+    </message>
+    <message>
+        <source>Finished with errors.</source>
+        <translation>已完成，但有错误。</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::GraphEditor</name>
+    <message>
+        <source>Cu&amp;t</source>
+        <translation>剪切(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Paste</source>
+        <translation>粘贴(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <source>D&amp;uplicate</source>
+        <translation>复制副本(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Select &amp;All</source>
+        <translation>全选(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Fit to View</source>
+        <translation>适应视图(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Arrange Layers</source>
+        <translation>排列层(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>1 layer</source>
+        <translation>1 层</translation>
+    </message>
+    <message>
+        <source>%1 layers</source>
+        <translation>%1 层</translation>
+    </message>
+    <message>
+        <source>%1 parameters</source>
+        <translation>%1 个参数</translation>
+    </message>
+    <message>
+        <source>%1 multiply-adds</source>
+        <translation>%1 次乘加</translation>
+    </message>
+    <message>
+        <source>1 problem</source>
+        <translation>1 个问题</translation>
+    </message>
+    <message>
+        <source>%1 problems</source>
+        <translation>%1 个问题</translation>
+    </message>
+    <message>
+        <source>Cut</source>
+        <translation>剪切</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::GraphScene</name>
+    <message>
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::LayerPalette</name>
+    <message>
+        <source>Search layers</source>
+        <translation>搜索层</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::LogPanel</name>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::MainWindow</name>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Stop training to switch the language; the choice is saved for the next start.</source>
+        <translation>请先停止训练再切换语言；此选择已保存，下次启动时生效。</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>语言将在下次启动时更改。</translation>
+    </message>
+    <message>
+        <source>Pipeline</source>
+        <translation>流程</translation>
+    </message>
+    <message>
+        <source>Layer graph</source>
+        <translation>层图</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>仪表板</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>新建(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Open...</source>
+        <translation>打开(&amp;O)...</translation>
+    </message>
+    <message>
+        <source>Open project</source>
+        <translation>打开项目</translation>
+    </message>
+    <message>
+        <source>Torchwright projects (*.json)</source>
+        <translation>Torchwright 项目 (*.json)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save &amp;As...</source>
+        <translation>另存为(&amp;A)...</translation>
+    </message>
+    <message>
+        <source>Save project</source>
+        <translation>保存项目</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Pipeline</source>
+        <translation>流程(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Layer graph</source>
+        <translation>层图(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Dashboard</source>
+        <translation>仪表板(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Train</source>
+        <translation>训练(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>停止(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Torchwright</source>
+        <translation>Torchwright</translation>
+    </message>
+    <message>
+        <source>Cannot open %1:
+%2</source>
+        <translation>无法打开 %1：
+%2</translation>
+    </message>
+    <message>
+        <source>opened %1</source>
+        <translation>已打开 %1</translation>
+    </message>
+    <message>
+        <source>Cannot save:
+%1</source>
+        <translation>无法保存：
+%1</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>%1 has unsaved changes. Save them?</source>
+        <translation>%1 有未保存的更改。要保存吗？</translation>
+    </message>
+    <message>
+        <source>an untitled project</source>
+        <translation>未命名项目</translation>
+    </message>
+    <message>
+        <source>Torchwright did not close normally. Restore the unsaved changes to %1?</source>
+        <translation>Torchwright 上次未正常关闭。要恢复 %1 未保存的更改吗？</translation>
+    </message>
+    <message>
+        <source>The recovery file %1 cannot be read:
+%2</source>
+        <translation>无法读取恢复文件 %1：
+%2</translation>
+    </message>
+    <message>
+        <source>There is no trained run to export yet: train the model first (Dashboard).</source>
+        <translation>还没有可导出的训练运行：请先训练模型（仪表板）。</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
+    <message>
+        <source>Export finished with errors:
+%1</source>
+        <translation>导出完成，但有错误：
+%1</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::NodeInspector</name>
+    <message>
+        <source>Select a layer to edit it.</source>
+        <translation>选择一个层以编辑。</translation>
+    </message>
+    <message>
+        <source>Also the module&apos;s name in checkpoints and exports</source>
+        <translation>也是检查点和导出文件中模块的名称</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Multiply-adds</source>
+        <translation>乘加次数</translation>
+    </message>
+    <message>
+        <source>%1 layers selected.</source>
+        <translation>已选择 %1 个层。</translation>
+    </message>
+    <message>
+        <source>Unknown layer type</source>
+        <translation>未知的层类型</translation>
+    </message>
+    <message>
+        <source>Warning: </source>
+        <translation>警告：</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a valid name: start with a letter or &apos;_&apos; and use only letters, digits and &apos;_&apos;.</source>
+        <translation>“%1”不是有效的名称：须以字母或“_”开头，且只含字母、数字和“_”。</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is already the name of another layer.</source>
+        <translation>“%1”已是另一个层的名称。</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::PipelineScene</name>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>normalise with the training split&apos;s mean and std</source>
+        <translation>用训练集的均值和标准差归一化</translation>
+    </message>
+    <message>
+        <source>normalise with fixed mean and std</source>
+        <translation>用固定的均值和标准差归一化</translation>
+    </message>
+    <message>
+        <source>no normalisation</source>
+        <translation>不归一化</translation>
+    </message>
+    <message>
+        <source>from %1
+%2 frozen layer(s)</source>
+        <translation>来自 %1
+%2 个冻结层</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>random initialisation, seed %1</source>
+        <translation>随机初始化，种子 %1</translation>
+    </message>
+    <message>
+        <source>model: %1 layers, %2 parameters%3
+%4, lr %5, %6 epochs, batch %7
+double-click: edit the model</source>
+        <translation>模型：%1 层，%2 个参数%3
+%4，学习率 %5，%6 轮，批大小 %7
+双击：编辑模型</translation>
+    </message>
+    <message>
+        <source>, %1 problem(s)</source>
+        <translation>，%1 个问题</translation>
+    </message>
+    <message>
+        <source>test accuracy, confusion matrix
+export: %1</source>
+        <translation>测试准确率、混淆矩阵
+导出：%1</translation>
+    </message>
+    <message>
+        <source>%1: %2
+%3 samples, %4 classes, %5% validation</source>
+        <translation>%1：%2
+样本形状 %3，%4 个类别，%5% 用于验证</translation>
+    </message>
+    <message>
+        <source>(generated)</source>
+        <translation>（生成）</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::ProblemsList</name>
+    <message>
+        <source>Layer &apos;%1&apos;: %2</source>
+        <translation>层“%1”：%2</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::ProjectDocument</name>
+    <message>
+        <source>Untitled</source>
+        <translation>未命名</translation>
+    </message>
+    <message>
+        <source>Add %1</source>
+        <translation>添加 %1</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开连接</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>复制副本</translation>
+    </message>
+    <message>
+        <source>Arrange layers</source>
+        <translation>排列层</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::RunsPanel</name>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Best val. acc.</source>
+        <translation>最佳验证准确率</translation>
+    </message>
+    <message>
+        <source>Best val. loss</source>
+        <translation>最佳验证损失</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Tick runs to compare their validation curves; select two to compare settings</source>
+        <translation>勾选运行以比较其验证曲线；选择两个运行以比较设置</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Compare settings</source>
+        <translation>比较设置</translation>
+    </message>
+    <message>
+        <source>Select two runs to list the settings that differ</source>
+        <translation>选择两个运行，列出不同的设置</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue a stopped or failed run from its last checkpoint</source>
+        <translation>从最后一个检查点继续已停止或失败的运行</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Evaluate the run&apos;s best checkpoint on the test split</source>
+        <translation>在测试集上评估该运行的最佳检查点</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Export the run&apos;s best checkpoint: TorchScript, ONNX, a PyTorch program, a bundle</source>
+        <translation>导出该运行的最佳检查点：TorchScript、ONNX、PyTorch 程序或部署包</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>val. accuracy ───</source>
+        <translation>验证准确率 ───</translation>
+    </message>
+    <message>
+        <source>val. loss – – –</source>
+        <translation>验证损失 – – –</translation>
+    </message>
+    <message>
+        <source>Runs in %1</source>
+        <translation>%1 中的运行</translation>
+    </message>
+    <message>
+        <source>%1 loss</source>
+        <translation>%1 损失</translation>
+    </message>
+    <message>
+        <source>(absent)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>%1: cannot read (%2)</source>
+        <translation>%1：无法读取（%2）</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1: not valid JSON</source>
+        <translation>%1：不是有效的 JSON</translation>
+    </message>
+    <message>
+        <source>Settings: %1 vs %2</source>
+        <translation>设置：%1 与 %2</translation>
+    </message>
+    <message>
+        <source>The two runs have the same settings.</source>
+        <translation>两个运行的设置相同。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n setting(s) differ.</source>
+        <translation>
+            <numerusform>%n 项设置不同。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation>设置</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::StageInspector</name>
+    <message>
+        <source>Training data: %1. The validation split is taken from the training data.</source>
+        <translation>训练数据：%1。验证集从训练数据中划分。</translation>
+    </message>
+    <message>
+        <source>Pixels are scaled to 0..1, then normalised per channel; &quot;dataset&quot; uses the mean and standard deviation of the training split.</source>
+        <translation>像素先缩放到 0..1，再逐通道归一化；“dataset”使用训练集的均值和标准差。</translation>
+    </message>
+    <message>
+        <source>Yes: initialise layers from another run&apos;s checkpoint (Pretrain). No: random initialisation (Train from scratch).</source>
+        <translation>是：用另一个运行的检查点初始化各层（预训练）。否：随机初始化（从头训练）。</translation>
+    </message>
+    <message>
+        <source>The source is a run folder, a Torchwright checkpoint, a TorchScript file or a PyTorch checkpoint (such as the one the exported PyTorch program writes). Layers are matched by name and every shape is checked against the layer graph; frozen layers keep the pretrained weights.</source>
+        <translation>来源可以是运行文件夹、Torchwright 检查点、TorchScript 文件或 PyTorch 检查点（例如导出的 PyTorch 程序所写的检查点）。各层按名称匹配，每个形状都与层图核对；冻结的层保留预训练权重。</translation>
+    </message>
+    <message>
+        <source>Weights are initialised randomly from this seed; the same seed on the CPU gives the same loss curve.</source>
+        <translation>权重由此种子随机初始化；在 CPU 上相同的种子得到相同的损失曲线。</translation>
+    </message>
+    <message>
+        <source>After training the dashboard shows test accuracy, the confusion matrix and per-class precision and recall. Export writes the formats listed here (%1), each checked against the trained model; the bundle adds a manifest and runs with torchwright-cli predict.</source>
+        <translation>训练后，仪表板显示测试准确率、混淆矩阵以及各类别的精确率和召回率。导出会写出此处列出的格式（%1），每种都与训练好的模型核对；部署包另附清单，可用 torchwright-cli predict 运行。</translation>
+    </message>
+    <message>
+        <source>Not available yet. This stage will serve the deployed model to an application; today, export a bundle and load it with torch.jit.load, torch::jit::load or ONNX Runtime, or run it with torchwright-cli predict.</source>
+        <translation>尚不可用。此阶段将把部署的模型提供给应用；目前请导出部署包，用 torch.jit.load、torch::jit::load 或 ONNX Runtime 加载，或用 torchwright-cli predict 运行。</translation>
+    </message>
+    <message>
+        <source>Not available yet. This stage will collect labelled feedback from the application as a new dataset for the next round of optimisation.</source>
+        <translation>尚不可用。此阶段将收集应用中带标签的反馈，作为下一轮优化的新数据集。</translation>
+    </message>
+    <message>
+        <source>Not available yet. This stage will retrain on the feedback automatically, starting from the deployed model (the Pretrain stage can do this by hand today).</source>
+        <translation>尚不可用。此阶段将从部署的模型出发，自动用反馈重新训练（目前可用预训练阶段手动完成）。</translation>
+    </message>
+    <message>
+        <source>Not available yet. This stage will replace the deployed model when the retrained one evaluates better, and hand it back to Optimize.</source>
+        <translation>尚不可用。此阶段将在重新训练的模型评估更好时替换部署的模型，并将其交回优化阶段。</translation>
+    </message>
+    <message>
+        <source>Pipeline</source>
+        <translation>流程</translation>
+    </message>
+    <message>
+        <source>Select a stage to see its settings. Double-click Optimize to edit the model.</source>
+        <translation>选择一个阶段查看其设置。双击“优化”可编辑模型。</translation>
+    </message>
+    <message>
+        <source>Open the model (layer graph)</source>
+        <translation>打开模型（层图）</translation>
+    </message>
+    <message>
+        <source>Export a run…</source>
+        <translation>导出运行…</translation>
+    </message>
+    <message>
+        <source>%1: expected a number</source>
+        <translation>%1：应为数字</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation>选择文件夹</translation>
+    </message>
+    <message>
+        <source>e.g. 1, 28, 28</source>
+        <translation>例如 1, 28, 28</translation>
+    </message>
+    <message>
+        <source>e.g. 0.5, 0.5, 0.5</source>
+        <translation>例如 0.5, 0.5, 0.5</translation>
+    </message>
+    <message>
+        <source>%1: expected numbers separated by commas</source>
+        <translation>%1：应为以逗号分隔的数字</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::StageItem</name>
+    <message>
+        <source>: not available yet in this version</source>
+        <translation>：此版本尚不可用</translation>
+    </message>
+    <message>
+        <source>not available yet</source>
+        <translation>尚不可用</translation>
+    </message>
+</context>
+</TS>
