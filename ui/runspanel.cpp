@@ -204,6 +204,9 @@ RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent) : QWidget(paren
     m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
     m_plot->legend->setWrap(3);
     m_plot->legend->setBorderPen(Qt::NoPen);
+    // A legend's largest size is its content's, and a layout column is no wider than its
+    // narrowest maximum: without this the axes shrink to the legend's width (about 60 px empty).
+    m_plot->legend->setMaximumSize(QWIDGETSIZE_MAX - 1, QWIDGETSIZE_MAX - 1);
     m_plot->setMinimumHeight(160);
 
     auto *view = new QHBoxLayout;
@@ -237,8 +240,9 @@ RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent) : QWidget(paren
     splitter->setChildrenCollapsible(false);
     splitter->addWidget(top);
     splitter->addWidget(m_plot);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({1, 1}); // halves to begin with (scaled to the space it gets)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 
@@ -424,17 +428,15 @@ void RunsPanel::refresh()
     const QString folder = QDir::toNativeSeparators(dir);
     m_folderLabel->setToolTip(tr("Runs folder: %1").arg(folder));
     if (m_trashView)
-        m_folderLabel->setText(shown ? tr("%n deleted run(s) in the trash; Restore puts one back.", nullptr, shown)
+        m_folderLabel->setText(shown ? tr("Deleted runs: %1. Restore puts one back.").arg(shown)
                                      : tr("The trash is empty."));
     else if (shown == 0 && hidden == 0)
         m_folderLabel->setText(tr("No runs yet: Start on the Dashboard trains the project."));
     else if (hidden > 0)
-        m_folderLabel->setText(
-            tr("%n run(s) of this project; %1 of other projects hidden (All projects shows them).", nullptr, shown)
-                .arg(hidden));
+        m_folderLabel->setText(tr("Runs of this project: %1 (%2 of other projects hidden).").arg(shown).arg(hidden));
     else
-        m_folderLabel->setText(showAllProjects() ? tr("%n run(s) of all projects in the folder.", nullptr, shown)
-                                                 : tr("%n run(s) of this project.", nullptr, shown));
+        m_folderLabel->setText(showAllProjects() ? tr("Runs of all projects: %1.").arg(shown)
+                                                 : tr("Runs of this project: %1.").arg(shown));
     m_trashButton->setText(m_trashView ? tr("Back to runs") : tr("Trash"));
     m_allProjectsCheck->setEnabled(!m_trashView);
 

@@ -213,7 +213,8 @@ void TestRunsPanel::listsTheOpenProjectsRunsOnly()
 {
     QCOMPARE(m_panel->runDirs(), QStringList({m_changed, m_stopped, m_completed})); // newest first
     auto *label = m_panel->findChild<QLabel *>(QStringLiteral("runsFolderLabel"));
-    QVERIFY2(label->text().contains(QStringLiteral("1 of other projects hidden")), qPrintable(label->text()));
+    QVERIFY2(label->text().contains(QStringLiteral("Runs of this project: 3 (1 of other projects hidden)")),
+             qPrintable(label->text()));
     auto *all = m_panel->findChild<QCheckBox *>(QStringLiteral("allProjectsCheck"));
     QTest::mouseClick(all, Qt::LeftButton, {}, QPoint(8, all->height() / 2));
     QVERIFY(m_panel->showAllProjects());
