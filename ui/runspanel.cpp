@@ -205,8 +205,11 @@ RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent) : QWidget(paren
     m_plot->legend->setWrap(3);
     m_plot->legend->setBorderPen(Qt::NoPen);
     // A legend's largest size is its content's, and a layout column is no wider than its
-    // narrowest maximum: without this the axes shrink to the legend's width (about 60 px empty).
+    // narrowest maximum: without this the axes shrink to the legend's width.
     m_plot->legend->setMaximumSize(QWIDGETSIZE_MAX - 1, QWIDGETSIZE_MAX - 1);
+    m_overlayHint = new QCPTextElement(m_plot, tr("Tick runs to overlay their validation curves"));
+    m_overlayHint->setObjectName(QStringLiteral("overlayHint"));
+    m_overlayHint->setTextColor(QColor(110, 110, 110));
     m_plot->setMinimumHeight(160);
 
     auto *view = new QHBoxLayout;
@@ -838,7 +841,17 @@ void RunsPanel::updateOverlay()
         for (int s : {acc, loss})
             m_plot->seriesGraph(s)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 4));
     }
-    m_plot->legend->setVisible(m_plot->seriesCount() > 0);
+    // No run ticked: a hint where the legend goes. (An empty legend would also narrow the axes to
+    // its own width, however its maximum size is set.)
+    const bool any = m_plot->seriesCount() > 0;
+    QCPLayoutElement *below = any ? static_cast<QCPLayoutElement *>(m_plot->legend) : m_overlayHint;
+    if (m_plot->plotLayout()->element(1, 0) != below) {
+        m_plot->plotLayout()->take(m_plot->plotLayout()->element(1, 0));
+        m_plot->plotLayout()->simplify();
+        m_plot->plotLayout()->addElement(1, 0, below);
+        m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    }
+    m_plot->legend->setVisible(any);
     m_plot->setAutoFit(true);
     m_plot->replotNow();
 }

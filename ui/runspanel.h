@@ -22,6 +22,7 @@
 
 class QAction;
 class QCheckBox;
+class QCPTextElement;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
@@ -151,6 +152,7 @@ private:
     ProjectDocument *m_document; // not owned
     QTreeWidget *m_tree = nullptr;
     CurvePlot *m_plot = nullptr;
+    QCPTextElement *m_overlayHint = nullptr; // below the axes while no run is ticked; owned by m_plot
     QLabel *m_folderLabel = nullptr;
     QLabel *m_messageLabel = nullptr;
     QLabel *m_detailsLabel = nullptr;

@@ -444,6 +444,15 @@ void TestRunsPanel::keyColumnsFitTheDockWidth()
         for (int row = 0; row < tree->topLevelItemCount(); ++row)
             for (int c : {RunsPanel::StatusColumn, RunsPanel::EpochsColumn, RunsPanel::AccuracyColumn})
                 QVERIFY(tree->header()->sectionSize(c) >= fm.horizontalAdvance(tree->topLevelItem(row)->text(c)));
+        // The overlay's axes take the plot's width, with runs ticked or none.
+        CurvePlot *plot = m_panel->overlayPlot();
+        for (bool ticked : {false, true}) {
+            m_panel->setRunChecked(m_completed, ticked);
+            QCoreApplication::processEvents();
+            plot->replotNow();
+            QVERIFY2(plot->axisRect()->width() > plot->width() / 2,
+                     qPrintable(QStringLiteral("axes %1 px of %2").arg(plot->axisRect()->width()).arg(plot->width())));
+        }
         QVERIFY2(tree->header()->sectionSize(RunsPanel::NameColumn)
                      >= fm.horizontalAdvance(QStringLiteral("20260101-1000")),
                  qPrintable(QString::number(tree->header()->sectionSize(RunsPanel::NameColumn))));
