@@ -410,10 +410,28 @@ void Dashboard::updateButtons()
     const bool running = m_controller->isRunning();
     const bool paused = m_controller->isPaused();
     const bool stopping = m_controller->isStopping();
-    m_startButton->setEnabled(!running);
-    m_pauseButton->setEnabled(running && !paused && !stopping);
-    m_resumeButton->setEnabled(running && paused && !stopping);
-    m_stopButton->setEnabled(running && !stopping);
+    // Each button enabled with what it does, or disabled with why.
+    auto offer = [](QPushButton *b, const QString &does, const QString &whyNot) {
+        b->setEnabled(whyNot.isEmpty());
+        b->setToolTip(whyNot.isEmpty() ? does : whyNot);
+    };
+    const QString idle = tr("No run is training");
+    offer(m_startButton, tr("Train the project as it is now, in a new run folder"),
+          running ? tr("A run is training; stop it first") : QString());
+    offer(m_pauseButton, tr("Pause after the current batch"),
+          !running   ? idle
+          : stopping ? tr("The run is stopping")
+          : paused   ? tr("The run is paused already")
+                     : QString());
+    offer(m_resumeButton, tr("Continue the paused run"),
+          !running   ? tr("No run is paused (a stopped run continues with Resume in the Runs panel)")
+          : stopping ? tr("The run is stopping")
+          : !paused  ? tr("The run is not paused")
+                     : QString());
+    offer(m_stopButton, tr("Stop after the current batch; the last checkpoint stays, so the run can be resumed"),
+          !running   ? idle
+          : stopping ? tr("The run is stopping already")
+                     : QString());
     m_deviceCombo->setEnabled(!running);
     m_threadsSpin->setEnabled(!running);
     m_epochsSpin->setEnabled(!running);

@@ -257,9 +257,15 @@ void TestDashboard::startButtonTrainsAndPlots()
     QSignalSpy started(m_dashboard, &Dashboard::runStarted);
     QSignalSpy finished(m_dashboard, &Dashboard::runFinished);
     QSignalSpy log(m_dashboard, &Dashboard::logMessage);
+    // Idle: the buttons that cannot act say why.
+    QCOMPARE(button("stopButton")->toolTip(), QStringLiteral("No run is training"));
+    QCOMPARE(button("pauseButton")->toolTip(), QStringLiteral("No run is training"));
+    QVERIFY(button("resumeButton")->toolTip().contains(QStringLiteral("Resume in the Runs panel")));
     QTest::mouseClick(button("startButton"), Qt::LeftButton);
     QVERIFY(m_dashboard->isTraining());
     QVERIFY(!button("startButton")->isEnabled());
+    QCOMPARE(button("startButton")->toolTip(), QStringLiteral("A run is training; stop it first"));
+    QCOMPARE(button("resumeButton")->toolTip(), QStringLiteral("The run is not paused"));
     QVERIFY(button("stopButton")->isEnabled());
     QVERIFY(finished.wait(kRunTimeoutMs));
     QCOMPARE(started.count(), 1);
