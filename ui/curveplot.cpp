@@ -82,6 +82,15 @@ void CurvePlot::appendPoints(int series, const QVector<double> &xs, const QVecto
         appendPoint(series, xs[i], ys[i]);
 }
 
+void CurvePlot::setPoints(int series, const QVector<double> &xs, const QVector<double> &ys)
+{
+    Series &s = m_series[size_t(series)];
+    const int n = int(std::min(xs.size(), ys.size()));
+    s.xs = xs.mid(0, n);
+    s.ys = ys.mid(0, n);
+    scheduleReplot();
+}
+
 void CurvePlot::scheduleReplot()
 {
     m_dirty = true;

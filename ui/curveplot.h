@@ -58,6 +58,8 @@ public:
     // kept and drawn as gaps.
     void appendPoint(int series, double x, double y);
     void appendPoints(int series, const QVector<double> &xs, const QVector<double> &ys);
+    // Replaces a curve's points (same contract: x never decreases).
+    void setPoints(int series, const QVector<double> &xs, const QVector<double> &ys);
 
     // The full, undecimated data of a curve.
     const QVector<double> &xData(int series) const { return m_series[size_t(series)].xs; }

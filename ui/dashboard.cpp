@@ -19,6 +19,8 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
+#include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QThread>
@@ -29,6 +31,18 @@
 namespace torchwright::ui {
 
 namespace {
+
+const char *const kSmoothingKey = "dashboard/smoothing";
+
+// One step of the debiased moving average (Dashboard::smoothCurve).
+double smoothStep(double loss, double weight, double &ema, double &bias)
+{
+    if (std::isfinite(loss)) {
+        ema = weight * ema + (1 - weight) * loss;
+        bias = weight * bias + (1 - weight); // what a constant 1 would average to so far
+    }
+    return bias > 0 ? ema / bias : loss;
+}
 
 QString formatDuration(double seconds)
 {
@@ -175,10 +189,25 @@ void Dashboard::buildUi()
 
     m_batchPlot = makePlot(tr("Training loss per batch"), tr("loss"), this);
     m_batchPlot->setObjectName(QStringLiteral("batchLossPlot"));
-    m_batchPlot->addSeries(tr("batch"), QPen(QColor(150, 180, 220), 1));
+    // The raw curve faint behind the smoothed one.
+    m_batchPlot->addSeries(tr("batch"), QPen(QColor(120, 160, 215, 110), 1));
     // One pixel wide: a wider antialiased pen is stroked as an outline with a join at every
     // vertex, 24 ms for 100,000 points against 3 ms, long enough to delay the GUI thread.
     m_batchPlot->addSeries(tr("smoothed"), QPen(QColor(10, 50, 140), 1));
+
+    m_smoothing = std::clamp(QSettings().value(kSmoothingKey, kDefaultSmoothing).toDouble(), 0.0, kMaxSmoothing);
+    m_smoothingSlider = new QSlider(Qt::Horizontal, this);
+    m_smoothingSlider->setObjectName(QStringLiteral("smoothingSlider"));
+    m_smoothingSlider->setRange(0, int(std::lround(kMaxSmoothing * 100)));
+    m_smoothingSlider->setValue(int(std::lround(m_smoothing * 100)));
+    m_smoothingSlider->setMaximumWidth(220);
+    m_smoothingSlider->setToolTip(tr("Smoothing of the batch loss: an exponential moving average (0: the raw "
+                                     "curve; 0.99: the calmest). The raw curve stays faint behind it."));
+    m_smoothingLabel = new QLabel(this);
+    m_smoothingLabel->setObjectName(QStringLiteral("smoothingLabel"));
+    m_smoothingLabel->setText(QString::number(m_smoothing, 'f', 2));
+    m_smoothingLabel->setMinimumWidth(m_smoothingLabel->fontMetrics().horizontalAdvance(QStringLiteral("0.00")) + 4);
+    connect(m_smoothingSlider, &QSlider::valueChanged, this, [this](int v) { setSmoothing(v / 100.0); });
     m_lossPlot = makePlot(tr("Loss per epoch"), tr("loss"), this);
     m_lossPlot->setObjectName(QStringLiteral("epochLossPlot"));
     m_accuracyPlot = makePlot(tr("Accuracy per epoch"), tr("accuracy"), this);
@@ -194,8 +223,19 @@ void Dashboard::buildUi()
     auto *epochPlots = new QSplitter(Qt::Horizontal, this);
     epochPlots->addWidget(m_lossPlot);
     epochPlots->addWidget(m_accuracyPlot);
+    auto *batchArea = new QWidget(this);
+    auto *smoothingRow = new QHBoxLayout;
+    smoothingRow->addStretch(1);
+    smoothingRow->addWidget(new QLabel(tr("Smoothing"), batchArea));
+    smoothingRow->addWidget(m_smoothingSlider);
+    smoothingRow->addWidget(m_smoothingLabel);
+    auto *batchLayout = new QVBoxLayout(batchArea);
+    batchLayout->setContentsMargins(0, 0, 0, 0);
+    batchLayout->setSpacing(0);
+    batchLayout->addLayout(smoothingRow);
+    batchLayout->addWidget(m_batchPlot, 1);
     auto *plots = new QSplitter(Qt::Vertical, this);
-    plots->addWidget(m_batchPlot);
+    plots->addWidget(batchArea);
     plots->addWidget(epochPlots);
 
     auto *layout = new QVBoxLayout(this);
@@ -292,10 +332,13 @@ void Dashboard::clearCurves()
     m_emaBias = 0;
     m_epochProgress->setRange(0, 1);
     m_epochProgress->setValue(0);
+    m_epochProgress->setFormat(tr("epoch"));
     m_runProgress->setRange(0, 1);
     m_runProgress->setValue(0);
+    m_runProgress->setFormat(QStringLiteral("%p%"));
     m_samplesLabel->clear();
     m_etaLabel->clear();
+    m_deviceLabel->clear();
 }
 
 void Dashboard::loadRecordedCurves(const QString &runDir)
@@ -303,7 +346,6 @@ void Dashboard::loadRecordedCurves(const QString &runDir)
     // The batches of an epoch that was stopped part-way come again when the run continues;
     // CurvePlot drops the recorded ones when an earlier x arrives.
     QVector<double> x, loss;
-    int batchesPerEpoch = 0;
     std::vector<std::string> problems; // a line torn by a kill: skipped, and said in the log
     const std::vector<TrainingEvent> events = readMetrics(runDir.toStdString(), &problems);
     for (const std::string &problem : problems)
@@ -312,7 +354,6 @@ void Dashboard::loadRecordedCurves(const QString &runDir)
         if (e.kind == TrainingEvent::Kind::Batch) {
             x.append(e.epoch - 1 + double(e.batch) / std::max(e.batchesPerEpoch, 1));
             loss.append(e.loss);
-            batchesPerEpoch = e.batchesPerEpoch;
         } else if (e.kind == TrainingEvent::Kind::Epoch) {
             m_lossPlot->appendPoint(TrainingSeries, e.epoch, e.loss);
             m_lossPlot->appendPoint(ValidationSeries, e.epoch, e.valLoss);
@@ -320,27 +361,47 @@ void Dashboard::loadRecordedCurves(const QString &runDir)
             m_accuracyPlot->appendPoint(ValidationSeries, e.epoch, e.valAccuracy);
         }
     }
-    appendBatches(x, loss, batchesPerEpoch);
+    appendBatches(x, loss);
 }
 
-double Dashboard::smoothingFor(int batchesPerEpoch)
+QVector<double> Dashboard::smoothCurve(const QVector<double> &loss, double weight)
 {
-    const double window = std::clamp(batchesPerEpoch / 5.0, 2.0, 50.0);
-    return 1.0 - 1.0 / window;
-}
-
-void Dashboard::appendBatches(const QVector<double> &x, const QVector<double> &loss, int batchesPerEpoch)
-{
-    const double w = smoothingFor(batchesPerEpoch);
+    double ema = 0, bias = 0;
     QVector<double> smoothed;
     smoothed.reserve(loss.size());
-    for (double l : loss) {
-        if (std::isfinite(l)) {
-            m_ema = w * m_ema + (1 - w) * l;
-            m_emaBias = w * m_emaBias + (1 - w); // what a constant 1 would average to so far
-        }
-        smoothed.append(m_emaBias > 0 ? m_ema / m_emaBias : l);
+    for (double l : loss)
+        smoothed.append(smoothStep(l, weight, ema, bias));
+    return smoothed;
+}
+
+void Dashboard::setSmoothing(double weight)
+{
+    weight = std::clamp(weight, 0.0, kMaxSmoothing);
+    m_smoothing = weight;
+    QSettings().setValue(kSmoothingKey, weight);
+    const int hundredths = int(std::lround(weight * 100));
+    if (m_smoothingSlider->value() != hundredths) {
+        const QSignalBlocker block(m_smoothingSlider);
+        m_smoothingSlider->setValue(hundredths);
     }
+    m_smoothingLabel->setText(QString::number(weight, 'f', 2));
+    // The whole curve again with the new weight; later batches continue from its state.
+    const QVector<double> &loss = m_batchPlot->yData(RawBatchLoss);
+    m_ema = 0;
+    m_emaBias = 0;
+    QVector<double> smoothed;
+    smoothed.reserve(loss.size());
+    for (double l : loss)
+        smoothed.append(smoothStep(l, weight, m_ema, m_emaBias));
+    m_batchPlot->setPoints(SmoothedBatchLoss, m_batchPlot->xData(RawBatchLoss), smoothed);
+}
+
+void Dashboard::appendBatches(const QVector<double> &x, const QVector<double> &loss)
+{
+    QVector<double> smoothed;
+    smoothed.reserve(loss.size());
+    for (double l : loss)
+        smoothed.append(smoothStep(l, m_smoothing, m_ema, m_emaBias));
     m_batchPlot->appendPoints(RawBatchLoss, x, loss);
     m_batchPlot->appendPoints(SmoothedBatchLoss, x, smoothed);
 }
@@ -350,10 +411,28 @@ void Dashboard::updateButtons()
     const bool running = m_controller->isRunning();
     const bool paused = m_controller->isPaused();
     const bool stopping = m_controller->isStopping();
-    m_startButton->setEnabled(!running);
-    m_pauseButton->setEnabled(running && !paused && !stopping);
-    m_resumeButton->setEnabled(running && paused && !stopping);
-    m_stopButton->setEnabled(running && !stopping);
+    // Each button enabled with what it does, or disabled with why.
+    auto offer = [](QPushButton *b, const QString &does, const QString &whyNot) {
+        b->setEnabled(whyNot.isEmpty());
+        b->setToolTip(whyNot.isEmpty() ? does : whyNot);
+    };
+    const QString idle = tr("No run is training");
+    offer(m_startButton, tr("Train the project as it is now, in a new run folder"),
+          running ? tr("A run is training; stop it first") : QString());
+    offer(m_pauseButton, tr("Pause after the current batch"),
+          !running   ? idle
+          : stopping ? tr("The run is stopping")
+          : paused   ? tr("The run is paused already")
+                     : QString());
+    offer(m_resumeButton, tr("Continue the paused run"),
+          !running   ? tr("No run is paused (a stopped run continues with Resume in the Runs panel)")
+          : stopping ? tr("The run is stopping")
+          : !paused  ? tr("The run is not paused")
+                     : QString());
+    offer(m_stopButton, tr("Stop after the current batch; the last checkpoint stays, so the run can be resumed"),
+          !running   ? idle
+          : stopping ? tr("The run is stopping already")
+                     : QString());
     m_deviceCombo->setEnabled(!running);
     m_threadsSpin->setEnabled(!running);
     m_epochsSpin->setEnabled(!running);
@@ -385,7 +464,8 @@ void Dashboard::onBatches(const QVector<double> &x, const QVector<double> &loss,
                           int batchesPerEpoch)
 {
     Q_UNUSED(accuracy);
-    appendBatches(x, loss, batchesPerEpoch);
+    Q_UNUSED(batchesPerEpoch);
+    appendBatches(x, loss);
 }
 
 void Dashboard::onProgress(int epoch, int epochs, int batch, int batchesPerEpoch, double samplesPerSecond,

@@ -8,6 +8,7 @@
 #include "trainingcontroller.h"
 
 #include <QString>
+#include <QVector>
 #include <QWidget>
 
 #include <memory>
@@ -17,6 +18,7 @@ class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QSlider;
 class QSpinBox;
 
 namespace torchwright::ui {
@@ -31,11 +33,16 @@ public:
     // Series indices in the plots.
     enum BatchSeries { RawBatchLoss = 0, SmoothedBatchLoss = 1 };
     enum EpochSeries { TrainingSeries = 0, ValidationSeries = 1 };
-    // Weight of the past in the smoothed batch loss, an exponential moving average with the
-    // start-up bias corrected (so the first points are not pulled towards zero). It averages
-    // over about a fifth of an epoch (2 to 50 batches): a curve that keeps up with a short
-    // run and still calms a long one.
-    static double smoothingFor(int batchesPerEpoch);
+    // The smoothed batch loss is an exponential moving average, as TensorBoard draws it: with
+    // weight w (the slider, 0 to kMaxSmoothing), ema_t = w * ema_(t-1) + (1 - w) * loss_t from
+    // ema_0 = 0, shown divided by 1 - w^t so the first points are not pulled towards zero.
+    // Non-finite losses leave the average as it was. The raw curve stays, faint, behind it.
+    static constexpr double kMaxSmoothing = 0.99;
+    static constexpr double kDefaultSmoothing = 0.9;
+    static QVector<double> smoothCurve(const QVector<double> &loss, double weight);
+    // The slider's weight; remembered across sessions (QSettings "dashboard/smoothing").
+    double smoothing() const { return m_smoothing; }
+    void setSmoothing(double weight);
 
     explicit Dashboard(ProjectDocument *document, QWidget *parent = nullptr);
     ~Dashboard() override; // stops a running run and waits for its worker
@@ -71,7 +78,7 @@ private:
     void takeSettingsFromProject();
     void clearCurves();
     void loadRecordedCurves(const QString &runDir);
-    void appendBatches(const QVector<double> &x, const QVector<double> &loss, int batchesPerEpoch);
+    void appendBatches(const QVector<double> &x, const QVector<double> &loss);
     void updateButtons();
     void setStatus(const QString &text, bool isError);
 
@@ -103,7 +110,10 @@ private:
     CurvePlot *m_batchPlot = nullptr;
     CurvePlot *m_lossPlot = nullptr;
     CurvePlot *m_accuracyPlot = nullptr;
+    QSlider *m_smoothingSlider = nullptr; // hundredths
+    QLabel *m_smoothingLabel = nullptr;
 
+    double m_smoothing = kDefaultSmoothing;
     double m_ema = 0;     // moving average of the batch loss, biased towards 0 at the start
     double m_emaBias = 0; // the same average of a constant 1: m_ema / m_emaBias is unbiased
     bool m_sawError = false;

@@ -45,7 +45,7 @@ commands:
   evaluate RUN       accuracy and confusion matrix of a run on the test split
   export RUN         write the trained model for other tools ({formats})
   predict BUNDLE IN  classify images or tensors with an exported bundle
-  runs PROJECT       list the project's runs
+  runs PROJECT       list the project's runs; rename, note, delete (to the trash), restore
   devices            list the devices LibTorch sees
 
 Run 'torchwright-cli <command> --help' for a command's options.
@@ -93,10 +93,23 @@ One sample or a batch [N, ...]. The bundle's checksums are verified first.
 --limit N prints only the first N samples (all are classified).
 )"},
     {"runs", R"(usage: torchwright-cli runs PROJECT
+       torchwright-cli runs rename RUN NAME
+       torchwright-cli runs note RUN TEXT
+       torchwright-cli runs delete RUN
+       torchwright-cli runs trash PROJECT|RUNS_FOLDER
+       torchwright-cli runs restore TRASHED_RUN
 
 Lists the runs in the runs/ folder beside the project. A run whose training process ended
 without finishing it (killed, crashed, the machine stopped) shows as interrupted;
 train --resume continues it. A run.json that does not match its checksum shows as unreadable.
+
+rename   gives the run a display name (stored in its run.json; the folder keeps its name);
+         an empty NAME clears it
+note     stores a note with the run; empty TEXT clears it
+delete   moves the run folder, whole, to runs/.trash/ (a run that is training is refused)
+trash    lists the runs in the trash of the project's runs folder, or of RUNS_FOLDER
+restore  moves a trashed run (a folder in runs/.trash/, as 'trash' lists it) back to runs/,
+         refusing when a run of that name is there
 )"},
     {"devices", R"(usage: torchwright-cli devices
 
@@ -603,8 +616,67 @@ int cmdPredict(const Args &a)
     return kOk;
 }
 
+// A run's label for listings: its display name, and its folder name when the two differ.
+std::string runLabel(const RunSummary &r)
+{
+    return r.displayName.empty() ? r.name : r.displayName + " (" + r.name + ")";
+}
+
+void printRunTable(const std::vector<RunSummary> &runs)
+{
+    int width = 40; // the label column grows to the longest label
+    for (const auto &r : runs)
+        width = std::max(width, int(runLabel(r).size()));
+    std::printf("%-*s %-14s %7s %10s %9s  %s\n", width, "run", "status", "epochs", "best acc", "best loss", "device");
+    for (const auto &r : runs)
+        std::printf("%-*s %-14s %3d/%-3d %9.2f%% %9.4f  %s\n", width, runLabel(r).c_str(), r.status.c_str(),
+                    r.epochsCompleted, r.epochsPlanned, r.bestValAccuracy * 100, r.bestValLoss, r.device.c_str());
+}
+
+// `runs rename|note|delete|trash|restore ...`: the action's positional arguments follow its name.
+int cmdRunsAction(const std::string &action, const std::vector<std::string> &args)
+{
+    const size_t wanted = action == "rename" || action == "note" ? 2 : 1;
+    if (args.size() != wanted) {
+        std::fprintf(stderr, "error: runs %s takes %zu argument(s), got %zu\n\n%s", action.c_str(), wanted, args.size(),
+                     help("runs"));
+        return kUsage;
+    }
+    if (action == "rename") {
+        renameRun(args[0], args[1]);
+        std::printf("%s: %s\n", args[0].c_str(),
+                    args[1].empty() ? "display name cleared"
+                                    : ("renamed to '" + readRunSummary(args[0]).label() + "'").c_str());
+    } else if (action == "note") {
+        setRunNote(args[0], args[1]);
+        std::printf("%s: %s\n", args[0].c_str(), args[1].empty() ? "note cleared" : "note saved");
+    } else if (action == "delete") {
+        const std::string to = trashRun(args[0]);
+        std::printf("moved %s to the trash: %s\n(torchwright-cli runs restore %s brings it back)\n", args[0].c_str(),
+                    to.c_str(), to.c_str());
+    } else if (action == "restore") {
+        std::printf("restored %s\n", restoreRun(args[0]).c_str());
+    } else { // trash
+        std::error_code ec;
+        const std::string runsDir =
+            fs::is_directory(args[0], ec) ? args[0] : (fs::absolute(args[0]).parent_path() / "runs").string();
+        const auto runs = listTrashedRuns(runsDir);
+        if (runs.empty()) {
+            std::printf("the trash of %s is empty\n", runsDir.c_str());
+            return kOk;
+        }
+        std::printf("%-40s %-26s %s\n", "run", "trashed", "folder");
+        for (const auto &r : runs)
+            std::printf("%-40s %-26s %s\n", runLabel(r).c_str(), r.trashedAt.c_str(), r.dir.c_str());
+    }
+    return kOk;
+}
+
 int cmdRuns(const Args &a)
 {
+    static const std::vector<std::string> kActions = {"rename", "note", "delete", "trash", "restore"};
+    if (!a.positional.empty() && std::find(kActions.begin(), kActions.end(), a.positional[0]) != kActions.end())
+        return cmdRunsAction(a.positional[0], {a.positional.begin() + 1, a.positional.end()});
     if (a.positional.size() != 1) {
         std::fprintf(stderr, "%s", help("runs"));
         return kUsage;
@@ -615,14 +687,14 @@ int cmdRuns(const Args &a)
         std::printf("no runs in %s\n", dir.c_str());
         return kOk;
     }
-    std::printf("%-40s %-14s %7s %10s %9s  %s\n", "run", "status", "epochs", "best acc", "best loss", "device");
-    for (const auto &r : runs)
-        std::printf("%-40s %-14s %3d/%-3d %9.2f%% %9.4f  %s\n", r.name.c_str(), r.status.c_str(), r.epochsCompleted,
-                    r.epochsPlanned, r.bestValAccuracy * 100, r.bestValLoss, r.device.c_str());
+    printRunTable(runs);
     // Why a run is interrupted (its process is gone: runs.h) or unreadable (a damaged run.json).
     for (const auto &r : runs)
         if (r.status == "interrupted" || r.status == "unreadable")
             std::printf("%s: %s\n", r.name.c_str(), r.message.c_str());
+    for (const auto &r : runs)
+        if (!r.note.empty())
+            std::printf("%s: note: %s\n", runLabel(r).c_str(), r.note.c_str());
     return kOk;
 }
 

@@ -15,9 +15,11 @@
 #include "torchwright/jsonfile.h"
 #include "torchwright/runtime.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 namespace torchwright {
 
@@ -49,7 +51,7 @@ json readRunJson(const std::string &runDir)
                        "wrote it. Restore it from a copy, or delete the \"sha256\" line to accept the file as it is");
     }
     for (const char *k : {"name", "project_name", "project_file", "created", "status", "message", "device",
-                          "engine_version", "torch_version", "project_sha256"})
+                          "engine_version", "torch_version", "project_sha256", "display_name", "note"})
         if (j.contains(k) && !j[k].is_string())
             refuse(std::string("/") + k, std::string("expected a string, got ") + j[k].type_name());
     constexpr int64_t kMaxEpochs = 100000; // the range of /training/epochs
@@ -107,6 +109,11 @@ RunSummary readRunSummary(const std::string &runDir)
     s.bestValLoss = num("best_val_loss");
     s.device = j.value("device", "");
     s.message = j.value("message", "");
+    s.displayName = j.value("display_name", "");
+    s.note = j.value("note", "");
+    s.projectName = j.value("project_name", "");
+    s.projectFile = j.value("project_file", "");
+    s.projectSha256 = j.value("project_sha256", "");
     // "running" is believed only while a process holds run.lock (runs.h).
     if (s.status == "running" && !runLockHeld(runDir)) {
         s.status = "interrupted";
@@ -225,6 +232,199 @@ int64_t repairMetricsFile(const std::string &runDir)
 }
 
 bool runIsLive(const std::string &runDir) { return runLockHeld(runDir); }
+
+bool runBelongsToProject(const RunSummary &run, const std::string &projectFile, const std::string &projectName)
+{
+    if (run.status == "unreadable")
+        return true;
+    if (!run.projectFile.empty())
+        return !projectFile.empty() && fs::path(run.projectFile).filename() == fs::path(projectFile).filename();
+    return run.projectName == projectName;
+}
+
+namespace {
+
+constexpr const char *kTrashFolder = ".trash";
+constexpr const char *kTrashRecord = "trashed.json";
+
+// "runs/a/" -> "/abs/runs/a": the folder as one absolute path without a trailing separator.
+fs::path runFolderPath(const std::string &runDir)
+{
+    fs::path p = fs::absolute(runDir).lexically_normal();
+    if (p.filename().empty())
+        p = p.parent_path();
+    return p;
+}
+
+// Refuses, naming the run, while its trainer holds run.lock: it rewrites run.json and its files.
+void refuseWhileTraining(const std::string &runDir, const std::string &what)
+{
+    if (runLockHeld(runDir))
+        throw EngineError(runDir + ": the run is training now (its process holds run.lock); " + what
+                          + " once it has ended or been stopped");
+}
+
+// Changes run.json under the run's lock: read and checked, changed by `edit`, its checksum renewed,
+// written atomically.
+void editRunJson(const std::string &runDir, const std::string &what, const std::function<void(json &)> &edit)
+{
+    const fs::path dir = runFolderPath(runDir);
+    if (!fs::is_directory(dir) || !fs::exists(dir / "run.json"))
+        throw EngineError(runDir + ": not a run folder (no run.json)");
+    refuseWhileTraining(runDir, what);
+    RunLock lock;
+    lock.acquire(dir.string());
+    json j = readRunJson(dir.string());
+    edit(j);
+    j["sha256"] = runJsonSha256(j);
+    writeTextFileAtomically((dir / "run.json").string(), j.dump(2) + "\n");
+}
+
+std::string trimmed(const std::string &s)
+{
+    const char *space = " \t\r\n";
+    const size_t b = s.find_first_not_of(space);
+    return b == std::string::npos ? std::string() : s.substr(b, s.find_last_not_of(space) - b + 1);
+}
+
+} // namespace
+
+void renameRun(const std::string &runDir, const std::string &displayName)
+{
+    const std::string name = trimmed(displayName);
+    if (name.size() > kMaxRunNameLength)
+        throw EngineError(runDir + ": the name has " + std::to_string(name.size()) + " bytes; at most "
+                          + std::to_string(kMaxRunNameLength) + " are allowed");
+    if (name.find_first_of("\r\n") != std::string::npos)
+        throw EngineError(runDir + ": a run's name is one line; it has a line break");
+    editRunJson(runDir, "rename it", [&](json &j) {
+        if (name.empty() || name == runFolderPath(runDir).filename().string())
+            j.erase("display_name");
+        else
+            j["display_name"] = name;
+    });
+}
+
+void setRunNote(const std::string &runDir, const std::string &note)
+{
+    if (note.size() > kMaxRunNoteLength)
+        throw EngineError(runDir + ": the note has " + std::to_string(note.size()) + " bytes; at most "
+                          + std::to_string(kMaxRunNoteLength) + " are allowed");
+    editRunJson(runDir, "change its note", [&](json &j) {
+        if (trimmed(note).empty())
+            j.erase("note");
+        else
+            j["note"] = note;
+    });
+}
+
+std::string runsTrashDir(const std::string &runsDir) { return (fs::path(runsDir) / kTrashFolder).string(); }
+
+std::string trashRun(const std::string &runDir)
+{
+    const fs::path dir = runFolderPath(runDir);
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec) || fs::is_symlink(dir, ec))
+        throw EngineError(runDir + ": not a run folder");
+    if (!fs::exists(dir / "run.json", ec) && !fs::exists(dir / "project.json", ec))
+        throw EngineError(runDir + ": not a run folder (neither run.json nor project.json); not moved");
+    if (dir.parent_path().filename() == kTrashFolder)
+        throw EngineError(runDir + ": the run is in the trash already");
+    refuseWhileTraining(dir.string(), "delete it");
+    // Held while the folder moves, so no trainer can resume the run meanwhile; the descriptor
+    // stays valid when the folder is renamed.
+    RunLock lock;
+    lock.acquire(dir.string());
+    const fs::path trash = dir.parent_path() / kTrashFolder;
+    fs::create_directories(trash, ec);
+    if (ec)
+        throw EngineError(trash.string() + ": cannot create the trash folder: " + ec.message());
+    const std::string name = dir.filename().string();
+    fs::path target = trash / name;
+    for (int i = 2; fs::exists(target, ec) || fs::is_symlink(target, ec); ++i)
+        target = trash / (name + "-" + std::to_string(i));
+    const json record = {{"original_name", name}, {"original_dir", dir.string()}, {"trashed", isoTimeNow()}};
+    const fs::path recordPath = dir / kTrashRecord;
+    writeTextFileAtomically(recordPath.string(), record.dump(2) + "\n");
+    fs::rename(dir, target, ec);
+    if (ec) {
+        std::error_code ignored;
+        fs::remove(recordPath, ignored);
+        throw EngineError(runDir + ": cannot move it to " + target.string() + ": " + ec.message());
+    }
+    return target.string();
+}
+
+namespace {
+
+// trashed.json of a trashed run; an empty object when it is missing or unreadable (the folder's
+// own name is then the original name).
+json trashRecord(const fs::path &trashed)
+{
+    try {
+        json j = readJsonFile((trashed / kTrashRecord).string());
+        if (j.is_object())
+            return j;
+    } catch (const std::exception &) {
+    }
+    return json::object();
+}
+
+} // namespace
+
+std::string restoreRun(const std::string &trashedDir)
+{
+    const fs::path dir = runFolderPath(trashedDir);
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw EngineError(trashedDir + ": no such folder in the trash");
+    if (dir.parent_path().filename() != kTrashFolder)
+        throw EngineError(trashedDir + ": not in a runs trash folder (runs/" + kTrashFolder + "/)");
+    const json record = trashRecord(dir);
+    std::string name = dir.filename().string();
+    if (record.contains("original_name") && record["original_name"].is_string()) {
+        const std::string recorded = record["original_name"].get<std::string>();
+        // Only a plain folder name: the record must not send the run anywhere else.
+        if (!recorded.empty() && fs::path(recorded).filename() == recorded && recorded != "." && recorded != ".."
+            && recorded != kTrashFolder)
+            name = recorded;
+    }
+    const fs::path target = dir.parent_path().parent_path() / name;
+    if (fs::exists(target, ec) || fs::is_symlink(target, ec))
+        throw EngineError(target.string()
+                          + " exists: a run of that name is in the runs folder already; rename or "
+                            "move that folder first, then restore");
+    fs::rename(dir, target, ec);
+    if (ec)
+        throw EngineError(trashedDir + ": cannot move it back to " + target.string() + ": " + ec.message());
+    fs::remove(target / kTrashRecord, ec);
+    return target.string();
+}
+
+std::vector<RunSummary> listTrashedRuns(const std::string &runsDir)
+{
+    std::vector<RunSummary> runs;
+    std::error_code ec;
+    const fs::path trash = runsTrashDir(runsDir);
+    if (!fs::is_directory(trash, ec))
+        return runs;
+    for (const auto &entry : fs::directory_iterator(trash, ec)) {
+        if (!entry.is_directory())
+            continue;
+        RunSummary s = readRunSummary(entry.path().string());
+        const json record = trashRecord(entry.path());
+        auto text = [&](const char *key, const std::string &otherwise) {
+            return record.contains(key) && record[key].is_string() ? record[key].get<std::string>() : otherwise;
+        };
+        s.trashedFrom = text("original_dir", (fs::path(runsDir) / s.name).string());
+        s.trashedAt = text("trashed", "");
+        runs.push_back(std::move(s));
+    }
+    std::sort(runs.begin(), runs.end(), [](const RunSummary &a, const RunSummary &b) {
+        return a.trashedAt != b.trashedAt ? a.trashedAt > b.trashedAt : a.name > b.name;
+    });
+    return runs;
+}
 
 ProjectLoad loadRunProject(const std::string &runDir)
 {

@@ -18,6 +18,10 @@
 #include <functional>
 #include <utility>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 namespace {
 
 struct CliRun {
@@ -39,6 +43,40 @@ QString findRunDir(const QString &root)
     if (it.hasNext())
         return QFileInfo(it.next()).absolutePath();
     return {};
+}
+
+// A run folder as the engine leaves it after a completed run, without checkpoints: enough for
+// the runs commands, which read run.json only. No "sha256", as a run.json written by hand.
+QString writeFakeRun(const QString &runsDir, const QString &name)
+{
+    const QString dir = runsDir + QLatin1Char('/') + name;
+    if (!QDir().mkpath(dir))
+        return {};
+    const QJsonObject j{{"name", name},
+                        {"status", "completed"},
+                        {"epochs_completed", 2},
+                        {"epochs_planned", 2},
+                        {"best_val_accuracy", 0.5},
+                        {"best_val_loss", 1.25},
+                        {"device", "cpu"},
+                        {"project_name", "tiny"},
+                        {"project_file", runsDir + "/../tiny.json"},
+                        {"created", "2026-01-01T00:00:00Z"}};
+    QFile f(dir + "/run.json");
+    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(j).toJson()) < 0)
+        return {};
+    QFile metrics(dir + "/metrics.jsonl");
+    if (!metrics.open(QIODevice::WriteOnly))
+        return {};
+    return dir;
+}
+
+QJsonObject readJsonObject(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
 }
 
 } // namespace
@@ -69,6 +107,8 @@ private Q_SLOTS:
     void typosGetTheClosestName();
     void exportWritesSeveralFormats();
     void fullDiskWritingMetricsFailsCleanly();
+    void runsRenameNoteDeleteRestore();
+    void runsRefusesToTrashATrainingRun();
 
     // Every command's output, whatever it failed on, is free of C++ backtraces.
     void cleanup();
@@ -710,6 +750,105 @@ void TestCli::exportWritesSeveralFormats()
     QVERIFY2(both.exitCode == 0, both.output.constData());
     QVERIFY(QFileInfo(out + "/model.torchscript.pt").size() > 0);
     QVERIFY(QFileInfo(out + "/model.onnx").size() > 0);
+}
+
+// Rename and note go into run.json (checksum renewed, other files untouched), delete moves the
+// folder to runs/.trash, trash lists it, restore brings it back and refuses a taken name.
+void TestCli::runsRenameNoteDeleteRestore()
+{
+    const QString projectDir = m_tmp.filePath("runs_actions");
+    const QString runs = projectDir + "/runs";
+    const QString project = projectDir + "/tiny.json";
+    const QString runDir = writeFakeRun(runs, "20260101-000000-tiny");
+    QVERIFY(!runDir.isEmpty());
+    QVERIFY(QFile::copy(sourceFile("tests/data/tiny_synthetic/project.json"), project));
+
+    CliRun r = run({"runs", "rename", runDir, "  wide layers  "});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.output.contains("renamed to 'wide layers'"), r.output.constData());
+    QJsonObject j = readJsonObject(runDir + "/run.json");
+    QCOMPARE(j["display_name"].toString(), QStringLiteral("wide layers"));
+    QCOMPARE(j["status"].toString(), QStringLiteral("completed"));
+    QVERIFY(j.contains("sha256")); // renewed, so the run stays readable
+    r = run({"runs", "note", runDir, "lr 0.01; try dropout next"});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(readJsonObject(runDir + "/run.json")["note"].toString(), QStringLiteral("lr 0.01; try dropout next"));
+    r = run({"runs", project});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.output.contains("wide layers (20260101-000000-tiny)"), r.output.constData());
+    QVERIFY(r.output.contains("note: lr 0.01; try dropout next"));
+    QVERIFY(!r.output.contains("unreadable"));
+
+    // A name over one line, a missing run: said, exit 1; a missing argument: usage, exit 2.
+    r = run({"runs", "rename", runDir, "two\nlines"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("line break"), r.output.constData());
+    r = run({"runs", "rename", runs + "/nope", "x"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("nope: not a run folder"), r.output.constData());
+    r = run({"runs", "note", runDir});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.output.contains("runs note takes 2 argument(s), got 1"), r.output.constData());
+
+    // Delete: to the trash, whole.
+    const QStringList files = QDir(runDir).entryList(QDir::Files);
+    r = run({"runs", "delete", runDir});
+    QCOMPARE(r.exitCode, 0);
+    const QString trashed = runs + "/.trash/20260101-000000-tiny";
+    QVERIFY2(r.output.contains(trashed.toUtf8()), r.output.constData());
+    QVERIFY(!QFileInfo::exists(runDir));
+    for (const QString &f : files)
+        QVERIFY2(QFileInfo::exists(trashed + "/" + f), qPrintable(f));
+    r = run({"runs", project});
+    QVERIFY2(r.output.contains("no runs in"), r.output.constData());
+    r = run({"runs", "trash", project});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.output.contains("wide layers (20260101-000000-tiny)") && r.output.contains(trashed.toUtf8()),
+             r.output.constData());
+
+    // Restore: refused while a folder of that name is in runs/, then back where it was.
+    QVERIFY(QDir().mkpath(runDir));
+    r = run({"runs", "restore", trashed});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("exists: a run of that name is in the runs folder already"), r.output.constData());
+    QVERIFY(QFileInfo::exists(trashed + "/run.json"));
+    QVERIFY(QDir(runDir).removeRecursively());
+    r = run({"runs", "restore", trashed});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(QFileInfo::exists(runDir + "/run.json"));
+    QVERIFY(!QFileInfo::exists(runDir + "/trashed.json"));
+    QCOMPARE(readJsonObject(runDir + "/run.json")["display_name"].toString(), QStringLiteral("wide layers"));
+    r = run({"runs", "trash", runs});
+    QVERIFY2(r.output.contains("is empty"), r.output.constData());
+    r = run({"runs", "restore", runDir});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("not in a runs trash folder"), r.output.constData());
+    // An empty name clears it.
+    r = run({"runs", "rename", runDir, ""});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(!readJsonObject(runDir + "/run.json").contains("display_name"));
+}
+
+// A run whose process holds run.lock is training: it is not renamed, annotated or trashed.
+void TestCli::runsRefusesToTrashATrainingRun()
+{
+    const QString runs = m_tmp.filePath("runs_locked/runs");
+    const QString runDir = writeFakeRun(runs, "20260101-000000-live");
+    QVERIFY(!runDir.isEmpty());
+    const QByteArray lockPath = QFile::encodeName(runDir + "/run.lock");
+    const int fd = ::open(lockPath.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    QVERIFY(fd >= 0);
+    QCOMPARE(::flock(fd, LOCK_EX | LOCK_NB), 0);
+    for (const QStringList &args : {QStringList{"runs", "delete", runDir}, QStringList{"runs", "rename", runDir, "x"},
+                                    QStringList{"runs", "note", runDir, "x"}}) {
+        const CliRun r = run(args);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.output.contains("the run is training now"), r.output.constData());
+    }
+    ::close(fd);
+    QVERIFY(QFileInfo::exists(runDir + "/run.json"));
+    QVERIFY(!readJsonObject(runDir + "/run.json").contains("display_name"));
+    QCOMPARE(run({"runs", "delete", runDir}).exitCode, 0);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

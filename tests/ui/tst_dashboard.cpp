@@ -24,8 +24,11 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -85,6 +88,9 @@ private Q_SLOTS:
     void deviceComboListsAutoThenDevices();
     void runsGoBesideTheProject();
     void startButtonTrainsAndPlots();
+    void smoothingIsTheDebiasedMovingAverage();
+    void smoothingSliderRedrawsAndIsRemembered();
+    void startClearsTheLastRun();
     void stopMidRunThenDeleteDoesNotHang();
     void pauseThenResume();
     void resumeContinuesAStoppedRun();
@@ -115,6 +121,7 @@ private:
 
 void TestDashboard::initTestCase()
 {
+    QStandardPaths::setTestModeEnabled(true); // the smoothing setting away from the user's
     QVERIFY(m_dir.isValid());
     m_projectPath = m_dir.filePath(QStringLiteral("tiny.json"));
     QVERIFY(QFile::copy(tinyProjectSource(), m_projectPath));
@@ -250,9 +257,15 @@ void TestDashboard::startButtonTrainsAndPlots()
     QSignalSpy started(m_dashboard, &Dashboard::runStarted);
     QSignalSpy finished(m_dashboard, &Dashboard::runFinished);
     QSignalSpy log(m_dashboard, &Dashboard::logMessage);
+    // Idle: the buttons that cannot act say why.
+    QCOMPARE(button("stopButton")->toolTip(), QStringLiteral("No run is training"));
+    QCOMPARE(button("pauseButton")->toolTip(), QStringLiteral("No run is training"));
+    QVERIFY(button("resumeButton")->toolTip().contains(QStringLiteral("Resume in the Runs panel")));
     QTest::mouseClick(button("startButton"), Qt::LeftButton);
     QVERIFY(m_dashboard->isTraining());
     QVERIFY(!button("startButton")->isEnabled());
+    QCOMPARE(button("startButton")->toolTip(), QStringLiteral("A run is training; stop it first"));
+    QCOMPARE(button("resumeButton")->toolTip(), QStringLiteral("The run is not paused"));
     QVERIFY(button("stopButton")->isEnabled());
     QVERIFY(finished.wait(kRunTimeoutMs));
     QCOMPARE(started.count(), 1);
@@ -297,6 +310,74 @@ void TestDashboard::startButtonTrainsAndPlots()
     QVERIFY(!second.isEmpty() && second != runDir);
     QCOMPARE(batches->pointCount(Dashboard::RawBatchLoss), batchEventsIn(second));
     m_completedRuns << second;
+}
+
+// TensorBoard's smoothing, by hand: ema_t = w ema_(t-1) + (1 - w) x_t from 0, shown as
+// ema_t / (1 - w^t); a non-finite loss leaves the average where it was.
+void TestDashboard::smoothingIsTheDebiasedMovingAverage()
+{
+    const QVector<double> smoothed = Dashboard::smoothCurve({1, 2, 3, NAN, 3}, 0.5);
+    QCOMPARE(smoothed.size(), 5);
+    QCOMPARE(smoothed[0], 1.0);        // 0.5 / 0.5
+    QCOMPARE(smoothed[1], 5.0 / 3.0);  // 1.25 / 0.75
+    QCOMPARE(smoothed[2], 17.0 / 7.0); // 2.125 / 0.875
+    QCOMPARE(smoothed[3], 17.0 / 7.0);
+    QCOMPARE(smoothed[4], 41.0 / 15.0); // 2.5625 / 0.9375
+    QCOMPARE(Dashboard::smoothCurve({4, 1, 7}, 0.0), QVector<double>({4, 1, 7}));
+}
+
+void TestDashboard::smoothingSliderRedrawsAndIsRemembered()
+{
+    QVERIFY(!trainToEnd(1).isEmpty());
+    CurvePlot *batches = m_dashboard->batchLossPlot();
+    auto *slider = m_dashboard->findChild<QSlider *>(QStringLiteral("smoothingSlider"));
+    QVERIFY(slider);
+    QCOMPARE(slider->maximum(), 99);
+    // Moved with the keyboard as a person would: End is 0.99, Home is 0 (the raw curve).
+    slider->setFocus();
+    QTest::keyClick(slider, Qt::Key_Home);
+    QCOMPARE(m_dashboard->smoothing(), 0.0);
+    QCOMPARE(batches->yData(Dashboard::SmoothedBatchLoss), batches->yData(Dashboard::RawBatchLoss));
+    QTest::keyClick(slider, Qt::Key_End);
+    QCOMPARE(m_dashboard->smoothing(), 0.99);
+    slider->setValue(60);
+    QCOMPARE(m_dashboard->smoothing(), 0.6);
+    QCOMPARE(m_dashboard->findChild<QLabel *>(QStringLiteral("smoothingLabel"))->text(), QStringLiteral("0.60"));
+    const QVector<double> &raw = batches->yData(Dashboard::RawBatchLoss);
+    const QVector<double> &smooth = batches->yData(Dashboard::SmoothedBatchLoss);
+    QVERIFY(raw.size() > 2);
+    QCOMPARE(smooth.size(), raw.size());
+    double ema = 0, bias = 0;
+    for (int i = 0; i < raw.size(); ++i) {
+        ema = 0.6 * ema + 0.4 * raw[i];
+        bias = 0.6 * bias + 0.4;
+        QVERIFY2(std::abs(smooth[i] - ema / bias) < 1e-12, qPrintable(QString::number(i)));
+    }
+    QCOMPARE(batches->xData(Dashboard::SmoothedBatchLoss), batches->xData(Dashboard::RawBatchLoss));
+    // The next dashboard (the next start of the studio) takes the setting back.
+    QCOMPARE(QSettings().value(QStringLiteral("dashboard/smoothing")).toDouble(), 0.6);
+    Dashboard other(m_doc.get());
+    QCOMPARE(other.smoothing(), 0.6);
+    QCOMPARE(other.findChild<QSlider *>(QStringLiteral("smoothingSlider"))->value(), 60);
+}
+
+// A new run starts from an empty dashboard: no curves, progress or device of the last one.
+void TestDashboard::startClearsTheLastRun()
+{
+    QVERIFY(!trainToEnd(1).isEmpty());
+    auto *epoch = m_dashboard->findChild<QProgressBar *>(QStringLiteral("epochProgress"));
+    auto *run = m_dashboard->findChild<QProgressBar *>(QStringLiteral("runProgress"));
+    QVERIFY(m_dashboard->batchLossPlot()->pointCount(Dashboard::RawBatchLoss) > 0);
+    QCOMPARE(run->value(), run->maximum());
+    QSignalSpy finished(m_dashboard, &Dashboard::runFinished);
+    QTest::mouseClick(button("startButton"), Qt::LeftButton);
+    // Before the worker's first batch reaches the GUI thread (events are not processed here).
+    QCOMPARE(m_dashboard->batchLossPlot()->pointCount(Dashboard::RawBatchLoss), 0);
+    QCOMPARE(m_dashboard->epochLossPlot()->pointCount(Dashboard::TrainingSeries), 0);
+    QCOMPARE(run->value(), 0);
+    QCOMPARE(epoch->format(), QStringLiteral("epoch"));
+    QVERIFY(m_dashboard->findChild<QLabel *>(QStringLiteral("deviceLabel"))->text().isEmpty());
+    QVERIFY(finished.wait(kRunTimeoutMs));
 }
 
 void TestDashboard::stopMidRunThenDeleteDoesNotHang()
@@ -479,7 +560,7 @@ void TestDashboard::runsPanelListsAndOverlays()
     QCOMPARE(item->text(RunsPanel::StatusColumn), QStringLiteral("completed"));
     QCOMPARE(item->text(RunsPanel::EpochsColumn), QStringLiteral("3/3"));
     QVERIFY(item->text(RunsPanel::AccuracyColumn).endsWith(QLatin1Char('%')));
-    QCOMPARE(item->text(RunsPanel::DeviceColumn), QStringLiteral("cpu"));
+    QVERIFY(item->toolTip(RunsPanel::NameColumn).contains(QStringLiteral("Device: cpu")));
 
     // Ticking overlays validation accuracy and loss, one point per epoch.
     QCOMPARE(panel.overlayPlot()->seriesCount(), 0);
@@ -532,9 +613,10 @@ void TestDashboard::settingsDiffShowsChangedEpochs()
     QCOMPARE(diffs[0].right, QStringLiteral("2"));
     QVERIFY(RunsPanel::settingsDifferences(m_completedRuns[0], m_completedRuns[1]).isEmpty());
 
-    // Through the panel: select both, Compare settings.
+    // Through the panel: tick both, Compare.
     RunsPanel panel(m_doc.get());
-    panel.selectRuns({m_completedRuns[0], m_twoEpochRun});
+    panel.setRunChecked(m_completedRuns[0], true);
+    panel.setRunChecked(m_twoEpochRun, true);
     auto *compare = panel.findChild<QPushButton *>(QStringLiteral("compareButton"));
     QVERIFY(compare->isEnabled());
     QTest::mouseClick(compare, Qt::LeftButton);

@@ -19,6 +19,15 @@
 // loadRunProject() refuses a project.json that no longer matches it. Checkpoints carry their own
 // checksums (checkpoint.h).
 //
+// Naming, notes and the trash. run.json may carry "display_name" (the name people see; the folder
+// keeps its time-stamped name, so paths and checkpoints never move) and "note" (free text). Both
+// are written atomically, with the checksum renewed, while holding run.lock, so a run that is
+// training (whose trainer rewrites run.json) cannot be renamed, annotated or trashed. Deleting a
+// run moves its folder, whole, to <runs>/.trash/<name> (a "-2" suffix when the trash holds that
+// name already), with trashed.json inside recording the original folder name and path and when
+// it was trashed; restoring moves it back to <runs>/<original name>, refusing when that name is
+// taken. listRuns() never lists the trash (.trash has no run.json).
+//
 // metrics.jsonl: a process killed while writing leaves a torn last line (no newline at its end).
 // Resuming truncates the file to its last complete line before appending; readMetrics() skips a
 // line that is not JSON and says so.
@@ -47,6 +56,17 @@ struct RunSummary {
     double bestValAccuracy = 0;
     double bestValLoss = 0;
     std::string device;
+    std::string displayName;   // run.json "display_name"; empty: the folder name is the run's name
+    std::string note;          // run.json "note"
+    std::string projectName;   // run.json "project_name": the project's name when the run began
+    std::string projectFile;   // run.json "project_file": the project file it was trained from
+    std::string projectSha256; // run.json "project_sha256": the run's project.json as written
+    // Runs in the trash (listTrashedRuns): the folder it was moved from and when (ISO time).
+    std::string trashedFrom;
+    std::string trashedAt;
+
+    // What people call the run: its display name, else its folder name.
+    const std::string &label() const { return displayName.empty() ? name : displayName; }
 };
 
 std::vector<RunSummary> listRuns(const std::string &runsDir);
@@ -60,6 +80,37 @@ std::vector<TrainingEvent> readMetrics(const std::string &runDir, std::vector<st
 int64_t repairMetricsFile(const std::string &runDir);
 // True when a process trains the run now (it holds run.lock).
 bool runIsLive(const std::string &runDir);
+// Whether a run was trained from the project saved at `projectFile` (empty: a project never
+// saved) named `projectName`. Runs live in runs/ beside their project, so within one runs folder
+// the project file's name tells the projects apart, even after the folder was moved or copied:
+// a run that recorded its project file matches on that file's name; one trained from a project
+// never saved (or written before the path was recorded) matches on the project's name. A run
+// whose run.json cannot be read belongs to no project and is listed with every project.
+bool runBelongsToProject(const RunSummary &run, const std::string &projectFile, const std::string &projectName);
+
+// The longest display name, in bytes.
+constexpr size_t kMaxRunNameLength = 200;
+// The longest note, in bytes.
+constexpr size_t kMaxRunNoteLength = 10000;
+// Sets the run's display name (surrounding spaces dropped; empty clears it, so the folder name
+// shows again). Throws EngineError naming the run when the name is too long or has a line break,
+// when run.json cannot be read or written, or while the run is training.
+void renameRun(const std::string &runDir, const std::string &displayName);
+// Sets the run's note (empty clears it). Throws EngineError as renameRun() does.
+void setRunNote(const std::string &runDir, const std::string &note);
+// <runsDir>/.trash
+std::string runsTrashDir(const std::string &runsDir);
+// Moves the run folder, whole, into the trash of the runs folder that holds it; returns its
+// folder there. Throws EngineError naming the run when it is training, is not a run folder, is
+// in the trash already, or cannot be moved. A run whose run.json is damaged can be trashed.
+std::string trashRun(const std::string &runDir);
+// Moves a trashed run back to the runs folder as it was named; returns its folder there. Throws
+// EngineError when `trashedDir` is not in a trash folder, or when a folder of that name exists
+// in the runs folder (rename or move that one first).
+std::string restoreRun(const std::string &trashedDir);
+// The runs in <runsDir>/.trash, most recently trashed first, with trashedFrom and trashedAt.
+std::vector<RunSummary> listTrashedRuns(const std::string &runsDir);
+
 // The project copy stored in the run folder, with paths still resolving to the original data.
 ProjectLoad loadRunProject(const std::string &runDir);
 
