@@ -449,7 +449,7 @@ ojson projectToJson(const Project &p)
     j["format"] = kProjectFormat;
     j["version"] = kProjectVersion;
     for (const SettingSpec &s : projectSettings())
-        if (s.appliesTo(p))
+        if (s.appliesTo(p) && !(s.omitDefault && s.get(p) == s.defaultValue))
             j[ojson::json_pointer(s.pointer)] = ojson(s.get(p));
     ojson nodes = ojson::array();
     for (const auto &n : p.graph.nodes) {

@@ -279,6 +279,7 @@ void addTraining(std::vector<SettingSpec> &v)
          "labels: learn the dataset's classes; input: reconstruct the input itself (an autoencoder, mse loss, "
          "no labels used)");
     target.choices = {"labels", "input"};
+    target.omitDefault = true; // projects trained on labels keep the file they had
     addOptimizer(v, opt);
 
     const std::string s = "/training/schedule";
