@@ -1,5 +1,7 @@
 #include "templategallery.h"
 
+#include "autolayout.h"
+
 #include "torchwright/datasetformat.h"
 #include "torchwright/layers.h"
 
@@ -170,6 +172,12 @@ std::optional<Project> templateProject(const QString &key, QString *error)
     // A new project: no file yet, so Save asks for a name, and the name follows the file.
     load.project.name = "Untitled";
     load.project.filePath.clear();
+    // Laid out as the studio lays out graphs, so a template looks like any arranged project.
+    const std::map<int, QPointF> at = autoLayout(load.project.graph);
+    for (Node &n : load.project.graph.nodes) {
+        n.x = at.at(n.id.value).x();
+        n.y = at.at(n.id.value).y();
+    }
     return load.project;
 }
 

@@ -27,7 +27,8 @@ struct ProjectTemplate {
 // order (a file the table does not know comes last, titled with its project name).
 std::vector<ProjectTemplate> projectTemplates();
 
-// The template's project, detached from any file and named "Untitled"; nullopt (with `error`)
+// The template's project, detached from any file, named "Untitled" and laid out by autoLayout();
+// nullopt (with `error`)
 // when `key` names no template or its file does not load. The empty project is not a file: ask
 // for it with the key "" and get nullopt without an error.
 std::optional<Project> templateProject(const QString &key, QString *error = nullptr);
