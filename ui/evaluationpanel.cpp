@@ -211,6 +211,25 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
     const int classes = int(ev.support.size());
     const int64_t correct = ev.correct;
     m_accuracyLabel->setStyleSheet({});
+    if (ev.reconstruction) {
+        // An autoencoder: how well it reconstructs its input, and no classes to show.
+        m_accuracyLabel->setText(tr("%1: reconstruction MSE %2 on %3 test samples; checkpoint %4")
+                                     .arg(QFileInfo(runDir).fileName())
+                                     .arg(ev.loss, 0, 'g', 4)
+                                     .arg(ev.samples)
+                                     .arg(QFileInfo(QString::fromStdString(ev.checkpoint)).fileName()));
+        m_plot->clearItems();
+        m_map->data()->clear();
+        m_plot->replot();
+        m_table->setRowCount(0);
+        m_thumbnails->clear();
+        m_samplesLabel->setText(tr("This model reconstructs its input (target: input): it has no classes."));
+        Q_EMIT logMessage(
+            tr("evaluated %1: reconstruction MSE %2 on %3 samples").arg(runDir).arg(ev.loss, 0, 'g', 4).arg(ev.samples),
+            false);
+        Q_EMIT evaluationFinished(runDir);
+        return;
+    }
     m_accuracyLabel->setText(tr("%1: test accuracy %2 (%3 of %4 samples), loss %5; checkpoint %6")
                                  .arg(QFileInfo(runDir).fileName(), percent(ev.accuracy))
                                  .arg(correct)

@@ -12,6 +12,7 @@
 #include "recovery.h"
 #include "runspanel.h"
 #include "stageinspector.h"
+#include "templategallery.h"
 
 #include "torchwright/runtime.h"
 
@@ -215,9 +216,9 @@ MainWindow::~MainWindow()
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&New"), QKeySequence::New, this, [this] {
+    file->addAction(tr("&New..."), QKeySequence::New, this, [this] {
         if (maybeSave())
-            newProject();
+            chooseNewProject();
     });
     file->addAction(tr("&Open..."), QKeySequence::Open, this, [this] {
         if (!maybeSave())
@@ -563,6 +564,31 @@ void MainWindow::newProject()
     Recovery::remove(m_doc->filePath());
     m_doc->reset(starterProject());
     m_runs->refresh();
+}
+
+void MainWindow::chooseNewProject()
+{
+    TemplateGallery gallery(this);
+    if (gallery.exec() == QDialog::Accepted)
+        newFromTemplate(gallery.selectedKey());
+}
+
+bool MainWindow::newFromTemplate(const QString &key)
+{
+    if (key.isEmpty()) {
+        newProject();
+        return true;
+    }
+    QString error;
+    std::optional<Project> project = templateProject(key, &error);
+    if (!project) {
+        reportError(error);
+        return false;
+    }
+    Recovery::remove(m_doc->filePath());
+    m_doc->reset(*project);
+    m_runs->refresh();
+    return true;
 }
 
 bool MainWindow::save()

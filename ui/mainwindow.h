@@ -44,6 +44,10 @@ public:
     bool save();
     bool saveAs(const QString &path);
     void newProject();
+    // File > New: the template gallery (TemplateGallery), then newFromTemplate() with the choice.
+    void chooseNewProject();
+    // A new untitled project from the template `key` (templategallery.h); "" is the empty project.
+    bool newFromTemplate(const QString &key);
     void showTab(Tab tab);
 
     ProjectDocument *document() const { return m_doc; }

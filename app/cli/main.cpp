@@ -77,7 +77,8 @@ at any moment (kill -9 too) can be resumed.
     {"evaluate", R"(usage: torchwright-cli evaluate RUN [--checkpoint best|last] [--device D]
 
 Loads the run's checkpoint (best by default) and prints the test accuracy, the loss, the
-confusion matrix and per-class precision and recall.
+confusion matrix and per-class precision and recall; for a project whose target is its input
+(/training/target = input, an autoencoder), the reconstruction's mean squared error.
 )"},
     {"export", R"(usage: torchwright-cli export RUN --format FORMAT[,FORMAT...] [--output PATH]
                             [--checkpoint best|last]
@@ -516,6 +517,11 @@ int cmdEvaluate(const Args &a)
     configureThreads(0);
     Evaluation ev = evaluateRun(a.positional[0], which, device);
     std::printf("checkpoint: %s\n", ev.checkpoint.c_str());
+    if (ev.reconstruction) {
+        // An autoencoder (/training/target = input): no classes, only how well it reconstructs.
+        std::printf("test samples: %d\nreconstruction mse: %.6g\n", ev.samples, ev.loss);
+        return kOk;
+    }
     std::printf("test samples: %d\naccuracy: %.2f%%\nloss: %.4f\n\n", ev.samples, ev.accuracy * 100, ev.loss);
     const size_t k = ev.classNames.size();
     size_t w = 6;

@@ -7,6 +7,21 @@
 
 namespace torchwright::cli {
 
+namespace {
+
+// "  acc 91.49%"; nothing for a model that reconstructs its input (/training/target = input),
+// whose accuracy is NaN.
+std::string accuracyText(const char *label, double accuracy, int width, int decimals)
+{
+    if (std::isnan(accuracy))
+        return {};
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "  %s %*.*f%%", label, width, decimals, accuracy * 100);
+    return buf;
+}
+
+} // namespace
+
 std::string formatDuration(double seconds)
 {
     if (!std::isfinite(seconds) || seconds < 0)
@@ -62,9 +77,9 @@ void ProgressPrinter::print(const TrainingEvent &e)
         const int filled = int(fraction * width);
         std::string bar(size_t(filled), '#');
         bar.append(size_t(width - filled), '.');
-        std::fprintf(m_out, "\r\x1b[Kepoch %d/%d [%s] %3.0f%%  loss %.4f  acc %5.1f%%  %.0f samples/s  ETA %s", e.epoch,
-                     e.epochs, bar.c_str(), fraction * 100, e.loss, e.accuracy * 100, e.samplesPerSecond,
-                     formatDuration(e.etaSeconds).c_str());
+        std::fprintf(m_out, "\r\x1b[Kepoch %d/%d [%s] %3.0f%%  loss %.4f%s  %.0f samples/s  ETA %s", e.epoch, e.epochs,
+                     bar.c_str(), fraction * 100, e.loss, accuracyText("acc", e.accuracy, 5, 1).c_str(),
+                     e.samplesPerSecond, formatDuration(e.etaSeconds).c_str());
         std::fflush(m_out);
         m_lineOpen = true;
         break;
@@ -75,11 +90,10 @@ void ProgressPrinter::print(const TrainingEvent &e)
             m_lineOpen = false;
         }
         m_lastDecile = -1;
-        std::fprintf(
-            m_out,
-            "epoch %d/%d  loss %.4f  acc %.2f%%  |  val loss %.4f  val acc %.2f%%  |  %.0f samples/s  lr %.3g  %s\n",
-            e.epoch, e.epochs, e.loss, e.accuracy * 100, e.valLoss, e.valAccuracy * 100, e.samplesPerSecond,
-            e.learningRate, formatDuration(e.elapsedSeconds).c_str());
+        std::fprintf(m_out, "epoch %d/%d  loss %.4f%s  |  val loss %.4f%s  |  %.0f samples/s  lr %.3g  %s\n", e.epoch,
+                     e.epochs, e.loss, accuracyText("acc", e.accuracy, 0, 2).c_str(), e.valLoss,
+                     accuracyText("val acc", e.valAccuracy, 0, 2).c_str(), e.samplesPerSecond, e.learningRate,
+                     formatDuration(e.elapsedSeconds).c_str());
         break;
     case Kind::Finished:
         finishLine();

@@ -39,5 +39,6 @@ double byteScale(DType inputType);
 DatasetFormat idxFormat();
 DatasetFormat cifar10Format();
 DatasetFormat syntheticFormat();
+DatasetFormat sequenceFormat();
 
 } // namespace torchwright

@@ -302,6 +302,7 @@ std::string pythonTrainingProgram(const Project &project, const Normalization &n
                             {"EPOCHS", std::to_string(t.epochs)},
                             {"BATCH_SIZE", std::to_string(t.batchSize)},
                             {"LOSS", pyString(t.loss)},
+                            {"TARGET", pyString(t.target)},
                             {"OPTIMIZER", pyLiteral(optimizer)},
                             {"SCHEDULE", pyLiteral(schedule)},
                             {"EARLY_STOPPING", pyLiteral(early)},

@@ -2,6 +2,8 @@
 // The loss of a batch and its number of correct predictions, shared by training, validation
 // and evaluation so that all three measure the same thing.
 
+#include "torchwright/project.h"
+
 #include <torch/torch.h>
 
 #include <string>
@@ -35,6 +37,19 @@ inline LossAndHits lossAndHits(const std::string &loss, const torch::Tensor &out
             binary ? labels.to(out.scalar_type()).unsqueeze(1) : F::one_hot(labels, out.size(1)).to(out.scalar_type());
         r.loss = loss == "mse" ? F::mse_loss(out, target) : F::binary_cross_entropy_with_logits(out, target);
     }
+    return r;
+}
+
+// The loss the project trains with: against the labels, or, when the target is the input
+// (/training/target), the mean squared error between the output and the input; a
+// reconstruction has no hits or predictions (both stay undefined).
+inline LossAndHits projectLoss(const TrainingSettings &t, const torch::Tensor &out, const torch::Tensor &inputs,
+                               const torch::Tensor &labels, int classes)
+{
+    if (!t.reconstructs())
+        return lossAndHits(t.loss, out, labels, classes);
+    LossAndHits r;
+    r.loss = torch::nn::functional::mse_loss(out, inputs);
     return r;
 }
 

@@ -227,6 +227,13 @@ void checkAcrossSettings(const Project &p, Diagnostics &diags)
     }
     if (p.pretrain.enabled && p.pretrain.source.empty())
         diags.error("/pretrain/source", "pretraining is enabled but no source run or checkpoint is given");
+    if (p.training.reconstructs() && p.training.loss != "mse")
+        diags.error("/training/loss", "the target is the input (/training/target), which is reconstructed with the "
+                                      "mse loss; got \""
+                                          + p.training.loss + "\"");
+    if (p.training.reconstructs() && p.training.earlyStopping.metric == "val_accuracy")
+        diags.error("/training/early_stopping/metric", "the target is the input (/training/target): there is no "
+                                                       "accuracy to watch; watch val_loss");
     const OptimizerSettings &os = p.training.optimizer;
     if (os.nesterov && os.type == "sgd" && os.momentum <= 0)
         diags.error("/training/optimizer/nesterov", "Nesterov momentum needs momentum > 0");
@@ -442,7 +449,7 @@ ojson projectToJson(const Project &p)
     j["format"] = kProjectFormat;
     j["version"] = kProjectVersion;
     for (const SettingSpec &s : projectSettings())
-        if (s.appliesTo(p))
+        if (s.appliesTo(p) && !(s.omitDefault && s.get(p) == s.defaultValue))
             j[ojson::json_pointer(s.pointer)] = ojson(s.get(p));
     ojson nodes = ojson::array();
     for (const auto &n : p.graph.nodes) {
@@ -515,7 +522,15 @@ GraphAnalysis analyzeProject(const Project &project)
         const int classes = project.dataset.numClasses;
         const std::string &loss = project.training.loss;
         const bool binary = loss == "bce_with_logits" && classes <= 2 && s == Shape{1};
-        if (!binary && s != Shape{classes}) {
+        if (project.training.reconstructs()) {
+            if (s != project.dataset.sampleShape)
+                a.diagnostics.error("/graph/nodes/" + std::to_string(project.graph.indexOf(a.outputNode)),
+                                    "the output layer '" + n->name + "' gives " + formatShape(s)
+                                        + " per sample, but the target is the input (/training/target), so it "
+                                          "must give the input's shape "
+                                        + formatShape(project.dataset.sampleShape),
+                                    a.outputNode.value);
+        } else if (!binary && s != Shape{classes}) {
             a.diagnostics.error("/graph/nodes/" + std::to_string(project.graph.indexOf(a.outputNode)),
                                 "the output layer '" + n->name + "' gives " + formatShape(s) + " per sample, but the "
                                     + loss + " loss needs " + std::to_string(classes)

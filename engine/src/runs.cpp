@@ -465,6 +465,29 @@ LoadedRun loadRun(const std::string &runDir, const std::string &which, const tor
     return r;
 }
 
+namespace {
+
+// A model whose target is its input: the mean squared error of its reconstructions.
+Evaluation evaluateReconstruction(GraphModelImpl &model, const TensorDataset &test, const torch::Device &device,
+                                  Evaluation ev)
+{
+    torch::NoGradGuard noGrad;
+    const int64_t n = test.size();
+    double sum = 0;
+    for (int64_t i = 0; i < n; i += kEvaluationBatch) {
+        const int64_t j = std::min<int64_t>(i + kEvaluationBatch, n);
+        torch::Tensor x = test.inputs.slice(0, i, j).to(device);
+        sum += torch::nn::functional::mse_loss(model.forward(x), x).item<double>() * double(j - i);
+    }
+    ev.reconstruction = true;
+    ev.samples = int(n);
+    ev.accuracy = NAN;
+    ev.loss = n ? sum / double(n) : NAN;
+    return ev;
+}
+
+} // namespace
+
 Evaluation evaluateRun(const std::string &runDir, const std::string &which, const std::string &deviceName)
 {
     // Threads are the caller's choice: the studio evaluates while another run may be training.
@@ -480,6 +503,8 @@ Evaluation evaluateRun(const std::string &runDir, const std::string &which, cons
     const int classes = p.dataset.numClasses;
     Evaluation ev;
     ev.checkpoint = run.checkpoint;
+    if (p.training.reconstructs())
+        return evaluateReconstruction(*run.model, data.test, device, ev);
     ev.classNames = p.dataset.classNames;
     if (ev.classNames.empty())
         for (int c = 0; c < classes; ++c)

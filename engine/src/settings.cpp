@@ -273,6 +273,13 @@ void addTraining(std::vector<SettingSpec> &v)
         v, "/training/loss", SettingType::Choice, [](auto &p) -> auto & { return p.training.loss; });
     show(loss, opt, "Loss", "What training minimises");
     loss.choices = {"cross_entropy", "mse", "bce_with_logits"};
+    auto &target = bindField(
+        v, "/training/target", SettingType::Choice, [](auto &p) -> auto & { return p.training.target; });
+    show(target, opt, "Target",
+         "labels: learn the dataset's classes; input: reconstruct the input itself (an autoencoder, mse loss, "
+         "no labels used)");
+    target.choices = {"labels", "input"};
+    target.omitDefault = true; // projects trained on labels keep the file they had
     addOptimizer(v, opt);
 
     const std::string s = "/training/schedule";

@@ -243,10 +243,11 @@ struct EpochTotals {
     double lossSum = 0;
     int64_t hitSum = 0;
     int64_t seen = 0;
-    double seconds = 0; // pauses excluded
+    double seconds = 0;        // pauses excluded
+    bool reconstructs = false; // the target is the input: there is no accuracy
 
     double loss() const { return lossSum / double(std::max<int64_t>(seen, 1)); }
-    double accuracy() const { return double(hitSum) / double(std::max<int64_t>(seen, 1)); }
+    double accuracy() const { return reconstructs ? NAN : double(hitSum) / double(std::max<int64_t>(seen, 1)); }
 };
 
 } // namespace
@@ -692,6 +693,7 @@ void TrainingSession::Impl::planBatches(Run &r)
 bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals &totals)
 {
     const TrainingSettings &ts = r.ts;
+    totals.reconstructs = ts.reconstructs();
     for (auto &group : r.optimizer->param_groups())
         group.options().set_lr(lr);
     r.model->train();
@@ -712,7 +714,7 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
         try {
             r.optimizer->zero_grad();
             out = r.model->forward(x);
-            lh = lossAndHits(ts.loss, out, y, r.classes);
+            lh = projectLoss(ts, out, x, y, r.classes);
         } catch (const c10::Error &e) {
             throw EngineError("epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
                               + ": forward pass failed: " + e.what_without_backtrace());
@@ -729,7 +731,7 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
         r.optimizer->step();
 
         const int64_t n = end - begin;
-        const int64_t hits = lh.hits.item<int64_t>();
+        const int64_t hits = lh.hits.defined() ? lh.hits.item<int64_t>() : 0;
         totals.lossSum += loss * double(n);
         totals.hitSum += hits;
         totals.seen += n;
@@ -745,7 +747,7 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
         e.batch = int(b + 1);
         e.batchesPerEpoch = int(r.batches);
         e.loss = loss;
-        e.accuracy = double(hits) / double(n);
+        e.accuracy = ts.reconstructs() ? NAN : double(hits) / double(n);
         e.learningRate = lr;
         e.samplesPerSecond = epochSeconds > 0 ? double(totals.seen) / epochSeconds : 0;
         e.etaSeconds = r.samplesDone > 0 ? runSeconds / r.samplesDone * (r.runSamples - r.samplesDone) : 0;
@@ -804,12 +806,13 @@ void TrainingSession::Impl::validate(Run &r, double &valLoss, double &valAccurac
     const int64_t nVal = r.valX.size(0);
     for (int64_t i = 0; i < nVal; i += kEvaluationBatch) {
         const int64_t j = std::min<int64_t>(i + kEvaluationBatch, nVal);
-        auto lhv = lossAndHits(r.ts.loss, r.model->forward(r.valX.slice(0, i, j)), r.valY.slice(0, i, j), r.classes);
+        const torch::Tensor x = r.valX.slice(0, i, j);
+        auto lhv = projectLoss(r.ts, r.model->forward(x), x, r.valY.slice(0, i, j), r.classes);
         sum += lhv.loss.item<double>() * double(j - i);
-        hits += lhv.hits.item<int64_t>();
+        hits += lhv.hits.defined() ? lhv.hits.item<int64_t>() : 0;
     }
     valLoss = sum / double(nVal);
-    valAccuracy = double(hits) / double(nVal);
+    valAccuracy = r.ts.reconstructs() ? NAN : double(hits) / double(nVal);
     r.model->train();
 }
 

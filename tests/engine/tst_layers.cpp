@@ -261,6 +261,15 @@ void TestLayers::singleLayer_data()
 
     // Normalisation: weight and bias per feature.
     row("batchnorm2d inferred", "BatchNorm2d", R"({})", "16x8x8", "16x8x8", 32, kSkip);
+    // LayerNorm over the last dimension: a weight and a bias per feature.
+    row("layernorm sequence", "LayerNorm", R"({})", "24x32", "24x32", 64, kSkip);
+    row("layernorm vector", "LayerNorm", R"({"eps": 0.001})", "10", "10", 20, kSkip);
+    // ConvTranspose2d: (H - 1) * s - 2p + k; weight in x out x k x k, MACs per input position.
+    row("convtranspose upsample 2x", "ConvTranspose2d", R"({"out_channels": 16, "kernel_size": 2, "stride": 2})",
+        "32x7x7", "16x14x14", 32 * 16 * 4 + 16, 7 * 7 * 32 * 16 * 4);
+    row("convtranspose padded no bias", "ConvTranspose2d",
+        R"({"out_channels": 1, "kernel_size": 3, "stride": 1, "padding": 1, "bias": false})", "4x5x5", "1x5x5", 36,
+        5 * 5 * 36);
     row("batchnorm2d explicit", "BatchNorm2d", R"({"num_features": 16, "eps": 0.001, "momentum": 0.2})", "16x8x8",
         "16x8x8", 32, kSkip);
     row("batchnorm1d features", "BatchNorm1d", R"({})", "20", "20", 40, kSkip);
@@ -502,6 +511,12 @@ void TestLayers::layerErrors_data()
     QTest::newRow("conv fed a vector") << "Conv2d"
                                        << R"({"out_channels": 2, "kernel_size": 1})"
                                        << "16" << false << "16";
+    QTest::newRow("convtranspose fed a vector") << "ConvTranspose2d"
+                                                << R"({"out_channels": 2, "kernel_size": 2})"
+                                                << "16" << false << "CxHxW";
+    QTest::newRow("convtranspose padding leaves nothing") << "ConvTranspose2d"
+                                                          << R"({"out_channels": 2, "kernel_size": 1, "padding": 3})"
+                                                          << "1x2x2" << false << "leaves no output";
     QTest::newRow("lstm fed a vector") << "LSTM"
                                        << R"({"hidden_size": 4})"
                                        << "16" << false << "16";

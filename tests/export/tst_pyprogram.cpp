@@ -456,9 +456,12 @@ void TestPyProgram::sampleProjectsCompile()
     fs::create_directories(dir);
     QStringList programs;
     int refused = 0;
-    for (const auto &entry : fs::directory_iterator(sourcePath("projects"))) {
-        if (entry.path().extension() != ".json")
-            continue;
+    std::vector<fs::directory_entry> files;
+    for (const char *folder : {"projects", "projects/templates"}) // the samples and File > New's templates
+        for (const auto &entry : fs::directory_iterator(sourcePath(folder)))
+            if (entry.path().extension() == ".json")
+                files.push_back(entry);
+    for (const auto &entry : files) {
         const std::string file = entry.path().filename().string();
         ProjectLoad load = loadProjectFile(entry.path().string());
         Project &p = load.project;
@@ -477,7 +480,7 @@ void TestPyProgram::sampleProjectsCompile()
             ++refused;
         }
     }
-    QVERIFY2(programs.size() >= 2, "projects/ should hold at least two sample projects that check");
+    QVERIFY2(programs.size() >= 7, "projects/ should hold at least two sample projects and five templates that check");
     QCOMPARE(refused, 1);
     const QString compileEach = "import sys\nfor f in sys.argv[1:]:\n    compile(open(f).read(), f, 'exec')";
     const ProcessRun r = runProcess(kPython, QStringList{"-c", compileEach} + programs, m_tmp.path());

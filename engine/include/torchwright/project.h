@@ -74,6 +74,10 @@ struct TrainingSettings {
     int epochs = 5;
     int batchSize = 64;
     std::string loss = "cross_entropy"; // cross_entropy, mse, bce_with_logits
+    // What the output is compared with: "labels" (the dataset's classes) or "input" (the sample
+    // itself, with the mse loss: an autoencoder learns to reconstruct its input, unsupervised).
+    std::string target = "labels";
+    bool reconstructs() const { return target == "input"; }
     OptimizerSettings optimizer;
     ScheduleSettings schedule;
     EarlyStoppingSettings earlyStopping;

@@ -124,6 +124,9 @@ struct Evaluation {
     int64_t correct = 0;
     double accuracy = 0;
     double loss = 0;
+    // The project's target is its input (/training/target): `loss` is the reconstruction's mean
+    // squared error, `accuracy` is NaN, and there are no classes, predictions or matrix.
+    bool reconstruction = false;
     std::vector<std::vector<int64_t>> confusion; // [true][predicted]; empty above kMaxConfusionClasses
     std::vector<int64_t> support;                // test samples per true class
     std::vector<std::string> classNames;

@@ -49,6 +49,9 @@ struct SettingSpec {
     bool path = false;           // a file or folder, relative to the project file
     double step = 1;             // the studio's spin step
     nlohmann::json defaultValue; // the value of a new project; filled in from Project's defaults
+    // Left out of the file while it has its default: a setting added later leaves the files of
+    // projects that do not use it byte for byte as they were.
+    bool omitDefault = false;
 
     // Whether the project must give it (null: never).
     std::function<bool(const Project &)> required;

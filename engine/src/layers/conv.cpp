@@ -1,4 +1,4 @@
-// Convolution, and the output size rule that pooling shares.
+// Convolution, transposed convolution, and the output size rule that pooling shares.
 
 #include "layers/entries.h"
 
@@ -83,6 +83,74 @@ LayerType conv2dLayer()
         return "nn.Conv2d(" + std::to_string(in[0].shape[0]) + ", " + param("out_channels") + ", kernel_size="
                + param("kernel_size") + ", stride=" + param("stride") + ", padding=" + param("padding") + ", dilation="
                + param("dilation") + ", groups=" + param("groups") + ", bias=" + pyBool(B(p, "bias")) + ")";
+    });
+    return t;
+}
+
+LayerType convTranspose2dLayer()
+{
+    LayerType t;
+    t.name = "ConvTranspose2d";
+    t.category = "Convolution";
+    t.description = "Transposed 2-D convolution: upsamples a CxHxW input (decoders).";
+    t.params = {intParam("in_channels", 0, 0, 0, "Input channels; 0 infers them from the input"),
+                intParam("out_channels", nullptr, 1, 0, "Output channels"),
+                intParam("kernel_size", nullptr, 1, 0, "Square kernel size"),
+                intParam("stride", 1, 1, 0, "Stride: the upsampling factor"),
+                intParam("padding", 0, 0, 0, "Rows and columns taken off each side of the output"),
+                boolParam("bias", true, "Learn an additive bias")};
+    t.inputCount = fixedInputs(1);
+    t.infer = [](const json &p, const std::vector<TensorType> &in) {
+        const Shape &s = in[0].shape;
+        if (s.size() != 3)
+            return fail("expects a CxHxW input, got " + formatShape(s));
+        const int64_t c = s[0], declared = I(p, "in_channels"), out = I(p, "out_channels");
+        if (declared > 0 && declared != c)
+            return fail(std::to_string(c) + " channels reach a layer that expects " + std::to_string(declared)
+                        + " (in_channels = " + std::to_string(declared) + ")");
+        const int64_t k = I(p, "kernel_size"), st = I(p, "stride"), pad = I(p, "padding");
+        auto size = [&](int64_t n) { return (n - 1) * st - 2 * pad + k; };
+        const int64_t h = size(s[1]), w = size(s[2]);
+        if (h < 1 || w < 1)
+            return fail("padding = " + std::to_string(pad) + " leaves no output of the " + formatShape(s) + " input");
+        const Count weights = Count(c) * out * k * k;
+        const std::string tooLarge = weightTooLarge("the weight " + std::to_string(c) + "x" + std::to_string(out) + "x"
+                                                        + std::to_string(k) + "x" + std::to_string(k),
+                                                    weights);
+        if (!tooLarge.empty())
+            return fail(tooLarge);
+        return ok({out, h, w}, weights + (B(p, "bias") ? out : 0), Count(s[1]) * s[2] * weights);
+    };
+    t.build = [](const json &p, const std::vector<TensorType> &in) {
+        const int64_t k = I(p, "kernel_size"), s = I(p, "stride"), pad = I(p, "padding");
+        const bool bias = B(p, "bias");
+        auto m = torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in[0].shape[0], I(p, "out_channels"), k)
+                                                .stride(s)
+                                                .padding(pad)
+                                                .bias(bias));
+        auto b = std::make_shared<BuiltLayer>();
+        b->module = m.ptr();
+        b->forward = [m](const std::vector<torch::Tensor> &x) mutable { return m->forward(x[0]); };
+        b->script = [=](const ScriptContext &c) {
+            return c.output + " = torch.conv_transpose2d(" + c.inputs[0] + ", " + c.self + "weight, "
+                   + (bias ? c.self + "bias" : std::string("None")) + ", " + ints(s, s) + ", " + ints(pad, pad)
+                   + ", [0, 0], 1, [1, 1])";
+        };
+        b->onnx = [=](OnnxContext &c) {
+            std::vector<std::string> in = {c.inputs[0], c.weight("weight")};
+            if (bias)
+                in.push_back(c.weight("bias"));
+            return c.node("ConvTranspose", in,
+                          {onnxInts("kernel_shape", {k, k}), onnxInts("strides", {s, s}),
+                           onnxInts("pads", {pad, pad, pad, pad})});
+        };
+        return b;
+    };
+    t.python = pythonModule([](const json &p, const std::vector<TensorType> &in) {
+        auto param = [&p](const char *k) { return std::to_string(I(p, k)); };
+        return "nn.ConvTranspose2d(" + std::to_string(in[0].shape[0]) + ", " + param("out_channels")
+               + ", kernel_size=" + param("kernel_size") + ", stride=" + param("stride")
+               + ", padding=" + param("padding") + ", bias=" + pyBool(B(p, "bias")) + ")";
     });
     return t;
 }

@@ -82,11 +82,13 @@ LayerType flattenLayer();
 LayerType linearLayer();
 // conv.cpp
 LayerType conv2dLayer();
+LayerType convTranspose2dLayer();
 // pool.cpp
 LayerType pool2dLayer(bool max);
 LayerType adaptiveAvgPoolLayer();
 // norm.cpp
 LayerType batchNormLayer(int dims);
+LayerType layerNormLayer();
 // activation.cpp
 LayerType reluLayer();
 LayerType leakyReluLayer();

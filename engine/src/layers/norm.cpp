@@ -1,4 +1,4 @@
-// Batch normalization over features or channels.
+// Batch normalization over features or channels, and layer normalization over the last dimension.
 
 #include "layers/entries.h"
 
@@ -57,6 +57,50 @@ LayerType batchNormLayer(int dims)
     t.python = pythonModule([cls](const json &p, const std::vector<TensorType> &in) {
         return "nn." + cls + "(" + std::to_string(in[0].shape[0]) + ", eps=" + pyNumber(F(p, "eps"))
                + ", momentum=" + pyNumber(F(p, "momentum")) + ")";
+    });
+    return t;
+}
+
+LayerType layerNormLayer()
+{
+    LayerType t;
+    t.name = "LayerNorm";
+    t.category = "Normalization";
+    t.description = "Layer normalization over the last dimension (the features of each step).";
+    t.params = {floatParam("eps", 1e-5, 0, 0, true, "Added to the variance")};
+    t.inputCount = fixedInputs(1);
+    t.infer = [](const json &, const std::vector<TensorType> &in) {
+        const Shape &s = in[0].shape;
+        if (s.empty())
+            return fail("expects at least one dimension, got a scalar");
+        const int64_t e = s.back();
+        return ok(s, Count(2) * e, Count(elementCount(s)) * 2);
+    };
+    t.build = [](const json &p, const std::vector<TensorType> &in) {
+        const int64_t e = in[0].shape.back();
+        const double eps = F(p, "eps");
+        auto m = torch::nn::LayerNorm(torch::nn::LayerNormOptions({e}).eps(eps));
+        auto b = std::make_shared<BuiltLayer>();
+        b->module = m.ptr();
+        b->forward = [m](const std::vector<torch::Tensor> &x) mutable { return m->forward(x[0]); };
+        b->script = [e, eps](const ScriptContext &c) {
+            return c.output + " = torch.layer_norm(" + c.inputs[0] + ", [" + std::to_string(e) + "], " + c.self
+                   + "weight, " + c.self + "bias, " + pyNumber(eps) + ", False)";
+        };
+        // Opset 13 has no LayerNormalization: mean and variance over the last axis, written out.
+        b->onnx = [eps](OnnxContext &c) {
+            const std::vector<OnnxAttribute> last = {onnxInts("axes", {-1}), onnxInt("keepdims", 1)};
+            const std::string centered = c.node("Sub", {c.inputs[0], c.node("ReduceMean", {c.inputs[0]}, last)});
+            const std::string variance = c.node("ReduceMean", {c.node("Mul", {centered, centered})}, last);
+            const std::string stdev =
+                c.node("Sqrt", {c.node("Add", {variance, c.constant("eps", torch::tensor(float(eps)))})});
+            const std::string normalized = c.node("Div", {centered, stdev});
+            return c.node("Add", {c.node("Mul", {normalized, c.weight("weight")}), c.weight("bias")});
+        };
+        return b;
+    };
+    t.python = pythonModule([](const json &p, const std::vector<TensorType> &in) {
+        return "nn.LayerNorm(" + std::to_string(in[0].shape.back()) + ", eps=" + pyNumber(F(p, "eps")) + ")";
     });
     return t;
 }

@@ -214,11 +214,13 @@ LayerRegistry::LayerRegistry()
     m_types.push_back(inputLayer());
     m_types.push_back(linearLayer());
     m_types.push_back(conv2dLayer());
+    m_types.push_back(convTranspose2dLayer());
     m_types.push_back(pool2dLayer(true));
     m_types.push_back(pool2dLayer(false));
     m_types.push_back(adaptiveAvgPoolLayer());
     m_types.push_back(batchNormLayer(1));
     m_types.push_back(batchNormLayer(2));
+    m_types.push_back(layerNormLayer());
     m_types.push_back(dropoutLayer());
     m_types.push_back(flattenLayer());
     m_types.push_back(reluLayer());

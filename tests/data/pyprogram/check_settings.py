@@ -46,10 +46,18 @@ expect(program.FROZEN == ["conv1"], f"FROZEN {program.FROZEN}")
 
 out_logits = torch.randn(6, 4)
 labels = torch.tensor([0, 1, 2, 3, 1, 0])
-loss, hits = program.loss_and_hits(out_logits, labels)
+loss, hits = program.loss_and_hits(out_logits, None, labels)
 expected = F.binary_cross_entropy_with_logits(out_logits, F.one_hot(labels, 4).float())
 expect(torch.allclose(loss, expected), f"bce loss {loss} != {expected}")
 expect(hits.item() == (out_logits.argmax(1) == labels).sum().item(), "hits")
+# A project whose target is its input (an autoencoder) trains on the reconstruction's MSE.
+expect(program.TARGET == "labels", f"TARGET {program.TARGET}")
+program.TARGET = "input"
+inputs = torch.randn(6, 4)
+loss, hits = program.loss_and_hits(out_logits, inputs, labels)
+expect(torch.allclose(loss, F.mse_loss(out_logits, inputs)), f"reconstruction loss {loss}")
+expect(math.isnan(hits.item()), f"reconstruction hits {hits}")
+program.TARGET = "labels"
 
 code = program.main(["--epochs", "2", "--device", "cpu", "--out", out, "--log-every", "100"])
 expect(code == 0, f"main() returned {code}")
