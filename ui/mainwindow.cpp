@@ -101,7 +101,7 @@ MainWindow::MainWindow(QWidget *parent, ProjectDocument *document)
     pipelineSplit->addWidget(m_pipelineView);
     pipelineSplit->addWidget(m_stageInspector);
     pipelineSplit->setStretchFactor(0, 3);
-    pipelineSplit->setStretchFactor(1, 1);
+    pipelineSplit->setStretchFactor(1, 0); // the canvas takes the room a larger window adds
     pipelineSplit->setSizes({900, 360});
     pipelineSplit->setChildrenCollapsible(false);
     // The canvas's zoom keys work wherever the focus is on the pipeline tab.

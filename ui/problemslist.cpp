@@ -1,6 +1,7 @@
 #include "problemslist.h"
 
 #include <QApplication>
+#include <QPainter>
 #include <QStyle>
 
 namespace torchwright::ui {
@@ -47,6 +48,17 @@ void ProblemsList::refresh()
         }
     }
     Q_EMIT countsChanged(m_errors, m_warnings);
+}
+
+void ProblemsList::paintEvent(QPaintEvent *event)
+{
+    QListWidget::paintEvent(event);
+    if (count() > 0)
+        return;
+    QPainter painter(viewport());
+    painter.setPen(palette().color(QPalette::Disabled, QPalette::Text));
+    painter.drawText(viewport()->rect().adjusted(8, 8, -8, -8), Qt::AlignTop | Qt::AlignHCenter | Qt::TextWordWrap,
+                     tr("No problems: every layer's shape is known."));
 }
 
 void ProblemsList::activate(QListWidgetItem *item)

@@ -27,6 +27,10 @@ Q_SIGNALS:
     // Fires after each rebuild with the new counts.
     void countsChanged(int errors, int warnings);
 
+protected:
+    // An empty list says so, instead of a blank box under the inspector.
+    void paintEvent(QPaintEvent *event) override;
+
 private:
     void refresh();
     void activate(QListWidgetItem *item);
