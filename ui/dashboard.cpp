@@ -1,6 +1,7 @@
 #include "dashboard.h"
 
 #include "curveplot.h"
+#include "flowlayout.h"
 #include "i18n.h"
 #include "projectdocument.h"
 #include "trainingcontroller.h"
@@ -163,19 +164,19 @@ void Dashboard::buildUi()
     m_statusLabel->setWordWrap(true);
     m_statusLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto *controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Device"), this));
-    controls->addWidget(m_deviceCombo);
-    controls->addWidget(new QLabel(tr("Threads"), this));
-    controls->addWidget(m_threadsSpin);
-    controls->addWidget(new QLabel(tr("Epochs"), this));
-    controls->addWidget(m_epochsSpin);
-    controls->addSpacing(12);
-    controls->addWidget(m_startButton);
-    controls->addWidget(m_pauseButton);
-    controls->addWidget(m_resumeButton);
-    controls->addWidget(m_stopButton);
-    controls->addStretch(1);
+    // Two groups that wrap onto two rows in a narrow window (1024 px with the Runs dock).
+    auto group = [this](std::initializer_list<QWidget *> widgets) {
+        auto *box = new QWidget(this);
+        auto *row = new QHBoxLayout(box);
+        row->setContentsMargins(0, 0, 0, 0);
+        for (QWidget *w : widgets)
+            row->addWidget(w);
+        return box;
+    };
+    auto *controls = new FlowLayout(nullptr, 12);
+    controls->addWidget(group({new QLabel(tr("Device"), this), m_deviceCombo, new QLabel(tr("Threads"), this),
+                               m_threadsSpin, new QLabel(tr("Epochs"), this), m_epochsSpin}));
+    controls->addWidget(group({m_startButton, m_pauseButton, m_resumeButton, m_stopButton}));
 
     auto *progress = new QGridLayout;
     progress->addWidget(new QLabel(tr("Epoch"), this), 0, 0);

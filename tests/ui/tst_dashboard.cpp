@@ -88,6 +88,7 @@ private Q_SLOTS:
     void deviceComboListsAutoThenDevices();
     void runsGoBesideTheProject();
     void startButtonTrainsAndPlots();
+    void controlsWrapInANarrowWindow();
     void smoothingIsTheDebiasedMovingAverage();
     void smoothingSliderRedrawsAndIsRemembered();
     void startClearsTheLastRun();
@@ -314,6 +315,25 @@ void TestDashboard::startButtonTrainsAndPlots()
 
 // TensorBoard's smoothing, by hand: ema_t = w ema_(t-1) + (1 - w) x_t from 0, shown as
 // ema_t / (1 - w^t); a non-finite loss leaves the average where it was.
+void TestDashboard::controlsWrapInANarrowWindow()
+{
+    // At 1024 px beside the Runs dock the dashboard has about 640 px: the control row wraps instead
+    // of forcing a horizontal scroll bar; in a wide window it is one row.
+    QVERIFY2(m_dashboard->minimumSizeHint().width() <= 600,
+             qPrintable(QString::number(m_dashboard->minimumSizeHint().width())));
+    auto *device = m_dashboard->findChild<QComboBox *>(QStringLiteral("deviceCombo"));
+    QPushButton *start = button("startButton");
+    m_dashboard->resize(600, 700);
+    m_dashboard->show();
+    QCoreApplication::processEvents();
+    const auto top = [this](QWidget *w) { return w->mapTo(m_dashboard, QPoint(0, 0)).y(); };
+    QVERIFY(top(start) > top(device) + device->height() / 2);
+    QVERIFY(start->mapTo(m_dashboard, QPoint(start->width(), 0)).x() <= 600);
+    m_dashboard->resize(1200, 700);
+    QCoreApplication::processEvents();
+    QVERIFY(std::abs(top(start) - top(device)) < device->height()); // one row
+}
+
 void TestDashboard::smoothingIsTheDebiasedMovingAverage()
 {
     const QVector<double> smoothed = Dashboard::smoothCurve({1, 2, 3, NAN, 3}, 0.5);
