@@ -8,6 +8,19 @@ using nlohmann::json;
 
 int64_t convOut(int64_t size, const Conv2dGeometry &g) { return (size + 2 * g.pad - g.dil * (g.k - 1) - 1) / g.s + 1; }
 
+namespace {
+
+// The in_channels check the convolutions share: empty when nothing is declared or `c` matches.
+std::string channelMismatch(int64_t c, int64_t declared)
+{
+    if (declared <= 0 || declared == c)
+        return {};
+    return std::to_string(c) + " channels reach a layer that expects " + std::to_string(declared)
+           + " (in_channels = " + std::to_string(declared) + ")";
+}
+
+} // namespace
+
 LayerType conv2dLayer()
 {
     LayerType t;
@@ -29,9 +42,8 @@ LayerType conv2dLayer()
             return fail("expects a CxHxW input, got " + formatShape(s));
         const int64_t c = s[0], declared = I(p, "in_channels"), out = I(p, "out_channels");
         const int64_t groups = I(p, "groups");
-        if (declared > 0 && declared != c)
-            return fail(std::to_string(c) + " channels reach a layer that expects " + std::to_string(declared)
-                        + " (in_channels = " + std::to_string(declared) + ")");
+        if (const std::string mismatch = channelMismatch(c, declared); !mismatch.empty())
+            return fail(mismatch);
         if (c % groups || out % groups)
             return fail("groups = " + std::to_string(groups) + " must divide the input channels (" + std::to_string(c)
                         + ") and out_channels (" + std::to_string(out) + ")");
@@ -105,9 +117,8 @@ LayerType convTranspose2dLayer()
         if (s.size() != 3)
             return fail("expects a CxHxW input, got " + formatShape(s));
         const int64_t c = s[0], declared = I(p, "in_channels"), out = I(p, "out_channels");
-        if (declared > 0 && declared != c)
-            return fail(std::to_string(c) + " channels reach a layer that expects " + std::to_string(declared)
-                        + " (in_channels = " + std::to_string(declared) + ")");
+        if (const std::string mismatch = channelMismatch(c, declared); !mismatch.empty())
+            return fail(mismatch);
         const int64_t k = I(p, "kernel_size"), st = I(p, "stride"), pad = I(p, "padding");
         auto size = [&](int64_t n) { return (n - 1) * st - 2 * pad + k; };
         const int64_t h = size(s[1]), w = size(s[2]);
