@@ -84,12 +84,12 @@
         <translation>模型更新</translation>
     </message>
     <message>
-        <source>Input %1</source>
-        <translation>输入 %1</translation>
-    </message>
-    <message>
         <source>Output: drag to an input to connect</source>
         <translation>输出：拖到某个输入上以连接</translation>
+    </message>
+    <message>
+        <source>Input %1: drag to an output to connect, or drag its connection elsewhere</source>
+        <translation>输入 %1：拖到某个输出上以连接，或将其连接拖到别处</translation>
     </message>
 </context>
 <context>
@@ -117,6 +117,14 @@
     <message>
         <source>class-dependent patterns plus Gaussian noise, generated from a seed; needs no files</source>
         <translation>由种子生成的、随类别而异的图案加高斯噪声；不需要文件</translation>
+    </message>
+    <message>
+        <source>Generated sequences (order decides the class)</source>
+        <translation>生成的序列（顺序决定类别）</translation>
+    </message>
+    <message>
+        <source>LxF one-hot symbol sequences whose class is the marker that comes last, generated from a seed; needs no files</source>
+        <translation>由种子生成的 LxF 独热符号序列，其类别为最后出现的标记；不需要文件</translation>
     </message>
 </context>
 <context>
@@ -459,6 +467,22 @@
     <message>
         <source>a number from %1 to %2</source>
         <translation>%1 到 %2 之间的数</translation>
+    </message>
+    <message>
+        <source>Transposed 2-D convolution: upsamples a CxHxW input (decoders).</source>
+        <translation>二维转置卷积：对 CxHxW 输入上采样（用于解码器）。</translation>
+    </message>
+    <message>
+        <source>Stride: the upsampling factor</source>
+        <translation>步幅：上采样倍数</translation>
+    </message>
+    <message>
+        <source>Rows and columns taken off each side of the output</source>
+        <translation>从输出每边裁掉的行数和列数</translation>
+    </message>
+    <message>
+        <source>Layer normalization over the last dimension (the features of each step).</source>
+        <translation>对最后一维（每一步的特征）的层归一化。</translation>
     </message>
 </context>
 <context>
@@ -822,6 +846,14 @@
         <source>What Export writes</source>
         <translation>导出时写出的格式</translation>
     </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>labels: learn the dataset&apos;s classes; input: reconstruct the input itself (an autoencoder, mse loss, no labels used)</source>
+        <translation>labels：学习数据集的类别；input：重建输入本身（自编码器，mse 损失，不使用标签）</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::ui::Dashboard</name>
@@ -983,6 +1015,58 @@
         <source>Run %1: %2</source>
         <translation>运行 %1：%2</translation>
     </message>
+    <message>
+        <source>Smoothing of the batch loss: an exponential moving average (0: the raw curve; 0.99: the calmest). The raw curve stays faint behind it.</source>
+        <translation>批次损失的平滑：指数移动平均（0：原始曲线；0.99：最平稳）。原始曲线以浅色显示在其后。</translation>
+    </message>
+    <message>
+        <source>Smoothing</source>
+        <translation>平滑</translation>
+    </message>
+    <message>
+        <source>No run is training</source>
+        <translation>没有正在训练的运行</translation>
+    </message>
+    <message>
+        <source>Train the project as it is now, in a new run folder</source>
+        <translation>按项目当前状态训练，结果存入新的运行文件夹</translation>
+    </message>
+    <message>
+        <source>A run is training; stop it first</source>
+        <translation>有运行正在训练；请先停止它</translation>
+    </message>
+    <message>
+        <source>Pause after the current batch</source>
+        <translation>当前批次结束后暂停</translation>
+    </message>
+    <message>
+        <source>The run is stopping</source>
+        <translation>运行正在停止</translation>
+    </message>
+    <message>
+        <source>The run is paused already</source>
+        <translation>运行已暂停</translation>
+    </message>
+    <message>
+        <source>Continue the paused run</source>
+        <translation>继续已暂停的运行</translation>
+    </message>
+    <message>
+        <source>No run is paused (a stopped run continues with Resume in the Runs panel)</source>
+        <translation>没有已暂停的运行（已停止的运行可在“运行”面板中用“继续”接着训练）</translation>
+    </message>
+    <message>
+        <source>The run is not paused</source>
+        <translation>运行未暂停</translation>
+    </message>
+    <message>
+        <source>Stop after the current batch; the last checkpoint stays, so the run can be resumed</source>
+        <translation>当前批次结束后停止；最后的检查点会保留，因此运行可以继续</translation>
+    </message>
+    <message>
+        <source>The run is stopping already</source>
+        <translation>运行已在停止中</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::ui::EvaluationPanel</name>
@@ -1085,8 +1169,24 @@ pred. %2</source>
         <translation>真实 %1，预测 %2：%3 个样本</translation>
     </message>
     <message>
-        <source>true %1, predicted %2: %3 sample(s)</source>
-        <translation>真实 %1，预测 %2：%3 个样本</translation>
+        <source>F1</source>
+        <translation>F1</translation>
+    </message>
+    <message>
+        <source>%1: reconstruction MSE %2 on %3 test samples; checkpoint %4</source>
+        <translation>%1：在 %3 个测试样本上的重建 MSE 为 %2；检查点 %4</translation>
+    </message>
+    <message>
+        <source>This model reconstructs its input (target: input): it has no classes.</source>
+        <translation>此模型重建其输入（目标：input）：没有类别。</translation>
+    </message>
+    <message>
+        <source>evaluated %1: reconstruction MSE %2 on %3 samples</source>
+        <translation>已评估 %1：在 %3 个样本上的重建 MSE 为 %2</translation>
+    </message>
+    <message>
+        <source>true %1, predicted %2: %3 sample(s), %4 of the true %1</source>
+        <translation>真实 %1，预测 %2：%3 个样本，占真实 %1 的 %4</translation>
     </message>
 </context>
 <context>
@@ -1230,6 +1330,50 @@ pred. %2</source>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
+    <message>
+        <source>Add Layer &amp;Below</source>
+        <translation>在下方添加层(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Adds the layer selected in the palette below the selected layer, connected</source>
+        <translation>在所选层下方添加层面板中选中的层，并连接起来</translation>
+    </message>
+    <message>
+        <source>&amp;Rename Layer</source>
+        <translation>重命名层(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Dis&amp;connect</source>
+        <translation>断开连接(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Layer &amp;Table</source>
+        <translation>层表格(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Connect To</source>
+        <translation>连接到</translation>
+    </message>
+    <message>
+        <source>%1, input %2</source>
+        <translation>%1，输入 %2</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开连接</translation>
+    </message>
+    <message>
+        <source>Add Layer Below</source>
+        <translation>在下方添加层</translation>
+    </message>
+    <message>
+        <source>Insert Layer</source>
+        <translation>插入层</translation>
+    </message>
+    <message>
+        <source>Add Layer</source>
+        <translation>添加层</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::ui::GraphScene</name>
@@ -1237,12 +1381,55 @@ pred. %2</source>
         <source>Move</source>
         <translation>移动</translation>
     </message>
+    <message>
+        <source>Add %1 below %2</source>
+        <translation>在 %2 下方添加 %1</translation>
+    </message>
+    <message>
+        <source>Insert %1</source>
+        <translation>插入 %1</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开连接</translation>
+    </message>
+    <message>
+        <source>The connection is gone.</source>
+        <translation>连接已断开。</translation>
+    </message>
+    <message>
+        <source>Reconnect</source>
+        <translation>重新连接</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::ui::LayerPalette</name>
     <message>
         <source>Search layers</source>
         <translation>搜索层</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::LayerTable</name>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Multiply-adds</source>
+        <translation>乘加次数</translation>
     </message>
 </context>
 <context>
@@ -1293,10 +1480,6 @@ pred. %2</source>
     <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <source>&amp;New</source>
-        <translation>新建(&amp;N)</translation>
     </message>
     <message>
         <source>&amp;Open...</source>
@@ -1426,6 +1609,97 @@ pred. %2</source>
         <translation>导出完成，但有错误：
 %1</translation>
     </message>
+    <message>
+        <source>&amp;New...</source>
+        <translation>新建(&amp;N)...</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>P&amp;anels</source>
+        <translation>面板(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Getting Started</source>
+        <translation>入门(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About Torchwright</source>
+        <translation>关于 Torchwright(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Torchwright %1&lt;/h3&gt;&lt;p&gt;Build, train and export neural networks visually.&lt;/p&gt;&lt;p&gt;Engine %2, LibTorch %3, Qt %4&lt;/p&gt;&lt;p&gt;Read more: %5, %6, %7, %8.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Torchwright %1&lt;/h3&gt;&lt;p&gt;以可视化方式构建、训练和导出神经网络。&lt;/p&gt;&lt;p&gt;引擎 %2，LibTorch %3，Qt %4&lt;/p&gt;&lt;p&gt;更多内容：%5、%6、%7、%8。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>the studio</source>
+        <translation>工作室</translation>
+    </message>
+    <message>
+        <source>the command line</source>
+        <translation>命令行</translation>
+    </message>
+    <message>
+        <source>runs</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>exports</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>About Torchwright</source>
+        <translation>关于 Torchwright</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Getting started&lt;/h3&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Pipeline&lt;/b&gt;: select &lt;i&gt;Input data&lt;/i&gt; and choose the dataset; the other stages hold preprocessing, training and export settings.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Layer graph&lt;/b&gt;: drag layers from the palette, connect their ports; shapes show on the edges and problems in the list beside the canvas.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Run &amp;gt; Train&lt;/b&gt; (%1): the dashboard shows loss and accuracy as it trains; the runs panel compares runs, evaluates them and exports them.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;Every edit can be undone (%2). More in %3.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;入门&lt;/h3&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;流程&lt;/b&gt;：选择&lt;i&gt;输入数据&lt;/i&gt;并选择数据集；其他阶段包含预处理、训练和导出设置。&lt;/li&gt;&lt;li&gt;&lt;b&gt;层图&lt;/b&gt;：从层面板拖入层，连接它们的端口；形状显示在连线上，问题显示在画布旁的列表中。&lt;/li&gt;&lt;li&gt;&lt;b&gt;运行 &amp;gt; 训练&lt;/b&gt;（%1）：训练时仪表板显示损失和准确率；运行面板可比较、评估和导出运行。&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;每次编辑都可以撤销（%2）。更多内容见 %3。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>the README</source>
+        <translation>README</translation>
+    </message>
+    <message>
+        <source>Getting Started</source>
+        <translation>入门</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>窗口</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>快捷键</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::Minimap</name>
+    <message>
+        <source>Overview: click or drag to move the view</source>
+        <translation>概览：单击或拖动以移动视图</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::ui::NodeInspector</name>
@@ -1544,10 +1818,29 @@ export: %1</source>
     </message>
 </context>
 <context>
+    <name>torchwright::ui::PipelineView</name>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Fit to View</source>
+        <translation>适应视图(&amp;F)</translation>
+    </message>
+</context>
+<context>
     <name>torchwright::ui::ProblemsList</name>
     <message>
         <source>Layer &apos;%1&apos;: %2</source>
         <translation>层“%1”：%2</translation>
+    </message>
+    <message>
+        <source>No problems: every layer&apos;s shape is known.</source>
+        <translation>没有问题：每个层的形状都已确定。</translation>
     </message>
 </context>
 <context>
@@ -1584,10 +1877,6 @@ export: %1</source>
         <translation>运行</translation>
     </message>
     <message>
-        <source>Date</source>
-        <translation>日期</translation>
-    </message>
-    <message>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1596,56 +1885,20 @@ export: %1</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <source>Best val. acc.</source>
-        <translation>最佳验证准确率</translation>
-    </message>
-    <message>
-        <source>Best val. loss</source>
-        <translation>最佳验证损失</translation>
-    </message>
-    <message>
-        <source>Device</source>
-        <translation>设备</translation>
-    </message>
-    <message>
-        <source>Tick runs to compare their validation curves; select two to compare settings</source>
-        <translation>勾选运行以比较其验证曲线；选择两个运行以比较设置</translation>
-    </message>
-    <message>
         <source>Refresh</source>
         <translation>刷新</translation>
-    </message>
-    <message>
-        <source>Compare settings</source>
-        <translation>比较设置</translation>
-    </message>
-    <message>
-        <source>Select two runs to list the settings that differ</source>
-        <translation>选择两个运行，列出不同的设置</translation>
     </message>
     <message>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <source>Continue a stopped or failed run from its last checkpoint</source>
-        <translation>从最后一个检查点继续已停止或失败的运行</translation>
-    </message>
-    <message>
         <source>Evaluate</source>
         <translation>评估</translation>
     </message>
     <message>
-        <source>Evaluate the run&apos;s best checkpoint on the test split</source>
-        <translation>在测试集上评估该运行的最佳检查点</translation>
-    </message>
-    <message>
         <source>Export…</source>
         <translation>导出…</translation>
-    </message>
-    <message>
-        <source>Export the run&apos;s best checkpoint: TorchScript, ONNX, a PyTorch program, a bundle</source>
-        <translation>导出该运行的最佳检查点：TorchScript、ONNX、PyTorch 程序或部署包</translation>
     </message>
     <message>
         <source>epoch</source>
@@ -1658,10 +1911,6 @@ export: %1</source>
     <message>
         <source>val. loss – – –</source>
         <translation>验证损失 – – –</translation>
-    </message>
-    <message>
-        <source>Runs in %1</source>
-        <translation>%1 中的运行</translation>
     </message>
     <message>
         <source>%1 loss</source>
@@ -1700,6 +1949,308 @@ export: %1</source>
     <message>
         <source>Setting</source>
         <translation>设置</translation>
+    </message>
+    <message>
+        <source>All projects</source>
+        <translation>所有项目</translation>
+    </message>
+    <message>
+        <source>List the runs of every project in this runs folder, not only of the open one</source>
+        <translation>列出此运行文件夹中所有项目的运行，而不仅是当前打开的项目</translation>
+    </message>
+    <message>
+        <source>Trash</source>
+        <translation>回收站</translation>
+    </message>
+    <message>
+        <source>Show the deleted runs of this runs folder; Restore brings one back</source>
+        <translation>显示此运行文件夹中已删除的运行；“恢复”可将其找回</translation>
+    </message>
+    <message>
+        <source>Read the runs folder again</source>
+        <translation>重新读取运行文件夹</translation>
+    </message>
+    <message>
+        <source>Best val.</source>
+        <translation>最佳验证</translation>
+    </message>
+    <message>
+        <source>The run&apos;s name (F2 renames it); tick runs to overlay their validation curves and to compare their settings</source>
+        <translation>运行的名称（F2 重命名）；勾选运行以叠加显示其验证曲线并比较其设置</translation>
+    </message>
+    <message>
+        <source>Epochs completed of those planned</source>
+        <translation>已完成的轮次 / 计划的轮次</translation>
+    </message>
+    <message>
+        <source>Best validation accuracy (the best validation loss for a run without accuracy)</source>
+        <translation>最佳验证准确率（没有准确率的运行显示最佳验证损失）</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Note about this run…</source>
+        <translation>关于此运行的备注…</translation>
+    </message>
+    <message>
+        <source>Save note</source>
+        <translation>保存备注</translation>
+    </message>
+    <message>
+        <source>Tick runs to overlay their validation curves</source>
+        <translation>勾选运行以叠加显示其验证曲线</translation>
+    </message>
+    <message>
+        <source>Delete (to the trash)</source>
+        <translation>删除（移到回收站）</translation>
+    </message>
+    <message>
+        <source>Edit note</source>
+        <translation>编辑备注</translation>
+    </message>
+    <message>
+        <source>rename it</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Folder: %1</source>
+        <translation>文件夹：%1</translation>
+    </message>
+    <message>
+        <source>Started: %1</source>
+        <translation>开始时间：%1</translation>
+    </message>
+    <message>
+        <source>Device: %1</source>
+        <translation>设备：%1</translation>
+    </message>
+    <message>
+        <source>Best val. accuracy: %1, loss: %2</source>
+        <translation>最佳验证准确率：%1，损失：%2</translation>
+    </message>
+    <message>
+        <source>Project: %1</source>
+        <translation>项目：%1</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>备注：%1</translation>
+    </message>
+    <message>
+        <source>Best validation accuracy; loss %1</source>
+        <translation>最佳验证准确率；损失 %1</translation>
+    </message>
+    <message>
+        <source>Best validation loss (the run has no accuracy)</source>
+        <translation>最佳验证损失（该运行没有准确率）</translation>
+    </message>
+    <message>
+        <source>Runs folder: %1</source>
+        <translation>运行文件夹：%1</translation>
+    </message>
+    <message>
+        <source>Deleted runs: %1. Restore puts one back.</source>
+        <translation>已删除的运行：%1。“恢复”可将其放回。</translation>
+    </message>
+    <message>
+        <source>The trash is empty.</source>
+        <translation>回收站为空。</translation>
+    </message>
+    <message>
+        <source>No runs yet: Start on the Dashboard trains the project.</source>
+        <translation>还没有运行：点击仪表板上的“开始”即可训练项目。</translation>
+    </message>
+    <message>
+        <source>Runs of this project: %1 (%2 of other projects hidden).</source>
+        <translation>此项目的运行：%1（已隐藏其他项目的 %2 个）。</translation>
+    </message>
+    <message>
+        <source>Runs of all projects: %1.</source>
+        <translation>所有项目的运行：%1。</translation>
+    </message>
+    <message>
+        <source>Runs of this project: %1.</source>
+        <translation>此项目的运行：%1。</translation>
+    </message>
+    <message>
+        <source>Back to runs</source>
+        <translation>返回运行列表</translation>
+    </message>
+    <message>
+        <source>Select a run (click its row) to resume it</source>
+        <translation>选择一个运行（单击其所在行）以继续训练</translation>
+    </message>
+    <message>
+        <source>The run is training now</source>
+        <translation>该运行正在训练</translation>
+    </message>
+    <message>
+        <source>The run cannot be resumed: %1</source>
+        <translation>无法继续该运行：%1</translation>
+    </message>
+    <message>
+        <source>The run completed all its %1 epochs; nothing is left to train</source>
+        <translation>该运行已完成全部 %1 个轮次；没有可继续训练的内容</translation>
+    </message>
+    <message>
+        <source>The run stopped early: its validation figure stopped improving, so more epochs would not help</source>
+        <translation>该运行已提前停止：其验证指标不再改善，更多轮次也无济于事</translation>
+    </message>
+    <message>
+        <source>The run folder has no project.json to train from</source>
+        <translation>运行文件夹中没有可用于训练的 project.json</translation>
+    </message>
+    <message>
+        <source>The run&apos;s project.json was changed since the run began (it no longer matches run.json), so its checkpoints may not fit it</source>
+        <translation>该运行的 project.json 在运行开始后被修改过（与 run.json 不再一致），其检查点可能不匹配</translation>
+    </message>
+    <message>
+        <source>The run has no checkpoint (last.pt) to continue from</source>
+        <translation>该运行没有可从中继续的检查点（last.pt）</translation>
+    </message>
+    <message>
+        <source>A run that is %1 cannot be resumed</source>
+        <translation>%1的运行无法继续</translation>
+    </message>
+    <message>
+        <source>Select a run (click its row) first</source>
+        <translation>请先选择一个运行（单击其所在行）</translation>
+    </message>
+    <message>
+        <source>run.json cannot be read: %1</source>
+        <translation>无法读取 run.json：%1</translation>
+    </message>
+    <message>
+        <source>The run has no checkpoint yet (best.pt or last.pt): it ended before its first epoch</source>
+        <translation>该运行还没有检查点（best.pt 或 last.pt）：它在第一个轮次之前就结束了</translation>
+    </message>
+    <message>
+        <source>Select a run (click its row) to %1</source>
+        <translation>选择一个运行（单击其所在行）以%1</translation>
+    </message>
+    <message>
+        <source>The run is training now; %1 when it has ended</source>
+        <translation>该运行正在训练；请在其结束后再%1</translation>
+    </message>
+    <message>
+        <source>List the settings that differ between the two ticked runs</source>
+        <translation>列出两个已勾选运行之间不同的设置</translation>
+    </message>
+    <message numerus="yes">
+        <source>Tick two runs to compare their settings (%n ticked)</source>
+        <translation>
+            <numerusform>勾选两个运行以比较其设置（已勾选 %n 个）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Continue “%1” from its last checkpoint</source>
+        <translation>从最后的检查点继续“%1”</translation>
+    </message>
+    <message>
+        <source>Evaluate “%1” on the test split (its best checkpoint)</source>
+        <translation>在测试集上评估“%1”（使用其最佳检查点）</translation>
+    </message>
+    <message>
+        <source>Export “%1”: TorchScript, ONNX, a PyTorch program, a bundle</source>
+        <translation>导出“%1”：TorchScript、ONNX、PyTorch 程序、部署包</translation>
+    </message>
+    <message>
+        <source>Rename “%1” (F2); its folder keeps its name</source>
+        <translation>重命名“%1”（F2）；其文件夹名称保持不变</translation>
+    </message>
+    <message>
+        <source>Restore the run first</source>
+        <translation>请先恢复该运行</translation>
+    </message>
+    <message>
+        <source>Move “%1” to the trash (Del); the Trash view restores it</source>
+        <translation>将“%1”移到回收站（Del）；可在回收站视图中恢复</translation>
+    </message>
+    <message>
+        <source>The run is in the trash already</source>
+        <translation>该运行已在回收站中</translation>
+    </message>
+    <message>
+        <source>delete it</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>change its note</source>
+        <translation>修改备注</translation>
+    </message>
+    <message>
+        <source>Write a note about “%1”</source>
+        <translation>为“%1”写备注</translation>
+    </message>
+    <message>
+        <source>Store the note with the run (in its run.json)</source>
+        <translation>将备注与运行一起保存（存入其 run.json）</translation>
+    </message>
+    <message>
+        <source>The note has not been changed</source>
+        <translation>备注未修改</translation>
+    </message>
+    <message>
+        <source>Select a deleted run (click its row) to restore it</source>
+        <translation>选择一个已删除的运行（单击其所在行）以恢复</translation>
+    </message>
+    <message>
+        <source>A run named %1 is in the runs folder already; rename or move that folder first</source>
+        <translation>运行文件夹中已有名为 %1 的运行；请先重命名或移走该文件夹</translation>
+    </message>
+    <message>
+        <source>Move “%1” back to the runs folder</source>
+        <translation>将“%1”移回运行文件夹</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;No run selected.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;未选择运行。&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Started %1</source>
+        <translation>开始于 %1</translation>
+    </message>
+    <message>
+        <source>Deleted from %1</source>
+        <translation>已从 %1 删除</translation>
+    </message>
+    <message>
+        <source>Note saved.</source>
+        <translation>备注已保存。</translation>
+    </message>
+    <message>
+        <source>“%1” moved to the trash; Trash → Restore brings it back.</source>
+        <translation>“%1”已移到回收站；回收站 → 恢复 可将其找回。</translation>
+    </message>
+    <message>
+        <source>“%1” restored.</source>
+        <translation>“%1”已恢复。</translation>
+    </message>
+    <message>
+        <source>Untick (remove from the overlay)</source>
+        <translation>取消勾选（从叠加显示中移除）</translation>
+    </message>
+    <message>
+        <source>Tick (overlay its curves, compare)</source>
+        <translation>勾选（叠加显示其曲线，用于比较）</translation>
     </message>
 </context>
 <context>
@@ -1784,6 +2335,14 @@ export: %1</source>
         <source>%1: expected numbers separated by commas</source>
         <translation>%1：应为以逗号分隔的数字</translation>
     </message>
+    <message>
+        <source>%1 reads its files from a folder: choose the Folder to use this kind.</source>
+        <translation>%1 从文件夹读取文件：请选择“文件夹”以使用此类数据。</translation>
+    </message>
+    <message>
+        <source>Use %1 data from %2</source>
+        <translation>使用来自 %2 的 %1 数据</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::ui::StageItem</name>
@@ -1794,6 +2353,111 @@ export: %1</source>
     <message>
         <source>not available yet</source>
         <translation>尚不可用</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::TemplateGallery</name>
+    <message>
+        <source>%1, needs no files</source>
+        <translation>%1，不需要文件</translation>
+    </message>
+    <message>
+        <source>%1 (not found on this machine)</source>
+        <translation>%1（在本机上未找到）</translation>
+    </message>
+    <message>
+        <source>Empty project</source>
+        <translation>空项目</translation>
+    </message>
+    <message>
+        <source>An input and one layer on generated data: build your own network.</source>
+        <translation>一个输入和一个层，使用生成的数据：构建自己的网络。</translation>
+    </message>
+    <message>
+        <source>MLP</source>
+        <translation>MLP</translation>
+    </message>
+    <message>
+        <source>Fully connected layers that classify Fashion-MNIST: the simplest start.</source>
+        <translation>对 Fashion-MNIST 进行分类的全连接层：最简单的起点。</translation>
+    </message>
+    <message>
+        <source>CNN</source>
+        <translation>CNN</translation>
+    </message>
+    <message>
+        <source>The sample convolutional network: two convolution blocks and a classifier.</source>
+        <translation>示例卷积网络：两个卷积块和一个分类器。</translation>
+    </message>
+    <message>
+        <source>ResNet-style CNN</source>
+        <translation>ResNet 风格的 CNN</translation>
+    </message>
+    <message>
+        <source>Residual blocks: convolutions whose input is added back by a skip connection.</source>
+        <translation>残差块：卷积的输入通过跳跃连接加回到其输出。</translation>
+    </message>
+    <message>
+        <source>GRU sequence classifier</source>
+        <translation>GRU 序列分类器</translation>
+    </message>
+    <message>
+        <source>A recurrent layer reads sequences whose class only the order of their symbols decides.</source>
+        <translation>由循环层读取序列，序列的类别仅由其符号的顺序决定。</translation>
+    </message>
+    <message>
+        <source>Transformer encoder block</source>
+        <translation>Transformer 编码器块</translation>
+    </message>
+    <message>
+        <source>Multi-head self-attention and a feed-forward layer, each with a residual Add and LayerNorm.</source>
+        <translation>多头自注意力和前馈层，各自带有残差 Add 和 LayerNorm。</translation>
+    </message>
+    <message>
+        <source>Convolutional autoencoder</source>
+        <translation>卷积自编码器</translation>
+    </message>
+    <message>
+        <source>Learns to rebuild its input (MSE, no labels); a classifier&apos;s Pretrain stage can then load its encoder layers enc_conv1 and enc_conv2 by name.</source>
+        <translation>学习重建其输入（MSE，不使用标签）；之后分类器的“预训练”阶段可按名称加载其编码器层 enc_conv1 和 enc_conv2。</translation>
+    </message>
+    <message>
+        <source>There is no template &quot;%1&quot;.</source>
+        <translation>没有模板“%1”。</translation>
+    </message>
+    <message>
+        <source>The template &quot;%1&quot; does not load:
+%2</source>
+        <translation>模板“%1”无法加载：
+%2</translation>
+    </message>
+    <message>
+        <source>New project</source>
+        <translation>新建项目</translation>
+    </message>
+    <message>
+        <source>Start from an empty project or from a template. The new project is untitled: Save asks where to keep it.</source>
+        <translation>从空项目或模板开始。新项目尚未命名：保存时会询问存放位置。</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <source>1 layer</source>
+        <translation>1 层</translation>
+    </message>
+    <message>
+        <source>%1 layers</source>
+        <translation>%1 层</translation>
+    </message>
+    <message>
+        <source>1 layer · generated data, needs no files</source>
+        <translation>1 层 · 生成的数据，不需要文件</translation>
+    </message>
+    <message>
+        <source>does not load</source>
+        <translation>无法加载</translation>
     </message>
 </context>
 </TS>
