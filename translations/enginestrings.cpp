@@ -58,6 +58,15 @@ std::string engineStringsSource()
         w.add(kSettingsContext, spec.label);
         w.add(kSettingsContext, spec.help);
     }
+    w.section("Drop-down values of settings and layer parameters");
+    for (const SettingSpec &spec : projectSettings())
+        if (!spec.stages.empty() && spec.type == SettingType::Choice)
+            for (const std::string &c : spec.choices)
+                w.add(kChoicesContext, c);
+    for (const LayerType &type : LayerRegistry::instance().types())
+        for (const ParamSpec &param : type.params)
+            for (const std::string &c : param.choices)
+                w.add(kChoicesContext, c);
     w.section("Layer types: category, description and parameter help (engine/src/layers/)");
     const LayerRegistry &registry = LayerRegistry::instance();
     for (const std::string &category : registry.categories())

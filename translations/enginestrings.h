@@ -13,6 +13,8 @@ namespace torchwright::i18n {
 // Translation contexts, one per kind of engine descriptor.
 inline constexpr const char *kSettingsContext = "torchwright::settings";
 inline constexpr const char *kLayersContext = "torchwright::layers";
+// The values of drop-downs (adam, cosine, labels...), shown translated, stored as they are.
+inline constexpr const char *kChoicesContext = "torchwright::choices";
 inline constexpr const char *kDatasetsContext = "torchwright::datasets";
 inline constexpr const char *kExportsContext = "torchwright::exports";
 

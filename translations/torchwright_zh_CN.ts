@@ -93,6 +93,97 @@
     </message>
 </context>
 <context>
+    <name>torchwright::choices</name>
+    <message>
+        <source>idx</source>
+        <translation>IDX 文件 (idx)</translation>
+    </message>
+    <message>
+        <source>cifar10</source>
+        <translation>CIFAR-10 二进制 (cifar10)</translation>
+    </message>
+    <message>
+        <source>synthetic</source>
+        <translation>生成数据 (synthetic)</translation>
+    </message>
+    <message>
+        <source>sequence</source>
+        <translation>生成序列 (sequence)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>dataset</source>
+        <translation>按数据集统计 (dataset)</translation>
+    </message>
+    <message>
+        <source>fixed</source>
+        <translation>固定值 (fixed)</translation>
+    </message>
+    <message>
+        <source>cross_entropy</source>
+        <translation>交叉熵 (cross_entropy)</translation>
+    </message>
+    <message>
+        <source>mse</source>
+        <translation>均方误差 (mse)</translation>
+    </message>
+    <message>
+        <source>bce_with_logits</source>
+        <translation>二元交叉熵 (bce_with_logits)</translation>
+    </message>
+    <message>
+        <source>labels</source>
+        <translation>标签 (labels)</translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation>输入 (input)</translation>
+    </message>
+    <message>
+        <source>sgd</source>
+        <translation>SGD</translation>
+    </message>
+    <message>
+        <source>adam</source>
+        <translation>Adam</translation>
+    </message>
+    <message>
+        <source>adamw</source>
+        <translation>AdamW</translation>
+    </message>
+    <message>
+        <source>rmsprop</source>
+        <translation>RMSprop</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>阶梯衰减 (step)</translation>
+    </message>
+    <message>
+        <source>cosine</source>
+        <translation>余弦退火 (cosine)</translation>
+    </message>
+    <message>
+        <source>val_loss</source>
+        <translation>验证损失 (val_loss)</translation>
+    </message>
+    <message>
+        <source>val_accuracy</source>
+        <translation>验证准确率 (val_accuracy)</translation>
+    </message>
+    <message>
+        <source>float32</source>
+        <translation>float32</translation>
+    </message>
+    <message>
+        <source>int64</source>
+        <translation>int64</translation>
+    </message>
+</context>
+<context>
     <name>torchwright::datasets</name>
     <message>
         <source>IDX files (MNIST layout)</source>

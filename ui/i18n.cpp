@@ -130,6 +130,7 @@ QString settingText(const std::string &source) { return translated(i18n::kSettin
 QString layerText(const std::string &source) { return translated(i18n::kLayersContext, source); }
 QString datasetText(const std::string &source) { return translated(i18n::kDatasetsContext, source); }
 QString exportText(const std::string &source) { return translated(i18n::kExportsContext, source); }
+QString choiceText(const std::string &value) { return translated(i18n::kChoicesContext, value); }
 
 QString paramExpectation(const ParamSpec &spec)
 {

@@ -48,7 +48,9 @@ void saveLanguage(const QString &code);
 QString settingText(const std::string &source); // setting labels and help
 QString layerText(const std::string &source);   // layer categories, descriptions, parameter help
 QString datasetText(const std::string &source); // dataset format labels and descriptions
-QString exportText(const std::string &source);  // export format titles, labels, descriptions
+QString exportText(const std::string &source);
+// A drop-down value (adam, cosine, labels...) as shown; the item's data keeps the value itself.
+QString choiceText(const std::string &value); // export format titles, labels, descriptions
 
 // The values a layer parameter accepts ("an integer from 1 to 65536"), as the engine's
 // ParamSpec::expectation() says them, in the current language.

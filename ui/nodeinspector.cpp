@@ -239,9 +239,9 @@ void NodeInspector::rebuildEditors()
         case ParamType::Choice: {
             auto *box = new QComboBox;
             for (const std::string &c : spec.choices)
-                box->addItem(QString::fromStdString(c));
+                box->addItem(choiceText(c), QString::fromStdString(c)); // shown translated, stored as it is
             connect(box, &QComboBox::activated, this, [this, box, name = spec.name](int index) {
-                commitParameter(name, json(box->itemText(index).toStdString()));
+                commitParameter(name, json(box->itemData(index).toString().toStdString()));
             });
             editor = box;
             break;
@@ -291,10 +291,10 @@ void NodeInspector::refreshValues()
             check->setChecked(value.is_boolean() && value.get<bool>());
         } else if (auto *combo = qobject_cast<QComboBox *>(editor)) {
             const QString text = value.is_string() ? QString::fromStdString(value.get<std::string>()) : QString();
-            int index = combo->findText(text);
+            int index = combo->findData(text);
             if (index < 0 && !text.isEmpty()) {
                 // A value the registry does not offer (a hand-edited file): show it as it is.
-                combo->addItem(text);
+                combo->addItem(text, text);
                 index = combo->count() - 1;
             }
             combo->setCurrentIndex(index);

@@ -351,10 +351,14 @@ StageInspector::Row StageInspector::createEditor(const SettingSpec &spec)
     case SettingType::Choice: {
         auto *w = new QComboBox(m_form);
         for (const auto &c : spec.choices)
-            w->addItem(QString::fromStdString(c));
+            w->addItem(choiceText(c), QString::fromStdString(c)); // shown translated, stored as it is
         w->setObjectName(name);
-        connect(w, &QComboBox::currentTextChanged, this, [this, ptr](const QString &v) { push(ptr, v.toStdString()); });
-        return {&spec, w, [w, value] { w->setCurrentText(QString::fromStdString(value().get<std::string>())); }};
+        connect(w, &QComboBox::currentIndexChanged, this, [this, w, ptr](int i) {
+            if (i >= 0)
+                push(ptr, w->itemData(i).toString().toStdString());
+        });
+        return {&spec, w,
+                [w, value] { w->setCurrentIndex(w->findData(QString::fromStdString(value().get<std::string>()))); }};
     }
     case SettingType::String: return createTextEditor(spec);
     case SettingType::List: return createListEditor(spec);
@@ -460,7 +464,7 @@ void StageInspector::refreshValues()
         if (applies)
             row.refresh();
         if (auto *combo = qobject_cast<QComboBox *>(row.field); combo && row.spec->pointer == "/dataset/kind")
-            combo->setCurrentText(QString::fromStdString(project.dataset.kind));
+            combo->setCurrentIndex(combo->findData(QString::fromStdString(project.dataset.kind)));
         // The document holds what the field shows: the undo keys are the document's again
         // (MainWindow::eventFilter).
         auto *edit = qobject_cast<QLineEdit *>(row.field);

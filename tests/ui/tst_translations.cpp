@@ -14,6 +14,7 @@
 #include "torchwright/layers.h"
 #include "torchwright/settings.h"
 
+#include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QLibraryInfo>
@@ -285,6 +286,13 @@ void TestTranslations::chineseStudioShowsChinese()
         QVERIFY2(hasChinese(label->text()), qPrintable(label->text()));
     }
     QVERIFY(labels > 0);
+    // Drop-down values are shown translated and stored as they are.
+    auto *loss = w.stageInspector()->findChild<QComboBox *>(QStringLiteral("/training/loss"));
+    QVERIFY(loss);
+    QCOMPARE(loss->currentText(), QStringLiteral("交叉熵 (cross_entropy)"));
+    QCOMPARE(loss->currentData().toString(), QStringLiteral("cross_entropy"));
+    loss->setCurrentIndex(loss->findData(QStringLiteral("mse")));
+    QCOMPARE(QString::fromStdString(w.document()->project().training.loss), QStringLiteral("mse"));
     for (const SettingSpec &spec : projectSettings())
         if (!spec.stages.empty())
             QVERIFY2(hasChinese(settingText(spec.label)), spec.label.c_str());
