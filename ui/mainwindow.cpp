@@ -205,6 +205,10 @@ MainWindow::~MainWindow()
 {
     // Training must end before the document and the widgets it reports to go away.
     m_dashboard->stopAndWait();
+    // The document may outlive this window's own part (its undo stack says "clean changed" as it
+    // goes): nothing of it may call back into a window being destroyed.
+    disconnect(m_doc, nullptr, this, nullptr);
+    disconnect(m_doc->undoStack(), nullptr, this, nullptr);
     // Children die in creation order and the document came first: take every view down before
     // it, so none reacts to (or disconnects from) a document that is gone.
     delete takeCentralWidget();
