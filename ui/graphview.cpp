@@ -158,8 +158,10 @@ void GraphView::resizeEvent(QResizeEvent *event)
 
 void GraphView::wheelEvent(QWheelEvent *event)
 {
+    // The wheel scrolls a tall graph, Ctrl+wheel zooms: as the pipeline canvas and most editors.
     const QPoint steps = event->angleDelta();
-    if (steps.y() == 0) {
+    if (steps.y() == 0 || !(event->modifiers() & Qt::ControlModifier)) {
+        m_autoFit = false;
         QGraphicsView::wheelEvent(event);
         return;
     }

@@ -778,10 +778,20 @@ void GraphEditorTest::zoomAroundCursorAndPan()
     const QPointF under = view->mapToScene(cursor);
     const qreal before = view->zoom();
     QWheelEvent wheel(QPointF(cursor), vp->mapToGlobal(QPointF(cursor)), QPoint(), QPoint(0, 120), Qt::NoButton,
-                      Qt::NoModifier, Qt::NoScrollPhase, false);
+                      Qt::ControlModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(vp, &wheel);
     QVERIFY(view->zoom() > before * 1.1);
     QVERIFY(QLineF(view->mapToScene(cursor), under).length() < 2 / view->zoom());
+
+    // The wheel alone scrolls and keeps the zoom.
+    const qreal zoomed = view->zoom();
+    const int scrolledFrom = view->verticalScrollBar()->value();
+    QWheelEvent scroll(QPointF(cursor), vp->mapToGlobal(QPointF(cursor)), QPoint(), QPoint(0, -120), Qt::NoButton,
+                       Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(vp, &scroll);
+    QCOMPARE(view->zoom(), zoomed);
+    if (view->verticalScrollBar()->maximum() > scrolledFrom)
+        QVERIFY(view->verticalScrollBar()->value() > scrolledFrom);
 
     // Middle-button drag pans.
     const QPointF centre = view->visibleCenter();
