@@ -269,6 +269,7 @@ RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent) : QWidget(paren
     connect(m_tree, &QTreeWidget::currentItemChanged, this, [this] {
         if (m_filling)
             return; // refresh() shows the details once the list is whole
+        keepUnsavedNote();
         updateDetails();
         updateButtons();
     });
@@ -645,6 +646,22 @@ void RunsPanel::updateButtons()
         restoreWhy = tr("A run named %1 is in the runs folder already; rename or move that folder first")
                          .arg(QFileInfo(row->trashedFrom).fileName());
     offer(m_restoreButton, nullptr, tr("Move “%1” back to the runs folder").arg(label), restoreWhy);
+}
+
+void RunsPanel::keepUnsavedNote()
+{
+    const auto row = m_rows.constFind(m_noteShownFor);
+    const QString text = m_noteEdit->toPlainText();
+    if (m_trashView || row == m_rows.constEnd() || text == row->note)
+        return;
+    try {
+        torchwright::setRunNote(m_noteShownFor.toStdString(), text.toStdString());
+    } catch (const std::exception &e) {
+        showMessage(QString::fromStdString(e.what()), true);
+        return;
+    }
+    m_rows[m_noteShownFor].note = text;
+    showMessage(tr("Note saved."), false);
 }
 
 void RunsPanel::updateDetails()

@@ -137,6 +137,9 @@ private:
     QTreeWidgetItem *makeItem(const RunSummary &r);
     void updateButtons();
     void updateDetails();
+    // A note typed for the highlighted run and not saved is stored when another run is
+    // highlighted, instead of being dropped.
+    void keepUnsavedNote();
     void updateOverlay();
     void showMessage(const QString &text, bool isError);
     void showContextMenu(const QPoint &at);

@@ -378,6 +378,14 @@ void TestRunsPanel::renameNoteTrashRestoreRoundTrip()
     QCOMPARE(note->toPlainText(), QString());
     m_panel->setCurrentRun(m_completed);
     QCOMPARE(note->toPlainText(), QStringLiteral("lr 0.01 was too high"));
+    // A note typed and not saved is stored when another run is highlighted, not lost.
+    note->moveCursor(QTextCursor::End);
+    QTest::keyClicks(note, QStringLiteral(", try 0.003"));
+    m_panel->setCurrentRun(m_stopped);
+    QCOMPARE(readObject(m_completed + QStringLiteral("/run.json"))[QStringLiteral("note")].toString(),
+             QStringLiteral("lr 0.01 was too high, try 0.003"));
+    m_panel->setCurrentRun(m_completed);
+    QCOMPARE(note->toPlainText(), QStringLiteral("lr 0.01 was too high, try 0.003"));
 
     // Delete: the folder moves, whole, to runs/.trash; the list and the overlay lose it.
     m_panel->setRunChecked(m_completed, true);
@@ -417,7 +425,7 @@ void TestRunsPanel::renameNoteTrashRestoreRoundTrip()
     QVERIFY(m_panel->runDirs().contains(m_completed));
     const RunSummary back = readRunSummary(m_completed.toStdString());
     QCOMPARE(back.displayName, std::string("baseline"));
-    QCOMPARE(back.note, std::string("lr 0.01 was too high"));
+    QCOMPARE(back.note, std::string("lr 0.01 was too high, try 0.003"));
     QVERIFY(!QFileInfo::exists(m_completed + QStringLiteral("/trashed.json")));
 
     // Back as it was for the other tests.
