@@ -29,6 +29,7 @@
 #include <QDockWidget>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QScreen>
 #include <QSettings>
 #include <QTimer>
 
@@ -119,6 +120,14 @@ private:
     bool m_seen = false;
 };
 
+// The first start's size: 1600x1000, or the screen's free area when that is smaller (a 1280x800
+// laptop), so no part of the window starts off the screen.
+QSize defaultWindowSize(const QSize &preferred)
+{
+    const QScreen *screen = QGuiApplication::primaryScreen();
+    return screen ? preferred.boundedTo(screen->availableGeometry().size()) : preferred;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -200,7 +209,7 @@ int main(int argc, char **argv)
                    : tabName == "dashboard" ? MainWindow::DashboardTab
                                             : MainWindow::PipelineTab);
     if (shooting || timingStartup || !window.restoreWindowState())
-        window.resize(windowSize);
+        window.resize(shooting || parser.isSet(size) ? windowSize : defaultWindowSize(windowSize));
     if (parser.isSet(stage)) {
         bool found = false;
         for (const auto &info : torchwright::ui::pipelineStages())
