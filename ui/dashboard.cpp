@@ -91,6 +91,10 @@ Dashboard::Dashboard(ProjectDocument *document, QWidget *parent)
     connect(c, &TrainingController::stateChanged, this, &Dashboard::updateButtons);
     // A newly opened project brings its own device and thread settings.
     connect(m_document, &ProjectDocument::projectReset, this, &Dashboard::takeSettingsFromProject);
+    // A project that rebuilds its input (an autoencoder) has no accuracy to plot: its loss is all.
+    const auto showAccuracy = [this] { m_accuracyPlot->setVisible(!m_document->project().training.reconstructs()); };
+    connect(m_document, &ProjectDocument::projectReset, this, showAccuracy);
+    connect(m_document, &ProjectDocument::settingsChanged, this, showAccuracy);
     // Another project (opened, or File > New): the last run's curves and progress were not its.
     connect(m_document, &ProjectDocument::projectReset, this, [this] {
         if (m_controller->isRunning())
@@ -213,6 +217,7 @@ void Dashboard::buildUi()
     m_lossPlot->setObjectName(QStringLiteral("epochLossPlot"));
     m_accuracyPlot = makePlot(tr("Accuracy per epoch"), tr("accuracy"), this);
     m_accuracyPlot->setObjectName(QStringLiteral("accuracyPlot"));
+    m_accuracyPlot->setVisible(!m_document->project().training.reconstructs());
     for (CurvePlot *p : {m_lossPlot, m_accuracyPlot}) {
         const int t = p->addSeries(tr("training"), QPen(QColor(25, 80, 160), 2));
         const int v = p->addSeries(tr("validation"), QPen(QColor(220, 110, 20), 2));

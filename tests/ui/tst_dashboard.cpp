@@ -89,6 +89,7 @@ private Q_SLOTS:
     void runsGoBesideTheProject();
     void startButtonTrainsAndPlots();
     void controlsWrapInANarrowWindow();
+    void reconstructionHasNoAccuracyPlot();
     void smoothingIsTheDebiasedMovingAverage();
     void smoothingSliderRedrawsAndIsRemembered();
     void startClearsTheLastRun();
@@ -332,6 +333,29 @@ void TestDashboard::controlsWrapInANarrowWindow()
     m_dashboard->resize(1200, 700);
     QCoreApplication::processEvents();
     QVERIFY(std::abs(top(start) - top(device)) < device->height()); // one row
+}
+
+void TestDashboard::reconstructionHasNoAccuracyPlot()
+{
+    // An autoencoder (target = input) has only a loss: no empty accuracy plot beside it. Its own
+    // document, so the shared one keeps the sample project for the other tests.
+    QTemporaryDir dir;
+    const QString path = writeTinyProject(dir, QStringLiteral("autoencoder.json"), [](nlohmann::json &j) {
+        j["training"]["target"] = "input";
+        j["training"]["loss"] = "mse";
+    });
+    QVERIFY(!path.isEmpty());
+    ProjectDocument doc;
+    Dashboard dashboard(&doc);
+    auto *accuracy = dashboard.findChild<QWidget *>(QStringLiteral("accuracyPlot"));
+    QVERIFY(accuracy);
+    QVERIFY(!accuracy->isHidden());
+    QString error;
+    QVERIFY2(doc.load(path, &error), qPrintable(error));
+    QVERIFY(doc.project().training.reconstructs());
+    QVERIFY(accuracy->isHidden());
+    QVERIFY2(doc.load(m_projectPath, &error), qPrintable(error));
+    QVERIFY(!accuracy->isHidden());
 }
 
 void TestDashboard::smoothingIsTheDebiasedMovingAverage()
