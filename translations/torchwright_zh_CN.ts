@@ -93,6 +93,609 @@
     </message>
 </context>
 <context>
+    <name>torchwright::Message</name>
+    <message>
+        <source>edge starts at node %1, which does not exist</source>
+        <translation>连线起点是节点 %1，但该节点不存在</translation>
+    </message>
+    <message>
+        <source>edge ends at node %1, which does not exist</source>
+        <translation>连线终点是节点 %1，但该节点不存在</translation>
+    </message>
+    <message>
+        <source>node %1 has one output (port 0), got port %2</source>
+        <translation>节点 %1 只有一个输出（端口 0），却给了端口 %2</translation>
+    </message>
+    <message>
+        <source>layer %1 cannot feed itself</source>
+        <translation>层 %1 不能连接到自身</translation>
+    </message>
+    <message>
+        <source>%1 (%2) takes no inputs</source>
+        <translation>%1（%2）没有输入</translation>
+    </message>
+    <message>
+        <source>node %1 (%2) has %3 input port(s), got port %4</source>
+        <translation>节点 %1（%2）有 %3 个输入端口，却给了端口 %4</translation>
+    </message>
+    <message>
+        <source>node %1 (%2) has no input %3</source>
+        <translation>节点 %1（%2）没有输入 %3</translation>
+    </message>
+    <message>
+        <source>input %1 of %2 is already connected</source>
+        <translation>%2 的输入 %1 已经连接</translation>
+    </message>
+    <message>
+        <source>connecting %1 to %2 would create a cycle</source>
+        <translation>把 %1 连接到 %2 会形成环路</translation>
+    </message>
+    <message>
+        <source>the graph has no Input node</source>
+        <translation>图中没有 Input 节点</translation>
+    </message>
+    <message>
+        <source>the graph has %1 Input nodes; exactly one is allowed</source>
+        <translation>图中有 %1 个 Input 节点；只允许一个</translation>
+    </message>
+    <message>
+        <source>expected a non-negative integer id, got %1</source>
+        <translation>应为非负整数 id，实际为 %1</translation>
+    </message>
+    <message>
+        <source>duplicate node id %1 (also used by %2)</source>
+        <translation>节点 id %1 重复（%2 也在使用）</translation>
+    </message>
+    <message>
+        <source>node name &apos;%1&apos; must start with a letter or &apos;_&apos; and hold only letters, digits and &apos;_&apos;</source>
+        <translation>节点名 &apos;%1&apos; 必须以字母或 &apos;_&apos; 开头，且只含字母、数字和 &apos;_&apos;</translation>
+    </message>
+    <message>
+        <source>duplicate node name &apos;%1&apos; (also used by %2)</source>
+        <translation>节点名 &apos;%1&apos; 重复（%2 也在使用）</translation>
+    </message>
+    <message>
+        <source>unknown layer type &apos;%1&apos; (known types: %2)</source>
+        <translation>未知的层类型 &apos;%1&apos;（已知类型：%2）</translation>
+    </message>
+    <message>
+        <source>layer %1 (%2): %3</source>
+        <translation>层 %1（%2）：%3</translation>
+    </message>
+    <message>
+        <source>%1 by %2</source>
+        <translation>%1，由 %2 连接</translation>
+    </message>
+    <message>
+        <source>the graph has a cycle through %1; layers must form a directed acyclic graph</source>
+        <translation>图中有经过 %1 的环路；各层必须构成有向无环图</translation>
+    </message>
+    <message>
+        <source>%1 %2 input %3 is not connected</source>
+        <translation>%1 %2 的输入 %3 未连接</translation>
+    </message>
+    <message>
+        <source>the graph must end in exactly one output layer, but %1 layers have no outgoing connection: %2</source>
+        <translation>图必须以唯一的输出层结束，但有 %1 个层没有向外的连接：%2</translation>
+    </message>
+    <message>
+        <source>%1 %2 input %3 expects %4 values, got %5 from %6</source>
+        <translation>%1 %2 的输入 %3 需要 %4 值，却从 %6 得到 %5</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3</source>
+        <translation>%1 %2：%3</translation>
+    </message>
+    <message>
+        <source>%1 %2 input %3 (%4 from %5): %6</source>
+        <translation>%1 %2 的输入 %3（来自 %5 的 %4）：%6</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>dim %1 is outside the %2 input</source>
+        <translation>维度 %1 超出了 %2 输入的范围</translation>
+    </message>
+    <message>
+        <source>%1 channels reach a layer that expects %2 (in_channels = %2)</source>
+        <translation>%1 个通道进入了需要 %2 个通道的层（in_channels = %2）</translation>
+    </message>
+    <message>
+        <source>expects a CxHxW input, got %1</source>
+        <translation>需要 CxHxW 输入，实际为 %1</translation>
+    </message>
+    <message>
+        <source>groups = %1 must divide the input channels (%2) and out_channels (%3)</source>
+        <translation>groups = %1 必须整除输入通道数（%2）和 out_channels（%3）</translation>
+    </message>
+    <message>
+        <source>a %1x%1 kernel does not fit the %2 input</source>
+        <translation>%1x%1 的卷积核放不进 %2 的输入</translation>
+    </message>
+    <message>
+        <source>the weight %1x%2x%3x%3</source>
+        <translation>权重 %1x%2x%3x%3</translation>
+    </message>
+    <message>
+        <source>padding = %1 leaves no output of the %2 input</source>
+        <translation>padding = %1 使 %2 的输入没有输出</translation>
+    </message>
+    <message>
+        <source>expects at least one dimension, got a scalar</source>
+        <translation>需要至少一个维度，实际为标量</translation>
+    </message>
+    <message>
+        <source>%1 features reach a layer that expects %2 (in_features = %2); the input is %3, add a Flatten before it</source>
+        <translation>%1 个特征进入了需要 %2 个特征的层（in_features = %2）；输入为 %3，请在它之前加一个 Flatten</translation>
+    </message>
+    <message>
+        <source>%1 features reach a layer that expects %2 (in_features = %2)</source>
+        <translation>%1 个特征进入了需要 %2 个特征的层（in_features = %2）</translation>
+    </message>
+    <message>
+        <source>the weight %1x%2</source>
+        <translation>权重 %1x%2</translation>
+    </message>
+    <message>
+        <source>all inputs must have the same shape: input 0 is %1, input %2 is %3</source>
+        <translation>所有输入的形状必须相同：输入 0 为 %1，输入 %2 为 %3</translation>
+    </message>
+    <message>
+        <source>input %1 is %2 but input 0 is %3; they may differ only in dim %4</source>
+        <translation>输入 %1 为 %2，但输入 0 为 %3；它们只能在维度 %4 上不同</translation>
+    </message>
+    <message>
+        <source>expects a %1 input, got %2</source>
+        <translation>需要 %1 输入，实际为 %2</translation>
+    </message>
+    <message>
+        <source>%1 channels reach a layer that expects %2 (num_features = %2)</source>
+        <translation>%1 个通道进入了需要 %2 个通道的层（num_features = %2）</translation>
+    </message>
+    <message>
+        <source>padding %1 must be at most half the kernel size %2</source>
+        <translation>padding %1 不能超过窗口大小 %2 的一半</translation>
+    </message>
+    <message>
+        <source>a %1x%1 window does not fit the %2 input</source>
+        <translation>%1x%1 的窗口放不进 %2 的输入</translation>
+    </message>
+    <message>
+        <source>true or false</source>
+        <translation>true 或 false</translation>
+    </message>
+    <message>
+        <source>one of %1</source>
+        <translation>%1 之一</translation>
+    </message>
+    <message>
+        <source>an integer from %1 to %2</source>
+        <translation>%1 到 %2 之间的整数</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>一个数</translation>
+    </message>
+    <message>
+        <source>a number &gt; %1</source>
+        <translation>大于 %1 的数</translation>
+    </message>
+    <message>
+        <source>a number &gt;= %1</source>
+        <translation>大于等于 %1 的数</translation>
+    </message>
+    <message>
+        <source>a number from %1 (exclusive) to %2</source>
+        <translation>%1（不含）到 %2 之间的数</translation>
+    </message>
+    <message>
+        <source>a number from %1 to %2</source>
+        <translation>%1 到 %2 之间的数</translation>
+    </message>
+    <message>
+        <source>the output %1 would have %2 elements; the largest supported tensor has %3</source>
+        <translation>输出 %1 将有 %2 个元素；支持的最大张量为 %3 个元素</translation>
+    </message>
+    <message>
+        <source>the parameter or multiply-add count overflows</source>
+        <translation>参数数量或乘加次数溢出</translation>
+    </message>
+    <message>
+        <source>%1 would have %2 elements; the largest supported tensor has %3</source>
+        <translation>%1 将有 %2 个元素；支持的最大张量为 %3 个元素</translation>
+    </message>
+    <message>
+        <source>expected an object of parameters, got %1</source>
+        <translation>应为参数对象，实际为 %1</translation>
+    </message>
+    <message>
+        <source>missing required parameter &apos;%1&apos; of %2 (%3)</source>
+        <translation>缺少 %2 的必需参数 &apos;%1&apos;（%3）</translation>
+    </message>
+    <message>
+        <source>%1 %2 is more than the largest supported value, %3</source>
+        <translation>%1 %2 超过了支持的最大值 %3</translation>
+    </message>
+    <message>
+        <source>%1: expected %2, got %3</source>
+        <translation>%1：应为%2，实际为 %3</translation>
+    </message>
+    <message>
+        <source>unknown parameter &apos;%1&apos; for %2</source>
+        <translation>%2 没有参数 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>the table of %1x%2</source>
+        <translation>%1x%2 的嵌入表</translation>
+    </message>
+    <message>
+        <source>expects an LxF sequence, got %1</source>
+        <translation>需要 LxF 序列，实际为 %1</translation>
+    </message>
+    <message>
+        <source>%1 features reach a layer that expects %2 (input_size = %2)</source>
+        <translation>%1 个特征进入了需要 %2 个特征的层（input_size = %2）</translation>
+    </message>
+    <message>
+        <source>with hidden_size %1, a weight</source>
+        <translation>hidden_size 为 %1 时，某个权重</translation>
+    </message>
+    <message>
+        <source>expects an LxE sequence, got %1</source>
+        <translation>需要 LxE 序列，实际为 %1</translation>
+    </message>
+    <message>
+        <source>num_heads = %1 must divide the embedding size %2</source>
+        <translation>num_heads = %1 必须整除嵌入维度 %2</translation>
+    </message>
+    <message>
+        <source>in_proj_weight %1x%2</source>
+        <translation>in_proj_weight %1x%2</translation>
+    </message>
+    <message>
+        <source>parameters %1</source>
+        <translation>参数 %1</translation>
+    </message>
+    <message>
+        <source>%1, gradients %2</source>
+        <translation>%1，梯度 %2</translation>
+    </message>
+    <message>
+        <source>%1, optimizer state %2</source>
+        <translation>%1，优化器状态 %2</translation>
+    </message>
+    <message>
+        <source>%1, activations of a batch of %2 %3</source>
+        <translation>%1，%2 个样本一批的激活 %3</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>the weights alone need %1: use fewer or smaller layers, or an optimizer that keeps less state (SGD without momentum keeps none)</source>
+        <translation>仅权重就需要 %1：请使用更少或更小的层，或换用保存状态更少的优化器（不带动量的 SGD 不保存状态）</translation>
+    </message>
+    <message>
+        <source>the weights alone need %1: use fewer or smaller layers</source>
+        <translation>仅权重就需要 %1：请使用更少或更小的层</translation>
+    </message>
+    <message>
+        <source>use a smaller batch size (/training/batch_size) or layers with smaller outputs</source>
+        <translation>请使用更小的批大小（/training/batch_size）或输出更小的层</translation>
+    </message>
+    <message>
+        <source>%1 needs about %2, but only %3 is available (%4); %5</source>
+        <translation>%1 需要约 %2，但只有 %3 可用（%4）；%5</translation>
+    </message>
+    <message>
+        <source>missing required field &apos;%1&apos;</source>
+        <translation>缺少必需字段 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>expected an object, got %1</source>
+        <translation>应为对象，实际为 %1</translation>
+    </message>
+    <message>
+        <source>expected a string, got %1</source>
+        <translation>应为字符串，实际为 %1</translation>
+    </message>
+    <message>
+        <source>expected one of %1, got %2</source>
+        <translation>应为 %1 之一，实际为 %2</translation>
+    </message>
+    <message>
+        <source>expected %1, got %2</source>
+        <translation>应为%1，实际为 %2</translation>
+    </message>
+    <message>
+        <source>expected %1 class names (num_classes), got %2</source>
+        <translation>应有 %1 个类别名（num_classes），实际为 %2 个</translation>
+    </message>
+    <message>
+        <source>expected 1 or %1 values (one per channel), got %2</source>
+        <translation>应有 1 个或 %1 个值（每通道一个），实际为 %2 个</translation>
+    </message>
+    <message>
+        <source>expected as many values as mean (%1), got %2</source>
+        <translation>值的个数应与 mean 相同（%1 个），实际为 %2 个</translation>
+    </message>
+    <message>
+        <source>expected a positive number, got %1</source>
+        <translation>应为正数，实际为 %1</translation>
+    </message>
+    <message>
+        <source>pretraining is enabled but no source run or checkpoint is given</source>
+        <translation>已启用预训练，但没有指定来源运行或检查点</translation>
+    </message>
+    <message>
+        <source>the target is the input (/training/target), which is reconstructed with the mse loss; got &quot;%1&quot;</source>
+        <translation>目标是输入本身（/training/target），重建应使用 mse 损失；实际为 &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>the target is the input (/training/target): there is no accuracy to watch; watch val_loss</source>
+        <translation>目标是输入本身（/training/target）：没有准确率可监视；请监视 val_loss</translation>
+    </message>
+    <message>
+        <source>Nesterov momentum needs momentum &gt; 0</source>
+        <translation>Nesterov 动量需要 momentum &gt; 0</translation>
+    </message>
+    <message>
+        <source>expected a list of nodes, got %1</source>
+        <translation>应为节点列表，实际为 %1</translation>
+    </message>
+    <message>
+        <source>expected a node object, got %1</source>
+        <translation>应为节点对象，实际为 %1</translation>
+    </message>
+    <message>
+        <source>expected [x, y], got %1</source>
+        <translation>应为 [x, y]，实际为 %1</translation>
+    </message>
+    <message>
+        <source>expected a list of edges, got %1</source>
+        <translation>应为连线列表，实际为 %1</translation>
+    </message>
+    <message>
+        <source>expected {&quot;from&quot;: {...}, &quot;to&quot;: {...}}, got %1</source>
+        <translation>应为 {&quot;from&quot;: {...}, &quot;to&quot;: {...}}，实际为 %1</translation>
+    </message>
+    <message>
+        <source>version 1 edges are [fromNode, fromPort, toNode, toPort], got %1</source>
+        <translation>版本 1 的连线格式为 [fromNode, fromPort, toNode, toPort]，实际为 %1</translation>
+    </message>
+    <message>
+        <source>expected a JSON object at the top level, got %1</source>
+        <translation>顶层应为 JSON 对象，实际为 %1</translation>
+    </message>
+    <message>
+        <source>expected &quot;%1&quot;, got %2: this is not a Torchwright project</source>
+        <translation>应为 &quot;%1&quot;，实际为 %2：这不是 Torchwright 项目</translation>
+    </message>
+    <message>
+        <source>the file is version %1, newer than this Torchwright reads (%2); update Torchwright to open it</source>
+        <translation>文件版本为 %1，比此版本 Torchwright 能读取的版本（%2）更新；请更新 Torchwright 后再打开</translation>
+    </message>
+    <message>
+        <source>unknown field &apos;%1&apos; is ignored</source>
+        <translation>已忽略未知字段 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>%1; a project needs far fewer</source>
+        <translation>%1；项目所需远少于此</translation>
+    </message>
+    <message>
+        <source>not valid JSON: %1</source>
+        <translation>不是有效的 JSON：%1</translation>
+    </message>
+    <message>
+        <source>the dataset&apos;s sample shape is missing or was refused, so no shape can be inferred</source>
+        <translation>数据集的样本形状缺失或被拒绝，因此无法推断形状</translation>
+    </message>
+    <message>
+        <source>the output layer &apos;%1&apos; gives %2 per sample, but the target is the input (/training/target), so it must give the input&apos;s shape %3</source>
+        <translation>输出层 &apos;%1&apos; 每个样本给出 %2，但目标是输入本身（/training/target），所以它必须给出输入的形状 %3</translation>
+    </message>
+    <message>
+        <source>the output layer &apos;%1&apos; gives %2 per sample, but the %3 loss needs %4 (one per class, /dataset/num_classes)</source>
+        <translation>输出层 &apos;%1&apos; 每个样本给出 %2，但 %3 损失需要 %4（每个类别一个，/dataset/num_classes）</translation>
+    </message>
+    <message>
+        <source>no layer is named &apos;%1&apos;</source>
+        <translation>没有名为 &apos;%1&apos; 的层</translation>
+    </message>
+    <message>
+        <source>not a run folder: project.json is missing</source>
+        <translation>不是运行文件夹：缺少 project.json</translation>
+    </message>
+    <message>
+        <source>damaged: its content does not match the SHA-256 that run.json (/project_sha256) recorded when the run began; restore it from a copy</source>
+        <translation>已损坏：其内容与运行开始时 run.json 记录的 SHA-256（/project_sha256）不符；请从副本恢复</translation>
+    </message>
+    <message>
+        <source>evaluating %1</source>
+        <translation>评估 %1</translation>
+    </message>
+    <message>
+        <source>the dataset folder is empty; give the folder holding the data files</source>
+        <translation>数据集文件夹为空；请指定存放数据文件的文件夹</translation>
+    </message>
+    <message>
+        <source>a sample of %1 would have %2 elements; the largest supported tensor has %3</source>
+        <translation>%1 的样本将有 %2 个元素；支持的最大张量为 %3 个元素</translation>
+    </message>
+    <message>
+        <source>expected two numbers in [0, 1), got %1</source>
+        <translation>应为 [0, 1) 内的两个数，实际为 %1</translation>
+    </message>
+    <message>
+        <source>expected &quot;auto&quot;, &quot;cpu&quot;, &quot;cuda&quot; or &quot;cuda:N&quot;, got &quot;%1&quot;</source>
+        <translation>应为 &quot;auto&quot;、&quot;cpu&quot;、&quot;cuda&quot; 或 &quot;cuda:N&quot;，实际为 &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>a positive integer</source>
+        <translation>正整数</translation>
+    </message>
+    <message>
+        <source>a non-negative integer</source>
+        <translation>非负整数</translation>
+    </message>
+    <message>
+        <source>a list of %1 to %2 positive integers</source>
+        <translation>由 %1 到 %2 个正整数组成的列表</translation>
+    </message>
+    <message>
+        <source>a list of %1 to %2 integers</source>
+        <translation>由 %1 到 %2 个整数组成的列表</translation>
+    </message>
+    <message>
+        <source>a list of %1 to %2 numbers</source>
+        <translation>由 %1 到 %2 个数组成的列表</translation>
+    </message>
+    <message>
+        <source>a list of %1 to %2 strings</source>
+        <translation>由 %1 到 %2 个字符串组成的列表</translation>
+    </message>
+    <message>
+        <source>a list of positive integers</source>
+        <translation>正整数列表</translation>
+    </message>
+    <message>
+        <source>a list of integers</source>
+        <translation>整数列表</translation>
+    </message>
+    <message>
+        <source>a list of numbers</source>
+        <translation>数的列表</translation>
+    </message>
+    <message>
+        <source>a list of strings</source>
+        <translation>字符串列表</translation>
+    </message>
+    <message>
+        <source>a number &gt; %1 and &lt;= %2</source>
+        <translation>大于 %1 且不大于 %2 的数</translation>
+    </message>
+    <message>
+        <source>a number from %1 (exclusive) to %2 (exclusive)</source>
+        <translation>%1（不含）到 %2（不含）之间的数</translation>
+    </message>
+    <message>
+        <source>a number from %1 to %2 (exclusive)</source>
+        <translation>%1 到 %2（不含）之间的数</translation>
+    </message>
+    <message>
+        <source>a string</source>
+        <translation>字符串</translation>
+    </message>
+    <message>
+        <source>%1: cannot write (is the disk full?); training stopped. Free space, then train --resume continues from the last checkpoint</source>
+        <translation>%1：无法写入（磁盘已满？）；训练已停止。请释放空间，之后 train --resume 会从最后的检查点继续</translation>
+    </message>
+    <message>
+        <source>training ended by an unexpected error</source>
+        <translation>训练因意外错误而结束</translation>
+    </message>
+    <message>
+        <source>%1: checkpoint not found, but run.json says %2 epoch(s) were completed; the run cannot continue without it. Train the project again</source>
+        <translation>%1：找不到检查点，但 run.json 记录已完成 %2 个轮次；没有它无法继续这次运行。请重新训练该项目</translation>
+    </message>
+    <message>
+        <source>no checkpoint: the run was interrupted before its first one was written; training it again from the start</source>
+        <translation>没有检查点：运行在写入第一个检查点之前被中断；从头重新训练</translation>
+    </message>
+    <message>
+        <source>metrics.jsonl: dropped a torn last line (%1 bytes) left by the interrupted process</source>
+        <translation>metrics.jsonl：已丢弃被中断的进程留下的不完整末行（%1 字节）</translation>
+    </message>
+    <message>
+        <source>%1: cannot write</source>
+        <translation>%1：无法写入</translation>
+    </message>
+    <message>
+        <source>LibTorch: %1</source>
+        <translation>LibTorch：%1</translation>
+    </message>
+    <message>
+        <source>%1; run.json keeps its previous content</source>
+        <translation>%1；run.json 保留原有内容</translation>
+    </message>
+    <message>
+        <source>starting %1</source>
+        <translation>开始 %1</translation>
+    </message>
+    <message>
+        <source>restarting %1</source>
+        <translation>重新开始 %1</translation>
+    </message>
+    <message>
+        <source>resuming %1</source>
+        <translation>继续 %1</translation>
+    </message>
+    <message>
+        <source>%1 on %2 with %3 intra-op thread(s), %4 %5 thread(s)</source>
+        <translation>%1，设备 %2，%3 个算子内线程，%4 %5 个线程</translation>
+    </message>
+    <message>
+        <source>%1: dataset file not found; the dataset is needed to train (/dataset/path)</source>
+        <translation>%1：找不到数据集文件；训练需要数据集（/dataset/path）</translation>
+    </message>
+    <message>
+        <source>data: %1 training, %2 validation, %3 test samples of %4 (%5 s)</source>
+        <translation>数据：%1 个训练样本、%2 个验证样本、%3 个测试样本，形状 %4（%5 秒）</translation>
+    </message>
+    <message>
+        <source>%1; normalised with mean %2, std %3</source>
+        <translation>%1；按均值 %2、标准差 %3 归一化</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>pretrained %1</source>
+        <translation>已预训练 %1</translation>
+    </message>
+    <message>
+        <source>%1 layer(s) frozen</source>
+        <translation>已冻结 %1 个层</translation>
+    </message>
+    <message>
+        <source>/pretrain/frozen: every layer is frozen; nothing is left to train</source>
+        <translation>/pretrain/frozen：所有层都已冻结；没有可训练的部分</translation>
+    </message>
+    <message>
+        <source>resumed from %1 after epoch %2</source>
+        <translation>已从 %1 继续，位于第 %2 轮之后</translation>
+    </message>
+    <message>
+        <source>the run already has %1 epochs; pass more epochs to continue it</source>
+        <translation>这次运行已有 %1 个轮次；要继续，请给出更多轮次</translation>
+    </message>
+    <message>
+        <source>stopped by the user in epoch %1 at batch %2; the last checkpoint is from epoch %3, where train --resume continues</source>
+        <translation>用户在第 %1 轮第 %2 批时停止；最后的检查点来自第 %3 轮，train --resume 会从那里继续</translation>
+    </message>
+    <message>
+        <source>stopped by the user in epoch %1 at batch %2; the last checkpoint is from the start (epoch 0), where train --resume continues</source>
+        <translation>用户在第 %1 轮第 %2 批时停止；最后的检查点来自开始时（第 0 轮），train --resume 会从那里继续</translation>
+    </message>
+    <message>
+        <source>the loss became NaN in epoch %1, batch %2 (learning rate %3); training stopped, and the last good checkpoint (epoch %4) is kept. Lower the learning rate or clip gradients.</source>
+        <translation>损失在第 %1 轮第 %2 批变为 NaN（学习率 %3）；训练已停止，保留最后一个正常的检查点（第 %4 轮）。请降低学习率或裁剪梯度。</translation>
+    </message>
+    <message>
+        <source>the loss became infinite in epoch %1, batch %2 (learning rate %3); training stopped, and the last good checkpoint (epoch %4) is kept. Lower the learning rate or clip gradients.</source>
+        <translation>损失在第 %1 轮第 %2 批变为无穷大（学习率 %3）；训练已停止，保留最后一个正常的检查点（第 %4 轮）。请降低学习率或裁剪梯度。</translation>
+    </message>
+    <message>
+        <source>early stopping after epoch %1: %2 has not improved for %3 epoch(s); best was epoch %4</source>
+        <translation>第 %1 轮后提前停止：%2 已有 %3 个轮次没有改善；最好的是第 %4 轮</translation>
+    </message>
+</context>
+<context>
     <name>torchwright::choices</name>
     <message>
         <source>idx</source>
@@ -528,38 +1131,6 @@
         <translation>注意力权重上的 Dropout</translation>
     </message>
     <message>
-        <source>true or false</source>
-        <translation>true 或 false</translation>
-    </message>
-    <message>
-        <source>one of %1</source>
-        <translation>%1 之一</translation>
-    </message>
-    <message>
-        <source>an integer from %1 to %2</source>
-        <translation>%1 到 %2 之间的整数</translation>
-    </message>
-    <message>
-        <source>a number</source>
-        <translation>一个数</translation>
-    </message>
-    <message>
-        <source>a number &gt; %1</source>
-        <translation>大于 %1 的数</translation>
-    </message>
-    <message>
-        <source>a number &gt;= %1</source>
-        <translation>大于等于 %1 的数</translation>
-    </message>
-    <message>
-        <source>a number from %1 (exclusive) to %2</source>
-        <translation>大于 %1 且不超过 %2 的数</translation>
-    </message>
-    <message>
-        <source>a number from %1 to %2</source>
-        <translation>%1 到 %2 之间的数</translation>
-    </message>
-    <message>
         <source>Transposed 2-D convolution: upsamples a CxHxW input (decoders).</source>
         <translation>二维转置卷积：对 CxHxW 输入上采样（用于解码器）。</translation>
     </message>
@@ -944,6 +1515,13 @@
     <message>
         <source>labels: learn the dataset&apos;s classes; input: reconstruct the input itself (an autoencoder, mse loss, no labels used)</source>
         <translation>labels：学习数据集的类别；input：重建输入本身（自编码器，mse 损失，不使用标签）</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui</name>
+    <message>
+        <source>warning: </source>
+        <translation>警告：</translation>
     </message>
 </context>
 <context>

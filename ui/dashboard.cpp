@@ -294,7 +294,7 @@ void Dashboard::startTraining()
         for (const Diagnostic &d : problems.items()) {
             if (d.severity != Severity::Error)
                 continue;
-            const QString line = QString::fromStdString(formatDiagnostic(d));
+            const QString line = diagnosticText(d);
             if (first.isEmpty())
                 first = line;
             Q_EMIT logMessage(line, true);

@@ -1,4 +1,5 @@
 #include "evaluationpanel.h"
+#include "i18n.h"
 
 #include "curveplot.h"
 
@@ -160,7 +161,7 @@ void EvaluationPanel::launch(Job job)
         try {
             done = job();
         } catch (const std::exception &e) {
-            const QString message = QString::fromStdString(errorMessage(e));
+            const QString message = exceptionText(e);
             done = [this, message] { showFailure(m_runDir, message); };
         } catch (...) {
             done = [this] { showFailure(m_runDir, tr("unknown error")); };
@@ -189,7 +190,7 @@ void EvaluationPanel::evaluate(const QString &runDir, const QString &device)
             Evaluation ev = evaluateRun(dir, "best", dev);
             return [this, runDir, ev = std::move(ev)] { showEvaluation(runDir, ev); };
         } catch (const std::exception &e) {
-            const QString message = QString::fromStdString(errorMessage(e));
+            const QString message = exceptionText(e);
             return [this, runDir, message] { showFailure(runDir, message); };
         }
     });
@@ -330,7 +331,7 @@ void EvaluationPanel::showSamples(int trueClass, int predictedClass)
                 showThumbnails(trueClass, predictedClass, indices, images, total);
             };
         } catch (const std::exception &e) {
-            const QString message = QString::fromStdString(errorMessage(e));
+            const QString message = exceptionText(e);
             return [this, trueClass, predictedClass, message] {
                 m_samplesLabel->setText(tr("The test samples cannot be shown: %1").arg(message));
                 Q_EMIT logMessage(tr("test samples of %1: %2").arg(m_runDir, message), true);

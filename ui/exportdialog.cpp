@@ -138,7 +138,7 @@ void ExportDialog::startExport()
             try {
                 findExportFormat(format.toStdString())->exportTo(run, target.toStdString(), "best");
             } catch (const std::exception &e) {
-                error = QString::fromStdString(errorMessage(e));
+                error = exceptionText(e);
             }
             if (!*alive)
                 return;

@@ -1,4 +1,5 @@
 #include "graphscene.h"
+#include "i18n.h"
 
 #include "autolayout.h"
 #include "commands/addremoveedge.h"
@@ -326,7 +327,7 @@ void GraphScene::onAnalysisChanged()
     for (const Diagnostic &d : analysis.diagnostics.items()) {
         if (d.nodeId < 0)
             continue;
-        const QString message = QString::fromStdString(d.message);
+        const QString message = messageText(d.text);
         if (d.severity == Severity::Error) {
             errors[d.nodeId] << message;
             if (d.port >= 0)
@@ -802,7 +803,7 @@ QString GraphScene::refusalOf(const Edge &edge) const
 {
     if (m_reattach && edge == *m_reattach)
         return {}; // put back where it was
-    return QString::fromStdString(checkEdgeWithout(edge, m_reattach).message);
+    return messageText(checkEdgeWithout(edge, m_reattach).text);
 }
 
 EdgeCheck GraphScene::checkEdgeWithout(const Edge &edge, const std::optional<Edge> &without) const

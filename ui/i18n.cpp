@@ -6,7 +6,9 @@
 #include "mainwindow.h"
 #include "projectdocument.h"
 
+#include "torchwright/diagnostics.h"
 #include "torchwright/layers.h"
+#include "torchwright/message.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -132,36 +134,62 @@ QString datasetText(const std::string &source) { return translated(i18n::kDatase
 QString exportText(const std::string &source) { return translated(i18n::kExportsContext, source); }
 QString choiceText(const std::string &value) { return translated(i18n::kChoicesContext, value); }
 
-QString paramExpectation(const ParamSpec &spec)
+QString messageText(const Message &message)
 {
-    // The literal context (i18n::kLayersContext) so that lupdate sees these texts.
-    const auto number = [](double v) { return QString::number(v, 'g', 6); };
-    switch (spec.type) {
-    case ParamType::Bool: return QCoreApplication::translate("torchwright::layers", "true or false");
-    case ParamType::Choice: {
-        QStringList quoted;
-        for (const std::string &c : spec.choices)
-            quoted << QLatin1Char('"') + QString::fromStdString(c) + QLatin1Char('"');
-        return QCoreApplication::translate("torchwright::layers", "one of %1").arg(quoted.join(QStringLiteral(", ")));
+    if (!message.translatable())
+        return QString::fromStdString(message.source());
+    const QString source =
+        QCoreApplication::translate(kMessageContext, message.source().c_str());
+    QStringList args;
+    for (const Message &a : message.args())
+        args << messageText(a);
+    // One pass, as Message::substitute: an argument's own "%1" stays as it is.
+    QString out;
+    out.reserve(source.size());
+    for (qsizetype i = 0; i < source.size(); ++i) {
+        const QChar c = source.at(i);
+        if (c == QLatin1Char('%') && i + 1 < source.size()) {
+            const int k = source.at(i + 1).digitValue() - 1;
+            if (k >= 0 && k < args.size()) {
+                out += args.at(k);
+                ++i;
+                continue;
+            }
+        }
+        out += c;
     }
-    case ParamType::Int:
-        return QCoreApplication::translate("torchwright::layers", "an integer from %1 to %2")
-            .arg(qint64(spec.min))
-            .arg(qint64(spec.max));
-    case ParamType::Float:
-        if (spec.min == 0 && spec.max == 0)
-            return QCoreApplication::translate("torchwright::layers", "a number");
-        if (spec.max == 0)
-            return (spec.minExclusive ? QCoreApplication::translate("torchwright::layers", "a number > %1")
-                                      : QCoreApplication::translate("torchwright::layers", "a number >= %1"))
-                .arg(number(spec.min));
-        return (spec.minExclusive
-                    ? QCoreApplication::translate("torchwright::layers", "a number from %1 (exclusive) to %2")
-                    : QCoreApplication::translate("torchwright::layers", "a number from %1 to %2"))
-            .arg(number(spec.min), number(spec.max));
-    }
-    return {};
+    return out;
 }
+
+QString diagnosticText(const Diagnostic &d, const QString &file)
+{
+    QString s;
+    if (!file.isEmpty())
+        s += file + QStringLiteral(": ");
+    if (!d.where.empty())
+        s += QString::fromStdString(d.where) + QStringLiteral(": ");
+    if (d.severity == Severity::Warning)
+        s += QCoreApplication::translate("torchwright::ui", "warning: ");
+    return s + messageText(d.text);
+}
+
+QString diagnosticsText(const Diagnostics &diagnostics, const QString &file)
+{
+    QStringList lines;
+    for (const Diagnostic &d : diagnostics.items())
+        lines << diagnosticText(d, file);
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString exceptionText(const std::exception &e)
+{
+    if (const auto *engine = dynamic_cast<const EngineError *>(&e))
+        return engine->diagnostics().empty() ? messageText(engine->text())
+                                             : diagnosticsText(engine->diagnostics());
+    return QString::fromStdString(errorMessage(e));
+}
+
+QString paramExpectation(const ParamSpec &spec) { return messageText(spec.expectation()); }
 
 QString runStatusText(const QString &status)
 {

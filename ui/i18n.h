@@ -15,8 +15,11 @@
 class QMenu;
 
 namespace torchwright {
+class Diagnostics;
+class Message;
+struct Diagnostic;
 struct ParamSpec;
-}
+} // namespace torchwright
 
 namespace torchwright::ui {
 
@@ -55,6 +58,19 @@ QString choiceText(const std::string &value); // export format titles, labels, d
 // The values a layer parameter accepts ("an integer from 1 to 65536"), as the engine's
 // ParamSpec::expectation() says them, in the current language.
 QString paramExpectation(const ParamSpec &spec);
+
+// An engine sentence (a diagnostic, a log line, a run's outcome) in the current language: its
+// template translated in the context torchwright::Message (lupdate reads the templates from the
+// engine's Message::tr calls), the arguments put in, themselves translated when they are
+// messages. A template without a translation, or a verbatim text, is shown as the engine wrote it.
+QString messageText(const Message &message);
+// "where: warning: message", as formatDiagnostic() writes it, translated; `file` goes first.
+QString diagnosticText(const Diagnostic &d, const QString &file = {});
+// Every diagnostic, one a line.
+QString diagnosticsText(const Diagnostics &diagnostics, const QString &file = {});
+// What to show for an exception caught from the engine: an EngineError's message translated,
+// anything else as errorMessage() has it.
+QString exceptionText(const std::exception &e);
 
 // A run's status as stored in run.json ("early_stopped") in words of the current language.
 QString runStatusText(const QString &status);

@@ -322,7 +322,7 @@ void NodeInspector::refreshAnalysis()
     for (const Diagnostic &d : analysis.diagnostics.items())
         if (d.nodeId == m_node.value)
             problems << (d.severity == Severity::Warning ? tr("Warning: ") : QString())
-                            + QString::fromStdString(d.message);
+                            + messageText(d.text);
     m_problems->setText(problems.join('\n'));
     m_problems->setVisible(!problems.isEmpty());
 }

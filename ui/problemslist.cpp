@@ -1,4 +1,5 @@
 #include "problemslist.h"
+#include "i18n.h"
 
 #include <QApplication>
 #include <QPainter>
@@ -38,8 +39,8 @@ void ProblemsList::refresh()
             if ((d.severity == Severity::Error) != errors)
                 continue;
             (errors ? m_errors : m_warnings) += 1;
-            auto *row = new QListWidgetItem(errors ? errorIcon : warningIcon, QString::fromStdString(d.message), this);
-            QString tip = QString::fromStdString(formatDiagnostic(d));
+            auto *row = new QListWidgetItem(errors ? errorIcon : warningIcon, messageText(d.text), this);
+            QString tip = diagnosticText(d);
             if (const Node *n = d.nodeId >= 0 ? graph.node(NodeId{d.nodeId}) : nullptr)
                 tip = tr("Layer '%1': %2").arg(QString::fromStdString(n->name), tip);
             row->setToolTip(tip);

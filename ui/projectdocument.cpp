@@ -1,4 +1,5 @@
 #include "projectdocument.h"
+#include "i18n.h"
 
 #include "autolayout.h"
 #include "commands/addremoveedge.h"
@@ -107,7 +108,7 @@ bool ProjectDocument::load(const QString &path, QString *error)
     ProjectLoad load = loadProjectFile(path.toStdString());
     if (!load.ok()) {
         if (error)
-            *error = QString::fromStdString(load.diagnostics.format(path.toStdString())).trimmed();
+            *error = diagnosticsText(load.diagnostics, path);
         return false;
     }
     reset(load.project, path);
@@ -253,7 +254,7 @@ std::optional<Project> ProjectDocument::withSetting(const std::string &pointer, 
     ProjectLoad load = projectFromJson(j, m_project.filePath);
     if (!load.ok()) {
         if (error)
-            *error = QString::fromStdString(load.diagnostics.format()).trimmed();
+            *error = diagnosticsText(load.diagnostics);
         return std::nullopt;
     }
     load.project.filePath = m_project.filePath;

@@ -339,7 +339,7 @@ QTreeWidgetItem *RunsPanel::makeItem(const RunSummary &r)
     row.name = QString::fromStdString(r.name);
     row.label = QString::fromStdString(r.label());
     row.status = QString::fromStdString(r.status);
-    row.message = QString::fromStdString(r.message);
+    row.message = ui::messageText(r.text);
     row.note = QString::fromStdString(r.note);
     row.projectSha256 = QString::fromStdString(r.projectSha256);
     row.trashedFrom = QString::fromStdString(r.trashedFrom);
@@ -657,7 +657,7 @@ void RunsPanel::keepUnsavedNote()
     try {
         torchwright::setRunNote(m_noteShownFor.toStdString(), text.toStdString());
     } catch (const std::exception &e) {
-        showMessage(QString::fromStdString(e.what()), true);
+        showMessage(exceptionText(e), true);
         return;
     }
     m_rows[m_noteShownFor].note = text;
@@ -708,7 +708,7 @@ bool RunsPanel::renameRun(const QString &runDir, const QString &name)
     try {
         torchwright::renameRun(runDir.toStdString(), name.toStdString());
     } catch (const std::exception &e) {
-        showMessage(QString::fromStdString(e.what()), true);
+        showMessage(exceptionText(e), true);
         return false;
     }
     showMessage({}, false);
@@ -723,7 +723,7 @@ bool RunsPanel::setRunNote(const QString &runDir, const QString &note)
     try {
         torchwright::setRunNote(runDir.toStdString(), note.toStdString());
     } catch (const std::exception &e) {
-        showMessage(QString::fromStdString(e.what()), true);
+        showMessage(exceptionText(e), true);
         return false;
     }
     showMessage(tr("Note saved."), false);
@@ -739,7 +739,7 @@ bool RunsPanel::trashRun(const QString &runDir)
     try {
         torchwright::trashRun(runDir.toStdString());
     } catch (const std::exception &e) {
-        showMessage(QString::fromStdString(e.what()), true);
+        showMessage(exceptionText(e), true);
         return false;
     }
     m_checked.remove(runDir);
@@ -755,7 +755,7 @@ bool RunsPanel::restoreRun(const QString &trashedDir)
     try {
         restored = QString::fromStdString(torchwright::restoreRun(trashedDir.toStdString()));
     } catch (const std::exception &e) {
-        showMessage(QString::fromStdString(e.what()), true);
+        showMessage(exceptionText(e), true);
         return false;
     }
     const auto row = m_rows.constFind(trashedDir);

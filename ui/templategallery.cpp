@@ -1,4 +1,5 @@
 #include "templategallery.h"
+#include "i18n.h"
 
 #include "autolayout.h"
 
@@ -168,7 +169,7 @@ std::optional<Project> templateProject(const QString &key, QString *error)
     ProjectLoad load = parseProject(file.readAll().toStdString());
     if (!load.ok())
         return fail(TemplateGallery::tr("The template \"%1\" does not load:\n%2")
-                        .arg(key, QString::fromStdString(load.diagnostics.format())));
+                        .arg(key, diagnosticsText(load.diagnostics)));
     // A new project: no file yet, so Save asks for a name, and the name follows the file.
     load.project.name = "Untitled";
     load.project.filePath.clear();

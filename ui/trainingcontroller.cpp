@@ -1,4 +1,5 @@
 #include "trainingcontroller.h"
+#include "i18n.h"
 
 #include "torchwright/training.h"
 
@@ -186,14 +187,14 @@ void TrainingController::drain()
         case TrainingEvent::Kind::Epoch:
             Q_EMIT epochFinished(e.epoch, e.epochs, e.loss, e.accuracy, e.valLoss, e.valAccuracy, e.learningRate);
             break;
-        case TrainingEvent::Kind::Log: Q_EMIT logLine(QString::fromStdString(e.message), false); break;
-        case TrainingEvent::Kind::Error: Q_EMIT logLine(QString::fromStdString(e.message), true); break;
+        case TrainingEvent::Kind::Log: Q_EMIT logLine(messageText(e.text), false); break;
+        case TrainingEvent::Kind::Error: Q_EMIT logLine(messageText(e.text), true); break;
         case TrainingEvent::Kind::Finished: {
             if (!e.runDir.empty())
                 m_runDir = QString::fromStdString(e.runDir);
             const QString runDir = m_runDir;
             const TrainingEvent::Status status = e.status;
-            const QString message = QString::fromStdString(e.message);
+            const QString message = messageText(e.text);
             endSession();
             Q_EMIT stateChanged();
             if (!alive)

@@ -40,44 +40,44 @@ using InputCount = std::function<std::optional<int>(const Node &)>;
 // analysis reports cycles (a layer feeding itself included) once, naming every node on them.
 EdgeCheck checkEdge(const Graph &graph, const Edge &edge, int takenBy, bool isNew, const InputCount &inputCount)
 {
-    auto refuse = [](EdgeRefusal why, std::string message) {
+    auto refuse = [](EdgeRefusal why, Message message) {
         EdgeCheck c;
         c.refusal = why;
-        c.message = std::move(message);
+        c.message = message.str();
+        c.text = std::move(message);
         return c;
     };
     const Node *from = graph.node(edge.from.node);
     const Node *to = graph.node(edge.to.node);
     if (!from)
         return refuse(EdgeRefusal::MissingSource,
-                      "edge starts at node " + std::to_string(edge.from.node.value) + ", which does not exist");
+                      Message::tr("edge starts at node %1, which does not exist", edge.from.node.value));
     if (!to)
         return refuse(EdgeRefusal::MissingTarget,
-                      "edge ends at node " + std::to_string(edge.to.node.value) + ", which does not exist");
+                      Message::tr("edge ends at node %1, which does not exist", edge.to.node.value));
     if (edge.from.port != 0)
         return refuse(EdgeRefusal::NoSuchOutput,
-                      "node " + quoted(*from) + " has one output (port 0), got port " + std::to_string(edge.from.port));
+                      Message::tr("node %1 has one output (port 0), got port %2", quoted(*from), edge.from.port));
     if (isNew && edge.from.node == edge.to.node)
-        return refuse(EdgeRefusal::SelfLoop, "layer " + quoted(*from) + " cannot feed itself");
+        return refuse(EdgeRefusal::SelfLoop, Message::tr("layer %1 cannot feed itself", quoted(*from)));
     const std::optional<int> count = inputCount(*to);
     if (count && *count == 0)
-        return refuse(EdgeRefusal::NoInputs, quoted(*to) + " (" + to->type + ") takes no inputs");
+        return refuse(EdgeRefusal::NoInputs, Message::tr("%1 (%2) takes no inputs", quoted(*to), to->type));
     if (count && (edge.to.port < 0 || edge.to.port >= *count))
-        return refuse(EdgeRefusal::NoSuchInput, "node " + quoted(*to) + " (" + to->type + ") has "
-                                                    + std::to_string(*count) + " input port(s), got port "
-                                                    + std::to_string(edge.to.port));
+        return refuse(EdgeRefusal::NoSuchInput, Message::tr("node %1 (%2) has %3 input port(s), got port %4",
+                                                                quoted(*to), to->type, *count, edge.to.port));
     if (edge.to.port < 0)
         return refuse(EdgeRefusal::NoSuchInput,
-                      "node " + quoted(*to) + " (" + to->type + ") has no input " + std::to_string(edge.to.port));
+                      Message::tr("node %1 (%2) has no input %3", quoted(*to), to->type, edge.to.port));
     if (takenBy >= 0) {
         EdgeCheck c = refuse(EdgeRefusal::InputTaken,
-                             "input " + std::to_string(edge.to.port) + " of " + quoted(*to) + " is already connected");
+                             Message::tr("input %1 of %2 is already connected", edge.to.port, quoted(*to)));
         c.takenBy = takenBy;
         return c;
     }
     if (isNew && graph.wouldCreateCycle(edge))
         return refuse(EdgeRefusal::Cycle,
-                      "connecting " + quoted(*from) + " to " + quoted(*to) + " would create a cycle");
+                      Message::tr("connecting %1 to %2 would create a cycle", quoted(*from), quoted(*to)));
     return {};
 }
 
@@ -139,10 +139,10 @@ void GraphChecker::checkNodes()
         if (m_typeOf[i] && m_graph.nodes[i].type == "Input")
             inputs.push_back(m_graph.nodes[i].id);
     if (inputs.empty())
-        diags().error(m_where + "/nodes", "the graph has no Input node");
+        diags().error(m_where + "/nodes", Message::tr("the graph has no Input node"));
     else if (inputs.size() > 1)
         diags().error(m_where + "/nodes",
-                      "the graph has " + std::to_string(inputs.size()) + " Input nodes; exactly one is allowed",
+                      Message::tr("the graph has %1 Input nodes; exactly one is allowed", inputs.size()),
                       inputs[1].value);
     if (!inputs.empty())
         m_a.inputNode = inputs.front();
@@ -153,28 +153,25 @@ void GraphChecker::checkNode(size_t i)
     const Node &n = m_graph.nodes[i];
     const std::string path = m_nodesPath + std::to_string(i);
     if (!n.id.valid())
-        diags().error(path + "/id", "expected a non-negative integer id, got " + std::to_string(n.id.value));
+        diags().error(path + "/id", Message::tr("expected a non-negative integer id, got %1", n.id.value));
     else if (auto [it, fresh] = m_firstIndexOfId.emplace(n.id.value, int(i)); !fresh)
         diags().error(path + "/id",
-                      "duplicate node id " + std::to_string(n.id.value) + " (also used by " + m_nodesPath
-                          + std::to_string(it->second) + ")",
+                      Message::tr("duplicate node id %1 (also used by %2)", n.id.value, m_nodesPath + std::to_string(it->second)),
                       n.id.value);
     if (!isValidNodeName(n.name))
         diags().error(path + "/name",
-                      "node name '" + n.name
-                          + "' must start with a letter or '_' and hold only letters, digits and '_'",
+                      Message::tr("node name '%1' must start with a letter or '_' and hold only letters, digits and '_'", n.name),
                       n.id.value);
     else if (auto [it, fresh] = m_firstIndexOfName.emplace(n.name, int(i)); !fresh)
         diags().error(path + "/name",
-                      "duplicate node name '" + n.name + "' (also used by " + m_nodesPath + std::to_string(it->second)
-                          + ")",
+                      Message::tr("duplicate node name '%1' (also used by %2)", n.name, m_nodesPath + std::to_string(it->second)),
                       n.id.value);
     m_typeOf[i] = m_registry.find(n.type);
     if (!m_typeOf[i]) {
         std::string known;
         for (const auto &t : m_registry.types())
             known += (known.empty() ? "" : ", ") + t.name;
-        diags().error(path + "/type", "unknown layer type '" + n.type + "' (known types: " + known + ")", n.id.value);
+        diags().error(path + "/type", Message::tr("unknown layer type '%1' (known types: %2)", n.type, known), n.id.value);
         return;
     }
     Diagnostics paramDiags;
@@ -183,7 +180,8 @@ void GraphChecker::checkNode(size_t i)
         m_params[i] = std::move(normalized);
     // Each problem names the layer as well as the parameter's path.
     for (Diagnostic d : paramDiags.items()) {
-        d.message = "layer " + quoted(n) + " (" + n.type + "): " + d.message;
+        d.text = Message::tr("layer %1 (%2): %3", quoted(n), n.type, std::move(d.text));
+        d.message = d.text.str();
         diags().add(std::move(d));
     }
 }
@@ -202,13 +200,13 @@ void GraphChecker::checkEdges()
         const int from = e.from.node.value, to = e.to.node.value;
         switch (check.refusal) {
         case EdgeRefusal::None: break;
-        case EdgeRefusal::MissingSource: diags().error(path + "/from/node", check.message); break;
-        case EdgeRefusal::MissingTarget: diags().error(path + "/to/node", check.message); break;
-        case EdgeRefusal::NoSuchOutput: diags().error(path + "/from/port", check.message, from); break;
+        case EdgeRefusal::MissingSource: diags().error(path + "/from/node", check.text); break;
+        case EdgeRefusal::MissingTarget: diags().error(path + "/to/node", check.text); break;
+        case EdgeRefusal::NoSuchOutput: diags().error(path + "/from/port", check.text, from); break;
         case EdgeRefusal::NoInputs:
-        case EdgeRefusal::NoSuchInput: diags().error(path + "/to/port", check.message, to, e.to.port); break;
+        case EdgeRefusal::NoSuchInput: diags().error(path + "/to/port", check.text, to, e.to.port); break;
         case EdgeRefusal::InputTaken:
-            diags().error(path + "/to", check.message + " by " + m_edgesPath + std::to_string(check.takenBy), to,
+            diags().error(path + "/to", Message::tr("%1 by %2", check.text, m_edgesPath + std::to_string(check.takenBy)), to,
                           e.to.port);
             break;
         case EdgeRefusal::SelfLoop: // only new edges; a graph's own are cycles
@@ -229,7 +227,7 @@ void GraphChecker::checkCycles()
         if (const Node *n = m_graph.node(id))
             names += (names.empty() ? "" : ", ") + quoted(*n);
     diags().error(m_where + "/edges",
-                  "the graph has a cycle through " + names + "; layers must form a directed acyclic graph");
+                  Message::tr("the graph has a cycle through %1; layers must form a directed acyclic graph", names));
 }
 
 // Every input connected, and exactly one layer without outgoing connections: the output.
@@ -248,7 +246,7 @@ void GraphChecker::checkConnections()
             for (int p = 0; p < count; ++p)
                 if (!connected.count({n.id.value, p}))
                     diags().error(m_nodesPath + std::to_string(i),
-                                  type->name + " " + quoted(n) + " input " + std::to_string(p) + " is not connected",
+                                  Message::tr("%1 %2 input %3 is not connected", type->name, quoted(n), p),
                                   n.id.value, p);
         }
         if (m_graph.outputsOf(n.id).empty()) {
@@ -260,9 +258,9 @@ void GraphChecker::checkConnections()
         std::string names;
         for (const auto &s : sinks)
             names += (names.empty() ? "'" : ", '") + s + "'";
-        diags().error(m_where + "/nodes", "the graph must end in exactly one output layer, but "
-                                              + std::to_string(sinks.size())
-                                              + " layers have no outgoing connection: " + names);
+        diags().error(m_where + "/nodes", Message::tr("the graph must end in exactly one output layer, but %1 layers have no outgoing "
+                                                          "connection: %2",
+                                                          sinks.size(), names));
         m_a.outputNode = NodeId{};
     }
 }
@@ -324,9 +322,9 @@ std::optional<std::vector<TensorType>> GraphChecker::inputTypes(size_t i, const 
         const TensorType &t = *src->second.output;
         if (!type.anyInputDType && t.dtype != type.inputDType) {
             diags().error(m_nodesPath + std::to_string(i),
-                          type.name + " " + quoted(n) + " input " + std::to_string(p) + " expects "
-                              + dtypeName(type.inputDType) + " values, got " + dtypeName(t.dtype) + " from "
-                              + quoted(*m_graph.node(edge->from.node)),
+                          Message::tr("%1 %2 input %3 expects %4 values, got %5 from %6", type.name, quoted(n), p,
+                                      dtypeName(type.inputDType), dtypeName(t.dtype),
+                                      quoted(*m_graph.node(edge->from.node))),
                           n.id.value, p);
             return std::nullopt;
         }
@@ -339,16 +337,15 @@ void GraphChecker::reportInferenceError(size_t i, const LayerInference &r, const
 {
     const Node &n = m_graph.nodes[i];
     const LayerType &type = *usable(i);
-    std::string context;
+    Message message = Message::tr("%1 %2: %3", type.name, quoted(n), r.errorText);
     if (r.errorPort >= 0 && type.name != "Input") {
         for (const auto &e : m_graph.edges)
             if (e.to.node == n.id && e.to.port == r.errorPort)
                 if (const Node *src = m_graph.node(e.from.node))
-                    context = " input " + std::to_string(r.errorPort) + " ("
-                              + formatShape(ins[size_t(r.errorPort)].shape) + " from " + quoted(*src) + ")";
+                    message = Message::tr("%1 %2 input %3 (%4 from %5): %6", type.name, quoted(n), r.errorPort,
+                                          formatShape(ins[size_t(r.errorPort)].shape), quoted(*src), r.errorText);
     }
-    diags().error(m_nodesPath + std::to_string(i), type.name + " " + quoted(n) + context + ": " + r.error, n.id.value,
-                  r.errorPort);
+    diags().error(m_nodesPath + std::to_string(i), std::move(message), n.id.value, r.errorPort);
 }
 
 GraphAnalysis GraphChecker::result()

@@ -6,14 +6,16 @@
 
 namespace torchwright {
 
-void Diagnostics::error(std::string where, std::string message, int nodeId, int port)
+void Diagnostics::error(std::string where, Message message, int nodeId, int port)
 {
-    m_items.push_back({Severity::Error, std::move(where), std::move(message), nodeId, port});
+    std::string english = message.str();
+    m_items.push_back({Severity::Error, std::move(where), std::move(english), std::move(message), nodeId, port});
 }
 
-void Diagnostics::warning(std::string where, std::string message, int nodeId, int port)
+void Diagnostics::warning(std::string where, Message message, int nodeId, int port)
 {
-    m_items.push_back({Severity::Warning, std::move(where), std::move(message), nodeId, port});
+    std::string english = message.str();
+    m_items.push_back({Severity::Warning, std::move(where), std::move(english), std::move(message), nodeId, port});
 }
 
 void Diagnostics::append(const Diagnostics &other)
@@ -56,7 +58,20 @@ std::string Diagnostics::format(const std::string &file) const
     return s;
 }
 
-EngineError::EngineError(std::string message) : m_what(std::move(message)) { m_diagnostics.error({}, m_what); }
+EngineError::EngineError(Message message) : m_what(message.str())
+{
+    m_diagnostics.error({}, std::move(message));
+}
+
+Message EngineError::text() const
+{
+    const auto &items = m_diagnostics.items();
+    if (items.size() == 1 && items[0].where.empty() && items[0].severity == Severity::Error)
+        return items[0].text;
+    if (items.size() == 1 && items[0].severity == Severity::Error)
+        return Message::tr("%1: %2", items[0].where, items[0].text);
+    return Message(m_what);
+}
 
 EngineError::EngineError(Diagnostics diagnostics) : m_diagnostics(std::move(diagnostics))
 {

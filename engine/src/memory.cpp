@@ -136,15 +136,15 @@ int64_t cudaFreeMemory(int deviceIndex, std::string &source)
 
 int64_t MemoryEstimate::total() const { return (Count(parameters) + gradients + optimizerState + activations).value(); }
 
-std::string MemoryEstimate::describe() const
+Message MemoryEstimate::describe() const
 {
-    std::string s = formatBytes(total()) + " (parameters " + formatBytes(parameters);
+    Message parts = Message::tr("parameters %1", formatBytes(parameters));
     if (gradients)
-        s += ", gradients " + formatBytes(gradients);
+        parts = Message::tr("%1, gradients %2", std::move(parts), formatBytes(gradients));
     if (optimizerState)
-        s += ", optimizer state " + formatBytes(optimizerState);
-    s += ", activations of a batch of " + std::to_string(batch) + " " + formatBytes(activations);
-    return s + ")";
+        parts = Message::tr("%1, optimizer state %2", std::move(parts), formatBytes(optimizerState));
+    parts = Message::tr("%1, activations of a batch of %2 %3", std::move(parts), batch, formatBytes(activations));
+    return Message::tr("%1 (%2)", formatBytes(total()), std::move(parts));
 }
 
 MemoryEstimate estimateTrainingMemory(const Project &project, const GraphAnalysis &analysis)
@@ -190,22 +190,23 @@ MemoryLimit availableMemory(const std::string &device)
     return limit;
 }
 
-void checkMemory(const MemoryEstimate &estimate, const MemoryLimit &limit, const std::string &what)
+void checkMemory(const MemoryEstimate &estimate, const MemoryLimit &limit, const Message &what)
 {
     if (limit.bytes < 0 || estimate.total() <= limit.bytes)
         return;
     // Weights, gradients and optimizer state do not shrink with the batch; activations do.
     const int64_t weights = (Count(estimate.parameters) + estimate.gradients + estimate.optimizerState).value();
-    std::string advice;
-    if (weights > limit.bytes) {
-        advice = "the weights alone need " + formatBytes(weights) + ": use fewer or smaller layers";
-        if (estimate.optimizerState > 0)
-            advice += ", or an optimizer that keeps less state (SGD without momentum keeps none)";
-    } else {
-        advice = "use a smaller batch size (/training/batch_size) or layers with smaller outputs";
-    }
-    throw EngineError(what + " needs about " + estimate.describe() + ", but only " + formatBytes(limit.bytes)
-                      + " is available (" + limit.source + "); " + advice);
+    Message advice;
+    if (weights > limit.bytes && estimate.optimizerState > 0)
+        advice = Message::tr("the weights alone need %1: use fewer or smaller layers, or an optimizer that keeps "
+                             "less state (SGD without momentum keeps none)",
+                             formatBytes(weights));
+    else if (weights > limit.bytes)
+        advice = Message::tr("the weights alone need %1: use fewer or smaller layers", formatBytes(weights));
+    else
+        advice = Message::tr("use a smaller batch size (/training/batch_size) or layers with smaller outputs");
+    throw EngineError(Message::tr("%1 needs about %2, but only %3 is available (%4); %5", what, estimate.describe(),
+                                  formatBytes(limit.bytes), limit.source, std::move(advice)));
 }
 
 std::string formatBytes(int64_t bytes)

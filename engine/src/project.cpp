@@ -39,7 +39,7 @@ public:
         auto it = obj.find(key);
         if (it == obj.end()) {
             if (required)
-                m_d.error(path, std::string("missing required field '") + key + "'");
+                m_d.error(path, Message::tr("missing required field '%1'", key));
             return nullptr;
         }
         return &*it;
@@ -52,7 +52,7 @@ public:
         if (!v)
             return empty;
         if (!v->is_object()) {
-            m_d.error(path + "/" + key, "expected an object, got " + describe(*v));
+            m_d.error(path + "/" + key, Message::tr("expected an object, got %1", describe(*v)));
             return empty;
         }
         return *v;
@@ -65,7 +65,7 @@ public:
         if (!v)
             return def;
         if (!v->is_string()) {
-            m_d.error(path + "/" + key, "expected a string, got " + describe(*v));
+            m_d.error(path + "/" + key, Message::tr("expected a string, got %1", describe(*v)));
             return def;
         }
         std::string s = v->get<std::string>();
@@ -73,7 +73,7 @@ public:
             std::string list;
             for (const auto &c : choices)
                 list += (list.empty() ? "\"" : ", \"") + c + "\"";
-            m_d.error(path + "/" + key, "expected one of " + list + ", got " + describe(*v));
+            m_d.error(path + "/" + key, Message::tr("expected one of %1, got %2", list, describe(*v)));
             return def;
         }
         return s;
@@ -95,7 +95,7 @@ public:
         // Read as int64 only once it fits: nlohmann keeps 2^63 and above unsigned.
         const bool fits = v.is_number_integer() && !(v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX));
         if (!fits || v.get<int64_t>() < min || v.get<int64_t>() > max) {
-            m_d.error(path, "expected " + integerExpectation(min, max) + ", got " + describe(v));
+            m_d.error(path, Message::tr("expected %1, got %2", integerExpectation(min, max), describe(v)));
             return false;
         }
         return true;
@@ -126,7 +126,7 @@ public:
         if (!checkValue(s, *v, s.pointer, value))
             return;
         if (s.check) {
-            const std::string problem = s.check(value, p);
+            Message problem = s.check(value, p);
             if (!problem.empty()) {
                 m_r.diags().error(s.pointer, problem);
                 return;
@@ -170,7 +170,7 @@ private:
         case SettingType::String: good = v.is_string(); break;
         case SettingType::Choice:
             if (!v.is_string()) {
-                m_r.diags().error(where, "expected a string, got " + describe(v));
+                m_r.diags().error(where, Message::tr("expected a string, got %1", describe(v)));
                 return false;
             }
             good = std::find(s.choices.begin(), s.choices.end(), v.get<std::string>()) != s.choices.end();
@@ -191,7 +191,7 @@ private:
             break;
         }
         if (!good) {
-            m_r.diags().error(where, "expected " + s.expectation() + ", got " + describe(v));
+            m_r.diags().error(where, Message::tr("expected %1, got %2", s.expectation(), describe(v)));
             return false;
         }
         out = v;
@@ -208,35 +208,34 @@ void checkAcrossSettings(const Project &p, Diagnostics &diags)
 {
     const DatasetSettings &d = p.dataset;
     if (!d.classNames.empty() && int(d.classNames.size()) != d.numClasses)
-        diags.error("/dataset/class_names", "expected " + std::to_string(d.numClasses)
-                                                + " class names (num_classes), got "
-                                                + std::to_string(d.classNames.size()));
+        diags.error("/dataset/class_names", Message::tr("expected %1 class names (num_classes), got %2", d.numClasses,
+                                                            d.classNames.size()));
     const PreprocessSettings &s = p.preprocess;
     if (s.normalize == "fixed") {
         const size_t channels = d.sampleShape.empty() ? 0 : size_t(d.sampleShape[0]);
         if (s.mean.size() != channels && s.mean.size() != 1)
-            diags.error("/preprocess/mean", "expected 1 or " + std::to_string(channels)
-                                                + " values (one per channel), got " + std::to_string(s.mean.size()));
+            diags.error("/preprocess/mean", Message::tr("expected 1 or %1 values (one per channel), got %2", channels,
+                                                                s.mean.size()));
         if (s.std.size() != s.mean.size())
-            diags.error("/preprocess/std", "expected as many values as mean (" + std::to_string(s.mean.size())
-                                               + "), got " + std::to_string(s.std.size()));
+            diags.error("/preprocess/std", Message::tr("expected as many values as mean (%1), got %2", s.mean.size(),
+                                                           s.std.size()));
         for (size_t i = 0; i < s.std.size(); ++i)
             if (!(s.std[i] > 0))
                 diags.error("/preprocess/std/" + std::to_string(i),
-                            "expected a positive number, got " + json(s.std[i]).dump());
+                            Message::tr("expected a positive number, got %1", json(s.std[i]).dump()));
     }
     if (p.pretrain.enabled && p.pretrain.source.empty())
-        diags.error("/pretrain/source", "pretraining is enabled but no source run or checkpoint is given");
+        diags.error("/pretrain/source", Message::tr("pretraining is enabled but no source run or checkpoint is given"));
     if (p.training.reconstructs() && p.training.loss != "mse")
-        diags.error("/training/loss", "the target is the input (/training/target), which is reconstructed with the "
-                                      "mse loss; got \""
-                                          + p.training.loss + "\"");
+        diags.error("/training/loss", Message::tr("the target is the input (/training/target), which is reconstructed "
+                                                  "with the mse loss; got \"%1\"",
+                                                  p.training.loss));
     if (p.training.reconstructs() && p.training.earlyStopping.metric == "val_accuracy")
-        diags.error("/training/early_stopping/metric", "the target is the input (/training/target): there is no "
-                                                       "accuracy to watch; watch val_loss");
+        diags.error("/training/early_stopping/metric", Message::tr("the target is the input (/training/target): there is "
+                                                                   "no accuracy to watch; watch val_loss"));
     const OptimizerSettings &os = p.training.optimizer;
     if (os.nesterov && os.type == "sgd" && os.momentum <= 0)
-        diags.error("/training/optimizer/nesterov", "Nesterov momentum needs momentum > 0");
+        diags.error("/training/optimizer/nesterov", Message::tr("Nesterov momentum needs momentum > 0"));
 }
 
 void readGraph(Reader &r, const json &root, Graph &g)
@@ -246,13 +245,13 @@ void readGraph(Reader &r, const json &root, Graph &g)
     g.edges.clear();
     if (const json *nodes = r.field(o, "/graph", "nodes", true)) {
         if (!nodes->is_array()) {
-            r.diags().error("/graph/nodes", "expected a list of nodes, got " + describe(*nodes));
+            r.diags().error("/graph/nodes", Message::tr("expected a list of nodes, got %1", describe(*nodes)));
         } else {
             for (size_t i = 0; i < nodes->size(); ++i) {
                 const json &n = (*nodes)[i];
                 const std::string p = "/graph/nodes/" + std::to_string(i);
                 if (!n.is_object()) {
-                    r.diags().error(p, "expected a node object, got " + describe(n));
+                    r.diags().error(p, Message::tr("expected a node object, got %1", describe(n)));
                     continue;
                 }
                 Node node;
@@ -263,7 +262,7 @@ void readGraph(Reader &r, const json &root, Graph &g)
                     node.params = *params;
                 if (const json *pos = r.field(n, p, "position", false)) {
                     if (!pos->is_array() || pos->size() != 2 || !(*pos)[0].is_number() || !(*pos)[1].is_number())
-                        r.diags().error(p + "/position", "expected [x, y], got " + describe(*pos));
+                        r.diags().error(p + "/position", Message::tr("expected [x, y], got %1", describe(*pos)));
                     else {
                         node.x = (*pos)[0].get<double>();
                         node.y = (*pos)[1].get<double>();
@@ -275,14 +274,14 @@ void readGraph(Reader &r, const json &root, Graph &g)
     }
     if (const json *edges = r.field(o, "/graph", "edges", true)) {
         if (!edges->is_array()) {
-            r.diags().error("/graph/edges", "expected a list of edges, got " + describe(*edges));
+            r.diags().error("/graph/edges", Message::tr("expected a list of edges, got %1", describe(*edges)));
             return;
         }
         for (size_t i = 0; i < edges->size(); ++i) {
             const json &e = (*edges)[i];
             const std::string p = "/graph/edges/" + std::to_string(i);
             if (!e.is_object()) {
-                r.diags().error(p, "expected {\"from\": {...}, \"to\": {...}}, got " + describe(e));
+                r.diags().error(p, Message::tr("expected {\"from\": {...}, \"to\": {...}}, got %1", describe(e)));
                 continue;
             }
             Edge edge;
@@ -345,7 +344,7 @@ json migrateProject(json j, Diagnostics &diags)
                         {{"from", {{"node", e[0]}, {"port", e[1]}}}, {"to", {{"node", e[2]}, {"port", e[3]}}}});
                 } else {
                     diags.error("/graph/edges/" + std::to_string(i),
-                                "version 1 edges are [fromNode, fromPort, toNode, toPort], got " + describe(e));
+                                Message::tr("version 1 edges are [fromNode, fromPort, toNode, toPort], got %1", describe(e)));
                 }
             }
             j["graph"]["edges"] = edges;
@@ -373,18 +372,19 @@ ProjectLoad projectFromJson(json j, const std::string &filePath)
     Project &p = load.project;
     p.filePath = filePath.empty() ? std::string() : fs::absolute(filePath).lexically_normal().string();
     if (!j.is_object()) {
-        d.error("", "expected a JSON object at the top level, got " + describe(j));
+        d.error("", Message::tr("expected a JSON object at the top level, got %1", describe(j)));
         return load;
     }
     Reader r(d);
     const std::string format = r.string(j, "", "format", "", {}, true);
     if (j.contains("format") && format != kProjectFormat)
-        d.error("/format", std::string("expected \"") + kProjectFormat + "\", got " + describe(j["format"])
-                               + ": this is not a Torchwright project");
+        d.error("/format", Message::tr("expected \"%1\", got %2: this is not a Torchwright project", kProjectFormat,
+                                           describe(j["format"])));
     const int64_t version = r.integer(j, "", "version", kProjectVersion, 1, INT32_MAX, true);
     if (version > kProjectVersion) {
-        d.error("/version", "the file is version " + std::to_string(version) + ", newer than this Torchwright reads ("
-                                + std::to_string(kProjectVersion) + "); update Torchwright to open it");
+        d.error("/version", Message::tr("the file is version %1, newer than this Torchwright reads (%2); update Torchwright "
+                                            "to open it",
+                                            version, kProjectVersion));
         return load;
     }
     j = migrateProject(std::move(j), d);
@@ -400,7 +400,7 @@ ProjectLoad projectFromJson(json j, const std::string &filePath)
         static const std::vector<std::string> known = {"format",   "version",  "name",   "dataset", "preprocess",
                                                        "pretrain", "training", "export", "graph",   "ui"};
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
-            d.warning("/" + it.key(), "unknown field '" + it.key() + "' is ignored");
+            d.warning("/" + it.key(), Message::tr("unknown field '%1' is ignored", it.key()));
     }
     return load;
 }
@@ -410,7 +410,7 @@ ProjectLoad parseProject(const std::string &text, const std::string &filePath)
     if (const std::string deep = jsonDepthError(text); !deep.empty()) {
         // Refused before parsing: writing or walking such a value would overflow the stack.
         ProjectLoad load;
-        load.diagnostics.error("", deep + "; a project needs far fewer");
+        load.diagnostics.error("", Message::tr("%1; a project needs far fewer", deep));
         load.project.filePath = filePath;
         return load;
     }
@@ -423,7 +423,7 @@ ProjectLoad parseProject(const std::string &text, const std::string &filePath)
         // nlohmann's text starts with "[json.exception.parse_error.101] "; keep the rest.
         if (auto pos = msg.find("] "); pos != std::string::npos)
             msg = msg.substr(pos + 2);
-        load.diagnostics.error("", "not valid JSON: " + msg);
+        load.diagnostics.error("", Message::tr("not valid JSON: %1", msg));
         load.project.filePath = filePath;
         return load;
     }
@@ -513,7 +513,7 @@ GraphAnalysis analyzeProject(const Project &project)
     GraphAnalysis a = analyzeGraph(project.graph, sample, "/graph");
     if (project.dataset.sampleShape.empty())
         a.diagnostics.error("/dataset/sample_shape",
-                            "the dataset's sample shape is missing or was refused, so no shape can be inferred");
+                            Message::tr("the dataset's sample shape is missing or was refused, so no shape can be inferred"));
     // The output must fit the loss and the number of classes.
     auto out = a.nodes.find(a.outputNode.value);
     if (a.outputNode.valid() && out != a.nodes.end() && out->second.output) {
@@ -525,23 +525,22 @@ GraphAnalysis analyzeProject(const Project &project)
         if (project.training.reconstructs()) {
             if (s != project.dataset.sampleShape)
                 a.diagnostics.error("/graph/nodes/" + std::to_string(project.graph.indexOf(a.outputNode)),
-                                    "the output layer '" + n->name + "' gives " + formatShape(s)
-                                        + " per sample, but the target is the input (/training/target), so it "
-                                          "must give the input's shape "
-                                        + formatShape(project.dataset.sampleShape),
+                                    Message::tr("the output layer '%1' gives %2 per sample, but the target is the input "
+                                                "(/training/target), so it must give the input's shape %3",
+                                                n->name, formatShape(s), formatShape(project.dataset.sampleShape)),
                                     a.outputNode.value);
         } else if (!binary && s != Shape{classes}) {
             a.diagnostics.error("/graph/nodes/" + std::to_string(project.graph.indexOf(a.outputNode)),
-                                "the output layer '" + n->name + "' gives " + formatShape(s) + " per sample, but the "
-                                    + loss + " loss needs " + std::to_string(classes)
-                                    + " (one per class, /dataset/num_classes)",
+                                Message::tr("the output layer '%1' gives %2 per sample, but the %3 loss needs %4 (one per "
+                                            "class, /dataset/num_classes)",
+                                            n->name, formatShape(s), loss, classes),
                                 a.outputNode.value);
         }
     }
     for (size_t i = 0; i < project.pretrain.frozen.size(); ++i)
         if (!project.graph.findByName(project.pretrain.frozen[i]))
             a.diagnostics.error("/pretrain/frozen/" + std::to_string(i),
-                                "no layer is named '" + project.pretrain.frozen[i] + "'");
+                                Message::tr("no layer is named '%1'", project.pretrain.frozen[i]));
     return a;
 }
 

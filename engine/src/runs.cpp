@@ -98,6 +98,7 @@ RunSummary readRunSummary(const std::string &runDir)
     } catch (const std::exception &e) {
         s.status = "unreadable";
         s.message = e.what();
+        s.text = dynamic_cast<const EngineError *>(&e) ? static_cast<const EngineError &>(e).text() : Message(s.message);
         return s;
     }
     auto num = [&](const char *k) { return j.contains(k) && j[k].is_number() ? j[k].get<double>() : NAN; };
@@ -109,6 +110,10 @@ RunSummary readRunSummary(const std::string &runDir)
     s.bestValLoss = num("best_val_loss");
     s.device = j.value("device", "");
     s.message = j.value("message", "");
+    s.text = Message(s.message);
+    if (const auto t = j.find("message_text"); t != j.end())
+        if (Message m = Message::fromJson(*t); m.translatable() && m.str() == s.message)
+            s.text = std::move(m); // only when it says what "message" says
     s.displayName = j.value("display_name", "");
     s.note = j.value("note", "");
     s.projectName = j.value("project_name", "");
@@ -431,7 +436,7 @@ ProjectLoad loadRunProject(const std::string &runDir)
     const std::string path = (fs::path(runDir) / "project.json").string();
     if (!fs::exists(path)) {
         ProjectLoad load;
-        load.diagnostics.error(path, "not a run folder: project.json is missing");
+        load.diagnostics.error(path, Message::tr("not a run folder: project.json is missing"));
         return load;
     }
     // The run's copy of the project is checked against the SHA-256 run.json recorded when the
@@ -440,8 +445,9 @@ ProjectLoad loadRunProject(const std::string &runDir)
         const json summary = readRunJson(runDir);
         if (summary.contains("project_sha256") && summary["project_sha256"].get<std::string>() != sha256File(path)) {
             ProjectLoad load;
-            load.diagnostics.error(path, "damaged: its content does not match the SHA-256 that run.json "
-                                         "(/project_sha256) recorded when the run began; restore it from a copy");
+            load.diagnostics.error(path, Message::tr("damaged: its content does not match the SHA-256 that run.json "
+                                                     "(/project_sha256) recorded when the run began; restore it from "
+                                                     "a copy"));
             return load;
         }
     }
@@ -456,7 +462,7 @@ LoadedRun loadRun(const std::string &runDir, const std::string &which, const tor
     LoadedRun r;
     r.project = load.project;
     checkMemory(estimateEvaluationMemory(analyzeProject(r.project), kEvaluationBatch), availableMemory(device.str()),
-                "evaluating " + runDir);
+                Message::tr("evaluating %1", runDir));
     r.model = GraphModel(r.project.graph, TensorType{r.project.dataset.sampleShape, DType::Float32});
     r.checkpoint = checkpointPath(runDir, which);
     loadCheckpoint(r.checkpoint, *r.model, nullptr, torch::kCPU);

@@ -89,10 +89,10 @@ void addDataset(std::vector<SettingSpec> &v)
         const DatasetFormat *f = findDatasetFormat(p.dataset.kind);
         return !f || f->needsPath;
     };
-    path.check = [](const json &value, const Project &p) -> std::string {
+    path.check = [](const json &value, const Project &p) -> Message {
         const DatasetFormat *f = findDatasetFormat(p.dataset.kind);
         if ((!f || f->needsPath) && value.get<std::string>().empty())
-            return "the dataset folder is empty; give the folder holding the data files";
+            return Message::tr("the dataset folder is empty; give the folder holding the data files");
         return {};
     };
 
@@ -101,14 +101,14 @@ void addDataset(std::vector<SettingSpec> &v)
     show(shape, in, "Sample shape", "One sample's shape without the batch: channels first, e.g. 1, 28, 28");
     shape.itemType = SettingType::Int;
     range(shape, 1, double(kMaxDimension));
-    shape.check = [](const json &value, const Project &) -> std::string {
+    shape.check = [](const json &value, const Project &) -> Message {
         Count elements = 1;
         for (const auto &d : value)
             elements *= d.get<int64_t>();
         if (!elements.exceeds(kMaxElements))
             return {};
-        return "a sample of " + value.dump() + " would have " + elements.text()
-               + " elements; the largest supported tensor has " + std::to_string(kMaxElements);
+        return Message::tr("a sample of %1 would have %2 elements; the largest supported tensor has %3",
+                           value.dump(), elements.text(), kMaxElements);
     };
     shape.minItems = 1;
     shape.maxItems = 4;
@@ -238,11 +238,11 @@ void addOptimizer(std::vector<SettingSpec> &v, const std::vector<std::string> &o
         p.training.optimizer.beta1 = value[0].get<double>();
         p.training.optimizer.beta2 = value[1].get<double>();
     };
-    betas.check = [](const json &value, const Project &) -> std::string {
+    betas.check = [](const json &value, const Project &) -> Message {
         auto unit = [](const json &b) { return b.get<double>() >= 0 && b.get<double>() < 1; };
         if (value.empty() || (value.size() == 2 && std::all_of(value.begin(), value.end(), unit)))
             return {};
-        return "expected two numbers in [0, 1), got " + value.dump();
+        return Message::tr("expected two numbers in [0, 1), got %1", value.dump());
     };
     v.push_back(std::move(betas));
 
@@ -333,11 +333,11 @@ void addTraining(std::vector<SettingSpec> &v)
         v, "/training/device", SettingType::String, [](auto &p) -> auto & { return p.training.device; });
     show(device, opt, "Device", "auto, cpu, cuda or cuda:N");
     device.choices = {"auto", "cpu", "cuda", "cuda:0", "cuda:1"};
-    device.check = [](const json &value, const Project &) -> std::string {
+    device.check = [](const json &value, const Project &) -> Message {
         const std::string d = value.get<std::string>();
         if (isValidDeviceString(d))
             return {};
-        return "expected \"auto\", \"cpu\", \"cuda\" or \"cuda:N\", got \"" + d + "\"";
+        return Message::tr("expected \"auto\", \"cpu\", \"cuda\" or \"cuda:N\", got \"%1\"", d);
     };
     auto &threads = bindField(
         v, "/training/threads", SettingType::Int, [](auto &p) -> auto & { return p.training.threads; });
@@ -367,13 +367,13 @@ std::vector<SettingSpec> makeSettings()
 
 } // namespace
 
-std::string integerExpectation(int64_t min, int64_t max)
+Message integerExpectation(int64_t min, int64_t max)
 {
     if (min == 1 && max == INT64_MAX)
-        return "a positive integer";
+        return Message::tr("a positive integer");
     if (min == 0 && max == INT64_MAX)
-        return "a non-negative integer";
-    return "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+        return Message::tr("a non-negative integer");
+    return Message::tr("an integer from %1 to %2", min, max);
 }
 
 int64_t SettingSpec::intMin() const { return min <= -kInt64Max ? INT64_MIN : int64_t(min); }
@@ -385,38 +385,49 @@ bool SettingSpec::inRange(double v) const
     return (minExclusive ? v > min : v >= min) && (maxExclusive ? v < max : v <= max);
 }
 
-std::string SettingSpec::expectation() const
+Message SettingSpec::expectation() const
 {
     const SettingType t = type == SettingType::List ? itemType : type;
     if (type == SettingType::List) {
-        const std::string count =
-            minItems && maxItems ? std::to_string(minItems) + " to " + std::to_string(maxItems) + " " : "";
+        if (minItems && maxItems) {
+            switch (t) {
+            case SettingType::Int:
+                return min >= 1 ? Message::tr("a list of %1 to %2 positive integers", minItems, maxItems)
+                                : Message::tr("a list of %1 to %2 integers", minItems, maxItems);
+            case SettingType::Number: return Message::tr("a list of %1 to %2 numbers", minItems, maxItems);
+            default: return Message::tr("a list of %1 to %2 strings", minItems, maxItems);
+            }
+        }
         switch (t) {
-        case SettingType::Int: return "a list of " + count + (min >= 1 ? "positive integers" : "integers");
-        case SettingType::Number: return "a list of " + count + "numbers";
-        default: return "a list of " + count + "strings";
+        case SettingType::Int:
+            return min >= 1 ? Message::tr("a list of positive integers") : Message::tr("a list of integers");
+        case SettingType::Number: return Message::tr("a list of numbers");
+        default: return Message::tr("a list of strings");
         }
     }
     switch (t) {
     case SettingType::Int: return integerExpectation(intMin(), intMax());
     case SettingType::Number: {
         if (min == -kInf && max == kInf)
-            return "a number";
+            return Message::tr("a number");
         if (max == kInf)
-            return std::string("a number ") + (minExclusive ? "> " : ">= ") + num(min);
+            return minExclusive ? Message::tr("a number > %1", num(min)) : Message::tr("a number >= %1", num(min));
         if (minExclusive && !maxExclusive)
-            return "a number > " + num(min) + " and <= " + num(max);
-        return "a number from " + num(min) + (minExclusive ? " (exclusive)" : "") + " to " + num(max)
-               + (maxExclusive ? " (exclusive)" : "");
+            return Message::tr("a number > %1 and <= %2", num(min), num(max));
+        if (minExclusive && maxExclusive)
+            return Message::tr("a number from %1 (exclusive) to %2 (exclusive)", num(min), num(max));
+        if (maxExclusive)
+            return Message::tr("a number from %1 to %2 (exclusive)", num(min), num(max));
+        return Message::tr("a number from %1 to %2", num(min), num(max));
     }
-    case SettingType::Bool: return "true or false";
+    case SettingType::Bool: return Message::tr("true or false");
     case SettingType::Choice: {
         std::string list;
         for (const auto &c : choices)
             list += (list.empty() ? "\"" : ", \"") + c + "\"";
-        return "one of " + list;
+        return Message::tr("one of %1", list);
     }
-    default: return "a string";
+    default: return Message::tr("a string");
     }
 }
 

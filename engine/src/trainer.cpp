@@ -297,17 +297,23 @@ struct TrainingSession::Impl {
             sink(e);
         if (metricsFailed && !quiet) {
             metricsFailed = false; // reported once
-            throw EngineError(metricsPath
-                              + ": cannot write (is the disk full?); training stopped. Free space, then train "
-                                "--resume continues from the last checkpoint");
+            throw EngineError(Message::tr("%1: cannot write (is the disk full?); training stopped. Free space, "
+                                          "then train --resume continues from the last checkpoint",
+                                          metricsPath));
         }
     }
 
-    void log(const std::string &message, int epoch = 0)
+    void setResultMessage(Message m)
+    {
+        result.message = m.str();
+        result.text = std::move(m);
+    }
+
+    void log(Message message, int epoch = 0)
     {
         TrainingEvent e;
         e.kind = TrainingEvent::Kind::Log;
-        e.message = message;
+        e.setMessage(std::move(message));
         e.epoch = epoch;
         emit(e);
     }
@@ -377,12 +383,12 @@ void TrainingSession::Impl::run()
     } catch (...) {
         result.status = TrainingEvent::Status::Failed;
         if (result.message.empty())
-            result.message = "training ended by an unexpected error";
+            setResultMessage(Message::tr("training ended by an unexpected error"));
         try {
             TrainingEvent fin;
             fin.kind = TrainingEvent::Kind::Finished;
             fin.status = result.status;
-            fin.message = result.message;
+            fin.setMessage(result.text);
             if (sink)
                 sink(fin);
         } catch (...) {
@@ -396,7 +402,7 @@ void TrainingSession::Impl::run()
 // locked before it is read, with metrics.jsonl repaired.
 void TrainingSession::Impl::openRun(Project &project, bool resuming)
 {
-    std::string pendingLog;
+    Message pendingLog;
     if (resuming) {
         // runDir is set once the folder has been read: a run that cannot be resumed keeps
         // its run.json as it was instead of being marked failed.
@@ -417,18 +423,20 @@ void TrainingSession::Impl::openRun(Project &project, bool resuming)
             // was learned, so the run starts again from its seed, in the same folder.
             const int completed = summary.value("epochs_completed", 0);
             if (completed > 0)
-                throw EngineError(last + ": checkpoint not found, but run.json says " + std::to_string(completed)
-                                  + " epoch(s) were completed; the run cannot continue without it. Train the "
-                                    "project again");
+                throw EngineError(Message::tr("%1: checkpoint not found, but run.json says %2 epoch(s) were "
+                                              "completed; the run cannot continue without it. Train the project "
+                                              "again",
+                                              last, completed));
             std::error_code ec;
             fs::resize_file(fs::path(dir) / "metrics.jsonl", 0, ec); // its events belong to the lost start
             for (const char *k : {"best_epoch", "best_val_loss", "best_val_accuracy", "message"})
                 summary.erase(k);
-            pendingLog = "no checkpoint: the run was interrupted before its first one was written; training it "
-                         "again from the start";
+            pendingLog = Message::tr("no checkpoint: the run was interrupted before its first one was written; "
+                                     "training it again from the start");
         } else if (const int64_t dropped = repairMetricsFile(dir); dropped > 0) {
-            pendingLog = "metrics.jsonl: dropped a torn last line (" + std::to_string(dropped)
-                         + " bytes) left by the interrupted process";
+            pendingLog = Message::tr("metrics.jsonl: dropped a torn last line (%1 bytes) left by the interrupted "
+                                     "process",
+                                     dropped);
         }
         runDir = dir;
     } else {
@@ -453,7 +461,7 @@ void TrainingSession::Impl::openRun(Project &project, bool resuming)
     metricsPath = (fs::path(runDir) / "metrics.jsonl").string();
     metrics.open(metricsPath, std::ios::app | std::ios::binary);
     if (!metrics)
-        throw EngineError(metricsPath + ": cannot write");
+        throw EngineError(Message::tr("%1: cannot write", metricsPath));
     if (!pendingLog.empty())
         log(pendingLog);
 }
@@ -468,35 +476,38 @@ void TrainingSession::Impl::runGuarded()
         train(std::move(project), resuming);
     } catch (const EngineError &e) {
         result.status = TrainingEvent::Status::Failed;
-        result.message = e.what();
+        setResultMessage(e.text());
     } catch (const c10::Error &e) {
         result.status = TrainingEvent::Status::Failed;
-        result.message = std::string("LibTorch: ") + e.what_without_backtrace();
+        setResultMessage(Message::tr("LibTorch: %1", e.what_without_backtrace()));
     } catch (const std::exception &e) {
         result.status = TrainingEvent::Status::Failed;
-        result.message = errorMessage(e);
+        setResultMessage(errorMessage(e));
     } catch (...) {
         result.status = TrainingEvent::Status::Failed;
-        result.message = "training ended by an unexpected error";
+        setResultMessage(Message::tr("training ended by an unexpected error"));
     }
     if (result.status == TrainingEvent::Status::Failed && !errorReported) {
         TrainingEvent e;
         e.kind = TrainingEvent::Kind::Error;
-        e.message = result.message;
+        e.setMessage(result.text);
         emit(e, true);
     }
     TrainingEvent fin;
     fin.kind = TrainingEvent::Kind::Finished;
     fin.status = result.status;
     fin.epoch = result.epochsCompleted;
-    fin.message = result.message;
+    fin.setMessage(result.text);
     fin.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
     if (!runDir.empty() && summary.is_object() && lock.held()) {
         summary["status"] = statusName(result.status);
-        if (!result.message.empty())
+        summary.erase("message");
+        summary.erase("message_text");
+        if (!result.message.empty()) {
             summary["message"] = result.message;
-        else
-            summary.erase("message");
+            if (result.text.translatable())
+                summary["message_text"] = result.text.toJson(); // for the studio, in its language
+        }
         try {
             writeSummary();
         } catch (const std::exception &e) {
@@ -504,7 +515,10 @@ void TrainingSession::Impl::runGuarded()
             // run as interrupted rather than running. Say so with the outcome.
             TrainingEvent err;
             err.kind = TrainingEvent::Kind::Error;
-            err.message = std::string(e.what()) + "; run.json keeps its previous content";
+            err.setMessage(Message::tr("%1; run.json keeps its previous content",
+                                       dynamic_cast<const EngineError *>(&e)
+                                           ? dynamic_cast<const EngineError &>(e).text()
+                                           : Message(e.what())));
             emit(err, true);
         }
     }
@@ -573,11 +587,13 @@ void TrainingSession::Impl::announce(Run &r, bool resuming)
     e.kind = TrainingEvent::Kind::Started;
     e.device = r.deviceName;
     e.epochs = r.epochs;
-    e.message = std::string(resuming ? (fresh ? "restarting " : "resuming ") : "starting ") + runDir + " on "
-                + r.deviceName + " with " + std::to_string(r.threads.intraOp) + " intra-op thread(s), "
-                + r.threads.blasLibrary + " " + std::to_string(r.threads.blas) + " thread(s)";
+    const Message how = !resuming ? Message::tr("starting %1", runDir)
+                        : fresh   ? Message::tr("restarting %1", runDir)
+                                  : Message::tr("resuming %1", runDir);
+    e.setMessage(Message::tr("%1 on %2 with %3 intra-op thread(s), %4 %5 thread(s)", how, r.deviceName,
+                             r.threads.intraOp, r.threads.blasLibrary, r.threads.blas));
     emit(e);
-    log(e.message);
+    log(e.text);
 }
 
 // Checks the graph, loads and normalises the splits and moves training and validation data to
@@ -594,23 +610,25 @@ void TrainingSession::Impl::loadData(Run &r)
 
     std::string missing;
     if (!datasetFilesPresent(project, &missing))
-        throw EngineError(missing + ": dataset file not found; the dataset is needed to train (/dataset/path)");
+        throw EngineError(
+            Message::tr("%1: dataset file not found; the dataset is needed to train (/dataset/path)", missing));
     const auto tLoad = Clock::now();
     DataSplits data = loadDataSplits(project, inputType);
     {
-        std::ostringstream os;
-        os << "data: " << data.train.size() << " training, " << data.validation.size() << " validation, "
-           << data.test.size() << " test samples of " << formatShape(project.dataset.sampleShape) << " ("
-           << std::chrono::duration<double>(Clock::now() - tLoad).count() << " s)";
+        std::ostringstream seconds;
+        seconds << std::chrono::duration<double>(Clock::now() - tLoad).count();
+        Message line = Message::tr("data: %1 training, %2 validation, %3 test samples of %4 (%5 s)",
+                                   data.train.size(), data.validation.size(), data.test.size(),
+                                   formatShape(project.dataset.sampleShape), seconds.str());
         if (!data.mean.empty()) {
-            os << "; normalised with mean";
+            std::ostringstream mean, sd;
             for (double m : data.mean)
-                os << ' ' << m;
-            os << ", std";
+                mean << (mean.tellp() > 0 ? " " : "") << m;
             for (double s : data.std)
-                os << ' ' << s;
+                sd << (sd.tellp() > 0 ? " " : "") << s;
+            line = Message::tr("%1; normalised with mean %2, std %3", std::move(line), mean.str(), sd.str());
         }
-        log(os.str());
+        log(std::move(line));
     }
     // What exports need to preprocess raw samples exactly as training did.
     summary["normalization"] = json{{"mean", data.mean}, {"std", data.std}};
@@ -622,7 +640,7 @@ void TrainingSession::Impl::loadData(Run &r)
     r.valY = data.validation.labels.to(r.device);
     r.classes = project.dataset.numClasses;
     // With the data loaded (and on the device), before the model and optimizer are allocated.
-    checkMemory(estimateTrainingMemory(project, analysis), availableMemory(r.deviceName), "training");
+    checkMemory(estimateTrainingMemory(project, analysis), availableMemory(r.deviceName), Message::tr("training"));
 }
 
 // The model from the project's seed, pretrained weights for a new run, frozen layers, and the
@@ -636,7 +654,7 @@ void TrainingSession::Impl::buildModel(Run &r, bool resuming)
 
     if (!resuming && project.pretrain.enabled) {
         for (const auto &line : loadPretrainedWeights(project.resolvePath(project.pretrain.source), *r.model))
-            log("pretrained " + line);
+            log(Message::tr("pretrained %1", line));
     }
     for (const auto &p : r.model->named_parameters()) {
         const std::string layer = p.key().substr(0, p.key().find('.'));
@@ -647,9 +665,9 @@ void TrainingSession::Impl::buildModel(Run &r, bool resuming)
             r.trainable.push_back(p.value());
     }
     if (!project.pretrain.frozen.empty())
-        log(std::to_string(project.pretrain.frozen.size()) + " layer(s) frozen");
+        log(Message::tr("%1 layer(s) frozen", project.pretrain.frozen.size()));
     if (r.trainable.empty())
-        throw EngineError("/pretrain/frozen: every layer is frozen; nothing is left to train");
+        throw EngineError(Message::tr("/pretrain/frozen: every layer is frozen; nothing is left to train"));
     r.optimizer = makeOptimizer(r.ts.optimizer, r.trainable);
 }
 
@@ -668,9 +686,9 @@ void TrainingSession::Impl::restoreOrBegin(Run &r, bool resuming)
         }
         if (r.state.torchRng.defined())
             setDefaultGeneratorState(r.state.torchRng);
-        log("resumed from " + last + " after epoch " + std::to_string(r.state.epoch));
+        log(Message::tr("resumed from %1 after epoch %2", last, r.state.epoch));
         if (r.state.epoch >= r.epochs)
-            log("the run already has " + std::to_string(r.state.epoch) + " epochs; pass more epochs to continue it");
+            log(Message::tr("the run already has %1 epochs; pass more epochs to continue it", r.state.epoch));
     }
     result.epochsCompleted = r.state.epoch;
 }
@@ -765,11 +783,13 @@ bool TrainingSession::Impl::stopRequestedBefore(Run &r, int epoch, int64_t batch
     if (checkpointBetweenBatches())
         return false;
     result.status = TrainingEvent::Status::Stopped;
-    result.message = "stopped by the user in epoch " + std::to_string(epoch) + " at batch " + std::to_string(batch + 1)
-                     + "; the last checkpoint is from "
-                     + (r.state.epoch ? "epoch " + std::to_string(r.state.epoch) : std::string("the start (epoch 0)"))
-                     + ", where train --resume continues";
-    log(result.message, epoch);
+    setResultMessage(r.state.epoch ? Message::tr("stopped by the user in epoch %1 at batch %2; the last checkpoint "
+                                                 "is from epoch %3, where train --resume continues",
+                                                 epoch, batch + 1, r.state.epoch)
+                                   : Message::tr("stopped by the user in epoch %1 at batch %2; the last checkpoint "
+                                                 "is from the start (epoch 0), where train --resume continues",
+                                                 epoch, batch + 1));
+    log(result.text, epoch);
     return true;
 }
 
@@ -780,15 +800,20 @@ bool TrainingSession::Impl::failOnNonFiniteLoss(Run &r, double loss, int epoch, 
     if (std::isfinite(loss))
         return false;
     result.status = TrainingEvent::Status::Failed;
-    result.message = std::string("the loss became ") + (std::isnan(loss) ? "NaN" : "infinite") + " in epoch "
-                     + std::to_string(epoch) + ", batch " + std::to_string(batch + 1) + " (learning rate "
-                     + json(lr).dump() + "); training stopped, and the last good checkpoint (epoch "
-                     + std::to_string(r.state.epoch) + ") is kept. Lower the learning rate or clip gradients.";
+    setResultMessage(std::isnan(loss)
+                         ? Message::tr("the loss became NaN in epoch %1, batch %2 (learning rate %3); training "
+                                       "stopped, and the last good checkpoint (epoch %4) is kept. Lower the learning "
+                                       "rate or clip gradients.",
+                                       epoch, batch + 1, json(lr).dump(), r.state.epoch)
+                         : Message::tr("the loss became infinite in epoch %1, batch %2 (learning rate %3); training "
+                                       "stopped, and the last good checkpoint (epoch %4) is kept. Lower the learning "
+                                       "rate or clip gradients.",
+                                       epoch, batch + 1, json(lr).dump(), r.state.epoch));
     TrainingEvent e;
     e.kind = TrainingEvent::Kind::Error;
     e.epoch = epoch;
     e.batch = int(batch + 1);
-    e.message = result.message;
+    e.setMessage(result.text);
     emit(e);
     errorReported = true;
     return true;
@@ -894,10 +919,11 @@ bool TrainingSession::Impl::stopEarly(Run &r, int epoch)
     if (!earlyStoppingStops(r.ts.earlyStopping, r.state.epochsWithoutImprovement, epoch, r.epochs))
         return false;
     result.status = TrainingEvent::Status::EarlyStopped;
-    result.message = "early stopping after epoch " + std::to_string(epoch) + ": " + r.ts.earlyStopping.metric
-                     + " has not improved for " + std::to_string(r.state.epochsWithoutImprovement)
-                     + " epoch(s); best was epoch " + std::to_string(r.state.bestEpoch);
-    log(result.message, epoch);
+    setResultMessage(Message::tr("early stopping after epoch %1: %2 has not improved for %3 epoch(s); best was "
+                                 "epoch %4",
+                                 epoch, r.ts.earlyStopping.metric, r.state.epochsWithoutImprovement,
+                                 r.state.bestEpoch));
+    log(result.text, epoch);
     return true;
 }
 

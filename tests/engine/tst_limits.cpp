@@ -80,7 +80,7 @@ void TestLimits::trainingEstimateCountsEachPart()
     QCOMPARE(e.optimizerState, int64_t(2 * 260 * 4)); // Adam's two moments
     QCOMPARE(e.activations, int64_t(2 * 10 * 132 * 4));
     QCOMPARE(e.total(), e.parameters + e.gradients + e.optimizerState + e.activations);
-    QVERIFY2(containsCI(e.describe(), "batch of 10"), e.describe().c_str());
+    QVERIFY2(containsCI(e.describe().str(), "batch of 10"), e.describe().str().c_str());
 
     // Evaluation: weights twice (model and checkpoint), one batch forward, nothing else.
     const MemoryEstimate ev = estimateEvaluationMemory(a, 256);

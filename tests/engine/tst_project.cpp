@@ -632,7 +632,7 @@ void TestProject::everySettingRefusesJustOutsideItsRange()
             const ProjectLoad load = projectFromJson(j);
             QVERIFY2(!load.ok(), what.constData());
             const std::string text = load.diagnostics.format();
-            QVERIFY2(text.find(s.pointer + ": expected " + s.expectation() + ", got ") != std::string::npos,
+            QVERIFY2(text.find(s.pointer + ": expected " + s.expectation().str() + ", got ") != std::string::npos,
                      (what + ": " + QByteArray::fromStdString(text)).constData());
             ++checked;
         }

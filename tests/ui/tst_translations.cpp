@@ -38,16 +38,16 @@ namespace {
 
 const QString kTsFile = QStringLiteral(TORCHWRIGHT_SOURCE_DIR "/translations/torchwright_zh_CN.ts");
 
-struct Message {
+struct TsMessage {
     QString context;
     QString source;
     QStringList translations; // one, or the numerus forms
     QString type;             // the translation's type attribute: "", "unfinished", "vanished", ...
 };
 
-QList<Message> readTs(const QString &path, QString *error)
+QList<TsMessage> readTs(const QString &path, QString *error)
 {
-    QList<Message> messages;
+    QList<TsMessage> messages;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         *error = path + QStringLiteral(": ") + file.errorString();
@@ -55,7 +55,7 @@ QList<Message> readTs(const QString &path, QString *error)
     }
     QXmlStreamReader xml(&file);
     QString context;
-    Message current;
+    TsMessage current;
     while (!xml.atEnd()) {
         xml.readNext();
         if (!xml.isStartElement())
@@ -63,7 +63,7 @@ QList<Message> readTs(const QString &path, QString *error)
         if (xml.name() == QLatin1String("name"))
             context = xml.readElementText();
         else if (xml.name() == QLatin1String("message"))
-            current = Message{context, {}, {}, {}};
+            current = TsMessage{context, {}, {}, {}};
         else if (xml.name() == QLatin1String("source"))
             current.source = xml.readElementText();
         else if (xml.name() == QLatin1String("translation")) {
@@ -87,7 +87,7 @@ QList<Message> readTs(const QString &path, QString *error)
     return messages;
 }
 
-QString key(const Message &m) { return m.context + QStringLiteral(" | ") + m.source; }
+QString key(const TsMessage &m) { return m.context + QStringLiteral(" | ") + m.source; }
 
 // The placeholders a text uses (%1, %n), sorted, without repeats.
 QStringList placeholders(const QString &text)
@@ -165,11 +165,11 @@ void TestTranslations::cleanup()
 void TestTranslations::everyStringIsTranslated()
 {
     QString error;
-    const QList<Message> messages = readTs(kTsFile, &error);
+    const QList<TsMessage> messages = readTs(kTsFile, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QVERIFY2(messages.size() > 300, qPrintable(QString::number(messages.size())));
     QStringList problems;
-    for (const Message &m : messages) {
+    for (const TsMessage &m : messages) {
         if (!m.type.isEmpty())
             problems << QStringLiteral("%1 (%2)").arg(key(m), m.type);
         for (const QString &t : m.translations) {
@@ -209,18 +209,19 @@ void TestTranslations::lupdateFindsNothingNew()
     const QString src = QStringLiteral(TORCHWRIGHT_SOURCE_DIR);
     QProcess p;
     p.start(lupdate, {"-silent", "-locations", "none", "-no-obsolete", "-extensions", "cpp,h", src + "/ui",
-                      src + "/app/studio", src + "/translations/engine_strings.cpp", "-ts", updated});
+                      src + "/app/studio", src + "/translations/engine_strings.cpp", src + "/engine/src",
+                      src + "/engine/include", "-ts", updated});
     QVERIFY(p.waitForFinished(120000));
     QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
 
     QString error;
-    const QList<Message> before = readTs(kTsFile, &error);
-    const QList<Message> after = readTs(updated, &error);
+    const QList<TsMessage> before = readTs(kTsFile, &error);
+    const QList<TsMessage> after = readTs(updated, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QSet<QString> known, current;
-    for (const Message &m : before)
+    for (const TsMessage &m : before)
         known << key(m);
-    for (const Message &m : after)
+    for (const TsMessage &m : after)
         current << key(m);
     QStringList report;
     for (const QString &k : current)

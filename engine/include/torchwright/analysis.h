@@ -62,6 +62,7 @@ enum class EdgeRefusal {
 struct EdgeCheck {
     EdgeRefusal refusal = EdgeRefusal::None;
     std::string message; // why not, naming the layers; empty when allowed
+    Message text;        // the same, to show translated
     int takenBy = -1;    // InputTaken: index in graph.edges of the edge holding the input
 
     bool allowed() const { return refusal == EdgeRefusal::None; }

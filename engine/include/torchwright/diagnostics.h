@@ -2,6 +2,8 @@
 // Expected failures as values: every problem found in a project, a dataset or a run is a
 // Diagnostic that names what went wrong and where, so a person can act on it.
 
+#include "torchwright/message.h"
+
 #include <exception>
 #include <string>
 #include <vector>
@@ -15,7 +17,9 @@ struct Diagnostic {
     // Where: a JSON pointer into the project file ("/graph/nodes/3/params/out_features"),
     // or a file path for data and run problems. May be empty.
     std::string where;
-    std::string message;
+    std::string message; // English: text.str()
+    // The same sentence as a template and arguments, which the studio shows translated.
+    Message text;
     // The layer-graph node the problem belongs to, or -1.
     int nodeId = -1;
     // The input port on that node, or -1.
@@ -24,8 +28,8 @@ struct Diagnostic {
 
 class Diagnostics {
 public:
-    void error(std::string where, std::string message, int nodeId = -1, int port = -1);
-    void warning(std::string where, std::string message, int nodeId = -1, int port = -1);
+    void error(std::string where, Message message, int nodeId = -1, int port = -1);
+    void warning(std::string where, Message message, int nodeId = -1, int port = -1);
     void add(Diagnostic d) { m_items.push_back(std::move(d)); }
     void append(const Diagnostics &other);
 
@@ -48,10 +52,13 @@ std::string formatDiagnostic(const Diagnostic &d, const std::string &file = {});
 // a checkpoint); carries the diagnostics so callers can print them all.
 class EngineError : public std::exception {
 public:
-    explicit EngineError(std::string message);
+    explicit EngineError(Message message);
     explicit EngineError(Diagnostics diagnostics);
     const char *what() const noexcept override { return m_what.c_str(); }
     const Diagnostics &diagnostics() const { return m_diagnostics; }
+    // what() as a message to translate: the diagnostic's own when there is one without a place,
+    // else the formatted text as it is.
+    Message text() const;
 
 private:
     Diagnostics m_diagnostics;

@@ -6,6 +6,7 @@
 // The entries are in engine/src/layers/, one file per family.
 
 #include "torchwright/graph.h"
+#include "torchwright/message.h"
 
 #include <nlohmann/json.hpp>
 
@@ -54,7 +55,7 @@ struct ParamSpec {
 
     bool required() const { return defaultValue.is_null(); }
     // Describes the accepted values, e.g. "an integer >= 1", for error messages.
-    std::string expectation() const;
+    Message expectation() const;
 };
 
 // What a shape rule says about one node with given inputs.
@@ -62,7 +63,8 @@ struct LayerInference {
     TensorType output;
     int64_t parameters = 0;   // trainable parameter count
     int64_t multiplyAdds = 0; // per sample, forward pass
-    std::string error;        // non-empty: the inputs do not fit
+    std::string error;        // non-empty: the inputs do not fit (English: errorText.str())
+    Message errorText;        // the same, to show translated
     int errorPort = -1;       // the input port the error is about, or -1
 };
 

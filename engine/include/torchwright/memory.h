@@ -32,7 +32,7 @@ struct MemoryEstimate {
     int64_t total() const;
     // "7.9 GiB (parameters 1.9 GiB, gradients 1.9 GiB, optimizer state 3.9 GiB, activations of
     // a batch of 64 12 MiB)"
-    std::string describe() const;
+    Message describe() const;
 };
 
 // Training at the project's batch size with its optimizer. `analysis` must be ok().
@@ -53,7 +53,7 @@ MemoryLimit availableMemory(const std::string &device);
 
 // Throws EngineError naming `what` ("training", "evaluation"), the estimate with its parts, the
 // limit and its source, and what to change, when the estimate exceeds the limit.
-void checkMemory(const MemoryEstimate &estimate, const MemoryLimit &limit, const std::string &what);
+void checkMemory(const MemoryEstimate &estimate, const MemoryLimit &limit, const Message &what);
 
 // "1.5 GiB", "12 MiB", "512 bytes".
 std::string formatBytes(int64_t bytes);

@@ -51,6 +51,7 @@ struct RunSummary {
     // machine went down), unreadable (run.json could not be read or is damaged: see message)
     std::string status;
     std::string message; // why the status is unreadable, or run.json's message
+    Message text;        // the same as a template (run.json "message_text"), shown translated
     int epochsCompleted = 0;
     int epochsPlanned = 0;
     double bestValAccuracy = 0;

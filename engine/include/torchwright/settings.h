@@ -7,6 +7,8 @@
 // against num_classes, fixed mean/std sizes, Nesterov needing momentum) are explicit steps of the
 // reader after the pass over the schema. Torch-free, like layers.h.
 
+#include "torchwright/message.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -61,7 +63,7 @@ struct SettingSpec {
     std::function<nlohmann::json(const Project &)> get;
     std::function<void(Project &, const nlohmann::json &)> set; // called with checked values only
     // A rule a range cannot state ("cuda:N"): the problem with `value`, or "" when it is fine.
-    std::function<std::string(const nlohmann::json &value, const Project &)> check;
+    std::function<Message(const nlohmann::json &value, const Project &)> check;
 
     bool isRequired(const Project &p) const { return required && required(p); }
     bool appliesTo(const Project &p) const { return !applies || applies(p); }
@@ -72,11 +74,11 @@ struct SettingSpec {
     bool inRange(double v) const;
     // The accepted values, e.g. "an integer from 1 to 100000" or "a number > 0 and <= 1e+06",
     // as error messages say them.
-    std::string expectation() const;
+    Message expectation() const;
 };
 
 // "an integer from 1 to 100000", "a positive integer": how messages name an integer range.
-std::string integerExpectation(int64_t min, int64_t max);
+Message integerExpectation(int64_t min, int64_t max);
 
 // Every setting, in the order the project file lists them.
 const std::vector<SettingSpec> &projectSettings();

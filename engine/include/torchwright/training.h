@@ -5,6 +5,7 @@
 // checked between batches. Destroying a session stops it and waits for the thread.
 
 #include "torchwright/diagnostics.h"
+#include "torchwright/message.h"
 #include "torchwright/project.h"
 
 #include <functional>
@@ -42,7 +43,14 @@ struct TrainingEvent {
     double elapsedSeconds = 0;
     std::string runDir;
     std::string device;
-    std::string message;
+    std::string message; // English: text.str()
+    Message text;        // the same as a template, which the studio shows translated
+
+    void setMessage(Message m)
+    {
+        message = m.str();
+        text = std::move(m);
+    }
 
     // One line of metrics.jsonl.
     nlohmann::json toJson() const;
@@ -64,7 +72,8 @@ struct TrainRequest {
 struct RunResult {
     TrainingEvent::Status status = TrainingEvent::Status::Running;
     std::string runDir;
-    std::string message;
+    std::string message; // English: text.str()
+    Message text;
     int epochsCompleted = 0;
     double bestMetric = 0;
     double lastValAccuracy = 0;

@@ -96,8 +96,7 @@ LayerType softmaxLayer(bool log)
                          "Sample dimension (batch excluded); negative counts from the end")};
     t.infer = [](const json &p, const std::vector<TensorType> &in) {
         if (sampleDim(I(p, "dim"), in[0].shape.size()) < 0)
-            return fail("dim " + std::to_string(I(p, "dim")) + " is outside the " + formatShape(in[0].shape)
-                        + " input");
+            return fail(Message::tr("dim %1 is outside the %2 input", I(p, "dim"), formatShape(in[0].shape)));
         return ok(in[0].shape);
     };
     t.build = [log](const json &p, const std::vector<TensorType> &in) {

@@ -11,12 +11,11 @@ int64_t convOut(int64_t size, const Conv2dGeometry &g) { return (size + 2 * g.pa
 namespace {
 
 // The in_channels check the convolutions share: empty when nothing is declared or `c` matches.
-std::string channelMismatch(int64_t c, int64_t declared)
+Message channelMismatch(int64_t c, int64_t declared)
 {
     if (declared <= 0 || declared == c)
         return {};
-    return std::to_string(c) + " channels reach a layer that expects " + std::to_string(declared)
-           + " (in_channels = " + std::to_string(declared) + ")";
+    return Message::tr("%1 channels reach a layer that expects %2 (in_channels = %2)", c, declared);
 }
 
 } // namespace
@@ -39,24 +38,20 @@ LayerType conv2dLayer()
     t.infer = [](const json &p, const std::vector<TensorType> &in) {
         const Shape &s = in[0].shape;
         if (s.size() != 3)
-            return fail("expects a CxHxW input, got " + formatShape(s));
+            return fail(Message::tr("expects a CxHxW input, got %1", formatShape(s)));
         const int64_t c = s[0], declared = I(p, "in_channels"), out = I(p, "out_channels");
         const int64_t groups = I(p, "groups");
-        if (const std::string mismatch = channelMismatch(c, declared); !mismatch.empty())
+        if (Message mismatch = channelMismatch(c, declared); !mismatch.empty())
             return fail(mismatch);
         if (c % groups || out % groups)
-            return fail("groups = " + std::to_string(groups) + " must divide the input channels (" + std::to_string(c)
-                        + ") and out_channels (" + std::to_string(out) + ")");
+            return fail(Message::tr("groups = %1 must divide the input channels (%2) and out_channels (%3)", groups, c,
+                                    out));
         Conv2dGeometry g{I(p, "kernel_size"), I(p, "stride"), I(p, "padding"), I(p, "dilation")};
         const int64_t h = convOut(s[1], g), w = convOut(s[2], g);
         if (h < 1 || w < 1)
-            return fail("a " + std::to_string(g.k) + "x" + std::to_string(g.k) + " kernel does not fit the "
-                        + formatShape(s) + " input");
+            return fail(Message::tr("a %1x%1 kernel does not fit the %2 input", g.k, formatShape(s)));
         const Count weights = Count(out) * (c / groups) * g.k * g.k;
-        const std::string tooLarge =
-            weightTooLarge("the weight " + std::to_string(out) + "x" + std::to_string(c / groups) + "x"
-                               + std::to_string(g.k) + "x" + std::to_string(g.k),
-                           weights);
+        Message tooLarge = weightTooLarge(Message::tr("the weight %1x%2x%3x%3", out, c / groups, g.k), weights);
         if (!tooLarge.empty())
             return fail(tooLarge);
         return ok({out, h, w}, weights + (B(p, "bias") ? out : 0), Count(h) * w * weights);
@@ -115,19 +110,17 @@ LayerType convTranspose2dLayer()
     t.infer = [](const json &p, const std::vector<TensorType> &in) {
         const Shape &s = in[0].shape;
         if (s.size() != 3)
-            return fail("expects a CxHxW input, got " + formatShape(s));
+            return fail(Message::tr("expects a CxHxW input, got %1", formatShape(s)));
         const int64_t c = s[0], declared = I(p, "in_channels"), out = I(p, "out_channels");
-        if (const std::string mismatch = channelMismatch(c, declared); !mismatch.empty())
+        if (Message mismatch = channelMismatch(c, declared); !mismatch.empty())
             return fail(mismatch);
         const int64_t k = I(p, "kernel_size"), st = I(p, "stride"), pad = I(p, "padding");
         auto size = [&](int64_t n) { return (n - 1) * st - 2 * pad + k; };
         const int64_t h = size(s[1]), w = size(s[2]);
         if (h < 1 || w < 1)
-            return fail("padding = " + std::to_string(pad) + " leaves no output of the " + formatShape(s) + " input");
+            return fail(Message::tr("padding = %1 leaves no output of the %2 input", pad, formatShape(s)));
         const Count weights = Count(c) * out * k * k;
-        const std::string tooLarge = weightTooLarge("the weight " + std::to_string(c) + "x" + std::to_string(out) + "x"
-                                                        + std::to_string(k) + "x" + std::to_string(k),
-                                                    weights);
+        Message tooLarge = weightTooLarge(Message::tr("the weight %1x%2x%3x%3", c, out, k), weights);
         if (!tooLarge.empty())
             return fail(tooLarge);
         return ok({out, h, w}, weights + (B(p, "bias") ? out : 0), Count(s[1]) * s[2] * weights);

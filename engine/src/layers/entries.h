@@ -32,13 +32,13 @@ bool B(const nlohmann::json &p, const char *k);
 
 // ---- shape rules -----------------------------------------------------------------------------
 
-LayerInference fail(std::string message, int port = 0);
+LayerInference fail(Message message, int port = 0);
 // A fitting output; a failure when the output has more than kMaxElements elements or a count
 // overflowed (torchwright/limits.h).
 LayerInference ok(Shape shape, Count params = 0, Count macs = 0, DType dtype = DType::Float32);
 // The problem when a weight tensor (`what`: "the weight 3x4") of `elements` is larger than
-// kMaxElements, else "".
-std::string weightTooLarge(const std::string &what, Count elements);
+// kMaxElements, else an empty message.
+Message weightTooLarge(Message what, Count elements);
 std::function<int(const nlohmann::json &)> fixedInputs(int n);
 // Resolves a negative dimension against a sample's rank (batch excluded); -1 when invalid.
 int64_t sampleDim(int64_t dim, size_t rank);

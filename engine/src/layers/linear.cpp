@@ -19,23 +19,23 @@ LayerType linearLayer()
     t.infer = [](const json &p, const std::vector<TensorType> &in) {
         const Shape &s = in[0].shape;
         if (s.empty())
-            return fail("expects at least one dimension, got a scalar");
+            return fail(Message::tr("expects at least one dimension, got a scalar"));
         const int64_t features = s.back();
         const int64_t declared = I(p, "in_features");
         if (declared > 0 && declared != features) {
-            std::string msg = std::to_string(features) + " features reach a layer that expects "
-                              + std::to_string(declared) + " (in_features = " + std::to_string(declared) + ")";
             if (s.size() > 1)
-                msg += "; the input is " + formatShape(s) + ", add a Flatten before it";
-            return fail(msg);
+                return fail(Message::tr("%1 features reach a layer that expects %2 (in_features = %2); the input "
+                                        "is %3, add a Flatten before it",
+                                        features, declared, formatShape(s)));
+            return fail(Message::tr("%1 features reach a layer that expects %2 (in_features = %2)", features,
+                                    declared));
         }
         const int64_t out = I(p, "out_features");
         Shape o = s;
         o.back() = out;
         const int64_t lead = elementCount(s) / features;
         const Count weights = Count(features) * out;
-        const std::string tooLarge =
-            weightTooLarge("the weight " + std::to_string(out) + "x" + std::to_string(features), weights);
+        Message tooLarge = weightTooLarge(Message::tr("the weight %1x%2", out, features), weights);
         if (!tooLarge.empty())
             return fail(tooLarge);
         return ok(o, weights + (B(p, "bias") ? out : 0), Count(lead) * weights);

@@ -23,8 +23,8 @@ LayerType addLayer()
     t.infer = [](const json &, const std::vector<TensorType> &in) {
         for (size_t i = 1; i < in.size(); ++i)
             if (in[i].shape != in[0].shape)
-                return fail("all inputs must have the same shape: input 0 is " + formatShape(in[0].shape) + ", input "
-                                + std::to_string(i) + " is " + formatShape(in[i].shape),
+                return fail(Message::tr("all inputs must have the same shape: input 0 is %1, input %2 is %3",
+                                        formatShape(in[0].shape), i, formatShape(in[i].shape)),
                             int(i));
         return ok(in[0].shape);
     };
@@ -74,7 +74,7 @@ LayerType concatLayer()
         const Shape &s0 = in[0].shape;
         const int64_t d = sampleDim(I(p, "dim"), s0.size());
         if (d < 0)
-            return fail("dim " + std::to_string(I(p, "dim")) + " is outside the " + formatShape(s0) + " input");
+            return fail(Message::tr("dim %1 is outside the %2 input", I(p, "dim"), formatShape(s0)));
         Shape o = s0;
         for (size_t i = 1; i < in.size(); ++i) {
             const Shape &s = in[i].shape;
@@ -82,8 +82,8 @@ LayerType concatLayer()
             for (size_t k = 0; fits && k < s.size(); ++k)
                 fits = int64_t(k) == d || s[k] == s0[k];
             if (!fits)
-                return fail("input " + std::to_string(i) + " is " + formatShape(s) + " but input 0 is "
-                                + formatShape(s0) + "; they may differ only in dim " + std::to_string(d),
+                return fail(Message::tr("input %1 is %2 but input 0 is %3; they may differ only in dim %4", i,
+                                        formatShape(s), formatShape(s0), d),
                             int(i));
             o[size_t(d)] += s[size_t(d)];
         }

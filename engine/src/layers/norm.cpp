@@ -20,12 +20,10 @@ LayerType batchNormLayer(int dims)
         const Shape &s = in[0].shape;
         const bool fits = dims == 1 ? (s.size() == 1 || s.size() == 2) : s.size() == 3;
         if (!fits)
-            return fail(std::string("expects a ") + (dims == 1 ? "C or CxL" : "CxHxW") + " input, got "
-                        + formatShape(s));
+            return fail(Message::tr("expects a %1 input, got %2", dims == 1 ? "C or CxL" : "CxHxW", formatShape(s)));
         const int64_t declared = I(p, "num_features");
         if (declared > 0 && declared != s[0])
-            return fail(std::to_string(s[0]) + " channels reach a layer that expects " + std::to_string(declared)
-                        + " (num_features = " + std::to_string(declared) + ")");
+            return fail(Message::tr("%1 channels reach a layer that expects %2 (num_features = %2)", s[0], declared));
         return ok(s, Count(2) * s[0], 0);
     };
     t.build = [dims](const json &p, const std::vector<TensorType> &in) {
@@ -72,7 +70,7 @@ LayerType layerNormLayer()
     t.infer = [](const json &, const std::vector<TensorType> &in) {
         const Shape &s = in[0].shape;
         if (s.empty())
-            return fail("expects at least one dimension, got a scalar");
+            return fail(Message::tr("expects at least one dimension, got a scalar"));
         const int64_t e = s.back();
         return ok(s, Count(2) * e, Count(elementCount(s)) * 2);
     };

@@ -19,18 +19,16 @@ LayerType pool2dLayer(bool max)
     t.infer = [](const json &p, const std::vector<TensorType> &in) {
         const Shape &s = in[0].shape;
         if (s.size() != 3)
-            return fail("expects a CxHxW input, got " + formatShape(s));
+            return fail(Message::tr("expects a CxHxW input, got %1", formatShape(s)));
         const int64_t k = I(p, "kernel_size");
         const int64_t st = I(p, "stride") ? I(p, "stride") : k;
         const int64_t pad = I(p, "padding");
         if (pad * 2 > k)
-            return fail("padding " + std::to_string(pad) + " must be at most half the kernel size "
-                        + std::to_string(k));
+            return fail(Message::tr("padding %1 must be at most half the kernel size %2", pad, k));
         Conv2dGeometry g{k, st, pad, 1};
         const int64_t h = convOut(s[1], g), w = convOut(s[2], g);
         if (h < 1 || w < 1)
-            return fail("a " + std::to_string(k) + "x" + std::to_string(k) + " window does not fit the "
-                        + formatShape(s) + " input");
+            return fail(Message::tr("a %1x%1 window does not fit the %2 input", k, formatShape(s)));
         return ok({s[0], h, w});
     };
     t.build = [max](const json &p, const std::vector<TensorType> &) {
@@ -81,7 +79,7 @@ LayerType adaptiveAvgPoolLayer()
     t.infer = [](const json &p, const std::vector<TensorType> &in) {
         const Shape &s = in[0].shape;
         if (s.size() != 3)
-            return fail("expects a CxHxW input, got " + formatShape(s));
+            return fail(Message::tr("expects a CxHxW input, got %1", formatShape(s)));
         const int64_t o = I(p, "output_size");
         return ok({s[0], o, o});
     };

@@ -47,26 +47,25 @@ std::string numberText(double v)
 
 } // namespace
 
-std::string ParamSpec::expectation() const
+Message ParamSpec::expectation() const
 {
     switch (type) {
-    case ParamType::Bool: return "true or false";
+    case ParamType::Bool: return Message::tr("true or false");
     case ParamType::Choice: {
-        std::string s = "one of ";
+        std::string s;
         for (size_t i = 0; i < choices.size(); ++i)
             s += (i ? ", \"" : "\"") + choices[i] + "\"";
-        return s;
+        return Message::tr("one of %1", s);
     }
-    case ParamType::Int:
-        return "an integer from " + std::to_string(int64_t(min)) + " to " + std::to_string(int64_t(max));
+    case ParamType::Int: return Message::tr("an integer from %1 to %2", int64_t(min), int64_t(max));
     case ParamType::Float: {
-        const bool bounded = !(min == 0 && max == 0);
-        const std::string what = "a number";
-        if (!bounded)
-            return what;
+        if (min == 0 && max == 0)
+            return Message::tr("a number");
         if (max == 0)
-            return what + (minExclusive ? " > " : " >= ") + numberText(min);
-        return what + " from " + numberText(min) + (minExclusive ? " (exclusive)" : "") + " to " + numberText(max);
+            return minExclusive ? Message::tr("a number > %1", numberText(min))
+                                : Message::tr("a number >= %1", numberText(min));
+        return minExclusive ? Message::tr("a number from %1 (exclusive) to %2", numberText(min), numberText(max))
+                            : Message::tr("a number from %1 to %2", numberText(min), numberText(max));
     }
     }
     return {};
@@ -128,10 +127,11 @@ int64_t I(const json &p, const char *k) { return p.at(k).get<int64_t>(); }
 double F(const json &p, const char *k) { return p.at(k).get<double>(); }
 bool B(const json &p, const char *k) { return p.at(k).get<bool>(); }
 
-LayerInference fail(std::string message, int port)
+LayerInference fail(Message message, int port)
 {
     LayerInference r;
-    r.error = std::move(message);
+    r.error = message.str();
+    r.errorText = std::move(message);
     r.errorPort = port;
     return r;
 }
@@ -142,10 +142,10 @@ LayerInference ok(Shape shape, Count params, Count macs, DType dtype)
     for (auto d : shape)
         elements *= d;
     if (elements.exceeds(kMaxElements))
-        return fail("the output " + formatShape(shape) + " would have " + elements.text()
-                    + " elements; the largest supported tensor has " + std::to_string(kMaxElements));
+        return fail(Message::tr("the output %1 would have %2 elements; the largest supported tensor has %3",
+                                formatShape(shape), elements.text(), kMaxElements));
     if (params.overflowed() || macs.overflowed())
-        return fail("the parameter or multiply-add count overflows");
+        return fail(Message::tr("the parameter or multiply-add count overflows"));
     LayerInference r;
     r.output = TensorType{std::move(shape), dtype};
     r.parameters = params.value();
@@ -153,12 +153,12 @@ LayerInference ok(Shape shape, Count params, Count macs, DType dtype)
     return r;
 }
 
-std::string weightTooLarge(const std::string &what, Count elements)
+Message weightTooLarge(Message what, Count elements)
 {
     if (!elements.exceeds(kMaxElements))
         return {};
-    return what + " would have " + elements.text() + " elements; the largest supported tensor has "
-           + std::to_string(kMaxElements);
+    return Message::tr("%1 would have %2 elements; the largest supported tensor has %3", std::move(what),
+                       elements.text(), kMaxElements);
 }
 
 std::function<int(const json &)> fixedInputs(int n)
@@ -284,7 +284,7 @@ json LayerRegistry::normalizeParams(const LayerType &type, const json &params, c
 {
     json out = json::object();
     if (!params.is_object()) {
-        diags.error(where, "expected an object of parameters, got " + params.dump(), nodeId);
+        diags.error(where, Message::tr("expected an object of parameters, got %1", params.dump()), nodeId);
         return out;
     }
     for (const auto &spec : type.params) {
@@ -293,8 +293,8 @@ json LayerRegistry::normalizeParams(const LayerType &type, const json &params, c
         if (it == params.end()) {
             if (spec.required())
                 diags.error(where,
-                            "missing required parameter '" + spec.name + "' of " + type.name + " (" + spec.expectation()
-                                + ")",
+                            Message::tr("missing required parameter '%1' of %2 (%3)", spec.name, type.name,
+                                        spec.expectation()),
                             nodeId);
             else
                 out[spec.name] = spec.defaultValue;
@@ -314,8 +314,8 @@ json LayerRegistry::normalizeParams(const LayerType &type, const json &params, c
                 v.is_number_integer() && !(v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX));
             if (fits && v.get<int64_t>() > int64_t(spec.max)) {
                 diags.error(path,
-                            spec.name + " " + v.dump() + " is more than the largest supported value, "
-                                + std::to_string(int64_t(spec.max)),
+                            Message::tr("%1 %2 is more than the largest supported value, %3", spec.name, v.dump(),
+                                        int64_t(spec.max)),
                             nodeId);
                 out[spec.name] = spec.required() ? json() : spec.defaultValue;
                 continue;
@@ -337,7 +337,7 @@ json LayerRegistry::normalizeParams(const LayerType &type, const json &params, c
         }
         }
         if (!good) {
-            diags.error(path, spec.name + ": expected " + spec.expectation() + ", got " + v.dump(), nodeId);
+            diags.error(path, Message::tr("%1: expected %2, got %3", spec.name, spec.expectation(), v.dump()), nodeId);
             out[spec.name] = spec.required() ? json() : spec.defaultValue;
             continue;
         }
@@ -353,7 +353,7 @@ json LayerRegistry::normalizeParams(const LayerType &type, const json &params, c
         for (const auto &spec : type.params)
             known = known || spec.name == it.key();
         if (!known)
-            diags.error(where + "/" + it.key(), "unknown parameter '" + it.key() + "' for " + type.name, nodeId);
+            diags.error(where + "/" + it.key(), Message::tr("unknown parameter '%1' for %2", it.key(), type.name), nodeId);
     }
     return out;
 }

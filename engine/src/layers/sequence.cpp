@@ -22,9 +22,8 @@ LayerType embeddingLayer()
         Shape o = in[0].shape;
         o.push_back(I(p, "embedding_dim"));
         const Count weights = Count(I(p, "num_embeddings")) * I(p, "embedding_dim");
-        const std::string tooLarge = weightTooLarge("the table of " + std::to_string(I(p, "num_embeddings")) + "x"
-                                                        + std::to_string(I(p, "embedding_dim")),
-                                                    weights);
+        Message tooLarge =
+            weightTooLarge(Message::tr("the table of %1x%2", I(p, "num_embeddings"), I(p, "embedding_dim")), weights);
         if (!tooLarge.empty())
             return fail(tooLarge);
         return ok(o, weights);
@@ -66,11 +65,10 @@ LayerType recurrentLayer(bool lstm)
     t.infer = [gates](const json &p, const std::vector<TensorType> &in) {
         const Shape &s = in[0].shape;
         if (s.size() != 2)
-            return fail("expects an LxF sequence, got " + formatShape(s));
+            return fail(Message::tr("expects an LxF sequence, got %1", formatShape(s)));
         const int64_t declared = I(p, "input_size");
         if (declared > 0 && declared != s[1])
-            return fail(std::to_string(s[1]) + " features reach a layer that expects " + std::to_string(declared)
-                        + " (input_size = " + std::to_string(declared) + ")");
+            return fail(Message::tr("%1 features reach a layer that expects %2 (input_size = %2)", s[1], declared));
         const int64_t h = I(p, "hidden_size"), layers = I(p, "num_layers");
         const int64_t dirs = B(p, "bidirectional") ? 2 : 1;
         Count params = 0, macs = 0;
@@ -78,8 +76,7 @@ LayerType recurrentLayer(bool lstm)
             const Count inSize = l == 0 ? Count(s[1]) : Count(h) * dirs;
             // weight_ih (gates*h x inSize) and weight_hh (gates*h x h), the larger first.
             for (const Count &weight : {Count(gates) * h * inSize, Count(gates) * h * h}) {
-                const std::string tooLarge =
-                    weightTooLarge("with hidden_size " + std::to_string(h) + ", a weight", weight);
+                Message tooLarge = weightTooLarge(Message::tr("with hidden_size %1, a weight", h), weight);
                 if (!tooLarge.empty())
                     return fail(tooLarge);
             }
@@ -203,14 +200,12 @@ LayerType attentionLayer()
     t.infer = [](const json &p, const std::vector<TensorType> &in) {
         const Shape &s = in[0].shape;
         if (s.size() != 2)
-            return fail("expects an LxE sequence, got " + formatShape(s));
+            return fail(Message::tr("expects an LxE sequence, got %1", formatShape(s)));
         const int64_t e = s[1], heads = I(p, "num_heads");
         if (e % heads)
-            return fail("num_heads = " + std::to_string(heads) + " must divide the embedding size "
-                        + std::to_string(e));
+            return fail(Message::tr("num_heads = %1 must divide the embedding size %2", heads, e));
         const Count inProj = Count(3) * e * e;
-        const std::string tooLarge =
-            weightTooLarge("in_proj_weight " + std::to_string(3 * e) + "x" + std::to_string(e), inProj);
+        Message tooLarge = weightTooLarge(Message::tr("in_proj_weight %1x%2", 3 * e, e), inProj);
         if (!tooLarge.empty())
             return fail(tooLarge);
         return ok(s, Count(4) * e * e + Count(4) * e, Count(s[0]) * 4 * e * e + Count(2) * s[0] * s[0] * e);
