@@ -2,6 +2,205 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Message</name>
+    <message>
+        <source>%1: cannot open: %2</source>
+        <translation>%1：无法打开：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot read: not a regular file</source>
+        <translation>%1：无法读取：不是普通文件</translation>
+    </message>
+    <message>
+        <source>%1: %2 bytes, more than the %3 this program reads</source>
+        <translation>%1：%2 字节，超过了本程序可读取的 %3 字节</translation>
+    </message>
+    <message>
+        <source>%1: cannot read: %2</source>
+        <translation>%1：无法读取：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot read: the file shrank while read</source>
+        <translation>%1：无法读取：文件在读取时变小了</translation>
+    </message>
+    <message>
+        <source>%1: not a .npy file (no NUMPY magic)</source>
+        <translation>%1：不是 .npy 文件（没有 NUMPY 魔数）</translation>
+    </message>
+    <message>
+        <source>%1: truncated .npy header</source>
+        <translation>%1：.npy 文件头被截断</translation>
+    </message>
+    <message>
+        <source>%1: .npy header has no &apos;%2&apos;</source>
+        <translation>%1：.npy 文件头中没有 &apos;%2&apos;</translation>
+    </message>
+    <message>
+        <source>%1: Fortran-ordered arrays are not supported; save with C order</source>
+        <translation>%1：不支持 Fortran 顺序的数组；请以 C 顺序保存</translation>
+    </message>
+    <message>
+        <source>%1: the .npy header&apos;s shape (%2) has &apos;%3&apos;, not a size; expected whole numbers</source>
+        <translation>%1：.npy 文件头中的形状（%2）含有 &apos;%3&apos;，它不是尺寸；应为整数</translation>
+    </message>
+    <message>
+        <source>%1: the .npy header&apos;s shape (%2) has %3 elements in %4 dimensions; at most %5 in %6 are supported</source>
+        <translation>%1：.npy 文件头中的形状（%2）在 %4 个维度中有 %3 个元素；最多支持 %6 个维度中的 %5 个元素</translation>
+    </message>
+    <message>
+        <source>%1: element type &apos;%2&apos; is not supported (uint8, int64, float32, float64 are)</source>
+        <translation>%1：不支持元素类型 &apos;%2&apos;（支持 uint8、int64、float32、float64）</translation>
+    </message>
+    <message>
+        <source>%1: truncated: the header declares %2 bytes of data, the file has %3</source>
+        <translation>%1：文件被截断：文件头声明了 %2 字节的数据，文件中只有 %3 字节</translation>
+    </message>
+    <message>
+        <source>%1: /files names &apos;%2&apos;; bundle files must be relative paths inside the bundle folder, without &apos;..&apos;</source>
+        <translation>%1：/files 列出了 &apos;%2&apos;；部署包文件必须是部署包文件夹内的相对路径，且不含 &apos;..&apos;</translation>
+    </message>
+    <message>
+        <source>%1: missing from the bundle (listed in %2 /files)</source>
+        <translation>%1：部署包中缺少此文件（列于 %2 /files）</translation>
+    </message>
+    <message>
+        <source>%1: /files names &apos;%2&apos;, which leads outside the bundle folder</source>
+        <translation>%1：/files 列出的 &apos;%2&apos; 指向部署包文件夹之外</translation>
+    </message>
+    <message>
+        <source>%1: cannot serialise the checkpoint: %2</source>
+        <translation>%1：无法序列化检查点：%2</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not a number; the checkpoint is damaged</source>
+        <translation>%1：&apos;%2&apos; 不是数值；检查点已损坏</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not an integer; the checkpoint is damaged</source>
+        <translation>%1：&apos;%2&apos; 不是整数；检查点已损坏</translation>
+    </message>
+    <message>
+        <source>%1: file not found (also looked for %2.gz)</source>
+        <translation>%1：找不到文件（也查找了 %2.gz）</translation>
+    </message>
+    <message>
+        <source>%1: the gzip data is damaged (%2)</source>
+        <translation>%1：gzip 数据已损坏（%2）</translation>
+    </message>
+    <message>
+        <source>%1: the gzip stream is truncated or damaged (%2)</source>
+        <translation>%1：gzip 数据流被截断或已损坏（%2）</translation>
+    </message>
+    <message>
+        <source>%1: the gzip stream is truncated or damaged</source>
+        <translation>%1：gzip 数据流被截断或已损坏</translation>
+    </message>
+    <message>
+        <source>%1: truncated: the 4-byte IDX header is missing (the file holds %2 bytes)</source>
+        <translation>%1：已截断：缺少 4 字节的 IDX 文件头（文件只有 %2 字节）</translation>
+    </message>
+    <message>
+        <source>%1: wrong magic number 0x%2: not an IDX file (expected 0x000008NN for unsigned bytes in NN dimensions)</source>
+        <translation>%1：魔数 0x%2 不正确：不是 IDX 文件（无符号字节、NN 维的文件应为 0x000008NN）</translation>
+    </message>
+    <message>
+        <source>%1: IDX element type 0x%2 is not supported; only unsigned bytes (0x08) are</source>
+        <translation>%1：不支持 IDX 元素类型 0x%2；只支持无符号字节（0x08）</translation>
+    </message>
+    <message>
+        <source>%1: truncated: the header needs %2 bytes, the file has %3</source>
+        <translation>%1：已截断：文件头需要 %2 字节，文件只有 %3 字节</translation>
+    </message>
+    <message>
+        <source>%1: the header declares %2, %3 elements; at most %4 are supported</source>
+        <translation>%1：文件头声明了 %2，共 %3 个元素；最多支持 %4 个</translation>
+    </message>
+    <message>
+        <source>%1: the header declares %2 of data, but only %3 is available (%4)</source>
+        <translation>%1：文件头声明了 %2 的数据，但只有 %3 可用（%4）</translation>
+    </message>
+    <message>
+        <source>%1: truncated: expected %2 bytes of data after the header, found %3</source>
+        <translation>%1：已截断：文件头之后应有 %2 字节的数据，实际为 %3 字节</translation>
+    </message>
+    <message>
+        <source>%1: unexpected bytes after the %2 bytes of data the header declares</source>
+        <translation>%1：在文件头声明的 %2 字节数据之后还有多余的字节</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>layer &apos;%1&apos; (%2) cannot be exported to TorchScript</source>
+        <translation>层 &apos;%1&apos;（%2）无法导出为 TorchScript</translation>
+    </message>
+    <message>
+        <source>not valid JSON: %1</source>
+        <translation>不是有效的 JSON：%1</translation>
+    </message>
+    <message>
+        <source>%1: not a run folder</source>
+        <translation>%1：不是运行文件夹</translation>
+    </message>
+    <message>
+        <source>%1: not a run folder (neither run.json nor project.json); not moved</source>
+        <translation>%1：不是运行文件夹（既没有 run.json 也没有 project.json）；未移动</translation>
+    </message>
+    <message>
+        <source>%1: the run is in the trash already</source>
+        <translation>%1：该运行已在回收站中</translation>
+    </message>
+    <message>
+        <source>%1: cannot create the trash folder: %2</source>
+        <translation>%1：无法创建回收站文件夹：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot move it to %2: %3</source>
+        <translation>%1：无法将其移动到 %2：%3</translation>
+    </message>
+    <message>
+        <source>%1: no such folder in the trash</source>
+        <translation>%1：回收站中没有这个文件夹</translation>
+    </message>
+    <message>
+        <source>%1: not in a runs trash folder (runs/%2/)</source>
+        <translation>%1：不在运行的回收站文件夹（runs/%2/）中</translation>
+    </message>
+    <message>
+        <source>%1 exists: a run of that name is in the runs folder already; rename or move that folder first, then restore</source>
+        <translation>%1 已存在：运行文件夹中已有同名的运行；请先重命名或移走那个文件夹，再恢复</translation>
+    </message>
+    <message>
+        <source>%1: cannot move it back to %2: %3</source>
+        <translation>%1：无法将其移回 %2：%3</translation>
+    </message>
+    <message>
+        <source>device &apos;%1&apos;: expected auto, cpu, cuda or cuda:N</source>
+        <translation>设备 &apos;%1&apos;：应为 auto、cpu、cuda 或 cuda:N</translation>
+    </message>
+    <message>
+        <source>device &apos;%1&apos;: no CUDA device is available (this LibTorch sees none); use cpu or auto</source>
+        <translation>设备 &apos;%1&apos;：没有可用的 CUDA 设备（此 LibTorch 未检测到）；请使用 cpu 或 auto</translation>
+    </message>
+    <message>
+        <source>device &apos;%1&apos;: only %2 CUDA device(s) are present</source>
+        <translation>设备 &apos;%1&apos;：只有 %2 个 CUDA 设备</translation>
+    </message>
+    <message>
+        <source>%1: cannot be read</source>
+        <translation>%1：无法读取</translation>
+    </message>
+    <message>
+        <source>%1: read error</source>
+        <translation>%1：读取错误</translation>
+    </message>
+    <message>
+        <source>no template &apos;%1&apos; is embedded in the engine (engine/templates/)</source>
+        <translation>引擎中没有内置名为 &apos;%1&apos; 的模板（engine/templates/）</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Connect</source>
@@ -693,6 +892,636 @@
     <message>
         <source>early stopping after epoch %1: %2 has not improved for %3 epoch(s); best was epoch %4</source>
         <translation>第 %1 轮后提前停止：%2 已有 %3 个轮次没有改善；最好的是第 %4 轮</translation>
+    </message>
+    <message>
+        <source>%1: %2; the file is damaged or not a PyTorch/Torchwright file (use another checkpoint, or write it again)</source>
+        <translation>%1：%2；文件已损坏，或不是 PyTorch/Torchwright 文件（请使用其他检查点，或重新写入该文件）</translation>
+    </message>
+    <message>
+        <source>cannot inflate entry &apos;%1&apos;</source>
+        <translation>无法解压条目 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>entry &apos;%1&apos; does not inflate to the %2 bytes its header declares</source>
+        <translation>条目 &apos;%1&apos; 解压后不是其头部声明的 %2 字节</translation>
+    </message>
+    <message>
+        <source>too short to be an archive (%1 bytes)</source>
+        <translation>太短，不可能是归档文件（%1 字节）</translation>
+    </message>
+    <message>
+        <source>truncated or not a zip archive: no end of central directory</source>
+        <translation>已被截断或不是 zip 归档：没有中央目录结尾记录</translation>
+    </message>
+    <message>
+        <source>a ZIP64 archive without its ZIP64 locator</source>
+        <translation>ZIP64 归档缺少 ZIP64 定位符</translation>
+    </message>
+    <message>
+        <source>the ZIP64 end of central directory is outside the file</source>
+        <translation>ZIP64 中央目录结尾记录位于文件之外</translation>
+    </message>
+    <message>
+        <source>the central directory lies outside the file</source>
+        <translation>中央目录位于文件之外</translation>
+    </message>
+    <message>
+        <source>the central directory declares %1 entries in %2 bytes</source>
+        <translation>中央目录在 %2 字节中声明了 %1 个条目</translation>
+    </message>
+    <message>
+        <source>central directory entry %1 is damaged</source>
+        <translation>中央目录条目 %1 已损坏</translation>
+    </message>
+    <message>
+        <source>central directory entry %1 runs past the directory</source>
+        <translation>中央目录条目 %1 超出了目录范围</translation>
+    </message>
+    <message>
+        <source>entry &apos;%1&apos; has a damaged extra field</source>
+        <translation>条目 &apos;%1&apos; 的扩展字段已损坏</translation>
+    </message>
+    <message>
+        <source>entry &apos;%1&apos; has a short ZIP64 field</source>
+        <translation>条目 &apos;%1&apos; 的 ZIP64 字段过短</translation>
+    </message>
+    <message>
+        <source>entry &apos;%1&apos; is encrypted</source>
+        <translation>条目 &apos;%1&apos; 已加密</translation>
+    </message>
+    <message>
+        <source>entry &apos;%1&apos; declares %2 bytes</source>
+        <translation>条目 &apos;%1&apos; 声明了 %2 字节</translation>
+    </message>
+    <message>
+        <source>the local header of entry &apos;%1&apos; is missing or outside the file</source>
+        <translation>条目 &apos;%1&apos; 的本地头缺失或位于文件之外</translation>
+    </message>
+    <message>
+        <source>the data of entry &apos;%1&apos; runs past the end of the entries (truncated?)</source>
+        <translation>条目 &apos;%1&apos; 的数据超出了条目区的末尾（文件被截断？）</translation>
+    </message>
+    <message>
+        <source>the local header of entry &apos;%1&apos; names another entry</source>
+        <translation>条目 &apos;%1&apos; 的本地头指向另一个条目</translation>
+    </message>
+    <message>
+        <source>stored entry &apos;%1&apos; has two different sizes</source>
+        <translation>未压缩条目 &apos;%1&apos; 有两个不同的大小</translation>
+    </message>
+    <message>
+        <source>entry &apos;%1&apos; uses compression method %2</source>
+        <translation>条目 &apos;%1&apos; 使用了压缩方法 %2</translation>
+    </message>
+    <message>
+        <source>the data of entry &apos;%1&apos; does not match its CRC-32 (damaged after it was written)</source>
+        <translation>条目 &apos;%1&apos; 的数据与其 CRC-32 不符（写入后已损坏）</translation>
+    </message>
+    <message>
+        <source>it is undefined</source>
+        <translation>它未定义</translation>
+    </message>
+    <message>
+        <source>it is not a dense tensor</source>
+        <translation>它不是稠密张量</translation>
+    </message>
+    <message>
+        <source>it has no storage</source>
+        <translation>它没有存储</translation>
+    </message>
+    <message>
+        <source>dimension %1 has a negative size</source>
+        <translation>维度 %1 的大小为负</translation>
+    </message>
+    <message>
+        <source>dimension %1 has a negative stride</source>
+        <translation>维度 %1 的步长为负</translation>
+    </message>
+    <message>
+        <source>it has %1 elements, more than the %2 allowed</source>
+        <translation>它有 %1 个元素，超过了允许的 %2 个</translation>
+    </message>
+    <message>
+        <source>its storage offset is negative</source>
+        <translation>它的存储偏移为负</translation>
+    </message>
+    <message>
+        <source>its sizes, strides and offset reach byte %1 of a storage of %2 bytes</source>
+        <translation>它的大小、步长和偏移到达第 %1 字节，而存储只有 %2 字节</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is nested too deeply</source>
+        <translation>&apos;%1&apos; 嵌套过深</translation>
+    </message>
+    <message>
+        <source>tensor &apos;%1&apos; cannot be used: %2</source>
+        <translation>张量 &apos;%1&apos; 无法使用：%2</translation>
+    </message>
+    <message>
+        <source>%1: exists and is not a Torchwright bundle; choose another folder</source>
+        <translation>%1：已存在，且不是 Torchwright 部署包；请选择其他文件夹</translation>
+    </message>
+    <message>
+        <source>%1: checkpoint not found</source>
+        <translation>%1：找不到检查点</translation>
+    </message>
+    <message>
+        <source>%1: cannot write the bundle: %2</source>
+        <translation>%1：无法写入部署包：%2</translation>
+    </message>
+    <message>
+        <source>%1: %2; export the bundle again</source>
+        <translation>%1：%2；请重新导出部署包</translation>
+    </message>
+    <message>
+        <source>%1 is not an array of numbers</source>
+        <translation>%1 不是数值数组</translation>
+    </message>
+    <message>
+        <source>%1 must be a finite number above 0</source>
+        <translation>%1 必须是大于 0 的有限数</translation>
+    </message>
+    <message>
+        <source>%1 must be a finite number</source>
+        <translation>%1 必须是有限数</translation>
+    </message>
+    <message>
+        <source>%1: not a Torchwright bundle manifest</source>
+        <translation>%1：不是 Torchwright 部署包清单</translation>
+    </message>
+    <message>
+        <source>%1: %2 is missing or not a string</source>
+        <translation>%1：%2 缺失或不是字符串</translation>
+    </message>
+    <message>
+        <source>%1: its SHA-256 differs from manifest.json; the file was changed or damaged</source>
+        <translation>%1：其 SHA-256 与 manifest.json 中的不同；文件已被修改或损坏</translation>
+    </message>
+    <message>
+        <source>%1: /files lists no model.pt, so the bundle&apos;s model cannot be verified</source>
+        <translation>%1：/files 中没有列出 model.pt，因此无法校验部署包中的模型</translation>
+    </message>
+    <message>
+        <source>%1: samples are %2 but the model takes %3 (%4)</source>
+        <translation>%1：样本为 %2，但模型接受 %3（%4）</translation>
+    </message>
+    <message>
+        <source>%1: cannot load the TorchScript model: %2</source>
+        <translation>%1：无法加载 TorchScript 模型：%2</translation>
+    </message>
+    <message>
+        <source>%1: the model&apos;s output is %2 per sample, not a vector of class scores</source>
+        <translation>%1：模型对每个样本的输出为 %2，不是类别分数向量</translation>
+    </message>
+    <message>
+        <source>class %1</source>
+        <translation>类别 %1</translation>
+    </message>
+    <message>
+        <source>%1: not a Torchwright checkpoint (no model weights)</source>
+        <translation>%1：不是 Torchwright 检查点（没有模型权重）</translation>
+    </message>
+    <message>
+        <source>%1: the checkpoint has no tensor &apos;%2&apos;; it was saved from a different layer graph</source>
+        <translation>%1：检查点中没有张量 &apos;%2&apos;；它保存自另一个层图</translation>
+    </message>
+    <message>
+        <source>%1: tensors do not fit the layer graph:</source>
+        <translation>%1：张量与层图不符：</translation>
+    </message>
+    <message>
+        <source>%1
+  %2</source>
+        <translation>%1
+  %2</translation>
+    </message>
+    <message>
+        <source>layer &apos;%1&apos;: %2 is %3 in the source but %4 in the layer graph</source>
+        <translation>层 &apos;%1&apos;：%2 在来源中为 %3，在层图中却为 %4</translation>
+    </message>
+    <message>
+        <source>layer &apos;%1&apos;: %2 holds %3 values where the layer has %4</source>
+        <translation>层 &apos;%1&apos;：%2 存放的是 %3 值，而该层为 %4</translation>
+    </message>
+    <message>
+        <source>%1: the checksum record is damaged (not a byte string)</source>
+        <translation>%1：校验和记录已损坏（不是字节串）</translation>
+    </message>
+    <message>
+        <source>%1: the checksum record is damaged: %2</source>
+        <translation>%1：校验和记录已损坏：%2</translation>
+    </message>
+    <message>
+        <source>%1: the checksum record is damaged (no tensors object)</source>
+        <translation>%1：校验和记录已损坏（没有 tensors 对象）</translation>
+    </message>
+    <message>
+        <source>%1: tensor &apos;%2&apos; has no checksum; the file was altered after it was written, use another checkpoint</source>
+        <translation>%1：张量 &apos;%2&apos; 没有校验和；文件在写入后被改动过，请使用其他检查点</translation>
+    </message>
+    <message>
+        <source>%1: tensor &apos;%2&apos; does not match its SHA-256; the checkpoint is damaged and is not used (use another checkpoint, or train again)</source>
+        <translation>%1：张量 &apos;%2&apos; 与其 SHA-256 不符；检查点已损坏，不会被使用（请使用其他检查点，或重新训练）</translation>
+    </message>
+    <message>
+        <source>%1: tensor &apos;%2&apos; is missing; the checkpoint is damaged</source>
+        <translation>%1：缺少张量 &apos;%2&apos;；检查点已损坏</translation>
+    </message>
+    <message>
+        <source>%1: cannot read the checkpoint: %2</source>
+        <translation>%1：无法读取检查点：%2</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is %3, outside 0..1000000</source>
+        <translation>%1：&apos;%2&apos; 为 %3，超出 0..1000000</translation>
+    </message>
+    <message>
+        <source>%1: the checkpoint holds no optimizer state, so the run cannot be resumed</source>
+        <translation>%1：检查点中没有优化器状态，因此无法恢复这次运行</translation>
+    </message>
+    <message>
+        <source>%1: the optimizer state does not fit this optimizer: %2</source>
+        <translation>%1：优化器状态与此优化器不符：%2</translation>
+    </message>
+    <message>
+        <source>%1: &apos;rng_shuffle&apos; is not a byte string; the checkpoint is damaged</source>
+        <translation>%1：&apos;rng_shuffle&apos; 不是字节串；检查点已损坏</translation>
+    </message>
+    <message>
+        <source>%1: &apos;rng_torch&apos; is not a random generator state of this LibTorch (%2 elements); the checkpoint is damaged</source>
+        <translation>%1：&apos;rng_torch&apos; 不是此 LibTorch 的随机数生成器状态（%2 个元素）；检查点已损坏</translation>
+    </message>
+    <message>
+        <source>Torchwright checkpoint</source>
+        <translation>Torchwright 检查点</translation>
+    </message>
+    <message>
+        <source>TorchScript model</source>
+        <translation>TorchScript 模型</translation>
+    </message>
+    <message>
+        <source>%1: a PyTorch file holding an OrderedDict (model.state_dict() as is), which LibTorch cannot read; save it as a plain dict: torch.save(dict(model.state_dict()), path)</source>
+        <translation>%1：这是一个存有 OrderedDict（即原样的 model.state_dict()）的 PyTorch 文件，LibTorch 无法读取；请将其保存为普通 dict：torch.save(dict(model.state_dict()), path)</translation>
+    </message>
+    <message>
+        <source>%1: not a Torchwright checkpoint, a TorchScript file or a PyTorch checkpoint (%2; %3)</source>
+        <translation>%1：既不是 Torchwright 检查点，也不是 TorchScript 文件或 PyTorch 检查点（%2；%3）</translation>
+    </message>
+    <message>
+        <source>%1: a PyTorch file, but it holds a %2, not a state dict of tensors</source>
+        <translation>%1：是 PyTorch 文件，但其中存放的是 %2，而不是张量的状态字典</translation>
+    </message>
+    <message>
+        <source>PyTorch checkpoint</source>
+        <translation>PyTorch 检查点</translation>
+    </message>
+    <message>
+        <source>%1: pretraining source not found (/pretrain/source)</source>
+        <translation>%1：找不到预训练来源（/pretrain/source）</translation>
+    </message>
+    <message>
+        <source>%1: no tensor of this %2 matches a layer of the graph by name (it holds none)</source>
+        <translation>%1：此%2中没有任何张量按名称匹配图中的层（其中没有张量）</translation>
+    </message>
+    <message>
+        <source>%1: no tensor of this %2 matches a layer of the graph by name (it has %3)</source>
+        <translation>%1：此%2中没有任何张量按名称匹配图中的层（其中有 %3）</translation>
+    </message>
+    <message>
+        <source>layer &apos;%1&apos;: %2 tensor(s) from %3 %4</source>
+        <translation>层 &apos;%1&apos;：来自%3 %4 的 %2 个张量</translation>
+    </message>
+    <message>
+        <source>the dataset format &quot;%1&quot; has no reader (a bug in Torchwright)</source>
+        <translation>数据集格式 &quot;%1&quot; 没有读取器（Torchwright 的缺陷）</translation>
+    </message>
+    <message>
+        <source>%1: the training samples are %2 but /dataset/sample_shape declares %3</source>
+        <translation>%1：训练样本为 %2，但 /dataset/sample_shape 声明的是 %3</translation>
+    </message>
+    <message>
+        <source>%1: the test samples are %2 but /dataset/sample_shape declares %3</source>
+        <translation>%1：测试样本为 %2，但 /dataset/sample_shape 声明的是 %3</translation>
+    </message>
+    <message>
+        <source>%1: the training labels go up to %2 but /dataset/num_classes is %3</source>
+        <translation>%1：训练标签最大到 %2，但 /dataset/num_classes 为 %3</translation>
+    </message>
+    <message>
+        <source>%1: the test labels go up to %2 but /dataset/num_classes is %3</source>
+        <translation>%1：测试标签最大到 %2，但 /dataset/num_classes 为 %3</translation>
+    </message>
+    <message>
+        <source>%1: dataset folder not found (/dataset/path)</source>
+        <translation>%1：找不到数据集文件夹（/dataset/path）</translation>
+    </message>
+    <message>
+        <source>/dataset/validation_fraction: leaves no training samples out of %1</source>
+        <translation>/dataset/validation_fraction：%1 个样本中没有留下训练样本</translation>
+    </message>
+    <message>
+        <source>unknown dataset kind &quot;%1&quot;</source>
+        <translation>未知的数据集类型 &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>%1: file not found</source>
+        <translation>%1：找不到文件</translation>
+    </message>
+    <message>
+        <source>%1: truncated: %2 bytes is not a whole number of %3-byte CIFAR-10 records</source>
+        <translation>%1：已截断：%2 字节不是 %3 字节的 CIFAR-10 记录的整数倍</translation>
+    </message>
+    <message>
+        <source>%1: cannot open: %2</source>
+        <translation>%1：无法打开：%2</translation>
+    </message>
+    <message>
+        <source>%1: the gzip data is damaged (%2)</source>
+        <translation>%1：gzip 数据已损坏（%2）</translation>
+    </message>
+    <message>
+        <source>%1: the gzip stream is truncated or damaged (%2)</source>
+        <translation>%1：gzip 数据流被截断或已损坏（%2）</translation>
+    </message>
+    <message>
+        <source>%1: cannot write gzip data</source>
+        <translation>%1：无法写入 gzip 数据</translation>
+    </message>
+    <message>
+        <source>%1: expected a 1-dimensional label file, got %2 dimensions</source>
+        <translation>%1：应为 1 维的标签文件，实际为 %2 维</translation>
+    </message>
+    <message>
+        <source>%1: %2 labels for %3 images in %4</source>
+        <translation>%1：有 %2 个标签，但 %4 中有 %3 张图像</translation>
+    </message>
+    <message>
+        <source>/dataset/sample_shape: generated sequences are steps x symbols (LxF), got %1</source>
+        <translation>/dataset/sample_shape：生成的序列为步数 x 符号数（LxF），实际为 %1</translation>
+    </message>
+    <message>
+        <source>/dataset/sample_shape: %1 symbols per step leave no filler beside %2 class markers; give more than /dataset/num_classes symbols</source>
+        <translation>/dataset/sample_shape：每步 %1 个符号，除去 %2 个类别标记后没有填充符号；请给出多于 /dataset/num_classes 个符号</translation>
+    </message>
+    <message>
+        <source>/dataset/sample_shape: %1 steps cannot hold the %2 class markers; give at least /dataset/num_classes steps</source>
+        <translation>/dataset/sample_shape：%1 步容纳不下 %2 个类别标记；请给出至少 /dataset/num_classes 步</translation>
+    </message>
+    <message>
+        <source>layer &apos;%1&apos; (%2) cannot be exported to ONNX</source>
+        <translation>层 &apos;%1&apos;（%2）无法导出为 ONNX</translation>
+    </message>
+    <message>
+        <source>the ONNX model failed ONNX&apos;s checker (a bug in Torchwright): %1</source>
+        <translation>ONNX 模型未通过 ONNX 的检查器（Torchwright 的缺陷）：%1</translation>
+    </message>
+    <message>
+        <source>the ONNX model&apos;s output is %1 per sample, the engine&apos;s %2 (a bug in Torchwright)</source>
+        <translation>ONNX 模型每个样本输出 %1，引擎输出 %2（Torchwright 的缺陷）</translation>
+    </message>
+    <message>
+        <source>%1: it has no ONNX form</source>
+        <translation>%1：它没有 ONNX 形式</translation>
+    </message>
+    <message>
+        <source>%1: the ONNX model could not be serialised (over 2 GB?)</source>
+        <translation>%1：无法序列化 ONNX 模型（超过 2 GB？）</translation>
+    </message>
+    <message>
+        <source>this build of Torchwright has no ONNX export: ONNX&apos;s C++ library (libonnx-dev) was not found when it was configured</source>
+        <translation>此版本的 Torchwright 没有 ONNX 导出：配置时未找到 ONNX 的 C++ 库（libonnx-dev）</translation>
+    </message>
+    <message>
+        <source>layer &apos;%1&apos; (%2) cannot be written as PyTorch code</source>
+        <translation>层 &apos;%1&apos;（%2）无法写成 PyTorch 代码</translation>
+    </message>
+    <message>
+        <source>layer &apos;%1&apos; (%2) has no inferred output shape</source>
+        <translation>层 &apos;%1&apos;（%2）没有推断出的输出形状</translation>
+    </message>
+    <message>
+        <source>layer &apos;%1&apos; (%2) cannot be written as PyTorch code: %3</source>
+        <translation>层 &apos;%1&apos;（%2）无法写成 PyTorch 代码：%3</translation>
+    </message>
+    <message>
+        <source>%1: cannot create the folder: %2</source>
+        <translation>%1：无法创建文件夹：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot create the folder</source>
+        <translation>%1：无法创建文件夹</translation>
+    </message>
+    <message>
+        <source>%1: write failed</source>
+        <translation>%1：写入失败</translation>
+    </message>
+    <message>
+        <source>%1: the exported model gives %2 where the engine gives %3 (a bug in Torchwright)</source>
+        <translation>%1：导出的模型给出 %2，而引擎给出 %3（Torchwright 的缺陷）</translation>
+    </message>
+    <message>
+        <source>%1: the exported model differs from the engine by up to %2 on a test batch (a bug in Torchwright)</source>
+        <translation>%1：在测试批次上，导出的模型与引擎相差最多 %2（Torchwright 的缺陷）</translation>
+    </message>
+    <message>
+        <source>no space left on the device writing %1 (%2 bytes); free some space and try again</source>
+        <translation>写入 %1（%2 字节）时设备空间不足；请释放一些空间后重试</translation>
+    </message>
+    <message>
+        <source>the file size limit was reached writing %1 (%2 bytes)</source>
+        <translation>写入 %1（%2 字节）时达到了文件大小上限</translation>
+    </message>
+    <message>
+        <source>the disk quota was exceeded writing %1 (%2 bytes)</source>
+        <translation>写入 %1（%2 字节）时超出了磁盘配额</translation>
+    </message>
+    <message>
+        <source>cannot write %1 (%2 bytes): %3</source>
+        <translation>无法写入 %1（%2 字节）：%3</translation>
+    </message>
+    <message>
+        <source>JSON nested deeper than %1 levels (at byte %2)</source>
+        <translation>JSON 嵌套超过 %1 层（位于第 %2 字节）</translation>
+    </message>
+    <message>
+        <source>%1: cannot write: %2</source>
+        <translation>%1：无法写入：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot write: folder %2 does not exist</source>
+        <translation>%1：无法写入：文件夹 %2 不存在</translation>
+    </message>
+    <message>
+        <source>%1: cannot reopen the new file to flush it: %2</source>
+        <translation>%1：无法重新打开新文件以将其刷写到磁盘：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot replace the file: %2</source>
+        <translation>%1：无法替换该文件：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot read: it is a folder, not a regular file</source>
+        <translation>%1：无法读取：它是文件夹，不是普通文件</translation>
+    </message>
+    <message>
+        <source>%1: cannot read: it is a FIFO (named pipe), not a regular file</source>
+        <translation>%1：无法读取：它是 FIFO（命名管道），不是普通文件</translation>
+    </message>
+    <message>
+        <source>%1: cannot read: it is a socket, not a regular file</source>
+        <translation>%1：无法读取：它是套接字，不是普通文件</translation>
+    </message>
+    <message>
+        <source>%1: cannot read: it is a device, not a regular file</source>
+        <translation>%1：无法读取：它是设备，不是普通文件</translation>
+    </message>
+    <message>
+        <source>%1: cannot read: it is not a regular file, not a regular file</source>
+        <translation>%1：无法读取：它不是普通文件</translation>
+    </message>
+    <message>
+        <source>layer &apos;%1&apos; (%2): %3</source>
+        <translation>层 &apos;%1&apos;（%2）：%3</translation>
+    </message>
+    <message>
+        <source>%1: %2: %3</source>
+        <translation>%1：%2：%3</translation>
+    </message>
+    <message>
+        <source>damaged: its content does not match its SHA-256 (&quot;sha256&quot;); it was changed after the run wrote it. Restore it from a copy, or delete the &quot;sha256&quot; line to accept the file as it is</source>
+        <translation>已损坏：其内容与它的 SHA-256（&quot;sha256&quot;）不符；运行写入它之后它被改动过。请从副本恢复，或删除 &quot;sha256&quot; 一行以按原样接受该文件</translation>
+    </message>
+    <message>
+        <source>expected an integer, got %1</source>
+        <translation>应为整数，实际为 %1</translation>
+    </message>
+    <message>
+        <source>expected 0..%1, got %2</source>
+        <translation>应为 0..%1，实际为 %2</translation>
+    </message>
+    <message>
+        <source>expected a number, got %1</source>
+        <translation>应为数，实际为 %1</translation>
+    </message>
+    <message>
+        <source>expected an array of numbers, got %1</source>
+        <translation>应为数的数组，实际为 %1</translation>
+    </message>
+    <message>
+        <source>the training process ended without finishing the run (killed, crashed or the machine stopped) after %1 epoch(s); train --resume continues it</source>
+        <translation>训练进程在 %1 个轮次后未完成运行就结束了（被终止、崩溃或机器停机）；train --resume 可继续这次运行</translation>
+    </message>
+    <message>
+        <source>%1: not a regular file; no metrics read</source>
+        <translation>%1：不是普通文件；未读取任何指标</translation>
+    </message>
+    <message>
+        <source>%1: line %2 is torn (the run was killed while writing it) and was skipped</source>
+        <translation>%1：第 %2 行不完整（运行在写入它时被终止），已跳过</translation>
+    </message>
+    <message>
+        <source>%1: line %2 is not a JSON object and was skipped</source>
+        <translation>%1：第 %2 行不是 JSON 对象，已跳过</translation>
+    </message>
+    <message>
+        <source>%1: cannot read its size: %2</source>
+        <translation>%1：无法读取其大小：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot read</source>
+        <translation>%1：无法读取</translation>
+    </message>
+    <message>
+        <source>%1: cannot drop its torn last line: %2</source>
+        <translation>%1：无法删除其不完整的末行：%2</translation>
+    </message>
+    <message>
+        <source>%1: the run is training now (its process holds run.lock); rename it once it has ended or been stopped</source>
+        <translation>%1：该运行正在训练（其进程持有 run.lock）；请在它结束或被停止后再重命名</translation>
+    </message>
+    <message>
+        <source>%1: the run is training now (its process holds run.lock); change its note once it has ended or been stopped</source>
+        <translation>%1：该运行正在训练（其进程持有 run.lock）；请在它结束或被停止后再修改备注</translation>
+    </message>
+    <message>
+        <source>%1: the run is training now (its process holds run.lock); delete it once it has ended or been stopped</source>
+        <translation>%1：该运行正在训练（其进程持有 run.lock）；请在它结束或被停止后再删除</translation>
+    </message>
+    <message>
+        <source>%1: not a run folder (no run.json)</source>
+        <translation>%1：不是运行文件夹（没有 run.json）</translation>
+    </message>
+    <message>
+        <source>%1: the name has %2 bytes; at most %3 are allowed</source>
+        <translation>%1：名称有 %2 字节；最多允许 %3 字节</translation>
+    </message>
+    <message>
+        <source>%1: a run&apos;s name is one line; it has a line break</source>
+        <translation>%1：运行名称只能是一行；它含有换行符</translation>
+    </message>
+    <message>
+        <source>%1: the note has %2 bytes; at most %3 are allowed</source>
+        <translation>%1：备注有 %2 字节；最多允许 %3 字节</translation>
+    </message>
+    <message>
+        <source>%1: dataset file not found; the test split is needed to evaluate</source>
+        <translation>%1：找不到数据集文件；评估需要测试集</translation>
+    </message>
+    <message>
+        <source>test sample %1 does not exist (the test split has %2)</source>
+        <translation>测试样本 %1 不存在（测试集共有 %2 个样本）</translation>
+    </message>
+    <message>
+        <source>epoch %1, batch %2: forward pass failed: %3</source>
+        <translation>第 %1 轮第 %2 批：前向传播失败：%3</translation>
+    </message>
+    <message>
+        <source>epoch %1, batch %2: forward pass failed in %3</source>
+        <translation>第 %1 轮第 %2 批：前向传播在 %3 失败</translation>
+    </message>
+    <message>
+        <source>%1 is missing or not an object</source>
+        <translation>%1 缺失或不是对象</translation>
+    </message>
+    <message>
+        <source>%1 is missing or not an array</source>
+        <translation>%1 缺失或不是数组</translation>
+    </message>
+    <message>
+        <source>%1 must have 1 to 4 entries</source>
+        <translation>%1 必须有 1 到 4 项</translation>
+    </message>
+    <message>
+        <source>%1 entries must be integers from 1 to %2</source>
+        <translation>%1 的各项必须是 1 到 %2 之间的整数</translation>
+    </message>
+    <message>
+        <source>%1 has more than %2 elements</source>
+        <translation>%1 的元素多于 %2 个</translation>
+    </message>
+    <message>
+        <source>%1 is not a string</source>
+        <translation>%1 不是字符串</translation>
+    </message>
+    <message>
+        <source>%1 is not a list of names</source>
+        <translation>%1 不是名称列表</translation>
+    </message>
+    <message>
+        <source>%1 is not an object</source>
+        <translation>%1 不是对象</translation>
+    </message>
+    <message>
+        <source>%1 must be a finite number other than 0</source>
+        <translation>%1 必须是非 0 的有限数</translation>
+    </message>
+    <message>
+        <source>%1 has %2 entries but mean has %3</source>
+        <translation>%1 有 %2 项，但 mean 有 %3 项</translation>
+    </message>
+    <message>
+        <source>%1 has %2 entries for %3 input channel(s)</source>
+        <translation>%1 有 %2 项，而输入有 %3 个通道</translation>
     </message>
 </context>
 <context>

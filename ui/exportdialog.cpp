@@ -42,9 +42,9 @@ ExportDialog::ExportDialog(const QString &runDir, const QStringList &formats, QW
         auto *box = new QCheckBox(exportText(f.label), this);
         box->setObjectName(name);
         box->setToolTip(exportText(f.description));
-        if (const std::string why = f.whyUnavailable(); !why.empty()) {
+        if (const Message why = f.whyUnavailable(); !why.empty()) {
             box->setEnabled(false);
-            box->setToolTip(QString::fromStdString(why));
+            box->setToolTip(messageText(why));
         }
         box->setChecked(box->isEnabled() && formats.contains(name));
         formatsBox->addWidget(box);

@@ -138,8 +138,7 @@ QString messageText(const Message &message)
 {
     if (!message.translatable())
         return QString::fromStdString(message.source());
-    const QString source =
-        QCoreApplication::translate(kMessageContext, message.source().c_str());
+    const QString source = QCoreApplication::translate(kMessageContext, message.source().c_str());
     QStringList args;
     for (const Message &a : message.args())
         args << messageText(a);
@@ -184,8 +183,7 @@ QString diagnosticsText(const Diagnostics &diagnostics, const QString &file)
 QString exceptionText(const std::exception &e)
 {
     if (const auto *engine = dynamic_cast<const EngineError *>(&e))
-        return engine->diagnostics().empty() ? messageText(engine->text())
-                                             : diagnosticsText(engine->diagnostics());
+        return engine->diagnostics().empty() ? messageText(engine->text()) : diagnosticsText(engine->diagnostics());
     return QString::fromStdString(errorMessage(e));
 }
 

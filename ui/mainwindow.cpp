@@ -665,8 +665,7 @@ bool MainWindow::offerRecovery()
         }
         ProjectLoad load = parseProject(text, original.toStdString());
         if (!load.ok()) {
-            reportError(tr("The recovery file %1 cannot be read:\n%2")
-                            .arg(file, diagnosticsText(load.diagnostics)));
+            reportError(tr("The recovery file %1 cannot be read:\n%2").arg(file, diagnosticsText(load.diagnostics)));
             continue;
         }
         // The recovered state belongs to its original file but is not saved in it: the

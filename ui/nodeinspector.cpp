@@ -321,8 +321,7 @@ void NodeInspector::refreshAnalysis()
     QStringList problems;
     for (const Diagnostic &d : analysis.diagnostics.items())
         if (d.nodeId == m_node.value)
-            problems << (d.severity == Severity::Warning ? tr("Warning: ") : QString())
-                            + messageText(d.text);
+            problems << (d.severity == Severity::Warning ? tr("Warning: ") : QString()) + messageText(d.text);
     m_problems->setText(problems.join('\n'));
     m_problems->setVisible(!problems.isEmpty());
 }

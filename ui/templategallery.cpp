@@ -168,8 +168,8 @@ std::optional<Project> templateProject(const QString &key, QString *error)
         return fail(TemplateGallery::tr("There is no template \"%1\".").arg(key));
     ProjectLoad load = parseProject(file.readAll().toStdString());
     if (!load.ok())
-        return fail(TemplateGallery::tr("The template \"%1\" does not load:\n%2")
-                        .arg(key, diagnosticsText(load.diagnostics)));
+        return fail(
+            TemplateGallery::tr("The template \"%1\" does not load:\n%2").arg(key, diagnosticsText(load.diagnostics)));
     // A new project: no file yet, so Save asks for a name, and the name follows the file.
     load.project.name = "Untitled";
     load.project.filePath.clear();

@@ -575,7 +575,7 @@ int cmdExport(const Args &a)
     // Only the build is asked here: the exporter itself loads the run and refuses a layer that has
     // no form in the format, so asking about the run too would build the whole model twice.
     for (const ExportFormat *f : formats)
-        if (const std::string why = f->whyUnavailable(); !why.empty()) {
+        if (const std::string why = f->whyUnavailable().str(); !why.empty()) {
             std::fprintf(stderr, "error: %s\n", why.c_str());
             return kFailed;
         }

@@ -65,7 +65,7 @@ EdgeCheck checkEdge(const Graph &graph, const Edge &edge, int takenBy, bool isNe
         return refuse(EdgeRefusal::NoInputs, Message::tr("%1 (%2) takes no inputs", quoted(*to), to->type));
     if (count && (edge.to.port < 0 || edge.to.port >= *count))
         return refuse(EdgeRefusal::NoSuchInput, Message::tr("node %1 (%2) has %3 input port(s), got port %4",
-                                                                quoted(*to), to->type, *count, edge.to.port));
+                                                            quoted(*to), to->type, *count, edge.to.port));
     if (edge.to.port < 0)
         return refuse(EdgeRefusal::NoSuchInput,
                       Message::tr("node %1 (%2) has no input %3", quoted(*to), to->type, edge.to.port));
@@ -155,23 +155,27 @@ void GraphChecker::checkNode(size_t i)
     if (!n.id.valid())
         diags().error(path + "/id", Message::tr("expected a non-negative integer id, got %1", n.id.value));
     else if (auto [it, fresh] = m_firstIndexOfId.emplace(n.id.value, int(i)); !fresh)
-        diags().error(path + "/id",
-                      Message::tr("duplicate node id %1 (also used by %2)", n.id.value, m_nodesPath + std::to_string(it->second)),
-                      n.id.value);
+        diags().error(
+            path + "/id",
+            Message::tr("duplicate node id %1 (also used by %2)", n.id.value, m_nodesPath + std::to_string(it->second)),
+            n.id.value);
     if (!isValidNodeName(n.name))
-        diags().error(path + "/name",
-                      Message::tr("node name '%1' must start with a letter or '_' and hold only letters, digits and '_'", n.name),
-                      n.id.value);
+        diags().error(
+            path + "/name",
+            Message::tr("node name '%1' must start with a letter or '_' and hold only letters, digits and '_'", n.name),
+            n.id.value);
     else if (auto [it, fresh] = m_firstIndexOfName.emplace(n.name, int(i)); !fresh)
-        diags().error(path + "/name",
-                      Message::tr("duplicate node name '%1' (also used by %2)", n.name, m_nodesPath + std::to_string(it->second)),
-                      n.id.value);
+        diags().error(
+            path + "/name",
+            Message::tr("duplicate node name '%1' (also used by %2)", n.name, m_nodesPath + std::to_string(it->second)),
+            n.id.value);
     m_typeOf[i] = m_registry.find(n.type);
     if (!m_typeOf[i]) {
         std::string known;
         for (const auto &t : m_registry.types())
             known += (known.empty() ? "" : ", ") + t.name;
-        diags().error(path + "/type", Message::tr("unknown layer type '%1' (known types: %2)", n.type, known), n.id.value);
+        diags().error(path + "/type", Message::tr("unknown layer type '%1' (known types: %2)", n.type, known),
+                      n.id.value);
         return;
     }
     Diagnostics paramDiags;
@@ -206,7 +210,8 @@ void GraphChecker::checkEdges()
         case EdgeRefusal::NoInputs:
         case EdgeRefusal::NoSuchInput: diags().error(path + "/to/port", check.text, to, e.to.port); break;
         case EdgeRefusal::InputTaken:
-            diags().error(path + "/to", Message::tr("%1 by %2", check.text, m_edgesPath + std::to_string(check.takenBy)), to,
+            diags().error(path + "/to",
+                          Message::tr("%1 by %2", check.text, m_edgesPath + std::to_string(check.takenBy)), to,
                           e.to.port);
             break;
         case EdgeRefusal::SelfLoop: // only new edges; a graph's own are cycles
@@ -246,8 +251,8 @@ void GraphChecker::checkConnections()
             for (int p = 0; p < count; ++p)
                 if (!connected.count({n.id.value, p}))
                     diags().error(m_nodesPath + std::to_string(i),
-                                  Message::tr("%1 %2 input %3 is not connected", type->name, quoted(n), p),
-                                  n.id.value, p);
+                                  Message::tr("%1 %2 input %3 is not connected", type->name, quoted(n), p), n.id.value,
+                                  p);
         }
         if (m_graph.outputsOf(n.id).empty()) {
             sinks.push_back(n.name);
@@ -258,9 +263,10 @@ void GraphChecker::checkConnections()
         std::string names;
         for (const auto &s : sinks)
             names += (names.empty() ? "'" : ", '") + s + "'";
-        diags().error(m_where + "/nodes", Message::tr("the graph must end in exactly one output layer, but %1 layers have no outgoing "
-                                                          "connection: %2",
-                                                          sinks.size(), names));
+        diags().error(m_where + "/nodes",
+                      Message::tr("the graph must end in exactly one output layer, but %1 layers have no outgoing "
+                                  "connection: %2",
+                                  sinks.size(), names));
         m_a.outputNode = NodeId{};
     }
 }

@@ -27,12 +27,12 @@ uint64_t le(const std::string &b, size_t at, int bytes)
     return v;
 }
 
-constexpr const char *kAdvice = "; the file is damaged or not a PyTorch/Torchwright file (use another "
-                                "checkpoint, or write it again)";
-
-[[noreturn]] void damaged(const std::string &path, const std::string &what)
+// `what` is wrong with the file at `path`, with the advice every such refusal carries.
+[[noreturn]] void damaged(const std::string &path, const Message &what)
 {
-    throw EngineError(path + ": " + what + kAdvice);
+    throw EngineError(Message::tr("%1: %2; the file is damaged or not a PyTorch/Torchwright file (use another "
+                                  "checkpoint, or write it again)",
+                                  path, what));
 }
 
 uint32_t crcOf(const char *data, uint64_t size)
@@ -54,7 +54,7 @@ uint32_t inflatedCrc(const char *data, uint64_t size, uint64_t expected, const s
 {
     z_stream zs{};
     if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)
-        damaged(path, "cannot inflate entry '" + name + "'");
+        damaged(path, Message::tr("cannot inflate entry '%1'", name));
     std::vector<unsigned char> out(1 << 16);
     uLong crc = crc32(0L, Z_NULL, 0);
     uint64_t produced = 0;
@@ -82,8 +82,7 @@ uint32_t inflatedCrc(const char *data, uint64_t size, uint64_t expected, const s
     }
     inflateEnd(&zs);
     if (rc != Z_STREAM_END || produced != expected)
-        damaged(path, "entry '" + name + "' does not inflate to the " + std::to_string(expected)
-                          + " bytes its header declares");
+        damaged(path, Message::tr("entry '%1' does not inflate to the %2 bytes its header declares", name, expected));
     return uint32_t(crc);
 }
 
@@ -93,7 +92,7 @@ void checkZipArchive(const std::string &b, const std::string &path)
 {
     const uint64_t size = b.size();
     if (size < 22)
-        damaged(path, "too short to be an archive (" + std::to_string(size) + " bytes)");
+        damaged(path, Message::tr("too short to be an archive (%1 bytes)", size));
     // End of central directory: 22 bytes and a comment of up to 65535 at the very end.
     int64_t eocd = -1;
     const uint64_t lowest = size >= 22 + 65535 ? size - 22 - 65535 : 0;
@@ -103,7 +102,7 @@ void checkZipArchive(const std::string &b, const std::string &path)
             break;
         }
     if (eocd < 0)
-        damaged(path, "truncated or not a zip archive: no end of central directory");
+        damaged(path, Message::tr("truncated or not a zip archive: no end of central directory"));
     uint64_t entries = le(b, size_t(eocd) + 10, 2);
     uint64_t cdSize = le(b, size_t(eocd) + 12, 4);
     uint64_t cdOffset = le(b, size_t(eocd) + 16, 4);
@@ -111,25 +110,24 @@ void checkZipArchive(const std::string &b, const std::string &path)
     if (entries == 0xFFFF || cdSize == 0xFFFFFFFF || cdOffset == 0xFFFFFFFF) {
         // ZIP64: a locator just before, pointing at the ZIP64 end record.
         if (eocd < 20 || le(b, size_t(eocd) - 20, 4) != 0x07064b50)
-            damaged(path, "a ZIP64 archive without its ZIP64 locator");
+            damaged(path, Message::tr("a ZIP64 archive without its ZIP64 locator"));
         const uint64_t rec = le(b, size_t(eocd) - 20 + 8, 8);
         if (rec + 56 > uint64_t(eocd) - 20 || le(b, size_t(rec), 4) != 0x06064b50)
-            damaged(path, "the ZIP64 end of central directory is outside the file");
+            damaged(path, Message::tr("the ZIP64 end of central directory is outside the file"));
         entries = le(b, size_t(rec) + 32, 8);
         cdSize = le(b, size_t(rec) + 40, 8);
         cdOffset = le(b, size_t(rec) + 48, 8);
         cdLimit = rec;
     }
     if (cdOffset > cdLimit || cdSize > cdLimit - cdOffset)
-        damaged(path, "the central directory lies outside the file");
+        damaged(path, Message::tr("the central directory lies outside the file"));
     if (entries == 0 || entries > 1000000 || entries > cdSize / 46)
-        damaged(path, "the central directory declares " + std::to_string(entries) + " entries in "
-                          + std::to_string(cdSize) + " bytes");
+        damaged(path, Message::tr("the central directory declares %1 entries in %2 bytes", entries, cdSize));
     const uint64_t cdEnd = cdOffset + cdSize;
     uint64_t p = cdOffset;
     for (uint64_t i = 0; i < entries; ++i) {
         if (p + 46 > cdEnd || le(b, size_t(p), 4) != 0x02014b50)
-            damaged(path, "central directory entry " + std::to_string(i) + " is damaged");
+            damaged(path, Message::tr("central directory entry %1 is damaged", i));
         const uint64_t flags = le(b, size_t(p) + 8, 2);
         const uint64_t method = le(b, size_t(p) + 10, 2);
         const uint32_t crc = uint32_t(le(b, size_t(p) + 16, 4));
@@ -140,20 +138,20 @@ void checkZipArchive(const std::string &b, const std::string &path)
         const uint64_t commentLen = le(b, size_t(p) + 32, 2);
         uint64_t local = le(b, size_t(p) + 42, 4);
         if (p + 46 + nameLen + extraLen + commentLen > cdEnd)
-            damaged(path, "central directory entry " + std::to_string(i) + " runs past the directory");
+            damaged(path, Message::tr("central directory entry %1 runs past the directory", i));
         const std::string name = b.substr(size_t(p) + 46, size_t(nameLen));
         // ZIP64 extra field: the 8-byte values of those fields that hold 0xFFFFFFFF.
         for (uint64_t e = p + 46 + nameLen, eEnd = e + extraLen; e + 4 <= eEnd;) {
             const uint64_t id = le(b, size_t(e), 2), len = le(b, size_t(e) + 2, 2);
             if (e + 4 + len > eEnd)
-                damaged(path, "entry '" + name + "' has a damaged extra field");
+                damaged(path, Message::tr("entry '%1' has a damaged extra field", name));
             if (id == 0x0001) {
                 uint64_t f = e + 4;
                 auto take = [&](uint64_t &v) {
                     if (v != 0xFFFFFFFF)
                         return;
                     if (f + 8 > e + 4 + len)
-                        damaged(path, "entry '" + name + "' has a short ZIP64 field");
+                        damaged(path, Message::tr("entry '%1' has a short ZIP64 field", name));
                     v = le(b, size_t(f), 8);
                     f += 8;
                 };
@@ -164,29 +162,30 @@ void checkZipArchive(const std::string &b, const std::string &path)
             e += 4 + len;
         }
         if (flags & 1)
-            damaged(path, "entry '" + name + "' is encrypted");
+            damaged(path, Message::tr("entry '%1' is encrypted", name));
         if (uncompressed > uint64_t(kMaxArchiveBytes))
-            damaged(path, "entry '" + name + "' declares " + std::to_string(uncompressed) + " bytes");
+            damaged(path, Message::tr("entry '%1' declares %2 bytes", name, uncompressed));
         if (local > cdOffset || cdOffset - local < 30 || le(b, size_t(local), 4) != 0x04034b50)
-            damaged(path, "the local header of entry '" + name + "' is missing or outside the file");
+            damaged(path, Message::tr("the local header of entry '%1' is missing or outside the file", name));
         const uint64_t lName = le(b, size_t(local) + 26, 2), lExtra = le(b, size_t(local) + 28, 2);
         const uint64_t data = local + 30 + lName + lExtra;
         if (data > cdOffset || compressed > cdOffset - data)
-            damaged(path, "the data of entry '" + name + "' runs past the end of the entries (truncated?)");
+            damaged(path, Message::tr("the data of entry '%1' runs past the end of the entries (truncated?)", name));
         if (lName != nameLen || b.compare(size_t(local) + 30, size_t(lName), name) != 0)
-            damaged(path, "the local header of entry '" + name + "' names another entry");
+            damaged(path, Message::tr("the local header of entry '%1' names another entry", name));
         uint32_t actual = 0;
         if (method == 0) {
             if (compressed != uncompressed)
-                damaged(path, "stored entry '" + name + "' has two different sizes");
+                damaged(path, Message::tr("stored entry '%1' has two different sizes", name));
             actual = crcOf(b.data() + data, compressed);
         } else if (method == 8) {
             actual = inflatedCrc(b.data() + data, compressed, uncompressed, path, name);
         } else {
-            damaged(path, "entry '" + name + "' uses compression method " + std::to_string(method));
+            damaged(path, Message::tr("entry '%1' uses compression method %2", name, method));
         }
         if (actual != crc)
-            damaged(path, "the data of entry '" + name + "' does not match its CRC-32 (damaged after it was written)");
+            damaged(path, Message::tr("the data of entry '%1' does not match its CRC-32 (damaged after it was written)",
+                                      name));
         p += 46 + nameLen + extraLen + commentLen;
     }
 }
@@ -196,16 +195,16 @@ std::string readCheckedArchive(const std::string &path)
     requireRegularFile(path);
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        throw EngineError(path + ": cannot open: " + std::strerror(errno));
+        throw EngineError(Message::tr("%1: cannot open: %2", path, std::strerror(errno)));
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);
-        throw EngineError(path + ": cannot read: not a regular file");
+        throw EngineError(Message::tr("%1: cannot read: not a regular file", path));
     }
     if (st.st_size > kMaxArchiveBytes) {
         ::close(fd);
-        throw EngineError(path + ": " + std::to_string(st.st_size) + " bytes, more than the "
-                          + std::to_string(kMaxArchiveBytes) + " this program reads");
+        throw EngineError(
+            Message::tr("%1: %2 bytes, more than the %3 this program reads", path, st.st_size, kMaxArchiveBytes));
     }
     std::string bytes(size_t(st.st_size), '\0');
     size_t done = 0;
@@ -216,7 +215,9 @@ std::string readCheckedArchive(const std::string &path)
         if (n <= 0) {
             const int err = n < 0 ? errno : 0;
             ::close(fd);
-            throw EngineError(path + ": cannot read: " + (err ? std::strerror(err) : "the file shrank while read"));
+            if (err)
+                throw EngineError(Message::tr("%1: cannot read: %2", path, std::strerror(err)));
+            throw EngineError(Message::tr("%1: cannot read: the file shrank while read", path));
         }
         done += size_t(n);
     }
@@ -225,26 +226,29 @@ std::string readCheckedArchive(const std::string &path)
     return bytes;
 }
 
-std::string tensorProblem(const torch::Tensor &t)
+namespace {
+
+// tensorProblem() as a message to translate (empty when the tensor can be used).
+Message tensorProblemMessage(const torch::Tensor &t)
 {
     if (!t.defined())
-        return "it is undefined";
+        return Message::tr("it is undefined");
     if (t.layout() != torch::kStrided || t.is_quantized() || t.is_sparse())
-        return "it is not a dense tensor";
+        return Message::tr("it is not a dense tensor");
     if (!t.has_storage())
-        return "it has no storage";
+        return Message::tr("it has no storage");
     Count elements = 1;
     for (int64_t d = 0; d < t.dim(); ++d) {
         if (t.size(d) < 0)
-            return "dimension " + std::to_string(d) + " has a negative size";
+            return Message::tr("dimension %1 has a negative size", d);
         if (t.stride(d) < 0)
-            return "dimension " + std::to_string(d) + " has a negative stride";
+            return Message::tr("dimension %1 has a negative stride", d);
         elements *= t.size(d);
     }
     if (elements.exceeds(kMaxElements))
-        return "it has " + elements.text() + " elements, more than the " + std::to_string(kMaxElements) + " allowed";
+        return Message::tr("it has %1 elements, more than the %2 allowed", elements.text(), kMaxElements);
     if (t.storage_offset() < 0)
-        return "its storage offset is negative";
+        return Message::tr("its storage offset is negative");
     if (elements.value() == 0)
         return {};
     Count last = t.storage_offset();
@@ -253,10 +257,13 @@ std::string tensorProblem(const torch::Tensor &t)
     const Count needed = (last + 1) * int64_t(t.element_size());
     const int64_t have = int64_t(t.storage().nbytes());
     if (needed.exceeds(have))
-        return "its sizes, strides and offset reach byte " + needed.text() + " of a storage of " + std::to_string(have)
-               + " bytes";
+        return Message::tr("its sizes, strides and offset reach byte %1 of a storage of %2 bytes", needed.text(), have);
     return {};
 }
+
+} // namespace
+
+std::string tensorProblem(const torch::Tensor &t) { return tensorProblemMessage(t).str(); }
 
 void collectTensors(const c10::IValue &value, const std::string &prefix, const std::string &path,
                     std::map<std::string, torch::Tensor> &out)
@@ -267,11 +274,11 @@ void collectTensors(const c10::IValue &value, const std::string &prefix, const s
         void operator()(const c10::IValue &v, const std::string &name, int depth)
         {
             if (depth > 64)
-                throw EngineError(path + ": '" + name + "' is nested too deeply" + kAdvice);
+                damaged(path, Message::tr("'%1' is nested too deeply", name));
             if (v.isTensor()) {
                 const torch::Tensor &t = v.toTensor();
-                if (const std::string problem = tensorProblem(t); !problem.empty())
-                    throw EngineError(path + ": tensor '" + name + "' cannot be used: " + problem + kAdvice);
+                if (const Message problem = tensorProblemMessage(t); !problem.empty())
+                    damaged(path, Message::tr("tensor '%1' cannot be used: %2", name, problem));
                 out[name] = t;
             } else if (v.isObject()) {
                 const auto obj = v.toObject();

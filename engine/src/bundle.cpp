@@ -95,14 +95,14 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
         out = out.parent_path(); // "bundle/" is the folder "bundle"
     std::error_code ec;
     if (fs::exists(out) && !(fs::is_directory(out) && (fs::is_empty(out, ec) || isBundle(out))))
-        throw EngineError(outDir + ": exists and is not a Torchwright bundle; choose another folder");
+        throw EngineError(Message::tr("%1: exists and is not a Torchwright bundle; choose another folder", outDir));
     const ProjectLoad load = loadRunProject(runDir);
     if (!load.ok())
         throw EngineError(load.diagnostics);
     const Project &project = load.project;
     const std::string ckpt = checkpointPath(runDir, checkpoint);
     if (!fs::exists(ckpt))
-        throw EngineError(ckpt + ": checkpoint not found");
+        throw EngineError(Message::tr("%1: checkpoint not found", ckpt));
 
     const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
     const fs::path temp = out.parent_path() / ("." + out.filename().string() + ".tmp-" + std::to_string(stamp));
@@ -115,10 +115,10 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
             if (f.bundleFile.empty())
                 continue;
             const fs::path file = temp / f.bundleFile;
-            if (const std::string why = f.whyUnavailable(runDir); !why.empty()) {
+            if (const Message why = f.whyUnavailable(runDir); !why.empty()) {
                 if (!f.bundleOptional)
                     throw EngineError(why);
-                formats[f.name + "_unavailable"] = why;
+                formats[f.name + "_unavailable"] = why.str(); // the manifest keeps the English text
                 continue;
             }
             try {
@@ -197,7 +197,7 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
         }
     } catch (const fs::filesystem_error &e) {
         fs::remove_all(temp, ec);
-        throw WriteError(outDir + ": cannot write the bundle: " + e.code().message());
+        throw WriteError(Message::tr("%1: cannot write the bundle: %2", outDir, e.code().message()));
     } catch (...) {
         fs::remove_all(temp, ec);
         throw;
@@ -211,7 +211,7 @@ torch::Tensor readNpy(const std::string &path)
 {
     const std::string data = readTextFile(path);
     if (data.size() < 10 || data.compare(0, 6, "\x93NUMPY") != 0)
-        throw EngineError(path + ": not a .npy file (no NUMPY magic)");
+        throw EngineError(Message::tr("%1: not a .npy file (no NUMPY magic)", path));
     const int major = static_cast<unsigned char>(data[6]);
     const size_t lenBytes = major == 1 ? 2 : 4;
     size_t headerLen = 0;
@@ -219,19 +219,19 @@ torch::Tensor readNpy(const std::string &path)
         headerLen |= size_t(static_cast<unsigned char>(data[8 + i])) << (8 * i);
     const size_t start = 8 + lenBytes;
     if (data.size() < start + headerLen)
-        throw EngineError(path + ": truncated .npy header");
+        throw EngineError(Message::tr("%1: truncated .npy header", path));
     const std::string header = data.substr(start, headerLen);
     auto field = [&](const std::string &key) {
         const size_t k = header.find("'" + key + "'");
         if (k == std::string::npos)
-            throw EngineError(path + ": .npy header has no '" + key + "'");
+            throw EngineError(Message::tr("%1: .npy header has no '%2'", path, key));
         return header.substr(header.find(':', k) + 1);
     };
     const std::string descrField = field("descr");
     const std::string descr = descrField.substr(descrField.find('\'') + 1, 3);
     const std::string order = field("fortran_order");
     if (order.compare(order.find_first_not_of(' '), 4, "True") == 0)
-        throw EngineError(path + ": Fortran-ordered arrays are not supported; save with C order");
+        throw EngineError(Message::tr("%1: Fortran-ordered arrays are not supported; save with C order", path));
     const std::string shapeField = field("shape");
     const std::string dims =
         shapeField.substr(shapeField.find('(') + 1, shapeField.find(')') - shapeField.find('(') - 1);
@@ -244,15 +244,15 @@ torch::Tensor readNpy(const std::string &path)
             continue;
         const std::string digits = part.substr(b, e - b + 1);
         if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos)
-            throw EngineError(path + ": the .npy header's shape (" + dims + ") has '" + digits
-                              + "', not a size; expected whole numbers");
+            throw EngineError(Message::tr(
+                "%1: the .npy header's shape (%2) has '%3', not a size; expected whole numbers", path, dims, digits));
         shape.push_back(std::stoll(digits));
         elements *= shape.back();
     }
     if (shape.size() > size_t(kMaxRank) || elements.exceeds(kMaxElements))
-        throw EngineError(path + ": the .npy header's shape (" + dims + ") has " + elements.text() + " elements in "
-                          + std::to_string(shape.size()) + " dimensions; at most " + std::to_string(kMaxElements)
-                          + " in " + std::to_string(kMaxRank) + " are supported");
+        throw EngineError(Message::tr("%1: the .npy header's shape (%2) has %3 elements in %4 dimensions; at most %5 "
+                                      "in %6 are supported",
+                                      path, dims, elements.text(), shape.size(), kMaxElements, kMaxRank));
     torch::ScalarType type;
     size_t itemSize = 0;
     if (descr == "|u1" || descr == "<u1")
@@ -264,13 +264,13 @@ torch::Tensor readNpy(const std::string &path)
     else if (descr == "<f8")
         type = torch::kFloat64, itemSize = 8;
     else
-        throw EngineError(path + ": element type '" + descr
-                          + "' is not supported (uint8, int64, float32, float64 are)");
+        throw EngineError(
+            Message::tr("%1: element type '%2' is not supported (uint8, int64, float32, float64 are)", path, descr));
     // The data's size is compared with the file before anything is allocated.
     const size_t bytes = size_t(elements.value()) * itemSize;
     if (data.size() - start - headerLen != bytes)
-        throw EngineError(path + ": truncated: the header declares " + std::to_string(bytes)
-                          + " bytes of data, the file has " + std::to_string(data.size() - start - headerLen));
+        throw EngineError(Message::tr("%1: truncated: the header declares %2 bytes of data, the file has %3", path,
+                                      bytes, data.size() - start - headerLen));
     torch::Tensor t = torch::empty(shape, type);
     if (bytes > 0) // an empty tensor's data pointer may be null
         std::memcpy(t.data_ptr(), data.data() + start + headerLen, bytes);
@@ -290,16 +290,19 @@ std::string bundleFilePath(const fs::path &dir, const std::string &name, const s
     for (const auto &part : rel)
         up = up || part == "..";
     if (name.empty() || rel.is_absolute() || up || name.find('\0') != std::string::npos)
-        throw EngineError(manifestPath + ": /files names '" + name
-                          + "'; bundle files must be relative paths inside the bundle folder, without '..'");
+        throw EngineError(Message::tr("%1: /files names '%2'; bundle files must be relative paths inside the bundle "
+                                      "folder, without '..'",
+                                      manifestPath, name));
     const fs::path path = dir / rel;
     std::error_code ec;
     if (!fs::exists(path, ec))
-        throw EngineError(path.string() + ": missing from the bundle (listed in " + manifestPath + " /files)");
+        throw EngineError(
+            Message::tr("%1: missing from the bundle (listed in %2 /files)", path.string(), manifestPath));
     const fs::path real = fs::weakly_canonical(path, ec), root = fs::weakly_canonical(dir, ec);
     const auto rr = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
     if (ec || rr.first != root.end())
-        throw EngineError(manifestPath + ": /files names '" + name + "', which leads outside the bundle folder");
+        throw EngineError(
+            Message::tr("%1: /files names '%2', which leads outside the bundle folder", manifestPath, name));
     requireRegularFile(path.string());
     return path.string();
 }
@@ -309,65 +312,69 @@ std::string bundleFilePath(const fs::path &dir, const std::string &name, const s
 // channel. Throws naming the manifest and the field.
 Shape checkedManifest(const json &m, const std::string &manifestPath)
 {
-    auto fail = [&](const std::string &field, const std::string &what) {
-        throw EngineError(manifestPath + ": " + field + " " + what + "; export the bundle again");
+    // `what` names the field (a JSON pointer) and what is wrong with it.
+    auto fail = [&](const Message &what) {
+        throw EngineError(Message::tr("%1: %2; export the bundle again", manifestPath, what));
     };
     if (!m.contains("files") || !m["files"].is_object())
-        fail("/files", "is missing or not an object");
+        fail(Message::tr("%1 is missing or not an object", std::string("/files")));
     if (!m.contains("input") || !m["input"].is_object() || !m["input"].contains("shape")
         || !m["input"]["shape"].is_array())
-        fail("/input/shape", "is missing or not an array");
+        fail(Message::tr("%1 is missing or not an array", std::string("/input/shape")));
     const json &shape = m["input"]["shape"];
     if (shape.empty() || shape.size() > 4)
-        fail("/input/shape", "must have 1 to 4 entries");
+        fail(Message::tr("%1 must have 1 to 4 entries", std::string("/input/shape")));
     Shape sample;
     Count elements = 1;
     for (const json &d : shape) {
         if (!d.is_number_integer() || d.get<int64_t>() < 1 || d.get<int64_t>() > kMaxDimension)
-            fail("/input/shape", "entries must be integers from 1 to " + std::to_string(kMaxDimension));
+            fail(Message::tr("%1 entries must be integers from 1 to %2", std::string("/input/shape"), kMaxDimension));
         sample.push_back(d.get<int64_t>());
         elements *= sample.back();
     }
     if (elements.exceeds(kMaxElements))
-        fail("/input/shape", "has more than " + std::to_string(kMaxElements) + " elements");
+        fail(Message::tr("%1 has more than %2 elements", std::string("/input/shape"), kMaxElements));
     if (m["input"].contains("dtype") && !m["input"]["dtype"].is_string())
-        fail("/input/dtype", "is not a string");
+        fail(Message::tr("%1 is not a string", std::string("/input/dtype")));
     if (m.contains("classes")
         && (!m["classes"].is_array()
             || !std::all_of(m["classes"].begin(), m["classes"].end(), [](const json &c) { return c.is_string(); })))
-        fail("/classes", "is not a list of names");
+        fail(Message::tr("%1 is not a list of names", std::string("/classes")));
     if (!m.contains("preprocessing"))
         return sample;
     const json &pre = m["preprocessing"];
     if (!pre.is_object())
-        fail("/preprocessing", "is not an object");
+        fail(Message::tr("%1 is not an object", std::string("/preprocessing")));
     if (pre.contains("scale")
         && (!pre["scale"].is_number() || !std::isfinite(pre["scale"].get<double>()) || pre["scale"].get<double>() == 0))
-        fail("/preprocessing/scale", "must be a finite number other than 0");
+        fail(Message::tr("%1 must be a finite number other than 0", std::string("/preprocessing/scale")));
     auto numbers = [&](const char *key, bool positive) {
         std::vector<double> v;
         if (!pre.contains(key))
             return v;
         const std::string field = std::string("/preprocessing/") + key;
         if (!pre[key].is_array())
-            fail(field, "is not an array of numbers");
+            fail(Message::tr("%1 is not an array of numbers", field));
         for (size_t i = 0; i < pre[key].size(); ++i) {
             const json &x = pre[key][i];
-            if (!x.is_number() || !std::isfinite(x.get<double>()) || (positive && !(x.get<double>() > 0)))
-                fail(field + "/" + std::to_string(i),
-                     positive ? "must be a finite number above 0" : "must be a finite number");
+            if (!x.is_number() || !std::isfinite(x.get<double>()) || (positive && !(x.get<double>() > 0))) {
+                const std::string entry = field + "/" + std::to_string(i);
+                if (positive)
+                    fail(Message::tr("%1 must be a finite number above 0", entry));
+                fail(Message::tr("%1 must be a finite number", entry));
+            }
             v.push_back(x.get<double>());
         }
         return v;
     };
     const std::vector<double> mean = numbers("mean", false), stdev = numbers("std", true);
     if (mean.size() != stdev.size())
-        fail("/preprocessing/std",
-             "has " + std::to_string(stdev.size()) + " entries but mean has " + std::to_string(mean.size()));
+        fail(Message::tr("%1 has %2 entries but mean has %3", std::string("/preprocessing/std"), stdev.size(),
+                         mean.size()));
     const size_t channels = sample.size() >= 2 ? size_t(sample[0]) : 1;
     if (!mean.empty() && mean.size() != channels)
-        fail("/preprocessing/mean",
-             "has " + std::to_string(mean.size()) + " entries for " + std::to_string(channels) + " input channel(s)");
+        fail(Message::tr("%1 has %2 entries for %3 input channel(s)", std::string("/preprocessing/mean"), mean.size(),
+                         channels));
     return sample;
 }
 
@@ -380,17 +387,20 @@ std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::s
     const std::string manifestPath = (dir / "manifest.json").string();
     const json m = readJsonFile(manifestPath);
     if (!m.is_object() || m.value("format", "") != kBundleFormat)
-        throw EngineError(manifestPath + ": not a Torchwright bundle manifest");
+        throw EngineError(Message::tr("%1: not a Torchwright bundle manifest", manifestPath));
     const Shape sample = checkedManifest(m, manifestPath);
     for (const auto &[name, info] : m.at("files").items()) {
         const std::string path = bundleFilePath(dir, name, manifestPath);
         if (!info.is_object() || !info.contains("sha256") || !info["sha256"].is_string())
-            throw EngineError(manifestPath + ": /files/" + name + "/sha256 is missing or not a string");
+            throw EngineError(
+                Message::tr("%1: %2 is missing or not a string", manifestPath, "/files/" + name + "/sha256"));
         if (sha256File(path) != info["sha256"].get<std::string>())
-            throw EngineError(path + ": its SHA-256 differs from manifest.json; the file was changed or damaged");
+            throw EngineError(
+                Message::tr("%1: its SHA-256 differs from manifest.json; the file was changed or damaged", path));
     }
     if (!m.at("files").contains("model.pt"))
-        throw EngineError(manifestPath + ": /files lists no model.pt, so the bundle's model cannot be verified");
+        throw EngineError(
+            Message::tr("%1: /files lists no model.pt, so the bundle's model cannot be verified", manifestPath));
     const bool tokens = m.at("input").value("dtype", "float32") == "int64";
 
     // Raw pixels (IDX, uint8 .npy) are preprocessed as in training; float .npy is taken as is.
@@ -408,8 +418,8 @@ std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::s
         x = x.squeeze(1); // IDX reads [N, rows, cols] as [N, 1, rows, cols]; a sequence has no channel
     const Shape got(x.sizes().begin() + 1, x.sizes().end());
     if (x.dim() < 1 || got != sample)
-        throw EngineError(inputFile + ": samples are " + formatShape(got) + " but the model takes "
-                          + formatShape(sample) + " (" + (bundleDir + "/manifest.json") + ")");
+        throw EngineError(Message::tr("%1: samples are %2 but the model takes %3 (%4)", inputFile, formatShape(got),
+                                      formatShape(sample), bundleDir + "/manifest.json"));
     if (tokens) {
         x = x.to(torch::kInt64);
     } else {
@@ -436,8 +446,8 @@ std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::s
         model = torch::jit::load(modelBytes, dev);
     } catch (const c10::Error &e) {
         const std::string what = e.what_without_backtrace();
-        throw EngineError((dir / "model.pt").string()
-                          + ": cannot load the TorchScript model: " + what.substr(0, what.find('\n')));
+        throw EngineError(Message::tr("%1: cannot load the TorchScript model: %2", (dir / "model.pt").string(),
+                                      what.substr(0, what.find('\n'))));
     }
     model.eval();
     const std::vector<std::string> classes = m.value("classes", std::vector<std::string>{});
@@ -447,9 +457,9 @@ std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::s
         const torch::Tensor batch = x.slice(0, start, std::min(x.size(0), start + 512)).to(dev);
         const torch::Tensor logits = model.forward({batch}).toTensor().to(torch::kCPU);
         if (logits.dim() != 2)
-            throw EngineError(bundleDir + ": the model's output is "
-                              + formatShape(Shape(logits.sizes().begin() + 1, logits.sizes().end()))
-                              + " per sample, not a vector of class scores");
+            throw EngineError(Message::tr("%1: the model's output is %2 per sample, not a vector of class scores",
+                                          bundleDir,
+                                          formatShape(Shape(logits.sizes().begin() + 1, logits.sizes().end()))));
         const torch::Tensor probs = torch::softmax(logits, 1);
         const auto top = probs.topk(std::min<int64_t>(topK, probs.size(1)), 1);
         const torch::Tensor values = std::get<0>(top), indices = std::get<1>(top);
@@ -459,8 +469,9 @@ std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::s
                 ClassScore s;
                 s.index = int(indices[i][k].item<int64_t>());
                 s.probability = values[i][k].item<double>();
-                s.name =
-                    size_t(s.index) < classes.size() ? classes[size_t(s.index)] : "class " + std::to_string(s.index);
+                // A class the manifest does not name; the English text until ClassScore has a Message.
+                s.name = size_t(s.index) < classes.size() ? classes[size_t(s.index)]
+                                                          : Message::tr("class %1", s.index).str();
                 p.top.push_back(s);
             }
             out.push_back(std::move(p));

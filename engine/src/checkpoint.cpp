@@ -79,7 +79,8 @@ std::string serializeArchive(torch::serialize::OutputArchive &archive, const std
             return n;
         });
     } catch (const c10::Error &e) {
-        throw EngineError(path + ": cannot serialise the checkpoint: " + firstLine(e.what_without_backtrace()));
+        throw EngineError(
+            Message::tr("%1: cannot serialise the checkpoint: %2", path, firstLine(e.what_without_backtrace())));
     }
     return bytes;
 }
@@ -124,7 +125,7 @@ std::map<std::string, torch::Tensor> readWeights(torch::serialize::InputArchive 
 {
     torch::serialize::InputArchive weights;
     if (!archive.try_read("model", weights))
-        throw EngineError(path + ": not a Torchwright checkpoint (no model weights)");
+        throw EngineError(Message::tr("%1: not a Torchwright checkpoint (no model weights)", path));
     std::map<std::string, torch::Tensor> found;
     std::vector<std::string> names;
     for (const auto &p : model.named_parameters())
@@ -136,8 +137,8 @@ std::map<std::string, torch::Tensor> readWeights(torch::serialize::InputArchive 
         if (weights.try_read(name, t))
             found[name] = t;
         else if (requireAll)
-            throw EngineError(path + ": the checkpoint has no tensor '" + name
-                              + "'; it was saved from a different layer graph");
+            throw EngineError(Message::tr(
+                "%1: the checkpoint has no tensor '%2'; it was saved from a different layer graph", path, name));
     }
     return found;
 }
@@ -153,7 +154,9 @@ void assign(GraphModelImpl &model, const std::map<std::string, torch::Tensor> &w
     auto params = model.named_parameters();
     auto buffers = model.named_buffers();
     std::vector<std::pair<torch::Tensor *, torch::Tensor>> copies;
-    std::string mismatches;
+    // The error, one line per mismatch after its first line.
+    Message mismatches = Message::tr("%1: tensors do not fit the layer graph:", path);
+    bool mismatched = false;
     for (const auto &[name, t] : weights) {
         torch::Tensor *target = params.find(name);
         if (!target)
@@ -162,20 +165,26 @@ void assign(GraphModelImpl &model, const std::map<std::string, torch::Tensor> &w
             continue;
         if (target->sizes() != t.sizes()) {
             const size_t dot = name.find('.');
-            mismatches += "\n  layer '" + name.substr(0, dot) + "': " + name.substr(dot + 1) + " is " + shapeOf(t)
-                          + " in the source but " + shapeOf(*target) + " in the layer graph";
+            mismatches =
+                Message::tr("%1\n  %2", mismatches,
+                            Message::tr("layer '%1': %2 is %3 in the source but %4 in the layer graph",
+                                        name.substr(0, dot), name.substr(dot + 1), shapeOf(t), shapeOf(*target)));
+            mismatched = true;
             continue;
         }
         if (target->is_floating_point() != t.is_floating_point() || t.scalar_type() == torch::kBool) {
-            mismatches += "\n  layer '" + name.substr(0, name.find('.')) + "': " + name + " holds "
-                          + std::string(c10::toString(t.scalar_type())) + " values where the layer has "
-                          + std::string(c10::toString(target->scalar_type()));
+            mismatches = Message::tr("%1\n  %2", mismatches,
+                                     Message::tr("layer '%1': %2 holds %3 values where the layer has %4",
+                                                 name.substr(0, name.find('.')), name,
+                                                 std::string(c10::toString(t.scalar_type())),
+                                                 std::string(c10::toString(target->scalar_type()))));
+            mismatched = true;
             continue;
         }
         copies.emplace_back(target, t);
     }
-    if (!mismatches.empty())
-        throw EngineError(path + ": tensors do not fit the layer graph:" + mismatches);
+    if (mismatched)
+        throw EngineError(mismatches);
     for (auto &[target, t] : copies)
         target->copy_(t);
 }
@@ -199,29 +208,30 @@ void verifyChecksums(std::map<std::string, torch::Tensor> &tensors, const std::s
     const torch::Tensor record = it->second;
     tensors.erase(it);
     if (record.scalar_type() != torch::kUInt8 || record.dim() != 1)
-        throw EngineError(path + ": the checksum record is damaged (not a byte string)");
+        throw EngineError(Message::tr("%1: the checksum record is damaged (not a byte string)", path));
     nlohmann::json j;
     try {
         j = parseJsonText(tensorString(record), path + " (checksums)");
     } catch (const EngineError &e) {
-        throw EngineError(path + ": the checksum record is damaged: " + e.what());
+        throw EngineError(Message::tr("%1: the checksum record is damaged: %2", path, e.text()));
     }
     if (!j.is_object() || !j.contains("tensors") || !j["tensors"].is_object())
-        throw EngineError(path + ": the checksum record is damaged (no tensors object)");
+        throw EngineError(Message::tr("%1: the checksum record is damaged (no tensors object)", path));
     const nlohmann::json &sums = j["tensors"];
     for (const auto &[name, t] : tensors) {
         auto s = sums.find(name);
         if (s == sums.end() || !s->is_string())
-            throw EngineError(path + ": tensor '" + name
-                              + "' has no checksum; the file was altered after it was written, use another checkpoint");
+            throw EngineError(Message::tr("%1: tensor '%2' has no checksum; the file was altered after it was "
+                                          "written, use another checkpoint",
+                                          path, name));
         if (tensorDigest(t) != s->get<std::string>())
-            throw EngineError(path + ": tensor '" + name
-                              + "' does not match its SHA-256; the checkpoint is damaged and is not used "
-                                "(use another checkpoint, or train again)");
+            throw EngineError(Message::tr("%1: tensor '%2' does not match its SHA-256; the checkpoint is damaged "
+                                          "and is not used (use another checkpoint, or train again)",
+                                          path, name));
     }
     for (const auto &[name, sum] : sums.items())
         if (!tensors.count(name))
-            throw EngineError(path + ": tensor '" + name + "' is missing; the checkpoint is damaged");
+            throw EngineError(Message::tr("%1: tensor '%2' is missing; the checkpoint is damaged", path, name));
 }
 
 // Reads a checkpoint into `archive`: the file checked as a zip, every tensor checked against its
@@ -233,7 +243,8 @@ std::map<std::string, torch::Tensor> openCheckpoint(const std::string &path, con
     try {
         archive.load_from(bytes.data(), bytes.size(), device);
     } catch (const c10::Error &e) {
-        throw EngineError(path + ": cannot read the checkpoint: " + firstLine(e.what_without_backtrace()));
+        throw EngineError(
+            Message::tr("%1: cannot read the checkpoint: %2", path, firstLine(e.what_without_backtrace())));
     }
     std::map<std::string, torch::Tensor> tensors = checkedArchiveTensors(archive, path);
     verifyChecksums(tensors, path);
@@ -248,9 +259,11 @@ torch::Tensor scalarEntry(const std::map<std::string, torch::Tensor> &tensors, c
     if (it == tensors.end())
         return {};
     const torch::Tensor &t = it->second;
-    if (t.numel() != 1 || (floating ? !t.is_floating_point() : t.scalar_type() != torch::kInt64))
-        throw EngineError(path + ": '" + key + "' is not " + (floating ? "a number" : "an integer")
-                          + "; the checkpoint is damaged");
+    if (t.numel() != 1 || (floating ? !t.is_floating_point() : t.scalar_type() != torch::kInt64)) {
+        if (floating)
+            throw EngineError(Message::tr("%1: '%2' is not a number; the checkpoint is damaged", path, key));
+        throw EngineError(Message::tr("%1: '%2' is not an integer; the checkpoint is damaged", path, key));
+    }
     return t.to(torch::kCPU);
 }
 
@@ -261,7 +274,7 @@ int intEntry(const std::map<std::string, torch::Tensor> &tensors, const std::str
         return 0;
     const int64_t v = t.item<int64_t>();
     if (v < 0 || v > 1000000)
-        throw EngineError(path + ": '" + key + "' is " + std::to_string(v) + ", outside 0..1000000");
+        throw EngineError(Message::tr("%1: '%2' is %3, outside 0..1000000", path, key, v));
     return int(v);
 }
 
@@ -271,7 +284,7 @@ TrainingState loadCheckpoint(const std::string &path, GraphModelImpl &model, tor
                              const torch::Device &device)
 {
     if (!fs::exists(path))
-        throw EngineError(path + ": checkpoint not found");
+        throw EngineError(Message::tr("%1: checkpoint not found", path));
     torch::serialize::InputArchive archive;
     const std::map<std::string, torch::Tensor> tensors = openCheckpoint(path, device, archive);
     assign(model, readWeights(archive, model, path, true), path);
@@ -279,12 +292,13 @@ TrainingState loadCheckpoint(const std::string &path, GraphModelImpl &model, tor
     if (optimizer) {
         torch::serialize::InputArchive opt;
         if (!archive.try_read("optimizer", opt))
-            throw EngineError(path + ": the checkpoint holds no optimizer state, so the run cannot be resumed");
+            throw EngineError(
+                Message::tr("%1: the checkpoint holds no optimizer state, so the run cannot be resumed", path));
         try {
             optimizer->load(opt);
         } catch (const c10::Error &e) {
-            throw EngineError(
-                path + ": the optimizer state does not fit this optimizer: " + firstLine(e.what_without_backtrace()));
+            throw EngineError(Message::tr("%1: the optimizer state does not fit this optimizer: %2", path,
+                                          firstLine(e.what_without_backtrace())));
         }
     }
     s.epoch = intEntry(tensors, "epoch", path);
@@ -294,14 +308,15 @@ TrainingState loadCheckpoint(const std::string &path, GraphModelImpl &model, tor
         s.bestMetric = t.item<double>();
     if (auto it = tensors.find("rng_shuffle"); it != tensors.end()) {
         if (it->second.scalar_type() != torch::kUInt8 || it->second.dim() != 1)
-            throw EngineError(path + ": 'rng_shuffle' is not a byte string; the checkpoint is damaged");
+            throw EngineError(Message::tr("%1: 'rng_shuffle' is not a byte string; the checkpoint is damaged", path));
         s.shuffleRng = tensorString(it->second);
     }
     if (auto it = tensors.find("rng_torch"); it != tensors.end()) {
         const torch::Tensor t = it->second.to(torch::kCPU);
         if (t.scalar_type() != torch::kUInt8 || t.dim() != 1 || t.numel() != defaultGeneratorState().numel())
-            throw EngineError(path + ": 'rng_torch' is not a random generator state of this LibTorch ("
-                              + std::to_string(t.numel()) + " elements); the checkpoint is damaged");
+            throw EngineError(Message::tr("%1: 'rng_torch' is not a random generator state of this LibTorch (%2 "
+                                          "elements); the checkpoint is damaged",
+                                          path, t.numel()));
         s.torchRng = t.clone();
     }
     return s;
@@ -331,7 +346,7 @@ std::string engineName(std::string name)
 // A pretraining source's tensors by engine name: a Torchwright checkpoint, a TorchScript file, or
 // a PyTorch checkpoint written by torch.save (a state dict, or a dict holding one under "model"
 // or "state_dict", as the exported training program writes it). `kind` says which it was.
-std::map<std::string, torch::Tensor> readSource(const std::string &path, GraphModelImpl &model, std::string &kind)
+std::map<std::string, torch::Tensor> readSource(const std::string &path, GraphModelImpl &model, Message &kind)
 {
     // Checked as a zip before LibTorch parses anything; every tensor checked before it is used.
     const std::string bytes = readCheckedArchive(path);
@@ -342,12 +357,12 @@ std::map<std::string, torch::Tensor> readSource(const std::string &path, GraphMo
         std::map<std::string, torch::Tensor> all;
         collectTensors(c10::IValue(m._ivalue()), "", path, all);
         if (m.hasattr("model") && m.attr("model").isModule()) {
-            kind = "Torchwright checkpoint";
+            kind = Message::tr("Torchwright checkpoint");
             torch::serialize::InputArchive archive;
             openCheckpoint(path, torch::kCPU, archive);
             return readWeights(archive, model, path, false);
         }
-        kind = "TorchScript model";
+        kind = Message::tr("TorchScript model");
         std::map<std::string, torch::Tensor> found;
         for (const auto &p : m.named_parameters(true))
             found[engineName(p.name)] = p.value;
@@ -364,21 +379,22 @@ std::map<std::string, torch::Tensor> readSource(const std::string &path, GraphMo
         // LibTorch's unpickler turns collections.OrderedDict, the type of model.state_dict(), into
         // None and then fails expecting a dict.
         if (std::string(e.what_without_backtrace()).find("Expected GenericDict but got None") != std::string::npos)
-            throw EngineError(path
-                              + ": a PyTorch file holding an OrderedDict (model.state_dict() as is), which "
-                                "LibTorch cannot read; save it as a plain dict: "
-                                "torch.save(dict(model.state_dict()), path)");
-        throw EngineError(path + ": not a Torchwright checkpoint, a TorchScript file or a PyTorch checkpoint ("
-                          + jitError.substr(0, jitError.find('\n')) + "; "
-                          + std::string(e.what_without_backtrace()).substr(0, 200) + ")");
+            throw EngineError(Message::tr("%1: a PyTorch file holding an OrderedDict (model.state_dict() as is), "
+                                          "which LibTorch cannot read; save it as a plain dict: "
+                                          "torch.save(dict(model.state_dict()), path)",
+                                          path));
+        throw EngineError(Message::tr("%1: not a Torchwright checkpoint, a TorchScript file or a PyTorch checkpoint "
+                                      "(%2; %3)",
+                                      path, jitError.substr(0, jitError.find('\n')),
+                                      std::string(e.what_without_backtrace()).substr(0, 200)));
     }
     {
         std::map<std::string, torch::Tensor> all;
         collectTensors(root, "", path, all);
     }
     if (!root.isGenericDict())
-        throw EngineError(path + ": a PyTorch file, but it holds a " + root.tagKind()
-                          + ", not a state dict of tensors");
+        throw EngineError(
+            Message::tr("%1: a PyTorch file, but it holds a %2, not a state dict of tensors", path, root.tagKind()));
     c10::Dict<c10::IValue, c10::IValue> dict = root.toGenericDict();
     for (const char *key : {"model", "state_dict"}) {
         auto it = dict.find(c10::IValue(std::string(key)));
@@ -387,7 +403,7 @@ std::map<std::string, torch::Tensor> readSource(const std::string &path, GraphMo
             break;
         }
     }
-    kind = "PyTorch checkpoint";
+    kind = Message::tr("PyTorch checkpoint");
     std::map<std::string, torch::Tensor> found;
     for (const auto &entry : dict)
         if (entry.key().isString() && entry.value().isTensor())
@@ -397,14 +413,14 @@ std::map<std::string, torch::Tensor> readSource(const std::string &path, GraphMo
 
 } // namespace
 
-std::vector<std::string> loadPretrainedWeights(const std::string &source, GraphModelImpl &model)
+std::vector<Message> loadPretrainedWeights(const std::string &source, GraphModelImpl &model)
 {
     std::string path = source;
     if (fs::is_directory(source))
         path = checkpointPath(source, "best");
     if (!fs::exists(path))
-        throw EngineError(path + ": pretraining source not found (/pretrain/source)");
-    std::string kind;
+        throw EngineError(Message::tr("%1: pretraining source not found (/pretrain/source)", path));
+    Message kind;
     std::map<std::string, torch::Tensor> weights = readSource(path, model, kind);
     // Only tensors the graph has; a source may hold more (a bigger model, a classifier head).
     std::map<std::string, torch::Tensor> used;
@@ -422,17 +438,19 @@ std::vector<std::string> loadPretrainedWeights(const std::string &source, GraphM
         for (const auto &[name, t] : weights)
             if (n++ < 4)
                 some += (some.empty() ? "" : ", ") + name;
-        throw EngineError(
-            path + ": no tensor of this " + kind + " matches a layer of the graph by name"
-            + (some.empty() ? std::string(" (it holds none)") : " (it has " + some + (n > 4 ? ", ..." : "") + ")"));
+        if (some.empty())
+            throw EngineError(Message::tr(
+                "%1: no tensor of this %2 matches a layer of the graph by name (it holds none)", path, kind));
+        throw EngineError(Message::tr("%1: no tensor of this %2 matches a layer of the graph by name (it has %3)", path,
+                                      kind, some + (n > 4 ? ", ..." : "")));
     }
     assign(model, used, path);
     std::map<std::string, int> perLayer;
     for (const auto &[name, t] : used)
         ++perLayer[name.substr(0, name.find('.'))];
-    std::vector<std::string> lines;
+    std::vector<Message> lines;
     for (const auto &[layer, count] : perLayer)
-        lines.push_back("layer '" + layer + "': " + std::to_string(count) + " tensor(s) from " + kind + " " + path);
+        lines.push_back(Message::tr("layer '%1': %2 tensor(s) from %3 %4", layer, count, kind, path));
     return lines;
 }
 

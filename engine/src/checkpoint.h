@@ -42,7 +42,7 @@ TrainingState loadCheckpoint(const std::string &path, GraphModelImpl &model, tor
 // Torchwright, or a run folder, whose best.pt or last.pt is used). Layers missing from the
 // source keep their initialisation; a shape mismatch is an error naming the layer and both
 // shapes. Returns a line per copied layer.
-std::vector<std::string> loadPretrainedWeights(const std::string &source, GraphModelImpl &model);
+std::vector<Message> loadPretrainedWeights(const std::string &source, GraphModelImpl &model);
 
 // A run folder's checkpoint file by role ("best" falls back to "last" when absent).
 std::string checkpointPath(const std::string &runDir, const std::string &which);

@@ -20,22 +20,29 @@ namespace {
 const DatasetReader &readerOf(const DatasetFormat &format)
 {
     if (!format.reader)
-        throw EngineError("the dataset format \"" + format.name + "\" has no reader (a bug in Torchwright)");
+        throw EngineError(Message::tr("the dataset format \"%1\" has no reader (a bug in Torchwright)", format.name));
     return *format.reader;
 }
 
-void checkSplit(const Project &p, const RawSplit &s, const std::string &what)
+// `training`: the training split, else the test split (each named in its own sentence).
+void checkSplit(const Project &p, const RawSplit &s, bool training)
 {
     const Shape declared = p.dataset.sampleShape;
     Shape actual(s.inputs.sizes().begin() + 1, s.inputs.sizes().end());
     if (actual != declared)
-        throw EngineError(p.datasetPath() + ": the " + what + " samples are " + formatShape(actual)
-                          + " but /dataset/sample_shape declares " + formatShape(declared));
+        throw EngineError(training
+                              ? Message::tr("%1: the training samples are %2 but /dataset/sample_shape declares %3",
+                                            p.datasetPath(), formatShape(actual), formatShape(declared))
+                              : Message::tr("%1: the test samples are %2 but /dataset/sample_shape declares %3",
+                                            p.datasetPath(), formatShape(actual), formatShape(declared)));
     if (s.labels.numel() > 0) {
         const int64_t maxLabel = s.labels.max().item<int64_t>();
         if (maxLabel >= p.dataset.numClasses || s.labels.min().item<int64_t>() < 0)
-            throw EngineError(p.datasetPath() + ": the " + what + " labels go up to " + std::to_string(maxLabel)
-                              + " but /dataset/num_classes is " + std::to_string(p.dataset.numClasses));
+            throw EngineError(training
+                                  ? Message::tr("%1: the training labels go up to %2 but /dataset/num_classes is %3",
+                                                p.datasetPath(), maxLabel, p.dataset.numClasses)
+                                  : Message::tr("%1: the test labels go up to %2 but /dataset/num_classes is %3",
+                                                p.datasetPath(), maxLabel, p.dataset.numClasses));
     }
 }
 
@@ -49,12 +56,12 @@ RawSplits loadRawSplits(const Project &p, const DatasetFormat &format)
 {
     const DatasetReader &reader = readerOf(format);
     if (format.needsPath && !fs::is_directory(p.datasetPath()))
-        throw EngineError(p.datasetPath() + ": dataset folder not found (/dataset/path)");
+        throw EngineError(Message::tr("%1: dataset folder not found (/dataset/path)", p.datasetPath()));
     RawSplits raw;
     raw.train = reader.train(p);
     raw.test = reader.test(p);
-    checkSplit(p, raw.train, "training");
-    checkSplit(p, raw.test, "test");
+    checkSplit(p, raw.train, true);
+    checkSplit(p, raw.test, false);
     return raw;
 }
 
@@ -65,7 +72,7 @@ RawSplit splitValidation(RawSplit &train, double fraction, uint64_t seed)
     const int64_t n = train.labels.size(0);
     const int64_t nVal = std::llround(fraction * double(n));
     if (n - nVal < 1)
-        throw EngineError("/dataset/validation_fraction: leaves no training samples out of " + std::to_string(n));
+        throw EngineError(Message::tr("/dataset/validation_fraction: leaves no training samples out of %1", n));
     std::vector<int64_t> order(static_cast<size_t>(n));
     std::iota(order.begin(), order.end(), 0);
     std::mt19937_64 rng(seed);
@@ -194,7 +201,7 @@ std::vector<DatasetSample> datasetPreview(const Project &p, int perClass)
 {
     const DatasetFormat &format = datasetFormat(p);
     if (format.needsPath && !fs::is_directory(p.datasetPath()))
-        throw EngineError(p.datasetPath() + ": dataset folder not found (/dataset/path)");
+        throw EngineError(Message::tr("%1: dataset folder not found (/dataset/path)", p.datasetPath()));
     const RawSplit test = readerOf(format).test(p);
     const int classes = std::max(p.dataset.numClasses, 0);
     std::vector<std::vector<int64_t>> chosen(static_cast<size_t>(classes));

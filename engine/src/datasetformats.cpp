@@ -32,7 +32,7 @@ const DatasetFormat &datasetFormat(const Project &project)
 {
     if (const DatasetFormat *f = findDatasetFormat(project.dataset.kind))
         return *f;
-    throw EngineError("unknown dataset kind \"" + project.dataset.kind + "\"");
+    throw EngineError(Message::tr("unknown dataset kind \"%1\"", project.dataset.kind));
 }
 
 std::vector<std::string> datasetFormatNames()

@@ -58,10 +58,7 @@ std::string Diagnostics::format(const std::string &file) const
     return s;
 }
 
-EngineError::EngineError(Message message) : m_what(message.str())
-{
-    m_diagnostics.error({}, std::move(message));
-}
+EngineError::EngineError(Message message) : m_what(message.str()) { m_diagnostics.error({}, std::move(message)); }
 
 Message EngineError::text() const
 {

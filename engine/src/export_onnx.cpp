@@ -157,7 +157,10 @@ private:
     std::string m_layer;
 };
 
-std::string cannotExport(const Node &n) { return "layer '" + n.name + "' (" + n.type + ") cannot be exported to ONNX"; }
+Message cannotExport(const Node &n)
+{
+    return Message::tr("layer '%1' (%2) cannot be exported to ONNX", n.name, n.type);
+}
 
 onnx::ModelProto buildModel(LoadedRun &run, const Normalization &norm, const std::string &runDir)
 {
@@ -190,13 +193,13 @@ onnx::ModelProto buildModel(LoadedRun &run, const Normalization &norm, const std
     setType(*graph.add_input(), "input", intInput ? onnx::TensorProto::INT64 : onnx::TensorProto::FLOAT,
             run.project.dataset.sampleShape);
 
-    if (const std::string why = onnxUnavailableReason(&model); !why.empty())
+    if (Message why = onnxUnavailableReason(&model); !why.empty())
         throw EngineError(why);
     std::map<int, std::string> produced;
     for (NodeId id : an.order) {
         const Node &n = *g.node(id);
         const BuiltLayer *layer = model.layer(id);
-        const std::string what = cannotExport(n);
+        const Message what = cannotExport(n);
         builder.beginLayer(n.name);
         builder.inputs.clear();
         builder.inputShapes.clear();
@@ -212,7 +215,7 @@ onnx::ModelProto buildModel(LoadedRun &run, const Normalization &norm, const std
         try {
             produced[id.value] = layer->onnx(builder);
         } catch (const std::invalid_argument &e) {
-            throw EngineError(what + ": " + e.what());
+            throw EngineError(Message::tr("%1: %2", what, e.what()));
         }
     }
     builder.beginLayer("output");
@@ -251,7 +254,7 @@ void verify(onnx::ModelProto m, const Shape &expected)
         onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(),
                                            onnx::ShapeInferenceOptions(true, 1, false));
     } catch (const std::exception &e) {
-        throw EngineError(std::string("the ONNX model failed ONNX's checker (a bug in Torchwright): ") + e.what());
+        throw EngineError(Message::tr("the ONNX model failed ONNX's checker (a bug in Torchwright): %1", e.what()));
     }
     for (const auto &v : m.graph().output()) {
         const auto &shape = v.type().tensor_type().shape();
@@ -259,21 +262,22 @@ void verify(onnx::ModelProto m, const Shape &expected)
         for (int i = 1; i < shape.dim_size(); ++i)
             got.push_back(shape.dim(i).has_dim_value() ? shape.dim(i).dim_value() : -1);
         if (got != expected)
-            throw EngineError("the ONNX model's output is " + formatShape(got) + " per sample, the engine's "
-                              + formatShape(expected) + " (a bug in Torchwright)");
+            throw EngineError(Message::tr("the ONNX model's output is %1 per sample, the engine's %2 (a bug in "
+                                          "Torchwright)",
+                                          formatShape(got), formatShape(expected)));
     }
 }
 
 } // namespace
 
-std::string onnxUnavailableReason(const GraphModelImpl *model)
+Message onnxUnavailableReason(const GraphModelImpl *model)
 {
     if (!model)
         return {};
     for (NodeId id : model->analysis().order) {
         const BuiltLayer *layer = model->layer(id);
         if (!layer || !layer->onnx)
-            return cannotExport(*model->graph().node(id)) + ": it has no ONNX form";
+            return Message::tr("%1: it has no ONNX form", cannotExport(*model->graph().node(id)));
     }
     return {};
 }
@@ -291,19 +295,21 @@ void writeOnnxFile(LoadedRun &run, const std::string &runDir, const std::string 
     verify(m, run.model->analysis().nodes.at(run.model->analysis().outputNode.value).output->shape);
     std::string bytes;
     if (!m.SerializeToString(&bytes))
-        throw EngineError(outFile + ": the ONNX model could not be serialised (over 2 GB?)");
+        throw EngineError(Message::tr("%1: the ONNX model could not be serialised (over 2 GB?)", outFile));
     writeBytesAtomically(outFile, bytes); // a failed write is a WriteError, never "ONNX unavailable"
 }
 
 #else
 
 namespace {
-constexpr const char *kNoOnnx = "this build of Torchwright has no ONNX export: ONNX's C++ library (libonnx-dev) was "
-                                "not found when it was configured";
-[[noreturn]] void noOnnx() { throw EngineError(kNoOnnx); }
+[[noreturn]] void noOnnx() { throw EngineError(onnxUnavailableReason(nullptr)); }
 } // namespace
 
-std::string onnxUnavailableReason(const GraphModelImpl *) { return kNoOnnx; }
+Message onnxUnavailableReason(const GraphModelImpl *)
+{
+    return Message::tr("this build of Torchwright has no ONNX export: ONNX's C++ library (libonnx-dev) was not found "
+                       "when it was configured");
+}
 
 void exportOnnx(const std::string &, const std::string &, const std::string &) { noOnnx(); }
 void writeOnnxFile(LoadedRun &, const std::string &, const std::string &) { noOnnx(); }

@@ -203,7 +203,7 @@ ModelCode modelCode(const Graph &g, const GraphAnalysis &a)
         const Node &n = *g.node(id);
         const LayerType *type = LayerRegistry::instance().find(n.type);
         if (!type || !type->python.forward)
-            throw EngineError("layer '" + n.name + "' (" + n.type + ") cannot be written as PyTorch code");
+            throw EngineError(Message::tr("layer '%1' (%2) cannot be written as PyTorch code", n.name, n.type));
         std::vector<TensorType> in;
         std::vector<std::string> x;
         if (id == a.inputNode) {
@@ -216,7 +216,7 @@ ModelCode modelCode(const Graph &g, const GraphAnalysis &a)
         }
         const auto &info = a.nodes.at(id.value);
         if (!info.output)
-            throw EngineError("layer '" + n.name + "' (" + n.type + ") has no inferred output shape");
+            throw EngineError(Message::tr("layer '%1' (%2) has no inferred output shape", n.name, n.type));
         const std::string shape = formatShape(info.output->shape);
         std::string self;
         try {
@@ -234,7 +234,8 @@ ModelCode modelCode(const Graph &g, const GraphAnalysis &a)
                 "        " + v + " = " + type->python.forward(n.params, in, self, x) + "  # " + shape + "\n";
             var[id.value] = v;
         } catch (const json::exception &e) {
-            throw EngineError("layer '" + n.name + "' (" + n.type + ") cannot be written as PyTorch code: " + e.what());
+            throw EngineError(
+                Message::tr("layer '%1' (%2) cannot be written as PyTorch code: %3", n.name, n.type, e.what()));
         }
         outputs[id.value] = *info.output;
     }
@@ -389,7 +390,8 @@ void exportPythonProgram(const std::string &runDir, const std::string &outDir, c
     std::error_code ec;
     fs::create_directories(outDir, ec);
     if (!fs::is_directory(outDir))
-        throw EngineError(outDir + ": cannot create the folder" + (ec ? ": " + ec.message() : std::string()));
+        throw EngineError(ec ? Message::tr("%1: cannot create the folder: %2", outDir, ec.message())
+                             : Message::tr("%1: cannot create the folder", outDir));
     const fs::path dir(outDir);
     replaceFileAtomically((dir / "train.py").string(), [&](const std::string &temp) {
         {
@@ -397,7 +399,7 @@ void exportPythonProgram(const std::string &runDir, const std::string &outDir, c
             out.write(program.data(), std::streamsize(program.size()));
             out.flush();
             if (!out)
-                throw EngineError((dir / "train.py").string() + ": write failed");
+                throw EngineError(Message::tr("%1: write failed", (dir / "train.py").string()));
         }
         // Runnable as ./train.py too.
         fs::permissions(temp, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,

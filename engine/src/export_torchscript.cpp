@@ -51,7 +51,7 @@ torch::jit::Module buildScriptModule(GraphModelImpl &model)
         const Node &n = *g.node(id);
         const BuiltLayer *layer = model.layer(id);
         if (!layer || !layer->script)
-            throw EngineError("layer '" + n.name + "' (" + n.type + ") cannot be exported to TorchScript");
+            throw EngineError(Message::tr("layer '%1' (%2) cannot be exported to TorchScript", n.name, n.type));
         // Register this layer's tensors under flat attribute names, as the emitters expect.
         const std::string prefix = n.name + ".";
         for (const auto &p : params)
@@ -114,14 +114,15 @@ void checkAgainstEngine(GraphModelImpl &model, const Project &project, torch::ji
     const torch::Tensor actual = exported.forward({x}).toTensor();
     if (actual.sizes() != expected.sizes())
         throw EngineError(
-            what + ": the exported model gives " + formatShape(Shape(actual.sizes().begin(), actual.sizes().end()))
-            + " where the engine gives " + formatShape(Shape(expected.sizes().begin(), expected.sizes().end()))
-            + " (a bug in Torchwright)");
+            Message::tr("%1: the exported model gives %2 where the engine gives %3 (a bug in Torchwright)", what,
+                        formatShape(Shape(actual.sizes().begin(), actual.sizes().end())),
+                        formatShape(Shape(expected.sizes().begin(), expected.sizes().end()))));
     const double diff = (actual - expected).abs().max().item<double>();
     const double scale = std::max(1.0, expected.abs().max().item<double>());
     if (!(diff <= 1e-5 * scale))
-        throw EngineError(what + ": the exported model differs from the engine by up to " + std::to_string(diff)
-                          + " on a test batch (a bug in Torchwright)");
+        throw EngineError(Message::tr("%1: the exported model differs from the engine by up to %2 on a test batch (a "
+                                      "bug in Torchwright)",
+                                      what, std::to_string(diff)));
 }
 
 void exportTorchScript(const std::string &runDir, const std::string &outFile, const std::string &checkpoint)

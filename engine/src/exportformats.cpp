@@ -42,9 +42,9 @@ ExportFormat torchScriptFormat()
 
 // Building the layers without their weights is enough to see which have no ONNX form. A run whose
 // project does not load is left to the export, which reports it in full.
-std::string onnxUnavailableForRun(const std::string &runDir)
+Message onnxUnavailableForRun(const std::string &runDir)
 {
-    std::string why = onnxUnavailableReason(nullptr);
+    Message why = onnxUnavailableReason(nullptr);
     if (!why.empty() || runDir.empty())
         return why;
     const ProjectLoad load = loadRunProject(runDir);

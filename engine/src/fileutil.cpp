@@ -22,18 +22,45 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string sizeText(size_t bytes) { return std::to_string(bytes) + " bytes"; }
-
-std::string writeFailure(int err, const std::string &shownAs, size_t bytes)
+Message writeFailure(int err, const std::string &shownAs, size_t bytes)
 {
     switch (err) {
     case ENOSPC:
-        return "no space left on the device writing " + shownAs + " (" + sizeText(bytes)
-               + "); free some space and try again";
-    case EFBIG: return "the file size limit was reached writing " + shownAs + " (" + sizeText(bytes) + ")";
-    case EDQUOT: return "the disk quota was exceeded writing " + shownAs + " (" + sizeText(bytes) + ")";
-    default: return "cannot write " + shownAs + " (" + sizeText(bytes) + "): " + std::strerror(err);
+        return Message::tr("no space left on the device writing %1 (%2 bytes); free some space and try again", shownAs,
+                           bytes);
+    case EFBIG: return Message::tr("the file size limit was reached writing %1 (%2 bytes)", shownAs, bytes);
+    case EDQUOT: return Message::tr("the disk quota was exceeded writing %1 (%2 bytes)", shownAs, bytes);
+    default: return Message::tr("cannot write %1 (%2 bytes): %3", shownAs, bytes, std::strerror(err));
     }
+}
+
+// The byte at which `text` nests arrays and objects deeper than kMaxJsonDepth, or npos.
+size_t jsonTooDeepAt(const std::string &text)
+{
+    int depth = 0;
+    bool inString = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i; // the escaped character cannot end the string
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxJsonDepth)
+                return i;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::string::npos;
+}
+
+Message jsonDepthMessage(size_t at)
+{
+    return Message::tr("JSON nested deeper than %1 levels (at byte %2)", kMaxJsonDepth, at);
 }
 
 } // namespace
@@ -42,7 +69,7 @@ void writeBytesChecked(const std::string &file, const std::string &bytes, const 
 {
     const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
-        throw WriteError(shownAs + ": cannot write: " + std::strerror(errno));
+        throw WriteError(Message::tr("%1: cannot write: %2", shownAs, std::strerror(errno)));
     size_t done = 0;
     while (done < bytes.size()) {
         const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
@@ -65,7 +92,7 @@ void replaceFileAtomically(const std::string &path, const std::function<void(con
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     if (!fs::is_directory(dir))
-        throw EngineError(path + ": cannot write: folder " + dir.string() + " does not exist");
+        throw EngineError(Message::tr("%1: cannot write: folder %2 does not exist", path, dir.string()));
     const std::string temp =
         (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(rng() % 1000000))).string();
     try {
@@ -74,7 +101,7 @@ void replaceFileAtomically(const std::string &path, const std::function<void(con
         // failure here (a full disk that delayed allocation only now notices) keeps the old file.
         const int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0)
-            throw WriteError(path + ": cannot reopen the new file to flush it: " + std::strerror(errno));
+            throw WriteError(Message::tr("%1: cannot reopen the new file to flush it: %2", path, std::strerror(errno)));
         const bool synced = ::fsync(fd) == 0 || errno == EINVAL; // EINVAL: a file system without fsync
         const int err = errno;
         ::close(fd);
@@ -86,7 +113,7 @@ void replaceFileAtomically(const std::string &path, const std::function<void(con
         std::error_code ec;
         fs::rename(temp, target, ec);
         if (ec)
-            throw WriteError(path + ": cannot replace the file: " + ec.message());
+            throw WriteError(Message::tr("%1: cannot replace the file: %2", path, ec.message()));
     } catch (...) {
         std::error_code ignored;
         fs::remove(temp, ignored);
@@ -127,16 +154,18 @@ void requireRegularFile(const std::string &path)
     const fs::file_status st = fs::status(path, ec);
     if (ec || st.type() == fs::file_type::regular)
         return; // a missing or unreadable file is reported when it is opened
-    const char *kind = "not a regular file";
     switch (st.type()) {
-    case fs::file_type::directory: kind = "a folder"; break;
-    case fs::file_type::fifo: kind = "a FIFO (named pipe)"; break;
-    case fs::file_type::socket: kind = "a socket"; break;
+    case fs::file_type::directory:
+        throw EngineError(Message::tr("%1: cannot read: it is a folder, not a regular file", path));
+    case fs::file_type::fifo:
+        throw EngineError(Message::tr("%1: cannot read: it is a FIFO (named pipe), not a regular file", path));
+    case fs::file_type::socket:
+        throw EngineError(Message::tr("%1: cannot read: it is a socket, not a regular file", path));
     case fs::file_type::block:
-    case fs::file_type::character: kind = "a device"; break;
-    default: break;
+    case fs::file_type::character:
+        throw EngineError(Message::tr("%1: cannot read: it is a device, not a regular file", path));
+    default: throw EngineError(Message::tr("%1: cannot read: it is not a regular file, not a regular file", path));
     }
-    throw EngineError(path + ": cannot read: it is " + std::string(kind) + ", not a regular file");
 }
 
 std::string readTextFile(const std::string &path)
@@ -144,7 +173,7 @@ std::string readTextFile(const std::string &path)
     requireRegularFile(path);
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw EngineError(path + ": cannot open: " + std::strerror(errno));
+        throw EngineError(Message::tr("%1: cannot open: %2", path, std::strerror(errno)));
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
@@ -152,32 +181,14 @@ std::string readTextFile(const std::string &path)
 
 std::string jsonDepthError(const std::string &text)
 {
-    int depth = 0;
-    bool inString = false;
-    for (size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (inString) {
-            if (c == '\\')
-                ++i; // the escaped character cannot end the string
-            else if (c == '"')
-                inString = false;
-        } else if (c == '"') {
-            inString = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > kMaxJsonDepth)
-                return "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (at byte "
-                       + std::to_string(i) + ")";
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return {};
+    const size_t at = jsonTooDeepAt(text);
+    return at == std::string::npos ? std::string() : jsonDepthMessage(at).str();
 }
 
 nlohmann::json parseJsonText(const std::string &text, const std::string &source)
 {
-    if (const std::string deep = jsonDepthError(text); !deep.empty())
-        throw EngineError(source + ": " + deep);
+    if (const size_t at = jsonTooDeepAt(text); at != std::string::npos)
+        throw EngineError(Message::tr("%1: %2", source, jsonDepthMessage(at)));
     try {
         return nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error &e) {
@@ -185,7 +196,7 @@ nlohmann::json parseJsonText(const std::string &text, const std::string &source)
         // nlohmann's text starts with "[json.exception.parse_error.101] "; keep the rest.
         if (auto pos = msg.find("] "); pos != std::string::npos)
             msg = msg.substr(pos + 2);
-        throw EngineError(source + ": not valid JSON: " + msg);
+        throw EngineError(Message::tr("%1: %2", source, Message::tr("not valid JSON: %1", msg)));
     }
 }
 

@@ -54,7 +54,7 @@ torch::Tensor GraphModelImpl::forward(const torch::Tensor &input)
         } catch (const c10::Error &e) {
             // Name the layer: LibTorch's own text ("index out of range in self") does not.
             const Node &n = *m_graph.node(s.id);
-            throw EngineError("layer '" + n.name + "' (" + n.type + "): " + e.what_without_backtrace());
+            throw EngineError(Message::tr("layer '%1' (%2): %3", n.name, n.type, e.what_without_backtrace()));
         }
     }
     return values[size_t(m_outputStep)];

@@ -3,6 +3,8 @@
 // the model and the bundle's manifest and README repeat them, so the two can never disagree.
 // Also the one answer to "can this be written as ONNX?", for the exporter and its descriptor.
 
+#include "torchwright/message.h"
+
 #include <cstdint>
 #include <string>
 
@@ -17,6 +19,6 @@ constexpr const char *kOnnxProducer = "Torchwright";
 
 class GraphModelImpl;
 // Why this build, or a layer of `model` when one is given, has no ONNX form; empty when it has.
-std::string onnxUnavailableReason(const GraphModelImpl *model);
+Message onnxUnavailableReason(const GraphModelImpl *model);
 
 } // namespace torchwright

@@ -208,17 +208,17 @@ void checkAcrossSettings(const Project &p, Diagnostics &diags)
 {
     const DatasetSettings &d = p.dataset;
     if (!d.classNames.empty() && int(d.classNames.size()) != d.numClasses)
-        diags.error("/dataset/class_names", Message::tr("expected %1 class names (num_classes), got %2", d.numClasses,
-                                                            d.classNames.size()));
+        diags.error("/dataset/class_names",
+                    Message::tr("expected %1 class names (num_classes), got %2", d.numClasses, d.classNames.size()));
     const PreprocessSettings &s = p.preprocess;
     if (s.normalize == "fixed") {
         const size_t channels = d.sampleShape.empty() ? 0 : size_t(d.sampleShape[0]);
         if (s.mean.size() != channels && s.mean.size() != 1)
-            diags.error("/preprocess/mean", Message::tr("expected 1 or %1 values (one per channel), got %2", channels,
-                                                                s.mean.size()));
+            diags.error("/preprocess/mean",
+                        Message::tr("expected 1 or %1 values (one per channel), got %2", channels, s.mean.size()));
         if (s.std.size() != s.mean.size())
-            diags.error("/preprocess/std", Message::tr("expected as many values as mean (%1), got %2", s.mean.size(),
-                                                           s.std.size()));
+            diags.error("/preprocess/std",
+                        Message::tr("expected as many values as mean (%1), got %2", s.mean.size(), s.std.size()));
         for (size_t i = 0; i < s.std.size(); ++i)
             if (!(s.std[i] > 0))
                 diags.error("/preprocess/std/" + std::to_string(i),
@@ -231,8 +231,9 @@ void checkAcrossSettings(const Project &p, Diagnostics &diags)
                                                   "with the mse loss; got \"%1\"",
                                                   p.training.loss));
     if (p.training.reconstructs() && p.training.earlyStopping.metric == "val_accuracy")
-        diags.error("/training/early_stopping/metric", Message::tr("the target is the input (/training/target): there is "
-                                                                   "no accuracy to watch; watch val_loss"));
+        diags.error("/training/early_stopping/metric",
+                    Message::tr("the target is the input (/training/target): there is "
+                                "no accuracy to watch; watch val_loss"));
     const OptimizerSettings &os = p.training.optimizer;
     if (os.nesterov && os.type == "sgd" && os.momentum <= 0)
         diags.error("/training/optimizer/nesterov", Message::tr("Nesterov momentum needs momentum > 0"));
@@ -343,8 +344,9 @@ json migrateProject(json j, Diagnostics &diags)
                     edges.push_back(
                         {{"from", {{"node", e[0]}, {"port", e[1]}}}, {"to", {{"node", e[2]}, {"port", e[3]}}}});
                 } else {
-                    diags.error("/graph/edges/" + std::to_string(i),
-                                Message::tr("version 1 edges are [fromNode, fromPort, toNode, toPort], got %1", describe(e)));
+                    diags.error(
+                        "/graph/edges/" + std::to_string(i),
+                        Message::tr("version 1 edges are [fromNode, fromPort, toNode, toPort], got %1", describe(e)));
                 }
             }
             j["graph"]["edges"] = edges;
@@ -379,12 +381,13 @@ ProjectLoad projectFromJson(json j, const std::string &filePath)
     const std::string format = r.string(j, "", "format", "", {}, true);
     if (j.contains("format") && format != kProjectFormat)
         d.error("/format", Message::tr("expected \"%1\", got %2: this is not a Torchwright project", kProjectFormat,
-                                           describe(j["format"])));
+                                       describe(j["format"])));
     const int64_t version = r.integer(j, "", "version", kProjectVersion, 1, INT32_MAX, true);
     if (version > kProjectVersion) {
-        d.error("/version", Message::tr("the file is version %1, newer than this Torchwright reads (%2); update Torchwright "
-                                            "to open it",
-                                            version, kProjectVersion));
+        d.error("/version",
+                Message::tr("the file is version %1, newer than this Torchwright reads (%2); update Torchwright "
+                            "to open it",
+                            version, kProjectVersion));
         return load;
     }
     j = migrateProject(std::move(j), d);
@@ -512,8 +515,9 @@ GraphAnalysis analyzeProject(const Project &project)
     TensorType sample{project.dataset.sampleShape, DType::Float32};
     GraphAnalysis a = analyzeGraph(project.graph, sample, "/graph");
     if (project.dataset.sampleShape.empty())
-        a.diagnostics.error("/dataset/sample_shape",
-                            Message::tr("the dataset's sample shape is missing or was refused, so no shape can be inferred"));
+        a.diagnostics.error(
+            "/dataset/sample_shape",
+            Message::tr("the dataset's sample shape is missing or was refused, so no shape can be inferred"));
     // The output must fit the loss and the number of classes.
     auto out = a.nodes.find(a.outputNode.value);
     if (a.outputNode.valid() && out != a.nodes.end() && out->second.output) {
@@ -524,17 +528,19 @@ GraphAnalysis analyzeProject(const Project &project)
         const bool binary = loss == "bce_with_logits" && classes <= 2 && s == Shape{1};
         if (project.training.reconstructs()) {
             if (s != project.dataset.sampleShape)
-                a.diagnostics.error("/graph/nodes/" + std::to_string(project.graph.indexOf(a.outputNode)),
-                                    Message::tr("the output layer '%1' gives %2 per sample, but the target is the input "
-                                                "(/training/target), so it must give the input's shape %3",
-                                                n->name, formatShape(s), formatShape(project.dataset.sampleShape)),
-                                    a.outputNode.value);
+                a.diagnostics.error(
+                    "/graph/nodes/" + std::to_string(project.graph.indexOf(a.outputNode)),
+                    Message::tr("the output layer '%1' gives %2 per sample, but the target is the input "
+                                "(/training/target), so it must give the input's shape %3",
+                                n->name, formatShape(s), formatShape(project.dataset.sampleShape)),
+                    a.outputNode.value);
         } else if (!binary && s != Shape{classes}) {
-            a.diagnostics.error("/graph/nodes/" + std::to_string(project.graph.indexOf(a.outputNode)),
-                                Message::tr("the output layer '%1' gives %2 per sample, but the %3 loss needs %4 (one per "
-                                            "class, /dataset/num_classes)",
-                                            n->name, formatShape(s), loss, classes),
-                                a.outputNode.value);
+            a.diagnostics.error(
+                "/graph/nodes/" + std::to_string(project.graph.indexOf(a.outputNode)),
+                Message::tr("the output layer '%1' gives %2 per sample, but the %3 loss needs %4 (one per "
+                            "class, /dataset/num_classes)",
+                            n->name, formatShape(s), loss, classes),
+                a.outputNode.value);
         }
     }
     for (size_t i = 0; i < project.pretrain.frozen.size(); ++i)

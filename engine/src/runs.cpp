@@ -37,51 +37,53 @@ json readRunJson(const std::string &runDir)
 {
     const std::string path = (fs::path(runDir) / "run.json").string();
     json j = readJsonFile(path);
-    auto refuse = [&](const std::string &pointer, const std::string &what) {
-        throw EngineError(path + ": " + (pointer.empty() ? "" : pointer + ": ") + what);
+    auto refuse = [&](const std::string &pointer, Message what) {
+        throw EngineError(pointer.empty() ? Message::tr("%1: %2", path, std::move(what))
+                                          : Message::tr("%1: %2: %3", path, pointer, std::move(what)));
     };
     if (!j.is_object())
-        refuse("", std::string("expected an object, got ") + j.type_name());
+        refuse("", Message::tr("expected an object, got %1", j.type_name()));
     // The checksum first: no field of a damaged file is believed (runs.h; none in older runs).
     if (j.contains("sha256")) {
         if (!j["sha256"].is_string())
-            refuse("/sha256", std::string("expected a string, got ") + j["sha256"].type_name());
+            refuse("/sha256", Message::tr("expected a string, got %1", j["sha256"].type_name()));
         if (j["sha256"].get<std::string>() != runJsonSha256(j))
-            refuse("", "damaged: its content does not match its SHA-256 (\"sha256\"); it was changed after the run "
-                       "wrote it. Restore it from a copy, or delete the \"sha256\" line to accept the file as it is");
+            refuse("", Message::tr("damaged: its content does not match its SHA-256 (\"sha256\"); it was changed after "
+                                   "the run wrote it. Restore it from a copy, or delete the \"sha256\" line to accept "
+                                   "the file as it is"));
     }
     for (const char *k : {"name", "project_name", "project_file", "created", "status", "message", "device",
                           "engine_version", "torch_version", "project_sha256", "display_name", "note"})
         if (j.contains(k) && !j[k].is_string())
-            refuse(std::string("/") + k, std::string("expected a string, got ") + j[k].type_name());
+            refuse(std::string("/") + k, Message::tr("expected a string, got %1", j[k].type_name()));
     constexpr int64_t kMaxEpochs = 100000; // the range of /training/epochs
     for (const char *k : {"epochs_planned", "epochs_completed", "best_epoch"}) {
         if (!j.contains(k))
             continue;
         const json &v = j[k];
         if (!v.is_number_integer())
-            refuse(std::string("/") + k, std::string("expected an integer, got ") + v.type_name());
+            refuse(std::string("/") + k, Message::tr("expected an integer, got %1", v.type_name()));
         if (v.is_number_unsigned() ? v.get<uint64_t>() > uint64_t(kMaxEpochs)
                                    : (v.get<int64_t>() < 0 || v.get<int64_t>() > kMaxEpochs))
-            refuse(std::string("/") + k, "expected 0.." + std::to_string(kMaxEpochs) + ", got " + v.dump());
+            refuse(std::string("/") + k, Message::tr("expected 0..%1, got %2", kMaxEpochs, v.dump()));
     }
     for (const char *k : {"best_val_loss", "best_val_accuracy"})
         if (j.contains(k) && !j[k].is_number() && !j[k].is_null())
-            refuse(std::string("/") + k, std::string("expected a number, got ") + j[k].type_name());
+            refuse(std::string("/") + k, Message::tr("expected a number, got %1", j[k].type_name()));
     if (j.contains("normalization")) {
         const json &n = j["normalization"];
         if (!n.is_object())
-            refuse("/normalization", std::string("expected an object, got ") + n.type_name());
+            refuse("/normalization", Message::tr("expected an object, got %1", n.type_name()));
         for (const char *k : {"mean", "std"}) {
             if (!n.contains(k))
                 continue;
             const std::string pointer = std::string("/normalization/") + k;
             if (!n[k].is_array())
-                refuse(pointer, std::string("expected an array of numbers, got ") + n[k].type_name());
+                refuse(pointer, Message::tr("expected an array of numbers, got %1", n[k].type_name()));
             for (size_t i = 0; i < n[k].size(); ++i)
                 if (!n[k][i].is_number())
                     refuse(pointer + "/" + std::to_string(i),
-                           std::string("expected a number, got ") + n[k][i].type_name());
+                           Message::tr("expected a number, got %1", n[k][i].type_name()));
         }
     }
     return j;
@@ -98,7 +100,8 @@ RunSummary readRunSummary(const std::string &runDir)
     } catch (const std::exception &e) {
         s.status = "unreadable";
         s.message = e.what();
-        s.text = dynamic_cast<const EngineError *>(&e) ? static_cast<const EngineError &>(e).text() : Message(s.message);
+        s.text =
+            dynamic_cast<const EngineError *>(&e) ? static_cast<const EngineError &>(e).text() : Message(s.message);
         return s;
     }
     auto num = [&](const char *k) { return j.contains(k) && j[k].is_number() ? j[k].get<double>() : NAN; };
@@ -122,9 +125,10 @@ RunSummary readRunSummary(const std::string &runDir)
     // "running" is believed only while a process holds run.lock (runs.h).
     if (s.status == "running" && !runLockHeld(runDir)) {
         s.status = "interrupted";
-        s.message = "the training process ended without finishing the run (killed, crashed or the machine stopped) "
-                    "after "
-                    + std::to_string(s.epochsCompleted) + " epoch(s); train --resume continues it";
+        s.text = Message::tr("the training process ended without finishing the run (killed, crashed or the machine "
+                             "stopped) after %1 epoch(s); train --resume continues it",
+                             s.epochsCompleted);
+        s.message = s.text.str();
     }
     return s;
 }
@@ -166,7 +170,7 @@ std::vector<TrainingEvent> readMetrics(const std::string &runDir, std::vector<st
         return events;
     if (!fs::is_regular_file(path, ec)) {
         if (problems)
-            problems->push_back(path + ": not a regular file; no metrics read");
+            problems->push_back(Message::tr("%1: not a regular file; no metrics read", path).str());
         return events;
     }
     std::ifstream in(path, std::ios::binary);
@@ -185,9 +189,11 @@ std::vector<TrainingEvent> readMetrics(const std::string &runDir, std::vector<st
         } catch (const std::exception &) {
             // The rest of the file is still worth reading.
             if (problems)
-                problems->push_back(path + ": line " + std::to_string(number)
-                                    + (last ? " is torn (the run was killed while writing it) and was skipped"
-                                            : " is not a JSON object and was skipped"));
+                problems->push_back(
+                    (last ? Message::tr("%1: line %2 is torn (the run was killed while writing it) and was skipped",
+                                        path, number)
+                          : Message::tr("%1: line %2 is not a JSON object and was skipped", path, number))
+                        .str());
         }
     }
     return events;
@@ -202,13 +208,13 @@ int64_t repairMetricsFile(const std::string &runDir)
     requireRegularFile(path);
     const auto size = fs::file_size(path, ec);
     if (ec)
-        throw EngineError(path + ": cannot read its size: " + ec.message());
+        throw EngineError(Message::tr("%1: cannot read its size: %2", path, ec.message()));
     if (size == 0)
         return 0;
     // Find the last newline, reading backwards in blocks.
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw EngineError(path + ": cannot read");
+        throw EngineError(Message::tr("%1: cannot read", path));
     uint64_t keep = 0;
     char block[4096];
     uint64_t end = size;
@@ -218,7 +224,7 @@ int64_t repairMetricsFile(const std::string &runDir)
         in.seekg(std::streamoff(begin));
         in.read(block, std::streamsize(end - begin));
         if (!in)
-            throw EngineError(path + ": cannot read");
+            throw EngineError(Message::tr("%1: cannot read", path));
         for (uint64_t i = end - begin; i > 0; --i)
             if (block[i - 1] == '\n') {
                 keep = begin + i;
@@ -232,7 +238,7 @@ int64_t repairMetricsFile(const std::string &runDir)
         return 0;
     fs::resize_file(path, keep, ec);
     if (ec)
-        throw EngineError(path + ": cannot drop its torn last line: " + ec.message());
+        throw EngineError(Message::tr("%1: cannot drop its torn last line: %2", path, ec.message()));
     return int64_t(size - keep);
 }
 
@@ -261,22 +267,38 @@ fs::path runFolderPath(const std::string &runDir)
     return p;
 }
 
+// What is done to a run folder, for the sentence that refuses it while the run trains.
+enum class RunChange { Rename, Note, Delete };
+
 // Refuses, naming the run, while its trainer holds run.lock: it rewrites run.json and its files.
-void refuseWhileTraining(const std::string &runDir, const std::string &what)
+void refuseWhileTraining(const std::string &runDir, RunChange change)
 {
-    if (runLockHeld(runDir))
-        throw EngineError(runDir + ": the run is training now (its process holds run.lock); " + what
-                          + " once it has ended or been stopped");
+    if (!runLockHeld(runDir))
+        return;
+    switch (change) {
+    case RunChange::Rename:
+        throw EngineError(Message::tr("%1: the run is training now (its process holds run.lock); rename it once it "
+                                      "has ended or been stopped",
+                                      runDir));
+    case RunChange::Note:
+        throw EngineError(Message::tr("%1: the run is training now (its process holds run.lock); change its note "
+                                      "once it has ended or been stopped",
+                                      runDir));
+    case RunChange::Delete:
+        throw EngineError(Message::tr("%1: the run is training now (its process holds run.lock); delete it once it "
+                                      "has ended or been stopped",
+                                      runDir));
+    }
 }
 
 // Changes run.json under the run's lock: read and checked, changed by `edit`, its checksum renewed,
 // written atomically.
-void editRunJson(const std::string &runDir, const std::string &what, const std::function<void(json &)> &edit)
+void editRunJson(const std::string &runDir, RunChange change, const std::function<void(json &)> &edit)
 {
     const fs::path dir = runFolderPath(runDir);
     if (!fs::is_directory(dir) || !fs::exists(dir / "run.json"))
-        throw EngineError(runDir + ": not a run folder (no run.json)");
-    refuseWhileTraining(runDir, what);
+        throw EngineError(Message::tr("%1: not a run folder (no run.json)", runDir));
+    refuseWhileTraining(runDir, change);
     RunLock lock;
     lock.acquire(dir.string());
     json j = readRunJson(dir.string());
@@ -298,11 +320,11 @@ void renameRun(const std::string &runDir, const std::string &displayName)
 {
     const std::string name = trimmed(displayName);
     if (name.size() > kMaxRunNameLength)
-        throw EngineError(runDir + ": the name has " + std::to_string(name.size()) + " bytes; at most "
-                          + std::to_string(kMaxRunNameLength) + " are allowed");
+        throw EngineError(
+            Message::tr("%1: the name has %2 bytes; at most %3 are allowed", runDir, name.size(), kMaxRunNameLength));
     if (name.find_first_of("\r\n") != std::string::npos)
-        throw EngineError(runDir + ": a run's name is one line; it has a line break");
-    editRunJson(runDir, "rename it", [&](json &j) {
+        throw EngineError(Message::tr("%1: a run's name is one line; it has a line break", runDir));
+    editRunJson(runDir, RunChange::Rename, [&](json &j) {
         if (name.empty() || name == runFolderPath(runDir).filename().string())
             j.erase("display_name");
         else
@@ -313,9 +335,9 @@ void renameRun(const std::string &runDir, const std::string &displayName)
 void setRunNote(const std::string &runDir, const std::string &note)
 {
     if (note.size() > kMaxRunNoteLength)
-        throw EngineError(runDir + ": the note has " + std::to_string(note.size()) + " bytes; at most "
-                          + std::to_string(kMaxRunNoteLength) + " are allowed");
-    editRunJson(runDir, "change its note", [&](json &j) {
+        throw EngineError(
+            Message::tr("%1: the note has %2 bytes; at most %3 are allowed", runDir, note.size(), kMaxRunNoteLength));
+    editRunJson(runDir, RunChange::Note, [&](json &j) {
         if (trimmed(note).empty())
             j.erase("note");
         else
@@ -330,12 +352,12 @@ std::string trashRun(const std::string &runDir)
     const fs::path dir = runFolderPath(runDir);
     std::error_code ec;
     if (!fs::is_directory(dir, ec) || fs::is_symlink(dir, ec))
-        throw EngineError(runDir + ": not a run folder");
+        throw EngineError(Message::tr("%1: not a run folder", runDir));
     if (!fs::exists(dir / "run.json", ec) && !fs::exists(dir / "project.json", ec))
-        throw EngineError(runDir + ": not a run folder (neither run.json nor project.json); not moved");
+        throw EngineError(Message::tr("%1: not a run folder (neither run.json nor project.json); not moved", runDir));
     if (dir.parent_path().filename() == kTrashFolder)
-        throw EngineError(runDir + ": the run is in the trash already");
-    refuseWhileTraining(dir.string(), "delete it");
+        throw EngineError(Message::tr("%1: the run is in the trash already", runDir));
+    refuseWhileTraining(dir.string(), RunChange::Delete);
     // Held while the folder moves, so no trainer can resume the run meanwhile; the descriptor
     // stays valid when the folder is renamed.
     RunLock lock;
@@ -343,7 +365,7 @@ std::string trashRun(const std::string &runDir)
     const fs::path trash = dir.parent_path() / kTrashFolder;
     fs::create_directories(trash, ec);
     if (ec)
-        throw EngineError(trash.string() + ": cannot create the trash folder: " + ec.message());
+        throw EngineError(Message::tr("%1: cannot create the trash folder: %2", trash.string(), ec.message()));
     const std::string name = dir.filename().string();
     fs::path target = trash / name;
     for (int i = 2; fs::exists(target, ec) || fs::is_symlink(target, ec); ++i)
@@ -355,7 +377,7 @@ std::string trashRun(const std::string &runDir)
     if (ec) {
         std::error_code ignored;
         fs::remove(recordPath, ignored);
-        throw EngineError(runDir + ": cannot move it to " + target.string() + ": " + ec.message());
+        throw EngineError(Message::tr("%1: cannot move it to %2: %3", runDir, target.string(), ec.message()));
     }
     return target.string();
 }
@@ -382,9 +404,9 @@ std::string restoreRun(const std::string &trashedDir)
     const fs::path dir = runFolderPath(trashedDir);
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
-        throw EngineError(trashedDir + ": no such folder in the trash");
+        throw EngineError(Message::tr("%1: no such folder in the trash", trashedDir));
     if (dir.parent_path().filename() != kTrashFolder)
-        throw EngineError(trashedDir + ": not in a runs trash folder (runs/" + kTrashFolder + "/)");
+        throw EngineError(Message::tr("%1: not in a runs trash folder (runs/%2/)", trashedDir, kTrashFolder));
     const json record = trashRecord(dir);
     std::string name = dir.filename().string();
     if (record.contains("original_name") && record["original_name"].is_string()) {
@@ -396,12 +418,12 @@ std::string restoreRun(const std::string &trashedDir)
     }
     const fs::path target = dir.parent_path().parent_path() / name;
     if (fs::exists(target, ec) || fs::is_symlink(target, ec))
-        throw EngineError(target.string()
-                          + " exists: a run of that name is in the runs folder already; rename or "
-                            "move that folder first, then restore");
+        throw EngineError(Message::tr("%1 exists: a run of that name is in the runs folder already; rename or move "
+                                      "that folder first, then restore",
+                                      target.string()));
     fs::rename(dir, target, ec);
     if (ec)
-        throw EngineError(trashedDir + ": cannot move it back to " + target.string() + ": " + ec.message());
+        throw EngineError(Message::tr("%1: cannot move it back to %2: %3", trashedDir, target.string(), ec.message()));
     fs::remove(target / kTrashRecord, ec);
     return target.string();
 }
@@ -504,7 +526,7 @@ Evaluation evaluateRun(const std::string &runDir, const std::string &which, cons
     const DType inputType = input->params.value("dtype", "float32") == "int64" ? DType::Int64 : DType::Float32;
     std::string missing;
     if (!datasetFilesPresent(p, &missing))
-        throw EngineError(missing + ": dataset file not found; the test split is needed to evaluate");
+        throw EngineError(Message::tr("%1: dataset file not found; the test split is needed to evaluate", missing));
     DataSplits data = loadDataSplits(p, inputType);
     const int classes = p.dataset.numClasses;
     Evaluation ev;
@@ -574,8 +596,7 @@ std::vector<SampleImage> testSampleImages(const Project &project, const std::vec
     std::vector<SampleImage> images;
     for (int index : indices) {
         if (index < 0 || index >= all.size(0))
-            throw EngineError("test sample " + std::to_string(index) + " does not exist (the test split has "
-                              + std::to_string(all.size(0)) + ")");
+            throw EngineError(Message::tr("test sample %1 does not exist (the test split has %2)", index, all.size(0)));
         images.push_back(sampleImage(all[index]));
     }
     return images;

@@ -45,19 +45,20 @@ bool isValidDeviceString(const std::string &s)
 std::string resolveDevice(const std::string &requested)
 {
     if (!isValidDeviceString(requested))
-        throw EngineError("device '" + requested + "': expected auto, cpu, cuda or cuda:N");
+        throw EngineError(Message::tr("device '%1': expected auto, cpu, cuda or cuda:N", requested));
     const bool cuda = torch::cuda::is_available();
     if (requested == "auto")
         return cuda ? "cuda:0" : "cpu";
     if (requested == "cpu")
         return "cpu";
     if (!cuda)
-        throw EngineError("device '" + requested + "': no CUDA device is available (this LibTorch "
-                          + std::string(torch::cuda::is_available() ? "sees" : "sees none") + "); use cpu or auto");
+        throw EngineError(Message::tr("device '%1': no CUDA device is available (this LibTorch sees none); use cpu or "
+                                      "auto",
+                                      requested));
     int index = requested == "cuda" ? 0 : std::stoi(requested.substr(5));
     if (index >= int(torch::cuda::device_count()))
-        throw EngineError("device '" + requested + "': only " + std::to_string(torch::cuda::device_count())
-                          + " CUDA device(s) are present");
+        throw EngineError(Message::tr("device '%1': only %2 CUDA device(s) are present", requested,
+                                      int64_t(torch::cuda::device_count())));
     return "cuda:" + std::to_string(index);
 }
 

@@ -107,8 +107,8 @@ void addDataset(std::vector<SettingSpec> &v)
             elements *= d.get<int64_t>();
         if (!elements.exceeds(kMaxElements))
             return {};
-        return Message::tr("a sample of %1 would have %2 elements; the largest supported tensor has %3",
-                           value.dump(), elements.text(), kMaxElements);
+        return Message::tr("a sample of %1 would have %2 elements; the largest supported tensor has %3", value.dump(),
+                           elements.text(), kMaxElements);
     };
     shape.minItems = 1;
     shape.maxItems = 4;

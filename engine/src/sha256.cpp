@@ -110,7 +110,7 @@ std::string sha256File(const std::string &path)
 {
     std::ifstream f(path, std::ios::binary);
     if (!f)
-        throw EngineError(path + ": cannot be read");
+        throw EngineError(Message::tr("%1: cannot be read", path));
     Sha256 h;
     std::vector<char> buffer(1 << 16);
     while (f) {
@@ -118,7 +118,7 @@ std::string sha256File(const std::string &path)
         h.update(reinterpret_cast<const unsigned char *>(buffer.data()), size_t(f.gcount()));
     }
     if (f.bad())
-        throw EngineError(path + ": read error");
+        throw EngineError(Message::tr("%1: read error", path));
     return h.hex();
 }
 

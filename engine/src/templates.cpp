@@ -9,7 +9,7 @@ std::string_view templateText(const std::string &name)
     for (std::size_t i = 0; i < kEmbeddedTemplateCount; ++i)
         if (name == kEmbeddedTemplates[i].name)
             return {kEmbeddedTemplates[i].text, kEmbeddedTemplates[i].size};
-    throw EngineError("no template '" + name + "' is embedded in the engine (engine/templates/)");
+    throw EngineError(Message::tr("no template '%1' is embedded in the engine (engine/templates/)", name));
 }
 
 std::vector<std::string> templateNames()

@@ -330,7 +330,7 @@ struct TrainingSession::Impl {
         } catch (const EngineError &) {
             throw;
         } catch (const std::exception &e) {
-            throw EngineError(path + ": cannot write: " + e.what());
+            throw EngineError(Message::tr("%1: cannot write: %2", path, e.what()));
         }
     }
 
@@ -515,10 +515,10 @@ void TrainingSession::Impl::runGuarded()
             // run as interrupted rather than running. Say so with the outcome.
             TrainingEvent err;
             err.kind = TrainingEvent::Kind::Error;
-            err.setMessage(Message::tr("%1; run.json keeps its previous content",
-                                       dynamic_cast<const EngineError *>(&e)
-                                           ? dynamic_cast<const EngineError &>(e).text()
-                                           : Message(e.what())));
+            err.setMessage(
+                Message::tr("%1; run.json keeps its previous content", dynamic_cast<const EngineError *>(&e)
+                                                                           ? dynamic_cast<const EngineError &>(e).text()
+                                                                           : Message(e.what())));
             emit(err, true);
         }
     }
@@ -617,9 +617,9 @@ void TrainingSession::Impl::loadData(Run &r)
     {
         std::ostringstream seconds;
         seconds << std::chrono::duration<double>(Clock::now() - tLoad).count();
-        Message line = Message::tr("data: %1 training, %2 validation, %3 test samples of %4 (%5 s)",
-                                   data.train.size(), data.validation.size(), data.test.size(),
-                                   formatShape(project.dataset.sampleShape), seconds.str());
+        Message line = Message::tr("data: %1 training, %2 validation, %3 test samples of %4 (%5 s)", data.train.size(),
+                                   data.validation.size(), data.test.size(), formatShape(project.dataset.sampleShape),
+                                   seconds.str());
         if (!data.mean.empty()) {
             std::ostringstream mean, sd;
             for (double m : data.mean)
@@ -734,11 +734,10 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
             out = r.model->forward(x);
             lh = projectLoss(ts, out, x, y, r.classes);
         } catch (const c10::Error &e) {
-            throw EngineError("epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
-                              + ": forward pass failed: " + e.what_without_backtrace());
+            throw EngineError(
+                Message::tr("epoch %1, batch %2: forward pass failed: %3", epoch, b + 1, e.what_without_backtrace()));
         } catch (const EngineError &e) {
-            throw EngineError("epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1)
-                              + ": forward pass failed in " + e.what());
+            throw EngineError(Message::tr("epoch %1, batch %2: forward pass failed in %3", epoch, b + 1, e.text()));
         }
         const double loss = lh.loss.item<double>();
         if (failOnNonFiniteLoss(r, loss, epoch, b, lr))

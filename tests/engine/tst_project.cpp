@@ -14,6 +14,7 @@
 #include "torchwright/diagnostics.h"
 #include "torchwright/exports.h"
 #include "torchwright/jsonfile.h"
+#include "torchwright/message.h"
 #include "torchwright/project.h"
 #include "torchwright/settings.h"
 
@@ -102,6 +103,7 @@ class TestProject : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void messagesKeepTemplateAndArguments();
     void loadsCommittedProject();
     void singleProblem_data();
     void singleProblem();
@@ -682,6 +684,38 @@ void TestProject::schemaKnowsTheFormats()
             QVERIFY2(findSetting(pointer), pointer.c_str());
     QCOMPARE(findSetting("/training/optimizer/eps")->defaultValue, nlohmann::json(1e-8));
     QVERIFY(!findSetting("/no/such/setting"));
+}
+
+void TestProject::messagesKeepTemplateAndArguments()
+{
+    // str() is the English the CLI prints; the template and arguments travel for the studio.
+    const Message inner = Message::tr("expects a CxHxW input, got %1", "1x28");
+    const Message m = Message::tr("%1 %2: %3 (%1 again, %4)", "Conv2d", "'conv%2'", inner, int64_t(-7));
+    QCOMPARE(m.str(), std::string("Conv2d 'conv%2': expects a CxHxW input, got 1x28 (Conv2d again, -7)"));
+    QVERIFY(m.translatable());
+    QCOMPARE(int(m.args().size()), 4);
+    QVERIFY(!m.args()[0].translatable());
+    QVERIFY(m.args()[2].translatable());
+    // Placeholders beyond the arguments, and lone percent signs, stay as written.
+    QCOMPARE(Message::tr("100% of %1, %5", "x").str(), std::string("100% of x, %5"));
+    // A plain string is verbatim: never a template, its "%1" untouched.
+    const Message plain(std::string("disk %1 full"));
+    QVERIFY(!plain.translatable());
+    QCOMPARE(plain.str(), std::string("disk %1 full"));
+    // The form run.json keeps reads back to the same message.
+    const Message back = Message::fromJson(m.toJson());
+    QCOMPARE(back.str(), m.str());
+    QCOMPARE(back.toJson(), m.toJson());
+    QCOMPARE(Message::fromJson(plain.toJson()).str(), plain.str());
+    QVERIFY(Message::fromJson(nlohmann::json(42)).empty()); // not a message: nothing
+    // Diagnostics and errors carry both.
+    Diagnostics d;
+    d.error("/graph", m);
+    QCOMPARE(d.items()[0].message, m.str());
+    QCOMPARE(d.items()[0].text.source(), m.source());
+    const EngineError e(inner);
+    QCOMPARE(std::string(e.what()), inner.str());
+    QCOMPARE(e.text().source(), inner.source());
 }
 
 QTEST_GUILESS_MAIN(TestProject)

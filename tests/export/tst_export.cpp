@@ -517,7 +517,7 @@ void TestExport::torchScriptImportsAsPretrainSource()
     QVERIFY(!torch::equal(params(*fresh, "conv1.weight"), params(*trained.model, "conv1.weight")));
     const auto lines = loadPretrainedWeights(c.dir + "/model.pt", *fresh);
     QCOMPARE(lines.size(), size_t(2)); // conv1 and fc
-    QVERIFY2(lines[0].find("TorchScript") != std::string::npos, lines[0].c_str());
+    QVERIFY2(lines[0].str().find("TorchScript") != std::string::npos, lines[0].str().c_str());
     for (const auto &p : trained.model->named_parameters())
         QVERIFY2(torch::equal(params(*fresh, p.key()), p.value()), p.key().c_str());
 
@@ -553,7 +553,7 @@ torch.save(collections.OrderedDict(sd), sys.argv[4])
         torch::manual_seed(98);
         GraphModel fresh(trained.project.graph, TensorType{trained.project.dataset.sampleShape, DType::Float32});
         const auto lines = loadPretrainedWeights(path(file), *fresh);
-        QVERIFY2(!lines.empty() && lines[0].find("PyTorch checkpoint") != std::string::npos, file);
+        QVERIFY2(!lines.empty() && lines[0].str().find("PyTorch checkpoint") != std::string::npos, file);
         for (const auto &p : trained.model->named_parameters())
             QVERIFY2(torch::equal(params(*fresh, p.key()), p.value()), (std::string(file) + ": " + p.key()).c_str());
     }

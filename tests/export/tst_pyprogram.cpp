@@ -425,7 +425,7 @@ void TestPyProgram::trainsWithTorchrun()
     GraphModel fresh(run.project.graph, TensorType{run.project.dataset.sampleShape, DType::Float32});
     try {
         const auto lines = loadPretrainedWeights(out.toStdString(), *fresh);
-        QVERIFY(!lines.empty() && lines[0].find("PyTorch checkpoint") != std::string::npos);
+        QVERIFY(!lines.empty() && lines[0].str().find("PyTorch checkpoint") != std::string::npos);
     } catch (const EngineError &e) {
         QFAIL(e.what());
     }

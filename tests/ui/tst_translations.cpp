@@ -7,14 +7,19 @@
 #include "logpanel.h"
 #include "mainwindow.h"
 #include "pipelinestages.h"
+#include "problemslist.h"
 #include "projectdocument.h"
 #include "recovery.h"
 #include "stageinspector.h"
 
 #include "torchwright/layers.h"
+#include "torchwright/message.h"
+#include "torchwright/project.h"
+#include "torchwright/runs.h"
 #include "torchwright/settings.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QLibraryInfo>
@@ -43,6 +48,8 @@ struct TsMessage {
     QString source;
     QStringList translations; // one, or the numerus forms
     QString type;             // the translation's type attribute: "", "unfinished", "vanished", ...
+    QString comment;          // the disambiguating comment, which translate() must be given too
+    bool numerus = false;
 };
 
 QList<TsMessage> readTs(const QString &path, QString *error)
@@ -62,8 +69,11 @@ QList<TsMessage> readTs(const QString &path, QString *error)
             continue;
         if (xml.name() == QLatin1String("name"))
             context = xml.readElementText();
-        else if (xml.name() == QLatin1String("message"))
+        else if (xml.name() == QLatin1String("message")) {
             current = TsMessage{context, {}, {}, {}};
+            current.numerus = xml.attributes().value(QLatin1String("numerus")) == QLatin1String("yes");
+        } else if (xml.name() == QLatin1String("comment"))
+            current.comment = xml.readElementText();
         else if (xml.name() == QLatin1String("source"))
             current.source = xml.readElementText();
         else if (xml.name() == QLatin1String("translation")) {
@@ -144,6 +154,7 @@ private Q_SLOTS:
     void studioRefusesAnUnknownLanguage();
     void chineseStudioShowsChinese();
     void switchingKeepsTheDocument();
+    void engineSentencesAreShownInChinese();
 
 private:
     QTemporaryDir m_tmp;
@@ -172,6 +183,11 @@ void TestTranslations::everyStringIsTranslated()
     for (const TsMessage &m : messages) {
         if (!m.type.isEmpty())
             problems << QStringLiteral("%1 (%2)").arg(key(m), m.type);
+        // The studio looks engine templates up by context and source alone (messageText()): a
+        // literal argument lupdate took for a comment or a count would never be found.
+        if (m.context == QLatin1String(kMessageContext) && (!m.comment.isEmpty() || m.numerus))
+            problems << QStringLiteral("%1 (read as comment \"%2\"%3: write the argument std::string(\"...\"))")
+                            .arg(key(m), m.comment, m.numerus ? QStringLiteral(" and plural") : QString());
         for (const QString &t : m.translations) {
             if (t.trimmed().isEmpty()) {
                 problems << QStringLiteral("%1 (empty)").arg(key(m));
@@ -208,9 +224,9 @@ void TestTranslations::lupdateFindsNothingNew()
     QFile::setPermissions(updated, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     const QString src = QStringLiteral(TORCHWRIGHT_SOURCE_DIR);
     QProcess p;
-    p.start(lupdate, {"-silent", "-locations", "none", "-no-obsolete", "-extensions", "cpp,h", src + "/ui",
-                      src + "/app/studio", src + "/translations/engine_strings.cpp", src + "/engine/src",
-                      src + "/engine/include", "-ts", updated});
+    p.start(lupdate,
+            {"-silent", "-locations", "none", "-no-obsolete", "-extensions", "cpp,h", src + "/ui", src + "/app/studio",
+             src + "/translations/engine_strings.cpp", src + "/engine/src", src + "/engine/include", "-ts", updated});
     QVERIFY(p.waitForFinished(120000));
     QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
 
@@ -349,6 +365,60 @@ void TestTranslations::switchingKeepsTheDocument()
     QCOMPARE(menuTitles(*en).value(0), QStringLiteral("&File"));
     QCOMPARE(QSettings().value("language").toString(), QStringLiteral("en"));
     delete en;
+}
+
+void TestTranslations::engineSentencesAreShownInChinese()
+{
+    // The article's CNN has a shape error: its problems list, in Chinese, keeps the layer names
+    // and shapes the engine put into the sentence, while the engine's own text stays English.
+    QVERIFY(installLanguage(QStringLiteral("zh_CN")));
+    ProjectDocument doc;
+    QString error;
+    QVERIFY2(doc.load(QStringLiteral(TORCHWRIGHT_SOURCE_DIR "/projects/article_cifar10_cnn.json"), &error),
+             qPrintable(error));
+    const Diagnostics &diagnostics = doc.analysis().diagnostics;
+    QVERIFY(diagnostics.hasErrors());
+    ProblemsList list(&doc);
+    QCOMPARE(list.count(), int(diagnostics.items().size()));
+    for (int i = 0; i < list.count(); ++i) {
+        const Diagnostic &d = diagnostics.items()[size_t(i)];
+        const QString shown = list.item(i)->text();
+        QVERIFY2(hasChinese(shown), qPrintable(shown));
+        QVERIFY2(!hasChinese(QString::fromStdString(d.message)), d.message.c_str()); // the CLI's
+        QVERIFY2(d.text.translatable(), d.message.c_str());
+        QCOMPARE(d.text.str(), d.message);
+        // Every argument the engine gave is in the shown sentence.
+        for (const Message &a : d.text.args())
+            if (!a.translatable())
+                QVERIFY2(shown.contains(QString::fromStdString(a.source())), qPrintable(shown));
+    }
+    // Nested messages are translated in turn; verbatim arguments stay as they are, "%1" included.
+    const Message stopped = Message::tr("stopped by the user in epoch %1 at batch %2; the last checkpoint is from "
+                                        "epoch %3, where train --resume continues",
+                                        3, 514, 2);
+    QCOMPARE(messageText(stopped),
+             QStringLiteral("用户在第 3 轮第 514 批时停止；最后的检查点来自第 2 轮，train --resume 会从那里继续"));
+    QCOMPARE(
+        messageText(Message::tr("layer %1 (%2): %3", "'fc%1'", "Linear", Message::tr("the graph has no Input node"))),
+        QStringLiteral("层 'fc%1'（Linear）：图中没有 Input 节点"));
+    // A run's outcome read back from run.json is shown in the language of whoever reads it.
+    const QString runDir = m_tmp.filePath("runs/r1");
+    QVERIFY(QDir().mkpath(runDir));
+    // (Without "sha256", as run.json files written before checksums.)
+    nlohmann::json run = {{"status", "stopped"}, {"message", stopped.str()}, {"message_text", stopped.toJson()}};
+    QFile file(runDir + "/run.json");
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray::fromStdString(run.dump(2)));
+    file.close();
+    const RunSummary summary = readRunSummary(runDir.toStdString());
+    QCOMPARE(summary.message, stopped.str());
+    QCOMPARE(messageText(summary.text), messageText(stopped));
+    // A message_text that does not say what "message" says is not believed.
+    run["message"] = "edited by hand";
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(QByteArray::fromStdString(run.dump(2)));
+    file.close();
+    QCOMPARE(messageText(readRunSummary(runDir.toStdString()).text), QStringLiteral("edited by hand"));
 }
 
 QTEST_MAIN(TestTranslations)

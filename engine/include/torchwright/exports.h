@@ -4,6 +4,8 @@
 // failed export leaves nothing half-written. All functions throw EngineError with a message
 // naming what failed (a layer by node name, a file by path).
 
+#include "torchwright/message.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -42,7 +44,7 @@ struct ExportFormat {
     // Why this build, or the run in `runDir`, cannot be exported to the format; empty when it
     // can. With an empty runDir only the build is asked. A quick structural check: the export
     // itself still refuses what only writing it finds (a layer's parameters with no form).
-    std::function<std::string(const std::string &runDir)> unavailableReason;
+    std::function<Message(const std::string &runDir)> unavailableReason;
     // Writes the format to `out`; throws EngineError naming what failed.
     std::function<void(const std::string &runDir, const std::string &out, const std::string &checkpoint)> exportTo;
 
@@ -54,9 +56,9 @@ struct ExportFormat {
     nlohmann::json bundleInfo;
     std::string bundleReadme;
 
-    std::string whyUnavailable(const std::string &runDir = {}) const
+    Message whyUnavailable(const std::string &runDir = {}) const
     {
-        return unavailableReason ? unavailableReason(runDir) : std::string();
+        return unavailableReason ? unavailableReason(runDir) : Message();
     }
 };
 

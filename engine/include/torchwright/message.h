@@ -9,7 +9,10 @@
 // The name tr() is what lupdate looks for: scripts/translations runs it over engine/ too, so every
 // literal given to Message::tr lands in the translation files without a list kept by hand.
 // Placeholders are %1..%9, each argument used once or more; an argument is a plain value (a name,
-// a number, a shape: shown as it is) or another Message (translated in turn).
+// a number, a shape: shown as it is) or another Message (translated in turn). lupdate reads a
+// string literal right after the template as a disambiguating comment (tr's second parameter), and
+// a third argument as a plural count, so a literal argument there is written std::string("/files")
+// (tst_translations checks that no engine template has a comment).
 
 #include <cstdint>
 #include <string>

@@ -32,11 +32,11 @@ RawSplit loadBatches(const Project &p, const std::vector<std::string> &files)
     for (const auto &name : files) {
         const std::string path = (fs::path(p.datasetPath()) / name).string();
         if (!fs::exists(path))
-            throw EngineError(path + ": file not found");
+            throw EngineError(Message::tr("%1: file not found", path));
         const std::string data = readTextFile(path);
         if (data.empty() || data.size() % record)
-            throw EngineError(path + ": truncated: " + std::to_string(data.size()) + " bytes is not a whole number of "
-                              + std::to_string(record) + "-byte CIFAR-10 records");
+            throw EngineError(Message::tr("%1: truncated: %2 bytes is not a whole number of %3-byte CIFAR-10 records",
+                                          path, data.size(), record));
         const int64_t n = int64_t(data.size() / record);
         auto raw = torch::from_blob(const_cast<char *>(data.data()), {n, int64_t(record)}, torch::kUInt8).clone();
         labels.push_back(raw.select(1, 0).to(torch::kInt64));

@@ -36,7 +36,8 @@ std::string locate(const std::string &path)
         return path;
     if (fs::exists(path + ".gz"))
         return path + ".gz";
-    throw EngineError(path + ": file not found (also looked for " + fs::path(path).filename().string() + ".gz)");
+    throw EngineError(
+        Message::tr("%1: file not found (also looked for %2.gz)", path, fs::path(path).filename().string()));
 }
 
 bool isGzip(const std::string &path)
@@ -59,7 +60,7 @@ std::string readMaybeGzip(const std::string &path)
         return readTextFile(path);
     gzFile f = gzopen(path.c_str(), "rb");
     if (!f)
-        throw EngineError(path + ": cannot open: " + std::strerror(errno));
+        throw EngineError(Message::tr("%1: cannot open: %2", path, std::strerror(errno)));
     std::string data;
     std::vector<char> buf(1 << 20);
     for (;;) {
@@ -68,7 +69,7 @@ std::string readMaybeGzip(const std::string &path)
             int code = 0;
             std::string msg = gzerror(f, &code);
             gzclose(f);
-            throw EngineError(path + ": the gzip data is damaged (" + msg + ")");
+            throw EngineError(Message::tr("%1: the gzip data is damaged (%2)", path, msg));
         }
         if (n == 0)
             break;
@@ -79,8 +80,10 @@ std::string readMaybeGzip(const std::string &path)
     const char *msg = gzerror(f, &code);
     std::string err = code != Z_OK && code != Z_STREAM_END ? msg : "";
     const int closed = gzclose_r(f);
-    if (!err.empty() || closed == Z_BUF_ERROR)
-        throw EngineError(path + ": the gzip stream is truncated or damaged" + (err.empty() ? "" : " (" + err + ")"));
+    if (!err.empty())
+        throw EngineError(Message::tr("%1: the gzip stream is truncated or damaged (%2)", path, err));
+    if (closed == Z_BUF_ERROR)
+        throw EngineError(Message::tr("%1: the gzip stream is truncated or damaged", path));
     return data;
 }
 
@@ -97,7 +100,7 @@ public:
         requireRegularFile(path); // before gzopen: a FIFO would block
         m_file = gzopen(path.c_str(), "rb");
         if (!m_file)
-            throw EngineError(path + ": cannot open: " + std::strerror(errno));
+            throw EngineError(Message::tr("%1: cannot open: %2", path, std::strerror(errno)));
         gzbuffer(m_file, 1 << 17);
     }
     ~IdxStream() { gzclose_r(m_file); }
@@ -113,7 +116,7 @@ public:
             const int got = gzread(m_file, static_cast<char *>(out) + done, chunk);
             if (got < 0) {
                 int code = 0;
-                throw EngineError(m_path + ": the gzip data is damaged (" + gzerror(m_file, &code) + ")");
+                throw EngineError(Message::tr("%1: the gzip data is damaged (%2)", m_path, gzerror(m_file, &code)));
             }
             if (got == 0)
                 break;
@@ -124,7 +127,7 @@ public:
             int code = 0;
             const char *msg = gzerror(m_file, &code);
             if (code != Z_OK && code != Z_STREAM_END)
-                throw EngineError(m_path + ": the gzip stream is truncated or damaged (" + msg + ")");
+                throw EngineError(Message::tr("%1: the gzip stream is truncated or damaged (%2)", m_path, msg));
         }
         return done;
     }
@@ -146,23 +149,24 @@ torch::Tensor readIdxFile(const std::string &requested)
     unsigned char p[4 + 4 * 4];
     const size_t magic = in.read(p, 4);
     if (magic < 4)
-        throw EngineError(path + ": truncated: the 4-byte IDX header is missing (the file holds "
-                          + std::to_string(magic) + " bytes)");
-    if (p[0] != 0 || p[1] != 0 || p[3] < 1 || p[3] > 4)
-        throw EngineError(path + ": wrong magic number 0x" + [&] {
-            char b[16];
-            std::snprintf(b, sizeof b, "%02x%02x%02x%02x", p[0], p[1], p[2], p[3]);
-            return std::string(b);
-        }() + ": not an IDX file (expected 0x000008NN for unsigned bytes in NN dimensions)");
+        throw EngineError(
+            Message::tr("%1: truncated: the 4-byte IDX header is missing (the file holds %2 bytes)", path, magic));
+    if (p[0] != 0 || p[1] != 0 || p[3] < 1 || p[3] > 4) {
+        char b[16];
+        std::snprintf(b, sizeof b, "%02x%02x%02x%02x", p[0], p[1], p[2], p[3]);
+        throw EngineError(Message::tr("%1: wrong magic number 0x%2: not an IDX file (expected 0x000008NN for unsigned "
+                                      "bytes in NN dimensions)",
+                                      path, std::string(b)));
+    }
     if (p[2] != 0x08)
-        throw EngineError(path + ": IDX element type 0x" + std::to_string(int(p[2]))
-                          + " is not supported; only unsigned bytes (0x08) are");
+        throw EngineError(
+            Message::tr("%1: IDX element type 0x%2 is not supported; only unsigned bytes (0x08) are", path, int(p[2])));
     const int dims = p[3];
     const size_t header = 4 + 4 * size_t(dims);
     const size_t sizes = in.read(p + 4, header - 4);
     if (sizes < header - 4)
-        throw EngineError(path + ": truncated: the header needs " + std::to_string(header) + " bytes, the file has "
-                          + std::to_string(4 + sizes));
+        throw EngineError(
+            Message::tr("%1: truncated: the header needs %2 bytes, the file has %3", path, header, 4 + sizes));
     std::vector<int64_t> shape;
     Count count = 1;
     for (int i = 0; i < dims; ++i) {
@@ -170,20 +174,20 @@ torch::Tensor readIdxFile(const std::string &requested)
         count *= shape.back();
     }
     if (count.exceeds(kMaxElements))
-        throw EngineError(path + ": the header declares " + formatShape(shape) + ", " + count.text()
-                          + " elements; at most " + std::to_string(kMaxElements) + " are supported");
+        throw EngineError(Message::tr("%1: the header declares %2, %3 elements; at most %4 are supported", path,
+                                      formatShape(shape), count.text(), kMaxElements));
     const MemoryLimit memory = availableMemory("cpu");
     if (memory.bytes >= 0 && count.value() > memory.bytes)
-        throw EngineError(path + ": the header declares " + formatBytes(count.value()) + " of data, but only "
-                          + formatBytes(memory.bytes) + " is available (" + memory.source + ")");
+        throw EngineError(Message::tr("%1: the header declares %2 of data, but only %3 is available (%4)", path,
+                                      formatBytes(count.value()), formatBytes(memory.bytes), memory.source));
     const size_t want = size_t(count.value());
     // A plain file's size is known: it must be the header and the declared data, exactly.
     if (in.isPlain()) {
         std::error_code ec;
         const uintmax_t size = fs::file_size(path, ec);
         if (!ec && size < header + want)
-            throw EngineError(path + ": truncated: expected " + std::to_string(want)
-                              + " bytes of data after the header, found " + std::to_string(size - header));
+            throw EngineError(Message::tr("%1: truncated: expected %2 bytes of data after the header, found %3", path,
+                                          want, size - header));
     }
     // Memory grows with the data that really arrive, never past what the header declares, so a
     // small file whose header declares gigabytes fails on what it holds, not on an allocation.
@@ -197,13 +201,13 @@ torch::Tensor readIdxFile(const std::string &requested)
             break;
     }
     if (got < want)
-        throw EngineError(path + ": truncated: expected " + std::to_string(want)
-                          + " bytes of data after the header, found " + std::to_string(got));
+        throw EngineError(
+            Message::tr("%1: truncated: expected %2 bytes of data after the header, found %3", path, want, got));
     // One byte more than declared is enough to refuse the file; the rest is never inflated.
     char extra = 0;
     if (in.read(&extra, 1) != 0)
-        throw EngineError(path + ": unexpected bytes after the " + std::to_string(want)
-                          + " bytes of data the header declares");
+        throw EngineError(
+            Message::tr("%1: unexpected bytes after the %2 bytes of data the header declares", path, want));
     // The tensor takes the buffer over, without a copy.
     torch::Tensor t;
     if (want == 0) {
@@ -239,7 +243,7 @@ void writeIdxFile(const std::string &path, const torch::Tensor &tensor, bool gzi
     replaceFileAtomically(path, [&](const std::string &temp) {
         gzFile f = gzopen(temp.c_str(), "wb");
         if (!f || gzwrite(f, out.data(), unsigned(out.size())) != int(out.size()) || gzclose(f) != Z_OK)
-            throw EngineError(path + ": cannot write gzip data");
+            throw EngineError(Message::tr("%1: cannot write gzip data", path));
     });
 }
 
@@ -266,11 +270,11 @@ RawSplit loadIdxPair(const Project &p, const std::string &prefix)
     s.inputs = readIdxFile(imagesPath);
     torch::Tensor labels = readIdxFile(labelsPath);
     if (labels.dim() != 1)
-        throw EngineError(labelsPath + ": expected a 1-dimensional label file, got " + std::to_string(labels.dim())
-                          + " dimensions");
+        throw EngineError(
+            Message::tr("%1: expected a 1-dimensional label file, got %2 dimensions", labelsPath, labels.dim()));
     if (labels.size(0) != s.inputs.size(0))
-        throw EngineError(labelsPath + ": " + std::to_string(labels.size(0)) + " labels for "
-                          + std::to_string(s.inputs.size(0)) + " images in " + imagesPath);
+        throw EngineError(
+            Message::tr("%1: %2 labels for %3 images in %4", labelsPath, labels.size(0), s.inputs.size(0), imagesPath));
     s.labels = labels.to(torch::kInt64);
     return s;
 }

@@ -23,14 +23,16 @@ void checkShape(const Project &p)
     const Shape &s = p.dataset.sampleShape;
     const int k = p.dataset.numClasses;
     if (s.size() != 2)
-        throw EngineError("/dataset/sample_shape: generated sequences are steps x symbols (LxF), got "
-                          + formatShape(s));
+        throw EngineError(Message::tr("/dataset/sample_shape: generated sequences are steps x symbols (LxF), got %1",
+                                      formatShape(s)));
     if (s[1] <= k)
-        throw EngineError("/dataset/sample_shape: " + std::to_string(s[1]) + " symbols per step leave no filler beside "
-                          + std::to_string(k) + " class markers; give more than /dataset/num_classes symbols");
+        throw EngineError(Message::tr("/dataset/sample_shape: %1 symbols per step leave no filler beside %2 class "
+                                      "markers; give more than /dataset/num_classes symbols",
+                                      s[1], k));
     if (s[0] < k)
-        throw EngineError("/dataset/sample_shape: " + std::to_string(s[0]) + " steps cannot hold the "
-                          + std::to_string(k) + " class markers; give at least /dataset/num_classes steps");
+        throw EngineError(Message::tr("/dataset/sample_shape: %1 steps cannot hold the %2 class markers; give at least "
+                                      "/dataset/num_classes steps",
+                                      s[0], k));
 }
 
 RawSplit generate(const Project &p, int count, uint64_t seed)

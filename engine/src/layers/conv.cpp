@@ -44,8 +44,8 @@ LayerType conv2dLayer()
         if (Message mismatch = channelMismatch(c, declared); !mismatch.empty())
             return fail(mismatch);
         if (c % groups || out % groups)
-            return fail(Message::tr("groups = %1 must divide the input channels (%2) and out_channels (%3)", groups, c,
-                                    out));
+            return fail(
+                Message::tr("groups = %1 must divide the input channels (%2) and out_channels (%3)", groups, c, out));
         Conv2dGeometry g{I(p, "kernel_size"), I(p, "stride"), I(p, "padding"), I(p, "dilation")};
         const int64_t h = convOut(s[1], g), w = convOut(s[2], g);
         if (h < 1 || w < 1)

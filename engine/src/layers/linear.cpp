@@ -27,8 +27,8 @@ LayerType linearLayer()
                 return fail(Message::tr("%1 features reach a layer that expects %2 (in_features = %2); the input "
                                         "is %3, add a Flatten before it",
                                         features, declared, formatShape(s)));
-            return fail(Message::tr("%1 features reach a layer that expects %2 (in_features = %2)", features,
-                                    declared));
+            return fail(
+                Message::tr("%1 features reach a layer that expects %2 (in_features = %2)", features, declared));
         }
         const int64_t out = I(p, "out_features");
         Shape o = s;

@@ -292,10 +292,10 @@ json LayerRegistry::normalizeParams(const LayerType &type, const json &params, c
         auto it = params.find(spec.name);
         if (it == params.end()) {
             if (spec.required())
-                diags.error(where,
-                            Message::tr("missing required parameter '%1' of %2 (%3)", spec.name, type.name,
-                                        spec.expectation()),
-                            nodeId);
+                diags.error(
+                    where,
+                    Message::tr("missing required parameter '%1' of %2 (%3)", spec.name, type.name, spec.expectation()),
+                    nodeId);
             else
                 out[spec.name] = spec.defaultValue;
             continue;
@@ -353,7 +353,8 @@ json LayerRegistry::normalizeParams(const LayerType &type, const json &params, c
         for (const auto &spec : type.params)
             known = known || spec.name == it.key();
         if (!known)
-            diags.error(where + "/" + it.key(), Message::tr("unknown parameter '%1' for %2", it.key(), type.name), nodeId);
+            diags.error(where + "/" + it.key(), Message::tr("unknown parameter '%1' for %2", it.key(), type.name),
+                        nodeId);
     }
     return out;
 }
