@@ -352,10 +352,10 @@ void Dashboard::loadRecordedCurves(const QString &runDir)
     // The batches of an epoch that was stopped part-way come again when the run continues;
     // CurvePlot drops the recorded ones when an earlier x arrives.
     QVector<double> x, loss;
-    std::vector<std::string> problems; // a line torn by a kill: skipped, and said in the log
+    std::vector<Message> problems; // a line torn by a kill: skipped, and said in the log
     const std::vector<TrainingEvent> events = readMetrics(runDir.toStdString(), &problems);
-    for (const std::string &problem : problems)
-        Q_EMIT logMessage(QString::fromStdString(problem), false);
+    for (const Message &problem : problems)
+        Q_EMIT logMessage(messageText(problem), false);
     for (const TrainingEvent &e : events) {
         if (e.kind == TrainingEvent::Kind::Batch) {
             x.append(e.epoch - 1 + double(e.batch) / std::max(e.batchesPerEpoch, 1));

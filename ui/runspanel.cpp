@@ -894,9 +894,9 @@ QVector<RunsPanel::Difference> RunsPanel::settingsDifferences(const QString &run
             return {};
         }
         const std::string text = file.readAll().toStdString();
-        if (const std::string deep = jsonDepthError(text); !deep.empty()) {
+        if (const Message deep = jsonDepthError(text); !deep.empty()) {
             if (error)
-                *error = tr("%1: %2").arg(QDir::toNativeSeparators(path), QString::fromStdString(deep));
+                *error = tr("%1: %2").arg(QDir::toNativeSeparators(path), ui::messageText(deep));
             return {};
         }
         j[i] = nlohmann::json::parse(text, nullptr, false);

@@ -179,10 +179,10 @@ std::string readTextFile(const std::string &path)
     return ss.str();
 }
 
-std::string jsonDepthError(const std::string &text)
+Message jsonDepthError(const std::string &text)
 {
     const size_t at = jsonTooDeepAt(text);
-    return at == std::string::npos ? std::string() : jsonDepthMessage(at).str();
+    return at == std::string::npos ? Message() : jsonDepthMessage(at);
 }
 
 nlohmann::json parseJsonText(const std::string &text, const std::string &source)

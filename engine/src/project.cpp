@@ -410,7 +410,7 @@ ProjectLoad projectFromJson(json j, const std::string &filePath)
 
 ProjectLoad parseProject(const std::string &text, const std::string &filePath)
 {
-    if (const std::string deep = jsonDepthError(text); !deep.empty()) {
+    if (Message deep = jsonDepthError(text); !deep.empty()) {
         // Refused before parsing: writing or walking such a value would overflow the stack.
         ProjectLoad load;
         load.diagnostics.error("", Message::tr("%1; a project needs far fewer", deep));

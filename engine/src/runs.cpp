@@ -161,7 +161,7 @@ std::vector<RunSummary> listRuns(const std::string &runsDir)
     return runs;
 }
 
-std::vector<TrainingEvent> readMetrics(const std::string &runDir, std::vector<std::string> *problems)
+std::vector<TrainingEvent> readMetrics(const std::string &runDir, std::vector<Message> *problems)
 {
     std::vector<TrainingEvent> events;
     const std::string path = (fs::path(runDir) / "metrics.jsonl").string();
@@ -170,7 +170,7 @@ std::vector<TrainingEvent> readMetrics(const std::string &runDir, std::vector<st
         return events;
     if (!fs::is_regular_file(path, ec)) {
         if (problems)
-            problems->push_back(Message::tr("%1: not a regular file; no metrics read", path).str());
+            problems->push_back(Message::tr("%1: not a regular file; no metrics read", path));
         return events;
     }
     std::ifstream in(path, std::ios::binary);
@@ -192,8 +192,7 @@ std::vector<TrainingEvent> readMetrics(const std::string &runDir, std::vector<st
                 problems->push_back(
                     (last ? Message::tr("%1: line %2 is torn (the run was killed while writing it) and was skipped",
                                         path, number)
-                          : Message::tr("%1: line %2 is not a JSON object and was skipped", path, number))
-                        .str());
+                          : Message::tr("%1: line %2 is not a JSON object and was skipped", path, number)));
         }
     }
     return events;

@@ -397,7 +397,7 @@ void TestProject::nestingDepthIsLimited()
 {
     auto nested = [](int depth) { return std::string(size_t(depth), '[') + std::string(size_t(depth), ']'); };
     QVERIFY(jsonDepthError(nested(kMaxJsonDepth)).empty());
-    const std::string deep = jsonDepthError(nested(kMaxJsonDepth + 1));
+    const std::string deep = jsonDepthError(nested(kMaxJsonDepth + 1)).str();
     QVERIFY2(deep.find(std::to_string(kMaxJsonDepth) + " levels") != std::string::npos, deep.c_str());
     QVERIFY(jsonDepthError("[\"" + std::string(1000, '[') + "\\\"{\"]").empty());
     QVERIFY(jsonDepthError("{\"a\": {\"b\": [1, {\"c\": []}]}}").empty());

@@ -856,11 +856,12 @@ void TestTraining::tornMetricsLineIsRepairedOnResume()
     const QByteArray torn = "{\"event\":\"batch\",\"epoch\":2,\"batch\":1,\"lo";
     writeAll(metrics, whole + torn);
 
-    std::vector<std::string> problems;
+    std::vector<Message> problems;
     const auto events = readMetrics(b.runDir, &problems);
     QVERIFY(!events.empty());
     QCOMPARE(problems.size(), size_t(1));
-    QVERIFY2(containsCI(problems[0], "metrics.jsonl") && containsCI(problems[0], "torn"), problems[0].c_str());
+    QVERIFY2(containsCI(problems[0].str(), "metrics.jsonl") && containsCI(problems[0].str(), "torn"),
+             problems[0].str().c_str());
 
     TrainRequest resume = requestFor(p, m_tmp.filePath("torn"));
     resume.resumeRun = b.runDir;

@@ -2,6 +2,8 @@
 // JSON read from files. Nesting is limited before parsing: a file nested thousands of levels
 // deep would otherwise overflow the stack later, when it is written out or walked recursively.
 
+#include "torchwright/message.h"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -15,7 +17,7 @@ constexpr int kMaxJsonDepth = 64;
 // Empty when `text` nests arrays and objects at most kMaxJsonDepth deep, else a message such as
 // "JSON nested deeper than 64 levels (at byte 70)". Strings are skipped; anything else invalid
 // is left to the parser.
-std::string jsonDepthError(const std::string &text);
+Message jsonDepthError(const std::string &text);
 
 // Parses `text` read from `source` (a file name). Throws EngineError naming `source` when the
 // text nests too deep or is not valid JSON.

@@ -74,7 +74,7 @@ std::vector<RunSummary> listRuns(const std::string &runsDir);
 RunSummary readRunSummary(const std::string &runDir);
 // The events of metrics.jsonl. Lines that are not JSON (a torn last line after a kill) are
 // skipped; `problems`, when given, receives one sentence per skipped line naming the file and line.
-std::vector<TrainingEvent> readMetrics(const std::string &runDir, std::vector<std::string> *problems = nullptr);
+std::vector<TrainingEvent> readMetrics(const std::string &runDir, std::vector<Message> *problems = nullptr);
 // Truncates metrics.jsonl to its last complete line (one ending in a newline) when a kill left a
 // torn line after it. Returns the number of bytes dropped (0 when the file was whole or absent);
 // throws EngineError naming the file when it cannot be repaired.
