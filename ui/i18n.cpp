@@ -139,25 +139,13 @@ QString messageText(const Message &message)
     if (!message.translatable())
         return QString::fromStdString(message.source());
     const QString source = QCoreApplication::translate(kMessageContext, message.source().c_str());
-    QStringList args;
+    // The engine's own substitution (one pass: an argument's "%1" stays as it is), over UTF-8,
+    // whose '%' and digits are the ASCII ones.
+    std::vector<std::string> args;
+    args.reserve(message.args().size());
     for (const Message &a : message.args())
-        args << messageText(a);
-    // One pass, as Message::substitute: an argument's own "%1" stays as it is.
-    QString out;
-    out.reserve(source.size());
-    for (qsizetype i = 0; i < source.size(); ++i) {
-        const QChar c = source.at(i);
-        if (c == QLatin1Char('%') && i + 1 < source.size()) {
-            const int k = source.at(i + 1).digitValue() - 1;
-            if (k >= 0 && k < args.size()) {
-                out += args.at(k);
-                ++i;
-                continue;
-            }
-        }
-        out += c;
-    }
-    return out;
+        args.push_back(messageText(a).toStdString());
+    return QString::fromStdString(Message::substitute(source.toStdString(), args));
 }
 
 QString diagnosticText(const Diagnostic &d, const QString &file)
