@@ -6,6 +6,7 @@
 #include "dataset.h"
 #include "datasetreader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <numeric>
@@ -52,14 +53,14 @@ struct RawSplits {
 };
 
 // Both splits as the format stores them, checked against the declared shape and class count.
-RawSplits loadRawSplits(const Project &p, const DatasetFormat &format)
+RawSplits loadRawSplits(const Project &p, const DatasetFormat &format, const ImportControl &control)
 {
     const DatasetReader &reader = readerOf(format);
     if (format.needsPath && !fs::is_directory(p.datasetPath()))
         throw EngineError(Message::tr("%1: dataset folder not found (/dataset/path)", p.datasetPath()));
     RawSplits raw;
-    raw.train = reader.train(p);
-    raw.test = reader.test(p);
+    raw.train = reader.train(p, control);
+    raw.test = reader.test(p, control);
     checkSplit(p, raw.train, true);
     checkSplit(p, raw.test, false);
     return raw;
@@ -82,10 +83,15 @@ RawSplit splitValidation(RawSplit &train, double fraction, uint64_t seed)
     std::sort(trainIdx.begin(), trainIdx.end());
     auto take = [](const RawSplit &s, const std::vector<int64_t> &idx) {
         auto i = torch::tensor(idx, torch::kInt64);
-        return RawSplit{s.inputs.index_select(0, i), s.labels.index_select(0, i)};
+        RawSplit out;
+        out.inputs = s.inputs.index_select(0, i);
+        out.labels = s.labels.index_select(0, i);
+        return out;
     };
     RawSplit val = take(train, valIdx);
+    RawInfo info = std::move(train.info);
     train = take(train, trainIdx);
+    train.info = std::move(info);
     return val;
 }
 
@@ -147,6 +153,8 @@ void normalize(DataSplits &out, const Shape &sampleShape)
 
 } // namespace
 
+ImportCancelled::ImportCancelled() : EngineError(Message::tr("the import was cancelled")) {}
+
 bool datasetFilesPresent(const Project &project, std::string *missing)
 {
     return readerOf(datasetFormat(project)).filesPresent(project, missing);
@@ -154,14 +162,17 @@ bool datasetFilesPresent(const Project &project, std::string *missing)
 
 torch::Tensor rawTestInputs(const Project &p) { return readerOf(datasetFormat(p)).testInputs(p); }
 
-DataSplits loadDataSplits(const Project &p, DType inputType)
+DataSplits loadDataSplits(const Project &p, DType inputType, const ImportControl &control)
 {
     const DatasetFormat &format = datasetFormat(p);
-    RawSplits raw = loadRawSplits(p, format);
+    RawSplits raw = loadRawSplits(p, format, control);
+    DataSplits out;
+    out.preprocessing = raw.train.info.preprocessing;
+    out.skipped = raw.train.info.skipped;
+    out.skipped.insert(out.skipped.end(), raw.test.info.skipped.begin(), raw.test.info.skipped.end());
     RawSplit val = splitValidation(raw.train, p.dataset.validationFraction, p.dataset.splitSeed);
 
     const double scale = format.scale(inputType);
-    DataSplits out;
     out.train = toInputType(std::move(raw.train), inputType, scale);
     out.validation = toInputType(std::move(val), inputType, scale);
     out.test = toInputType(std::move(raw.test), inputType, scale);
@@ -170,6 +181,11 @@ DataSplits loadDataSplits(const Project &p, DType inputType)
         normalizationStats(p, out.train.inputs, out.mean, out.std);
         normalize(out, p.dataset.sampleShape);
     }
+    out.preprocessing["format"] = format.name;
+    out.preprocessing["scale"] = scale;
+    out.preprocessing["normalize"] = inputType == DType::Float32 ? p.preprocess.normalize : "none";
+    out.preprocessing["mean"] = out.mean;
+    out.preprocessing["std"] = out.std;
     return out;
 }
 
@@ -202,7 +218,7 @@ std::vector<DatasetSample> datasetPreview(const Project &p, int perClass)
     const DatasetFormat &format = datasetFormat(p);
     if (format.needsPath && !fs::is_directory(p.datasetPath()))
         throw EngineError(Message::tr("%1: dataset folder not found (/dataset/path)", p.datasetPath()));
-    const RawSplit test = readerOf(format).test(p);
+    const RawSplit test = readerOf(format).test(p, {});
     const int classes = std::max(p.dataset.numClasses, 0);
     std::vector<std::vector<int64_t>> chosen(static_cast<size_t>(classes));
     const torch::Tensor labels = test.labels.contiguous();
@@ -215,6 +231,72 @@ std::vector<DatasetSample> datasetPreview(const Project &p, int perClass)
         for (int64_t i : chosen[size_t(c)])
             samples.push_back({c, sampleImage(test.inputs[i])});
     return samples;
+}
+
+} // namespace torchwright
+
+namespace torchwright {
+
+namespace {
+
+std::vector<int64_t> classCounts(const torch::Tensor &labels, int classes)
+{
+    std::vector<int64_t> counts(size_t(std::max(classes, 0)), 0);
+    if (labels.numel() == 0 || classes <= 0)
+        return counts;
+    const torch::Tensor c = labels.contiguous();
+    const int64_t *y = c.data_ptr<int64_t>();
+    for (int64_t i = 0; i < c.numel(); ++i)
+        if (y[i] >= 0 && y[i] < classes)
+            ++counts[size_t(y[i])];
+    return counts;
+}
+
+} // namespace
+
+DatasetSummary datasetSummary(const Project &p, int perClass, const ImportControl &control)
+{
+    const DatasetFormat &format = datasetFormat(p);
+    RawSplits raw = loadRawSplits(p, format, control);
+    DatasetSummary s;
+    s.format = format.name;
+    s.trainCount = raw.train.labels.defined() ? raw.train.labels.size(0) : 0;
+    s.testCount = raw.test.labels.defined() ? raw.test.labels.size(0) : 0;
+    s.classNames = p.dataset.classNames;
+    const int classes = std::max(p.dataset.numClasses, 0);
+    s.trainPerClass = classCounts(raw.train.labels, classes);
+    s.testPerClass = classCounts(raw.test.labels, classes);
+    if (raw.train.inputs.defined() && raw.train.inputs.numel() > 0 && raw.train.inputs.scalar_type() != torch::kInt64) {
+        const double scale = format.scale(DType::Float32);
+        const bool perChannel = p.dataset.sampleShape.size() >= 2;
+        const int64_t channels = perChannel ? raw.train.inputs.size(1) : 1;
+        for (int64_t c = 0; c < channels; ++c) {
+            const torch::Tensor v = (perChannel ? raw.train.inputs.select(1, c) : raw.train.inputs).to(torch::kFloat64);
+            s.mean.push_back(v.mean().item<double>() * scale);
+            s.std.push_back(v.numel() > 1 ? v.std().item<double>() * scale : 0.0);
+        }
+    }
+    s.sourceSizes = raw.train.info.sourceSizes;
+    for (const auto &[size, n] : raw.test.info.sourceSizes)
+        s.sourceSizes[size] += n;
+    s.skipped = raw.train.info.skipped;
+    s.skipped.insert(s.skipped.end(), raw.test.info.skipped.begin(), raw.test.info.skipped.end());
+    s.warnings = raw.train.info.warnings;
+    s.warnings.insert(s.warnings.end(), raw.test.info.warnings.begin(), raw.test.info.warnings.end());
+    s.columns = raw.train.info.columns;
+    s.rows = raw.train.info.rows;
+    std::vector<int> taken(size_t(classes), 0);
+    const torch::Tensor labels = raw.train.labels.defined() ? raw.train.labels.contiguous() : torch::Tensor();
+    for (int64_t i = 0; labels.defined() && i < labels.numel() && perClass > 0; ++i) {
+        const int64_t y = labels.data_ptr<int64_t>()[i];
+        if (y >= 0 && y < classes && taken[size_t(y)] < perClass) {
+            ++taken[size_t(y)];
+            s.samples.push_back({int(y), sampleImage(raw.train.inputs[i])});
+        }
+    }
+    std::stable_sort(s.samples.begin(), s.samples.end(),
+                     [](const DatasetSample &a, const DatasetSample &b) { return a.label < b.label; });
+    return s;
 }
 
 } // namespace torchwright

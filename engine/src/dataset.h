@@ -7,6 +7,7 @@
 #include "torchwright/project.h"
 #include "torchwright/runs.h"
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <string>
@@ -32,12 +33,16 @@ struct DataSplits {
     TensorDataset test;
     std::vector<double> mean; // per channel, as applied
     std::vector<double> std;
+    // The exact preprocessing, as recorded in runs and carried by exports: {"format", "scale",
+    // "mean", "std"} plus the format's own part (RawInfo::preprocessing).
+    nlohmann::json preprocessing = nlohmann::json::object();
+    std::vector<SkippedInput> skipped; // inputs the format left out, train then test
 };
 
 // Loads train and test through the project's dataset format, splits validation off train (fixed
 // seed), casts to the Input node's dtype with the format's scale, and normalises with statistics
 // of the training split (or fixed values).
-DataSplits loadDataSplits(const Project &project, DType inputType);
+DataSplits loadDataSplits(const Project &project, DType inputType, const ImportControl &control = {});
 
 // The test split's inputs before any preprocessing (uint8 for files, float for synthetic).
 torch::Tensor rawTestInputs(const Project &project);

@@ -9,15 +9,34 @@
 
 #include <torch/torch.h>
 
+#include <nlohmann/json.hpp>
+
 #include <functional>
+#include <map>
 #include <string>
+#include <vector>
 
 namespace torchwright {
+
+// What a reader knows about the files it read, beside the tensors: for the summary, the preview
+// and the run's record of the exact preprocessing.
+struct RawInfo {
+    std::vector<SkippedInput> skipped;          // inputs left out, with file, line and reason
+    std::map<std::string, int64_t> sourceSizes; // "WxH" -> count, before resizing
+    std::vector<Message> warnings;
+    // The format's part of the preprocessing record (resize policy, channels, column encoders);
+    // merged into DataSplits::preprocessing and from there into runs and exports.
+    nlohmann::json preprocessing = nlohmann::json::object();
+    // Tables: the header and the first rows as read.
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::string>> rows;
+};
 
 // One split as stored, before any preprocessing.
 struct RawSplit {
     torch::Tensor inputs; // [N, ...sample shape]: uint8 for bytes, float32 for real values
     torch::Tensor labels; // [N] int64
+    RawInfo info;
 };
 
 struct DatasetReader {
@@ -25,9 +44,10 @@ struct DatasetReader {
     // given) naming the first absent file. A format without files is always present.
     std::function<bool(const Project &, std::string *missing)> filesPresent;
     // The training and the test split as stored. Throws EngineError naming the file and the
-    // problem. The dataset folder is known to exist when the format needs one.
-    std::function<RawSplit(const Project &)> train;
-    std::function<RawSplit(const Project &)> test;
+    // problem, ImportCancelled when `control` says stop. The dataset folder is known to exist
+    // when the format needs one.
+    std::function<RawSplit(const Project &, const ImportControl &)> train;
+    std::function<RawSplit(const Project &, const ImportControl &)> test;
     // The test split's inputs alone (the labels are not read).
     std::function<torch::Tensor(const Project &)> testInputs;
 };

@@ -376,8 +376,8 @@ void exportPythonProgram(const std::string &runDir, const std::string &outDir, c
     const DatasetFormat &format = datasetFormat(p);
     std::string dataBytes;
     if (!format.programDataFile.empty()) {
-        const RawSplit train = format.reader->train(p);
-        const RawSplit test = format.reader->test(p);
+        const RawSplit train = format.reader->train(p, {});
+        const RawSplit test = format.reader->test(p, {});
         c10::Dict<std::string, at::Tensor> data;
         data.insert("train_inputs", train.inputs);
         data.insert("train_labels", train.labels);

@@ -8,10 +8,14 @@
 // and the exported program's reader engine/templates/datasets/<name>.py. Torch-free, so the
 // studio can list formats and their settings without LibTorch's headers.
 
+#include "torchwright/diagnostics.h"
 #include "torchwright/layers.h"
 #include "torchwright/runs.h"
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +45,34 @@ struct DatasetFormat {
     std::shared_ptr<const DatasetReader> reader;
 };
 
+// An input a format could not read and left out of the data: the file (and the 1-based line, for
+// a table row; 0 otherwise) and why. Never dropped silently: loading lists every one.
+struct SkippedInput {
+    std::string file;
+    int64_t line = 0;
+    Message reason;
+};
+
+// Progress and cancellation for an import that takes a while (decoding an image folder). Both
+// are optional. `progress` is called from the importing thread, with the items done so far and
+// the total; setting `*cancel` makes the import throw ImportCancelled soon after.
+struct ImportControl {
+    std::function<void(int64_t done, int64_t total)> progress;
+    const std::atomic<bool> *cancel = nullptr;
+    bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
+    void report(int64_t done, int64_t total) const
+    {
+        if (progress)
+            progress(done, total);
+    }
+};
+
+// Thrown by an import stopped through ImportControl::cancel.
+class ImportCancelled : public EngineError {
+public:
+    ImportCancelled();
+};
+
 // Every format, in the order the studio lists them.
 const std::vector<DatasetFormat> &datasetFormats();
 // The format of that name, or null.
@@ -57,5 +89,31 @@ struct DatasetSample {
 // The first `perClass` samples of each class in the test split (the smallest files), in file
 // order, grouped by class. Throws EngineError naming the file when the data cannot be read.
 std::vector<DatasetSample> datasetPreview(const Project &project, int perClass);
+
+// What the Input data stage and `validate` show about a project's data before training.
+struct DatasetSummary {
+    std::string format;
+    int64_t trainCount = 0; // as read, before the validation split is taken off
+    int64_t testCount = 0;
+    std::vector<std::string> classNames;
+    std::vector<int64_t> trainPerClass; // class balance, one count per class
+    std::vector<int64_t> testPerClass;
+    // Per channel (one value for tables and sequences), of the training split as the model sees
+    // it before normalisation (bytes scaled to 0..1).
+    std::vector<double> mean;
+    std::vector<double> std;
+    // Source sizes before any resizing ("28x28" -> number of files); empty when the format has
+    // no notion of it.
+    std::map<std::string, int64_t> sourceSizes;
+    std::vector<SkippedInput> skipped;  // every input left out, in file order
+    std::vector<Message> warnings;      // things to know before training (a class with one image)
+    std::vector<DatasetSample> samples; // up to `perClass` training samples per class
+    // Tables: the header and the first rows as read, for a preview table.
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::string>> rows;
+};
+// Reads the project's data (through the cache where the format has one) and summarises it.
+// Throws EngineError naming the file when the data cannot be read, ImportCancelled when stopped.
+DatasetSummary datasetSummary(const Project &project, int perClass, const ImportControl &control = {});
 
 } // namespace torchwright

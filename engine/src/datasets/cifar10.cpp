@@ -42,7 +42,10 @@ RawSplit loadBatches(const Project &p, const std::vector<std::string> &files)
         labels.push_back(raw.select(1, 0).to(torch::kInt64));
         images.push_back(raw.slice(1, 1).reshape({n, 3, 32, 32}));
     }
-    return {torch::cat(images), torch::cat(labels)};
+    RawSplit s;
+    s.inputs = torch::cat(images);
+    s.labels = torch::cat(labels);
+    return s;
 }
 
 bool filesPresent(const Project &p, std::string *missing)
@@ -69,10 +72,10 @@ DatasetFormat cifar10Format()
     d.description = "data_batch_1.bin to data_batch_5.bin and test_batch.bin in one folder";
     d.scale = byteScale;
     d.programReader = "datasets/cifar10.py";
-    d.reader = std::make_shared<const DatasetReader>(
-        DatasetReader{filesPresent, [](const Project &p) { return loadBatches(p, trainFiles()); },
-                      [](const Project &p) { return loadBatches(p, testFiles()); },
-                      [](const Project &p) { return loadBatches(p, testFiles()).inputs; }});
+    d.reader = std::make_shared<const DatasetReader>(DatasetReader{
+        filesPresent, [](const Project &p, const ImportControl &) { return loadBatches(p, trainFiles()); },
+        [](const Project &p, const ImportControl &) { return loadBatches(p, testFiles()); },
+        [](const Project &p) { return loadBatches(p, testFiles()).inputs; }});
     return d;
 }
 

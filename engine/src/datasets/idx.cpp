@@ -303,8 +303,8 @@ DatasetFormat idxFormat()
     d.scale = byteScale;
     d.programReader = "datasets/idx.py";
     d.reader = std::make_shared<const DatasetReader>(
-        DatasetReader{filesPresent, [](const Project &p) { return loadIdxPair(p, kTrain); },
-                      [](const Project &p) { return loadIdxPair(p, kTest); },
+        DatasetReader{filesPresent, [](const Project &p, const ImportControl &) { return loadIdxPair(p, kTrain); },
+                      [](const Project &p, const ImportControl &) { return loadIdxPair(p, kTest); },
                       [](const Project &p) { return readIdxFile(imagesFile(p, kTest)); }});
     return d;
 }

@@ -71,8 +71,14 @@ RawSplit generate(const Project &p, int count, uint64_t seed)
     return s;
 }
 
-RawSplit trainSplit(const Project &p) { return generate(p, p.dataset.syntheticTrain, p.dataset.syntheticSeed); }
-RawSplit testSplit(const Project &p) { return generate(p, p.dataset.syntheticTest, p.dataset.syntheticSeed + 1); }
+RawSplit trainSplit(const Project &p, const ImportControl & = {})
+{
+    return generate(p, p.dataset.syntheticTrain, p.dataset.syntheticSeed);
+}
+RawSplit testSplit(const Project &p, const ImportControl & = {})
+{
+    return generate(p, p.dataset.syntheticTest, p.dataset.syntheticSeed + 1);
+}
 
 } // namespace
 

@@ -42,11 +42,20 @@ RawSplit generate(const Project &p, int count, uint64_t seed)
 {
     const DatasetSettings &d = p.dataset;
     TensorDataset s = makeSyntheticDataset(d.sampleShape, d.numClasses, count, d.syntheticNoise, seed);
-    return {s.inputs, s.labels};
+    RawSplit raw;
+    raw.inputs = s.inputs;
+    raw.labels = s.labels;
+    return raw;
 }
 
-RawSplit trainSplit(const Project &p) { return generate(p, p.dataset.syntheticTrain, p.dataset.syntheticSeed); }
-RawSplit testSplit(const Project &p) { return generate(p, p.dataset.syntheticTest, p.dataset.syntheticSeed + 1); }
+RawSplit trainSplit(const Project &p, const ImportControl & = {})
+{
+    return generate(p, p.dataset.syntheticTrain, p.dataset.syntheticSeed);
+}
+RawSplit testSplit(const Project &p, const ImportControl & = {})
+{
+    return generate(p, p.dataset.syntheticTest, p.dataset.syntheticSeed + 1);
+}
 
 } // namespace
 
