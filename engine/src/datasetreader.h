@@ -50,6 +50,14 @@ struct DatasetReader {
     std::function<RawSplit(const Project &, const ImportControl &)> test;
     // The test split's inputs alone (the labels are not read).
     std::function<torch::Tensor(const Project &)> testInputs;
+    // Inputs to classify with an exported model, read from a file or folder the user names the
+    // way training read its data: `record` is the run's preprocessing record (DataSplits::
+    // preprocessing, as carried by the bundle). Returns the inputs as stored (uint8 pixels,
+    // float features), one source name per input in `sources` ("photo.png", "rows.csv:12").
+    // Empty when the format cannot read inputs for prediction (the IDX and .npy paths remain).
+    std::function<torch::Tensor(const nlohmann::json &record, const std::string &path, std::vector<std::string> &sources,
+                                const ImportControl &control)>
+        predictInputs;
 };
 
 // Bytes become floats in [0, 1]; token ids (int64 inputs) stay as stored.
