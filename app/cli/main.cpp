@@ -417,10 +417,11 @@ public:
     // Called on the worker.
     void push(const TrainingEvent &e)
     {
-        const bool batch = e.kind == TrainingEvent::Kind::Batch;
+        // Batches and import progress are coalesced: only the latest of a run of them matters.
+        const bool batch = e.kind == TrainingEvent::Kind::Batch || e.kind == TrainingEvent::Kind::Import;
         {
             std::lock_guard<std::mutex> lock(g_queueMutex);
-            if (batch && !m_queue.empty() && m_queue.back().kind == TrainingEvent::Kind::Batch)
+            if (batch && !m_queue.empty() && m_queue.back().kind == e.kind)
                 m_queue.back() = e;
             else
                 m_queue.push_back(e);
