@@ -503,12 +503,13 @@ void DataPreview::fillSamples(const DatasetSummary &s)
         for (; i < images.size() && images[i]->label == label; ++i) {
             const QImage img = toImage(images[i]->image);
             if (!img.isNull())
-                thumbs.push_back(img.scaled(kThumbnailSize, kThumbnailSize, Qt::KeepAspectRatio,
-                                            Qt::SmoothTransformation));
+                thumbs.push_back(
+                    img.scaled(kThumbnailSize, kThumbnailSize, Qt::KeepAspectRatio, Qt::SmoothTransformation));
         }
         const int rows = (int(thumbs.size()) + across - 1) / across;
         const int cols = std::min<int>(across, int(thumbs.size()));
-        QPixmap strip(std::max(1, cols * (kThumbnailSize + gap) - gap), std::max(1, rows * (kThumbnailSize + gap) - gap));
+        QPixmap strip(std::max(1, cols * (kThumbnailSize + gap) - gap),
+                      std::max(1, rows * (kThumbnailSize + gap) - gap));
         strip.fill(Qt::transparent);
         {
             QPainter painter(&strip);
@@ -531,8 +532,8 @@ void DataPreview::fillSamples(const DatasetSummary &s)
         nameLabel->setObjectName(QStringLiteral("className"));
         // As wide as the thumbnails or the name, within reason: a longer name is elided and
         // shown whole on hover.
-        const int width = std::max(strip.width(), std::min(nameLabel->fontMetrics().horizontalAdvance(name),
-                                                           3 * kThumbnailSize));
+        const int width =
+            std::max(strip.width(), std::min(nameLabel->fontMetrics().horizontalAdvance(name), 3 * kThumbnailSize));
         nameLabel->setText(nameLabel->fontMetrics().elidedText(name, Qt::ElideRight, width));
         nameLabel->setToolTip(name);
         nameLabel->setFixedWidth(width);
@@ -568,7 +569,7 @@ void DataPreview::fillBalance(const DatasetSummary &s)
         most = std::max({most, nTrain, nTest});
         if (c % every == 0)
             ticker->addTick(c, c < int(s.classNames.size()) ? QString::fromStdString(s.classNames[size_t(c)])
-                                                           : QString::number(c));
+                                                            : QString::number(c));
     }
     m_trainBars->setData(keys, train, true);
     m_testBars->setData(keys, test, true);
@@ -577,8 +578,8 @@ void DataPreview::fillBalance(const DatasetSummary &s)
     m_plot->xAxis->setRange(0, most > 0 ? most * 1.05 : 1.0);
     // The legend's two lines take room below the last class.
     const int legend = 2 * lineHeight + 12;
-    const int height = std::clamp(shownClasses * int(std::ceil(lineHeight * 1.35)) + legend + 3 * lineHeight + 20,
-                                  160, 1400);
+    const int height =
+        std::clamp(shownClasses * int(std::ceil(lineHeight * 1.35)) + legend + 3 * lineHeight + 20, 160, 1400);
     m_plot->setFixedHeight(height);
     m_plot->replot();
 }

@@ -40,10 +40,10 @@ class DataPreview : public QWidget {
     Q_OBJECT
 
 public:
-    static constexpr int kSamplesPerClass = 4; // shown 2x2 under each class name
-    static constexpr int kThumbnailSize = 36;  // the longer side of one sample, in pixels
-    static constexpr int kDebounceMs = 400;    // after the last settings change, before reading
-    static constexpr int kProgressDelayMs = 700; // the progress dialog's minimumDuration
+    static constexpr int kSamplesPerClass = 4;    // shown 2x2 under each class name
+    static constexpr int kThumbnailSize = 36;     // the longer side of one sample, in pixels
+    static constexpr int kDebounceMs = 400;       // after the last settings change, before reading
+    static constexpr int kProgressDelayMs = 700;  // the progress dialog's minimumDuration
     static constexpr int kMaxSkippedShown = 1000; // rows of the skipped list; the count says all
 
     // Reads a project's data: datasetSummary() unless a test puts a fake in its place.

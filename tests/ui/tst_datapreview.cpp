@@ -134,8 +134,8 @@ void TestDataPreview::fashionMnistClassesAndCounts()
         QCOMPARE(panel.testBars()->data()->at(c)->value, 1000.0);
     }
     const QStringList names = tickLabels(panel.balancePlot()->yAxis);
-    QCOMPARE(names, QStringList({"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
-                                 "Sneaker", "Bag", "Ankle boot"}));
+    QCOMPARE(names, QStringList({"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+                                 "Bag", "Ankle boot"}));
 
     // Fashion-MNIST's published statistics: mean 0.2860, std 0.3530 (pixels scaled to 0..1).
     QCOMPARE(s.mean.size(), size_t(1));
@@ -199,7 +199,7 @@ void TestDataPreview::skippedInputsAndWarnings()
     QCOMPARE(t->rowCount(), 2);
     QCOMPARE(t->item(0, 0)->text(), QString("broken.png"));
     QCOMPARE(t->item(0, 0)->toolTip(), QString("/data/pets/cat/broken.png")); // the whole path
-    QCOMPARE(t->item(0, 1)->text(), QString()); // not a table row
+    QCOMPARE(t->item(0, 1)->text(), QString());                               // not a table row
     QCOMPARE(t->item(0, 2)->text(), QString("truncated PNG file"));
     QCOMPARE(t->item(1, 0)->text(), QString("list.csv"));
     QCOMPARE(t->item(1, 1)->text(), QString("12"));
