@@ -62,7 +62,8 @@ void fitTableHeight(QTableWidget *table, int maxRows)
     int h = table->horizontalHeader()->isVisible() ? table->horizontalHeader()->sizeHint().height() : 0;
     for (int r = 0; r < rows; ++r)
         h += table->rowHeight(r);
-    h += 2 * table->frameWidth() + table->horizontalScrollBar()->sizeHint().height();
+    h += 2 * table->frameWidth() + table->horizontalScrollBar()->sizeHint().height() + 4;
+    table->setVerticalScrollBarPolicy(table->rowCount() > maxRows ? Qt::ScrollBarAsNeeded : Qt::ScrollBarAlwaysOff);
     table->setFixedHeight(h);
 }
 
@@ -75,6 +76,7 @@ QTableWidget *makeTable(QWidget *parent)
     t->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
     t->setWordWrap(false);
     t->setMinimumWidth(120);
+    t->horizontalHeader()->setStretchLastSection(true);
     return t;
 }
 
@@ -175,9 +177,12 @@ DataPreview::DataPreview(ProjectDocument *doc, QWidget *parent) : QWidget(parent
     m_plot->yAxis->setTickLength(0, 3);
     m_plot->xAxis->setLabel(tr("samples"));
     m_plot->xAxis->setNumberFormat(QStringLiteral("gb"));
+    // The legend in a row of its own below the axes, where it covers no bar.
     m_plot->legend->setVisible(true);
-    m_plot->legend->setBrush(QColor(255, 255, 255, 220));
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    m_plot->legend->setBorderPen(Qt::NoPen);
+    m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
+    m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
     v->addWidget(m_plot);
 
     m_statsTitle = sectionTitle(m_content);
@@ -206,6 +211,8 @@ DataPreview::DataPreview(ProjectDocument *doc, QWidget *parent) : QWidget(parent
     m_skipped->setColumnCount(3);
     m_skipped->setHorizontalHeaderLabels({tr("File"), tr("Line"), tr("Reason")});
     v->addWidget(m_skipped);
+    v->addStretch(1);
+    outer->addStretch(1);
     m_content->hide();
 
     // The dialog a long read shows (after kProgressDelayMs); its Cancel stops the read.
@@ -430,11 +437,11 @@ void DataPreview::showSummary(const DatasetSummary &s)
     m_error->hide();
 
     const int classes = int(std::max(s.trainPerClass.size(), s.classNames.size()));
-    QString counts = tr("%1 training and %2 test samples").arg(number(s.trainCount), number(s.testCount));
-    if (classes > 0)
-        counts += QStringLiteral(" · ") + tr("%n class(es)", "", classes);
-    if (!s.format.empty())
-        counts += QStringLiteral(" · ") + QString::fromStdString(s.format);
+    // Plain numbers rather than %n plurals: English has no translation file to spell those.
+    const QString counts = classes > 0
+                               ? tr("%1 training and %2 test samples, classes: %3")
+                                     .arg(number(s.trainCount), number(s.testCount), number(classes))
+                               : tr("%1 training and %2 test samples").arg(number(s.trainCount), number(s.testCount));
     m_counts->setText(counts);
 
     QStringList warnings;
@@ -458,7 +465,7 @@ void DataPreview::fillTable(const DatasetSummary &s)
     m_rows->setVisible(table);
     if (!table)
         return;
-    m_samplesTitle->setText(tr("The first %n row(s)", "", int(s.rows.size())));
+    m_samplesTitle->setText(tr("The first rows of the table (%1)").arg(number(int64_t(s.rows.size()))));
     m_rows->setColumnCount(int(s.columns.size()));
     m_rows->setRowCount(int(s.rows.size()));
     QStringList headers;
@@ -576,8 +583,8 @@ void DataPreview::fillBalance(const DatasetSummary &s)
     m_plot->yAxis->setTicker(ticker);
     m_plot->yAxis->setRange(-0.6, std::max(classes, 1) - 0.4);
     m_plot->xAxis->setRange(0, most > 0 ? most * 1.05 : 1.0);
-    // The legend's two lines take room below the last class.
-    const int legend = 2 * lineHeight + 12;
+    // The legend's line and the axis below the last class.
+    const int legend = lineHeight + 12;
     const int height =
         std::clamp(shownClasses * int(std::ceil(lineHeight * 1.35)) + legend + 3 * lineHeight + 20, 160, 1400);
     m_plot->setFixedHeight(height);
@@ -609,13 +616,12 @@ void DataPreview::fillStats(const DatasetSummary &s)
     constexpr size_t kShown = 12;
     QStringList sizeLines;
     for (size_t i = 0; i < bySize.size() && i < kShown; ++i)
-        sizeLines << tr("%1: %n file(s)", "", int(std::min<int64_t>(bySize[i].second, INT32_MAX)))
-                         .arg(QString::fromStdString(bySize[i].first));
+        sizeLines << tr("%1: %2 files").arg(QString::fromStdString(bySize[i].first), number(bySize[i].second));
     if (bySize.size() > kShown) {
         int64_t rest = 0;
         for (size_t i = kShown; i < bySize.size(); ++i)
             rest += bySize[i].second;
-        sizeLines << tr("%n other size(s): %1 files", "", int(bySize.size() - kShown)).arg(number(rest));
+        sizeLines << tr("other sizes (%1): %2 files").arg(number(int64_t(bySize.size() - kShown)), number(rest));
     }
     m_sizes->setText(sizeLines.join('\n'));
 }
@@ -624,7 +630,7 @@ void DataPreview::fillSkipped(const DatasetSummary &s)
 {
     const int count = int(std::min<size_t>(s.skipped.size(), INT32_MAX));
     m_skippedTitle->setText(count == 0 ? tr("No input was skipped")
-                                       : tr("%n input(s) skipped: left out of training and testing", "", count));
+                                       : tr("Skipped inputs, left out of training and testing: %1").arg(number(count)));
     m_skippedTitle->setStyleSheet(count == 0 ? QString() : QStringLiteral("color: #8a5a00"));
     m_skipped->setVisible(count > 0);
     m_skipped->clearContents();
