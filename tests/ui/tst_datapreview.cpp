@@ -21,6 +21,7 @@
 #include <QtTest/QtTest>
 
 #include <atomic>
+#include <fstream>
 #include <thread>
 
 using namespace torchwright;
@@ -91,6 +92,21 @@ struct SlowLoader {
     }
 };
 
+// A CIFAR-10 folder in the binary layout, `records` per file: record i has label i % 10 and the
+// red, green and blue planes filled with 50, 100 and 150.
+void writeCifarSet(const QString &dir, int records)
+{
+    for (const char *f : {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+                          "data_batch_5.bin", "test_batch.bin"}) {
+        std::ofstream out((dir + "/" + f).toStdString(), std::ios::binary);
+        for (int i = 0; i < records; ++i) {
+            out.put(char(i % 10));
+            for (int c = 0; c < 3; ++c)
+                out << std::string(32 * 32, char(50 * (c + 1)));
+        }
+    }
+}
+
 } // namespace
 
 class TestDataPreview : public QObject {
@@ -98,6 +114,7 @@ class TestDataPreview : public QObject {
 
 private Q_SLOTS:
     void fashionMnistClassesAndCounts();
+    void cifarChannels();
     void tableRowsFromASummary();
     void skippedInputsAndWarnings();
     void missingFolderIsShownInPlace();
@@ -160,6 +177,41 @@ void TestDataPreview::fashionMnistClassesAndCounts()
     panel.refresh();
     QCOMPARE(started.count(), 0);
     QVERIFY(!panel.isLoading());
+}
+
+// A colour format: a mean and std per channel, named, and colour thumbnails.
+void TestDataPreview::cifarChannels()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    writeCifarSet(dir.path(), 20);
+    ProjectDocument doc;
+    QVERIFY(loadSample(doc));
+    Project p = doc.project();
+    p.dataset.kind = "cifar10";
+    p.dataset.path = dir.path().toStdString();
+    p.dataset.sampleShape = {3, 32, 32};
+    doc.reset(p);
+    DataPreview panel(&doc);
+    QSignalSpy loaded(&panel, &DataPreview::loaded);
+    QSignalSpy failed(&panel, &DataPreview::failed);
+    panel.refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() + failed.count() > 0, kLongWaitMs);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    QCOMPARE(panel.summary().trainCount, int64_t(100));
+    QCOMPARE(panel.summary().testCount, int64_t(20));
+    QCOMPARE(panel.summary().trainPerClass, std::vector<int64_t>(10, 10));
+    QCOMPARE(panel.summary().testPerClass, std::vector<int64_t>(10, 2));
+    const QStringList lines = panel.statsLabel()->text().split('\n');
+    QCOMPARE(lines.size(), 3);
+    const double means[] = {50 / 255.0, 100 / 255.0, 150 / 255.0};
+    const char *names[] = {"red", "green", "blue"};
+    for (int c = 0; c < 3; ++c)
+        QVERIFY2(lines[c].startsWith(names[c]) && lines[c].contains(QLocale().toString(means[c], 'f', 4)),
+                 qPrintable(lines[c]));
+    const QList<QWidget *> cells = panel.sampleGrid()->findChildren<QWidget *>("classSamples");
+    QCOMPARE(cells.size(), 10);
+    QCOMPARE(panel.summary().samples.front().image.channels, 3);
 }
 
 void TestDataPreview::tableRowsFromASummary()
