@@ -1523,6 +1523,18 @@
         <source>%1 has %2 entries for %3 input channel(s)</source>
         <translation>%1 有 %2 项，而输入有 %3 个通道</translation>
     </message>
+    <message>
+        <source>the import was cancelled</source>
+        <translation>导入已取消</translation>
+    </message>
+    <message>
+        <source>stopped while reading the data, before the first epoch</source>
+        <translation>在读取数据时（第一轮之前）已停止</translation>
+    </message>
+    <message>
+        <source>data: %1 input(s) could not be read and were left out; the first: %2: %3</source>
+        <translation>数据：有 %1 个输入无法读取，已排除；第一个：%2：%3</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::choices</name>
@@ -2564,6 +2576,153 @@
     <message>
         <source>The run is stopping already</source>
         <translation>运行已在停止中</translation>
+    </message>
+    <message>
+        <source>reading data: %1 of %2</source>
+        <translation>正在读取数据：%1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::DataPreview</name>
+    <message>
+        <source>Data preview</source>
+        <translation>数据预览</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>重新读取</translation>
+    </message>
+    <message>
+        <source>Read the data again, for example after its files changed</source>
+        <translation>重新读取数据，例如在文件更改之后</translation>
+    </message>
+    <message>
+        <source>Class balance</source>
+        <translation>类别分布</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>samples</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>Mean and standard deviation (training split, before normalisation)</source>
+        <translation>均值和标准差（训练集，归一化之前）</translation>
+    </message>
+    <message>
+        <source>Image sizes before resizing</source>
+        <translation>缩放前的图像尺寸</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Reading the data</source>
+        <translation>正在读取数据</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Reading the data…</source>
+        <translation>正在读取数据…</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+    <message>
+        <source>Reading the data: %1 of %2</source>
+        <translation>正在读取数据：%1 / %2</translation>
+    </message>
+    <message>
+        <source>Reading the data was cancelled. Reload reads it again.</source>
+        <translation>数据读取已取消。点击“重新读取”可再次读取。</translation>
+    </message>
+    <message>
+        <source>The data cannot be read: %1</source>
+        <translation>无法读取数据：%1</translation>
+    </message>
+    <message>
+        <source>%1 training and %2 test samples, classes: %3</source>
+        <translation>%1 个训练样本和 %2 个测试样本，类别：%3</translation>
+    </message>
+    <message>
+        <source>%1 training and %2 test samples</source>
+        <translation>%1 个训练样本和 %2 个测试样本</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
+        <source>The first rows of the table (%1)</source>
+        <translation>表格的前几行（%1）</translation>
+    </message>
+    <message>
+        <source>Samples of each class (training split)</source>
+        <translation>各类别的样本（训练集）</translation>
+    </message>
+    <message>
+        <source>mean %1, std %2</source>
+        <translation>均值 %1，标准差 %2</translation>
+    </message>
+    <message>
+        <source>red</source>
+        <translation>红</translation>
+    </message>
+    <message>
+        <source>green</source>
+        <translation>绿</translation>
+    </message>
+    <message>
+        <source>blue</source>
+        <translation>蓝</translation>
+    </message>
+    <message>
+        <source>channel %1</source>
+        <translation>通道 %1</translation>
+    </message>
+    <message>
+        <source>%1: mean %2, std %3</source>
+        <translation>%1：均值 %2，标准差 %3</translation>
+    </message>
+    <message>
+        <source>%1: %2 files</source>
+        <translation>%1：%2 个文件</translation>
+    </message>
+    <message>
+        <source>other sizes (%1): %2 files</source>
+        <translation>其他尺寸（%1 种）：%2 个文件</translation>
+    </message>
+    <message>
+        <source>No input was skipped</source>
+        <translation>没有跳过任何输入</translation>
+    </message>
+    <message>
+        <source>Skipped inputs, left out of training and testing: %1</source>
+        <translation>已跳过的输入（不参与训练和测试）：%1</translation>
     </message>
 </context>
 <context>
