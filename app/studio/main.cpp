@@ -13,6 +13,7 @@
 //                                             window first painted with PROJECT loaded, and
 //                                             exits (scripts/bench)
 
+#include "augmentpreview.h"
 #include "dashboard.h"
 #include "evaluationpanel.h"
 #include "i18n.h"
@@ -273,6 +274,15 @@ int main(int argc, char **argv)
         QObject::connect(window.evaluationPanel(), &torchwright::ui::EvaluationPanel::evaluationFailed, &wait,
                          &QEventLoop::quit);
         window.evaluationPanel()->evaluate(run, "cpu");
+        wait.exec();
+    }
+    // The Preprocess stage's augmentation preview reads its samples on a worker: wait for it.
+    for (auto *preview : window.findChildren<torchwright::ui::AugmentPreview *>()) {
+        if (preview->isCurrent())
+            continue;
+        QEventLoop wait;
+        QObject::connect(preview, &torchwright::ui::AugmentPreview::updated, &wait, &QEventLoop::quit);
+        QTimer::singleShot(20000, &wait, &QEventLoop::quit);
         wait.exec();
     }
     // Let layouts settle and plots draw.
