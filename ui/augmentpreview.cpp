@@ -76,7 +76,7 @@ int AugmentGrid::heightForWidth(int width) const
     const int gap = fontMetrics().height() / 2;
     const int cols = columns(width);
     const int rows = (int(m_samples.size()) + cols - 1) / cols;
-    return rows * (2 * cellSize() + 3 * gap) - gap;
+    return rows * (2 * cellSize() + 3 * gap) - 2 * gap - gap / 2; // no gap below the last row
 }
 
 QSize AugmentGrid::sizeHint() const

@@ -256,7 +256,6 @@ void addAugment(std::vector<SettingSpec> &v, const std::vector<std::string> &pre
          "Seeds the random augmentation, so that a run is reproducible; 0 derives it from the training seed");
     range(seed, 0, kInt64Max);
     seed.omitDefault = true;
-    seed.shown = [](const Project &p) { return p.preprocess.augment.any(); };
 }
 
 void addPreprocess(std::vector<SettingSpec> &v)
