@@ -519,8 +519,8 @@ void TestPyProgram::augmentsAsTheEngine()
     }
     const ProcessRun r =
         runProcess(kPython,
-                   {QString::fromStdString(mild + "/train.py"), "--epochs", "1", "--batch-size", "32",
-                    "--from-scratch", "--device", "cpu", "--log-every", "1", "--out", m_tmp.filePath("augmented.pt")},
+                   {QString::fromStdString(mild + "/train.py"), "--epochs", "1", "--batch-size", "32", "--from-scratch",
+                    "--device", "cpu", "--log-every", "1", "--out", m_tmp.filePath("augmented.pt")},
                    m_tmp.path());
     QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
     QVERIFY2(r.output.contains("augmentation on for training batches"), qPrintable(r.output));
