@@ -14,6 +14,13 @@
 //       or everything (all) on a std::thread as the engine does; --keep-memory 1 makes the
 //       CLI's keepFreedMemory() call first (the default with a worker thread). --channels-last 1
 //       (CNN) trains with NHWC activations and weights.
+//   bench_engine augment PROJECT [--batches M] [--warmup W] [--repeats R] [--hflip P] [--translate T]
+//                        [--threads N]
+//       Training throughput of the engine's own trainer (TrainingSession, one epoch of M batches,
+//       the first W not timed) without augmentation and with the default image augmentations
+//       (random horizontal flip P = 0.5 and random crop with T = 4 pixels of padding), taken in
+//       turns R times so that a busy machine slows both alike; prints the medians and their
+//       ratio. Also the augmentation alone: milliseconds per batch of the Augmenter.
 //   bench_engine matmul --threads N [--blas N] [--size S] [--reps R]
 //       Single-precision matrix-multiply rate of this machine: torch::mm of two S x S matrices.
 //   bench_engine macs PROJECT
@@ -24,6 +31,7 @@
 // --threads sets LibTorch's intra-op (OpenMP) threads; --blas sets OpenBLAS's own pool (default
 // 1, as the engine does). Both are reported back as in force.
 
+#include "augment.h"
 #include "benchtool.h"
 #include "dataset.h"
 #include "losses.h"
@@ -33,6 +41,7 @@
 #include "torchwright/project.h"
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
+#include "torchwright/training.h"
 
 #include <torch/torch.h>
 
@@ -40,9 +49,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <dlfcn.h>
+#include <filesystem>
+#include <mutex>
 #include <numeric>
 #include <string>
 #include <thread>
@@ -229,6 +241,83 @@ int handloop(const Options &o)
     return 0;
 }
 
+// Samples per second of the engine's trainer over batches W+1..M of one epoch.
+double trainerThroughput(const Project &project, int warmup, int batches, int threads)
+{
+    TrainRequest request;
+    request.project = project;
+    request.runsDir = (std::filesystem::temp_directory_path() / "torchwright-bench-augment").string();
+    request.epochs = 1;
+    request.batchLimit = batches;
+    request.device = "cpu";
+    if (threads > 0)
+        request.threads = threads;
+    std::mutex mutex;
+    std::vector<Clock::time_point> times;
+    std::string failure;
+    {
+        TrainingSession session(request, [&](const TrainingEvent &e) {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (e.kind == TrainingEvent::Kind::Batch)
+                times.push_back(Clock::now());
+            if (e.kind == TrainingEvent::Kind::Finished && e.status != TrainingEvent::Status::Completed)
+                failure = e.text.str();
+        });
+        session.start();
+        session.wait();
+    }
+    std::filesystem::remove_all(request.runsDir);
+    if (!failure.empty() || int(times.size()) < batches)
+        throw std::runtime_error("training failed: " + failure);
+    const double seconds = std::chrono::duration<double>(times[size_t(batches - 1)] - times[size_t(warmup)]).count();
+    return double(batches - 1 - warmup) * project.training.batchSize / seconds;
+}
+
+int augment(const Options &o)
+{
+    const Project plain = loadProject(o.positional.at(0));
+    Project augmented = plain;
+    augmented.preprocess.augment.hflip = o.getDouble("--hflip", 0.5);
+    augmented.preprocess.augment.translate = o.getInt("--translate", 4);
+    const int warmup = o.getInt("--warmup", 20), batches = o.getInt("--batches", 200);
+    const int repeats = o.getInt("--repeats", 3), threads = o.getInt("--threads", 0);
+    std::vector<double> off, on;
+    for (int i = 0; i < repeats; ++i) {
+        off.push_back(trainerThroughput(plain, warmup, batches, threads));
+        on.push_back(trainerThroughput(augmented, warmup, batches, threads));
+        std::fprintf(stderr, "repeat %d: %.0f samples/s without, %.0f with augmentation\n", i + 1, off.back(),
+                     on.back());
+    }
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    // The augmentation alone, on batches of the training data.
+    DataSplits data = loadDataSplits(augmented, DType::Float32);
+    const Augmenter augmenter(augmented, DType::Float32, data.mean, data.std);
+    const int64_t batch = augmented.training.batchSize;
+    std::vector<double> ms;
+    for (int b = 0; b < 200; ++b) {
+        const torch::Tensor x =
+            data.train.inputs.slice(0, (b * batch) % (data.train.size() - batch)).slice(0, 0, batch);
+        const auto t0 = Clock::now();
+        const torch::Tensor y = augmenter(x, 1, b);
+        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    json r{{"samples_per_second_without", median(off)},
+           {"samples_per_second_with", median(on)},
+           {"ratio", median(on) / median(off)},
+           {"runs_without", off},
+           {"runs_with", on},
+           {"augmentation", augmentationRecord(augmented)},
+           {"augment_ms_per_batch_median", median(ms)},
+           {"batch_size", batch},
+           {"batches", batches},
+           {"warmup", warmup}};
+    std::printf("%s\n", r.dump().c_str());
+    return 0;
+}
+
 int matmul(const Options &o)
 {
     const json threads = setThreads(o.getInt("--threads", 1), o.getInt("--blas", 1));
@@ -286,6 +375,7 @@ int evaluate(const Options &o)
 
 int main(int argc, char **argv)
 {
-    return benchtool::runMode("bench_engine", argc, argv, 2, "handloop|matmul|macs|evaluate ...",
-                              {{"handloop", handloop}, {"matmul", matmul}, {"macs", macs}, {"evaluate", evaluate}});
+    return benchtool::runMode(
+        "bench_engine", argc, argv, 2, "handloop|augment|matmul|macs|evaluate ...",
+        {{"handloop", handloop}, {"augment", augment}, {"matmul", matmul}, {"macs", macs}, {"evaluate", evaluate}});
 }

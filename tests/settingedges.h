@@ -58,6 +58,9 @@ inline std::vector<nlohmann::json> outside(const torchwright::SettingSpec &s)
 inline nlohmann::json applicableProject(nlohmann::json project, const torchwright::SettingSpec &s)
 {
     project["dataset"]["class_names"] = nlohmann::json::array();
+    // The table noise applies to 1-D samples (table rows) only.
+    if (s.pointer == "/preprocess/augment/feature_noise")
+        project["dataset"]["sample_shape"] = {784};
     for (const std::string &kind : torchwright::datasetFormatNames()) {
         if (s.appliesTo(torchwright::projectFromJson(project).project))
             break;

@@ -1,5 +1,6 @@
 #include "stageinspector.h"
 
+#include "augmentpreview.h"
 #include "commands/changesetting.h"
 #include "datapreview.h"
 #include "i18n.h"
@@ -323,6 +324,8 @@ void StageInspector::addStageActions(int stage)
         open->setObjectName("openModel");
         connect(open, &QPushButton::clicked, this, &StageInspector::openModelRequested);
         m_layout->addRow(open);
+    } else if (Stage(stage) == Stage::Preprocess) {
+        m_layout->addRow(new AugmentPreview(m_doc, m_form));
     } else if (Stage(stage) == Stage::EvaluateDeploy) {
         auto *exportButton = new QPushButton(tr("Export a run…"), m_form);
         exportButton->setObjectName("exportRun");
@@ -469,7 +472,7 @@ void StageInspector::refreshValues()
     if (!m_pendingKind.empty())
         project.dataset.kind = m_pendingKind;
     for (const Row &row : m_rows) {
-        const bool applies = row.spec->appliesTo(project);
+        const bool applies = row.spec->shownFor(project);
         m_layout->setRowVisible(row.field, applies);
         if (applies)
             row.refresh();

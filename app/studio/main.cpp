@@ -14,6 +14,7 @@
 //                                             window first painted with PROJECT loaded, and
 //                                             exits (scripts/bench)
 
+#include "augmentpreview.h"
 #include "dashboard.h"
 #include "datapreview.h"
 #include "evaluationpanel.h"
@@ -285,6 +286,15 @@ int main(int argc, char **argv)
         for (auto done : {&torchwright::ui::DataPreview::loaded, &torchwright::ui::DataPreview::cancelled})
             QObject::connect(preview, done, &wait, &QEventLoop::quit);
         QObject::connect(preview, &torchwright::ui::DataPreview::failed, &wait, &QEventLoop::quit);
+        wait.exec();
+    }
+    // The Preprocess stage's augmentation preview reads its samples on a worker: wait for it.
+    for (auto *preview : window.findChildren<torchwright::ui::AugmentPreview *>()) {
+        if (preview->isCurrent())
+            continue;
+        QEventLoop wait;
+        QObject::connect(preview, &torchwright::ui::AugmentPreview::updated, &wait, &QEventLoop::quit);
+        QTimer::singleShot(20000, &wait, &QEventLoop::quit);
         wait.exec();
     }
     // Let layouts settle and plots draw.

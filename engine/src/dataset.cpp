@@ -4,6 +4,7 @@
 // Input layer's type, scaled as the format says and normalised.
 
 #include "dataset.h"
+#include "augment.h"
 #include "datasetreader.h"
 
 #include <algorithm>
@@ -186,6 +187,7 @@ DataSplits loadDataSplits(const Project &p, DType inputType, const ImportControl
     out.preprocessing["normalize"] = inputType == DType::Float32 ? p.preprocess.normalize : "none";
     out.preprocessing["mean"] = out.mean;
     out.preprocessing["std"] = out.std;
+    out.preprocessing["augmentation"] = augmentationRecord(p); // training batches only (augment.h)
     return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include "export_python.h"
 
+#include "augment.h"
 #include "checkpoint.h"
 #include "dataset.h"
 #include "datasetreader.h"
@@ -300,6 +301,7 @@ std::string pythonTrainingProgram(const Project &project, const Normalization &n
                             {"SPLIT_SEED", std::to_string(p.dataset.splitSeed)},
                             {"NORM_MEAN", pyList(norm.mean)},
                             {"NORM_STD", pyList(norm.std)},
+                            {"AUGMENTATION", pyLiteral(augmentationRecord(p))},
                             {"EPOCHS", std::to_string(t.epochs)},
                             {"BATCH_SIZE", std::to_string(t.batchSize)},
                             {"LOSS", pyString(t.loss)},

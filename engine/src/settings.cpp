@@ -2,6 +2,7 @@
 
 #include "torchwright/settings.h"
 
+#include "torchwright/augment.h"
 #include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
 #include "torchwright/limits.h"
@@ -161,6 +162,102 @@ void addDataset(std::vector<SettingSpec> &v)
     seed.applies = formatUses(seed.pointer);
 }
 
+// Augmentation of training batches (AugmentSettings, engine/src/augment.h). Each is left out of
+// the file while off, so projects without augmentation keep their files as they were. An image
+// operation is shown for image samples only, the table noise for 1-D samples only; a value set
+// where it does not fit is refused, naming the sample shape.
+void addAugment(std::vector<SettingSpec> &v, const std::vector<std::string> &pre)
+{
+    const std::string a = "/preprocess/augment";
+    auto takesImages = [](const Project &p) { return augmentTakesImages(p); };
+    auto takesFeatures = [](const Project &p) { return augmentTakesFeatures(p); };
+    auto image = [&](SettingSpec &s) {
+        s.omitDefault = true;
+        s.shown = [get = s.get, takesImages](const Project &p) { return takesImages(p) || get(p) != json(0); };
+        s.check = [](const json &value, const Project &p) -> Message {
+            if (value.get<double>() == 0 || augmentTakesImages(p))
+                return {};
+            return Message::tr("applies to image samples [C, H, W]; /dataset/sample_shape is %1; set it to 0",
+                               formatShape(p.dataset.sampleShape));
+        };
+    };
+    auto probability = [&](const std::string &key, auto access, std::string label, std::string help) -> SettingSpec & {
+        auto &s = bindField(v, a + "/" + key, SettingType::Number, access);
+        show(s, pre, std::move(label), std::move(help));
+        range(s, 0, 1);
+        s.step = 0.1;
+        image(s);
+        return s;
+    };
+    probability(
+        "hflip", [](auto &p) -> auto & { return p.preprocess.augment.hflip; }, "Random horizontal flip",
+        "Augmentation: the probability that a training sample is mirrored left to right");
+    probability(
+        "vflip", [](auto &p) -> auto & { return p.preprocess.augment.vflip; }, "Random vertical flip",
+        "Augmentation: the probability that a training sample is turned upside down");
+
+    auto &translate = bindField(
+        v, a + "/translate", SettingType::Int, [](auto &p) -> auto & { return p.preprocess.augment.translate; });
+    show(translate, pre, "Random crop padding (pixels)",
+         "Augmentation: pads each training sample by this many pixels of the stored value 0 and crops it back at a "
+         "random place, moving it by up to this many pixels");
+    range(translate, 0, 64); // the padded batch stays within a few times the batch's size
+    image(translate);
+
+    auto number = [&](const std::string &key, auto access, double max, double step, std::string label,
+                      std::string help) -> SettingSpec & {
+        auto &s = bindField(v, a + "/" + key, SettingType::Number, access);
+        show(s, pre, std::move(label), std::move(help));
+        range(s, 0, max);
+        s.step = step;
+        image(s);
+        return s;
+    };
+    number(
+        "rotate", [](auto &p) -> auto & { return p.preprocess.augment.rotate; }, 180, 5, "Random rotation (degrees)",
+        "Augmentation: rotates each training sample by a random angle up to this many degrees either way");
+    number(
+        "scale", [](auto &p) -> auto & { return p.preprocess.augment.scale; }, 0.9, 0.05, "Random zoom (fraction)",
+        "Augmentation: zooms each training sample by a random factor from 1 - this to 1 + this");
+    number(
+        "brightness", [](auto &p) -> auto & { return p.preprocess.augment.brightness; }, 1, 0.05,
+        "Random brightness (max change)",
+        "Augmentation: adds a random offset up to this either way, in the scaled input's units (0 to 1 for bytes)");
+    number(
+        "contrast", [](auto &p) -> auto & { return p.preprocess.augment.contrast; }, 1, 0.05,
+        "Random contrast (max change)",
+        "Augmentation: scales each sample's contrast by a random factor from 1 - this to 1 + this");
+    number(
+        "noise", [](auto &p) -> auto & { return p.preprocess.augment.noise; }, 10, 0.01, "Gaussian noise (std)",
+        "Augmentation: adds Gaussian noise of this standard deviation, in the scaled input's units (0 to 1 for "
+        "bytes)");
+
+    auto &features = bindField(
+        v, a + "/feature_noise", SettingType::Number,
+        [](auto &p) -> auto & { return p.preprocess.augment.featureNoise; });
+    show(features, pre, "Feature noise (std)",
+         "Augmentation of table rows: adds Gaussian noise of this standard deviation to the standardised features");
+    range(features, 0, 10);
+    features.step = 0.01;
+    features.omitDefault = true;
+    features.shown = [takesFeatures](const Project &p) {
+        return takesFeatures(p) || p.preprocess.augment.featureNoise != 0;
+    };
+    features.check = [](const json &value, const Project &p) -> Message {
+        if (value.get<double>() == 0 || augmentTakesFeatures(p))
+            return {};
+        return Message::tr("applies to 1-D samples (table rows); /dataset/sample_shape is %1; set it to 0",
+                           formatShape(p.dataset.sampleShape));
+    };
+
+    auto &seed = bindField(
+        v, a + "/seed", SettingType::Int, [](auto &p) -> auto & { return p.preprocess.augment.seed; });
+    show(seed, pre, "Augmentation seed (0 = from the training seed)",
+         "Seeds the random augmentation, so that a run is reproducible; 0 derives it from the training seed");
+    range(seed, 0, kInt64Max);
+    seed.omitDefault = true;
+}
+
 void addPreprocess(std::vector<SettingSpec> &v)
 {
     const std::vector<std::string> pre = {"preprocess"};
@@ -179,6 +276,7 @@ void addPreprocess(std::vector<SettingSpec> &v)
     show(stdev, pre, "Std (fixed)", "Divided by per channel when normalisation is fixed");
     stdev.itemType = SettingType::Number;
     range(stdev, -kInf, kInf);
+    addAugment(v, pre);
 }
 
 void addPretrain(std::vector<SettingSpec> &v)

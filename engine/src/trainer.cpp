@@ -4,6 +4,7 @@
 
 #include "torchwright/training.h"
 
+#include "augment.h"
 #include "checkpoint.h"
 #include "dataset.h"
 #include "fileutil.h"
@@ -227,6 +228,7 @@ struct Run {
     int classes = 0;
     int64_t nTrain = 0;
     torch::Tensor trainX, trainY, valX, valY; // on the device
+    Augmenter augment;                        // applied to training batches only
     GraphModel model{nullptr};
     std::vector<torch::Tensor> trainable; // the parameters of layers that are not frozen
     std::unique_ptr<torch::optim::Optimizer> optimizer;
@@ -655,6 +657,9 @@ void TrainingSession::Impl::loadData(Run &r)
     summary["normalization"] = json{{"mean", data.mean}, {"std", data.std}};
     summary["preprocessing"] = data.preprocessing;
     writeSummary();
+    r.augment = Augmenter(project, inputType, data.mean, data.std);
+    if (r.augment.enabled())
+        log(Message::tr("augmentation on for training batches: %1", data.preprocessing["augmentation"].dump()));
     r.nTrain = data.train.size();
     r.trainX = data.train.inputs.to(r.device);
     r.trainY = data.train.labels.to(r.device);
@@ -748,7 +753,7 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
             return false;
         const int64_t begin = b * batchSize, end = std::min<int64_t>(begin + batchSize, r.nTrain);
         torch::Tensor idx = perm.slice(0, begin, end);
-        torch::Tensor x = r.trainX.index_select(0, idx), y = r.trainY.index_select(0, idx);
+        torch::Tensor x = r.augment(r.trainX.index_select(0, idx), epoch, b), y = r.trainY.index_select(0, idx);
         torch::Tensor out;
         LossAndHits lh;
         try {

@@ -611,7 +611,9 @@ void TestProject::everySettingRoundTripsAtItsEdges()
             const QByteArray read = QByteArray::fromStdString(s.get(load.project).dump());
             QVERIFY2(s.get(load.project) == edge, (what + " read as " + read).constData());
             const std::string text = serializeProject(load.project);
-            QVERIFY2(nlohmann::json::parse(text).at(ptr) == edge, what.constData());
+            // A setting left out of the file while it has its default (omitDefault) reads back as it.
+            if (!(s.omitDefault && edge == s.defaultValue))
+                QVERIFY2(nlohmann::json::parse(text).at(ptr) == edge, what.constData());
             const ProjectLoad again = parseProject(text);
             QVERIFY2(s.get(again.project) == edge, what.constData());
             QCOMPARE(serializeProject(again.project), text);

@@ -18,6 +18,7 @@
 // Debian's /usr/bin/python3 is used on purpose: the python3 on PATH may be a pyenv without torch.
 // Without python3-torch the test fails and says so.
 
+#include "augment.h"
 #include "checkpoint.h"
 #include "dataset.h"
 #include "engine/testhelpers.h"
@@ -270,6 +271,7 @@ private Q_SLOTS:
     void trainsInOneProcess();
     void trainsWithTorchrun();
     void carriesTrainingSettings();
+    void augmentsAsTheEngine();
     void sampleProjectsCompile();
     void modelMatchesEngine_data();
     void modelMatchesEngine();
@@ -446,6 +448,86 @@ void TestPyProgram::carriesTrainingSettings()
                                      QString::fromStdString(program), m_tmp.filePath("settings.pt")},
                                     m_tmp.path());
     QVERIFY2(r.exitCode == 0 && r.output.contains("SETTINGS OK"), qPrintable(describe(r)));
+}
+
+// A run with every image augmentation on: the program's augment() gives the engine's batch for
+// the same input, epoch and batch (the same draws from the same generator, the same operations),
+// and the program trains with it, saying so.
+void TestPyProgram::augmentsAsTheEngine()
+{
+    const std::string root = m_tmp.path().toStdString();
+    Project p = loadProject(sourcePath("tests/data/tiny_synthetic/project.json"));
+    p.dataset.kind = "idx";
+    p.dataset.path = root + "/idx_data";
+    AugmentSettings &a = p.preprocess.augment;
+    a.hflip = 0.5;
+    a.vflip = 0.5;
+    a.translate = 2;
+    a.rotate = 15;
+    a.scale = 0.1;
+    a.brightness = 0.1;
+    a.contrast = 0.2;
+    a.noise = 0.05;
+    std::string run;
+    const std::string program = root + "/augment_program";
+    try {
+        run = trainBriefly(p, root + "/runs");
+        exportPythonProgram(run, program);
+    } catch (const EngineError &e) {
+        QFAIL(e.what());
+    }
+    const json summary = json::parse(testhelpers::readFileBytes(run + "/run.json").toStdString());
+    const auto mean = summary.at("normalization").at("mean").get<std::vector<double>>();
+    const auto stdev = summary.at("normalization").at("std").get<std::vector<double>>();
+    torch::manual_seed(3);
+    const torch::Tensor x = torch::randn({16, 1, 8, 8});
+    const torch::Tensor expected =
+        Augmenter(loadRun(run, "best", torch::kCPU).project, DType::Float32, mean, stdev)(x, 2, 5);
+    QVERIFY(!torch::allclose(expected, x));
+    torchwright::test::writeNpy(root + "/augment_in.npy", x);
+    torchwright::test::writeNpy(root + "/augment_expected.npy", expected);
+    const ProcessRun compare =
+        runProcess(kPython,
+                   {"-c",
+                    "import importlib.util, sys, numpy, torch\n"
+                    "spec = importlib.util.spec_from_file_location('program', sys.argv[1])\n"
+                    "m = importlib.util.module_from_spec(spec)\n"
+                    "spec.loader.exec_module(m)\n"
+                    "x = torch.from_numpy(numpy.load(sys.argv[2]))\n"
+                    "y = m.augment(x, 2, 5).numpy()\n"
+                    "print('MAXDIFF', float(numpy.abs(y - numpy.load(sys.argv[3])).max()))\n",
+                    QString::fromStdString(program + "/train.py"), QString::fromStdString(root + "/augment_in.npy"),
+                    QString::fromStdString(root + "/augment_expected.npy")},
+                   m_tmp.path());
+    QVERIFY2(compare.exitCode == 0, qPrintable(describe(compare)));
+    static const QRegularExpression maxDiff(R"(MAXDIFF (\S+))");
+    const auto match = maxDiff.match(compare.output);
+    QVERIFY2(match.hasMatch(), qPrintable(compare.output));
+    qInfo("augmented batch, program against engine: largest difference %s", qPrintable(match.captured(1)));
+    QVERIFY2(match.captured(1).toDouble() < kTolerance, qPrintable(compare.output));
+
+    // It trains with the usual image augmentations (flip and crop; all of the above on 8x8 patterns
+    // in one epoch is too much to see the loss fall), and says they are on.
+    a = AugmentSettings();
+    a.hflip = 0.5;
+    a.translate = 1;
+    const std::string mild = root + "/augment_mild_program";
+    try {
+        exportPythonProgram(trainBriefly(p, root + "/runs"), mild);
+    } catch (const EngineError &e) {
+        QFAIL(e.what());
+    }
+    const ProcessRun r =
+        runProcess(kPython,
+                   {QString::fromStdString(mild + "/train.py"), "--epochs", "1", "--batch-size", "32", "--from-scratch",
+                    "--device", "cpu", "--log-every", "1", "--out", m_tmp.filePath("augmented.pt")},
+                   m_tmp.path());
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.output.contains("augmentation on for training batches"), qPrintable(r.output));
+    QString lossSummary;
+    const QString failure = lossFallFailure(r.output, lossSummary);
+    qInfo("augmented, one process: %s", qPrintable(lossSummary));
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
 }
 
 // No run is trained: the program is made from each project as loaded. A project whose graph does

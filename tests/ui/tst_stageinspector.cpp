@@ -2,6 +2,7 @@
 // each end of its range, appears in its editor unrounded and unclamped; settings a dataset format
 // does not use are hidden; a typed value reaches the document exactly.
 
+#include "augmentpreview.h"
 #include "pipelinescene.h"
 #include "pipelinestages.h"
 #include "projectdocument.h"
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void formatSettingsFollowTheKind();
     void everyStageIsInTheTable();
     void pipelineSceneGoesQuietly();
+    void augmentPreviewFollowsTheSettings();
 };
 
 void TestStageInspector::showsEveryRangeEdge()
@@ -208,6 +210,54 @@ void TestStageInspector::pipelineSceneGoesQuietly()
     QCOMPARE(announced, 1);
     delete scene;
     QCOMPARE(announced, 1);
+}
+
+// The Preprocess stage shows its augmentation settings and a before/after preview of samples
+// that redraws (debounced) when one changes: off, every "after" is the stored sample; a
+// horizontal flip of probability 1 mirrors every one. A 1-D project hides the image operations.
+void TestStageInspector::augmentPreviewFollowsTheSettings()
+{
+    QTemporaryDir dir;
+    json j = sampleJson();
+    j["dataset"] = json::parse(R"({"kind": "synthetic", "path": "", "sample_shape": [1, 8, 8], "num_classes": 10,
+        "synthetic": {"train_samples": 64, "test_samples": 40, "noise": 0.5, "seed": 7}})");
+    j["dataset"]["class_names"] = json::array();
+    ProjectDocument doc;
+    QString error;
+    QVERIFY2(loadJson(doc, dir, j, &error), qPrintable(error));
+    StageInspector inspector(&doc);
+    inspector.showStage(int(Stage::Preprocess));
+    auto *preview = inspector.findChild<AugmentPreview *>("augmentPreview");
+    QVERIFY(preview);
+    QTRY_VERIFY_WITH_TIMEOUT(preview->isCurrent() && !preview->samples().empty(), 20000);
+    for (const auto &s : preview->samples())
+        QVERIFY(s.before.pixels == s.after.pixels);
+    QVERIFY2(preview->statusText().contains("off"), qPrintable(preview->statusText()));
+
+    auto *hflip = inspector.findChild<QAbstractSpinBox *>("/preprocess/augment/hflip");
+    QVERIFY(hflip);
+    QVERIFY(hflip->isVisibleTo(&inspector));
+    QSignalSpy updated(preview, &AugmentPreview::updated);
+    hflip->findChild<QLineEdit *>()->setText("1");
+    Q_EMIT hflip->editingFinished();
+    QCOMPARE(doc.project().preprocess.augment.hflip, 1.0);
+    QTRY_VERIFY_WITH_TIMEOUT(preview->isCurrent() && updated.count() > 0, 20000);
+    for (const auto &s : preview->samples()) {
+        const int w = s.before.width;
+        for (int r = 0; r < s.before.height; ++r)
+            for (int c = 0; c < w; ++c)
+                QCOMPARE(s.after.pixels[size_t(r * w + c)], s.before.pixels[size_t(r * w + w - 1 - c)]);
+    }
+    QVERIFY2(preview->statusText().contains("on"), qPrintable(preview->statusText()));
+
+    // Rows: the image operations are hidden, the table noise shown.
+    QVERIFY(doc.setSetting("/preprocess/augment/hflip", 0.0, &error));
+    auto *rowNoise = inspector.findChild<QAbstractSpinBox *>("/preprocess/augment/feature_noise");
+    QVERIFY(rowNoise);
+    QVERIFY(!rowNoise->isVisibleTo(&inspector));
+    QVERIFY2(doc.setSetting("/dataset/sample_shape", json{64}, &error), qPrintable(error));
+    QVERIFY(!hflip->isVisibleTo(&inspector));
+    QVERIFY(rowNoise->isVisibleTo(&inspector));
 }
 
 QTEST_MAIN(TestStageInspector)

@@ -32,10 +32,35 @@ struct DatasetSettings {
     uint64_t syntheticSeed = 7;
 };
 
+// Random changes to training batches (never validation, test or evaluation data), applied after
+// normalisation; engine/src/augment.h states each operation exactly. All off by default.
+struct AugmentSettings {
+    uint64_t seed = 0; // 0: derived from /training/seed
+    // Images ([C, H, W] or [H, W] samples):
+    double hflip = 0;      // probability of a horizontal flip
+    double vflip = 0;      // probability of a vertical flip
+    int translate = 0;     // random crop after padding by this many pixels on each side
+    double rotate = 0;     // largest rotation, degrees either way
+    double scale = 0;      // largest relative zoom either way (0.1: 0.9x to 1.1x)
+    double brightness = 0; // largest offset, in stored units times the format's scale (0..1 for bytes)
+    double contrast = 0;   // largest relative change of the contrast (0.2: 0.8x to 1.2x)
+    double noise = 0;      // std of Gaussian noise, in the same units as brightness
+    // Tables and other 1-D samples:
+    double featureNoise = 0; // std of Gaussian noise added to the standardised features
+
+    bool imageOps() const
+    {
+        return hflip > 0 || vflip > 0 || translate > 0 || rotate > 0 || scale > 0 || brightness > 0 || contrast > 0
+               || noise > 0;
+    }
+    bool any() const { return imageOps() || featureNoise > 0; }
+};
+
 struct PreprocessSettings {
     std::string normalize = "dataset"; // "none", "dataset" (mean/std of the training split), "fixed"
     std::vector<double> mean;          // for "fixed", one per channel
     std::vector<double> std;
+    AugmentSettings augment;
 };
 
 struct PretrainSettings {

@@ -60,6 +60,9 @@ struct SettingSpec {
     // Whether it is part of the project at all: read, written and shown only then (null: always).
     // A dataset format's own settings apply only to that format.
     std::function<bool(const Project &)> applies;
+    // Whether the studio shows it where it applies (null: always). A value the project holds
+    // although it is hidden is still read, and refused by `check` where it does not fit.
+    std::function<bool(const Project &)> shown;
     std::function<nlohmann::json(const Project &)> get;
     std::function<void(Project &, const nlohmann::json &)> set; // called with checked values only
     // A rule a range cannot state ("cuda:N"): the problem with `value`, or "" when it is fine.
@@ -67,6 +70,7 @@ struct SettingSpec {
 
     bool isRequired(const Project &p) const { return required && required(p); }
     bool appliesTo(const Project &p) const { return !applies || applies(p); }
+    bool shownFor(const Project &p) const { return appliesTo(p) && (!shown || shown(p)); }
     // The range of an Int setting as integers (the double bounds saturate at int64's).
     int64_t intMin() const;
     int64_t intMax() const;
