@@ -35,7 +35,7 @@ struct RawInfo {
 // One split as stored, before any preprocessing.
 struct RawSplit {
     torch::Tensor inputs; // [N, ...sample shape]: uint8 for bytes, float32 for real values
-    torch::Tensor labels; // [N] int64
+    torch::Tensor labels; // [N] int64 classes, or float32 targets for a regression
     RawInfo info;
 };
 
@@ -55,8 +55,8 @@ struct DatasetReader {
     // preprocessing, as carried by the bundle). Returns the inputs as stored (uint8 pixels,
     // float features), one source name per input in `sources` ("photo.png", "rows.csv:12").
     // Empty when the format cannot read inputs for prediction (the IDX and .npy paths remain).
-    std::function<torch::Tensor(const nlohmann::json &record, const std::string &path, std::vector<std::string> &sources,
-                                const ImportControl &control)>
+    std::function<torch::Tensor(const nlohmann::json &record, const std::string &path,
+                                std::vector<std::string> &sources, const ImportControl &control)>
         predictInputs;
 };
 
@@ -68,5 +68,6 @@ DatasetFormat idxFormat();
 DatasetFormat cifar10Format();
 DatasetFormat syntheticFormat();
 DatasetFormat sequenceFormat();
+DatasetFormat csvFormat();
 
 } // namespace torchwright
