@@ -106,9 +106,9 @@ struct Layout {
     int64_t line(size_t row) const { return table.lines[row]; }
 };
 
-// scikit-learn's count line: "N,F[,class names]" before the header or the data, where F is the
-// number of feature columns (one fewer than the columns, or all of them) and the line is shorter
-// than the rows or padded with empty fields.
+// scikit-learn's count line: "N,F[,class names]" before the header or the data, where N is the
+// number of rows after it (not counting a header) and F the number of feature columns (one fewer
+// than the columns, or all of them); any other fields are empty or names.
 bool isCountLine(const CsvTable &t)
 {
     if (t.rows.size() < 2 || t.rows[0].size() < 2)
@@ -118,12 +118,14 @@ bool isCountLine(const CsvTable &t)
     if (!isInteger(row[0], n) || !isInteger(row[1], f) || n < 0 || f < 1)
         return false;
     const int64_t columns = int64_t(t.rows[1].size());
-    if (f != columns - 1 && f != columns)
+    const int64_t after = int64_t(t.rows.size()) - 1;
+    if ((f != columns - 1 && f != columns) || (n != after && n != after - 1))
         return false;
-    bool restEmpty = true;
+    double v = 0;
     for (size_t i = 2; i < row.size(); ++i)
-        restEmpty = restEmpty && trimmed(row[i]).empty();
-    return int64_t(row.size()) != columns || restEmpty;
+        if (parseCsvNumber(row[i], v))
+            return false;
+    return true;
 }
 
 Layout readLayout(const std::string &path, const CsvSettings &s, char delimiter, const ImportControl &control)

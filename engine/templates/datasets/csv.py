@@ -105,9 +105,9 @@ def _layout(path, settings):
         first = rows[0][1]
         if len(rows) >= 2 and len(first) >= 2:
             n, f = _integer(first[0]), _integer(first[1])
-            columns = len(rows[1][1])
-            if n is not None and f is not None and n >= 0 and f >= 1 and f in (columns - 1, columns) and (
-                    len(first) != columns or all(not x.strip(" \t") for x in first[2:])):
+            columns, after = len(rows[1][1]), len(rows) - 1
+            if n is not None and f is not None and n >= 0 and f >= 1 and f in (columns - 1, columns) and \
+                    n in (after, after - 1) and all(_number(x) is None for x in first[2:]):
                 skip = 1
                 names = [x.strip(" \t") for x in first[2:] if x.strip(" \t") and _number(x) is None]
     if skip >= len(rows):
