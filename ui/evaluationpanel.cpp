@@ -232,6 +232,7 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
     const int64_t correct = ev.correct;
     m_accuracyLabel->setStyleSheet({});
     m_scatter->setVisible(ev.regression);
+    m_plot->setVisible(!ev.regression);
     if (ev.regression) {
         // A real-valued target: R^2 and MAE, and the predictions against the true values.
         m_accuracyLabel->setText(tr("%1: test R² %2, mean absolute error %3, MSE %4 on %5 samples; checkpoint %6")
@@ -253,7 +254,6 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
         m_scatter->xAxis->setRange(lo - pad, hi + pad);
         m_scatter->yAxis->setRange(lo - pad, hi + pad);
         m_scatter->replot();
-        m_plot->setVisible(false);
         m_table->setRowCount(0);
         m_thumbnails->clear();
         m_samplesLabel->setText(tr("A regression: each point is a test sample, its true value across and the "
