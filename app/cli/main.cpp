@@ -90,7 +90,8 @@ Writes the trained model (the best checkpoint by default), checked against the e
 )"},
     {"predict", R"(usage: torchwright-cli predict BUNDLE INPUT [--top K] [--limit N] [--device D]
 
-Runs a bundle's model on INPUT and prints the top K classes (default 3) of each sample:
+Runs a bundle's model on INPUT and prints the top K classes (default 3) of each sample, or the
+predicted value for a regression (a table whose target is a real value):
   an IDX image file (.gz too), raw pixels, preprocessed as the manifest says;
   a .npy array: uint8 is raw pixels (preprocessed), float32 is taken as the model's input.
 One sample or a batch [N, ...]. The bundle's checksums are verified first.
@@ -621,12 +622,14 @@ int cmdPredict(const Args &a)
     const size_t shown = limit ? std::min(predictions.size(), size_t(*limit)) : predictions.size();
     for (size_t i = 0; i < shown; ++i) {
         std::printf("%zu:", i);
+        if (predictions[i].regression) // a real-valued target: the value, not classes
+            std::printf("  %.6g", predictions[i].value);
         for (const auto &c : predictions[i].top)
             std::printf("  %s %.1f%%", c.name.c_str(), c.probability * 100);
         std::printf("\n");
     }
     if (shown < predictions.size())
-        std::printf("(%zu more samples classified; --limit shows more)\n", predictions.size() - shown);
+        std::printf("(%zu more samples predicted; --limit shows more)\n", predictions.size() - shown);
     return kOk;
 }
 

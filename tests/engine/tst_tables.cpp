@@ -9,7 +9,9 @@
 #include "datasetreader.h"
 #include "testhelpers.h"
 
+#include "export/npy.h"
 #include "torchwright/datasetformat.h"
+#include "torchwright/exports.h"
 #include "torchwright/project.h"
 #include "torchwright/runs.h"
 #include "torchwright/training.h"
@@ -294,6 +296,25 @@ private Q_SLOTS:
         QVERIFY(std::isnan(ev.accuracy) && ev.confusion.empty());
         // Summary: no classes to count for a regression.
         QVERIFY(datasetSummary(p, 0).trainPerClass.empty());
+
+        // predict on a bundle gives the value, not classes, once the manifest carries the run's
+        // record (the lead's plumbing writes it there; added here when absent).
+        const std::string bundle = runs.path().toStdString() + "/bundle";
+        exportBundle(r.runDir, bundle);
+        nlohmann::json manifest =
+            nlohmann::json::parse(testhelpers::readFileBytes(bundle + "/manifest.json").toStdString());
+        if (!manifest.contains(nlohmann::json::json_pointer("/preprocessing/table")))
+            manifest["preprocessing"]["table"] = train.info.preprocessing["table"];
+        QVERIFY(writeFileBytes(bundle + "/manifest.json", manifest.dump(2)));
+        DataSplits data = loadDataSplits(p, DType::Float32);
+        test::writeNpy(bundle + "/x.npy", data.test.inputs.slice(0, 0, 5).contiguous());
+        const std::vector<Prediction> predicted = predictBundle(bundle, bundle + "/x.npy");
+        QCOMPARE(predicted.size(), size_t(5));
+        for (size_t i = 0; i < 5; ++i) {
+            QVERIFY(predicted[i].regression && predicted[i].top.empty());
+            QVERIFY2(std::fabs(predicted[i].value - ev.outputs[i]) < 1e-3,
+                     qPrintable(QString("%1 vs %2").arg(predicted[i].value).arg(ev.outputs[i])));
+        }
     }
 
     void regressionSettingsAreChecked()

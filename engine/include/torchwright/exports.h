@@ -80,7 +80,11 @@ struct ClassScore {
     double probability = 0;
 };
 struct Prediction {
-    std::vector<ClassScore> top; // best first
+    std::vector<ClassScore> top; // best first; empty for a regression
+    // A regression (the bundle's preprocessing record says the table's target is a real value,
+    // /preprocessing/table/target/task): the predicted value itself, and no classes.
+    bool regression = false;
+    double value = 0;
 };
 // Runs a bundle's TorchScript model on INPUT: an IDX image file (raw pixels, normalised as the
 // manifest says) or a raw tensor file (.npy, already preprocessed, [N, ...] or one sample).
