@@ -92,7 +92,10 @@ Writes the trained model (the best checkpoint by default), checked against the e
 
 Runs a bundle's model on INPUT and prints the top K classes (default 3) of each sample, or the
 predicted value for a regression (a table whose target is a real value):
-  an IDX image file (.gz too), raw pixels, preprocessed as the manifest says;
+  what the training data's format reads, preprocessed exactly as in training:
+    IDX: an IDX image file (.gz too);
+    image folders and lists: an image file (.png, .jpg, .bmp) or a folder of them;
+    CSV tables: a CSV file of rows with the training columns (the target may be absent);
   a .npy array: uint8 is raw pixels (preprocessed), float32 is taken as the model's input.
 One sample or a batch [N, ...]. The bundle's checksums are verified first.
 --limit N prints only the first N samples (all are classified).
@@ -621,7 +624,10 @@ int cmdPredict(const Args &a)
     const auto predictions = predictBundle(a.positional[0], a.positional[1], top, device);
     const size_t shown = limit ? std::min(predictions.size(), size_t(*limit)) : predictions.size();
     for (size_t i = 0; i < shown; ++i) {
-        std::printf("%zu:", i);
+        if (predictions[i].source.empty())
+            std::printf("%zu:", i);
+        else
+            std::printf("%s:", predictions[i].source.c_str());
         if (predictions[i].regression) // a real-valued target: the value, not classes
             std::printf("  %.6g", predictions[i].value);
         for (const auto &c : predictions[i].top)

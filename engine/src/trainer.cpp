@@ -639,8 +639,14 @@ void TrainingSession::Impl::loadData(Run &r)
         }
         log(std::move(line));
     }
+    if (!data.skipped.empty()) {
+        const SkippedInput &first = data.skipped.front();
+        log(Message::tr("data: %1 input(s) could not be read and were left out; the first: %2: %3", data.skipped.size(),
+                        first.line > 0 ? first.file + ":" + std::to_string(first.line) : first.file, first.reason));
+    }
     // What exports need to preprocess raw samples exactly as training did.
     summary["normalization"] = json{{"mean", data.mean}, {"std", data.std}};
+    summary["preprocessing"] = data.preprocessing;
     writeSummary();
     r.nTrain = data.train.size();
     r.trainX = data.train.inputs.to(r.device);
