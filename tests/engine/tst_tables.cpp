@@ -315,6 +315,23 @@ private Q_SLOTS:
             QVERIFY2(std::fabs(predicted[i].value - ev.outputs[i]) < 1e-3,
                      qPrintable(QString("%1 vs %2").arg(predicted[i].value).arg(ev.outputs[i])));
         }
+        // CSV rows without the target column, read with the run's encoders: each named by its line,
+        // predicted as the same rows encoded by the reader and given as a tensor.
+        const std::string rows = runs.path().toStdString() + "/new houses.csv";
+        writeFileBytes(rows, std::string("CRIM,ZN,INDUS,CHAS,NOX,RM,AGE,DIS,RAD,TAX,PTRATIO,B,LSTAT\n"
+                                         "0.00632,18,2.31,0,0.538,6.575,65.2,4.09,1,296,15.3,396.9,4.98\n"
+                                         "0.02731,0,7.07,0,0.469,6.421,78.9,4.9671,2,242,17.8,396.9,9.14\n"));
+        const std::vector<Prediction> fromRows = predictBundle(bundle, rows);
+        QCOMPARE(fromRows.size(), size_t(2));
+        QCOMPARE(fromRows[1].source, rows + ":3");
+        std::vector<std::string> sources;
+        test::writeNpy(bundle + "/rows.npy", csvReader().predictInputs(manifest["preprocessing"], rows, sources, {}));
+        const std::vector<Prediction> fromTensor = predictBundle(bundle, bundle + "/rows.npy");
+        for (size_t i = 0; i < 2; ++i) {
+            QVERIFY(fromRows[i].regression);
+            QVERIFY(std::fabs(fromRows[i].value - fromTensor[i].value) < 1e-4);
+            QVERIFY(fromRows[i].value > 5 && fromRows[i].value < 50); // a house price in $1000s
+        }
     }
 
     void regressionSettingsAreChecked()

@@ -434,6 +434,10 @@ void fitEncoders(const Layout &l, const std::vector<size_t> &rows, Fitted &f)
                 sq += (v - e.mean) * (v - e.mean);
             }
             e.std = std::sqrt(sq / n);
+            if (!std::isfinite(e.mean) || !std::isfinite(e.std))
+                throw EngineError(Message::tr("%1: the numeric column '%2' holds values too large to standardise "
+                                              "(their mean or spread is not a finite number)",
+                                              l.path, e.name));
             if (!(e.std > 1e-12))
                 e.std = 1; // a constant column stays at 0 after centring
         } else {
@@ -727,6 +731,16 @@ torch::Tensor predictRows(const json &record, const std::string &path, std::vect
     } catch (const json::exception &e) {
         throw EngineError(Message::tr("the run's table encoders are damaged: %1", e.what()));
     }
+    // The record is read from a file: its parts must agree before any row is encoded with them.
+    int64_t width = 0;
+    for (const Encoder &e : f.features) {
+        width += e.width();
+        if (e.index < 0 || e.index >= int(trainColumns.size()) || (e.numeric && !(e.std > 0)))
+            throw EngineError(Message::tr("the run's table encoders are damaged: feature '%1'", e.name));
+    }
+    if (width != f.width || f.features.empty())
+        throw EngineError(Message::tr("the run's table encoders are damaged: they encode %1 values, the record says %2",
+                                      width, f.width));
     // The first row is a header when it names every feature column; then columns go by name.
     CsvSettings s;
     s.delimiter = t.value("delimiter", "auto");
