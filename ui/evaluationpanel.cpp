@@ -136,15 +136,19 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
     m_plot->setMinimumSize(160, 160);
     m_plot->installEventFilter(this);
     auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(m_plot);
-    splitter->addWidget(m_scatter);
+    // The matrix and a regression's scatter plot share the first pane: one is shown at a time.
+    m_plots = new QWidget(this);
+    auto *plotsLayout = new QVBoxLayout(m_plots);
+    plotsLayout->setContentsMargins(0, 0, 0, 0);
+    plotsLayout->addWidget(m_plot);
+    plotsLayout->addWidget(m_scatter);
+    splitter->addWidget(m_plots);
     splitter->addWidget(m_table);
     splitter->addWidget(samples);
     splitter->setStretchFactor(0, 5);
-    splitter->setStretchFactor(1, 5);
-    splitter->setStretchFactor(2, 2);
-    splitter->setStretchFactor(3, 1);
-    splitter->setSizes({560, 0, 180, 80}); // proportions until the user drags a handle
+    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(2, 1);
+    splitter->setSizes({560, 180, 80}); // proportions until the user drags a handle
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_accuracyLabel);
     layout->addWidget(splitter, 1);
@@ -233,6 +237,8 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
     m_accuracyLabel->setStyleSheet({});
     m_scatter->setVisible(ev.regression);
     m_plot->setVisible(!ev.regression);
+    m_plots->setVisible(true);
+    m_table->setVisible(!ev.regression); // a regression has no classes to list
     if (ev.regression) {
         // A real-valued target: R^2 and MAE, and the predictions against the true values.
         m_accuracyLabel->setText(tr("%1: test R² %2, mean absolute error %3, MSE %4 on %5 samples; checkpoint %6")
@@ -330,6 +336,7 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
     fitMatrixToSpace();
     // Above kMaxConfusionClasses there is no matrix: the per-class table takes its place.
     m_plot->setVisible(n > 0);
+    m_plots->setVisible(n > 0);
 
     m_table->setRowCount(classes);
     for (int c = 0; c < classes; ++c) {

@@ -95,6 +95,7 @@ private:
     QLabel *m_accuracyLabel = nullptr;
     QCustomPlot *m_plot = nullptr;
     QCustomPlot *m_scatter = nullptr;
+    QWidget *m_plots = nullptr;       // holds the matrix and the scatter plot, one shown at a time
     QCPColorMap *m_map = nullptr;     // owned by m_plot
     QCPColorScale *m_scale = nullptr; // owned by m_plot
     QTableWidget *m_table = nullptr;

@@ -400,6 +400,12 @@ void TestDashboard::regressionShowsRSquaredAndScatter()
     QCOMPARE(panel.regressionPlot()->graph(0)->dataCount(), 3);
     QCOMPARE(panel.regressionPlot()->graph(0)->data()->at(1)->value, 19.0);
     QCOMPARE(panel.classTable()->rowCount(), 0);
+    QVERIFY(panel.classTable()->isHidden());
+    // Shown, the scatter plot gets the room the matrix had.
+    panel.resize(400, 800);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY2(panel.regressionPlot()->height() > 200, qPrintable(QString::number(panel.regressionPlot()->height())));
     // A classifier's evaluation afterwards brings the matrix back.
     Evaluation classes;
     classes.samples = 2;
@@ -413,6 +419,7 @@ void TestDashboard::regressionShowsRSquaredAndScatter()
     panel.showEvaluation("run", classes);
     QVERIFY(panel.regressionPlot()->isHidden());
     QVERIFY(!panel.confusionPlot()->isHidden());
+    QVERIFY(!panel.classTable()->isHidden());
 }
 
 void TestDashboard::smoothingIsTheDebiasedMovingAverage()
