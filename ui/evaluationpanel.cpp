@@ -238,7 +238,8 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
     m_scatter->setVisible(ev.regression);
     m_plot->setVisible(!ev.regression);
     m_plots->setVisible(true);
-    m_table->setVisible(!ev.regression); // a regression has no classes to list
+    m_table->setVisible(!ev.regression); // a regression has no classes to list, nor samples per cell
+    m_thumbnails->setVisible(!ev.regression);
     if (ev.regression) {
         // A real-valued target: R^2 and MAE, and the predictions against the true values.
         m_accuracyLabel->setText(tr("%1: test R² %2, mean absolute error %3, MSE %4 on %5 samples; checkpoint %6")
