@@ -53,8 +53,9 @@ inline std::vector<nlohmann::json> outside(const torchwright::SettingSpec &s)
 }
 
 // `project` (a parsed project file) made one that `s` applies to: a dataset format's own settings
-// need a project of that format. Class names are dropped so that num_classes may take any value
-// without the cross-check against them.
+// need a project of that format, with the strings that format requires (a table's file and target
+// column) given. Class names are dropped so that num_classes may take any value without the
+// cross-check against them.
 inline nlohmann::json applicableProject(nlohmann::json project, const torchwright::SettingSpec &s)
 {
     project["dataset"]["class_names"] = nlohmann::json::array();
@@ -65,6 +66,13 @@ inline nlohmann::json applicableProject(nlohmann::json project, const torchwrigh
         if (s.appliesTo(torchwright::projectFromJson(project).project))
             break;
         project["dataset"]["kind"] = kind;
+    }
+    const torchwright::Project p = torchwright::projectFromJson(project).project;
+    for (const torchwright::SettingSpec &r : torchwright::projectSettings()) {
+        const nlohmann::json::json_pointer at(r.pointer);
+        if (r.pointer != s.pointer && r.type == torchwright::SettingType::String && r.appliesTo(p) && r.isRequired(p)
+            && !project.contains(at))
+            project[at] = "x";
     }
     return project;
 }

@@ -6,6 +6,7 @@
 #include "projectdocument.h"
 #include "trainingcontroller.h"
 
+#include "torchwright/datasetformat.h"
 #include "torchwright/diagnostics.h"
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
@@ -33,6 +34,9 @@
 namespace torchwright::ui {
 
 namespace {
+
+// Whether the project's runs measure accuracy: not when the target is the input or a real value.
+bool hasAccuracy(const Project &p) { return !p.training.reconstructs() && !isRegression(p); }
 
 const char *const kSmoothingKey = "dashboard/smoothing";
 
@@ -93,8 +97,9 @@ Dashboard::Dashboard(ProjectDocument *document, QWidget *parent)
     connect(c, &TrainingController::stateChanged, this, &Dashboard::updateButtons);
     // A newly opened project brings its own device and thread settings.
     connect(m_document, &ProjectDocument::projectReset, this, &Dashboard::takeSettingsFromProject);
-    // A project that rebuilds its input (an autoencoder) has no accuracy to plot: its loss is all.
-    const auto showAccuracy = [this] { m_accuracyPlot->setVisible(!m_document->project().training.reconstructs()); };
+    // A project that rebuilds its input (an autoencoder) or predicts a real value (a regression,
+    // whose R^2 and MAE the log and the evaluation show) has no accuracy to plot: its loss is all.
+    const auto showAccuracy = [this] { m_accuracyPlot->setVisible(hasAccuracy(m_document->project())); };
     connect(m_document, &ProjectDocument::projectReset, this, showAccuracy);
     connect(m_document, &ProjectDocument::settingsChanged, this, showAccuracy);
     // Another project (opened, or File > New): the last run's curves and progress were not its.
@@ -219,7 +224,7 @@ void Dashboard::buildUi()
     m_lossPlot->setObjectName(QStringLiteral("epochLossPlot"));
     m_accuracyPlot = makePlot(tr("Accuracy per epoch"), tr("accuracy"), this);
     m_accuracyPlot->setObjectName(QStringLiteral("accuracyPlot"));
-    m_accuracyPlot->setVisible(!m_document->project().training.reconstructs());
+    m_accuracyPlot->setVisible(hasAccuracy(m_document->project()));
     for (CurvePlot *p : {m_lossPlot, m_accuracyPlot}) {
         const int t = p->addSeries(tr("training"), QPen(QColor(25, 80, 160), 2));
         const int v = p->addSeries(tr("validation"), QPen(QColor(220, 110, 20), 2));

@@ -82,6 +82,23 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
     connect(m_plot, &QCustomPlot::mousePress, this, &EvaluationPanel::onPlotClicked);
     connect(m_plot, &QCustomPlot::mouseMove, this, &EvaluationPanel::onPlotHovered);
 
+    // A regression's plot: each test sample's prediction against its true value; on the
+    // diagonal line the two agree.
+    m_scatter = new QCustomPlot(this);
+    m_scatter->setObjectName(QStringLiteral("regressionPlot"));
+    m_scatter->setInteractions({});
+    m_scatter->axisRect()->setupFullAxesBox(true);
+    m_scatter->xAxis->setLabel(tr("true value"));
+    m_scatter->yAxis->setLabel(tr("predicted value"));
+    m_scatter->addGraph(); // the samples
+    m_scatter->graph(0)->setLineStyle(QCPGraph::lsNone);
+    m_scatter->graph(0)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(31, 119, 180, 150), 5));
+    m_scatter->addGraph(); // y = x
+    m_scatter->graph(1)->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
+    m_scatter->setMinimumSize(160, 160);
+    m_scatter->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    m_scatter->setVisible(false);
+
     m_table = new QTableWidget(0, 5, this);
     m_table->setObjectName(QStringLiteral("classTable"));
     m_table->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Samples")});
@@ -119,7 +136,13 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
     m_plot->setMinimumSize(160, 160);
     m_plot->installEventFilter(this);
     auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(m_plot);
+    // The matrix and a regression's scatter plot share the first pane: one is shown at a time.
+    m_plots = new QWidget(this);
+    auto *plotsLayout = new QVBoxLayout(m_plots);
+    plotsLayout->setContentsMargins(0, 0, 0, 0);
+    plotsLayout->addWidget(m_plot);
+    plotsLayout->addWidget(m_scatter);
+    splitter->addWidget(m_plots);
     splitter->addWidget(m_table);
     splitter->addWidget(samples);
     splitter->setStretchFactor(0, 5);
@@ -212,6 +235,45 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
     const int classes = int(ev.support.size());
     const int64_t correct = ev.correct;
     m_accuracyLabel->setStyleSheet({});
+    m_scatter->setVisible(ev.regression);
+    m_plot->setVisible(!ev.regression);
+    m_plots->setVisible(true);
+    m_table->setVisible(!ev.regression); // a regression has no classes to list, nor samples per cell
+    m_thumbnails->setVisible(!ev.regression);
+    if (ev.regression) {
+        // A real-valued target: R^2 and MAE, and the predictions against the true values.
+        m_accuracyLabel->setText(tr("%1: test R² %2, mean absolute error %3, MSE %4 on %5 samples; checkpoint %6")
+                                     .arg(QFileInfo(runDir).fileName())
+                                     .arg(ev.r2, 0, 'f', 4)
+                                     .arg(ev.mae, 0, 'g', 4)
+                                     .arg(ev.loss, 0, 'g', 4)
+                                     .arg(ev.samples)
+                                     .arg(QFileInfo(QString::fromStdString(ev.checkpoint)).fileName()));
+        const QVector<double> x(ev.targets.begin(), ev.targets.end()), y(ev.outputs.begin(), ev.outputs.end());
+        m_scatter->graph(0)->setData(x, y);
+        double lo = 0, hi = 1;
+        if (!x.isEmpty()) {
+            lo = std::min(*std::min_element(x.begin(), x.end()), *std::min_element(y.begin(), y.end()));
+            hi = std::max(*std::max_element(x.begin(), x.end()), *std::max_element(y.begin(), y.end()));
+        }
+        const double pad = std::max((hi - lo) * 0.05, 1e-9);
+        m_scatter->graph(1)->setData({lo - pad, hi + pad}, {lo - pad, hi + pad});
+        m_scatter->xAxis->setRange(lo - pad, hi + pad);
+        m_scatter->yAxis->setRange(lo - pad, hi + pad);
+        m_scatter->replot();
+        m_table->setRowCount(0);
+        m_thumbnails->clear();
+        m_samplesLabel->setText(tr("A regression: each point is a test sample, its true value across and the "
+                                   "model's prediction up; on the dashed line they agree."));
+        Q_EMIT logMessage(tr("evaluated %1: test R² %2, MAE %3 on %4 samples")
+                              .arg(runDir)
+                              .arg(ev.r2, 0, 'f', 4)
+                              .arg(ev.mae, 0, 'g', 4)
+                              .arg(ev.samples),
+                          false);
+        Q_EMIT evaluationFinished(runDir);
+        return;
+    }
     if (ev.reconstruction) {
         // An autoencoder: how well it reconstructs its input, and no classes to show.
         m_accuracyLabel->setText(tr("%1: reconstruction MSE %2 on %3 test samples; checkpoint %4")
@@ -275,6 +337,7 @@ void EvaluationPanel::showEvaluation(const QString &runDir, const Evaluation &ev
     fitMatrixToSpace();
     // Above kMaxConfusionClasses there is no matrix: the per-class table takes its place.
     m_plot->setVisible(n > 0);
+    m_plots->setVisible(n > 0);
 
     m_table->setRowCount(classes);
     for (int c = 0; c < classes; ++c) {

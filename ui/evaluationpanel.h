@@ -1,7 +1,8 @@
 #pragma once
 // Evaluation of a run's checkpoint on the test split: accuracy, a confusion-matrix heat map
 // (predicted class across, true class down, counts in the cells), per-class precision and
-// recall, and thumbnails of the test samples in a clicked cell.
+// recall, and thumbnails of the test samples in a clicked cell. A regression (a real-valued
+// target) shows R^2 and MAE and a predicted-versus-true scatter plot instead.
 //
 // Threads: the panel lives on the GUI thread. evaluateRun() and the reading of test images run
 // on one worker std::thread at a time; each job returns plain values, delivered to the GUI
@@ -56,6 +57,8 @@ public:
     const Evaluation &evaluation() const { return m_evaluation; }
     QCustomPlot *confusionPlot() const { return m_plot; }
     QCPColorMap *confusionMap() const { return m_map; }
+    // A regression's test samples, predicted value against true value, with the line y = x.
+    QCustomPlot *regressionPlot() const { return m_scatter; }
     QTableWidget *classTable() const { return m_table; }
     QListWidget *thumbnailList() const { return m_thumbnails; }
     QString accuracyText() const;
@@ -91,6 +94,8 @@ private:
 
     QLabel *m_accuracyLabel = nullptr;
     QCustomPlot *m_plot = nullptr;
+    QCustomPlot *m_scatter = nullptr;
+    QWidget *m_plots = nullptr;       // holds the matrix and the scatter plot, one shown at a time
     QCPColorMap *m_map = nullptr;     // owned by m_plot
     QCPColorScale *m_scale = nullptr; // owned by m_plot
     QTableWidget *m_table = nullptr;

@@ -378,7 +378,13 @@ QTreeWidgetItem *RunsPanel::makeItem(const RunSummary &r)
     // Why a run is interrupted (its process is gone) or unreadable (a damaged run.json).
     item->setToolTip(StatusColumn, row.message.isEmpty() ? item->text(StatusColumn) : row.message);
     item->setText(EpochsColumn, QStringLiteral("%1/%2").arg(r.epochsCompleted).arg(r.epochsPlanned));
-    if (std::isfinite(r.bestValAccuracy) || !std::isfinite(r.bestValLoss)) {
+    if (r.regression && std::isfinite(r.bestValR2)) {
+        // A regression has no accuracy: its best validation R² instead.
+        item->setText(AccuracyColumn, tr("R² %1").arg(r.bestValR2, 0, 'f', 3));
+        item->setToolTip(
+            AccuracyColumn,
+            tr("Best validation R² (a regression); MAE %1, loss %2").arg(number(r.bestValMae), number(r.bestValLoss)));
+    } else if (std::isfinite(r.bestValAccuracy) || !std::isfinite(r.bestValLoss)) {
         item->setText(AccuracyColumn, percent(r.bestValAccuracy));
         item->setToolTip(AccuracyColumn, tr("Best validation accuracy; loss %1").arg(number(r.bestValLoss)));
     } else {

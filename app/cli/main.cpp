@@ -42,7 +42,8 @@ Build, check, train and export Torchwright projects from the command line.
 commands:
   validate PROJECT   check a project: every edge's shape, parameter counts, all errors
   train PROJECT      train it, showing progress; writes a run folder beside the project
-  evaluate RUN       accuracy and confusion matrix of a run on the test split
+  evaluate RUN       accuracy and confusion matrix of a run on the test split (R^2 and MAE
+                     for a regression)
   export RUN         write the trained model for other tools ({formats})
   predict BUNDLE IN  classify images or tensors with an exported bundle
   runs PROJECT       list the project's runs; rename, note, delete (to the trash), restore
@@ -78,7 +79,9 @@ at any moment (kill -9 too) can be resumed.
 
 Loads the run's checkpoint (best by default) and prints the test accuracy, the loss, the
 confusion matrix and per-class precision and recall; for a project whose target is its input
-(/training/target = input, an autoencoder), the reconstruction's mean squared error.
+(/training/target = input, an autoencoder), the reconstruction's mean squared error; for a
+regression (a csv table with /dataset/csv/task = regression), R^2, the mean absolute error and
+the mean squared error.
 )"},
     {"export", R"(usage: torchwright-cli export RUN --format FORMAT[,FORMAT...] [--output PATH]
                             [--checkpoint best|last]
@@ -87,7 +90,8 @@ Writes the trained model (the best checkpoint by default), checked against the e
 )"},
     {"predict", R"(usage: torchwright-cli predict BUNDLE INPUT [--top K] [--limit N] [--device D]
 
-Runs a bundle's model on INPUT and prints the top K classes (default 3) of each sample:
+Runs a bundle's model on INPUT and prints the top K classes (default 3) of each sample, or the
+predicted value for a regression (a table whose target is a real value):
   what the training data's format reads, preprocessed exactly as in training:
     IDX: an IDX image file (.gz too);
     image folders and lists: an image file (.png, .jpg, .bmp) or a folder of them;
@@ -526,6 +530,11 @@ int cmdEvaluate(const Args &a)
         std::printf("test samples: %d\nreconstruction mse: %.6g\n", ev.samples, ev.loss);
         return kOk;
     }
+    if (ev.regression) {
+        // A real-valued target: how close the predictions come, not which class they hit.
+        std::printf("test samples: %d\nR^2: %.4f\nMAE: %.6g\nmse: %.6g\n", ev.samples, ev.r2, ev.mae, ev.loss);
+        return kOk;
+    }
     std::printf("test samples: %d\naccuracy: %.2f%%\nloss: %.4f\n\n", ev.samples, ev.accuracy * 100, ev.loss);
     const size_t k = ev.classNames.size();
     size_t w = 6;
@@ -620,12 +629,14 @@ int cmdPredict(const Args &a)
             std::printf("%zu:", i);
         else
             std::printf("%s:", predictions[i].source.c_str());
+        if (predictions[i].regression) // a real-valued target: the value, not classes
+            std::printf("  %.6g", predictions[i].value);
         for (const auto &c : predictions[i].top)
             std::printf("  %s %.1f%%", c.name.c_str(), c.probability * 100);
         std::printf("\n");
     }
     if (shown < predictions.size())
-        std::printf("(%zu more samples classified; --limit shows more)\n", predictions.size() - shown);
+        std::printf("(%zu more samples predicted; --limit shows more)\n", predictions.size() - shown);
     return kOk;
 }
 
@@ -641,9 +652,16 @@ void printRunTable(const std::vector<RunSummary> &runs)
     for (const auto &r : runs)
         width = std::max(width, int(runLabel(r).size()));
     std::printf("%-*s %-14s %7s %10s %9s  %s\n", width, "run", "status", "epochs", "best acc", "best loss", "device");
-    for (const auto &r : runs)
-        std::printf("%-*s %-14s %3d/%-3d %9.2f%% %9.4f  %s\n", width, runLabel(r).c_str(), r.status.c_str(),
-                    r.epochsCompleted, r.epochsPlanned, r.bestValAccuracy * 100, r.bestValLoss, r.device.c_str());
+    for (const auto &r : runs) {
+        // A regression shows its best validation R^2 where a classifier shows accuracy.
+        char best[32];
+        if (r.regression)
+            std::snprintf(best, sizeof best, "R^2 %6.3f", r.bestValR2);
+        else
+            std::snprintf(best, sizeof best, "%9.2f%%", r.bestValAccuracy * 100);
+        std::printf("%-*s %-14s %3d/%-3d %10s %9.4f  %s\n", width, runLabel(r).c_str(), r.status.c_str(),
+                    r.epochsCompleted, r.epochsPlanned, best, r.bestValLoss, r.device.c_str());
+    }
 }
 
 // `runs rename|note|delete|trash|restore ...`: the action's positional arguments follow its name.

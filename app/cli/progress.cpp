@@ -113,10 +113,16 @@ void ProgressPrinter::print(const TrainingEvent &e)
             m_lineOpen = false;
         }
         m_lastDecile = -1;
-        std::fprintf(m_out, "epoch %d/%d  loss %.4f%s  |  val loss %.4f%s  |  %.0f samples/s  lr %.3g  %s\n", e.epoch,
-                     e.epochs, e.loss, accuracyText("acc", e.accuracy, 0, 2).c_str(), e.valLoss,
-                     accuracyText("val acc", e.valAccuracy, 0, 2).c_str(), e.samplesPerSecond, e.learningRate,
-                     formatDuration(e.elapsedSeconds).c_str());
+        {
+            // A regression has R^2 and MAE on the validation split instead of accuracy.
+            char regression[96] = "";
+            if (std::isfinite(e.valR2) || std::isfinite(e.valMae))
+                std::snprintf(regression, sizeof regression, "  val R^2 %.4f  val MAE %.4g", e.valR2, e.valMae);
+            std::fprintf(m_out, "epoch %d/%d  loss %.4f%s  |  val loss %.4f%s%s  |  %.0f samples/s  lr %.3g  %s\n",
+                         e.epoch, e.epochs, e.loss, accuracyText("acc", e.accuracy, 0, 2).c_str(), e.valLoss,
+                         accuracyText("val acc", e.valAccuracy, 0, 2).c_str(), regression, e.samplesPerSecond,
+                         e.learningRate, formatDuration(e.elapsedSeconds).c_str());
+        }
         break;
     case Kind::Finished:
         finishLine();

@@ -472,6 +472,19 @@ std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::s
             throw EngineError(Message::tr("%1: the model's output is %2 per sample, not a vector of class scores",
                                           bundleDir,
                                           formatShape(Shape(logits.sizes().begin() + 1, logits.sizes().end()))));
+        // A regression's one output is the prediction itself: no softmax, no classes.
+        const json::json_pointer task("/preprocessing/table/target/task");
+        if (m.contains(task) && m.at(task) == "regression" && logits.size(1) == 1) {
+            for (int64_t i = 0; i < logits.size(0); ++i) {
+                Prediction p;
+                if (size_t(start + i) < sources.size())
+                    p.source = sources[size_t(start + i)];
+                p.regression = true;
+                p.value = logits[i][0].item<double>();
+                out.push_back(std::move(p));
+            }
+            continue;
+        }
         const torch::Tensor probs = torch::softmax(logits, 1);
         const auto top = probs.topk(std::min<int64_t>(topK, probs.size(1)), 1);
         const torch::Tensor values = std::get<0>(top), indices = std::get<1>(top);

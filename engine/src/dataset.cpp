@@ -37,7 +37,8 @@ void checkSplit(const Project &p, const RawSplit &s, bool training)
                                             p.datasetPath(), formatShape(actual), formatShape(declared))
                               : Message::tr("%1: the test samples are %2 but /dataset/sample_shape declares %3",
                                             p.datasetPath(), formatShape(actual), formatShape(declared)));
-    if (s.labels.numel() > 0) {
+    // Classes must be in range; a regression's real-valued targets have no range.
+    if (s.labels.numel() > 0 && !s.labels.is_floating_point()) {
         const int64_t maxLabel = s.labels.max().item<int64_t>();
         if (maxLabel >= p.dataset.numClasses || s.labels.min().item<int64_t>() < 0)
             throw EngineError(training
@@ -221,9 +222,9 @@ std::vector<DatasetSample> datasetPreview(const Project &p, int perClass)
     if (format.needsPath && !fs::is_directory(p.datasetPath()))
         throw EngineError(Message::tr("%1: dataset folder not found (/dataset/path)", p.datasetPath()));
     const RawSplit test = readerOf(format).test(p, {});
-    const int classes = std::max(p.dataset.numClasses, 0);
+    const int classes = test.labels.is_floating_point() ? 0 : std::max(p.dataset.numClasses, 0);
     std::vector<std::vector<int64_t>> chosen(static_cast<size_t>(classes));
-    const torch::Tensor labels = test.labels.contiguous();
+    const torch::Tensor labels = classes ? test.labels.contiguous() : torch::empty({0}, torch::kInt64);
     const int64_t *y = labels.data_ptr<int64_t>();
     for (int64_t i = 0; i < labels.numel(); ++i)
         if (y[i] >= 0 && y[i] < classes && int(chosen[size_t(y[i])].size()) < perClass)
@@ -244,7 +245,7 @@ namespace {
 std::vector<int64_t> classCounts(const torch::Tensor &labels, int classes)
 {
     std::vector<int64_t> counts(size_t(std::max(classes, 0)), 0);
-    if (labels.numel() == 0 || classes <= 0)
+    if (labels.numel() == 0 || classes <= 0 || labels.is_floating_point())
         return counts;
     const torch::Tensor c = labels.contiguous();
     const int64_t *y = c.data_ptr<int64_t>();
@@ -264,8 +265,10 @@ DatasetSummary datasetSummary(const Project &p, int perClass, const ImportContro
     s.format = format.name;
     s.trainCount = raw.train.labels.defined() ? raw.train.labels.size(0) : 0;
     s.testCount = raw.test.labels.defined() ? raw.test.labels.size(0) : 0;
-    s.classNames = p.dataset.classNames;
-    const int classes = std::max(p.dataset.numClasses, 0);
+    // A regression has no classes to count.
+    const int classes = isRegression(p) ? 0 : std::max(p.dataset.numClasses, 0);
+    if (classes > 0)
+        s.classNames = p.dataset.classNames;
     s.trainPerClass = classCounts(raw.train.labels, classes);
     s.testPerClass = classCounts(raw.test.labels, classes);
     if (raw.train.inputs.defined() && raw.train.inputs.numel() > 0 && raw.train.inputs.scalar_type() != torch::kInt64) {
@@ -288,7 +291,9 @@ DatasetSummary datasetSummary(const Project &p, int perClass, const ImportContro
     s.columns = raw.train.info.columns;
     s.rows = raw.train.info.rows;
     std::vector<int> taken(size_t(classes), 0);
-    const torch::Tensor labels = raw.train.labels.defined() ? raw.train.labels.contiguous() : torch::Tensor();
+    const torch::Tensor labels = raw.train.labels.defined() && !raw.train.labels.is_floating_point()
+                                     ? raw.train.labels.contiguous()
+                                     : torch::Tensor();
     for (int64_t i = 0; labels.defined() && i < labels.numel() && perClass > 0; ++i) {
         const int64_t y = labels.data_ptr<int64_t>()[i];
         if (y >= 0 && y < classes && taken[size_t(y)] < perClass) {

@@ -16,7 +16,7 @@ const std::vector<DatasetFormat> &datasetFormats()
 {
     // Each descriptor is made in its own file in engine/src/datasets/; this is the studio's order.
     static const std::vector<DatasetFormat> formats = {idxFormat(), cifar10Format(), syntheticFormat(),
-                                                       sequenceFormat()};
+                                                       sequenceFormat(), csvFormat()};
     return formats;
 }
 
@@ -33,6 +33,12 @@ const DatasetFormat &datasetFormat(const Project &project)
     if (const DatasetFormat *f = findDatasetFormat(project.dataset.kind))
         return *f;
     throw EngineError(Message::tr("unknown dataset kind \"%1\"", project.dataset.kind));
+}
+
+bool isRegression(const Project &project)
+{
+    const DatasetFormat *f = findDatasetFormat(project.dataset.kind);
+    return f && f->regression && f->regression(project);
 }
 
 std::vector<std::string> datasetFormatNames()

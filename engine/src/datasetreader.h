@@ -35,7 +35,7 @@ struct RawInfo {
 // One split as stored, before any preprocessing.
 struct RawSplit {
     torch::Tensor inputs; // [N, ...sample shape]: uint8 for bytes, float32 for real values
-    torch::Tensor labels; // [N] int64
+    torch::Tensor labels; // [N] int64 classes, or float32 targets for a regression
     RawInfo info;
 };
 
@@ -68,5 +68,6 @@ DatasetFormat idxFormat();
 DatasetFormat cifar10Format();
 DatasetFormat syntheticFormat();
 DatasetFormat sequenceFormat();
+DatasetFormat csvFormat();
 
 } // namespace torchwright

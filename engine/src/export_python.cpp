@@ -291,6 +291,7 @@ std::string pythonTrainingProgram(const Project &project, const Normalization &n
                             {"PROJECT", pyString(p.name)},
                             {"DATASET_KIND", pyString(p.dataset.kind)},
                             {"DATASET_DIR", pyString(datasetDir)},
+                            {"DATASET", pyLiteral(json::parse(projectToJson(p)["dataset"].dump()))},
                             {"SAMPLE_SHAPE", pyLiteral(json(p.dataset.sampleShape))},
                             {"NUM_CLASSES", std::to_string(p.dataset.numClasses)},
                             {"CLASS_NAMES", pyLiteral(json(p.dataset.classNames))},

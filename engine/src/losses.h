@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <string>
 
 namespace torchwright {
@@ -18,13 +19,47 @@ constexpr int64_t kEvaluationBatch = 256;
 struct LossAndHits {
     torch::Tensor loss;
     torch::Tensor hits;        // number of correct predictions in the batch (a 0-dim tensor)
-    torch::Tensor predictions; // predicted class per sample
+    torch::Tensor predictions; // predicted class per sample; a regression's predicted values
+};
+
+// A regression's figures over a set of samples, summed batch by batch: the mean absolute error
+// and R^2 = 1 - (sum of squared errors) / (sum of squares about the targets' mean).
+struct RegressionSums {
+    double absError = 0, sqError = 0, sumY = 0, sumY2 = 0;
+    int64_t n = 0;
+    void add(const torch::Tensor &predicted, const torch::Tensor &target)
+    {
+        const torch::Tensor p = predicted.detach().to(torch::kFloat64).reshape({-1});
+        const torch::Tensor y = target.detach().to(torch::kFloat64).reshape({-1});
+        absError += (p - y).abs().sum().item<double>();
+        sqError += (p - y).square().sum().item<double>();
+        sumY += y.sum().item<double>();
+        sumY2 += y.square().sum().item<double>();
+        n += y.numel();
+    }
+    double mae() const { return n ? absError / double(n) : NAN; }
+    // NaN without samples, or when every target is the same (no variance to explain).
+    double r2() const
+    {
+        if (n == 0)
+            return NAN;
+        const double total = sumY2 - sumY * sumY / double(n);
+        return total > 0 ? 1.0 - sqError / total : NAN;
+    }
 };
 
 inline LossAndHits lossAndHits(const std::string &loss, const torch::Tensor &out, const torch::Tensor &labels,
                                int classes)
 {
     namespace F = torch::nn::functional;
+    if (labels.is_floating_point()) {
+        // A regression (real-valued targets): one output per sample, the mean squared error, no
+        // hits.
+        LossAndHits r;
+        r.predictions = out.reshape({-1});
+        r.loss = F::mse_loss(r.predictions, labels.to(out.scalar_type()));
+        return r;
+    }
     const bool binary = out.dim() == 2 && out.size(1) == 1 && classes <= 2;
     torch::Tensor predictions = binary ? (out.squeeze(1) > 0).to(torch::kInt64) : out.argmax(1);
     LossAndHits r;

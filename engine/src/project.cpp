@@ -3,6 +3,7 @@
 #include "torchwright/project.h"
 
 #include "fileutil.h"
+#include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
 #include "torchwright/jsonfile.h"
 #include "torchwright/runtime.h"
@@ -234,6 +235,16 @@ void checkAcrossSettings(const Project &p, Diagnostics &diags)
         diags.error("/training/early_stopping/metric",
                     Message::tr("the target is the input (/training/target): there is "
                                 "no accuracy to watch; watch val_loss"));
+    if (isRegression(p) && !p.training.reconstructs()) {
+        if (p.training.loss != "mse")
+            diags.error("/training/loss", Message::tr("the target is a real value (regression, /dataset/csv/task), "
+                                                      "which is learned with the mse loss; got \"%1\"",
+                                                      p.training.loss));
+        if (p.training.earlyStopping.metric == "val_accuracy")
+            diags.error("/training/early_stopping/metric",
+                        Message::tr("the target is a real value (regression, /dataset/csv/task): there is no "
+                                    "accuracy to watch; watch val_loss"));
+    }
     const OptimizerSettings &os = p.training.optimizer;
     if (os.nesterov && os.type == "sgd" && os.momentum <= 0)
         diags.error("/training/optimizer/nesterov", Message::tr("Nesterov momentum needs momentum > 0"));
@@ -533,6 +544,14 @@ GraphAnalysis analyzeProject(const Project &project)
                     Message::tr("the output layer '%1' gives %2 per sample, but the target is the input "
                                 "(/training/target), so it must give the input's shape %3",
                                 n->name, formatShape(s), formatShape(project.dataset.sampleShape)),
+                    a.outputNode.value);
+        } else if (isRegression(project)) {
+            if (s != Shape{1})
+                a.diagnostics.error(
+                    "/graph/nodes/" + std::to_string(project.graph.indexOf(a.outputNode)),
+                    Message::tr("the output layer '%1' gives %2 per sample, but a regression (/dataset/csv/task) "
+                                "predicts one value: it must give 1",
+                                n->name, formatShape(s)),
                     a.outputNode.value);
         } else if (!binary && s != Shape{classes}) {
             a.diagnostics.error(

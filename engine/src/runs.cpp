@@ -67,7 +67,7 @@ json readRunJson(const std::string &runDir)
                                    : (v.get<int64_t>() < 0 || v.get<int64_t>() > kMaxEpochs))
             refuse(std::string("/") + k, Message::tr("expected 0..%1, got %2", kMaxEpochs, v.dump()));
     }
-    for (const char *k : {"best_val_loss", "best_val_accuracy"})
+    for (const char *k : {"best_val_loss", "best_val_accuracy", "best_val_r2", "best_val_mae"})
         if (j.contains(k) && !j[k].is_number() && !j[k].is_null())
             refuse(std::string("/") + k, Message::tr("expected a number, got %1", j[k].type_name()));
     if (j.contains("preprocessing") && !j["preprocessing"].is_object())
@@ -113,6 +113,9 @@ RunSummary readRunSummary(const std::string &runDir)
     s.epochsPlanned = j.value("epochs_planned", 0);
     s.bestValAccuracy = num("best_val_accuracy");
     s.bestValLoss = num("best_val_loss");
+    s.regression = j.value("task", "") == "regression";
+    s.bestValR2 = num("best_val_r2");
+    s.bestValMae = num("best_val_mae");
     s.device = j.value("device", "");
     s.message = j.value("message", "");
     s.text = Message(s.message);
@@ -533,6 +536,35 @@ Evaluation evaluateReconstruction(GraphModelImpl &model, const TensorDataset &te
     return ev;
 }
 
+// A regression: mean squared error, R^2 and MAE, and every test sample's true and predicted value.
+Evaluation evaluateRegression(GraphModelImpl &model, const TensorDataset &test, const torch::Device &device,
+                              Evaluation ev)
+{
+    torch::NoGradGuard noGrad;
+    const int64_t n = test.size();
+    double sum = 0;
+    RegressionSums sums;
+    for (int64_t i = 0; i < n; i += kEvaluationBatch) {
+        const int64_t j = std::min<int64_t>(i + kEvaluationBatch, n);
+        torch::Tensor x = test.inputs.slice(0, i, j).to(device);
+        torch::Tensor y = test.labels.slice(0, i, j).to(device);
+        LossAndHits lh = lossAndHits("mse", model.forward(x), y, 1);
+        sum += lh.loss.item<double>() * double(j - i);
+        sums.add(lh.predictions, y);
+        const torch::Tensor p = lh.predictions.to(torch::kCPU, torch::kFloat64).contiguous();
+        const torch::Tensor t = y.to(torch::kCPU, torch::kFloat64).contiguous();
+        ev.outputs.insert(ev.outputs.end(), p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
+        ev.targets.insert(ev.targets.end(), t.data_ptr<double>(), t.data_ptr<double>() + t.numel());
+    }
+    ev.regression = true;
+    ev.samples = int(n);
+    ev.accuracy = NAN;
+    ev.loss = n ? sum / double(n) : NAN;
+    ev.r2 = sums.r2();
+    ev.mae = sums.mae();
+    return ev;
+}
+
 } // namespace
 
 Evaluation evaluateRun(const std::string &runDir, const std::string &which, const std::string &deviceName)
@@ -552,6 +584,8 @@ Evaluation evaluateRun(const std::string &runDir, const std::string &which, cons
     ev.checkpoint = run.checkpoint;
     if (p.training.reconstructs())
         return evaluateReconstruction(*run.model, data.test, device, ev);
+    if (data.test.labels.defined() && data.test.labels.is_floating_point())
+        return evaluateRegression(*run.model, data.test, device, ev);
     ev.classNames = p.dataset.classNames;
     if (ev.classNames.empty())
         for (int c = 0; c < classes; ++c)

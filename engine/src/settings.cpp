@@ -160,6 +160,78 @@ void addDataset(std::vector<SettingSpec> &v)
     show(seed, in, "Generator seed", "Seeds the generated patterns and noise");
     range(seed, 0, kInt64Max);
     seed.applies = formatUses(seed.pointer);
+
+    // The csv format's own settings.
+    const std::string csv = "/dataset/csv";
+    auto &file = bindField(
+        v, csv + "/file", SettingType::String, [](auto &p) -> auto & { return p.dataset.csv.file; });
+    show(file, in, "Table file", "The training table (CSV, plain or .gz) in the dataset folder, or an absolute path");
+    file.applies = formatUses(file.pointer);
+    file.required = always;
+    file.check = [](const json &value, const Project &) -> Message {
+        if (value.get<std::string>().empty())
+            return Message::tr("the table file is empty; give the CSV file in the dataset folder");
+        return {};
+    };
+    auto &testFile = bindField(
+        v, csv + "/test_file", SettingType::String, [](auto &p) -> auto & { return p.dataset.csv.testFile; });
+    show(testFile, in, "Test table file",
+         "A separate test table in the dataset folder; empty: the test fraction of the table is held out");
+    testFile.applies = formatUses(testFile.pointer);
+    auto &testFraction = bindField(
+        v, csv + "/test_fraction", SettingType::Number, [](auto &p) -> auto & { return p.dataset.csv.testFraction; });
+    show(testFraction, in, "Test fraction",
+         "Without a test table: the share of the rows held out for testing, chosen by the split seed "
+         "(stratified by class)");
+    range(testFraction, 0, 0.9, false, false);
+    testFraction.step = 0.05;
+    testFraction.applies = formatUses(testFraction.pointer);
+    auto &features = bindField(
+        v, csv + "/features", SettingType::List, [](auto &p) -> auto & { return p.dataset.csv.features; });
+    show(features, in, "Feature columns",
+         "The columns the model reads, by name or 0-based index; empty: every column but the target");
+    features.applies = formatUses(features.pointer);
+    auto &target = bindField(
+        v, csv + "/target", SettingType::String, [](auto &p) -> auto & { return p.dataset.csv.target; });
+    show(target, in, "Target column", "The column to predict, by name or 0-based index");
+    target.applies = formatUses(target.pointer);
+    target.required = always;
+    target.check = [](const json &value, const Project &) -> Message {
+        if (value.get<std::string>().empty())
+            return Message::tr("the target column is empty; give its name or 0-based index");
+        return {};
+    };
+    auto &task = bindField(
+        v, csv + "/task", SettingType::Choice, [](auto &p) -> auto & { return p.dataset.csv.task; });
+    show(task, in, "Task",
+         "classification: the target names a class; regression: the target is a number the model "
+         "predicts (one output, mse loss, R^2 and MAE reported)");
+    task.choices = {"classification", "regression"};
+    task.applies = formatUses(task.pointer);
+    auto &delimiter = bindField(
+        v, csv + "/delimiter", SettingType::Choice, [](auto &p) -> auto & { return p.dataset.csv.delimiter; });
+    show(delimiter, in, "Delimiter", "The character between fields; auto: comma, semicolon or tab, detected");
+    delimiter.choices = {"auto", "comma", "semicolon", "tab"};
+    delimiter.applies = formatUses(delimiter.pointer);
+    auto &header = bindField(
+        v, csv + "/header", SettingType::Choice, [](auto &p) -> auto & { return p.dataset.csv.header; });
+    show(header, in, "Header row",
+         "yes: the first row names the columns; no: it is data (columns are named by index); auto: detected");
+    header.choices = {"auto", "yes", "no"};
+    header.applies = formatUses(header.pointer);
+    auto &skip = bindField(
+        v, csv + "/skip_rows", SettingType::Int, [](auto &p) -> auto & { return p.dataset.csv.skipRows; });
+    show(skip, in, "Rows to skip",
+         "Rows before the header; -1: detect a count line such as scikit-learn's (\"569,30,malignant,benign\")");
+    range(skip, -1, 1000000);
+    skip.applies = formatUses(skip.pointer);
+    auto &maxClasses = bindField(
+        v, csv + "/max_classes", SettingType::Int, [](auto &p) -> auto & { return p.dataset.csv.maxClasses; });
+    show(maxClasses, in, "Most classes",
+         "Classification: a target column with more distinct values than this is refused (an identifier or a "
+         "real value is no class)");
+    range(maxClasses, 2, 100000);
+    maxClasses.applies = formatUses(maxClasses.pointer);
 }
 
 // Augmentation of training batches (AugmentSettings, engine/src/augment.h). Each is left out of

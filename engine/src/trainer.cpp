@@ -95,6 +95,11 @@ json TrainingEvent::toJson() const
         j["accuracy"] = number(accuracy);
         j["val_loss"] = number(valLoss);
         j["val_accuracy"] = number(valAccuracy);
+        // Only a regression has these, so the lines of classifiers stay as they were.
+        if (std::isfinite(valR2))
+            j["val_r2"] = valR2;
+        if (std::isfinite(valMae))
+            j["val_mae"] = valMae;
         j["lr"] = learningRate;
         j["samples_per_second"] = number(samplesPerSecond);
         j["elapsed_seconds"] = elapsedSeconds;
@@ -134,6 +139,8 @@ TrainingEvent TrainingEvent::fromJson(const json &j)
     e.accuracy = numberOr(j, "accuracy", NAN);
     e.valLoss = numberOr(j, "val_loss", NAN);
     e.valAccuracy = numberOr(j, "val_accuracy", NAN);
+    e.valR2 = numberOr(j, "val_r2", NAN);
+    e.valMae = numberOr(j, "val_mae", NAN);
     e.learningRate = numberOr(j, "lr", 0);
     e.samplesPerSecond = numberOr(j, "samples_per_second", 0);
     e.elapsedSeconds = numberOr(j, "elapsed_seconds", 0);
@@ -226,6 +233,8 @@ struct Run {
     torch::Device device{torch::kCPU};
     int epochs = 0; // planned, counting the epochs a resumed run has already
     int classes = 0;
+    bool regression = false;          // a real-valued target: R^2 and MAE instead of accuracy
+    double valR2 = NAN, valMae = NAN; // the last validation's, for a regression
     int64_t nTrain = 0;
     torch::Tensor trainX, trainY, valX, valY; // on the device
     Augmenter augment;                        // applied to training batches only
@@ -247,7 +256,7 @@ struct EpochTotals {
     int64_t hitSum = 0;
     int64_t seen = 0;
     double seconds = 0;        // pauses excluded
-    bool reconstructs = false; // the target is the input: there is no accuracy
+    bool reconstructs = false; // the target is the input, or a real value: there is no accuracy
 
     double loss() const { return lossSum / double(std::max<int64_t>(seen, 1)); }
     double accuracy() const { return reconstructs ? NAN : double(hitSum) / double(std::max<int64_t>(seen, 1)); }
@@ -666,6 +675,11 @@ void TrainingSession::Impl::loadData(Run &r)
     r.valX = data.validation.inputs.to(r.device);
     r.valY = data.validation.labels.to(r.device);
     r.classes = project.dataset.numClasses;
+    r.regression = isRegression(project) && !project.training.reconstructs();
+    if (r.regression) {
+        summary["task"] = "regression";
+        writeSummary();
+    }
     // With the data loaded (and on the device), before the model and optimizer are allocated.
     checkMemory(estimateTrainingMemory(project, analysis), availableMemory(r.deviceName), Message::tr("training"));
 }
@@ -738,7 +752,7 @@ void TrainingSession::Impl::planBatches(Run &r)
 bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals &totals)
 {
     const TrainingSettings &ts = r.ts;
-    totals.reconstructs = ts.reconstructs();
+    totals.reconstructs = ts.reconstructs() || r.regression;
     for (auto &group : r.optimizer->param_groups())
         group.options().set_lr(lr);
     r.model->train();
@@ -791,7 +805,7 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
         e.batch = int(b + 1);
         e.batchesPerEpoch = int(r.batches);
         e.loss = loss;
-        e.accuracy = ts.reconstructs() ? NAN : double(hits) / double(n);
+        e.accuracy = totals.reconstructs ? NAN : double(hits) / double(n);
         e.learningRate = lr;
         e.samplesPerSecond = epochSeconds > 0 ? double(totals.seen) / epochSeconds : 0;
         e.etaSeconds = r.samplesDone > 0 ? runSeconds / r.samplesDone * (r.runSamples - r.samplesDone) : 0;
@@ -854,6 +868,7 @@ void TrainingSession::Impl::validate(Run &r, double &valLoss, double &valAccurac
     r.model->eval();
     double sum = 0;
     int64_t hits = 0;
+    RegressionSums regression;
     const int64_t nVal = r.valX.size(0);
     for (int64_t i = 0; i < nVal; i += kEvaluationBatch) {
         const int64_t j = std::min<int64_t>(i + kEvaluationBatch, nVal);
@@ -861,9 +876,13 @@ void TrainingSession::Impl::validate(Run &r, double &valLoss, double &valAccurac
         auto lhv = projectLoss(r.ts, r.model->forward(x), x, r.valY.slice(0, i, j), r.classes);
         sum += lhv.loss.item<double>() * double(j - i);
         hits += lhv.hits.defined() ? lhv.hits.item<int64_t>() : 0;
+        if (r.regression)
+            regression.add(lhv.predictions, r.valY.slice(0, i, j));
     }
     valLoss = sum / double(nVal);
-    valAccuracy = r.ts.reconstructs() ? NAN : double(hits) / double(nVal);
+    valAccuracy = r.ts.reconstructs() || r.regression ? NAN : double(hits) / double(nVal);
+    r.valR2 = regression.r2();
+    r.valMae = regression.mae();
     r.model->train();
 }
 
@@ -902,6 +921,10 @@ void TrainingSession::Impl::saveCheckpoints(Run &r, int epoch, bool improved, co
                  {"val_loss", number(valLoss)},
                  {"val_accuracy", number(valAccuracy)},
                  {"saved", isoTimeNow()}};
+    if (r.regression) {
+        info["val_r2"] = number(r.valR2);
+        info["val_mae"] = number(r.valMae);
+    }
     saveCheckpoint((fs::path(runDir) / "last.pt").string(), *r.model, r.optimizer.get(), r.state);
     writeTextFileAtomically((fs::path(runDir) / "last.json").string(), info.dump(2) + "\n");
     if (improved) {
@@ -910,6 +933,10 @@ void TrainingSession::Impl::saveCheckpoints(Run &r, int epoch, bool improved, co
         summary["best_epoch"] = epoch;
         summary["best_val_loss"] = number(valLoss);
         summary["best_val_accuracy"] = number(valAccuracy);
+        if (r.regression) {
+            summary["best_val_r2"] = number(r.valR2);
+            summary["best_val_mae"] = number(r.valMae);
+        }
     }
     result.epochsCompleted = epoch;
     result.bestMetric = r.state.bestMetric;
@@ -930,6 +957,8 @@ void TrainingSession::Impl::reportEpoch(Run &r, int epoch, double lr, const Epoc
     e.accuracy = totals.accuracy();
     e.valLoss = valLoss;
     e.valAccuracy = valAccuracy;
+    e.valR2 = r.valR2;
+    e.valMae = r.valMae;
     e.learningRate = lr;
     e.samplesPerSecond = totals.seconds > 0 ? double(totals.seen) / totals.seconds : 0;
     e.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count() - pausedSeconds;

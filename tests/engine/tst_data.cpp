@@ -685,7 +685,7 @@ void TestData::everyFormatIsOneDescriptor()
         const std::string reader = testhelpers::sourcePath("engine/templates/" + f.programReader);
         QVERIFY2(!f.programReader.empty() && std::filesystem::exists(reader), reader.c_str());
     }
-    QCOMPARE(datasetFormatNames(), (std::vector<std::string>{"idx", "cifar10", "synthetic", "sequence"}));
+    QCOMPARE(datasetFormatNames(), (std::vector<std::string>{"idx", "cifar10", "synthetic", "sequence", "csv"}));
     // Bytes fed to a float model are scaled to [0, 1]; token ids and real values are not.
     QCOMPARE(findDatasetFormat("idx")->scale(DType::Float32), 1.0 / 255.0);
     QCOMPARE(findDatasetFormat("idx")->scale(DType::Int64), 1.0);
@@ -694,10 +694,11 @@ void TestData::everyFormatIsOneDescriptor()
     QCOMPARE(findDatasetFormat("synthetic")->scale(DType::Float32), 1.0);
     QCOMPARE(findDatasetFormat("synthetic")->scale(DType::Int64), 1.0);
     QCOMPARE(findDatasetFormat("sequence")->scale(DType::Float32), 1.0);
-    QVERIFY(!findDatasetFormat("csv"));
+    QCOMPARE(findDatasetFormat("csv")->scale(DType::Float32), 1.0); // features standardised by the reader
+    QVERIFY(!findDatasetFormat("parquet"));
 
     Project unknown;
-    unknown.dataset.kind = "csv";
+    unknown.dataset.kind = "parquet";
     QVERIFY_THROWS_EXCEPTION(EngineError, datasetFilesPresent(unknown));
 }
 

@@ -10,7 +10,10 @@
 // - Its model with weights.pt computes the engine's outputs within 1e-5, in eval mode and (where
 //   the graph has no active dropout) in training mode, batch norm statistics included, for the
 //   tiny sample and the every-layer graphs; its data loading and preprocessing give the engine's
-//   test inputs, for the synthetic set (data.pt), IDX files (.gz and plain) and CIFAR-10 batches.
+//   test inputs, for the synthetic set (data.pt), IDX files (.gz and plain), CIFAR-10 batches and
+//   CSV tables (scikit-learn's iris with its count line, boston with a header: the same rows
+//   skipped and held out, the same column encoders, float targets for the regression).
+// - A regression table trains in the program: its loss falls and it logs R^2 and MAE.
 //
 // - train.py is generated from the project alone, without a run, for every sample project in
 //   projects/, and Python compiles each one.
@@ -270,6 +273,7 @@ private Q_SLOTS:
     void initTestCase();
     void trainsInOneProcess();
     void trainsWithTorchrun();
+    void regressionTableTrains();
     void carriesTrainingSettings();
     void augmentsAsTheEngine();
     void sampleProjectsCompile();
@@ -291,6 +295,26 @@ private:
     std::map<std::string, std::vector<std::string>> m_names;
     std::map<std::string, bool> m_trainChecked;
 };
+
+// A small MLP on scikit-learn's iris (classification: a count line names the classes) or boston
+// (regression: a header, a float target).
+Project tableProject(bool regression)
+{
+    Project p;
+    p.name = regression ? "boston table" : "iris table";
+    p.dataset.kind = "csv";
+    p.dataset.path = "/usr/lib/python3/dist-packages/sklearn/datasets/data";
+    p.dataset.csv.file = regression ? "boston_house_prices.csv" : "iris.csv";
+    p.dataset.csv.target = regression ? "MEDV" : "4";
+    p.dataset.csv.task = regression ? "regression" : "classification";
+    p.dataset.sampleShape = {regression ? 13 : 4};
+    p.dataset.numClasses = regression ? 1 : 3;
+    p.training.loss = regression ? "mse" : "cross_entropy";
+    p.training.batchSize = 16;
+    p.graph = testhelpers::chainGraph(
+        {{"Linear", {{"out_features", 16}}}, {"ReLU", nullptr}, {"Linear", {{"out_features", regression ? 1 : 3}}}});
+    return p;
+}
 
 void TestPyProgram::initTestCase()
 {
@@ -346,6 +370,33 @@ void TestPyProgram::trainsInOneProcess()
                                               QRegularExpression::MultilineOption);
     QVERIFY2(r.output.contains(epochLine), qPrintable(r.output));
     QVERIFY2(QFileInfo::exists(out), qPrintable(r.output));
+}
+
+void TestPyProgram::regressionTableTrains()
+{
+    const std::string root = m_tmp.path().toStdString();
+    std::string program;
+    try {
+        const std::string run = trainBriefly(tableProject(true), root + "/table_runs");
+        program = root + "/table_program";
+        exportPythonProgram(run, program);
+    } catch (const EngineError &e) {
+        QFAIL(e.what());
+    }
+    const ProcessRun r =
+        runProcess(kPython,
+                   {QString::fromStdString(program + "/train.py"), "--epochs", "3", "--batch-size", "16",
+                    "--from-scratch", "--device", "cpu", "--log-every", "1", "--out", m_tmp.filePath("table.pt")},
+                   m_tmp.path());
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QString summary;
+    const QString failure = lossFallFailure(r.output, summary);
+    qInfo("regression table: %s", qPrintable(summary));
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    static const QRegularExpression figures(R"(^epoch 3 val_r2 -?\d\S* val_mae \d\S*)",
+                                            QRegularExpression::MultilineOption);
+    QVERIFY2(r.output.contains(figures), qPrintable(r.output));
+    QVERIFY2(r.output.contains("data: 364 training, 41 validation, 101 test samples of 13"), qPrintable(r.output));
 }
 
 void TestPyProgram::trainsWithTorchrun()
@@ -576,6 +627,8 @@ void TestPyProgram::modelMatchesEngine_data()
     QTest::newRow("tiny CNN on IDX files (trained run)") << "tiny_idx";
     QTest::newRow("tiny CNN on CIFAR-10 batches (trained run)") << "tiny_cifar";
     QTest::newRow("node names that clash with Python") << "renamed";
+    QTest::newRow("MLP on a CSV table (iris, classification)") << "table_iris";
+    QTest::newRow("MLP on a CSV table (boston, regression)") << "table_boston";
     QTest::newRow("every_layer/conv.json") << "conv";
     QTest::newRow("every_layer/conv.json without dropout, training mode too") << "conv_train";
     QTest::newRow("every_layer/seq.json") << "seq";
@@ -603,6 +656,8 @@ void TestPyProgram::prepareComparisons()
         cifar.dataset.path = root + "/cifar_data";
         cifar.dataset.sampleShape = {3, 32, 32};
         rows.push_back({"tiny_cifar", trainBriefly(cifar, root + "/runs")});
+        rows.push_back({"table_iris", trainBriefly(tableProject(false), root + "/runs")});
+        rows.push_back({"table_boston", trainBriefly(tableProject(true), root + "/runs")});
         const std::string every = sourcePath("tests/data/every_layer/");
         rows.push_back({"conv", handMadeRun(readJson(every + "conv.json"), root + "/run_conv")});
         json conv = readJson(every + "conv.json");

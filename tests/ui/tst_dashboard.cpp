@@ -90,6 +90,7 @@ private Q_SLOTS:
     void startButtonTrainsAndPlots();
     void controlsWrapInANarrowWindow();
     void reconstructionHasNoAccuracyPlot();
+    void regressionShowsRSquaredAndScatter();
     void smoothingIsTheDebiasedMovingAverage();
     void smoothingSliderRedrawsAndIsRemembered();
     void startClearsTheLastRun();
@@ -356,6 +357,69 @@ void TestDashboard::reconstructionHasNoAccuracyPlot()
     QVERIFY(accuracy->isHidden());
     QVERIFY2(doc.load(m_projectPath, &error), qPrintable(error));
     QVERIFY(!accuracy->isHidden());
+}
+
+void TestDashboard::regressionShowsRSquaredAndScatter()
+{
+    // A regression table: no accuracy plot in the dashboard...
+    QTemporaryDir dir;
+    const QString path = writeTinyProject(dir, QStringLiteral("boston.json"), [](nlohmann::json &j) {
+        j["dataset"] = {{"kind", "csv"},
+                        {"path", "/usr/lib/python3/dist-packages/sklearn/datasets/data"},
+                        {"sample_shape", {13}},
+                        {"num_classes", 1},
+                        {"csv", {{"file", "boston_house_prices.csv"}, {"target", "MEDV"}, {"task", "regression"}}}};
+        j["training"]["loss"] = "mse";
+    });
+    ProjectDocument doc;
+    Dashboard dashboard(&doc);
+    auto *accuracy = dashboard.findChild<QWidget *>(QStringLiteral("accuracyPlot"));
+    QVERIFY(accuracy);
+    QString error;
+    QVERIFY2(doc.load(path, &error), qPrintable(error));
+    QVERIFY(accuracy->isHidden());
+
+    // ...and in the evaluation R^2, MAE and predicted against true values, no confusion matrix.
+    EvaluationPanel panel;
+    Evaluation ev;
+    ev.regression = true;
+    ev.samples = 3;
+    ev.accuracy = NAN;
+    ev.loss = 2.0;
+    ev.r2 = 0.8765;
+    ev.mae = 1.25;
+    ev.targets = {10, 20, 30};
+    ev.outputs = {12, 19, 31};
+    ev.checkpoint = "best.pt";
+    panel.showEvaluation("run", ev);
+    QVERIFY2(panel.accuracyText().contains(QStringLiteral("R² 0.8765")), qPrintable(panel.accuracyText()));
+    QVERIFY2(panel.accuracyText().contains(QStringLiteral("1.25")), qPrintable(panel.accuracyText()));
+    QVERIFY(!panel.accuracyText().contains(QStringLiteral("accuracy")));
+    QVERIFY(!panel.regressionPlot()->isHidden());
+    QVERIFY(panel.confusionPlot()->isHidden());
+    QCOMPARE(panel.regressionPlot()->graph(0)->dataCount(), 3);
+    QCOMPARE(panel.regressionPlot()->graph(0)->data()->at(1)->value, 19.0);
+    QCOMPARE(panel.classTable()->rowCount(), 0);
+    QVERIFY(panel.classTable()->isHidden());
+    // Shown, the scatter plot gets the room the matrix had.
+    panel.resize(400, 800);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY2(panel.regressionPlot()->height() > 200, qPrintable(QString::number(panel.regressionPlot()->height())));
+    // A classifier's evaluation afterwards brings the matrix back.
+    Evaluation classes;
+    classes.samples = 2;
+    classes.correct = 1;
+    classes.accuracy = 0.5;
+    classes.confusion = {{1, 0}, {1, 0}};
+    classes.support = {1, 1};
+    classes.classNames = {"a", "b"};
+    classes.precision = {0.5, NAN};
+    classes.recall = {1, 0};
+    panel.showEvaluation("run", classes);
+    QVERIFY(panel.regressionPlot()->isHidden());
+    QVERIFY(!panel.confusionPlot()->isHidden());
+    QVERIFY(!panel.classTable()->isHidden());
 }
 
 void TestDashboard::smoothingIsTheDebiasedMovingAverage()

@@ -43,6 +43,9 @@ struct DatasetFormat {
     // the raw splits, pickled, when Python cannot reproduce them); empty when it reads the folder.
     std::string programDataFile;
     std::shared_ptr<const DatasetReader> reader;
+    // Whether the project's target is a real value to predict (regression: one output, the mse
+    // loss, R^2 and MAE instead of accuracy) rather than a class; null: always a class.
+    std::function<bool(const Project &)> regression;
 };
 
 // An input a format could not read and left out of the data: the file (and the 1-based line, for
@@ -80,6 +83,9 @@ const DatasetFormat *findDatasetFormat(const std::string &name);
 // The format a project uses; throws EngineError when its kind is unknown.
 const DatasetFormat &datasetFormat(const Project &project);
 std::vector<std::string> datasetFormatNames();
+// Whether the project's dataset format says its target is a real value (DatasetFormat::regression);
+// false for an unknown format.
+bool isRegression(const Project &project);
 
 // One sample to show in the studio, with its class.
 struct DatasetSample {

@@ -80,8 +80,12 @@ struct ClassScore {
     double probability = 0;
 };
 struct Prediction {
-    std::vector<ClassScore> top; // best first
+    std::vector<ClassScore> top; // best first; empty for a regression
     std::string source;          // the file (or "file.csv:LINE") it was read from; empty for IDX and .npy
+    // A regression (the bundle's preprocessing record says the table's target is a real value,
+    // /preprocessing/table/target/task): the predicted value itself, and no classes.
+    bool regression = false;
+    double value = 0;
 };
 // Runs a bundle's TorchScript model on INPUT: a raw tensor file (.npy: uint8 pixels are
 // preprocessed as the manifest says, float32 is taken as already preprocessed, [N, ...] or one

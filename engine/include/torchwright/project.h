@@ -17,6 +17,20 @@ namespace torchwright {
 inline constexpr const char *kProjectFormat = "torchwright-project";
 inline constexpr int kProjectVersion = 2;
 
+// The csv format's own settings (datasets/csv.cpp): a table whose rows are samples.
+struct CsvSettings {
+    std::string file;     // the training table, in the dataset folder (or absolute); .gz is read too
+    std::string testFile; // the test table; empty: test_fraction of `file` is held out
+    double testFraction = 0.2;
+    std::vector<std::string> features;   // column names or 0-based indices; empty: all but the target
+    std::string target;                  // the target column's name or 0-based index
+    std::string task = "classification"; // or "regression": a real-valued target
+    std::string delimiter = "auto";      // auto, comma, semicolon, tab
+    std::string header = "auto";         // auto, yes, no: whether the first row names the columns
+    int skipRows = -1;                   // rows before the header (or data); -1: detect a count line
+    int maxClasses = 1000;               // more distinct target values than this is refused
+};
+
 struct DatasetSettings {
     std::string kind = "idx"; // "idx" (MNIST layout), "cifar10" (binary batches), "synthetic"
     std::string path;         // as written in the file: relative to the project, or absolute
@@ -30,6 +44,7 @@ struct DatasetSettings {
     int syntheticTest = 256;
     double syntheticNoise = 0.5;
     uint64_t syntheticSeed = 7;
+    CsvSettings csv;
 };
 
 // Random changes to training batches (never validation, test or evaluation data), applied after

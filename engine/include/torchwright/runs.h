@@ -37,6 +37,7 @@
 #include "torchwright/project.h"
 #include "torchwright/training.h"
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,11 @@ struct RunSummary {
     int epochsPlanned = 0;
     double bestValAccuracy = 0;
     double bestValLoss = 0;
+    // A regression (run.json "task": "regression") has no accuracy: R^2 and the mean absolute
+    // error on the validation split at the best epoch instead.
+    bool regression = false;
+    double bestValR2 = NAN;
+    double bestValMae = NAN;
     std::string device;
     std::string displayName;   // run.json "display_name"; empty: the folder name is the run's name
     std::string note;          // run.json "note"
@@ -128,6 +134,14 @@ struct Evaluation {
     // The project's target is its input (/training/target): `loss` is the reconstruction's mean
     // squared error, `accuracy` is NaN, and there are no classes, predictions or matrix.
     bool reconstruction = false;
+    // A regression (a real-valued target): `loss` is the mean squared error, `accuracy` is NaN,
+    // R^2 and MAE say how good the predictions are, and `targets` and `outputs` hold each test
+    // sample's true and predicted value for a scatter plot; there are no classes or matrix.
+    bool regression = false;
+    double r2 = NAN;
+    double mae = NAN;
+    std::vector<double> targets;
+    std::vector<double> outputs;
     std::vector<std::vector<int64_t>> confusion; // [true][predicted]; empty above kMaxConfusionClasses
     std::vector<int64_t> support;                // test samples per true class
     std::vector<std::string> classNames;

@@ -8,6 +8,7 @@
 #include "torchwright/message.h"
 #include "torchwright/project.h"
 
+#include <cmath>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -38,6 +39,10 @@ struct TrainingEvent {
     double accuracy = 0; // Batch: the batch's accuracy; Epoch: training accuracy
     double valLoss = 0;  // Epoch only (NaN when there is no validation split)
     double valAccuracy = 0;
+    // Epoch only, for a regression (a real-valued target, where accuracy is NaN): R^2 and the mean
+    // absolute error on the validation split; NaN otherwise.
+    double valR2 = NAN;
+    double valMae = NAN;
     double learningRate = 0;
     double samplesPerSecond = 0;
     double etaSeconds = 0;
