@@ -20,12 +20,20 @@
 //       The engine's own forward multiply-add count per sample (analyzeProject).
 //   bench_engine evaluate RUN CHECKPOINT...
 //       Test accuracy of RUN/<CHECKPOINT>.pt for each CHECKPOINT (evaluateRun), in order.
+//   bench_engine import PROJECT [--fresh 1]
+//       Reads an image project's data as training does (importDataset: both splits) and prints
+//       the seconds, the images per second, the decoded tensor's size and the process's peak
+//       memory (VmHWM) before and after. --fresh 1 removes the project's cache first, so every
+//       file is decoded; without it a current cache is read. Run it in a fresh process per
+//       figure: VmHWM is the process's own peak.
 //
 // --threads sets LibTorch's intra-op (OpenMP) threads; --blas sets OpenBLAS's own pool (default
 // 1, as the engine does). Both are reported back as in force.
 
 #include "benchtool.h"
 #include "dataset.h"
+#include "datasetcache.h"
+#include "datasetreader.h"
 #include "losses.h"
 #include "model.h"
 
@@ -43,6 +51,7 @@
 #include <cstdio>
 #include <cstring>
 #include <dlfcn.h>
+#include <filesystem>
 #include <numeric>
 #include <string>
 #include <thread>
@@ -282,10 +291,65 @@ int evaluate(const Options &o)
     return 0;
 }
 
+// A figure of /proc/self/status in MiB ("VmHWM", "VmRSS").
+double procStatusMb(const char *key)
+{
+    std::FILE *f = std::fopen("/proc/self/status", "r");
+    if (!f)
+        return -1;
+    char line[256];
+    double v = -1;
+    const size_t n = std::strlen(key);
+    while (std::fgets(line, sizeof line, f))
+        if (std::strncmp(line, key, n) == 0 && line[n] == ':')
+            v = std::atof(line + n + 1) / 1024.0;
+    std::fclose(f);
+    return v;
+}
+
+int importData(const Options &o)
+{
+    ProjectLoad load = loadProjectFile(o.positional.at(0));
+    if (!load.ok())
+        throw EngineError(load.diagnostics);
+    const Project &p = load.project;
+    if (o.get("--fresh", "0") == "1") {
+        std::error_code ec;
+        std::filesystem::remove_all(datasetCacheDir(p), ec);
+    }
+    torch::set_num_threads(1);
+    const double rssBefore = procStatusMb("VmRSS"), hwmBefore = procStatusMb("VmHWM");
+    int64_t total = 0;
+    ImportControl control;
+    control.progress = [&](int64_t, int64_t t) { total = t; };
+    const auto t0 = Clock::now();
+    const DatasetReader &reader = *datasetFormat(p).reader;
+    RawSplit train = reader.train(p, control);
+    RawSplit test = reader.test(p, control);
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    const int64_t images = train.labels.size(0) + test.labels.size(0);
+    const double tensorMb = double(train.inputs.numel() + test.inputs.numel()) / (1024.0 * 1024.0);
+    const double hwm = procStatusMb("VmHWM");
+    json r = {{"images", images},
+              {"decoded", total},
+              {"seconds", seconds},
+              {"images_per_s", double(images) / seconds},
+              {"threads", std::thread::hardware_concurrency()},
+              {"tensor_mb", tensorMb},
+              {"rss_before_mb", rssBefore},
+              {"hwm_before_mb", hwmBefore},
+              {"hwm_after_mb", hwm},
+              {"import_peak_mb", hwm - rssBefore},
+              {"peak_over_tensor", (hwm - rssBefore) / tensorMb}};
+    std::printf("%s\n", r.dump().c_str());
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
-    return benchtool::runMode("bench_engine", argc, argv, 2, "handloop|matmul|macs|evaluate ...",
-                              {{"handloop", handloop}, {"matmul", matmul}, {"macs", macs}, {"evaluate", evaluate}});
+    return benchtool::runMode(
+        "bench_engine", argc, argv, 2, "handloop|matmul|macs|evaluate|import ...",
+        {{"handloop", handloop}, {"matmul", matmul}, {"macs", macs}, {"evaluate", evaluate}, {"import", importData}});
 }

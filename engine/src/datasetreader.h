@@ -55,8 +55,8 @@ struct DatasetReader {
     // preprocessing, as carried by the bundle). Returns the inputs as stored (uint8 pixels,
     // float features), one source name per input in `sources` ("photo.png", "rows.csv:12").
     // Empty when the format cannot read inputs for prediction (the IDX and .npy paths remain).
-    std::function<torch::Tensor(const nlohmann::json &record, const std::string &path, std::vector<std::string> &sources,
-                                const ImportControl &control)>
+    std::function<torch::Tensor(const nlohmann::json &record, const std::string &path,
+                                std::vector<std::string> &sources, const ImportControl &control)>
         predictInputs;
 };
 
@@ -68,5 +68,7 @@ DatasetFormat idxFormat();
 DatasetFormat cifar10Format();
 DatasetFormat syntheticFormat();
 DatasetFormat sequenceFormat();
+DatasetFormat imageFolderFormat();
+DatasetFormat imageListFormat();
 
 } // namespace torchwright

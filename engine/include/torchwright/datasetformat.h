@@ -42,6 +42,11 @@ struct DatasetFormat {
     // A file the exported program reads beside train.py instead of the dataset folder ("data.pt":
     // the raw splits, pickled, when Python cannot reproduce them); empty when it reads the folder.
     std::string programDataFile;
+    // The class names the data itself defines (an image folder's sorted class folders, a list's
+    // string labels), for `validate --fix` and the studio to write into /dataset/class_names and
+    // /dataset/num_classes; null or empty when the project states them. Throws EngineError naming
+    // the file when the data cannot be listed.
+    std::function<std::vector<std::string>(const Project &)> classNames;
     std::shared_ptr<const DatasetReader> reader;
 };
 
@@ -112,6 +117,10 @@ struct DatasetSummary {
     std::vector<std::string> columns;
     std::vector<std::vector<std::string>> rows;
 };
+// Reads both splits once, so a format that caches decoded data (the image formats) has it cached
+// before training starts: the CLI shows a progress bar for this. Throws as datasetSummary does.
+void importDataset(const Project &project, const ImportControl &control);
+
 // Reads the project's data (through the cache where the format has one) and summarises it.
 // Throws EngineError naming the file when the data cannot be read, ImportCancelled when stopped.
 DatasetSummary datasetSummary(const Project &project, int perClass, const ImportControl &control = {});

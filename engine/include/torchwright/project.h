@@ -17,6 +17,19 @@ namespace torchwright {
 inline constexpr const char *kProjectFormat = "torchwright-project";
 inline constexpr int kProjectVersion = 2;
 
+// The image formats' settings (image_folder, image_list; engine/src/datasets/image_*.cpp).
+struct ImageDatasetSettings {
+    std::string channels = "auto";  // "auto" (what most files are), "grayscale", "rgb"
+    std::string resize = "stretch"; // "stretch" or "crop" (shorter side to the target, centre crop)
+    double testFraction = 0.2;      // held out as the test split when there is no test root or list
+    std::string testPath;           // image_folder: the test root ("": ROOT/test when ROOT/train is there)
+    // image_list: CSV files in /dataset/path, and the columns naming the image and the label.
+    std::string trainList = "train.csv";
+    std::string testList; // "": the training list is split by testFraction
+    std::string imageColumn = "x:image";
+    std::string labelColumn = "y:label";
+};
+
 struct DatasetSettings {
     std::string kind = "idx"; // "idx" (MNIST layout), "cifar10" (binary batches), "synthetic"
     std::string path;         // as written in the file: relative to the project, or absolute
@@ -30,6 +43,7 @@ struct DatasetSettings {
     int syntheticTest = 256;
     double syntheticNoise = 0.5;
     uint64_t syntheticSeed = 7;
+    ImageDatasetSettings image;
 };
 
 struct PreprocessSettings {
