@@ -356,6 +356,7 @@ void TestImages::cacheIsReusedAndNoticesChanges()
     }
     const std::string projectFile = m_work + "/cachetest/project.json";
     Project p = imageProject(root, projectFile, {1, 16, 16}, 2, {"a", "b"});
+    p.dataset.image.channels = "grayscale";
     const std::string cacheDir = m_work + "/cachetest/.torchwright-cache";
     std::atomic<int64_t> decodedTotal{0};
     ImportControl counting;
@@ -464,6 +465,7 @@ void TestImages::imageList()
     p.dataset.sampleShape = {3, 16, 16};
     p.dataset.numClasses = 2;
     p.dataset.image.testFraction = 0.34;
+    p.dataset.image.channels = "rgb";
     // String labels name the classes, sorted; a project that lists others is told to --fix.
     const std::string m = messageOf([&] { datasetSummary(p, 0); });
     QVERIFY2(containsCI(m, root + "/train.csv") && containsCI(m, "[photo, plain]") && containsCI(m, "--fix"),
