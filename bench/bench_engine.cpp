@@ -54,6 +54,7 @@
 #include <filesystem>
 #include <numeric>
 #include <string>
+#include <sys/resource.h>
 #include <thread>
 #include <vector>
 
@@ -322,11 +323,18 @@ int importData(const Options &o)
     int64_t total = 0;
     ImportControl control;
     control.progress = [&](int64_t, int64_t t) { total = t; };
+    auto cpuSeconds = [] {
+        rusage u{};
+        getrusage(RUSAGE_SELF, &u);
+        return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    };
+    const double cpu0 = cpuSeconds();
     const auto t0 = Clock::now();
     const DatasetReader &reader = *datasetFormat(p).reader;
     RawSplit train = reader.train(p, control);
     RawSplit test = reader.test(p, control);
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double cpu = cpuSeconds() - cpu0;
     const int64_t images = train.labels.size(0) + test.labels.size(0);
     const double tensorMb = double(train.inputs.numel() + test.inputs.numel()) / (1024.0 * 1024.0);
     const double hwm = procStatusMb("VmHWM");
@@ -334,6 +342,10 @@ int importData(const Options &o)
               {"decoded", total},
               {"seconds", seconds},
               {"images_per_s", double(images) / seconds},
+              // CPU time of every thread: on a machine shared with other work, images per CPU
+              // second times the cores is what an idle machine would give.
+              {"cpu_seconds", cpu},
+              {"images_per_cpu_s", double(images) / cpu},
               {"threads", std::thread::hardware_concurrency()},
               {"tensor_mb", tensorMb},
               {"rss_before_mb", rssBefore},

@@ -48,28 +48,33 @@ std::string sizeName(int w, int h) { return std::to_string(w) + "x" + std::to_st
 // The key of the current files: a digest of every item's path, label, split, size and mtime.
 std::string currentKey(const ImageImport &spec)
 {
+    // Hashed in chunks of 4096 files, then the chunks' digests: no string of every path at once.
+    std::string digests = "v" + std::to_string(kCacheVersion) + "\n" + spec.slot + "\n";
     std::string s;
-    s.reserve(spec.items.size() * 96 + 256);
-    s += "v" + std::to_string(kCacheVersion) + "\n" + spec.slot + "\n";
-    for (const auto &it : spec.items) {
-        struct stat st {};
-        const bool ok = ::stat(it.path.c_str(), &st) == 0;
-        s += it.path;
-        s += '\t';
-        s += std::to_string(it.label);
-        s += it.test ? "\tt\t" : "\tr\t";
-        if (ok) {
-            s += std::to_string(int64_t(st.st_size));
+    for (size_t start = 0; start < spec.items.size(); start += 4096) {
+        s.clear();
+        for (size_t i = start; i < std::min(spec.items.size(), start + 4096); ++i) {
+            const ImageItem &it = spec.items[i];
+            struct stat st {};
+            const bool ok = ::stat(it.path.c_str(), &st) == 0;
+            s += it.path;
             s += '\t';
-            s += std::to_string(int64_t(st.st_mtim.tv_sec));
-            s += '.';
-            s += std::to_string(int64_t(st.st_mtim.tv_nsec));
-        } else {
-            s += "missing";
+            s += std::to_string(it.label);
+            s += it.test ? "\tt\t" : "\tr\t";
+            if (ok) {
+                s += std::to_string(int64_t(st.st_size));
+                s += '\t';
+                s += std::to_string(int64_t(st.st_mtim.tv_sec));
+                s += '.';
+                s += std::to_string(int64_t(st.st_mtim.tv_nsec));
+            } else {
+                s += "missing";
+            }
+            s += '\n';
         }
-        s += '\n';
+        digests += sha256Hex(s);
     }
-    return sha256Hex(s);
+    return sha256Hex(digests);
 }
 
 std::string cacheFile(const Project &p, const ImageImport &spec)
@@ -154,11 +159,7 @@ bool readCache(const std::string &file, const std::string &key, const ImageImpor
     out.inputs = torch::empty({count, C, H, W}, torch::kUInt8);
     in.seekg(labelsAt + std::streamoff(n * 8) + std::streamoff(uint64_t(first) * sample));
     in.read(reinterpret_cast<char *>(out.inputs.data_ptr<uint8_t>()), std::streamsize(uint64_t(count) * sample));
-    if (!in)
-        return false;
-    out.info.preprocessing = spec.preprocessing;
-    out.info.preprocessing["image"]["channels"] = C;
-    return true;
+    return bool(in);
 }
 
 void writeCache(const std::string &file, const std::string &key, const Decoded &d)
@@ -208,29 +209,28 @@ void checkClasses(const ImageImport &spec, const Decoded &d)
 
 Decoded decodeAll(const Project &, const ImageImport &spec, const ImportControl &control)
 {
-    std::vector<std::string> paths;
-    paths.reserve(spec.items.size());
-    for (const auto &it : spec.items)
-        paths.push_back(it.path);
-    std::vector<Message> errors;
-    std::vector<std::string> sizes;
-    torch::Tensor all = decodeImages(paths, spec.target, errors, sizes, control);
+    std::vector<std::pair<size_t, Message>> failures;
+    std::vector<uint32_t> sizes;
+    torch::Tensor all = decodeImages(
+        spec.items.size(), [&](size_t i) -> const std::string & { return spec.items[i].path; }, spec.target, failures,
+        sizes, control);
     // Compacts the decoded samples to the front, in order, in place: no second copy of the data.
     const int64_t sample = spec.target.channels * int64_t(spec.target.height) * spec.target.width;
     uint8_t *px = all.data_ptr<uint8_t>();
     std::vector<int64_t> labels;
-    labels.reserve(paths.size());
+    labels.reserve(spec.items.size());
     Decoded d;
     int64_t kept = 0, skippedTrain = 0, skippedTest = 0;
-    for (size_t i = 0; i < paths.size(); ++i) {
+    size_t nextFailure = 0;
+    for (size_t i = 0; i < spec.items.size(); ++i) {
         const ImageItem &it = spec.items[i];
         RawInfo &info = it.test ? d.test : d.train;
-        if (!errors[i].empty()) {
-            info.skipped.push_back({it.path, 0, errors[i]});
+        if (nextFailure < failures.size() && failures[nextFailure].first == i) {
+            info.skipped.push_back({it.path, 0, failures[nextFailure++].second});
             ++(it.test ? skippedTest : skippedTrain);
             continue;
         }
-        ++info.sourceSizes[sizes[i]];
+        ++info.sourceSizes[sizeName(int(sizes[i * 2]), int(sizes[i * 2 + 1]))];
         if (int64_t(i) != kept)
             std::memmove(px + kept * sample, px + int64_t(i) * sample, size_t(sample));
         labels.push_back(it.label);
@@ -278,21 +278,23 @@ std::string datasetCacheDir(const Project &p)
     return (fs::temp_directory_path() / "torchwright-cache").string();
 }
 
-torch::Tensor decodeImages(const std::vector<std::string> &paths, const DecodeTarget &target,
-                           std::vector<Message> &errors, std::vector<std::string> &sizes, const ImportControl &control)
+torch::Tensor decodeImages(size_t count, const std::function<const std::string &(size_t)> &pathOf,
+                           const DecodeTarget &target, std::vector<std::pair<size_t, Message>> &failures,
+                           std::vector<uint32_t> &sizes, const ImportControl &control)
 {
-    const int64_t n = int64_t(paths.size());
+    const int64_t n = int64_t(count);
     const int64_t sample = target.channels * int64_t(target.height) * target.width;
-    torch::Tensor out = torch::zeros({n, target.channels, target.height, target.width}, torch::kUInt8);
-    errors.assign(paths.size(), Message());
-    sizes.assign(paths.size(), std::string());
+    // Every byte is written by a decode or zeroed after a failure: no need to clear it first.
+    torch::Tensor out = torch::empty({n, target.channels, target.height, target.width}, torch::kUInt8);
+    failures.clear();
+    sizes.assign(count * 2, 0);
     if (n == 0)
         return out;
     uint8_t *px = out.data_ptr<uint8_t>();
     std::atomic<int64_t> next{0}, done{0};
     std::atomic<bool> stop{false};
     std::exception_ptr failure;
-    std::mutex failureMutex;
+    std::mutex mutex;
     auto work = [&](bool reporting) {
         auto lastReport = std::chrono::steady_clock::now();
         for (;;) {
@@ -302,12 +304,15 @@ torch::Tensor decodeImages(const std::vector<std::string> &paths, const DecodeTa
             if (i >= n)
                 return;
             try {
-                const ImageHeader h = decodeImageFile(paths[size_t(i)], target, px + i * sample);
-                sizes[size_t(i)] = sizeName(h.width, h.height);
+                const ImageHeader h = decodeImageFile(pathOf(size_t(i)), target, px + i * sample);
+                sizes[size_t(i) * 2] = uint32_t(h.width);
+                sizes[size_t(i) * 2 + 1] = uint32_t(h.height);
             } catch (const EngineError &e) {
-                errors[size_t(i)] = e.text();
+                std::memset(px + i * sample, 0, size_t(sample));
+                std::lock_guard<std::mutex> lock(mutex);
+                failures.emplace_back(size_t(i), e.text());
             } catch (...) {
-                std::lock_guard<std::mutex> lock(failureMutex);
+                std::lock_guard<std::mutex> lock(mutex);
                 if (!failure)
                     failure = std::current_exception();
                 stop = true;
@@ -341,38 +346,85 @@ torch::Tensor decodeImages(const std::vector<std::string> &paths, const DecodeTa
         std::rethrow_exception(failure);
     if (control.cancelled())
         throw ImportCancelled();
+    std::sort(failures.begin(), failures.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
     control.report(n, n);
     return out;
 }
 
-RawSplit importImageSplit(const Project &p, const ImageImport &spec, bool test, const ImportControl &control)
+namespace {
+
+// The split a reader was not asked for, from the same import, for the call that asks for it next
+// (the trainer, the summary and the preview ask for train and then test, or only one): the second
+// call then neither lists, checks nor reads the files again. Held until taken, replaced by any
+// other import, dropped after a minute.
+struct PendingSplit {
+    std::string key; // the project's dataset settings and file
+    bool test = false;
+    RawSplit split;
+    std::chrono::steady_clock::time_point at;
+};
+
+std::mutex g_pendingMutex;
+PendingSplit g_pending;
+
+std::string pendingKey(const Project &p)
 {
-    const std::string file = cacheFile(p, spec);
-    const std::string key = currentKey(spec);
-    RawSplit out;
-    if (readCache(file, key, spec, test, out))
-        return out;
-    Decoded d = decodeAll(p, spec, control);
-    checkClasses(spec, d);
-    try {
-        writeCache(file, key, d);
-    } catch (const EngineError &) {
-        // Not cached: the next open decodes again.
-    } catch (const fs::filesystem_error &) {
-    }
-    RawSplit &s = out;
-    if (test) {
-        s.inputs = d.inputs.narrow(0, d.trainCount, d.inputs.size(0) - d.trainCount);
-        s.labels = d.labels.narrow(0, d.trainCount, d.labels.size(0) - d.trainCount);
-        s.info = std::move(d.test);
-    } else {
-        s.inputs = d.inputs.narrow(0, 0, d.trainCount);
-        s.labels = d.labels.narrow(0, 0, d.trainCount);
-        s.info = std::move(d.train);
-    }
+    return p.filePath + "\n" + p.datasetPath() + "\n" + projectToJson(p)["dataset"].dump();
+}
+
+void finishSplit(RawSplit &s, const ImageImport &spec)
+{
     s.info.preprocessing = spec.preprocessing;
-    s.info.preprocessing["image"]["channels"] = spec.target.channels;
-    return s;
+    s.info.preprocessing["image"]["channels"] =
+        s.inputs.defined() && s.inputs.dim() == 4 ? s.inputs.size(1) : spec.target.channels;
+}
+
+} // namespace
+
+RawSplit importImageSplit(const Project &p, const std::function<ImageImport()> &makeSpec, bool test,
+                          const ImportControl &control)
+{
+    const std::string key = pendingKey(p);
+    {
+        std::lock_guard<std::mutex> lock(g_pendingMutex);
+        PendingSplit pending = std::move(g_pending);
+        g_pending = {};
+        if (pending.key == key && pending.test == test
+            && std::chrono::steady_clock::now() - pending.at < std::chrono::minutes(1))
+            return std::move(pending.split);
+    }
+    const ImageImport spec = makeSpec();
+    const std::string file = cacheFile(p, spec);
+    const std::string filesKey = currentKey(spec);
+    RawSplit out, other;
+    if (readCache(file, filesKey, spec, test, out) && readCache(file, filesKey, spec, !test, other)) {
+        finishSplit(out, spec);
+        finishSplit(other, spec);
+    } else {
+        Decoded d = decodeAll(p, spec, control);
+        checkClasses(spec, d);
+        try {
+            writeCache(file, filesKey, d);
+        } catch (const EngineError &) {
+            // Not cached: the next open decodes again.
+        } catch (const fs::filesystem_error &) {
+        }
+        const int64_t n = d.inputs.size(0);
+        RawSplit trainSplit, testSplit;
+        trainSplit.inputs = d.inputs.narrow(0, 0, d.trainCount);
+        trainSplit.labels = d.labels.narrow(0, 0, d.trainCount);
+        trainSplit.info = std::move(d.train);
+        testSplit.inputs = d.inputs.narrow(0, d.trainCount, n - d.trainCount);
+        testSplit.labels = d.labels.narrow(0, d.trainCount, n - d.trainCount);
+        testSplit.info = std::move(d.test);
+        finishSplit(trainSplit, spec);
+        finishSplit(testSplit, spec);
+        out = std::move(test ? testSplit : trainSplit);
+        other = std::move(test ? trainSplit : testSplit);
+    }
+    std::lock_guard<std::mutex> lock(g_pendingMutex);
+    g_pending = {key, !test, std::move(other), std::chrono::steady_clock::now()};
+    return out;
 }
 
 std::vector<std::string> imageFilesAt(const std::string &path)
@@ -420,13 +472,13 @@ torch::Tensor predictImageInputs(const json &record, const std::string &path, st
 {
     const DecodeTarget t = decodeTargetFromRecord(record);
     const std::vector<std::string> files = imageFilesAt(path);
-    std::vector<Message> errors;
-    std::vector<std::string> sizes;
-    torch::Tensor all = decodeImages(files, t, errors, sizes, control);
+    std::vector<std::pair<size_t, Message>> failures;
+    std::vector<uint32_t> sizes;
+    torch::Tensor all = decodeImages(
+        files.size(), [&](size_t i) -> const std::string & { return files[i]; }, t, failures, sizes, control);
     // Prediction reads what the user names: an image that cannot be read is an error, not a skip.
-    for (size_t i = 0; i < files.size(); ++i)
-        if (!errors[i].empty())
-            throw EngineError(errors[i]);
+    if (!failures.empty())
+        throw EngineError(failures.front().second);
     sources.clear();
     const bool single = files.size() == 1 && files[0] == path;
     for (const auto &f : files)

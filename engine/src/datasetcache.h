@@ -17,7 +17,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace torchwright {
@@ -47,13 +49,17 @@ std::string datasetCacheDir(const Project &project);
 // are decoded (progress and cancel through `control`) and cached. Files that cannot be decoded
 // are left out and listed in RawInfo::skipped with a count in the warnings; a class left with no
 // image is an error, one with a single image a warning. Throws EngineError, ImportCancelled.
-RawSplit importImageSplit(const Project &project, const ImageImport &spec, bool test, const ImportControl &control);
+// `makeSpec` lists the files (not called when the other split of the same import, a moment ago,
+// left this one ready: train and test are read together).
+RawSplit importImageSplit(const Project &project, const std::function<ImageImport()> &makeSpec, bool test,
+                          const ImportControl &control);
 
-// Decodes `items` in parallel into a new tensor [items, C, H, W] (the benchmark and the reader
-// for prediction use it directly): `errors[i]` is empty for a decoded item, the reason otherwise;
-// `sizes[i]` the source "WxH".
-torch::Tensor decodeImages(const std::vector<std::string> &paths, const DecodeTarget &target,
-                           std::vector<Message> &errors, std::vector<std::string> &sizes, const ImportControl &control);
+// Decodes `count` files (`pathOf(i)`) in parallel into a new tensor [count, C, H, W]: a file
+// that cannot be decoded is left zero and listed in `failures` (index, reason; in index order);
+// `sizes[2i]`, `sizes[2i + 1]` are file i's source width and height. Throws ImportCancelled.
+torch::Tensor decodeImages(size_t count, const std::function<const std::string &(size_t)> &pathOf,
+                           const DecodeTarget &target, std::vector<std::pair<size_t, Message>> &failures,
+                           std::vector<uint32_t> &sizes, const ImportControl &control);
 
 // The image files under `path` (a file: itself; a folder: every image file below it, recursively,
 // sorted by path), for prediction. Throws EngineError when there is none.

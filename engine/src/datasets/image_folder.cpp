@@ -167,7 +167,8 @@ ImageImport importOf(const Project &p)
 
 RawSplit split(const Project &p, bool test, const ImportControl &control)
 {
-    return importImageSplit(p, importOf(p), test, control);
+    return importImageSplit(
+        p, [&p] { return importOf(p); }, test, control);
 }
 
 bool filesPresent(const Project &p, std::string *missing)

@@ -242,7 +242,8 @@ ImageImport importOf(const Project &p)
 
 RawSplit split(const Project &p, bool test, const ImportControl &control)
 {
-    RawSplit s = importImageSplit(p, importOf(p), test, control);
+    RawSplit s = importImageSplit(
+        p, [&p] { return importOf(p); }, test, control);
     // Rows without an image or a label are listed with the list's line, beside unreadable images.
     const Lists ls = readLists(p);
     const List *l = test ? (ls.test ? &*ls.test : nullptr) : &ls.train;
