@@ -240,7 +240,7 @@ void writePng(const std::string &path, int width, int height, int channels, int 
 
 // An image folder in four classes: gray and RGB PNGs of several sizes and, among them, sklearn's
 // two photographs (JPEG), so resizing, cropping and colour conversion all take part. Also an
-// image list over the same files (labels by name) beside it.
+// image list over the same files beside it, its labels class names ("class a").
 void writeImageFolder(const std::string &dir, const std::string &listDir)
 {
     const std::vector<std::string> classes = {"a", "b", "c", "d"};
@@ -250,12 +250,12 @@ void writeImageFolder(const std::string &dir, const std::string &listDir)
         for (int i = 0; i < 10; ++i) {
             const std::string name = classes[c] + "/" + std::to_string(i) + ".png";
             writePng(dir + "/" + name, 24 + 3 * i, 20 + 5 * int(c), i % 3 == 0 ? 1 : 3, seed++);
-            csv += "../images/" + name + "," + (c % 2 ? "odd" : "even") + "\n";
+            csv += "../images/" + name + ",class " + classes[c] + "\n";
         }
     const std::string photos = "/usr/lib/python3/dist-packages/sklearn/datasets/images/";
     fs::copy_file(photos + "china.jpg", dir + "/a/china.jpg", fs::copy_options::overwrite_existing);
     fs::copy_file(photos + "flower.jpg", dir + "/b/flower.jpg", fs::copy_options::overwrite_existing);
-    csv += "../images/a/china.jpg,even\n../images/b/flower.jpg,odd\n";
+    csv += "../images/a/china.jpg,class a\n../images/b/flower.jpg,class b\n";
     fs::create_directories(listDir);
     std::ofstream(listDir + "/train.csv") << csv;
 }
@@ -589,8 +589,7 @@ void TestPyProgram::prepareComparisons()
         list.dataset.kind = "image_list";
         list.dataset.path = root + "/list";
         list.dataset.sampleShape = {1, 20, 28};
-        list.dataset.numClasses = 2;
-        list.dataset.classNames = {"even", "odd"};
+        list.dataset.classNames = {"class a", "class b", "class c", "class d"};
         list.dataset.image.channels = "grayscale";
         list.dataset.image.testFraction = 0.3;
         rows.push_back({"tiny_image_list", trainBriefly(list, root + "/runs")});
