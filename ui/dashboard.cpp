@@ -18,6 +18,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -85,6 +86,7 @@ Dashboard::Dashboard(ProjectDocument *document, QWidget *parent)
     connect(c, &TrainingController::started, this, &Dashboard::onStarted);
     connect(c, &TrainingController::batchesArrived, this, &Dashboard::onBatches);
     connect(c, &TrainingController::progressChanged, this, &Dashboard::onProgress);
+    connect(c, &TrainingController::importProgress, this, &Dashboard::onImportProgress);
     connect(c, &TrainingController::epochFinished, this, &Dashboard::onEpoch);
     connect(c, &TrainingController::logLine, this, &Dashboard::onLog);
     connect(c, &TrainingController::finished, this, &Dashboard::onFinished);
@@ -488,6 +490,14 @@ void Dashboard::onProgress(int epoch, int epochs, int batch, int batchesPerEpoch
     m_runProgress->setFormat(QStringLiteral("%p%"));
     m_samplesLabel->setText(tr("%1 samples/s").arg(samplesPerSecond, 0, 'f', 0));
     m_etaLabel->setText(tr("ETA %1").arg(formatDuration(etaSeconds)));
+}
+
+void Dashboard::onImportProgress(qint64 done, qint64 total)
+{
+    // QProgressBar counts in int; a per-mille scale fits any folder.
+    m_epochProgress->setRange(0, 1000);
+    m_epochProgress->setValue(int(total > 0 ? std::clamp<qint64>(done * 1000 / total, 0, 1000) : 0));
+    m_epochProgress->setFormat(tr("reading data: %1 of %2").arg(QLocale().toString(done), QLocale().toString(total)));
 }
 
 void Dashboard::onEpoch(int epoch, int epochs, double loss, double accuracy, double valLoss, double valAccuracy,

@@ -85,6 +85,7 @@ private:
     void onStarted(const QString &runDir, const QString &device, int epochs);
     void onBatches(const QVector<double> &x, const QVector<double> &loss, const QVector<double> &accuracy,
                    int batchesPerEpoch);
+    void onImportProgress(qint64 done, qint64 total);
     void onProgress(int epoch, int epochs, int batch, int batchesPerEpoch, double samplesPerSecond, double etaSeconds);
     void onEpoch(int epoch, int epochs, double loss, double accuracy, double valLoss, double valAccuracy,
                  double learningRate);

@@ -1,6 +1,7 @@
 #include "stageinspector.h"
 
 #include "commands/changesetting.h"
+#include "datapreview.h"
 #include "i18n.h"
 #include "pipelinescene.h"
 #include "projectdocument.h"
@@ -285,6 +286,10 @@ void StageInspector::rebuild()
 void StageInspector::clearForm()
 {
     m_rows.clear();
+    if (m_dataPreview && m_layout->indexOf(m_dataPreview) >= 0) {
+        m_layout->takeRow(m_dataPreview);
+        m_dataPreview->hide();
+    }
     while (m_layout->rowCount() > 0)
         m_layout->removeRow(0);
     m_error->clear();
@@ -323,6 +328,11 @@ void StageInspector::addStageActions(int stage)
         exportButton->setObjectName("exportRun");
         connect(exportButton, &QPushButton::clicked, this, &StageInspector::exportRequested);
         m_layout->addRow(exportButton);
+    } else if (Stage(stage) == Stage::InputData) {
+        if (!m_dataPreview)
+            m_dataPreview = new DataPreview(m_doc, m_form);
+        m_layout->addRow(m_dataPreview);
+        m_dataPreview->show();
     }
 }
 

@@ -21,6 +21,7 @@ struct SettingSpec;
 
 namespace torchwright::ui {
 
+class DataPreview;
 class ProjectDocument;
 
 class StageInspector : public QWidget {
@@ -34,6 +35,8 @@ public:
     int stage() const { return m_stage; }
     // Whether the form fits the panel's width as laid out now (no horizontal scrolling).
     bool formFits() const;
+    // The Input data stage's preview of the data (under its settings); null until first shown.
+    DataPreview *dataPreview() const { return m_dataPreview; }
 
 Q_SIGNALS:
     void openModelRequested();
@@ -73,6 +76,8 @@ private:
     // hold it yet (no folder), so the form holds it until the folder is given, then both change
     // in one undo step. Empty when none.
     std::string m_pendingKind;
+    // Kept while other stages are shown, so returning to Input data does not read the data again.
+    DataPreview *m_dataPreview = nullptr;
 };
 
 } // namespace torchwright::ui

@@ -202,6 +202,7 @@ void TrainingController::drain()
             Q_EMIT finished(QString::fromLatin1(statusName(status)), message, runDir);
             return; // the worker sends nothing after Finished
         }
+        case TrainingEvent::Kind::Import: Q_EMIT importProgress(e.done, e.total); break;
         case TrainingEvent::Kind::Batch: break;
         }
         if (stale())

@@ -74,6 +74,8 @@ Q_SIGNALS:
     void batchesArrived(const QVector<double> &x, const QVector<double> &loss, const QVector<double> &accuracy,
                         int batchesPerEpoch);
     // The latest batch's progress (once per drain, not once per batch).
+    // Reading the data before the first epoch: `done` of `total` items decoded.
+    void importProgress(qint64 done, qint64 total);
     void progressChanged(int epoch, int epochs, int batch, int batchesPerEpoch, double samplesPerSecond,
                          double etaSeconds);
     // valLoss and valAccuracy are NaN when the project has no validation split.

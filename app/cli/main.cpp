@@ -95,7 +95,10 @@ Writes the trained model (the best checkpoint by default), checked against the e
     {"predict", R"(usage: torchwright-cli predict BUNDLE INPUT [--top K] [--limit N] [--device D]
 
 Runs a bundle's model on INPUT and prints the top K classes (default 3) of each sample:
-  an IDX image file (.gz too), raw pixels, preprocessed as the manifest says;
+  what the training data's format reads, preprocessed exactly as in training:
+    IDX: an IDX image file (.gz too);
+    image folders and lists: an image file (.png, .jpg, .bmp) or a folder of them;
+    CSV tables: a CSV file of rows with the training columns (the target may be absent);
   a .npy array: uint8 is raw pixels (preprocessed), float32 is taken as the model's input.
 One sample or a batch [N, ...]. The bundle's checksums are verified first.
 --limit N prints only the first N samples (all are classified).
@@ -512,10 +515,11 @@ public:
     // Called on the worker.
     void push(const TrainingEvent &e)
     {
-        const bool batch = e.kind == TrainingEvent::Kind::Batch;
+        // Batches and import progress are coalesced: only the latest of a run of them matters.
+        const bool batch = e.kind == TrainingEvent::Kind::Batch || e.kind == TrainingEvent::Kind::Import;
         {
             std::lock_guard<std::mutex> lock(g_queueMutex);
-            if (batch && !m_queue.empty() && m_queue.back().kind == TrainingEvent::Kind::Batch)
+            if (batch && !m_queue.empty() && m_queue.back().kind == e.kind)
                 m_queue.back() = e;
             else
                 m_queue.push_back(e);
@@ -730,7 +734,10 @@ int cmdPredict(const Args &a)
     const auto predictions = predictBundle(a.positional[0], a.positional[1], top, device);
     const size_t shown = limit ? std::min(predictions.size(), size_t(*limit)) : predictions.size();
     for (size_t i = 0; i < shown; ++i) {
-        std::printf("%zu:", i);
+        if (predictions[i].source.empty())
+            std::printf("%zu:", i);
+        else
+            std::printf("%s:", predictions[i].source.c_str());
         for (const auto &c : predictions[i].top)
             std::printf("  %s %.1f%%", c.name.c_str(), c.probability * 100);
         std::printf("\n");

@@ -3,7 +3,8 @@
 //                                             first start projects/fashion_mnist_cnn.json
 //   torchwright --screenshot FILE [PROJECT]   lays the window out at 1600x1000 (or --size WxH),
 //              [--tab pipeline|graph|dashboard] renders it to a PNG and exits; needs no display
-//              [--size WxH] [--stage KEY]     (--stage: that pipeline stage selected)
+//              [--size WxH] [--stage KEY]     (--stage: that pipeline stage selected; input_data
+//                                             waits for its data preview)
 //              [--train-for SECONDS]          (trains that long first, for a mid-training shot)
 //              [--evaluate]                   (evaluates the newest run with a checkpoint and
 //                                             shows the Evaluation dock)
@@ -14,6 +15,7 @@
 //                                             exits (scripts/bench)
 
 #include "dashboard.h"
+#include "datapreview.h"
 #include "evaluationpanel.h"
 #include "i18n.h"
 #include "mainwindow.h"
@@ -21,6 +23,7 @@
 #include "pipelinestages.h"
 #include "projectdocument.h"
 #include "runspanel.h"
+#include "stageinspector.h"
 #include "torchwright/runtime.h"
 
 #include <QApplication>
@@ -273,6 +276,15 @@ int main(int argc, char **argv)
         QObject::connect(window.evaluationPanel(), &torchwright::ui::EvaluationPanel::evaluationFailed, &wait,
                          &QEventLoop::quit);
         window.evaluationPanel()->evaluate(run, "cpu");
+        wait.exec();
+    }
+    // The Input data stage reads its preview once shown: wait for it.
+    QApplication::processEvents();
+    if (auto *preview = window.stageInspector()->dataPreview(); preview && preview->isLoading()) {
+        QEventLoop wait;
+        for (auto done : {&torchwright::ui::DataPreview::loaded, &torchwright::ui::DataPreview::cancelled})
+            QObject::connect(preview, done, &wait, &QEventLoop::quit);
+        QObject::connect(preview, &torchwright::ui::DataPreview::failed, &wait, &QEventLoop::quit);
         wait.exec();
     }
     // Let layouts settle and plots draw.

@@ -10,6 +10,7 @@
 #include "archivecheck.h"
 #include "checkpoint.h"
 #include "dataset.h"
+#include "datasetreader.h"
 #include "fileutil.h"
 #include "sha256.h"
 #include "torchwright/jsonfile.h"
@@ -153,9 +154,12 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
         m["output"] = {{"name", "logits"},
                        {"shape", an.nodes.at(an.outputNode.value).output->shape},
                        {"meaning", "class scores before softmax"}};
-        m["preprocessing"] = {{"scale", datasetFormat(project).scale(tokens ? DType::Int64 : DType::Float32)},
-                              {"mean", norm.mean},
-                              {"std", norm.std}};
+        // The run's whole preprocessing record (format, image or table handling, augmentation),
+        // with the scale and normalisation predict applies written out as they always were.
+        m["preprocessing"] = runPreprocessing(runDir, project);
+        m["preprocessing"]["scale"] = datasetFormat(project).scale(tokens ? DType::Int64 : DType::Float32);
+        m["preprocessing"]["mean"] = norm.mean;
+        m["preprocessing"]["std"] = norm.std;
         json classes = json::array();
         for (int c = 0; c < project.dataset.numClasses; ++c)
             classes.push_back(size_t(c) < project.dataset.classNames.size() ? project.dataset.classNames[size_t(c)]
@@ -404,11 +408,19 @@ std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::s
     const bool tokens = m.at("input").value("dtype", "float32") == "int64";
 
     // Raw pixels (IDX, uint8 .npy) are preprocessed as in training; float .npy is taken as is.
+    // Anything else (image files, a folder of them, CSV rows) is read by the training data's
+    // format, with the run's record, exactly as training read its data.
     torch::Tensor x;
     bool raw = true;
+    std::vector<std::string> sources;
+    const json &record = m.at("preprocessing");
+    const DatasetFormat *format = findDatasetFormat(record.value("format", ""));
+    const bool formatReads = format && format->reader && format->reader->predictInputs;
     if (fs::path(inputFile).extension() == ".npy") {
         x = readNpy(inputFile);
         raw = x.scalar_type() == torch::kUInt8;
+    } else if (formatReads) {
+        x = format->reader->predictInputs(record, inputFile, sources, {});
     } else {
         x = readIdxFile(inputFile);
     }
@@ -431,8 +443,8 @@ std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::s
             const auto stdev = pre.value("std", std::vector<double>{});
             if (!mean.empty()) {
                 Shape b(sample.size() + 1, 1);
-                if (sample.size() >= 2)
-                    b[1] = int64_t(mean.size());
+                if (sample.size() >= 2 || (sample.size() == 1 && int64_t(mean.size()) == sample[0]))
+                    b[1] = int64_t(mean.size()); // per channel; per feature for tables
                 x.sub_(torch::tensor(mean, torch::kFloat64).to(torch::kFloat32).reshape(b))
                     .div_(torch::tensor(stdev, torch::kFloat64).to(torch::kFloat32).reshape(b));
             }
@@ -465,6 +477,8 @@ std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::s
         const torch::Tensor values = std::get<0>(top), indices = std::get<1>(top);
         for (int64_t i = 0; i < probs.size(0); ++i) {
             Prediction p;
+            if (size_t(start + i) < sources.size())
+                p.source = sources[size_t(start + i)];
             for (int64_t k = 0; k < values.size(1); ++k) {
                 ClassScore s;
                 s.index = int(indices[i][k].item<int64_t>());

@@ -81,10 +81,16 @@ struct Normalization {
 };
 Normalization runNormalization(const std::string &runDir, const Project &project);
 
+// The run's record of the exact preprocessing (DataSplits::preprocessing): {"format", "scale",
+// "normalize", "mean", "std"} plus the format's part ("image", "table") and "augmentation".
+// Read from run.json; for runs that predate the record, made from the normalisation and the
+// project's format. Exports and bundles carry it so predict and other programs preprocess alike.
+nlohmann::json runPreprocessing(const std::string &runDir, const Project &project);
+
 // A run folder's run.json, checked before any field is used: an object whose known fields have
 // their types (strings; epochs as integers 0..100000; best_val_* as numbers or null;
-// normalization as {mean, std} arrays of numbers). Throws EngineError naming run.json and the
-// field's JSON pointer.
+// normalization as {mean, std} arrays of numbers; preprocessing as an object). Throws EngineError naming run.json and
+// the field's JSON pointer.
 nlohmann::json readRunJson(const std::string &runDir);
 
 torch::Tensor defaultGeneratorState();

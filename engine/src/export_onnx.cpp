@@ -238,6 +238,8 @@ onnx::ModelProto buildModel(LoadedRun &run, const Normalization &norm, const std
     const double scale = datasetFormat(run.project).scale(intInput ? DType::Int64 : DType::Float32);
     json n = {{"scale", scale}, {"mean", norm.mean}, {"std", norm.std}};
     meta("torchwright.normalization", n.dump());
+    // The whole record: the format's image or table handling and the augmentation trained with.
+    meta("torchwright.preprocessing", runPreprocessing(runDir, run.project).dump());
     meta("torchwright.input_shape", json(ds.sampleShape).dump());
     meta("torchwright.input_dtype", intInput ? "int64" : "float32");
     meta("torchwright.project", run.project.name);

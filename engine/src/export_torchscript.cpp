@@ -129,10 +129,19 @@ void exportTorchScript(const std::string &runDir, const std::string &outFile, co
 {
     LoadedRun run = loadRun(runDir, checkpoint, torch::kCPU);
     torch::jit::Module m = buildScriptModule(*run.model);
+    // What a program needs to feed the model raw data, beside it in the archive: read in Python
+    // with torch.jit.load(f, _extra_files={"torchwright.json": ""}).
+    const auto &ds = run.project.dataset;
+    const nlohmann::json meta = {{"class_names", ds.classNames},
+                                 {"input_shape", ds.sampleShape},
+                                 {"preprocessing", runPreprocessing(runDir, run.project)},
+                                 {"project", run.project.name},
+                                 {"run", folderName(runDir)}};
+    torch::jit::ExtraFilesMap extra{{"torchwright.json", meta.dump()}};
     // Serialised in memory and written with checked writes: LibTorch's file writer aborts the
     // process when a write fails (a full disk).
     std::ostringstream out;
-    m.save(out);
+    m.save(out, extra);
     const std::string bytes = out.str();
     // What is written, read back the way a user's program reads it.
     std::istringstream in(bytes);

@@ -70,6 +70,8 @@ json readRunJson(const std::string &runDir)
     for (const char *k : {"best_val_loss", "best_val_accuracy"})
         if (j.contains(k) && !j[k].is_number() && !j[k].is_null())
             refuse(std::string("/") + k, Message::tr("expected a number, got %1", j[k].type_name()));
+    if (j.contains("preprocessing") && !j["preprocessing"].is_object())
+        refuse("/preprocessing", Message::tr("expected an object, got %1", j["preprocessing"].type_name()));
     if (j.contains("normalization")) {
         const json &n = j["normalization"];
         if (!n.is_object())
@@ -146,6 +148,24 @@ Normalization runNormalization(const std::string &runDir, const Project &project
     const DType type = input && input->params.value("dtype", "float32") == "int64" ? DType::Int64 : DType::Float32;
     DataSplits data = loadDataSplits(project, type);
     return {data.mean, data.std};
+}
+
+json runPreprocessing(const std::string &runDir, const Project &project)
+{
+    if (fs::exists(fs::path(runDir) / "run.json")) {
+        const json j = readRunJson(runDir);
+        if (j.contains("preprocessing"))
+            return j["preprocessing"];
+    }
+    const Normalization norm = runNormalization(runDir, project);
+    const Node *input = project.graph.node(analyzeProject(project).inputNode);
+    const DType type = input && input->params.value("dtype", "float32") == "int64" ? DType::Int64 : DType::Float32;
+    const DatasetFormat &format = datasetFormat(project);
+    return json{{"format", format.name},
+                {"scale", format.scale(type)},
+                {"normalize", norm.mean.empty() ? "none" : project.preprocess.normalize},
+                {"mean", norm.mean},
+                {"std", norm.std}};
 }
 
 std::vector<RunSummary> listRuns(const std::string &runsDir)

@@ -58,6 +58,7 @@ const char *kindName(TrainingEvent::Kind k)
     case TrainingEvent::Kind::Log: return "log";
     case TrainingEvent::Kind::Error: return "error";
     case TrainingEvent::Kind::Finished: return "finished";
+    case TrainingEvent::Kind::Import: return "import";
     }
     return "log";
 }
@@ -121,7 +122,7 @@ TrainingEvent TrainingEvent::fromJson(const json &j)
 {
     TrainingEvent e;
     const std::string kind = j.value("event", "log");
-    for (auto k : {Kind::Started, Kind::Batch, Kind::Epoch, Kind::Log, Kind::Error, Kind::Finished})
+    for (auto k : {Kind::Started, Kind::Batch, Kind::Epoch, Kind::Log, Kind::Error, Kind::Finished, Kind::Import})
         if (kind == kindName(k))
             e.kind = k;
     e.epoch = j.value("epoch", 0);
@@ -284,7 +285,8 @@ struct TrainingSession::Impl {
     {
         if (!runDir.empty())
             e.runDir = runDir;
-        if (metrics.is_open() && e.kind != TrainingEvent::Kind::Started) {
+        // Import progress is for the screen only: the metrics file begins with the training.
+        if (metrics.is_open() && e.kind != TrainingEvent::Kind::Started && e.kind != TrainingEvent::Kind::Import) {
             metrics << e.toJson().dump() << '\n';
             if (e.kind != TrainingEvent::Kind::Batch)
                 metrics.flush();
@@ -474,6 +476,9 @@ void TrainingSession::Impl::runGuarded()
         const bool resuming = !request.resumeRun.empty();
         openRun(project, resuming);
         train(std::move(project), resuming);
+    } catch (const ImportCancelled &) {
+        result.status = TrainingEvent::Status::Stopped;
+        setResultMessage(Message::tr("stopped while reading the data, before the first epoch"));
     } catch (const EngineError &e) {
         result.status = TrainingEvent::Status::Failed;
         setResultMessage(e.text());
@@ -613,7 +618,18 @@ void TrainingSession::Impl::loadData(Run &r)
         throw EngineError(
             Message::tr("%1: dataset file not found; the dataset is needed to train (/dataset/path)", missing));
     const auto tLoad = Clock::now();
-    DataSplits data = loadDataSplits(project, inputType);
+    // Decoding a large image folder takes a while: its progress goes to the sink, and stop()
+    // ends the import as it ends training.
+    ImportControl control;
+    control.cancel = &stopRequested;
+    control.progress = [this](int64_t done, int64_t total) {
+        TrainingEvent e;
+        e.kind = TrainingEvent::Kind::Import;
+        e.done = done;
+        e.total = total;
+        emit(e, true);
+    };
+    DataSplits data = loadDataSplits(project, inputType, control);
     {
         std::ostringstream seconds;
         seconds << std::chrono::duration<double>(Clock::now() - tLoad).count();
@@ -630,8 +646,14 @@ void TrainingSession::Impl::loadData(Run &r)
         }
         log(std::move(line));
     }
+    if (!data.skipped.empty()) {
+        const SkippedInput &first = data.skipped.front();
+        log(Message::tr("data: %1 input(s) could not be read and were left out; the first: %2: %3", data.skipped.size(),
+                        first.line > 0 ? first.file + ":" + std::to_string(first.line) : first.file, first.reason));
+    }
     // What exports need to preprocess raw samples exactly as training did.
     summary["normalization"] = json{{"mean", data.mean}, {"std", data.std}};
+    summary["preprocessing"] = data.preprocessing;
     writeSummary();
     r.nTrain = data.train.size();
     r.trainX = data.train.inputs.to(r.device);

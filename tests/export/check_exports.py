@@ -17,8 +17,13 @@ import torch
 
 
 def check_torchscript(case):
-    module = torch.jit.load(case["torchscript"])
+    extra = {"torchwright.json": ""}
+    module = torch.jit.load(case["torchscript"], _extra_files=extra)
     module.eval()
+    meta = json.loads(extra["torchwright.json"] or "{}")
+    pre = meta.get("preprocessing", {})
+    if not {"format", "scale", "mean", "std"} <= set(pre) or list(meta.get("input_shape", [])) != case["shape"]:
+        return False, f"torchwright.json in the archive is incomplete: {meta}"
     x = torch.from_numpy(np.load(case["input"]))
     expected = torch.from_numpy(np.load(case["expected"]))
     with torch.no_grad():
@@ -47,13 +52,16 @@ def check_onnx(case):
     if not model.graph.initializer:
         problems.append("no initializers")
     meta = {p.key: p.value for p in model.metadata_props}
-    for key in ("torchwright.class_names", "torchwright.normalization"):
+    for key in ("torchwright.class_names", "torchwright.normalization", "torchwright.preprocessing"):
         if key not in meta:
             problems.append(f"metadata {key} missing")
     json.loads(meta.get("torchwright.class_names", "[]"))
     norm = json.loads(meta.get("torchwright.normalization", "{}"))
     if not {"mean", "std", "scale"} <= set(norm):
         problems.append(f"normalization metadata incomplete: {norm}")
+    pre = json.loads(meta.get("torchwright.preprocessing", "{}"))
+    if not {"format", "scale", "mean", "std"} <= set(pre):
+        problems.append(f"preprocessing metadata incomplete: {pre}")
     detail = f"opset {opset}, {len(model.graph.initializer)} initializers, {len(model.graph.node)} nodes"
     return not problems, "; ".join(problems) or detail
 

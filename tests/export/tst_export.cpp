@@ -224,6 +224,12 @@ void TestExport::initTestCase()
                                         {"onnx", QString::fromStdString(c.dir + "/model.onnx")},
                                         {"input", QString::fromStdString(c.dir + "/input.npy")},
                                         {"expected", QString::fromStdString(c.dir + "/expected.npy")},
+                                        {"shape", QJsonArray::fromVariantList([&] {
+                                             QVariantList l;
+                                             for (int64_t d : project.dataset.sampleShape)
+                                                 l.push_back(qlonglong(d));
+                                             return l;
+                                         }())},
                                         {"tolerance", 1e-5},
                                         {"onnx_tolerance", 1e-4}});
             m_cases.push_back(c);
@@ -324,6 +330,12 @@ void TestExport::bundleManifestAndChecksums()
     QCOMPARE(m["classes"][9].get<std::string>(), std::string("Ankle boot"));
     QCOMPARE(m["preprocessing"]["mean"].size(), size_t(1));
     QVERIFY(std::abs(m["preprocessing"]["scale"].get<double>() - 1.0 / 255) < 1e-12);
+    // The run's whole record travels: the format and the normalisation as training applied it.
+    QCOMPARE(m["preprocessing"]["format"].get<std::string>(), std::string("idx"));
+    QCOMPARE(m["preprocessing"]["normalize"].get<std::string>(), std::string("dataset"));
+    const auto run = nlohmann::json::parse(testhelpers::readFileBytes(c.runDir + "/run.json").toStdString());
+    QCOMPARE(run["preprocessing"]["format"].get<std::string>(), std::string("idx"));
+    QCOMPARE(run["preprocessing"]["mean"], m["preprocessing"]["mean"]);
     QCOMPARE(m["source"]["run"].get<std::string>(), fs::path(c.runDir).filename().string());
     QVERIFY(m["metrics"].contains("best_val_accuracy"));
     QVERIFY(m["metrics"].contains("test_accuracy"));

@@ -81,9 +81,12 @@ struct ClassScore {
 };
 struct Prediction {
     std::vector<ClassScore> top; // best first
+    std::string source;          // the file (or "file.csv:LINE") it was read from; empty for IDX and .npy
 };
-// Runs a bundle's TorchScript model on INPUT: an IDX image file (raw pixels, normalised as the
-// manifest says) or a raw tensor file (.npy, already preprocessed, [N, ...] or one sample).
+// Runs a bundle's TorchScript model on INPUT: a raw tensor file (.npy: uint8 pixels are
+// preprocessed as the manifest says, float32 is taken as already preprocessed, [N, ...] or one
+// sample), or what the training data's format reads: an IDX image file, image files or a folder
+// of them, CSV rows; these are preprocessed with the run's record exactly as in training.
 // Checks the bundle's checksums first. One Prediction per sample.
 std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::string &inputFile, int topK = 3,
                                       const std::string &device = "cpu");

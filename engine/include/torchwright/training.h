@@ -24,6 +24,7 @@ struct TrainingEvent {
         Log,      // information for the log panel
         Error,    // the run failed or was refused; `message` says what and where
         Finished, // the run ended; `status` says how
+        Import,   // reading (decoding) the data before the first epoch: `done` of `total` items
     };
     enum class Status { Running, Completed, Stopped, EarlyStopped, Failed };
 
@@ -41,6 +42,8 @@ struct TrainingEvent {
     double samplesPerSecond = 0;
     double etaSeconds = 0;
     double elapsedSeconds = 0;
+    int64_t done = 0; // Import only
+    int64_t total = 0;
     std::string runDir;
     std::string device;
     std::string message; // English: text.str()
