@@ -21,7 +21,7 @@
 //   bench_engine evaluate RUN CHECKPOINT...
 //       Test accuracy of RUN/<CHECKPOINT>.pt for each CHECKPOINT (evaluateRun), in order.
 //   bench_engine import PROJECT [--fresh 1]
-//       Reads an image project's data as training does (importDataset: both splits) and prints
+//       Reads an image project's data as training does (the reader's train and test splits) and prints
 //       the seconds, the images per second, the decoded tensor's size and the process's peak
 //       memory (VmHWM) before and after. --fresh 1 removes the project's cache first, so every
 //       file is decoded; without it a current cache is read. Run it in a fresh process per

@@ -718,7 +718,7 @@ class Bench:
         self.fig("import_cached_s", cached, "s", "Image-folder re-open from the cache")
         self.fig("import_peak_over_tensor", peak, "x", "Import peak memory over the decoded tensor")
         self.results["imports"] = {"method": "bench_engine import: the image_folder reader's train and test splits "
-                                             "(importDataset) in a fresh process; peak = VmHWM after minus VmRSS "
+                                             "in a fresh process; peak = VmHWM after minus VmRSS "
                                              "before, over the uint8 tensor's size",
                                    "runs": runs}
 

@@ -596,26 +596,6 @@ int cmdTrain(const Args &a)
         return kFailed;
     TrainingEventQueue queue;
     std::signal(SIGINT, onSigint);
-    if (!a.positional.empty() && req->resumeRun.empty()) {
-        // The data is read (decoded and cached, for image folders) with a progress bar first;
-        // training then opens it from the cache.
-        ImportProgressBar bar(stdout, "reading the data");
-        ImportControl control;
-        control.progress = [&bar](int64_t done, int64_t total) { bar.update(done, total); };
-        control.cancel = &g_interrupted;
-        try {
-            importDataset(req->project, control);
-            bar.finish();
-        } catch (const ImportCancelled &) {
-            bar.finish();
-            std::fprintf(stderr, "stopped while reading the data\n");
-            return kInterrupted;
-        } catch (const EngineError &e) {
-            bar.finish();
-            std::fprintf(stderr, "error: %s\n", e.what());
-            return kFailed;
-        }
-    }
     ProgressPrinter printer(stdout);
     TrainingSession session(std::move(*req), [&queue](const TrainingEvent &e) { queue.push(e); });
     session.start();

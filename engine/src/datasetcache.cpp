@@ -591,18 +591,3 @@ std::vector<bool> stratifiedTestSplit(const std::vector<std::string> &rel, const
 }
 
 } // namespace torchwright
-
-namespace torchwright {
-
-void importDataset(const Project &p, const ImportControl &control)
-{
-    const DatasetFormat &format = datasetFormat(p);
-    if (!format.reader)
-        return;
-    if (format.needsPath && !fs::is_directory(p.datasetPath()))
-        throw EngineError(Message::tr("%1: dataset folder not found (/dataset/path)", p.datasetPath()));
-    format.reader->train(p, control);
-    format.reader->test(p, control);
-}
-
-} // namespace torchwright

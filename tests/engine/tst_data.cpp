@@ -685,8 +685,8 @@ void TestData::everyFormatIsOneDescriptor()
         const std::string reader = testhelpers::sourcePath("engine/templates/" + f.programReader);
         QVERIFY2(!f.programReader.empty() && std::filesystem::exists(reader), reader.c_str());
     }
-    QCOMPARE(datasetFormatNames(), (std::vector<std::string>{"idx", "cifar10", "synthetic", "sequence",
-                                                             "image_folder", "image_list"}));
+    QCOMPARE(datasetFormatNames(),
+             (std::vector<std::string>{"idx", "cifar10", "synthetic", "sequence", "image_folder", "image_list"}));
     // Bytes fed to a float model are scaled to [0, 1]; token ids and real values are not.
     QCOMPARE(findDatasetFormat("idx")->scale(DType::Float32), 1.0 / 255.0);
     QCOMPARE(findDatasetFormat("idx")->scale(DType::Int64), 1.0);

@@ -117,10 +117,6 @@ struct DatasetSummary {
     std::vector<std::string> columns;
     std::vector<std::vector<std::string>> rows;
 };
-// Reads both splits once, so a format that caches decoded data (the image formats) has it cached
-// before training starts: the CLI shows a progress bar for this. Throws as datasetSummary does.
-void importDataset(const Project &project, const ImportControl &control);
-
 // Reads the project's data (through the cache where the format has one) and summarises it.
 // Throws EngineError naming the file when the data cannot be read, ImportCancelled when stopped.
 DatasetSummary datasetSummary(const Project &project, int perClass, const ImportControl &control = {});
