@@ -365,7 +365,8 @@ struct PendingSplit {
 };
 
 std::mutex g_pendingMutex;
-PendingSplit g_pending;
+// Never destroyed: a split still held at exit is not released after LibTorch's own statics.
+PendingSplit &g_pending = *new PendingSplit;
 
 std::string pendingKey(const Project &p)
 {
