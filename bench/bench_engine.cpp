@@ -27,6 +27,12 @@
 //       The engine's own forward multiply-add count per sample (analyzeProject).
 //   bench_engine evaluate RUN CHECKPOINT...
 //       Test accuracy of RUN/<CHECKPOINT>.pt for each CHECKPOINT (evaluateRun), in order.
+//   bench_engine import PROJECT [--fresh 1]
+//       Reads an image project's data as training does (the reader's train and test splits) and prints
+//       the seconds, the images per second, the decoded tensor's size and the process's peak
+//       memory (VmHWM) before and after. --fresh 1 removes the project's cache first, so every
+//       file is decoded; without it a current cache is read. Run it in a fresh process per
+//       figure: VmHWM is the process's own peak.
 //
 // --threads sets LibTorch's intra-op (OpenMP) threads; --blas sets OpenBLAS's own pool (default
 // 1, as the engine does). Both are reported back as in force.
@@ -34,6 +40,8 @@
 #include "augment.h"
 #include "benchtool.h"
 #include "dataset.h"
+#include "datasetcache.h"
+#include "datasetreader.h"
 #include "losses.h"
 #include "model.h"
 
@@ -57,6 +65,7 @@
 #include <mutex>
 #include <numeric>
 #include <string>
+#include <sys/resource.h>
 #include <thread>
 #include <vector>
 
@@ -371,11 +380,80 @@ int evaluate(const Options &o)
     return 0;
 }
 
+// A figure of /proc/self/status in MiB ("VmHWM", "VmRSS").
+double procStatusMb(const char *key)
+{
+    std::FILE *f = std::fopen("/proc/self/status", "r");
+    if (!f)
+        return -1;
+    char line[256];
+    double v = -1;
+    const size_t n = std::strlen(key);
+    while (std::fgets(line, sizeof line, f))
+        if (std::strncmp(line, key, n) == 0 && line[n] == ':')
+            v = std::atof(line + n + 1) / 1024.0;
+    std::fclose(f);
+    return v;
+}
+
+int importData(const Options &o)
+{
+    ProjectLoad load = loadProjectFile(o.positional.at(0));
+    if (!load.ok())
+        throw EngineError(load.diagnostics);
+    const Project &p = load.project;
+    if (o.get("--fresh", "0") == "1") {
+        std::error_code ec;
+        std::filesystem::remove_all(datasetCacheDir(p), ec);
+    }
+    torch::set_num_threads(1);
+    const double rssBefore = procStatusMb("VmRSS"), hwmBefore = procStatusMb("VmHWM");
+    int64_t total = 0;
+    ImportControl control;
+    control.progress = [&](int64_t, int64_t t) { total = t; };
+    auto cpuSeconds = [] {
+        rusage u{};
+        getrusage(RUSAGE_SELF, &u);
+        return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    };
+    const double cpu0 = cpuSeconds();
+    const auto t0 = Clock::now();
+    const DatasetReader &reader = *datasetFormat(p).reader;
+    RawSplit train = reader.train(p, control);
+    RawSplit test = reader.test(p, control);
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double cpu = cpuSeconds() - cpu0;
+    const int64_t images = train.labels.size(0) + test.labels.size(0);
+    const double tensorMb = double(train.inputs.numel() + test.inputs.numel()) / (1024.0 * 1024.0);
+    const double hwm = procStatusMb("VmHWM");
+    json r = {{"images", images},
+              {"decoded", total},
+              {"seconds", seconds},
+              {"images_per_s", double(images) / seconds},
+              // CPU time of every thread: on a machine shared with other work, images per CPU
+              // second times the cores is what an idle machine would give.
+              {"cpu_seconds", cpu},
+              {"images_per_cpu_s", double(images) / cpu},
+              {"threads", std::thread::hardware_concurrency()},
+              {"tensor_mb", tensorMb},
+              {"rss_before_mb", rssBefore},
+              {"hwm_before_mb", hwmBefore},
+              {"hwm_after_mb", hwm},
+              {"import_peak_mb", hwm - rssBefore},
+              {"peak_over_tensor", (hwm - rssBefore) / tensorMb}};
+    std::printf("%s\n", r.dump().c_str());
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
-    return benchtool::runMode(
-        "bench_engine", argc, argv, 2, "handloop|augment|matmul|macs|evaluate ...",
-        {{"handloop", handloop}, {"augment", augment}, {"matmul", matmul}, {"macs", macs}, {"evaluate", evaluate}});
+    return benchtool::runMode("bench_engine", argc, argv, 2, "handloop|augment|matmul|macs|evaluate|import ...",
+                              {{"handloop", handloop},
+                               {"augment", augment},
+                               {"matmul", matmul},
+                               {"macs", macs},
+                               {"evaluate", evaluate},
+                               {"import", importData}});
 }

@@ -62,6 +62,9 @@ GOALS = {
     "gui_gap_max_ms": ("<=", 50.0),
     "plot_redraw_ms": ("<", 10.0),
     "startup_ms": ("<", 1500.0),
+    "import_images_per_s": (">=", 20000.0),
+    "import_cached_s": ("<", 1.0),
+    "import_peak_over_tensor": ("<", 1.5),
 }
 
 
@@ -684,6 +687,41 @@ class Bench:
         self.results["gui"] = {"ticks": ticks, "ticks_thin_pens": thin, "plot": plots}
 
     # ---------------------------------------------------------------- 7 startup
+    def imports(self):
+        """The image-folder import on Fashion-MNIST as 70,000 PNG files (scripts/make-image-folder):
+        a first open that decodes every file, then a cached re-open, each in a fresh process."""
+        a = self.args
+        run_child(["/usr/bin/python3", os.path.join(ROOT, "scripts", "make-image-folder")])
+        with open(os.path.join(ROOT, "projects", "fashion_mnist_png_cnn.json")) as f:
+            p = json.load(f)
+        p["dataset"]["path"] = os.path.join(ROOT, "data", "fashion_mnist_png")
+        folder = os.path.join(self.scratch, "imports")
+        os.makedirs(folder, exist_ok=True)
+        project = os.path.join(folder, "fashion_mnist_png_cnn.json")
+        with open(project, "w") as f:
+            json.dump(p, f, indent=2)
+        fresh, cached, peak, runs = [], [], [], []
+        for rep in range(a.reps):
+            for mode in ("1", "0"):
+                out, _, _ = run_child([self.engine, "import", project, "--fresh", mode])
+                r = last_json_line(out)
+                runs.append(dict(r, fresh=mode == "1"))
+                if mode == "1":
+                    fresh.append(r["images_per_s"])
+                    peak.append(r["peak_over_tensor"])
+                else:
+                    cached.append(r["seconds"])
+                log(f"import round {rep + 1}/{a.reps} ({'decode' if mode == '1' else 'cached'}): "
+                    f"{r['images']} images in {r['seconds']:.2f} s ({r['images_per_s']:,.0f}/s), "
+                    f"peak +{r['import_peak_mb']:.0f} MB for {r['tensor_mb']:.0f} MB of images")
+        self.fig("import_images_per_s", fresh, "images/s", "Image-folder import, decoding 70,000 PNGs")
+        self.fig("import_cached_s", cached, "s", "Image-folder re-open from the cache")
+        self.fig("import_peak_over_tensor", peak, "x", "Import peak memory over the decoded tensor")
+        self.results["imports"] = {"method": "bench_engine import: the image_folder reader's train and test splits "
+                                             "in a fresh process; peak = VmHWM after minus VmRSS "
+                                             "before, over the uint8 tensor's size",
+                                   "runs": runs}
+
     def startup(self):
         a = self.args
         project = self.project_copy(CNN_PROJECT, "startup")
@@ -709,7 +747,7 @@ class Bench:
 def fmt(v, unit):
     if v is None:
         return "-"
-    if unit in ("samples/s",):
+    if unit in ("samples/s", "images/s"):
         return f"{v:,.0f}"
     if unit == "x":
         return f"{v:.2f}"
@@ -786,7 +824,7 @@ def main():
     log(f"scratch folder {b.scratch}; other work on the cores before the run: "
         f"{idle_check['other_percent_of_cores']}%; load average {load_start}")
     try:
-        for s in ("throughput", "matmul", "profile", "accuracy", "gui", "startup"):
+        for s in ("throughput", "matmul", "profile", "accuracy", "gui", "startup", "imports"):
             if s in sections:
                 getattr(b, s)()
     finally:

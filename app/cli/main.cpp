@@ -5,6 +5,7 @@
 #include "progress.h"
 
 #include "torchwright/analysis.h"
+#include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
 #include "torchwright/layertable.h"
 #include "torchwright/project.h"
@@ -28,6 +29,7 @@
 #include <vector>
 
 using namespace torchwright;
+using torchwright::cli::ImportProgressBar;
 using torchwright::cli::ProgressPrinter;
 namespace fs = std::filesystem;
 
@@ -54,11 +56,16 @@ Run 'torchwright-cli <command> --help' for a command's options.
 )";
 
 const std::map<std::string, const char *> kHelpTexts = {
-    {"validate", R"(usage: torchwright-cli validate PROJECT
+    {"validate", R"(usage: torchwright-cli validate PROJECT [--fix]
 
 Checks the project file and the layer graph before anything runs: prints each layer's output
 shape, parameter count and multiply-adds, each edge's tensor shape, and every error found.
-A missing dataset is a warning here (shapes come from the declared sample shape).
+A missing dataset is a warning here (shapes come from the declared sample shape). When the
+data is there it is read (image folders are decoded once and cached, with a progress bar) and
+summarised: samples and class balance per split, per-channel mean and std, source image sizes,
+every skipped input with its reason, and warnings.
+--fix   writes the classes the data defines (an image folder's class folders, an image list's
+        label names) into /dataset/class_names and /dataset/num_classes when they differ
 Exit status 1 when there are errors.
 )"},
     {"train", R"(usage: torchwright-cli train PROJECT [options]
@@ -192,6 +199,8 @@ struct Args {
 // Options that take a value; everything else starting with "--" is an error.
 const std::vector<std::string> kValued = {"--epochs", "--device", "--threads",     "--out", "--resume", "--checkpoint",
                                           "--format", "--output", "--batch-limit", "--top", "--limit"};
+// Options that take no value.
+const std::vector<std::string> kFlags = {"--fix"};
 
 // Edits (insert, delete, replace, swap two neighbours) between a and b.
 size_t editDistance(const std::string &a, const std::string &b)
@@ -245,8 +254,10 @@ std::optional<Args> parse(int argc, char **argv, int first, std::string &error)
                 }
                 value = argv[++i];
             }
-            if (std::find(kValued.begin(), kValued.end(), s) == kValued.end()) {
+            if (std::find(kValued.begin(), kValued.end(), s) == kValued.end()
+                && std::find(kFlags.begin(), kFlags.end(), s) == kFlags.end()) {
                 std::vector<std::string> options = kValued;
+                options.insert(options.end(), kFlags.begin(), kFlags.end());
                 options.push_back("--help");
                 error = "unknown option " + s + didYouMean(s, options);
                 return std::nullopt;
@@ -301,6 +312,71 @@ void printDiagnostics(const Diagnostics &d, const std::string &file)
                      item.severity == Severity::Error ? "error: " : "", formatDiagnostic(item, file).c_str());
 }
 
+// The data summary (datasetSummary()) as `validate` prints it.
+void printDataSummary(const DatasetSummary &d)
+{
+    std::printf("\ndata: %s, %lld training and %lld test samples\n", d.format.c_str(),
+                static_cast<long long>(d.trainCount), static_cast<long long>(d.testCount));
+    if (!d.trainPerClass.empty()) {
+        size_t width = 5;
+        for (size_t c = 0; c < d.trainPerClass.size(); ++c)
+            width = std::max(width, c < d.classNames.size() ? d.classNames[c].size() : std::to_string(c).size());
+        std::printf("  %-*s %10s %10s\n", int(width), "class", "train", "test");
+        for (size_t c = 0; c < d.trainPerClass.size(); ++c)
+            std::printf("  %-*s %10lld %10lld\n", int(width),
+                        c < d.classNames.size() ? d.classNames[c].c_str() : std::to_string(c).c_str(),
+                        static_cast<long long>(d.trainPerClass[c]),
+                        static_cast<long long>(c < d.testPerClass.size() ? d.testPerClass[c] : 0));
+    }
+    if (!d.mean.empty()) {
+        std::string mean, stdev;
+        char buf[32];
+        for (size_t c = 0; c < d.mean.size(); ++c) {
+            std::snprintf(buf, sizeof buf, "%s%.4f", c ? " " : "", d.mean[c]);
+            mean += buf;
+            std::snprintf(buf, sizeof buf, "%s%.4f", c ? " " : "", d.std[c]);
+            stdev += buf;
+        }
+        std::printf("  mean %s, std %s (per channel, training split, scaled before normalisation)\n", mean.c_str(),
+                    stdev.c_str());
+    }
+    if (!d.sourceSizes.empty()) {
+        std::string sizes;
+        for (const auto &[size, n] : d.sourceSizes)
+            sizes += (sizes.empty() ? "" : ", ") + size + ": " + std::to_string(n);
+        std::printf("  source sizes: %s\n", sizes.c_str());
+    }
+    if (!d.columns.empty()) {
+        std::string cols;
+        for (const auto &c : d.columns)
+            cols += (cols.empty() ? "" : ", ") + c;
+        std::printf("  columns: %s\n", cols.c_str());
+    }
+    std::printf("  skipped: %zu\n", d.skipped.size());
+    for (const auto &s : d.skipped)
+        std::printf("    %s%s: %s\n", s.file.c_str(), s.line > 0 ? (":" + std::to_string(s.line)).c_str() : "",
+                    s.reason.str().c_str());
+    for (const auto &w : d.warnings)
+        std::printf("  warning: %s\n", w.str().c_str());
+}
+
+// validate --fix: the data's classes into the project file. True when the file was changed.
+bool fixClasses(Project &p, const std::string &file)
+{
+    const DatasetFormat &format = datasetFormat(p);
+    if (!format.classNames)
+        return false;
+    const std::vector<std::string> names = format.classNames(p);
+    if (names.empty() || (names == p.dataset.classNames && int64_t(names.size()) == p.dataset.numClasses))
+        return false;
+    p.dataset.classNames = names;
+    p.dataset.numClasses = int(names.size());
+    saveProjectFile(p, file);
+    std::printf("%s: /dataset/class_names and /dataset/num_classes updated from the data (%zu classes)\n", file.c_str(),
+                names.size());
+    return true;
+}
+
 int cmdValidate(const Args &a)
 {
     if (a.positional.size() != 1) {
@@ -316,10 +392,18 @@ int cmdValidate(const Args &a)
         return kFailed;
     }
     Project &p = load.project;
+    std::string missing;
+    const bool present = findDatasetFormat(p.dataset.kind) && datasetFilesPresent(p, &missing);
+    if (a.options.count("--fix") && present) {
+        try {
+            fixClasses(p, file);
+        } catch (const EngineError &e) {
+            all.error("/dataset/path", e.text());
+        }
+    }
     GraphAnalysis an = analyzeProject(p);
     all.append(an.diagnostics);
-    std::string missing;
-    if (!datasetFilesPresent(p, &missing))
+    if (!present && !missing.empty())
         all.warning("/dataset/path", missing + " not found: the dataset is needed to train, not to validate");
 
     std::printf("%s: %s\n", file.c_str(), p.name.c_str());
@@ -343,6 +427,20 @@ int cmdValidate(const Args &a)
     std::printf("\ntotal: %lld parameters (%s), %s multiply-adds per sample\n",
                 static_cast<long long>(an.totalParameters), human(an.totalParameters).c_str(),
                 human(an.totalMultiplyAdds).c_str());
+    if (present && !all.hasErrors()) {
+        std::fflush(stdout);
+        ImportProgressBar bar(stderr, "reading the data");
+        ImportControl control;
+        control.progress = [&bar](int64_t done, int64_t total) { bar.update(done, total); };
+        try {
+            const DatasetSummary summary = datasetSummary(p, 0, control);
+            bar.finish();
+            printDataSummary(summary);
+        } catch (const EngineError &e) {
+            bar.finish();
+            all.error("/dataset/path", e.text());
+        }
+    }
     if (!all.empty())
         std::printf("\n");
     printDiagnostics(all, file);

@@ -1,5 +1,6 @@
 #include "progress.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -133,6 +134,50 @@ void ProgressPrinter::print(const TrainingEvent &e)
         break;
     }
     std::fflush(m_out);
+}
+
+ImportProgressBar::ImportProgressBar(std::FILE *out, std::string label)
+    : m_out(out), m_label(std::move(label)), m_tty(isatty(fileno(out)))
+{
+}
+
+void ImportProgressBar::update(int64_t done, int64_t total)
+{
+    if (total <= 0)
+        return;
+    const double fraction = std::min(1.0, double(done) / double(total));
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    const double rate = elapsed > 0 ? double(done) / elapsed : 0.0;
+    if (m_tty) {
+        const auto now = std::chrono::steady_clock::now();
+        if (done < total && now - m_lastDraw < std::chrono::milliseconds(100))
+            return;
+        m_lastDraw = now;
+        constexpr int width = 30;
+        const int filled = int(fraction * width);
+        std::string bar = std::string(size_t(filled), '#') + std::string(size_t(width - filled), '.');
+        std::fprintf(m_out, "\r%s [%s] %lld/%lld %3d%%  %.0f/s  ETA %s", m_label.c_str(), bar.c_str(),
+                     static_cast<long long>(done), static_cast<long long>(total), int(fraction * 100), rate,
+                     formatDuration(rate > 0 ? double(total - done) / rate : NAN).c_str());
+        std::fflush(m_out);
+        m_lineOpen = true;
+        return;
+    }
+    const int quarter = int(fraction * 4);
+    if (quarter != m_lastQuarter && (done > 0 || total == 0)) {
+        m_lastQuarter = quarter;
+        std::fprintf(m_out, "%s: %lld/%lld (%d%%)\n", m_label.c_str(), static_cast<long long>(done),
+                     static_cast<long long>(total), int(fraction * 100));
+        std::fflush(m_out);
+    }
+}
+
+void ImportProgressBar::finish()
+{
+    if (m_lineOpen) {
+        std::fputc('\n', m_out);
+        m_lineOpen = false;
+    }
 }
 
 } // namespace torchwright::cli

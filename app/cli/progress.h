@@ -5,7 +5,9 @@
 #include "torchwright/training.h"
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <string>
 
 namespace torchwright::cli {
 
@@ -21,6 +23,24 @@ private:
     bool m_lineOpen = false;
     std::chrono::steady_clock::time_point m_lastDraw{};
     int m_lastDecile = -1;
+};
+
+// A progress bar for reading a dataset (decoding an image folder): one redrawn line on a
+// terminal, a line at each quarter otherwise. Called from the importing thread only.
+class ImportProgressBar {
+public:
+    explicit ImportProgressBar(std::FILE *out, std::string label = "importing");
+    void update(int64_t done, int64_t total);
+    void finish();
+
+private:
+    std::FILE *m_out;
+    std::string m_label;
+    bool m_tty;
+    bool m_lineOpen = false;
+    int m_lastQuarter = -1;
+    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point m_lastDraw{};
 };
 
 std::string formatDuration(double seconds);

@@ -15,8 +15,9 @@ double byteScale(DType inputType) { return inputType == DType::Int64 ? 1.0 : 1.0
 const std::vector<DatasetFormat> &datasetFormats()
 {
     // Each descriptor is made in its own file in engine/src/datasets/; this is the studio's order.
-    static const std::vector<DatasetFormat> formats = {idxFormat(), cifar10Format(), syntheticFormat(),
-                                                       sequenceFormat(), csvFormat()};
+    static const std::vector<DatasetFormat> formats = {idxFormat(),      cifar10Format(),     syntheticFormat(),
+                                                       sequenceFormat(), imageFolderFormat(), imageListFormat(),
+                                                       csvFormat()};
     return formats;
 }
 

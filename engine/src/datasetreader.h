@@ -69,5 +69,7 @@ DatasetFormat cifar10Format();
 DatasetFormat syntheticFormat();
 DatasetFormat sequenceFormat();
 DatasetFormat csvFormat();
+DatasetFormat imageFolderFormat();
+DatasetFormat imageListFormat();
 
 } // namespace torchwright

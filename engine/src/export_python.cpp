@@ -17,6 +17,7 @@
 #include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
 #include "torchwright/runtime.h"
+#include "torchwright/settings.h"
 
 #include <torch/serialize.h>
 
@@ -260,6 +261,26 @@ std::string programReader(const DatasetFormat &format)
     return body + "\n";
 }
 
+// The format's own settings (DatasetFormat::settings) as the project file writes them, nested by
+// their pointers below /dataset ({"image": {"resize": "crop", ...}}); paths made absolute.
+json formatSettings(const Project &p, const DatasetFormat &format)
+{
+    const json all = json::parse(projectToJson(p).dump());
+    json out = json::object();
+    for (const std::string &pointer : format.settings) {
+        const json::json_pointer at(pointer);
+        if (!all.contains(at))
+            continue;
+        json value = all.at(at);
+        const SettingSpec *spec = findSetting(pointer);
+        if (spec && spec->path && value.is_string() && !value.get<std::string>().empty())
+            value = fs::absolute(p.resolvePath(value.get<std::string>())).lexically_normal().string();
+        const std::string below = pointer.rfind("/dataset/", 0) == 0 ? pointer.substr(8) : pointer;
+        out[json::json_pointer(below)] = value;
+    }
+    return out;
+}
+
 } // namespace
 
 std::string pythonTrainingProgram(const Project &project, const Normalization &norm, const std::string &runName,
@@ -292,6 +313,7 @@ std::string pythonTrainingProgram(const Project &project, const Normalization &n
                             {"DATASET_KIND", pyString(p.dataset.kind)},
                             {"DATASET_DIR", pyString(datasetDir)},
                             {"DATASET", pyLiteral(json::parse(projectToJson(p)["dataset"].dump()))},
+                            {"DATASET_SETTINGS", pyLiteral(formatSettings(p, format))},
                             {"SAMPLE_SHAPE", pyLiteral(json(p.dataset.sampleShape))},
                             {"NUM_CLASSES", std::to_string(p.dataset.numClasses)},
                             {"CLASS_NAMES", pyLiteral(json(p.dataset.classNames))},

@@ -73,6 +73,8 @@ std::function<bool(const Project &)> formatUses(const std::string &pointer)
     };
 }
 
+void addImageDataset(std::vector<SettingSpec> &v, const std::vector<std::string> &in);
+
 void addDataset(std::vector<SettingSpec> &v)
 {
     const std::vector<std::string> in = {"input_data"};
@@ -232,6 +234,69 @@ void addDataset(std::vector<SettingSpec> &v)
          "real value is no class)");
     range(maxClasses, 2, 100000);
     maxClasses.applies = formatUses(maxClasses.pointer);
+    addImageDataset(v, in);
+}
+
+// The image formats' own settings (image_folder and image_list share the first three).
+void addImageDataset(std::vector<SettingSpec> &v, const std::vector<std::string> &in)
+{
+    const std::string img = "/dataset/image";
+    auto &channels = bindField(
+        v, img + "/channels", SettingType::Choice, [](auto &p) -> auto & { return p.dataset.image.channels; });
+    show(channels, in, "Channels",
+         "auto: what most images are; grayscale or rgb: every image converted to it. /dataset/sample_shape's first "
+         "dimension must agree (1 or 3)");
+    channels.choices = {"auto", "grayscale", "rgb"};
+    channels.applies = formatUses(channels.pointer);
+    auto &resize = bindField(
+        v, img + "/resize", SettingType::Choice, [](auto &p) -> auto & { return p.dataset.image.resize; });
+    show(resize, in, "Resize",
+         "How every image becomes the sample size (bilinear): stretch the whole image, or crop: the shorter side fills "
+         "it and the longer one is cropped evenly around the centre");
+    resize.choices = {"stretch", "crop"};
+    resize.applies = formatUses(resize.pointer);
+    auto &testFraction = bindField(
+        v, img + "/test_fraction", SettingType::Number, [](auto &p) -> auto & { return p.dataset.image.testFraction; });
+    show(testFraction, in, "Test fraction",
+         "The share of each class held out as the test split (chosen by the split seed) when there are no separate "
+         "test images");
+    range(testFraction, 0, 0.9);
+    testFraction.step = 0.05;
+    testFraction.applies = formatUses(testFraction.pointer);
+    auto &testPath = bindField(
+        v, img + "/test_path", SettingType::String, [](auto &p) -> auto & { return p.dataset.image.testPath; });
+    show(testPath, in, "Test folder",
+         "A folder of class folders used as the test split; empty: FOLDER/test when the folder has train and test "
+         "subfolders, else the test fraction");
+    testPath.path = true;
+    testPath.applies = formatUses(testPath.pointer);
+    const std::string list = "/dataset/image_list";
+    auto &trainList = bindField(
+        v, list + "/train_file", SettingType::String, [](auto &p) -> auto & { return p.dataset.image.trainList; });
+    show(trainList, in, "Training list",
+         "The CSV file in the dataset folder listing the training images and their labels");
+    trainList.applies = formatUses(trainList.pointer);
+    trainList.required = formatUses(trainList.pointer);
+    trainList.check = [](const json &value, const Project &) -> Message {
+        if (value.get<std::string>().empty())
+            return Message::tr("the training list is empty; name the CSV file listing the training images");
+        return {};
+    };
+    auto &testList = bindField(
+        v, list + "/test_file", SettingType::String, [](auto &p) -> auto & { return p.dataset.image.testList; });
+    show(testList, in, "Test list",
+         "The CSV file listing the test images; empty: the test fraction of the training list");
+    testList.applies = formatUses(testList.pointer);
+    auto &imageColumn = bindField(
+        v, list + "/image_column", SettingType::String, [](auto &p) -> auto & { return p.dataset.image.imageColumn; });
+    show(imageColumn, in, "Image column",
+         "The header of the column naming each image file, relative to the CSV file (Neural Network Console: x:image)");
+    imageColumn.applies = formatUses(imageColumn.pointer);
+    auto &labelColumn = bindField(
+        v, list + "/label_column", SettingType::String, [](auto &p) -> auto & { return p.dataset.image.labelColumn; });
+    show(labelColumn, in, "Label column",
+         "The header of the label column: class numbers from 0, or class names (sorted into numbers)");
+    labelColumn.applies = formatUses(labelColumn.pointer);
 }
 
 // Augmentation of training batches (AugmentSettings, engine/src/augment.h). Each is left out of

@@ -685,7 +685,8 @@ void TestData::everyFormatIsOneDescriptor()
         const std::string reader = testhelpers::sourcePath("engine/templates/" + f.programReader);
         QVERIFY2(!f.programReader.empty() && std::filesystem::exists(reader), reader.c_str());
     }
-    QCOMPARE(datasetFormatNames(), (std::vector<std::string>{"idx", "cifar10", "synthetic", "sequence", "csv"}));
+    QCOMPARE(datasetFormatNames(), (std::vector<std::string>{"idx", "cifar10", "synthetic", "sequence", "image_folder",
+                                                             "image_list", "csv"}));
     // Bytes fed to a float model are scaled to [0, 1]; token ids and real values are not.
     QCOMPARE(findDatasetFormat("idx")->scale(DType::Float32), 1.0 / 255.0);
     QCOMPARE(findDatasetFormat("idx")->scale(DType::Int64), 1.0);
@@ -695,6 +696,8 @@ void TestData::everyFormatIsOneDescriptor()
     QCOMPARE(findDatasetFormat("synthetic")->scale(DType::Int64), 1.0);
     QCOMPARE(findDatasetFormat("sequence")->scale(DType::Float32), 1.0);
     QCOMPARE(findDatasetFormat("csv")->scale(DType::Float32), 1.0); // features standardised by the reader
+    QCOMPARE(findDatasetFormat("image_folder")->scale(DType::Float32), 1.0 / 255.0);
+    QCOMPARE(findDatasetFormat("image_list")->scale(DType::Float32), 1.0 / 255.0);
     QVERIFY(!findDatasetFormat("parquet"));
 
     Project unknown;

@@ -668,7 +668,7 @@ void TestProject::everyChoiceRoundTrips()
                 QVERIFY2(d.where != s.pointer, d.message.c_str());
             QCOMPARE(s.get(load.project), nlohmann::json(choice));
         }
-        // In a project the setting applies to (a format's own setting is not read otherwise).
+        // In a project the setting applies to (a format's own choice only counts in that format).
         nlohmann::json j = settingedges::applicableProject(fashionJson(), s);
         j[nlohmann::json::json_pointer(s.pointer)] = "no-such-choice";
         const std::string text = projectFromJson(j).diagnostics.format();

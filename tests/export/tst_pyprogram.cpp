@@ -10,9 +10,11 @@
 // - Its model with weights.pt computes the engine's outputs within 1e-5, in eval mode and (where
 //   the graph has no active dropout) in training mode, batch norm statistics included, for the
 //   tiny sample and the every-layer graphs; its data loading and preprocessing give the engine's
-//   test inputs, for the synthetic set (data.pt), IDX files (.gz and plain), CIFAR-10 batches and
-//   CSV tables (scikit-learn's iris with its count line, boston with a header: the same rows
-//   skipped and held out, the same column encoders, float targets for the regression).
+//   test inputs, for the synthetic set (data.pt), IDX files (.gz and plain), CIFAR-10 batches,
+//   an image folder (PNGs of several sizes and kinds, sklearn's photographs; PIL decodes them to
+//   the engine's bytes exactly), an image list and CSV tables (scikit-learn's iris with its count
+//   line, boston with a header: the same rows skipped and held out, the same column encoders,
+//   float targets for the regression).
 // - A regression table trains in the program: its loss falls and it logs R^2 and MAE.
 //
 // - train.py is generated from the project alone, without a run, for every sample project in
@@ -51,6 +53,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cmath>
 #include <filesystem>
@@ -210,6 +213,55 @@ void writeCifarDataset(const std::string &dir)
         std::ofstream out(dir + "/" + name, std::ios::binary | std::ios::trunc);
         out.write(reinterpret_cast<const char *>(records.data_ptr<uint8_t>()), std::streamsize(records.numel()));
     }
+}
+
+// An 8-bit PNG (gray or RGB) of seeded random pixels, written with zlib.
+void writePng(const std::string &path, int width, int height, int channels, int seed)
+{
+    auto be32 = [](uint32_t v) { return std::string{char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; };
+    auto chunk = [&](const std::string &type, const std::string &data) {
+        const std::string td = type + data;
+        return be32(uint32_t(data.size())) + td
+               + be32(uint32_t(crc32(0, reinterpret_cast<const Bytef *>(td.data()), uInt(td.size()))));
+    };
+    torch::manual_seed(seed);
+    const torch::Tensor px = torch::randint(0, 256, {height, width * channels}, torch::kUInt8);
+    std::string raw;
+    for (int y = 0; y < height; ++y) {
+        raw += '\0';
+        raw.append(reinterpret_cast<const char *>(px[y].data_ptr<uint8_t>()), size_t(width * channels));
+    }
+    std::string z(compressBound(uLong(raw.size())), '\0');
+    uLongf zn = uLongf(z.size());
+    compress(reinterpret_cast<Bytef *>(z.data()), &zn, reinterpret_cast<const Bytef *>(raw.data()), uLong(raw.size()));
+    z.resize(zn);
+    const std::string ihdr = be32(uint32_t(width)) + be32(uint32_t(height))
+                             + std::string{char(8), char(channels == 1 ? 0 : 2), char(0), char(0), char(0)};
+    fs::create_directories(fs::path(path).parent_path());
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << std::string("\x89PNG\r\n\x1a\n", 8) << chunk("IHDR", ihdr) << chunk("IDAT", z) << chunk("IEND", "");
+}
+
+// An image folder in four classes: gray and RGB PNGs of several sizes and, among them, sklearn's
+// two photographs (JPEG), so resizing, cropping and colour conversion all take part. Also an
+// image list over the same files beside it, its labels class names ("class a").
+void writeImageFolder(const std::string &dir, const std::string &listDir)
+{
+    const std::vector<std::string> classes = {"a", "b", "c", "d"};
+    std::string csv = "x:image,y:label\n";
+    int seed = 100;
+    for (size_t c = 0; c < classes.size(); ++c)
+        for (int i = 0; i < 10; ++i) {
+            const std::string name = classes[c] + "/" + std::to_string(i) + ".png";
+            writePng(dir + "/" + name, 24 + 3 * i, 20 + 5 * int(c), i % 3 == 0 ? 1 : 3, seed++);
+            csv += "../images/" + name + ",class " + classes[c] + "\n";
+        }
+    const std::string photos = "/usr/lib/python3/dist-packages/sklearn/datasets/images/";
+    fs::copy_file(photos + "china.jpg", dir + "/a/china.jpg", fs::copy_options::overwrite_existing);
+    fs::copy_file(photos + "flower.jpg", dir + "/b/flower.jpg", fs::copy_options::overwrite_existing);
+    csv += "../images/a/china.jpg,class a\n../images/b/flower.jpg,class b\n";
+    fs::create_directories(listDir);
+    std::ofstream(listDir + "/train.csv") << csv;
 }
 
 // Trains one short epoch into `runsDir` and returns the run folder.
@@ -626,6 +678,8 @@ void TestPyProgram::modelMatchesEngine_data()
     QTest::newRow("tiny synthetic sample (trained run)") << "tiny_synthetic";
     QTest::newRow("tiny CNN on IDX files (trained run)") << "tiny_idx";
     QTest::newRow("tiny CNN on CIFAR-10 batches (trained run)") << "tiny_cifar";
+    QTest::newRow("tiny CNN on an image folder: PNGs and photographs, cropped (trained run)") << "tiny_image_folder";
+    QTest::newRow("tiny CNN on an image list, grayscale, stretched (trained run)") << "tiny_image_list";
     QTest::newRow("node names that clash with Python") << "renamed";
     QTest::newRow("MLP on a CSV table (iris, classification)") << "table_iris";
     QTest::newRow("MLP on a CSV table (boston, regression)") << "table_boston";
@@ -658,6 +712,24 @@ void TestPyProgram::prepareComparisons()
         rows.push_back({"tiny_cifar", trainBriefly(cifar, root + "/runs")});
         rows.push_back({"table_iris", trainBriefly(tableProject(false), root + "/runs")});
         rows.push_back({"table_boston", trainBriefly(tableProject(true), root + "/runs")});
+        writeImageFolder(root + "/images", root + "/list");
+        Project folder = tiny;
+        folder.dataset.kind = "image_folder";
+        folder.dataset.path = root + "/images";
+        folder.dataset.sampleShape = {3, 32, 32};
+        folder.dataset.classNames = {"a", "b", "c", "d"};
+        folder.dataset.image.resize = "crop";
+        folder.dataset.image.channels = "rgb";
+        folder.dataset.image.testFraction = 0.25;
+        rows.push_back({"tiny_image_folder", trainBriefly(folder, root + "/runs")});
+        Project list = tiny;
+        list.dataset.kind = "image_list";
+        list.dataset.path = root + "/list";
+        list.dataset.sampleShape = {1, 20, 28};
+        list.dataset.classNames = {"class a", "class b", "class c", "class d"};
+        list.dataset.image.channels = "grayscale";
+        list.dataset.image.testFraction = 0.3;
+        rows.push_back({"tiny_image_list", trainBriefly(list, root + "/runs")});
         const std::string every = sourcePath("tests/data/every_layer/");
         rows.push_back({"conv", handMadeRun(readJson(every + "conv.json"), root + "/run_conv")});
         json conv = readJson(every + "conv.json");

@@ -42,6 +42,11 @@ struct DatasetFormat {
     // A file the exported program reads beside train.py instead of the dataset folder ("data.pt":
     // the raw splits, pickled, when Python cannot reproduce them); empty when it reads the folder.
     std::string programDataFile;
+    // The class names the data itself defines (an image folder's sorted class folders, a list's
+    // string labels), for `validate --fix` and the studio to write into /dataset/class_names and
+    // /dataset/num_classes; null or empty when the project states them. Throws EngineError naming
+    // the file when the data cannot be listed.
+    std::function<std::vector<std::string>(const Project &)> classNames;
     std::shared_ptr<const DatasetReader> reader;
     // Whether the project's target is a real value to predict (regression: one output, the mse
     // loss, R^2 and MAE instead of accuracy) rather than a class; null: always a class.

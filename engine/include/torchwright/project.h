@@ -31,6 +31,19 @@ struct CsvSettings {
     int maxClasses = 1000;               // more distinct target values than this is refused
 };
 
+// The image formats' settings (image_folder, image_list; engine/src/datasets/image_*.cpp).
+struct ImageDatasetSettings {
+    std::string channels = "auto";  // "auto" (what most files are), "grayscale", "rgb"
+    std::string resize = "stretch"; // "stretch" or "crop" (shorter side to the target, centre crop)
+    double testFraction = 0.2;      // held out as the test split when there is no test root or list
+    std::string testPath;           // image_folder: the test root ("": ROOT/test when ROOT/train is there)
+    // image_list: CSV files in /dataset/path, and the columns naming the image and the label.
+    std::string trainList = "train.csv";
+    std::string testList; // "": the training list is split by testFraction
+    std::string imageColumn = "x:image";
+    std::string labelColumn = "y:label";
+};
+
 struct DatasetSettings {
     std::string kind = "idx"; // "idx" (MNIST layout), "cifar10" (binary batches), "synthetic"
     std::string path;         // as written in the file: relative to the project, or absolute
@@ -45,6 +58,7 @@ struct DatasetSettings {
     double syntheticNoise = 0.5;
     uint64_t syntheticSeed = 7;
     CsvSettings csv;
+    ImageDatasetSettings image;
 };
 
 // Random changes to training batches (never validation, test or evaluation data), applied after
