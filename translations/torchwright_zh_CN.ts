@@ -199,6 +199,38 @@
         <source>no template &apos;%1&apos; is embedded in the engine (engine/templates/)</source>
         <translation>引擎中没有内置名为 &apos;%1&apos; 的模板（engine/templates/）</translation>
     </message>
+    <message>
+        <source>%1: the table holds more than %2 bytes; at most that much is read</source>
+        <translation>%1：表格超过 %2 字节；最多只读取这么多</translation>
+    </message>
+    <message>
+        <source>%1: the run&apos;s preprocessing record has no table encoders; it was not trained on a table</source>
+        <translation>%1：该运行的预处理记录中没有表格编码器；它不是用表格训练的</translation>
+    </message>
+    <message>
+        <source>the run&apos;s table encoders are damaged: %1</source>
+        <translation>该运行的表格编码器已损坏：%1</translation>
+    </message>
+    <message>
+        <source>the run&apos;s table encoders are damaged: feature &apos;%1&apos;</source>
+        <translation>该运行的表格编码器已损坏：特征“%1”</translation>
+    </message>
+    <message>
+        <source>the run&apos;s table encoders are damaged: they encode %1 values, the record says %2</source>
+        <translation>该运行的表格编码器已损坏：编码出 %1 个值，记录中却是 %2</translation>
+    </message>
+    <message>
+        <source>%1: the rows have %2 field(s); the model reads %3 feature column(s) (%4), so give rows of %5 fields, of the %3 features in that order, or a header naming them</source>
+        <translation>%1：每行有 %2 个字段；模型读取 %3 个特征列（%4），请按此顺序给出含 %5 个字段的行，或给出命名这些列的表头</translation>
+    </message>
+    <message>
+        <source>%1:%2: the value of &apos;%3&apos; is missing</source>
+        <translation>%1:%2：缺少“%3”的值</translation>
+    </message>
+    <message>
+        <source>%1:%2: &apos;%3&apos; is not a number in the numeric column &apos;%4&apos;</source>
+        <translation>%1:%2：“%3”在数值列“%4”中不是数字</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -1535,6 +1567,346 @@
         <source>data: %1 input(s) could not be read and were left out; the first: %2: %3</source>
         <translation>数据：有 %1 个输入无法读取，已排除；第一个：%2：%3</translation>
     </message>
+    <message>
+        <source>/preprocess/augment: the Input layer takes token ids (int64), which cannot be augmented; turn augmentation off</source>
+        <translation>/preprocess/augment：输入层接收词元 ID（int64），无法进行增强；请关闭数据增强</translation>
+    </message>
+    <message>
+        <source>/preprocess/augment: the image augmentations need image samples [C, H, W]; /dataset/sample_shape is %1</source>
+        <translation>/preprocess/augment：图像增强需要图像样本 [C, H, W]；/dataset/sample_shape 为 %1</translation>
+    </message>
+    <message>
+        <source>/preprocess/augment/feature_noise: applies to 1-D samples (table rows); /dataset/sample_shape is %1</source>
+        <translation>/preprocess/augment/feature_noise：仅适用于一维样本（表格行）；/dataset/sample_shape 为 %1</translation>
+    </message>
+    <message>
+        <source>%1:%2: a quoted field is not closed (its quote opens on this line and the file ends inside it)</source>
+        <translation>%1:%2：带引号的字段未闭合（引号在此行开始，文件在其中结束）</translation>
+    </message>
+    <message>
+        <source>%1:%2: unexpected text after the closing quote of field %3</source>
+        <translation>%1:%2：字段 %3 的闭合引号之后有多余文本</translation>
+    </message>
+    <message>
+        <source>%1:%2: more than %3 fields in one row</source>
+        <translation>%1:%2：一行中超过 %3 个字段</translation>
+    </message>
+    <message>
+        <source>%1:%2: more than %3 rows</source>
+        <translation>%1:%2：超过 %3 行</translation>
+    </message>
+    <message>
+        <source>%1: cannot be written: %2</source>
+        <translation>%1：无法写入：%2</translation>
+    </message>
+    <message>
+        <source>class &quot;%1&quot; has no image that could be read; remove it or add images</source>
+        <translation>类别“%1”没有可读取的图像；请删除该类别或添加图像</translation>
+    </message>
+    <message>
+        <source>%1 of %2 training images could not be read and are left out (listed as skipped)</source>
+        <translation>%2 张训练图像中有 %1 张无法读取，已排除（列为已跳过）</translation>
+    </message>
+    <message>
+        <source>%1 of %2 test images could not be read and are left out (listed as skipped)</source>
+        <translation>%2 张测试图像中有 %1 张无法读取，已排除（列为已跳过）</translation>
+    </message>
+    <message>
+        <source>class &quot;%1&quot; has a single training image; add more for it to be learnt</source>
+        <translation>类别“%1”只有一张训练图像；请添加更多图像以便学习</translation>
+    </message>
+    <message>
+        <source>%1: no such file or folder</source>
+        <translation>%1：没有此文件或文件夹</translation>
+    </message>
+    <message>
+        <source>%1: no PNG, JPEG or BMP image in this folder or below it</source>
+        <translation>%1：此文件夹及其子文件夹中没有 PNG、JPEG 或 BMP 图像</translation>
+    </message>
+    <message>
+        <source>the model&apos;s preprocessing record has no image settings; it was not trained on images</source>
+        <translation>模型的预处理记录中没有图像设置；它不是用图像训练的</translation>
+    </message>
+    <message>
+        <source>the model&apos;s preprocessing record names an unknown resize policy</source>
+        <translation>模型的预处理记录指定了未知的缩放方式</translation>
+    </message>
+    <message>
+        <source>the model&apos;s preprocessing record has malformed image settings</source>
+        <translation>模型的预处理记录中的图像设置格式错误</translation>
+    </message>
+    <message>
+        <source>%1: images are samples of shape [C, H, W] but /dataset/sample_shape declares %2</source>
+        <translation>%1：图像样本的形状为 [C, H, W]，但 /dataset/sample_shape 声明为 %2</translation>
+    </message>
+    <message>
+        <source>%1: most images are %2 (%3 channel(s)) but /dataset/sample_shape declares %4 channel(s); set /dataset/image/channels or the sample shape</source>
+        <translation>%1：大多数图像为 %2（%3 个通道），但 /dataset/sample_shape 声明了 %4 个通道；请设置 /dataset/image/channels 或样本形状</translation>
+    </message>
+    <message>
+        <source>%1: /dataset/image/channels is %2 (%3 channel(s)) but /dataset/sample_shape declares %4</source>
+        <translation>%1：/dataset/image/channels 为 %2（%3 个通道），但 /dataset/sample_shape 声明为 %4</translation>
+    </message>
+    <message>
+        <source>/dataset/image/resize: expected stretch or crop, got &quot;%1&quot;</source>
+        <translation>/dataset/image/resize：应为 stretch 或 crop，实际为“%1”</translation>
+    </message>
+    <message>
+        <source>%1: the table is empty: it holds no rows</source>
+        <translation>%1：表格为空：没有任何行</translation>
+    </message>
+    <message>
+        <source>%1: the table has %2 row(s), and /dataset/csv/skip_rows skips %3: no rows are left</source>
+        <translation>%1：表格有 %2 行，/dataset/csv/skip_rows 跳过 %3 行：没有剩余的行</translation>
+    </message>
+    <message>
+        <source>%1: the table has a header (line %2) but no data rows</source>
+        <translation>%1：表格有表头（第 %2 行）但没有数据行</translation>
+    </message>
+    <message>
+        <source>%1:%2: the row has %3 field(s) but the header (line %4) has %5; every row needs one field per column</source>
+        <translation>%1:%2：该行有 %3 个字段，但表头（第 %4 行）有 %5 个；每行的每一列都需要一个字段</translation>
+    </message>
+    <message>
+        <source>%1:%2: the row has %3 field(s) but the first row (line %4) has %5; every row needs one field per column</source>
+        <translation>%1:%2：该行有 %3 个字段，但第一行（第 %4 行）有 %5 个；每行的每一列都需要一个字段</translation>
+    </message>
+    <message>
+        <source>%1: there is no column &apos;%2&apos; for the target (/dataset/csv/target); the columns are: %3</source>
+        <translation>%1：没有用作目标的列“%2”（/dataset/csv/target）；现有列为：%3</translation>
+    </message>
+    <message>
+        <source>%1: there is no column &apos;%2&apos; (/dataset/csv/features/%3); the columns are: %4</source>
+        <translation>%1：没有列“%2”（/dataset/csv/features/%3）；现有列为：%4</translation>
+    </message>
+    <message>
+        <source>%1: the column &apos;%2&apos; is both the target and a feature (/dataset/csv/features/%3)</source>
+        <translation>%1：列“%2”既是目标又是特征（/dataset/csv/features/%3）</translation>
+    </message>
+    <message>
+        <source>%1: no feature columns are left besides the target &apos;%2&apos;</source>
+        <translation>%1：除目标“%2”外没有剩余的特征列</translation>
+    </message>
+    <message>
+        <source>the value of &apos;%1&apos; is missing</source>
+        <translation>缺少“%1”的值</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a number in the numeric column &apos;%2&apos;</source>
+        <translation>“%1”在数值列“%2”中不是数字</translation>
+    </message>
+    <message>
+        <source>the target &apos;%1&apos; is missing</source>
+        <translation>缺少目标“%1”</translation>
+    </message>
+    <message>
+        <source>the target &apos;%1&apos; is not a number in the column &apos;%2&apos;</source>
+        <translation>目标“%1”在列“%2”中不是数字</translation>
+    </message>
+    <message>
+        <source>%1:%2: the target column &apos;%3&apos; has more than %4 distinct values (this row brings value %5, &apos;%6&apos;): is it an identifier or a real value? Pick another target, set /dataset/csv/task to &quot;regression&quot;, or raise /dataset/csv/max_classes</source>
+        <translation>%1:%2：目标列“%3”有超过 %4 个不同的值（此行带来第 %5 个值“%6”）：它是标识符还是实数值？请选择其他目标列、将 /dataset/csv/task 设为 &quot;regression&quot;，或调高 /dataset/csv/max_classes</translation>
+    </message>
+    <message>
+        <source>%1: the target column &apos;%2&apos; holds the value(s) %3 that /dataset/class_names (%4) does not name</source>
+        <translation>%1：目标列“%2”包含 /dataset/class_names（%4）中没有的值 %3</translation>
+    </message>
+    <message>
+        <source>%1: the target column &apos;%2&apos; has %3 classes (%4) but /dataset/num_classes is %5; set num_classes to %3 and class_names to %6</source>
+        <translation>%1：目标列“%2”有 %3 个类别（%4），但 /dataset/num_classes 为 %5；请将 num_classes 设为 %3，class_names 设为 %6</translation>
+    </message>
+    <message>
+        <source>%1: the numeric column &apos;%2&apos; holds values too large to standardise (their mean or spread is not a finite number)</source>
+        <translation>%1：数值列“%2”的值过大，无法标准化（其均值或离散度不是有限数）</translation>
+    </message>
+    <message>
+        <source>%1: %2 categorical value(s) were not seen in the training rows and are encoded as no category</source>
+        <translation>%1：有 %2 个类别值未在训练行中出现，编码为无类别</translation>
+    </message>
+    <message>
+        <source>%1: none of the %2 data row(s) can be used (the first problem, line %3: %4)</source>
+        <translation>%1：%2 个数据行都无法使用（第一个问题，第 %3 行：%4）</translation>
+    </message>
+    <message>
+        <source>%1: /dataset/csv/test_fraction leaves no training rows out of %2</source>
+        <translation>%1：/dataset/csv/test_fraction 使 %2 行中没有剩余的训练行</translation>
+    </message>
+    <message>
+        <source>%1: the test table has no column &apos;%2&apos;, which the training table %3 has</source>
+        <translation>%1：测试表没有列“%2”，而训练表 %3 有该列</translation>
+    </message>
+    <message>
+        <source>the class &apos;%1&apos; is not among the training table&apos;s classes</source>
+        <translation>类别“%1”不在训练表的类别中</translation>
+    </message>
+    <message>
+        <source>%1: the features encode to %2 values per row (%3 numeric column(s), %4 one-hot value(s) for %5 categorical column(s)), but /dataset/sample_shape declares %6; set it to [%2]</source>
+        <translation>%1：特征编码后每行 %2 个值（%3 个数值列，%5 个类别列的 %4 个独热值），但 /dataset/sample_shape 声明为 %6；请设为 [%2]</translation>
+    </message>
+    <message>
+        <source>%1: %2 row(s) skipped for missing or non-numeric values (the first, line %3: %4)</source>
+        <translation>%1：因缺失或非数值的值跳过了 %2 行（第一个，第 %3 行：%4）</translation>
+    </message>
+    <message>
+        <source>%1: folder not found</source>
+        <translation>%1：找不到文件夹</translation>
+    </message>
+    <message>
+        <source>%1: cannot be listed: %2</source>
+        <translation>%1：无法列出内容：%2</translation>
+    </message>
+    <message>
+        <source>%1: no class folders, but %2 images directly in it: an image folder holds one subfolder of images per class (FOLDER/CLASS_NAME/image.png)</source>
+        <translation>%1：没有类别文件夹，但其中直接有 %2 张图像：图像文件夹应为每个类别包含一个图像子文件夹（文件夹/类别名/image.png）</translation>
+    </message>
+    <message>
+        <source>%1: no class folders: an image folder holds one subfolder of images per class (FOLDER/CLASS_NAME/image.png)</source>
+        <translation>%1：没有类别文件夹：图像文件夹应为每个类别包含一个图像子文件夹（文件夹/类别名/image.png）</translation>
+    </message>
+    <message>
+        <source>%1: the class folder has no PNG, JPEG or BMP image; remove it or add images</source>
+        <translation>%1：该类别文件夹中没有 PNG、JPEG 或 BMP 图像；请删除它或添加图像</translation>
+    </message>
+    <message>
+        <source>%1: the class folders are [%2] but /dataset/class_names lists [%3]; `torchwright-cli validate --fix PROJECT` writes the folders&apos; names into the project</source>
+        <translation>%1：类别文件夹为 [%2]，但 /dataset/class_names 列出的是 [%3]；`torchwright-cli validate --fix PROJECT` 会把文件夹名称写入项目</translation>
+    </message>
+    <message>
+        <source>%1: %2 class folders but /dataset/num_classes is %3; `torchwright-cli validate --fix PROJECT` writes the folders&apos; classes into the project</source>
+        <translation>%1：有 %2 个类别文件夹，但 /dataset/num_classes 为 %3；`torchwright-cli validate --fix PROJECT` 会把文件夹的类别写入项目</translation>
+    </message>
+    <message>
+        <source>%1: the test class folder &quot;%2&quot; is not among the training classes</source>
+        <translation>%1：测试类别文件夹“%2”不在训练类别中</translation>
+    </message>
+    <message>
+        <source>%1: empty file: expected a header naming the columns %2 and %3</source>
+        <translation>%1：空文件：应有命名列 %2 和 %3 的表头</translation>
+    </message>
+    <message>
+        <source>%1:1: no column &quot;%2&quot; (the columns are: %3); set /dataset/image_list/image_column and label_column</source>
+        <translation>%1:1：没有列“%2”（现有列为：%3）；请设置 /dataset/image_list/image_column 和 label_column</translation>
+    </message>
+    <message>
+        <source>%1:%2: the row has no image file or no label (%3 fields, the header has %4)</source>
+        <translation>%1:%2：该行没有图像文件或没有标签（%3 个字段，表头有 %4 个）</translation>
+    </message>
+    <message>
+        <source>%1: lists no image</source>
+        <translation>%1：未列出任何图像</translation>
+    </message>
+    <message>
+        <source>%1: the labels go up to %2 but /dataset/num_classes is %3</source>
+        <translation>%1：标签最大为 %2，但 /dataset/num_classes 为 %3</translation>
+    </message>
+    <message>
+        <source>%1: the labels name the classes [%2] but the project has %3 classes named [%4]; `torchwright-cli validate --fix PROJECT` writes the labels&apos; classes into the project</source>
+        <translation>%1：标签命名的类别为 [%2]，但项目有 %3 个类别，名为 [%4]；`torchwright-cli validate --fix PROJECT` 会把标签的类别写入项目</translation>
+    </message>
+    <message>
+        <source>%1: %2 rows have no image file or no label and are left out</source>
+        <translation>%1：有 %2 行没有图像文件或标签，已排除</translation>
+    </message>
+    <message>
+        <source>%1: the %2 header gives a size of %3x%4 pixels</source>
+        <translation>%1：%2 文件头给出的尺寸为 %3x%4 像素</translation>
+    </message>
+    <message>
+        <source>%1: %2x%3 pixels is larger than an image may be (%4 values); refused before decoding</source>
+        <translation>%1：%2x%3 像素超过了图像允许的大小（%4 个值）；在解码前已拒绝</translation>
+    </message>
+    <message>
+        <source>%1: empty file (0 bytes)</source>
+        <translation>%1：空文件（0 字节）</translation>
+    </message>
+    <message>
+        <source>%1: truncated or corrupt PNG: no IHDR header</source>
+        <translation>%1：PNG 被截断或已损坏：没有 IHDR 头</translation>
+    </message>
+    <message>
+        <source>%1: corrupt PNG: colour type %2</source>
+        <translation>%1：PNG 已损坏：颜色类型 %2</translation>
+    </message>
+    <message>
+        <source>%1: corrupt JPEG: %2</source>
+        <translation>%1：JPEG 已损坏：%2</translation>
+    </message>
+    <message>
+        <source>%1: corrupt BMP: %2</source>
+        <translation>%1：BMP 已损坏：%2</translation>
+    </message>
+    <message>
+        <source>%1: not a PNG, JPEG or BMP image</source>
+        <translation>%1：不是 PNG、JPEG 或 BMP 图像</translation>
+    </message>
+    <message>
+        <source>%1: images are decoded to 1 or 3 channels, not %2</source>
+        <translation>%1：图像只能解码为 1 或 3 个通道，而不是 %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 pixels is larger than an image may be; refused before decoding</source>
+        <translation>%1：%2 像素超过了图像允许的大小；在解码前已拒绝</translation>
+    </message>
+    <message>
+        <source>%1: corrupt or truncated PNG: %2</source>
+        <translation>%1：PNG 已损坏或被截断：%2</translation>
+    </message>
+    <message>
+        <source>%1: corrupt or truncated JPEG: %2</source>
+        <translation>%1：JPEG 已损坏或被截断：%2</translation>
+    </message>
+    <message>
+        <source>%1: corrupt or truncated BMP: %2</source>
+        <translation>%1：BMP 已损坏或被截断：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot be opened: %2</source>
+        <translation>%1：无法打开：%2</translation>
+    </message>
+    <message>
+        <source>%1: not a regular file</source>
+        <translation>%1：不是普通文件</translation>
+    </message>
+    <message>
+        <source>%1: %2 bytes is larger than an image file may be</source>
+        <translation>%1：%2 字节超过了图像文件允许的大小</translation>
+    </message>
+    <message>
+        <source>the target is a real value (regression, /dataset/csv/task), which is learned with the mse loss; got &quot;%1&quot;</source>
+        <translation>目标是实数值（回归，/dataset/csv/task），应使用 mse 损失学习；实际为“%1”</translation>
+    </message>
+    <message>
+        <source>the target is a real value (regression, /dataset/csv/task): there is no accuracy to watch; watch val_loss</source>
+        <translation>目标是实数值（回归，/dataset/csv/task）：没有准确率可监视；请监视 val_loss</translation>
+    </message>
+    <message>
+        <source>the output layer &apos;%1&apos; gives %2 per sample, but a regression (/dataset/csv/task) predicts one value: it must give 1</source>
+        <translation>输出层“%1”每个样本输出 %2，但回归（/dataset/csv/task）只预测一个值：它必须输出 1</translation>
+    </message>
+    <message>
+        <source>the table file is empty; give the CSV file in the dataset folder</source>
+        <translation>表格文件为空；请给出数据集文件夹中的 CSV 文件</translation>
+    </message>
+    <message>
+        <source>the target column is empty; give its name or 0-based index</source>
+        <translation>目标列为空；请给出其名称或从 0 开始的索引</translation>
+    </message>
+    <message>
+        <source>the training list is empty; name the CSV file listing the training images</source>
+        <translation>训练列表为空；请指定列出训练图像的 CSV 文件</translation>
+    </message>
+    <message>
+        <source>applies to image samples [C, H, W]; /dataset/sample_shape is %1; set it to 0</source>
+        <translation>仅适用于图像样本 [C, H, W]；/dataset/sample_shape 为 %1；请设为 0</translation>
+    </message>
+    <message>
+        <source>applies to 1-D samples (table rows); /dataset/sample_shape is %1; set it to 0</source>
+        <translation>仅适用于一维样本（表格行）；/dataset/sample_shape 为 %1；请设为 0</translation>
+    </message>
+    <message>
+        <source>augmentation on for training batches: %1</source>
+        <translation>训练批次已开启数据增强：%1</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::choices</name>
@@ -1626,6 +1998,66 @@
         <source>int64</source>
         <translation>int64</translation>
     </message>
+    <message>
+        <source>image_folder</source>
+        <translation>图像文件夹 (image_folder)</translation>
+    </message>
+    <message>
+        <source>image_list</source>
+        <translation>图像列表 (image_list)</translation>
+    </message>
+    <message>
+        <source>csv</source>
+        <translation>CSV 表格 (csv)</translation>
+    </message>
+    <message>
+        <source>classification</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>regression</source>
+        <translation>回归</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>comma</source>
+        <translation>逗号</translation>
+    </message>
+    <message>
+        <source>semicolon</source>
+        <translation>分号</translation>
+    </message>
+    <message>
+        <source>tab</source>
+        <translation>制表符</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>grayscale</source>
+        <translation>灰度</translation>
+    </message>
+    <message>
+        <source>rgb</source>
+        <translation>RGB 彩色</translation>
+    </message>
+    <message>
+        <source>stretch</source>
+        <translation>拉伸</translation>
+    </message>
+    <message>
+        <source>crop</source>
+        <translation>裁剪</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::datasets</name>
@@ -1660,6 +2092,30 @@
     <message>
         <source>LxF one-hot symbol sequences whose class is the marker that comes last, generated from a seed; needs no files</source>
         <translation>由种子生成的 LxF 独热符号序列，其类别为最后出现的标记；不需要文件</translation>
+    </message>
+    <message>
+        <source>Image folders (one per class)</source>
+        <translation>图像文件夹（每类一个）</translation>
+    </message>
+    <message>
+        <source>PNG, JPEG or BMP files in one subfolder per class (FOLDER/CLASS_NAME/image.png), resized to the sample shape</source>
+        <translation>每个类别一个子文件夹的 PNG、JPEG 或 BMP 文件（文件夹/类别名/image.png），缩放到样本形状</translation>
+    </message>
+    <message>
+        <source>Image list (CSV of files and labels)</source>
+        <translation>图像列表（文件与标签的 CSV）</translation>
+    </message>
+    <message>
+        <source>CSV files naming an image file and its label on each row (Neural Network Console&apos;s x:image,y:label), the images resized to the sample shape</source>
+        <translation>每行给出一个图像文件及其标签的 CSV 文件（Neural Network Console 的 x:image,y:label），图像缩放到样本形状</translation>
+    </message>
+    <message>
+        <source>CSV table</source>
+        <translation>CSV 表格</translation>
+    </message>
+    <message>
+        <source>a table (CSV, plain or .gz) in the dataset folder: each row a sample, one target column (a class or a number) and feature columns, numeric or categorical</source>
+        <translation>数据集文件夹中的表格（CSV，普通或 .gz）：每行一个样本，一个目标列（类别或数值）以及数值或类别特征列</translation>
     </message>
 </context>
 <context>
@@ -2357,12 +2813,267 @@
         <source>labels: learn the dataset&apos;s classes; input: reconstruct the input itself (an autoencoder, mse loss, no labels used)</source>
         <translation>labels：学习数据集的类别；input：重建输入本身（自编码器，mse 损失，不使用标签）</translation>
     </message>
+    <message>
+        <source>Table file</source>
+        <translation>表格文件</translation>
+    </message>
+    <message>
+        <source>The training table (CSV, plain or .gz) in the dataset folder, or an absolute path</source>
+        <translation>数据集文件夹中的训练表格（CSV，普通或 .gz），或绝对路径</translation>
+    </message>
+    <message>
+        <source>Test table file</source>
+        <translation>测试表格文件</translation>
+    </message>
+    <message>
+        <source>A separate test table in the dataset folder; empty: the test fraction of the table is held out</source>
+        <translation>数据集文件夹中单独的测试表格；留空：按测试比例从表格中留出</translation>
+    </message>
+    <message>
+        <source>Test fraction</source>
+        <translation>测试比例</translation>
+    </message>
+    <message>
+        <source>Without a test table: the share of the rows held out for testing, chosen by the split seed (stratified by class)</source>
+        <translation>没有测试表格时：留作测试的行所占比例，由划分种子选取（按类别分层）</translation>
+    </message>
+    <message>
+        <source>Feature columns</source>
+        <translation>特征列</translation>
+    </message>
+    <message>
+        <source>The columns the model reads, by name or 0-based index; empty: every column but the target</source>
+        <translation>模型读取的列，按名称或从 0 开始的索引；留空：除目标外的所有列</translation>
+    </message>
+    <message>
+        <source>Target column</source>
+        <translation>目标列</translation>
+    </message>
+    <message>
+        <source>The column to predict, by name or 0-based index</source>
+        <translation>要预测的列，按名称或从 0 开始的索引</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>classification: the target names a class; regression: the target is a number the model predicts (one output, mse loss, R^2 and MAE reported)</source>
+        <translation>分类：目标是一个类别；回归：目标是模型预测的数值（一个输出、mse 损失，报告 R^2 和 MAE）</translation>
+    </message>
+    <message>
+        <source>Delimiter</source>
+        <translation>分隔符</translation>
+    </message>
+    <message>
+        <source>The character between fields; auto: comma, semicolon or tab, detected</source>
+        <translation>字段之间的字符；自动：检测逗号、分号或制表符</translation>
+    </message>
+    <message>
+        <source>Header row</source>
+        <translation>表头行</translation>
+    </message>
+    <message>
+        <source>yes: the first row names the columns; no: it is data (columns are named by index); auto: detected</source>
+        <translation>是：第一行为列名；否：第一行是数据（列以索引命名）；自动：自动检测</translation>
+    </message>
+    <message>
+        <source>Rows to skip</source>
+        <translation>跳过的行数</translation>
+    </message>
+    <message>
+        <source>Rows before the header; -1: detect a count line such as scikit-learn&apos;s (&quot;569,30,malignant,benign&quot;)</source>
+        <translation>表头之前的行数；-1：检测计数行，例如 scikit-learn 的（&quot;569,30,malignant,benign&quot;）</translation>
+    </message>
+    <message>
+        <source>Most classes</source>
+        <translation>最多类别数</translation>
+    </message>
+    <message>
+        <source>Classification: a target column with more distinct values than this is refused (an identifier or a real value is no class)</source>
+        <translation>分类：目标列的不同值多于此数时拒绝（标识符或实数值不是类别）</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>通道</translation>
+    </message>
+    <message>
+        <source>auto: what most images are; grayscale or rgb: every image converted to it. /dataset/sample_shape&apos;s first dimension must agree (1 or 3)</source>
+        <translation>自动：取大多数图像的类型；灰度或 RGB：所有图像都转换为该类型。/dataset/sample_shape 的第一维必须一致（1 或 3）</translation>
+    </message>
+    <message>
+        <source>Resize</source>
+        <translation>缩放</translation>
+    </message>
+    <message>
+        <source>How every image becomes the sample size (bilinear): stretch the whole image, or crop: the shorter side fills it and the longer one is cropped evenly around the centre</source>
+        <translation>每张图像如何变为样本尺寸（双线性）：拉伸整张图像；或裁剪：短边填满，长边围绕中心均匀裁剪</translation>
+    </message>
+    <message>
+        <source>The share of each class held out as the test split (chosen by the split seed) when there are no separate test images</source>
+        <translation>没有单独的测试图像时，每个类别留作测试集的比例（由划分种子选取）</translation>
+    </message>
+    <message>
+        <source>Test folder</source>
+        <translation>测试文件夹</translation>
+    </message>
+    <message>
+        <source>A folder of class folders used as the test split; empty: FOLDER/test when the folder has train and test subfolders, else the test fraction</source>
+        <translation>用作测试集的类别文件夹所在的文件夹；留空：若文件夹有 train 和 test 子文件夹则用 文件夹/test，否则按测试比例</translation>
+    </message>
+    <message>
+        <source>Training list</source>
+        <translation>训练列表</translation>
+    </message>
+    <message>
+        <source>The CSV file in the dataset folder listing the training images and their labels</source>
+        <translation>数据集文件夹中列出训练图像及其标签的 CSV 文件</translation>
+    </message>
+    <message>
+        <source>Test list</source>
+        <translation>测试列表</translation>
+    </message>
+    <message>
+        <source>The CSV file listing the test images; empty: the test fraction of the training list</source>
+        <translation>列出测试图像的 CSV 文件；留空：按测试比例从训练列表中留出</translation>
+    </message>
+    <message>
+        <source>Image column</source>
+        <translation>图像列</translation>
+    </message>
+    <message>
+        <source>The header of the column naming each image file, relative to the CSV file (Neural Network Console: x:image)</source>
+        <translation>给出每个图像文件（相对于 CSV 文件）的列的表头（Neural Network Console：x:image）</translation>
+    </message>
+    <message>
+        <source>Label column</source>
+        <translation>标签列</translation>
+    </message>
+    <message>
+        <source>The header of the label column: class numbers from 0, or class names (sorted into numbers)</source>
+        <translation>标签列的表头：从 0 开始的类别编号，或类别名称（排序后编号）</translation>
+    </message>
+    <message>
+        <source>Random horizontal flip</source>
+        <translation>随机水平翻转</translation>
+    </message>
+    <message>
+        <source>Augmentation: the probability that a training sample is mirrored left to right</source>
+        <translation>数据增强：训练样本左右镜像的概率</translation>
+    </message>
+    <message>
+        <source>Random vertical flip</source>
+        <translation>随机垂直翻转</translation>
+    </message>
+    <message>
+        <source>Augmentation: the probability that a training sample is turned upside down</source>
+        <translation>数据增强：训练样本上下翻转的概率</translation>
+    </message>
+    <message>
+        <source>Random crop padding (pixels)</source>
+        <translation>随机裁剪填充（像素）</translation>
+    </message>
+    <message>
+        <source>Augmentation: pads each training sample by this many pixels of the stored value 0 and crops it back at a random place, moving it by up to this many pixels</source>
+        <translation>数据增强：用存储值 0 给每个训练样本填充这么多像素，再在随机位置裁剪回原尺寸，使其最多移动这么多像素</translation>
+    </message>
+    <message>
+        <source>Random rotation (degrees)</source>
+        <translation>随机旋转（度）</translation>
+    </message>
+    <message>
+        <source>Augmentation: rotates each training sample by a random angle up to this many degrees either way</source>
+        <translation>数据增强：将每个训练样本向任一方向旋转不超过此角度的随机角度</translation>
+    </message>
+    <message>
+        <source>Random zoom (fraction)</source>
+        <translation>随机缩放（比例）</translation>
+    </message>
+    <message>
+        <source>Augmentation: zooms each training sample by a random factor from 1 - this to 1 + this</source>
+        <translation>数据增强：以 1 - 此值 到 1 + 此值 之间的随机倍数缩放每个训练样本</translation>
+    </message>
+    <message>
+        <source>Random brightness (max change)</source>
+        <translation>随机亮度（最大变化）</translation>
+    </message>
+    <message>
+        <source>Augmentation: adds a random offset up to this either way, in the scaled input&apos;s units (0 to 1 for bytes)</source>
+        <translation>数据增强：加上不超过此值的正负随机偏移，单位为缩放后输入的单位（字节数据为 0 到 1）</translation>
+    </message>
+    <message>
+        <source>Random contrast (max change)</source>
+        <translation>随机对比度（最大变化）</translation>
+    </message>
+    <message>
+        <source>Augmentation: scales each sample&apos;s contrast by a random factor from 1 - this to 1 + this</source>
+        <translation>数据增强：以 1 - 此值 到 1 + 此值 之间的随机倍数调整每个样本的对比度</translation>
+    </message>
+    <message>
+        <source>Gaussian noise (std)</source>
+        <translation>高斯噪声（标准差）</translation>
+    </message>
+    <message>
+        <source>Augmentation: adds Gaussian noise of this standard deviation, in the scaled input&apos;s units (0 to 1 for bytes)</source>
+        <translation>数据增强：加上此标准差的高斯噪声，单位为缩放后输入的单位（字节数据为 0 到 1）</translation>
+    </message>
+    <message>
+        <source>Feature noise (std)</source>
+        <translation>特征噪声（标准差）</translation>
+    </message>
+    <message>
+        <source>Augmentation of table rows: adds Gaussian noise of this standard deviation to the standardised features</source>
+        <translation>表格行的数据增强：给标准化后的特征加上此标准差的高斯噪声</translation>
+    </message>
+    <message>
+        <source>Augmentation seed (0 = from the training seed)</source>
+        <translation>增强种子（0 = 取自训练种子）</translation>
+    </message>
+    <message>
+        <source>Seeds the random augmentation, so that a run is reproducible; 0 derives it from the training seed</source>
+        <translation>随机增强的种子，使运行可复现；0 表示由训练种子导出</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::ui</name>
     <message>
         <source>warning: </source>
         <translation>警告：</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::AugmentPreview</name>
+    <message>
+        <source>&lt;b&gt;Augmentation preview&lt;/b&gt;: each sample as stored (grey frame) above the same sample as a training batch sees it (coloured frame)</source>
+        <translation>&lt;b&gt;数据增强预览&lt;/b&gt;：上方为存储的样本（灰框），下方为训练批次看到的同一样本（彩框）</translation>
+    </message>
+    <message>
+        <source>New draw</source>
+        <translation>重新抽取</translation>
+    </message>
+    <message>
+        <source>Draw other random augmentations of the same samples</source>
+        <translation>对相同样本抽取其他随机增强</translation>
+    </message>
+    <message>
+        <source>Reading samples…</source>
+        <translation>正在读取样本…</translation>
+    </message>
+    <message>
+        <source>No preview: %1</source>
+        <translation>无预览：%1</translation>
+    </message>
+    <message>
+        <source>No preview: the data has no samples to show</source>
+        <translation>无预览：数据中没有可显示的样本</translation>
+    </message>
+    <message>
+        <source>Augmentation is on for training batches; validation and test data stay as stored</source>
+        <translation>训练批次已开启数据增强；验证和测试数据保持原样</translation>
+    </message>
+    <message>
+        <source>Augmentation is off: training sees the samples as stored</source>
+        <translation>数据增强已关闭：训练使用原样样本</translation>
     </message>
 </context>
 <context>
@@ -2844,6 +3555,26 @@ pred. %2</source>
     <message>
         <source>true %1, predicted %2: %3 sample(s), %4 of the true %1</source>
         <translation>真实 %1，预测 %2：%3 个样本，占真实 %1 的 %4</translation>
+    </message>
+    <message>
+        <source>true value</source>
+        <translation>真实值</translation>
+    </message>
+    <message>
+        <source>predicted value</source>
+        <translation>预测值</translation>
+    </message>
+    <message>
+        <source>%1: test R² %2, mean absolute error %3, MSE %4 on %5 samples; checkpoint %6</source>
+        <translation>%1：测试 R² %2，平均绝对误差 %3，MSE %4，共 %5 个样本；检查点 %6</translation>
+    </message>
+    <message>
+        <source>A regression: each point is a test sample, its true value across and the model&apos;s prediction up; on the dashed line they agree.</source>
+        <translation>回归：每个点是一个测试样本，横轴为真实值，纵轴为模型预测值；在虚线上两者一致。</translation>
+    </message>
+    <message>
+        <source>evaluated %1: test R² %2, MAE %3 on %4 samples</source>
+        <translation>已评估 %1：测试 R² %2，MAE %3，共 %4 个样本</translation>
     </message>
 </context>
 <context>
@@ -3908,6 +4639,14 @@ export: %1</source>
     <message>
         <source>Tick (overlay its curves, compare)</source>
         <translation>勾选（叠加显示其曲线，用于比较）</translation>
+    </message>
+    <message>
+        <source>R² %1</source>
+        <translation>R² %1</translation>
+    </message>
+    <message>
+        <source>Best validation R² (a regression); MAE %1, loss %2</source>
+        <translation>最佳验证 R²（回归）；MAE %1，损失 %2</translation>
     </message>
 </context>
 <context>
