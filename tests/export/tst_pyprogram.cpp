@@ -631,6 +631,40 @@ void TestPyProgram::augmentsAsTheEngine()
     const QString failure = lossFallFailure(r.output, lossSummary);
     qInfo("augmented, one process: %s", qPrintable(lossSummary));
     QVERIFY2(failure.isEmpty(), qPrintable(failure));
+
+    // And under torchrun: each process augments its own share of the batches (batch index
+    // b * world + rank), the run ends, only rank 0 prints, and the checkpoint is written.
+    const int port = freePort();
+    QVERIFY2(port > 0, "no free TCP port for torchrun's rendezvous");
+    const QString ddpOut = m_tmp.filePath("augmented-ddp.pt");
+    const ProcessRun ddp = runProcess(kTorchrun,
+                                      {"--redirects=2",
+                                       "--tee=2",
+                                       "--nnodes=1",
+                                       "--nproc_per_node=2",
+                                       "--rdzv_backend=c10d",
+                                       "--rdzv_endpoint=127.0.0.1:" + QString::number(port),
+                                       "--rdzv_id=tst_pyprogram_augment",
+                                       "--monitor_interval=1",
+                                       QString::fromStdString(mild + "/train.py"),
+                                       "--epochs",
+                                       "1",
+                                       "--batch-size",
+                                       "32",
+                                       "--from-scratch",
+                                       "--device",
+                                       "cpu",
+                                       "--log-every",
+                                       "1",
+                                       "--out",
+                                       ddpOut},
+                                      m_tmp.path());
+    QVERIFY2(ddp.exitCode == 0, qPrintable(describe(ddp)));
+    QVERIFY2(ddp.output.contains("in 2 process(es)"), qPrintable(ddp.output));
+    QCOMPARE(ddp.output.count("augmentation on for training batches"), 1);
+    static const QRegularExpression epochLine(R"(^epoch 1 train_loss \d)", QRegularExpression::MultilineOption);
+    QCOMPARE(ddp.output.count(epochLine), 1);
+    QVERIFY2(QFileInfo::exists(ddpOut), qPrintable(ddp.output));
 }
 
 // No run is trained: the program is made from each project as loaded. A project whose graph does
