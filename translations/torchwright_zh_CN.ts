@@ -3435,6 +3435,18 @@
         <source>Skipped inputs, left out of training and testing: %1</source>
         <translation>已跳过的输入（不参与训练和测试）：%1</translation>
     </message>
+    <message>
+        <source>Write the classes the data defines into Classes and Class names (one undo step)</source>
+        <translation>把数据定义的类别写入“类别数”和“类别名称”（一步撤销）</translation>
+    </message>
+    <message>
+        <source>Use the data&apos;s %1 classes</source>
+        <translation>使用数据中的 %1 个类别</translation>
+    </message>
+    <message>
+        <source>Use the data&apos;s classes</source>
+        <translation>使用数据中的类别</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::ui::EvaluationPanel</name>

@@ -1,5 +1,6 @@
 #include "datapreview.h"
 
+#include "commands/changesetting.h"
 #include "flowlayout.h"
 #include "i18n.h"
 #include "projectdocument.h"
@@ -122,6 +123,13 @@ DataPreview::DataPreview(ProjectDocument *doc, QWidget *parent) : QWidget(parent
     m_error->setStyleSheet(QStringLiteral("color: #b00020"));
     m_error->hide();
     outer->addWidget(m_error);
+
+    m_useClasses = new QPushButton(this);
+    m_useClasses->setObjectName(QStringLiteral("useDataClasses"));
+    m_useClasses->setToolTip(tr("Write the classes the data defines into Classes and Class names (one undo step)"));
+    m_useClasses->hide();
+    connect(m_useClasses, &QPushButton::clicked, this, &DataPreview::useDataClasses);
+    outer->addWidget(m_useClasses, 0, Qt::AlignLeft);
 
     m_content = new QWidget(this);
     auto *v = new QVBoxLayout(m_content);
@@ -427,6 +435,45 @@ void DataPreview::showError(const QString &message)
     m_error->setText(tr("The data cannot be read: %1").arg(message));
     m_error->show();
     m_content->hide();
+    updateClassesButton();
+}
+
+std::vector<std::string> DataPreview::dataClasses() const
+{
+    const Project &p = m_doc->project();
+    const DatasetFormat *format = findDatasetFormat(p.dataset.kind);
+    if (!format || !format->classNames)
+        return {};
+    std::vector<std::string> names;
+    try {
+        names = format->classNames(p);
+    } catch (const std::exception &) {
+        return {}; // the error above names the problem
+    }
+    if (names == p.dataset.classNames && int64_t(names.size()) == p.dataset.numClasses)
+        return {};
+    return names;
+}
+
+void DataPreview::updateClassesButton()
+{
+    const std::vector<std::string> names = dataClasses();
+    m_useClasses->setVisible(!names.empty());
+    if (!names.empty())
+        m_useClasses->setText(tr("Use the data's %1 classes").arg(names.size()));
+}
+
+void DataPreview::useDataClasses()
+{
+    const std::vector<std::string> names = dataClasses();
+    if (names.empty())
+        return;
+    QUndoStack *stack = m_doc->undoStack();
+    stack->beginMacro(tr("Use the data's classes"));
+    stack->push(new ChangeSetting(m_doc, "/dataset/num_classes", nlohmann::json(int(names.size()))));
+    stack->push(new ChangeSetting(m_doc, "/dataset/class_names", nlohmann::json(names)));
+    stack->endMacro();
+    updateClassesButton();
 }
 
 void DataPreview::showSummary(const DatasetSummary &s)
@@ -435,6 +482,7 @@ void DataPreview::showSummary(const DatasetSummary &s)
     m_summary = s;
     m_error->clear();
     m_error->hide();
+    updateClassesButton();
 
     const int classes = int(std::max(s.trainPerClass.size(), s.classNames.size()));
     // Plain numbers rather than %n plurals: English has no translation file to spell those.

@@ -91,6 +91,13 @@ public:
     QLabel *sizesLabel() const { return m_sizes; }
     QLabel *skippedLabel() const { return m_skippedTitle; }
     QLabel *warningsLabel() const { return m_warnings; }
+    // Shown when the data defines classes (an image folder's class folders, an image list's
+    // labels) that the project does not state: one click writes them into /dataset/class_names
+    // and /dataset/num_classes, as one undo step (what `torchwright-cli validate --fix` does).
+    QPushButton *useClassesButton() const { return m_useClasses; }
+    // The classes the data defines when they differ from the project's; empty otherwise.
+    std::vector<std::string> dataClasses() const;
+    void useDataClasses();
 
 Q_SIGNALS:
     void loadStarted();
@@ -116,6 +123,7 @@ private:
     void fillTable(const DatasetSummary &s);
     void fillStats(const DatasetSummary &s);
     void fillSkipped(const DatasetSummary &s);
+    void updateClassesButton();
 
     ProjectDocument *m_doc;
     Loader m_loader;
@@ -123,6 +131,7 @@ private:
 
     QLabel *m_status = nullptr;
     QPushButton *m_reload = nullptr;
+    QPushButton *m_useClasses = nullptr;
     QLabel *m_error = nullptr;
     QWidget *m_content = nullptr;
     QLabel *m_counts = nullptr;

@@ -12,6 +12,7 @@
 #include <qcustomplot.h>
 
 #include <QDir>
+#include <QImage>
 #include <QLabel>
 #include <QProgressDialog>
 #include <QPushButton>
@@ -118,6 +119,7 @@ private Q_SLOTS:
     void tableRowsFromASummary();
     void skippedInputsAndWarnings();
     void missingFolderIsShownInPlace();
+    void imageFolderClassesAreTakenFromTheData();
     void cancelStopsAnImport();
     void changeDuringAReadReadsTheNewSettings();
     void settingsChangesAreDebounced();
@@ -269,6 +271,56 @@ void TestDataPreview::skippedInputsAndWarnings()
     panel.showSummary(tableSummary());
     QVERIFY(panel.skippedTable()->isHidden());
     QVERIFY(panel.warningsLabel()->isHidden());
+}
+
+// A new image-folder project does not yet name the folder's classes: the preview says so and
+// offers them; one click writes both settings as one undo step, and the data then loads.
+void TestDataPreview::imageFolderClassesAreTakenFromTheData()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QStringList classes = {"zebra", "cat", "dog é"}; // stored sorted: cat, dog é, zebra
+    for (int c = 0; c < classes.size(); ++c) {
+        QVERIFY(QDir(dir.path()).mkpath(classes[c]));
+        for (int i = 0; i < 4; ++i) {
+            QImage img(6, 5, QImage::Format_Grayscale8);
+            img.fill(40 * c + i);
+            QVERIFY(img.save(dir.filePath(classes[c] + QStringLiteral("/%1.png").arg(i))));
+        }
+    }
+    ProjectDocument doc;
+    QVERIFY(loadSample(doc));
+    Project p = doc.project();
+    p.dataset.kind = "image_folder";
+    p.dataset.path = dir.path().toStdString();
+    p.dataset.sampleShape = {1, 28, 28};
+    p.dataset.classNames = {};
+    p.dataset.image.testFraction = 0.25;
+    doc.reset(p);
+
+    DataPreview panel(&doc);
+    QSignalSpy loaded(&panel, &DataPreview::loaded);
+    QSignalSpy failed(&panel, &DataPreview::failed);
+    panel.refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() + failed.count() > 0, kLongWaitMs);
+    QVERIFY(!panel.useClassesButton()->isHidden());
+    QCOMPARE(panel.dataClasses(), (std::vector<std::string>{"cat", "dog é", "zebra"}));
+    const int undoBefore = doc.undoStack()->count();
+    panel.useClassesButton()->click();
+    QCOMPARE(doc.project().dataset.numClasses, 3);
+    QCOMPARE(doc.project().dataset.classNames, (std::vector<std::string>{"cat", "dog é", "zebra"}));
+    QCOMPARE(doc.undoStack()->count(), undoBefore + 1);
+    QVERIFY(panel.useClassesButton()->isHidden());
+    doc.undoStack()->undo();
+    QCOMPARE(doc.project().dataset.numClasses, 10);
+
+    doc.undoStack()->redo();
+    loaded.clear();
+    failed.clear();
+    panel.refresh(true);
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() + failed.count() > 0, kLongWaitMs);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    QCOMPARE(panel.summary().trainPerClass, (std::vector<int64_t>{3, 3, 3}));
 }
 
 void TestDataPreview::missingFolderIsShownInPlace()
