@@ -15,6 +15,7 @@
 
 #include "torchwright/datasetformat.h"
 #include "torchwright/project.h"
+#include "torchwright/training.h"
 
 #include <torch/torch.h>
 
@@ -126,6 +127,7 @@ private Q_SLOTS:
     void cacheIsReusedAndNoticesChanges();
     void separateTrainAndTestRoots();
     void cancelAndProgress();
+    void stopDuringTheImportEndsTheRunStopped();
     void imageList();
     void predictInputsReadsFilesAndFolders();
     void cliValidate();
@@ -442,6 +444,56 @@ void TestImages::cancelAndProgress()
     QVERIFY(monotonic);
     QCOMPARE(last, int64_t(64));
     QCOMPARE(total, int64_t(64));
+}
+
+// Cancelling once the import has begun (the files are listed, nothing decoded yet: the first
+// progress report) stops it with ImportCancelled; and in training, stop() at the first import
+// event ends the run as stopped, before any epoch.
+void TestImages::stopDuringTheImportEndsTheRunStopped()
+{
+    const std::string root = m_work + "/stop";
+    for (int i = 0; i < 64; ++i)
+        copyFile(m_fixtures + "/mixed/gray.png",
+                 root + "/c" + std::to_string(i % 4) + "/" + std::to_string(i) + ".png");
+    std::atomic<bool> cancel{false};
+    ImportControl control;
+    control.cancel = &cancel;
+    int64_t reports = 0;
+    control.progress = [&](int64_t, int64_t) {
+        ++reports;
+        cancel = true;
+    };
+    Project p = imageProject(root, m_work + "/stop.json", {1, 8, 8}, 4, {"c0", "c1", "c2", "c3"});
+    bool cancelled = false;
+    try {
+        datasetSummary(p, 0, control);
+    } catch (const ImportCancelled &) {
+        cancelled = true;
+    }
+    QVERIFY(cancelled);
+    QCOMPARE(reports, int64_t(1));
+
+    ProjectLoad tiny = loadProjectFile(testhelpers::sourcePath("tests/data/tiny_synthetic/project.json"));
+    QVERIFY(tiny.ok());
+    Project t = tiny.project;
+    t.filePath = m_work + "/stop-train.json";
+    t.dataset = p.dataset;
+    std::vector<TrainingEvent::Kind> kinds;
+    TrainingSession *self = nullptr;
+    TrainingSession session(testhelpers::requestFor(t, QString::fromStdString(m_work + "/stop-runs")),
+                            [&](const TrainingEvent &e) {
+                                kinds.push_back(e.kind);
+                                if (e.kind == TrainingEvent::Kind::Import)
+                                    self->stop();
+                            });
+    self = &session;
+    session.start();
+    session.wait();
+    const RunResult r = session.result();
+    QCOMPARE(int(r.status), int(TrainingEvent::Status::Stopped));
+    QVERIFY2(r.message.find("while reading the data") != std::string::npos, r.message.c_str());
+    QVERIFY(std::find(kinds.begin(), kinds.end(), TrainingEvent::Kind::Import) != kinds.end());
+    QVERIFY(std::find(kinds.begin(), kinds.end(), TrainingEvent::Kind::Epoch) == kinds.end());
 }
 
 void TestImages::imageList()
