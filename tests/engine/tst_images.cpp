@@ -14,6 +14,7 @@
 #include "testhelpers.h"
 
 #include "torchwright/datasetformat.h"
+#include "torchwright/exports.h"
 #include "torchwright/project.h"
 #include "torchwright/training.h"
 
@@ -128,6 +129,7 @@ private Q_SLOTS:
     void separateTrainAndTestRoots();
     void cancelAndProgress();
     void stopDuringTheImportEndsTheRunStopped();
+    void bundlePredictsImageFilesAndFolders();
     void imageList();
     void predictInputsReadsFilesAndFolders();
     void cliValidate();
@@ -494,6 +496,59 @@ void TestImages::stopDuringTheImportEndsTheRunStopped()
     QVERIFY2(r.message.find("while reading the data") != std::string::npos, r.message.c_str());
     QVERIFY(std::find(kinds.begin(), kinds.end(), TrainingEvent::Kind::Import) != kinds.end());
     QVERIFY(std::find(kinds.begin(), kinds.end(), TrainingEvent::Kind::Epoch) == kinds.end());
+}
+
+// A model trained on an image folder, exported as a bundle, classifies PNG files and a folder of
+// them (names with spaces and accents) through `predict`: one prediction per file, named by its
+// path, the same for a file alone as within its folder.
+void TestImages::bundlePredictsImageFilesAndFolders()
+{
+    const std::string root = m_work + "/bundle data";
+    for (int i = 0; i < 32; ++i)
+        copyFile(m_fixtures + "/mixed/" + (i % 2 ? "gray.png" : "rgb.png"),
+                 root + "/c" + std::to_string(i % 4) + "/" + std::to_string(i) + ".png");
+    ProjectLoad tiny = loadProjectFile(testhelpers::sourcePath("tests/data/tiny_synthetic/project.json"));
+    QVERIFY(tiny.ok());
+    Project t = tiny.project;
+    t.filePath = m_work + "/bundle-train.json";
+    t.dataset = imageProject(root, t.filePath, {1, 8, 8}, 4, {"c0", "c1", "c2", "c3"}).dataset;
+    t.dataset.image.channels = "grayscale";
+    TrainRequest req = testhelpers::requestFor(t, QString::fromStdString(m_work + "/bundle-runs"));
+    req.epochs = 1;
+    TrainingSession session(req, [](const TrainingEvent &) {});
+    session.start();
+    session.wait();
+    const RunResult r = session.result();
+    QVERIFY2(r.status == TrainingEvent::Status::Completed, r.message.c_str());
+    const std::string bundle = m_work + "/bundle out";
+    try {
+        exportBundle(r.runDir, bundle, "last");
+    } catch (const EngineError &e) {
+        QFAIL(e.what());
+    }
+    const std::string inputs = m_work + "/to classify é";
+    copyFile(m_fixtures + "/mixed/gray.png", inputs + "/a shoe.png");
+    copyFile(m_fixtures + "/mixed/rgb.png", inputs + "/sub/b.png");
+    copyFile(m_fixtures + "/mixed/china.jpg", inputs + "/c.jpg");
+    std::vector<Prediction> all;
+    try {
+        all = predictBundle(bundle, inputs, 2);
+    } catch (const EngineError &e) {
+        QFAIL(e.what());
+    }
+    QCOMPARE(all.size(), size_t(3));
+    for (const Prediction &p : all) {
+        QCOMPARE(p.top.size(), size_t(2));
+        QVERIFY(p.top[0].probability >= p.top[1].probability && p.top[0].probability <= 1.0);
+        QVERIFY2(p.top[0].name.size() == 2 && p.top[0].name[0] == 'c', p.top[0].name.c_str());
+    }
+    const auto it = std::find_if(all.begin(), all.end(),
+                                 [](const Prediction &p) { return p.source.find("a shoe.png") != std::string::npos; });
+    QVERIFY(it != all.end());
+    const std::vector<Prediction> one = predictBundle(bundle, inputs + "/a shoe.png", 2);
+    QCOMPARE(one.size(), size_t(1));
+    QCOMPARE(one[0].top[0].index, it->top[0].index);
+    QVERIFY(std::abs(one[0].top[0].probability - it->top[0].probability) < 1e-6);
 }
 
 void TestImages::imageList()
