@@ -245,11 +245,11 @@ ModelCode modelCode(const Graph &g, const GraphAnalysis &a)
     return code;
 }
 
-// The format's reader (engine/templates/datasets/<name>.py) without its leading comment, which
-// speaks of the template rather than of the program it becomes part of.
-std::string programReader(const DatasetFormat &format)
+// A template's text without its leading comment, which speaks of the template rather than of
+// the program it becomes part of.
+std::string templateBody(const std::string &name)
 {
-    const std::string_view text = templateText(format.programReader);
+    const std::string_view text = templateText(name);
     size_t pos = 0;
     while (pos < text.size() && (text[pos] == '#' || text[pos] == '\n')) {
         const size_t eol = text.find('\n', pos);
@@ -259,6 +259,16 @@ std::string programReader(const DatasetFormat &format)
     while (!body.empty() && body.back() == '\n')
         body.pop_back();
     return body + "\n";
+}
+
+// The format's reader (engine/templates/datasets/<name>.py), after the helpers it shares with
+// other readers.
+std::string programReader(const DatasetFormat &format)
+{
+    std::string code;
+    for (const std::string &helper : format.programHelpers)
+        code += templateBody(helper) + "\n\n";
+    return code + templateBody(format.programReader);
 }
 
 // The format's own settings (DatasetFormat::settings) as the project file writes them, nested by

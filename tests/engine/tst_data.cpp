@@ -684,6 +684,10 @@ void TestData::everyFormatIsOneDescriptor()
         QVERIFY2(f.reader && f.scale, f.name.c_str());
         const std::string reader = testhelpers::sourcePath("engine/templates/" + f.programReader);
         QVERIFY2(!f.programReader.empty() && std::filesystem::exists(reader), reader.c_str());
+        for (const std::string &helper : f.programHelpers) {
+            const std::string path = testhelpers::sourcePath("engine/templates/" + helper);
+            QVERIFY2(std::filesystem::exists(path), path.c_str());
+        }
     }
     QCOMPARE(datasetFormatNames(), (std::vector<std::string>{"idx", "cifar10", "synthetic", "sequence", "image_folder",
                                                              "image_list", "csv"}));

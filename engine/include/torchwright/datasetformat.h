@@ -39,6 +39,9 @@ struct DatasetFormat {
     // The exported program's reader, relative to engine/templates: a Python file defining
     // load_raw(data_dir) -> (train inputs, train labels, test inputs, test labels) as stored.
     std::string programReader;
+    // Template files the reader uses, shared with other formats' readers, relative to
+    // engine/templates; the program holds each once, before the reader.
+    std::vector<std::string> programHelpers;
     // A file the exported program reads beside train.py instead of the dataset folder ("data.pt":
     // the raw splits, pickled, when Python cannot reproduce them); empty when it reads the folder.
     std::string programDataFile;

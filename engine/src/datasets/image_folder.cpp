@@ -197,6 +197,7 @@ DatasetFormat imageFolderFormat()
                   "/dataset/image/test_path"};
     d.scale = byteScale;
     d.programReader = "datasets/image_folder.py";
+    d.programHelpers = {"datasets/image_decode.py"};
     d.classNames = dataClasses;
     d.reader = std::make_shared<const DatasetReader>(
         DatasetReader{filesPresent, [](const Project &p, const ImportControl &c) { return split(p, false, c); },

@@ -285,6 +285,7 @@ DatasetFormat imageListFormat()
                   "/dataset/image_list/label_column"};
     d.scale = byteScale;
     d.programReader = "datasets/image_list.py";
+    d.programHelpers = {"datasets/image_decode.py"};
     d.classNames = dataClasses;
     d.reader = std::make_shared<const DatasetReader>(
         DatasetReader{filesPresent, [](const Project &p, const ImportControl &c) { return split(p, false, c); },
