@@ -49,6 +49,10 @@ void ProgressPrinter::finishLine()
 void ProgressPrinter::print(const TrainingEvent &e)
 {
     using Kind = TrainingEvent::Kind;
+    if (m_import && e.kind != Kind::Import) { // the data is read: its line ends
+        m_import->finish();
+        m_import.reset();
+    }
     switch (e.kind) {
     case Kind::Started: break;
     case Kind::Log:
@@ -85,29 +89,11 @@ void ProgressPrinter::print(const TrainingEvent &e)
         m_lineOpen = true;
         break;
     }
-    case Kind::Import: {
-        const double fraction = e.total ? double(e.done) / double(e.total) : 0;
-        if (!m_tty) {
-            const int decile = int(fraction * 10);
-            if (decile != m_lastDecile && decile > 0)
-                std::fprintf(m_out, "reading data %3d%% (%lld of %lld)\n", decile * 10, (long long)e.done,
-                             (long long)e.total);
-            m_lastDecile = decile == 10 ? -1 : decile;
-            break;
-        }
-        const auto now = std::chrono::steady_clock::now();
-        if (e.done != e.total && now - m_lastDraw < std::chrono::milliseconds(100))
-            break;
-        m_lastDraw = now;
-        constexpr int width = 24;
-        const int filled = int(fraction * width);
-        std::string bar(size_t(filled), '#');
-        bar.append(size_t(width - filled), '.');
-        std::fprintf(m_out, "\r\x1b[Kreading data [%s] %3.0f%%  %lld of %lld", bar.c_str(), fraction * 100,
-                     (long long)e.done, (long long)e.total);
-        m_lineOpen = true;
-        break;
-    }
+    case Kind::Import:
+        if (!m_import)
+            m_import.emplace(m_out, "reading the data");
+        m_import->update(e.done, e.total);
+        return;
     case Kind::Epoch:
         if (m_tty && m_lineOpen) {
             std::fputs("\r\x1b[K", m_out);
