@@ -133,6 +133,40 @@ int freePort()
     return port;
 }
 
+// Runs `program` (a train.py) for one epoch of batch 32 on the CPU in two processes under
+// torchrun, as --standalone does but on a free port instead of its fixed 29400. Debian 12's
+// torchrun (PyTorch 1.13 on Python 3.11) cannot parse the default "0" of --redirects and --tee
+// (Std.from_str returns None), so both are given: stderr teed, stdout passed through. A run
+// without a free port fails with that reason.
+ProcessRun runTorchrun(const QString &program, const QString &out, const QString &rdzvId, const QString &dir)
+{
+    const int port = freePort();
+    if (port <= 0)
+        return {false, -1, QStringLiteral("no free TCP port for torchrun's rendezvous")};
+    return runProcess(kTorchrun,
+                      {"--redirects=2",
+                       "--tee=2",
+                       "--nnodes=1",
+                       "--nproc_per_node=2",
+                       "--rdzv_backend=c10d",
+                       "--rdzv_endpoint=127.0.0.1:" + QString::number(port),
+                       "--rdzv_id=" + rdzvId,
+                       "--monitor_interval=1",
+                       program,
+                       "--epochs",
+                       "1",
+                       "--batch-size",
+                       "32",
+                       "--from-scratch",
+                       "--device",
+                       "cpu",
+                       "--log-every",
+                       "1",
+                       "--out",
+                       out},
+                      dir);
+}
+
 bool writeText(const std::string &path, const std::string &text)
 {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -454,33 +488,8 @@ void TestPyProgram::regressionTableTrains()
 void TestPyProgram::trainsWithTorchrun()
 {
     const QString out = m_tmp.filePath("ddp.pt");
-    const int port = freePort();
-    QVERIFY2(port > 0, "no free TCP port for torchrun's rendezvous");
-    // What --standalone does, on a free port instead of its fixed 29400. Debian 12's torchrun
-    // (PyTorch 1.13 on Python 3.11) cannot parse the default "0" of --redirects and --tee
-    // (Std.from_str returns None), so both are given: stderr teed, stdout passed through.
-    const ProcessRun r = runProcess(kTorchrun,
-                                    {"--redirects=2",
-                                     "--tee=2",
-                                     "--nnodes=1",
-                                     "--nproc_per_node=2",
-                                     "--rdzv_backend=c10d",
-                                     "--rdzv_endpoint=127.0.0.1:" + QString::number(port),
-                                     "--rdzv_id=tst_pyprogram",
-                                     "--monitor_interval=1",
-                                     QString::fromStdString(m_idxProgram + "/train.py"),
-                                     "--epochs",
-                                     "1",
-                                     "--batch-size",
-                                     "32",
-                                     "--from-scratch",
-                                     "--device",
-                                     "cpu",
-                                     "--log-every",
-                                     "1",
-                                     "--out",
-                                     out},
-                                    m_tmp.path());
+    const ProcessRun r =
+        runTorchrun(QString::fromStdString(m_idxProgram + "/train.py"), out, "tst_pyprogram", m_tmp.path());
     QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
     QVERIFY2(r.output.contains("in 2 process(es)"), qPrintable(r.output));
     // Only rank 0 prints.
@@ -634,31 +643,9 @@ void TestPyProgram::augmentsAsTheEngine()
 
     // And under torchrun: each process augments its own share of the batches (batch index
     // b * world + rank), the run ends, only rank 0 prints, and the checkpoint is written.
-    const int port = freePort();
-    QVERIFY2(port > 0, "no free TCP port for torchrun's rendezvous");
     const QString ddpOut = m_tmp.filePath("augmented-ddp.pt");
-    const ProcessRun ddp = runProcess(kTorchrun,
-                                      {"--redirects=2",
-                                       "--tee=2",
-                                       "--nnodes=1",
-                                       "--nproc_per_node=2",
-                                       "--rdzv_backend=c10d",
-                                       "--rdzv_endpoint=127.0.0.1:" + QString::number(port),
-                                       "--rdzv_id=tst_pyprogram_augment",
-                                       "--monitor_interval=1",
-                                       QString::fromStdString(mild + "/train.py"),
-                                       "--epochs",
-                                       "1",
-                                       "--batch-size",
-                                       "32",
-                                       "--from-scratch",
-                                       "--device",
-                                       "cpu",
-                                       "--log-every",
-                                       "1",
-                                       "--out",
-                                       ddpOut},
-                                      m_tmp.path());
+    const ProcessRun ddp =
+        runTorchrun(QString::fromStdString(mild + "/train.py"), ddpOut, "tst_pyprogram_augment", m_tmp.path());
     QVERIFY2(ddp.exitCode == 0, qPrintable(describe(ddp)));
     QVERIFY2(ddp.output.contains("in 2 process(es)"), qPrintable(ddp.output));
     QCOMPARE(ddp.output.count("augmentation on for training batches"), 1);
