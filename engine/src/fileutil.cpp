@@ -13,6 +13,8 @@
 #include <random>
 #include <sstream>
 
+#include <csignal>
+#include <cstdlib>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -210,6 +212,13 @@ std::string isoTimeNow()
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
     return buf;
+}
+
+void crashPoint(const char *point)
+{
+    static const char *wanted = std::getenv("TORCHWRIGHT_CRASH_AT");
+    if (wanted && std::strcmp(wanted, point) == 0)
+        ::kill(::getpid(), SIGKILL);
 }
 
 } // namespace torchwright

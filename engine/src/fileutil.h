@@ -36,4 +36,10 @@ void requireRegularFile(const std::string &path);
 std::string readTextFile(const std::string &path); // a regular file; throws EngineError naming it
 std::string isoTimeNow();
 
+// Fault injection for crash-safety tests: when the environment variable TORCHWRIGHT_CRASH_AT
+// equals `point` (a name such as "feedback:after-input"), the process kills itself with SIGKILL
+// right there, as a kill -9 from outside would at that moment. Does nothing otherwise. Tests
+// run the CLI with the variable set and check that what is on disk is consistent.
+void crashPoint(const char *point);
+
 } // namespace torchwright

@@ -412,7 +412,8 @@ ProjectLoad projectFromJson(json j, const std::string &filePath)
         p.ui = j["ui"];
     for (auto it = j.begin(); it != j.end(); ++it) {
         static const std::vector<std::string> known = {"format",   "version",  "name",   "dataset", "preprocess",
-                                                       "pretrain", "training", "export", "graph",   "ui"};
+                                                       "pretrain", "training", "export", "graph",   "application",
+                                                       "finetune", "update",   "ui"};
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
             d.warning("/" + it.key(), Message::tr("unknown field '%1' is ignored", it.key()));
     }
@@ -566,6 +567,10 @@ GraphAnalysis analyzeProject(const Project &project)
         if (!project.graph.findByName(project.pretrain.frozen[i]))
             a.diagnostics.error("/pretrain/frozen/" + std::to_string(i),
                                 Message::tr("no layer is named '%1'", project.pretrain.frozen[i]));
+    for (size_t i = 0; i < project.finetune.frozen.size(); ++i)
+        if (!project.graph.findByName(project.finetune.frozen[i]))
+            a.diagnostics.error("/finetune/frozen/" + std::to_string(i),
+                                Message::tr("no layer is named '%1'", project.finetune.frozen[i]));
     return a;
 }
 

@@ -425,7 +425,8 @@ void addPretrain(std::vector<SettingSpec> &v)
     auto &source = bindField(
         v, "/pretrain/source", SettingType::String, [](auto &p) -> auto & { return p.pretrain.source; });
     show(source, {"pretrain"}, "Source run or checkpoint",
-         "A run folder, a Torchwright checkpoint, a TorchScript file or a PyTorch checkpoint");
+         "A run folder, a Torchwright checkpoint, a TorchScript file, a PyTorch checkpoint, or a model "
+         "version of this project: @current or @v2");
     source.path = true;
     auto &frozen = bindField(
         v, "/pretrain/frozen", SettingType::List, [](auto &p) -> auto & { return p.pretrain.frozen; });
@@ -580,6 +581,69 @@ void addTraining(std::vector<SettingSpec> &v)
     range(threads, 0, kMaxThreads);
 }
 
+// The stages after deployment (project.h: ApplicationSettings, FinetuneSettings, GateSettings).
+// Left out of the file while they have their defaults, so projects that never use the loop keep
+// their files as they were.
+void addLoop(std::vector<SettingSpec> &v)
+{
+    auto quiet = [](SettingSpec &s) -> SettingSpec & {
+        s.omitDefault = true;
+        return s;
+    };
+    auto &topK = quiet(bindField(
+        v, "/application/top_k", SettingType::Int, [](auto &p) -> auto & { return p.application.topK; }));
+    show(topK, {"application"}, "Classes shown per input",
+         "How many of the most likely classes the try-it panel shows and a logged prediction keeps");
+    range(topK, 1, 100);
+
+    const std::vector<std::string> ft = {"continuous_optimization"};
+    auto &epochs = quiet(bindField(
+        v, "/finetune/epochs", SettingType::Int, [](auto &p) -> auto & { return p.finetune.epochs; }));
+    show(epochs, ft, "Fine-tuning epochs", "Epochs of fine-tuning from the current version");
+    range(epochs, 1, 100000);
+    auto &lr = quiet(bindField(
+        v, "/finetune/lr", SettingType::Number, [](auto &p) -> auto & { return p.finetune.lr; }));
+    show(lr, ft, "Fine-tuning learning rate", "Small by default: the model starts trained");
+    range(lr, 0, 1e6, true);
+    lr.step = 1e-5;
+    auto &weight = quiet(bindField(
+        v, "/finetune/feedback_weight", SettingType::Number,
+        [](auto &p) -> auto & { return p.finetune.feedbackWeight; }));
+    show(weight, ft, "Feedback weight (oversampling)",
+         "How many times each reviewed feedback item is seen per epoch; fractions are drawn at random");
+    range(weight, 0, 1000, true);
+    weight.step = 1;
+    auto &replay = quiet(bindField(
+        v, "/finetune/replay_fraction", SettingType::Number,
+        [](auto &p) -> auto & { return p.finetune.replayFraction; }));
+    show(replay, ft, "Replay fraction",
+         "The share of the original training data mixed into each epoch, so the model does not forget it");
+    range(replay, 0, 1);
+    replay.step = 0.1;
+    auto &holdout = quiet(bindField(
+        v, "/finetune/holdout", SettingType::Number, [](auto &p) -> auto & { return p.finetune.holdout; }));
+    show(holdout, ft, "Feedback held out",
+         "The share of reviewed items kept out of fine-tuning to measure versions on (the feedback set)");
+    range(holdout, 0, 1, false, true);
+    holdout.step = 0.05;
+    auto &frozen = quiet(bindField(
+        v, "/finetune/frozen", SettingType::List, [](auto &p) -> auto & { return p.finetune.frozen; }));
+    show(frozen, ft, "Frozen layers", "Names of the layers that keep the current version's weights");
+
+    const std::vector<std::string> up = {"model_update"};
+    auto &drop = quiet(bindField(
+        v, "/update/gate/max_test_drop", SettingType::Number, [](auto &p) -> auto & { return p.gate.maxTestDrop; }));
+    show(drop, up, "Gate: largest test accuracy drop (points)",
+         "A new version may lose at most this many points of test accuracy against the current one");
+    range(drop, 0, 100);
+    drop.step = 0.1;
+    auto &rise = quiet(bindField(
+        v, "/update/gate/feedback_must_rise", SettingType::Bool,
+        [](auto &p) -> auto & { return p.gate.feedbackMustRise; }));
+    show(rise, up, "Gate: feedback accuracy must rise",
+         "A new version must do better than the current one on the feedback set");
+}
+
 std::vector<SettingSpec> makeSettings()
 {
     std::vector<SettingSpec> v;
@@ -594,6 +658,7 @@ std::vector<SettingSpec> makeSettings()
     show(formats, {"evaluate_deploy"}, "Export formats", "What Export writes");
     formats.itemType = SettingType::Choice;
     formats.choices = exportFormats();
+    addLoop(v);
     const Project fresh;
     for (auto &s : v)
         s.defaultValue = s.get(fresh);

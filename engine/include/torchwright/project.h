@@ -141,6 +141,30 @@ struct TrainingSettings {
     int threads = 0;             // 0 = automatic
 };
 
+// The half of the lifecycle after deployment (torchwright/feedback.h, torchwright/versions.h):
+// the Application, User feedback, Continuous optimization and Model update stages. Each setting
+// is left out of the file while it has its default.
+struct ApplicationSettings {
+    int topK = 3; // classes shown per input in the try-it panel and logged with each prediction
+};
+
+// Continuous optimization: fine-tuning from a model version on the original training data plus
+// the reviewed feedback items.
+struct FinetuneSettings {
+    int epochs = 3;
+    double lr = 1e-4;                // small: the model starts trained
+    double feedbackWeight = 5;       // each reviewed item is seen this many times per epoch (oversampling)
+    double replayFraction = 0.5;     // the share of the original training data replayed in each epoch
+    double holdout = 0.2;            // the share of reviewed items kept out of fine-tuning: the feedback set
+    std::vector<std::string> frozen; // layers that keep the parent version's weights
+};
+
+// Model update: the promotion gate a candidate version must pass against the current one.
+struct GateSettings {
+    double maxTestDrop = 0.5;     // test accuracy may drop by at most this many points (R^2 x 100 for a regression)
+    bool feedbackMustRise = true; // accuracy on the feedback set must rise (R^2 for a regression)
+};
+
 struct ExportSettings {
     std::vector<std::string> formats = {"torchscript"};
 };
@@ -152,6 +176,9 @@ struct Project {
     PretrainSettings pretrain;
     TrainingSettings training;
     ExportSettings exports;
+    ApplicationSettings application;
+    FinetuneSettings finetune;
+    GateSettings gate;
     Graph graph;
     nlohmann::json ui = nlohmann::json::object(); // studio layout, kept as-is
 

@@ -34,7 +34,7 @@ struct SettingSpec {
     std::string pointer; // "/training/optimizer/lr"
     // The pipeline stages whose inspector shows it ("optimize"); none: not shown in the studio.
     // Stage names: input_data, preprocess, pretrain_decision, pretrain, train_from_scratch,
-    // optimize, evaluate_deploy.
+    // optimize, evaluate_deploy, application, user_feedback, continuous_optimization, model_update.
     std::vector<std::string> stages;
     std::string label; // as shown in the studio
     std::string help;  // one sentence for tooltips

@@ -75,6 +75,21 @@ struct TrainRequest {
     std::optional<std::string> device;
     std::optional<int> threads;
     std::optional<int> batchLimit; // stop each epoch after this many batches (benchmarks)
+
+    // Fine-tuning from a model version (Continuous optimization; made by finetuneRequest() in
+    // torchwright/versions.h, which also points /pretrain at the version's checkpoint). The
+    // reviewed feedback items of the store that are not held out join the training split,
+    // each seen `feedbackWeight` times per epoch, beside a `replayFraction` share of the original
+    // training data drawn anew each epoch; validation and test splits are the original ones.
+    // run.json records parent_version, feedback_dir and feedback_items.
+    struct Finetune {
+        std::string parentVersion; // "v2"
+        std::string feedbackDir;
+        double feedbackWeight = 5;
+        double replayFraction = 0.5;
+        double holdout = 0.2;
+    };
+    std::optional<Finetune> finetune;
 };
 
 struct RunResult {
