@@ -133,6 +133,7 @@ private Q_SLOTS:
     void damagedLineInTheMiddleIsReported();
     void readFeedbackDataSplitsAndShapes();
     void heldOutIsStableAndProportional();
+    void tableRowsAreLoggedInlineAndRead();
 
 private:
     std::string path(const std::string &relative) const
@@ -659,6 +660,62 @@ void TestFeedback::heldOutIsStableAndProportional()
     p.filePath = "/somewhere/projects/shirts.json";
     QCOMPARE(QString::fromStdString(feedbackDir(p)), QStringLiteral("/somewhere/projects/feedback/shirts"));
     QCOMPARE(QString::fromStdString(feedbackDir(Project{})), QString());
+}
+
+// A bundle trained on a CSV table (scikit-learn's iris): predict --log keeps each row inline with
+// its line, and readFeedbackData encodes the logged rows exactly as predict encodes the file.
+void TestFeedback::tableRowsAreLoggedInlineAndRead()
+{
+    const std::string sklearn = "/usr/lib/python3/dist-packages/sklearn/datasets/data";
+    if (!fs::exists(sklearn + "/iris.csv"))
+        QSKIP("scikit-learn's data files are not installed");
+    Project p;
+    p.name = "iris";
+    p.dataset.kind = "csv";
+    p.dataset.path = sklearn;
+    p.dataset.csv.file = "iris.csv";
+    p.dataset.csv.target = "4";
+    p.dataset.sampleShape = {4};
+    p.dataset.numClasses = 3;
+    p.dataset.validationFraction = 0.1;
+    p.preprocess.normalize = "none";
+    p.graph = testhelpers::chainGraph({{"Linear", {{"out_features", 3}}}});
+    TrainRequest r = testhelpers::requestFor(p, qpath("iris-runs"));
+    r.epochs = 1;
+    const RunResult result = trainBlocking(r, [](const TrainingEvent &) {});
+    QVERIFY2(result.status == TrainingEvent::Status::Completed, result.message.c_str());
+    const std::string bundle = path("iris-bundle");
+    exportBundle(result.runDir, bundle, "last");
+    // Three rows in the training layout (the target too), one with a quoted field.
+    const std::string rows = path("iris-rows.csv");
+    QVERIFY(testhelpers::writeFileBytes(
+        rows, std::string("5.1,3.5,1.4,0.2,0\n\n6.3,\"2.5\",4.9,1.5,1\n7.7,3.0,6.1,2.3,2\n")));
+    const ProcessRun run =
+        runCli({"predict", QString::fromStdString(bundle), QString::fromStdString(rows), "--log", qpath("iris-store")});
+    QVERIFY2(run.exitCode == 0 && run.output.contains("logged 3 prediction(s)"), run.output.constData());
+    FeedbackStore s(path("iris-store"));
+    const auto items = s.items();
+    QCOMPARE(items.size(), size_t(3));
+    const std::vector<std::string> lines = {rows + ":1", rows + ":3", rows + ":4"};
+    for (size_t i = 0; i < 3; ++i) {
+        QCOMPARE(QString::fromStdString(items[i].input.source), QString::fromStdString(lines[i]));
+        QVERIFY(items[i].input.file.empty());
+        QCOMPARE(items[i].input.row["values"].size(), size_t(5));
+        s.markWrong(items[i].id, int(i), "");
+    }
+    QCOMPARE(QString::fromStdString(items[1].input.row["values"][1].get<std::string>()), QStringLiteral("2.5"));
+    const nlohmann::json record =
+        nlohmann::json::parse(testhelpers::readFileBytes(bundle + "/manifest.json").toStdString()).at("preprocessing");
+    const FeedbackData d = readFeedbackData(s, record, {4}, 0);
+    QVERIFY2(d.train.info.skipped.empty(),
+             d.train.info.skipped.empty() ? "" : d.train.info.skipped[0].reason.str().c_str());
+    std::vector<std::string> sources;
+    bool raw = false;
+    const torch::Tensor expected = readInputsForRecord(record, {4}, rows, sources, raw);
+    QVERIFY(raw);
+    QVERIFY(d.train.inputs.sizes().vec() == (std::vector<int64_t>{3, 4}));
+    QVERIFY(torch::equal(d.train.inputs, expected));
+    QVERIFY(torch::equal(d.train.labels, torch::tensor({int64_t(0), int64_t(1), int64_t(2)})));
 }
 
 QTEST_GUILESS_MAIN(TestFeedback)
