@@ -304,10 +304,15 @@ FeedbackData readFeedbackData(const FeedbackStore &store, const json &record, co
         RawSplit &s = *splits[side];
         s.info = std::move(info[side]);
         if (inputs[side].empty()) {
+            // No item: an empty split of the stored type (bytes when the record scales them) and
+            // of the labels' type (real values for a regression table).
             Shape empty = {0};
             empty.insert(empty.end(), sample.begin(), sample.end());
-            s.inputs = torch::empty(empty, torch::kUInt8);
-            s.labels = torch::empty({0}, torch::kInt64);
+            const double scale = record.is_object() ? record.value("scale", 1.0) : 1.0;
+            const json::json_pointer task("/table/target/task");
+            const bool regression = record.contains(task) && record.at(task) == "regression";
+            s.inputs = torch::empty(empty, scale != 1 ? torch::kUInt8 : torch::kFloat32);
+            s.labels = torch::empty({0}, regression ? torch::kFloat32 : torch::kInt64);
             continue;
         }
         // One stored type for the split: the first item's (mixed bytes and floats become floats).
