@@ -152,8 +152,9 @@ history   lists the registrations, promotions and rollbacks with their reasons
 Measures versions A (the baseline, e.g. current) and B now, on the same frozen test split and
 on the feedback set (held-out reviewed feedback items): overall and per-class figures, the
 confusion-matrix difference, the test samples and feedback items B newly fixes and newly
-breaks, median CPU latency at batch 1, model size and parameters, and the project's promotion
-gate for B against A with each rule passed or failed. A and B: current, v2 or 2.
+breaks, median CPU latency at batch 1 (one thread), model size and parameters, and the
+project's promotion gate for B against A with each rule passed or failed. A and B: current,
+v2 or 2.
 )"},
     {"promote", R"(usage: torchwright-cli promote PROJECT VERSION --reason TEXT [--override]
 
@@ -994,8 +995,9 @@ int cmdVersions(const Args &a)
             std::printf("no registrations, promotions or rollbacks yet\n");
         for (const auto &e : events)
             std::printf("%-20s %-9s %-5s %-8s %s%s\n", e.time.substr(0, 19).c_str(), e.action.c_str(),
-                        e.version.c_str(), e.previous.empty() ? "" : ("from " + e.previous).c_str(), e.reason.c_str(),
-                        e.override ? " [gate overridden]" : "");
+                        e.version.c_str(),
+                        e.previous.empty() || e.action == "register" ? "" : ("from " + e.previous).c_str(),
+                        e.reason.c_str(), e.override ? " [gate overridden]" : "");
         return kOk;
     }
     const std::vector<VersionInfo> versions = listVersions(*project);
@@ -1147,7 +1149,7 @@ int cmdCompare(const Args &a)
                 idList(c.feedbackFixed).c_str());
     std::printf("newly broken feedback items: %zu%s%s\n", c.feedbackBroken.size(), c.feedbackBroken.empty() ? "" : ": ",
                 idList(c.feedbackBroken).c_str());
-    std::printf("\nlatency (median, CPU, batch 1): %.3f ms -> %.3f ms\n", c.latencyMsA, c.latencyMsB);
+    std::printf("\nlatency (median, CPU, batch 1, one thread): %.3f ms -> %.3f ms\n", c.latencyMsA, c.latencyMsB);
     std::printf("model.pt: %s -> %s bytes; parameters: %lld -> %lld\n\n", human(c.bytesA).c_str(),
                 human(c.bytesB).c_str(), static_cast<long long>(c.paramsA), static_cast<long long>(c.paramsB));
     printGate(c.gate, A, B);

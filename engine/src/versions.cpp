@@ -524,7 +524,10 @@ double medianLatencyMs(const std::string &modelFile, const Shape &sample, bool t
     shape.insert(shape.end(), sample.begin(), sample.end());
     const torch::Tensor x = tokens ? torch::zeros(shape, torch::kInt64) : torch::zeros(shape, torch::kFloat32);
     torch::NoGradGuard noGrad;
-    constexpr int kWarmup = 3, kRuns = 20;
+    // One intra-op thread: the latency of one request, not of the machine's spare cores.
+    const int threads = torch::get_num_threads();
+    torch::set_num_threads(1);
+    constexpr int kWarmup = 5, kRuns = 20;
     std::vector<double> ms;
     for (int i = 0; i < kWarmup + kRuns; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
@@ -533,6 +536,7 @@ double medianLatencyMs(const std::string &modelFile, const Shape &sample, bool t
         if (i >= kWarmup)
             ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     }
+    torch::set_num_threads(threads);
     std::sort(ms.begin(), ms.end());
     return (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
 }
@@ -777,6 +781,14 @@ VersionComparison compareVersions(const Project &project, const std::string &aNa
     VersionModel ma = loadVersionModel(c.a, device);
     VersionModel mb = loadVersionModel(c.b, device);
 
+    // Latency first, while no thread pool of a large evaluation is still spinning on the cores.
+    const std::string modelA = (fs::path(c.a.bundleDir()) / "model.pt").string();
+    const std::string modelB = (fs::path(c.b.bundleDir()) / "model.pt").string();
+    c.bytesA = int64_t(fs::file_size(modelA));
+    c.bytesB = int64_t(fs::file_size(modelB));
+    c.latencyMsA = medianLatencyMs(modelA, ma.project.dataset.sampleShape, ma.tokens);
+    c.latencyMsB = medianLatencyMs(modelB, mb.project.dataset.sampleShape, mb.tokens);
+
     const RawSplit test = readTestSplit(project);
     const std::string now = splitSha256(test.inputs, test.labels);
     c.sameTestSplit =
@@ -820,12 +832,6 @@ VersionComparison compareVersions(const Project &project, const std::string &aNa
             (fixed ? c.feedbackFixed : c.feedbackBroken).push_back(fb.ids[i]);
     });
 
-    const std::string modelA = (fs::path(c.a.bundleDir()) / "model.pt").string();
-    const std::string modelB = (fs::path(c.b.bundleDir()) / "model.pt").string();
-    c.bytesA = int64_t(fs::file_size(modelA));
-    c.bytesB = int64_t(fs::file_size(modelB));
-    c.latencyMsA = medianLatencyMs(modelA, ma.project.dataset.sampleShape, ma.tokens);
-    c.latencyMsB = medianLatencyMs(modelB, mb.project.dataset.sampleShape, mb.tokens);
     c.paramsA = parameterCount(*ma.model);
     c.paramsB = parameterCount(*mb.model);
     c.gate = gateFor(project.gate, c.b.regression, toMetrics(c.testA), toMetrics(c.testB), c.feedbackA, c.feedbackB);

@@ -146,7 +146,7 @@ struct VersionComparison {
     std::vector<int> newlyBroken;                     // test samples A got right and B gets wrong
     std::vector<std::string> feedbackFixed;           // feedback-set item ids, the same way
     std::vector<std::string> feedbackBroken;
-    double latencyMsA = NAN, latencyMsB = NAN; // median CPU latency at batch 1 (TorchScript)
+    double latencyMsA = NAN, latencyMsB = NAN; // median CPU latency at batch 1, one thread (TorchScript)
     int64_t bytesA = 0, bytesB = 0;            // the bundles' model.pt
     int64_t paramsA = 0, paramsB = 0;
     bool sameTestSplit = true; // both versions' test_sha256 match the data read now
