@@ -41,24 +41,24 @@ namespace torchwright {
 struct Project;
 
 struct FeedbackInput {
-    std::string file;    // inside the store ("inputs/<sha256>.png"); empty for a table row
-    std::string source;  // as the user named it: a path, "rows.csv:12", "test:123"
-    std::string sha256;  // of the input's bytes (the file, or the row's text)
-    nlohmann::json row;  // a table row: {"columns": [...], "values": [...]}; null otherwise
+    std::string file;   // inside the store ("inputs/<sha256>.png"); empty for a table row
+    std::string source; // as the user named it: a path, "rows.csv:12", "test:123"
+    std::string sha256; // of the input's bytes (the file, or the row's text)
+    nlohmann::json row; // a table row: {"columns": [...], "values": [...]}; null otherwise
 };
 
 struct FeedbackItem {
-    std::string id;   // unique across stores: time and random digits
-    std::string time; // ISO time of the prediction (or of the correction, for feedback add)
+    std::string id;      // unique across stores: time and random digits
+    std::string time;    // ISO time of the prediction (or of the correction, for feedback add)
     std::string version; // the model version that predicted ("v2"), or the bundle's run name
     FeedbackInput input;
-    bool predicted = false;        // it has a prediction (false: a correction given directly)
-    std::vector<ClassScore> top;   // best first; empty for a regression
+    bool predicted = false;      // it has a prediction (false: a correction given directly)
+    std::vector<ClassScore> top; // best first; empty for a regression
     bool regression = false;
-    double value = NAN;            // a regression's predicted value
+    double value = NAN; // a regression's predicted value
     // The review in force: "" (unreviewed), "right" or "wrong".
     std::string verdict;
-    int label = -1;         // the correct class (for "right": the predicted one)
+    int label = -1; // the correct class (for "right": the predicted one)
     std::string labelName;
     double trueValue = NAN; // the correct value of a regression
     std::string reviewedAt;

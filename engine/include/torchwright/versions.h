@@ -41,7 +41,7 @@
 namespace torchwright {
 
 struct VersionMetrics {
-    int samples = 0;      // 0: not measured (no feedback set yet)
+    int samples = 0;       // 0: not measured (no feedback set yet)
     double accuracy = NAN; // 0..1; NaN for a regression
     double loss = NAN;
     double r2 = NAN; // a regression
@@ -60,15 +60,15 @@ struct VersionInfo {
     std::string parent;    // the version it was fine-tuned from; "" when trained from scratch
     std::string graphHash; // SHA-256 of the graph as trained (its canonical JSON)
     nlohmann::json settings = nlohmann::json::object(); // the project as trained, without graph and ui
-    std::string dataSha256; // the training data it saw (run.json "data_sha256")
-    std::string testSha256; // the frozen test split it was measured on
-    std::vector<std::string> feedbackItems; // ids of the feedback items its training saw
-    VersionMetrics test;     // on the frozen test split
-    VersionMetrics feedback; // on the feedback set when it was registered (may be empty)
+    std::string dataSha256;                             // the training data it saw (run.json "data_sha256")
+    std::string testSha256;                             // the frozen test split it was measured on
+    std::vector<std::string> feedbackItems;             // ids of the feedback items its training saw
+    VersionMetrics test;                                // on the frozen test split
+    VersionMetrics feedback;                            // on the feedback set when it was registered (may be empty)
     std::string note;
     bool current = false;
 
-    std::string bundleDir() const;     // <dir>/bundle
+    std::string bundleDir() const;      // <dir>/bundle
     std::string checkpointPath() const; // <dir>/checkpoint.pt
 };
 
@@ -109,7 +109,7 @@ VersionInfo registerVersion(const Project &project, const std::string &runDir, c
 struct GateRule {
     std::string name; // "max_test_drop", "feedback_must_rise"
     bool passed = false;
-    Message text;     // "test accuracy 90.1% -> 89.9% (-0.2 points, at most -0.5 allowed)"
+    Message text; // "test accuracy 90.1% -> 89.9% (-0.2 points, at most -0.5 allowed)"
 };
 struct GateResult {
     bool passed = false;
@@ -125,17 +125,17 @@ struct ClassDelta {
     double precisionA = NAN, precisionB = NAN;
 };
 struct VersionComparison {
-    VersionInfo a, b;        // a: the baseline (usually current), b: the candidate
-    Evaluation testA, testB; // on the frozen test split (per class, confusion)
+    VersionInfo a, b;                    // a: the baseline (usually current), b: the candidate
+    Evaluation testA, testB;             // on the frozen test split (per class, confusion)
     VersionMetrics feedbackA, feedbackB; // on the feedback set (held-out reviewed items)
     std::vector<ClassDelta> classes;
     std::vector<std::vector<int64_t>> confusionDelta; // testB.confusion - testA.confusion
-    std::vector<int> newlyFixed;  // test samples A got wrong and B gets right
-    std::vector<int> newlyBroken; // test samples A got right and B gets wrong
-    std::vector<std::string> feedbackFixed;  // feedback-set item ids, the same way
+    std::vector<int> newlyFixed;                      // test samples A got wrong and B gets right
+    std::vector<int> newlyBroken;                     // test samples A got right and B gets wrong
+    std::vector<std::string> feedbackFixed;           // feedback-set item ids, the same way
     std::vector<std::string> feedbackBroken;
     double latencyMsA = NAN, latencyMsB = NAN; // median CPU latency at batch 1 (TorchScript)
-    int64_t bytesA = 0, bytesB = 0;             // the bundles' model.pt
+    int64_t bytesA = 0, bytesB = 0;            // the bundles' model.pt
     int64_t paramsA = 0, paramsB = 0;
     bool sameTestSplit = true; // both versions' test_sha256 match the data read now
     GateResult gate;           // b against a
@@ -147,7 +147,8 @@ GateResult checkGate(const Project &project, const std::string &candidate, const
 // Makes `version` current. When its gate against the current version fails, throws EngineError
 // saying which rule failed unless `override` is set, which is recorded with the reason. The
 // reason must not be empty.
-void promoteVersion(const Project &project, const std::string &version, const std::string &reason, bool override = false);
+void promoteVersion(const Project &project, const std::string &version, const std::string &reason,
+                    bool override = false);
 // Makes the version that was current before the latest promotion current again; returns it.
 // Throws EngineError when there is nothing to roll back to.
 std::string rollbackVersion(const Project &project, const std::string &reason);
@@ -164,11 +165,11 @@ TrainRequest finetuneRequest(const Project &project, const std::string &fromVers
 // What the loop stages show on the canvas: "v3 current, 212 corrections since, 180 reviewed".
 struct LoopStatus {
     int versions = 0;
-    std::string current;         // "" when there is none
-    int64_t items = 0;           // in the feedback store
+    std::string current; // "" when there is none
+    int64_t items = 0;   // in the feedback store
     int64_t reviewed = 0;
     int64_t wrong = 0;
-    int64_t sinceCurrent = 0;    // reviewed items the current version's training did not see
+    int64_t sinceCurrent = 0; // reviewed items the current version's training did not see
     int64_t unreviewed = 0;
 };
 LoopStatus loopStatus(const Project &project);
