@@ -52,6 +52,7 @@ commands:
   predict BUNDLE IN  classify images or tensors with an exported bundle
   feedback STORE ... list, review, undo, add and import feedback items (predictions and
                      corrections); STORE is a feedback store folder or a project file
+  finetune PROJECT   fine-tune the current model version on the reviewed feedback
   runs PROJECT       list the project's runs; rename, note, delete (to the trash), restore
   versions PROJECT   the project's model versions; register a run as a new version
   compare PROJECT A B  two versions side by side on the test split and the feedback set
@@ -89,6 +90,19 @@ Exit status 1 when there are errors.
 Ctrl-C stops after the current batch; the last checkpoint stays and the run can be resumed.
 A checkpoint is written before the first epoch and after each one, so a run stopped or killed
 at any moment (kill -9 too) can be resumed.
+)"},
+    {"finetune", R"(usage: torchwright-cli finetune PROJECT [--from VERSION] [--feedback DIR] [options]
+
+Continuous optimization: trains a new run of the project starting from a model version's
+weights (the current one by default; --from v2) on the original training data plus the
+reviewed feedback items (the project's store, feedback/<project>/ beside it, or --feedback DIR).
+The mix is the project's /finetune settings: each reviewed item is seen feedback_weight times
+per epoch beside a replay_fraction share of the original data drawn anew each epoch; a holdout
+share of the reviewed items (chosen by their ids) is kept out as the feedback set the versions
+are measured on; frozen layers keep the version's weights; the learning rate and epochs are
+/finetune/lr and /finetune/epochs. The run records its parent version and the items it saw;
+register it with 'versions PROJECT register RUN'.
+  --epochs N, --device D, --threads N, --out DIR, --batch-limit N   as for train
 )"},
     {"evaluate", R"(usage: torchwright-cli evaluate RUN [--checkpoint best|last] [--device D]
 
@@ -277,7 +291,7 @@ struct Args {
 const std::vector<std::string> kValued = {
     "--epochs", "--device", "--threads", "--out",     "--resume", "--checkpoint", "--format", "--output", "--batch-limit",
     "--top",    "--limit",  "--note",    "--reason",  "--log",    "--state",      "--class",  "--version", "--label",
-    "--value"};
+    "--value", "--from", "--feedback"};
 // Options that take no value.
 const std::vector<std::string> kFlags = {"--fix", "--json", "--override"};
 
@@ -681,6 +695,38 @@ int cmdTrain(const Args &a)
     std::signal(SIGINT, onSigint);
     ProgressPrinter printer(stdout);
     TrainingSession session(std::move(*req), [&queue](const TrainingEvent &e) { queue.push(e); });
+    session.start();
+    printProgress(session, queue, printer);
+    session.wait();
+    return trainExitStatus(session.result());
+}
+
+// finetune: the project's fine-tuning request (versions.h) with train's options, run like train.
+int cmdFinetune(const Args &a)
+{
+    if (a.positional.size() != 1 || a.options.count("--resume")) {
+        std::fprintf(stderr, "%s", help("finetune"));
+        return kUsage;
+    }
+    std::optional<TrainRequest> options = trainRequest(a);
+    if (!options)
+        return kUsage;
+    TrainRequest req = *options;
+    if (!loadTrainProject(a, req))
+        return kFailed;
+    const auto from = a.options.find("--from");
+    const auto feedback = a.options.find("--feedback");
+    TrainRequest ft = finetuneRequest(req.project, from == a.options.end() ? "current" : from->second,
+                                      feedback == a.options.end() ? std::string() : feedback->second);
+    ft.epochs = req.epochs ? req.epochs : ft.epochs;
+    ft.device = req.device;
+    ft.threads = req.threads;
+    ft.batchLimit = req.batchLimit;
+    ft.runsDir = req.runsDir;
+    TrainingEventQueue queue;
+    std::signal(SIGINT, onSigint);
+    ProgressPrinter printer(stdout);
+    TrainingSession session(std::move(ft), [&queue](const TrainingEvent &e) { queue.push(e); });
     session.start();
     printProgress(session, queue, printer);
     session.wait();
@@ -1594,6 +1640,8 @@ int main(int argc, char **argv)
             return cmdValidate(*args);
         if (command == "train")
             return cmdTrain(*args);
+        if (command == "finetune")
+            return cmdFinetune(*args);
         if (command == "evaluate")
             return cmdEvaluate(*args);
         if (command == "export")
