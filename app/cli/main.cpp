@@ -13,6 +13,7 @@
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
 #include "torchwright/training.h"
+#include "torchwright/versions.h"
 
 #include <algorithm>
 #include <atomic>
@@ -51,7 +52,12 @@ commands:
   predict BUNDLE IN  classify images or tensors with an exported bundle
   feedback STORE ... list, review, undo, add and import feedback items (predictions and
                      corrections); STORE is a feedback store folder or a project file
+  finetune PROJECT   fine-tune the current model version on the reviewed feedback
   runs PROJECT       list the project's runs; rename, note, delete (to the trash), restore
+  versions PROJECT   the project's model versions; register a run as a new version
+  compare PROJECT A B  two versions side by side on the test split and the feedback set
+  promote PROJECT V  make a version current (checked by the project's promotion gate)
+  rollback PROJECT   make the version current before the latest promotion current again
   devices            list the devices LibTorch sees
 
 Run 'torchwright-cli <command> --help' for a command's options.
@@ -84,6 +90,19 @@ Exit status 1 when there are errors.
 Ctrl-C stops after the current batch; the last checkpoint stays and the run can be resumed.
 A checkpoint is written before the first epoch and after each one, so a run stopped or killed
 at any moment (kill -9 too) can be resumed.
+)"},
+    {"finetune", R"(usage: torchwright-cli finetune PROJECT [--from VERSION] [--feedback DIR] [options]
+
+Continuous optimization: trains a new run of the project starting from a model version's
+weights (the current one by default; --from v2) on the original training data plus the
+reviewed feedback items (the project's store, feedback/<project>/ beside it, or --feedback DIR).
+The mix is the project's /finetune settings: each reviewed item is seen feedback_weight times
+per epoch beside a replay_fraction share of the original data drawn anew each epoch; a holdout
+share of the reviewed items (chosen by their ids) is kept out as the feedback set the versions
+are measured on; frozen layers keep the version's weights; the learning rate and epochs are
+/finetune/lr and /finetune/epochs. The run records its parent version and the items it saw;
+register it with 'versions PROJECT register RUN'.
+  --epochs N, --device D, --threads N, --out DIR, --batch-limit N   as for train
 )"},
     {"evaluate", R"(usage: torchwright-cli evaluate RUN [--checkpoint best|last] [--device D]
 
@@ -162,6 +181,42 @@ trash    lists the runs in the trash of the project's runs folder, or of RUNS_FO
 restore  moves a trashed run (a folder in runs/.trash/, as 'trash' lists it) back to runs/,
          refusing when a run of that name is there
 )"},
+    {"versions", R"(usage: torchwright-cli versions PROJECT [--json]
+       torchwright-cli versions PROJECT register RUN [--checkpoint best|last] [--note TEXT]
+       torchwright-cli versions PROJECT history [--json]
+
+Model versions live beside the project in versions/<project file name>/: one folder per
+version (v1, v2, ...) with its checkpoint, its deployment bundle and version.json (the run and
+checkpoint it came from, its parent version, digests of the data it saw, the graph hash, the
+settings, and its metrics on the frozen test split and on the feedback set).
+
+(none)    lists the versions: id, * for the current one, when it was made, its parent, its
+          run, test accuracy (R^2 for a regression), feedback-set accuracy and note
+register  makes a completed run of the project a new version (the first becomes current;
+          later ones wait for promote); --checkpoint best (default) or last
+history   lists the registrations, promotions and rollbacks with their reasons
+--json    prints the list as JSON
+)"},
+    {"compare", R"(usage: torchwright-cli compare PROJECT A B [--json] [--device D]
+
+Measures versions A (the baseline, e.g. current) and B now, on the same frozen test split and
+on the feedback set (held-out reviewed feedback items): overall and per-class figures, the
+confusion-matrix difference, the test samples and feedback items B newly fixes and newly
+breaks, median CPU latency at batch 1 (one thread), model size and parameters, and the
+project's promotion gate for B against A with each rule passed or failed. A and B: current,
+v2 or 2.
+)"},
+    {"promote", R"(usage: torchwright-cli promote PROJECT VERSION --reason TEXT [--override]
+
+Makes VERSION current after checking the project's promotion gate (/update/gate) against the
+current version. When a rule fails, nothing changes and the exit status is 1 unless --override
+is given; the override, the gate's result and the reason are recorded in registry.json.
+)"},
+    {"rollback", R"(usage: torchwright-cli rollback PROJECT --reason TEXT
+
+Makes the version that was current before the latest promotion still in force current again
+(promote v2, promote v3, rollback: v2; rollback again: v1). The reason is recorded.
+)"},
     {"devices", R"(usage: torchwright-cli devices
 
 Lists cpu and every CUDA device LibTorch sees.
@@ -234,10 +289,11 @@ struct Args {
 
 // Options that take a value; everything else starting with "--" is an error.
 const std::vector<std::string> kValued = {
-    "--epochs", "--device", "--threads", "--out",   "--resume", "--checkpoint", "--format", "--output", "--batch-limit",
-    "--top",    "--limit",  "--log",     "--state", "--class",  "--version",    "--label",  "--value"};
+    "--epochs", "--device", "--threads", "--out",     "--resume", "--checkpoint", "--format", "--output", "--batch-limit",
+    "--top",    "--limit",  "--note",    "--reason",  "--log",    "--state",      "--class",  "--version", "--label",
+    "--value", "--from", "--feedback"};
 // Options that take no value.
-const std::vector<std::string> kFlags = {"--fix", "--json"};
+const std::vector<std::string> kFlags = {"--fix", "--json", "--override"};
 
 // Edits (insert, delete, replace, swap two neighbours) between a and b.
 size_t editDistance(const std::string &a, const std::string &b)
@@ -639,6 +695,38 @@ int cmdTrain(const Args &a)
     std::signal(SIGINT, onSigint);
     ProgressPrinter printer(stdout);
     TrainingSession session(std::move(*req), [&queue](const TrainingEvent &e) { queue.push(e); });
+    session.start();
+    printProgress(session, queue, printer);
+    session.wait();
+    return trainExitStatus(session.result());
+}
+
+// finetune: the project's fine-tuning request (versions.h) with train's options, run like train.
+int cmdFinetune(const Args &a)
+{
+    if (a.positional.size() != 1 || a.options.count("--resume")) {
+        std::fprintf(stderr, "%s", help("finetune"));
+        return kUsage;
+    }
+    std::optional<TrainRequest> options = trainRequest(a);
+    if (!options)
+        return kUsage;
+    TrainRequest req = *options;
+    if (!loadTrainProject(a, req))
+        return kFailed;
+    const auto from = a.options.find("--from");
+    const auto feedback = a.options.find("--feedback");
+    TrainRequest ft = finetuneRequest(req.project, from == a.options.end() ? "current" : from->second,
+                                      feedback == a.options.end() ? std::string() : feedback->second);
+    ft.epochs = req.epochs ? req.epochs : ft.epochs;
+    ft.device = req.device;
+    ft.threads = req.threads;
+    ft.batchLimit = req.batchLimit;
+    ft.runsDir = req.runsDir;
+    TrainingEventQueue queue;
+    std::signal(SIGINT, onSigint);
+    ProgressPrinter printer(stdout);
+    TrainingSession session(std::move(ft), [&queue](const TrainingEvent &e) { queue.push(e); });
     session.start();
     printProgress(session, queue, printer);
     session.wait();
@@ -1162,6 +1250,348 @@ int cmdRuns(const Args &a)
     return kOk;
 }
 
+// ---- Model versions: versions, compare, promote, rollback (torchwright/versions.h) ----
+
+// The project file named on the command line, loaded; null after printing its errors.
+std::optional<Project> loadSavedProject(const std::string &file)
+{
+    ProjectLoad load = loadProjectFile(file);
+    if (!load.ok()) {
+        printDiagnostics(load.diagnostics, file);
+        return std::nullopt;
+    }
+    return load.project;
+}
+
+// "91.20%", "R^2 0.812" or "-" when not measured.
+std::string metricText(const VersionMetrics &m, bool regression)
+{
+    char buf[32];
+    if (m.samples == 0)
+        return "-";
+    if (regression)
+        std::snprintf(buf, sizeof buf, "R^2 %.3f", m.r2);
+    else
+        std::snprintf(buf, sizeof buf, "%.2f%%", m.accuracy * 100);
+    return buf;
+}
+
+nlohmann::json metricsJson(const VersionMetrics &m)
+{
+    auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+    return {{"samples", m.samples},
+            {"accuracy", num(m.accuracy)},
+            {"loss", num(m.loss)},
+            {"r2", num(m.r2)},
+            {"mae", num(m.mae)}};
+}
+
+nlohmann::json versionJson(const VersionInfo &v)
+{
+    return {{"id", v.id},
+            {"current", v.current},
+            {"created", v.created},
+            {"parent", v.parent},
+            {"run", v.runName},
+            {"run_dir", v.runDir},
+            {"checkpoint", v.checkpoint},
+            {"dir", v.dir},
+            {"bundle", v.bundleDir()},
+            {"graph_sha256", v.graphHash},
+            {"data_sha256", v.dataSha256},
+            {"test_sha256", v.testSha256},
+            {"feedback_items", v.feedbackItems.size()},
+            {"regression", v.regression},
+            {"test", metricsJson(v.test)},
+            {"feedback", metricsJson(v.feedback)},
+            {"note", v.note}};
+}
+
+void printVersionTable(const std::vector<VersionInfo> &versions)
+{
+    int runWidth = 3;
+    for (const auto &v : versions)
+        runWidth = std::max(runWidth, int(v.runName.size()));
+    std::printf("%-6s %-3s %-20s %-6s %-*s %12s %12s  %s\n", "id", "cur", "created", "parent", runWidth, "run", "test",
+                "feedback", "note");
+    for (const auto &v : versions)
+        std::printf("%-6s %-3s %-20s %-6s %-*s %12s %12s  %s\n", v.id.c_str(), v.current ? "*" : "",
+                    v.created.substr(0, 19).c_str(), v.parent.empty() ? "-" : v.parent.c_str(), runWidth,
+                    v.runName.c_str(), metricText(v.test, v.regression).c_str(),
+                    metricText(v.feedback, v.regression).c_str(), v.note.c_str());
+}
+
+int cmdVersions(const Args &a)
+{
+    const std::vector<std::string> &p = a.positional;
+    const std::string action = p.size() >= 2 ? p[1] : "";
+    const bool ok =
+        (p.size() == 1) || (p.size() == 2 && action == "history") || (p.size() == 3 && action == "register");
+    if (!ok) {
+        std::fprintf(stderr, "%s", help("versions"));
+        return kUsage;
+    }
+    const std::optional<Project> project = loadSavedProject(p[0]);
+    if (!project)
+        return kFailed;
+    const bool json = a.options.count("--json");
+    if (action == "register") {
+        RegisterOptions options;
+        if (a.options.count("--checkpoint"))
+            options.checkpoint = a.options.at("--checkpoint");
+        if (options.checkpoint != "best" && options.checkpoint != "last") {
+            std::fprintf(stderr, "error: --checkpoint: expected best or last, got '%s'\n", options.checkpoint.c_str());
+            return kUsage;
+        }
+        if (a.options.count("--note"))
+            options.note = a.options.at("--note");
+        configureThreads(0);
+        const VersionInfo v = registerVersion(*project, p[2], options);
+        if (json) {
+            std::printf("%s\n", versionJson(v).dump(2).c_str());
+            return kOk;
+        }
+        std::printf("registered %s from %s (%s checkpoint)%s\n", v.id.c_str(), v.runName.c_str(), v.checkpoint.c_str(),
+                    v.current ? "; it is the current version" : "");
+        std::printf("test: %s on %d samples; feedback set: %s\n", metricText(v.test, v.regression).c_str(),
+                    v.test.samples, v.feedback.samples ? metricText(v.feedback, v.regression).c_str() : "none yet");
+        std::printf("folder: %s\n", v.dir.c_str());
+        return kOk;
+    }
+    if (action == "history") {
+        const std::vector<RegistryEvent> events = registryHistory(*project);
+        if (json) {
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto &e : events)
+                list.push_back({{"time", e.time},
+                                {"action", e.action},
+                                {"version", e.version},
+                                {"previous", e.previous},
+                                {"reason", e.reason},
+                                {"override", e.override}});
+            std::printf("%s\n", list.dump(2).c_str());
+            return kOk;
+        }
+        if (events.empty())
+            std::printf("no registrations, promotions or rollbacks yet\n");
+        for (const auto &e : events)
+            std::printf("%-20s %-9s %-5s %-8s %s%s\n", e.time.substr(0, 19).c_str(), e.action.c_str(),
+                        e.version.c_str(),
+                        e.previous.empty() || e.action == "register" ? "" : ("from " + e.previous).c_str(),
+                        e.reason.c_str(), e.override ? " [gate overridden]" : "");
+        return kOk;
+    }
+    const std::vector<VersionInfo> versions = listVersions(*project);
+    if (json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto &v : versions)
+            list.push_back(versionJson(v));
+        std::printf("%s\n", list.dump(2).c_str());
+        return kOk;
+    }
+    if (versions.empty()) {
+        std::printf("no model versions yet in %s\n(torchwright-cli versions %s register RUN makes one)\n",
+                    versionsDir(*project).c_str(), p[0].c_str());
+        return kOk;
+    }
+    printVersionTable(versions);
+    return kOk;
+}
+
+nlohmann::json gateJson(const GateResult &g) { return g.toJson(); }
+
+void printGate(const GateResult &g, const std::string &a, const std::string &b)
+{
+    std::printf("gate for %s against %s: %s\n", b.c_str(), a.c_str(), g.passed ? "passed" : "FAILED");
+    for (const auto &r : g.rules)
+        std::printf("  [%s] %s: %s\n", r.passed ? "pass" : "FAIL", r.name.c_str(), r.text.str().c_str());
+}
+
+std::string indexList(const std::vector<int> &v, size_t n = 10)
+{
+    std::string s;
+    for (size_t i = 0; i < std::min(n, v.size()); ++i)
+        s += (i ? ", " : "") + std::to_string(v[i]);
+    return v.size() > n ? s + ", ..." : s;
+}
+
+std::string idList(const std::vector<std::string> &v, size_t n = 5)
+{
+    std::string s;
+    for (size_t i = 0; i < std::min(n, v.size()); ++i)
+        s += (i ? ", " : "") + v[i];
+    return v.size() > n ? s + ", ..." : s;
+}
+
+int cmdCompare(const Args &a)
+{
+    if (a.positional.size() != 3) {
+        std::fprintf(stderr, "%s", help("compare"));
+        return kUsage;
+    }
+    const std::optional<Project> project = loadSavedProject(a.positional[0]);
+    if (!project)
+        return kFailed;
+    const std::string device = a.options.count("--device") ? a.options.at("--device") : "cpu";
+    configureThreads(0);
+    const VersionComparison c = compareVersions(*project, a.positional[1], a.positional[2], device);
+    const bool regression = c.b.regression;
+    if (a.options.count("--json")) {
+        nlohmann::json classes = nlohmann::json::array();
+        auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+        for (const auto &d : c.classes)
+            classes.push_back({{"name", d.name},
+                               {"support", d.support},
+                               {"recall_a", num(d.recallA)},
+                               {"recall_b", num(d.recallB)},
+                               {"precision_a", num(d.precisionA)},
+                               {"precision_b", num(d.precisionB)}});
+        const nlohmann::json j = {{"a", c.a.id},
+                                  {"b", c.b.id},
+                                  {"same_test_split", c.sameTestSplit},
+                                  {"test_a", metricsJson({c.testA.samples, regression ? NAN : c.testA.accuracy,
+                                                          c.testA.loss, c.testA.r2, c.testA.mae})},
+                                  {"test_b", metricsJson({c.testB.samples, regression ? NAN : c.testB.accuracy,
+                                                          c.testB.loss, c.testB.r2, c.testB.mae})},
+                                  {"feedback_a", metricsJson(c.feedbackA)},
+                                  {"feedback_b", metricsJson(c.feedbackB)},
+                                  {"classes", classes},
+                                  {"confusion_delta", c.confusionDelta},
+                                  {"newly_fixed", c.newlyFixed},
+                                  {"newly_broken", c.newlyBroken},
+                                  {"feedback_fixed", c.feedbackFixed},
+                                  {"feedback_broken", c.feedbackBroken},
+                                  {"latency_ms_a", num(c.latencyMsA)},
+                                  {"latency_ms_b", num(c.latencyMsB)},
+                                  {"bytes_a", c.bytesA},
+                                  {"bytes_b", c.bytesB},
+                                  {"params_a", c.paramsA},
+                                  {"params_b", c.paramsB},
+                                  {"gate", gateJson(c.gate)}};
+        std::printf("%s\n", j.dump(2).c_str());
+        return kOk;
+    }
+    const std::string A = c.a.id, B = c.b.id;
+    std::printf("%s (a) against %s (b)\n", A.c_str(), B.c_str());
+    if (!c.sameTestSplit)
+        std::printf("warning: the test split read now differs from the one a version was measured on "
+                    "(test_sha256); the figures below are on the split as it is now\n");
+    if (regression)
+        std::printf("test split (%d samples): R^2 %.4f -> %.4f, MAE %.6g -> %.6g\n", c.testB.samples, c.testA.r2,
+                    c.testB.r2, c.testA.mae, c.testB.mae);
+    else
+        std::printf("test split (%d samples): accuracy %.2f%% -> %.2f%% (%+.2f points), loss %.4f -> %.4f\n",
+                    c.testB.samples, c.testA.accuracy * 100, c.testB.accuracy * 100,
+                    (c.testB.accuracy - c.testA.accuracy) * 100, c.testA.loss, c.testB.loss);
+    if (c.feedbackB.samples == 0)
+        std::printf("feedback set: none (no reviewed feedback item is held out)\n");
+    else if (regression)
+        std::printf("feedback set (%d items): R^2 %.4f -> %.4f\n", c.feedbackB.samples, c.feedbackA.r2, c.feedbackB.r2);
+    else
+        std::printf("feedback set (%d items): accuracy %.2f%% -> %.2f%% (%+.2f points)\n", c.feedbackB.samples,
+                    c.feedbackA.accuracy * 100, c.feedbackB.accuracy * 100,
+                    (c.feedbackB.accuracy - c.feedbackA.accuracy) * 100);
+    if (!c.classes.empty()) {
+        size_t w = 5;
+        for (const auto &d : c.classes)
+            w = std::max(w, d.name.size());
+        std::printf("\n%-*s %8s %9s %9s %8s %12s %12s\n", int(w), "class", "support", "recall a", "recall b", "delta",
+                    "precision a", "precision b");
+        for (const auto &d : c.classes)
+            std::printf("%-*s %8lld %8.2f%% %8.2f%% %+8.2f %11.2f%% %11.2f%%\n", int(w), d.name.c_str(),
+                        static_cast<long long>(d.support), d.recallA * 100, d.recallB * 100,
+                        (d.recallB - d.recallA) * 100, d.precisionA * 100, d.precisionB * 100);
+    }
+    if (!c.confusionDelta.empty()) {
+        // The cells that changed most: true class -> predicted class, count a -> b.
+        struct Cell {
+            size_t t, q;
+            int64_t d;
+        };
+        std::vector<Cell> cells;
+        for (size_t t = 0; t < c.confusionDelta.size(); ++t)
+            for (size_t q = 0; q < c.confusionDelta[t].size(); ++q)
+                if (t != q && c.confusionDelta[t][q] != 0)
+                    cells.push_back({t, q, c.confusionDelta[t][q]});
+        std::sort(cells.begin(), cells.end(),
+                  [](const Cell &x, const Cell &y) { return std::llabs(x.d) > std::llabs(y.d); });
+        std::printf("\nconfusion difference (b - a): %zu off-diagonal cell(s) changed\n", cells.size());
+        for (size_t i = 0; i < std::min<size_t>(5, cells.size()); ++i) {
+            const auto &cell = cells[i];
+            std::printf("  %s taken for %s: %+lld\n", c.testB.classNames[cell.t].c_str(),
+                        c.testB.classNames[cell.q].c_str(), static_cast<long long>(cell.d));
+        }
+    }
+    std::printf("\nnewly fixed test samples: %zu%s%s\n", c.newlyFixed.size(), c.newlyFixed.empty() ? "" : ": ",
+                indexList(c.newlyFixed).c_str());
+    std::printf("newly broken test samples: %zu%s%s\n", c.newlyBroken.size(), c.newlyBroken.empty() ? "" : ": ",
+                indexList(c.newlyBroken).c_str());
+    std::printf("newly fixed feedback items: %zu%s%s\n", c.feedbackFixed.size(), c.feedbackFixed.empty() ? "" : ": ",
+                idList(c.feedbackFixed).c_str());
+    std::printf("newly broken feedback items: %zu%s%s\n", c.feedbackBroken.size(), c.feedbackBroken.empty() ? "" : ": ",
+                idList(c.feedbackBroken).c_str());
+    std::printf("\nlatency (median, CPU, batch 1, one thread): %.3f ms -> %.3f ms\n", c.latencyMsA, c.latencyMsB);
+    std::printf("model.pt: %s -> %s bytes; parameters: %lld -> %lld\n\n", human(c.bytesA).c_str(),
+                human(c.bytesB).c_str(), static_cast<long long>(c.paramsA), static_cast<long long>(c.paramsB));
+    printGate(c.gate, A, B);
+    return kOk;
+}
+
+// --reason TEXT, required and not blank; empty after printing why.
+std::string requiredReason(const Args &a)
+{
+    const auto it = a.options.find("--reason");
+    if (it == a.options.end() || it->second.find_first_not_of(" \t\r\n") == std::string::npos) {
+        std::fprintf(stderr, "error: --reason TEXT is required: say why (it is recorded in the registry)\n");
+        return {};
+    }
+    return it->second;
+}
+
+int cmdPromote(const Args &a)
+{
+    if (a.positional.size() != 2) {
+        std::fprintf(stderr, "%s", help("promote"));
+        return kUsage;
+    }
+    const std::string reason = requiredReason(a);
+    if (reason.empty())
+        return kUsage;
+    const std::optional<Project> project = loadSavedProject(a.positional[0]);
+    if (!project)
+        return kFailed;
+    configureThreads(0);
+    const bool override = a.options.count("--override");
+    const std::optional<VersionInfo> current = currentVersion(*project);
+    // Throws, naming the failed rules, when the gate fails without --override.
+    const GateResult gate = promoteVersion(*project, a.positional[1], reason, override);
+    const VersionInfo now = findVersion(*project, "current");
+    if (current)
+        printGate(gate, current->id, now.id);
+    std::printf("%s is now the current version%s%s\n", now.id.c_str(),
+                current ? (" (was " + current->id + ")").c_str() : "",
+                override && !gate.passed ? "; the gate's failure was overridden, and that is recorded" : "");
+    return kOk;
+}
+
+int cmdRollback(const Args &a)
+{
+    if (a.positional.size() != 1) {
+        std::fprintf(stderr, "%s", help("rollback"));
+        return kUsage;
+    }
+    const std::string reason = requiredReason(a);
+    if (reason.empty())
+        return kUsage;
+    const std::optional<Project> project = loadSavedProject(a.positional[0]);
+    if (!project)
+        return kFailed;
+    const std::optional<VersionInfo> before = currentVersion(*project);
+    const std::string to = rollbackVersion(*project, reason);
+    std::printf("rolled back to %s (was %s)\n", to.c_str(), before ? before->id.c_str() : "-");
+    return kOk;
+}
+
 int cmdDevices()
 {
     for (const auto &d : availableDevices())
@@ -1210,6 +1640,8 @@ int main(int argc, char **argv)
             return cmdValidate(*args);
         if (command == "train")
             return cmdTrain(*args);
+        if (command == "finetune")
+            return cmdFinetune(*args);
         if (command == "evaluate")
             return cmdEvaluate(*args);
         if (command == "export")
@@ -1218,6 +1650,14 @@ int main(int argc, char **argv)
             return cmdPredict(*args);
         if (command == "runs")
             return cmdRuns(*args);
+        if (command == "versions")
+            return cmdVersions(*args);
+        if (command == "compare")
+            return cmdCompare(*args);
+        if (command == "promote")
+            return cmdPromote(*args);
+        if (command == "rollback")
+            return cmdRollback(*args);
         if (command == "feedback")
             return cmdFeedback(*args);
         return cmdDevices();

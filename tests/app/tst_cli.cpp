@@ -109,6 +109,7 @@ private Q_SLOTS:
     void fullDiskWritingMetricsFailsCleanly();
     void runsRenameNoteDeleteRestore();
     void runsRefusesToTrashATrainingRun();
+    void versionsComparePromoteRollback();
     void feedbackCommandsAndExitCodes();
 
     // Every command's output, whatever it failed on, is free of C++ backtraces.
@@ -945,6 +946,119 @@ void TestCli::runsRefusesToTrashATrainingRun()
     QVERIFY(QFileInfo::exists(runDir + "/run.json"));
     QVERIFY(!readJsonObject(runDir + "/run.json").contains("display_name"));
     QCOMPARE(run({"runs", "delete", runDir}).exitCode, 0);
+}
+
+// Model versions headless: versions (list, register, history, --json), compare, promote (the
+// gate fails without a feedback set; --override is recorded), rollback, and bad input named with
+// exit 1 (usage: 2).
+void TestCli::versionsComparePromoteRollback()
+{
+    const QString dir = m_tmp.filePath("versions");
+    const QString project = dir + "/tiny.json";
+    QVERIFY(QDir().mkpath(dir));
+    QVERIFY(QFile::copy(sourceFile("tests/data/tiny_synthetic/project.json"), project));
+    CliRun r = run({"versions", project});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.output.contains("no model versions yet"), r.output.constData());
+
+    // Two runs: one batch, and three epochs.
+    r = run({"train", project, "--epochs", "1", "--batch-limit", "1", "--threads", "1", "--out", dir + "/runs"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    r = run({"train", project, "--epochs", "3", "--threads", "1", "--out", dir + "/runs"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    const QStringList runs = QDir(dir + "/runs").entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    QCOMPARE(runs.size(), 2);
+    const QString weak = dir + "/runs/" + runs[0], strong = dir + "/runs/" + runs[1];
+
+    r = run({"versions", project, "register", weak, "--note", "first try"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    QVERIFY2(r.output.contains("registered v1") && r.output.contains("it is the current version"),
+             r.output.constData());
+    QVERIFY2(r.output.contains("test: ") && r.output.contains("on 128 samples"), r.output.constData());
+    r = run({"versions", project, "register", strong, "--checkpoint", "last"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    QVERIFY2(r.output.contains("registered v2") && !r.output.contains("current"), r.output.constData());
+    r = run({"versions", project, "register", dir + "/runs/nope"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("nope: not a run folder"), r.output.constData());
+    r = run({"versions", project, "register", strong, "--checkpoint", "worst"});
+    QCOMPARE(r.exitCode, 2);
+
+    r = run({"versions", project});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.output.contains("v1     *") && r.output.contains("first try") && r.output.contains("v2 "),
+             r.output.constData());
+    r = run({"versions", project, "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonArray list = QJsonDocument::fromJson(r.output).array();
+    QCOMPARE(list.size(), 2);
+    QVERIFY(list[0].toObject()["current"].toBool());
+    QCOMPARE(list[1].toObject()["checkpoint"].toString(), QStringLiteral("last"));
+    QCOMPARE(list[1].toObject()["test"].toObject()["samples"].toInt(), 128);
+
+    r = run({"compare", project, "current", "v2"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    for (const char *line :
+         {"v1 (a) against v2 (b)", "test split (128 samples): accuracy", "feedback set: none", "recall a",
+          "confusion difference (b - a)",
+          "newly fixed test samples:", "newly broken test samples:", "latency (median, CPU, batch 1, one thread)",
+          "parameters:", "gate for v2 against v1: FAILED", "[FAIL] feedback_must_rise: no feedback set"})
+        QVERIFY2(r.output.contains(line), qPrintable(QString(line) + "\n" + r.output));
+    r = run({"compare", project, "v1", "v2", "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject cmp = QJsonDocument::fromJson(r.output).object();
+    QCOMPARE(cmp["b"].toString(), QStringLiteral("v2"));
+    QVERIFY(cmp["same_test_split"].toBool());
+    QCOMPARE(cmp["gate"].toObject()["passed"].toBool(true), false);
+    r = run({"compare", project, "v1", "v9"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("no version 'v9'"), r.output.constData());
+
+    // Promote: a reason is required; the failing gate refuses; --override promotes and is recorded.
+    r = run({"promote", project, "v2"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.output.contains("--reason TEXT is required"), r.output.constData());
+    r = run({"promote", project, "v2", "--reason", "better on test"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("did not pass the promotion gate") && r.output.contains("no feedback set"),
+             r.output.constData());
+    r = run({"versions", project});
+    QVERIFY2(r.output.contains("v1     *"), r.output.constData());
+    r = run({"promote", project, "v2", "--reason", "better on test", "--override"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    QVERIFY2(r.output.contains("v2 is now the current version (was v1)") && r.output.contains("overridden"),
+             r.output.constData());
+    r = run({"promote", project, "v2", "--reason", "again", "--override"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("current version already"), r.output.constData());
+    r = run({"versions", project, "history"});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.output.contains("promote") && r.output.contains("better on test")
+                 && r.output.contains("[gate overridden]"),
+             r.output.constData());
+
+    // Rollback: back to v1, then nothing left to roll back.
+    r = run({"rollback", project});
+    QCOMPARE(r.exitCode, 2);
+    r = run({"rollback", project, "--reason", "v2 misbehaves"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    QVERIFY2(r.output.contains("rolled back to v1 (was v2)"), r.output.constData());
+    r = run({"rollback", project, "--reason", "again"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("nothing to roll back to"), r.output.constData());
+
+    // A damaged registry.json is named; so is a project file that is not there.
+    const QString registry = dir + "/versions/tiny/registry.json";
+    QFile f(registry);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write("{\"format\": \"torchwright-registry\", \"current\": 3}");
+    f.close();
+    r = run({"versions", project});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains(registry.toUtf8()), r.output.constData());
+    r = run({"versions", dir + "/missing.json"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("missing.json"), r.output.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)
