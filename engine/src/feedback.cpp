@@ -187,7 +187,31 @@ std::vector<LogLine> readLog(const std::string &path, std::vector<Message> *prob
     std::error_code ec;
     if (!fs::exists(path, ec))
         return out;
-    const std::string text = readTextFile(path);
+    requireRegularFile(path);
+    // Read under a shared lock: a writer's line is never seen half written.
+    std::string text;
+    {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            throw EngineError(Message::tr("%1: cannot read: %2", path, std::string(std::strerror(errno))));
+        while (::flock(fd, LOCK_SH) != 0 && errno == EINTR) {
+        }
+        char buf[1 << 16];
+        for (;;) {
+            const ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                const int err = errno;
+                ::close(fd);
+                throw EngineError(Message::tr("%1: cannot read: %2", path, std::string(std::strerror(err))));
+            }
+            if (n == 0)
+                break;
+            text.append(buf, size_t(n));
+        }
+        ::close(fd);
+    }
     size_t pos = 0;
     int64_t number = 0;
     while (pos < text.size()) {
