@@ -612,7 +612,12 @@ int FeedbackStore::importFrom(const std::string &other)
 
 std::string FeedbackStore::inputPath(const FeedbackItem &item) const
 {
-    return item.input.file.empty() ? std::string() : (fs::path(dir_) / item.input.file).string();
+    // Only a file directly in inputs/: a log brought in from elsewhere cannot point outside.
+    const std::string &f = item.input.file;
+    if (f.rfind("inputs/", 0) != 0 || f.size() <= 7 || f.find('/', 7) != std::string::npos
+        || f.find("..") != std::string::npos || f.find('\0') != std::string::npos)
+        return {};
+    return (fs::path(dir_) / f).string();
 }
 
 std::string feedbackDir(const Project &project)

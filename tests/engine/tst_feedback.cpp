@@ -636,6 +636,16 @@ void TestFeedback::readFeedbackDataSplitsAndShapes()
     QCOMPARE(skipped.size(), size_t(1));
     QVERIFY2(skipped[0].reason.str().find(lost.id) != std::string::npos, skipped[0].reason.str().c_str());
     QVERIFY2(skipped[0].file.find(lost.input.file) != std::string::npos, skipped[0].file.c_str());
+    // An item whose log names a file outside inputs/ (a hostile log): never read, skipped.
+    FeedbackStore evil(path("evil"));
+    const FeedbackItem e = evil.addCorrection(m_pngDir + "/00.png", 1, "");
+    std::string log = testhelpers::readFileBytes(evil.logPath()).toStdString();
+    log.replace(log.find("\"inputs/"), 8, "\"inputs/../../pngs/");
+    QVERIFY(testhelpers::writeFileBytes(evil.logPath(), log));
+    QCOMPARE(QString::fromStdString(evil.inputPath(*evil.find(e.id))), QString());
+    const FeedbackData none = readFeedbackData(evil, record, {1, 28, 28}, 0);
+    QCOMPARE(none.train.inputs.size(0), int64_t(0));
+    QCOMPARE(none.train.info.skipped.size(), size_t(1));
     // No held-out share: everything trains.
     const FeedbackData all = readFeedbackData(s, record, {1, 28, 28}, 0);
     QCOMPARE(all.train.inputs.size(0), int64_t(41));

@@ -123,7 +123,8 @@ public:
     // and their inputs are appended, items already here are skipped. Returns how many items came.
     int importFrom(const std::string &otherStoreOrLog);
 
-    // The absolute path of an item's input file ("" for a table row).
+    // The path of an item's input file in the store ("" for a table row, and for a name that is
+    // not a file directly in inputs/, which a damaged or hostile log could hold).
     std::string inputPath(const FeedbackItem &item) const;
 
 private:
