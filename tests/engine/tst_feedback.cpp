@@ -134,6 +134,7 @@ private Q_SLOTS:
     void readFeedbackDataSplitsAndShapes();
     void heldOutIsStableAndProportional();
     void tableRowsAreLoggedInlineAndRead();
+    void cifarRecordDecodesImagesToRgb32();
 
 private:
     std::string path(const std::string &relative) const
@@ -726,6 +727,32 @@ void TestFeedback::tableRowsAreLoggedInlineAndRead()
     QVERIFY(d.train.inputs.sizes().vec() == (std::vector<int64_t>{3, 4}));
     QVERIFY(torch::equal(d.train.inputs, expected));
     QVERIFY(torch::equal(d.train.labels, torch::tensor({int64_t(0), int64_t(1), int64_t(2)})));
+}
+
+// A model trained on CIFAR-10 batches takes photos: any image file is decoded to RGB 32x32
+// (gray repeated in the three channels), stretched; other files are still read as IDX.
+void TestFeedback::cifarRecordDecodesImagesToRgb32()
+{
+    const nlohmann::json record = {
+        {"format", "cifar10"}, {"scale", 1.0 / 255}, {"mean", {0.5, 0.5, 0.5}}, {"std", {0.25, 0.25, 0.25}}};
+    std::vector<std::string> sources;
+    bool raw = false;
+    const torch::Tensor gray = readInputsForRecord(record, {3, 32, 32}, m_pngDir, sources, raw);
+    QVERIFY(raw);
+    QVERIFY(gray.sizes().vec() == (std::vector<int64_t>{kSamples, 3, 32, 32}));
+    QVERIFY(gray.scalar_type() == torch::kUInt8);
+    QVERIFY(torch::equal(gray.select(1, 0), gray.select(1, 2)));
+    QCOMPARE(sources.size(), size_t(kSamples));
+    const std::string photo = "/usr/lib/python3/dist-packages/sklearn/datasets/images/china.jpg";
+    if (fs::exists(photo)) {
+        const torch::Tensor x = readInputsForRecord(record, {3, 32, 32}, photo, sources, raw);
+        QVERIFY(x.sizes().vec() == (std::vector<int64_t>{1, 3, 32, 32}));
+        QVERIFY(!torch::equal(x.select(1, 0), x.select(1, 2))); // colour kept
+    }
+    // A file that is no image: read as IDX, and refused naming it when it is not one either.
+    QVERIFY(testhelpers::writeFileBytes(path("notes.txt"), std::string("no pixels here")));
+    const std::string m = messageOf([&] { readInputsForRecord(record, {3, 32, 32}, path("notes.txt"), sources, raw); });
+    QVERIFY2(m.find("notes.txt") != std::string::npos, m.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestFeedback)
