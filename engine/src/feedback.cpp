@@ -506,6 +506,16 @@ FeedbackItem FeedbackStore::addCorrection(const std::string &inputPath, int labe
     return item;
 }
 
+FeedbackItem FeedbackStore::addCorrectionValue(const std::string &inputPath, double value, const json &row)
+{
+    if (!std::isfinite(value))
+        throw EngineError(Message::tr("%1: the correct value must be a finite number", inputPath));
+    const json review = {{"verdict", "wrong"}, {"value", value}};
+    FeedbackItem item = appendPrediction("", inputFor(inputPath, row), nullptr, review);
+    item.reviewedAt = item.time;
+    return item;
+}
+
 namespace {
 
 FeedbackItem requireItem(const FeedbackStore &store, const std::string &id)

@@ -181,6 +181,22 @@ torch::Tensor readInputsForRecord(const json &record, const Shape &sample, const
     return x;
 }
 
+json feedbackTableRow(const std::string &csvFile, int64_t line)
+{
+    const CsvTable table = parseCsv(readCsvFile(csvFile, size_t(1) << 30), csvFile);
+    const auto it = std::find(table.lines.begin(), table.lines.end(), line);
+    if (it == table.lines.end())
+        throw EngineError(Message::tr("%1:%2: no row of the table starts on this line", csvFile, line));
+    const size_t index = size_t(it - table.lines.begin());
+    std::vector<std::string> columns;
+    double v = 0;
+    if (index > 0 && std::none_of(table.rows[0].begin(), table.rows[0].end(), [&](const std::string &f) {
+            return parseCsvNumber(f, v);
+        }))
+        columns = table.rows[0];
+    return {{"columns", columns}, {"values", table.rows[index]}};
+}
+
 int logBundlePredictions(FeedbackStore &store, const std::string &bundleDir, const std::string &input,
                          const std::vector<Prediction> &predictions)
 {

@@ -715,6 +715,10 @@ void TestFeedback::tableRowsAreLoggedInlineAndRead()
         s.markWrong(items[i].id, int(i), "");
     }
     QCOMPARE(QString::fromStdString(items[1].input.row["values"][1].get<std::string>()), QStringLiteral("2.5"));
+    // A correction given for a row directly (feedback add FILE.csv:LINE): no header here.
+    const nlohmann::json row = feedbackTableRow(rows, 3);
+    QVERIFY(row["columns"].empty());
+    s.addCorrection(rows + ":3", 2, "", row);
     const nlohmann::json record =
         nlohmann::json::parse(testhelpers::readFileBytes(bundle + "/manifest.json").toStdString()).at("preprocessing");
     const FeedbackData d = readFeedbackData(s, record, {4}, 0);
@@ -724,9 +728,10 @@ void TestFeedback::tableRowsAreLoggedInlineAndRead()
     bool raw = false;
     const torch::Tensor expected = readInputsForRecord(record, {4}, rows, sources, raw);
     QVERIFY(raw);
-    QVERIFY(d.train.inputs.sizes().vec() == (std::vector<int64_t>{3, 4}));
-    QVERIFY(torch::equal(d.train.inputs, expected));
-    QVERIFY(torch::equal(d.train.labels, torch::tensor({int64_t(0), int64_t(1), int64_t(2)})));
+    QVERIFY(d.train.inputs.sizes().vec() == (std::vector<int64_t>{4, 4}));
+    QVERIFY(torch::equal(d.train.inputs.slice(0, 0, 3), expected));
+    QVERIFY(torch::equal(d.train.inputs[3], expected[1]));
+    QVERIFY(torch::equal(d.train.labels, torch::tensor({int64_t(0), int64_t(1), int64_t(2), int64_t(2)})));
 }
 
 // A model trained on CIFAR-10 batches takes photos: any image file is decoded to RGB 32x32
