@@ -132,6 +132,7 @@ private Q_SLOTS:
     void damagedFilesAreRefusedNamingThem();
     void refusesWhatCannotBeAVersion();
     void finetuneRequestStartsFromTheVersion();
+    void regressionVersionsUseR2();
     void crashAtEveryPointLeavesAWholeRegistry_data();
     void crashAtEveryPointLeavesAWholeRegistry();
 
@@ -405,6 +406,49 @@ void TestVersions::finetuneRequestStartsFromTheVersion()
     Project empty = copyIn(m_project, m_tmp.filePath("no_versions"));
     const std::string why = thrownBy([&] { finetuneRequest(empty); });
     QVERIFY2(containsCI(why, "no model versions"), why.c_str());
+}
+
+// A csv regression (sklearn's Boston table): versions carry R^2 and MAE, measured as evaluateRun
+// measures them, and the gate compares R^2 x 100.
+void TestVersions::regressionVersionsUseR2()
+{
+    Project p;
+    p.name = "table";
+    p.dataset.kind = "csv";
+    p.dataset.path = "/usr/lib/python3/dist-packages/sklearn/datasets/data";
+    p.dataset.csv.file = "boston_house_prices.csv";
+    p.dataset.csv.target = "MEDV";
+    p.dataset.csv.task = "regression";
+    p.dataset.sampleShape = {13};
+    p.dataset.numClasses = 1;
+    p.dataset.validationFraction = 0.1;
+    p.training.loss = "mse";
+    p.training.batchSize = 32;
+    p.training.optimizer.lr = 0.01;
+    p.graph = testhelpers::chainGraph(
+        {{"Linear", {{"out_features", 16}}}, {"ReLU", nullptr}, {"Linear", {{"out_features", 1}}}});
+    QVERIFY(QDir().mkpath(m_tmp.filePath("table")));
+    saveProjectFile(p, m_tmp.filePath("table/table.json").toStdString());
+    const std::string few = trainRun(p, m_tmp.filePath("table/runs"), 1, 2);
+    const std::string more = trainRun(p, m_tmp.filePath("table/runs"), 20, std::nullopt);
+    QVERIFY(!few.empty() && !more.empty());
+    const VersionInfo v1 = registerVersion(p, few);
+    const VersionInfo v2 = registerVersion(p, more);
+    QVERIFY(v1.regression && v2.regression);
+    QVERIFY(std::isnan(v2.test.accuracy));
+    const Evaluation ev = evaluateRun(more, "best", "cpu");
+    QVERIFY2(std::abs(v2.test.r2 - ev.r2) < 1e-6, qPrintable(QString("%1 vs %2").arg(v2.test.r2).arg(ev.r2)));
+    QVERIFY(std::abs(v2.test.mae - ev.mae) < 1e-5);
+    QCOMPARE(v2.test.samples, ev.samples);
+
+    p.gate.feedbackMustRise = false;
+    const GateResult g = checkGate(p, "v2", "v1");
+    QCOMPARE(int(g.rules.size()), 1);
+    QVERIFY2(containsCI(g.rules[0].text.str(), "test R^2"), g.rules[0].text.str().c_str());
+    QCOMPARE(g.passed, v2.test.r2 - v1.test.r2 >= -0.005);
+    const VersionComparison c = compareVersions(p, "v1", "v2");
+    QVERIFY(c.testB.regression && std::abs(c.testB.r2 - ev.r2) < 1e-6);
+    QVERIFY(c.classes.empty() && c.newlyFixed.empty() && c.newlyBroken.empty());
 }
 
 void TestVersions::crashAtEveryPointLeavesAWholeRegistry_data()
