@@ -110,6 +110,7 @@ private Q_SLOTS:
     void runsRenameNoteDeleteRestore();
     void runsRefusesToTrashATrainingRun();
     void versionsComparePromoteRollback();
+    void feedbackCommandsAndExitCodes();
 
     // Every command's output, whatever it failed on, is free of C++ backtraces.
     void cleanup();
@@ -121,6 +122,101 @@ private:
     QStringList m_backtraces; // commands whose output held one
     QTemporaryDir m_tmp;
 };
+
+// feedback add|list|review|undo|counts|import on real photos (sklearn's), in a folder store and
+// in a project's store, with their exit codes: 0 done, 1 bad input named, 2 bad usage.
+void TestCli::feedbackCommandsAndExitCodes()
+{
+    const QString photos = QStringLiteral("/usr/lib/python3/dist-packages/sklearn/datasets/images/");
+    if (!QFileInfo::exists(photos + "china.jpg"))
+        QSKIP("sklearn's sample images are not installed");
+    const QString store = m_tmp.filePath("fb-store");
+    CliRun r = run({"feedback", store, "add", photos + "china.jpg", "--label", "2"});
+    QVERIFY2(r.exitCode == 0 && r.output.startsWith("added "), r.output.constData());
+    const QString first = QString::fromUtf8(r.output.mid(6, r.output.indexOf(':') - 6));
+    r = run({"feedback", store, "add", photos + "flower.jpg", "--label", "0"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    const QString second = QString::fromUtf8(r.output.mid(6, r.output.indexOf(':') - 6));
+    QVERIFY(first != second && !first.isEmpty());
+    QVERIFY(QFileInfo(store + "/feedback.jsonl").isFile());
+    QCOMPARE(QDir(store + "/inputs").entryList(QDir::Files).size(), 2);
+
+    r = run({"feedback", store, "list"});
+    QVERIFY2(r.exitCode == 0 && r.output.contains(first.toUtf8()) && r.output.contains(second.toUtf8())
+                 && r.output.contains("china.jpg") && r.output.contains("(correction)"),
+             r.output.constData());
+    r = run({"feedback", store, "list", "--class", "2", "--json"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    QJsonArray listed = QJsonDocument::fromJson(r.output).array();
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed[0].toObject()["id"].toString(), first);
+    QCOMPARE(listed[0].toObject()["state"].toString(), QStringLiteral("wrong"));
+
+    // A correction has no prediction to confirm; a wrong review takes a label; undo twice.
+    r = run({"feedback", store, "review", first, "right"});
+    QVERIFY2(r.exitCode == 1 && r.output.contains(first.toUtf8()), r.output.constData());
+    r = run({"feedback", store, "review", first, "wrong", "--label", "3"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    r = run({"feedback", store, "undo", first});
+    QVERIFY2(r.exitCode == 0 && r.output.contains("wrong: 2"), r.output.constData());
+    r = run({"feedback", store, "undo", first});
+    QVERIFY2(r.exitCode == 0 && r.output.contains("unreviewed"), r.output.constData());
+    r = run({"feedback", store, "undo", first});
+    QVERIFY2(r.exitCode == 1 && r.output.contains(first.toUtf8()), r.output.constData());
+    r = run({"feedback", store, "list", "--state", "unreviewed"});
+    QVERIFY2(r.exitCode == 0 && r.output.contains(first.toUtf8()) && !r.output.contains(second.toUtf8()),
+             r.output.constData());
+    r = run({"feedback", store, "counts"});
+    QVERIFY2(r.exitCode == 0 && r.output.contains("2 items, 1 reviewed (0 right, 1 wrong), 1 unreviewed"),
+             r.output.constData());
+
+    // Bad input: unknown id, a missing input file, a class name no item carries (exit 1).
+    r = run({"feedback", store, "review", "no-such-item", "wrong", "--label", "1"});
+    QVERIFY2(r.exitCode == 1 && r.output.contains("no-such-item"), r.output.constData());
+    r = run({"feedback", store, "add", m_tmp.filePath("missing.png"), "--label", "1"});
+    QVERIFY2(r.exitCode == 1 && r.output.contains("missing.png"), r.output.constData());
+    r = run({"feedback", store, "add", photos + "china.jpg", "--label", "Sneaker"});
+    QVERIFY2(r.exitCode == 1 && r.output.contains("Sneaker"), r.output.constData());
+    // Bad usage (exit 2): no action, an unknown one, a bad state, review without a label.
+    for (const QStringList &args :
+         {QStringList{"feedback", store}, QStringList{"feedback", store, "frob"},
+          QStringList{"feedback", store, "list", "--state", "maybe"},
+          QStringList{"feedback", store, "review", first, "wrong"}, QStringList{"feedback", store, "add", "x.png"}}) {
+        r = run(args);
+        QVERIFY2(r.exitCode == 2, qPrintable(args.join(' ') + ": " + r.output));
+    }
+
+    // A project's store: class names from the project, numbers checked against them.
+    QDir().mkpath(m_tmp.filePath("fb-project"));
+    const QString project = m_tmp.filePath("fb-project/tiny.json");
+    QVERIFY(QFile::copy(sourceFile("tests/data/tiny_synthetic/project.json"), project));
+    r = run({"feedback", project, "add", photos + "flower.jpg", "--label", "three"});
+    QVERIFY2(r.exitCode == 0 && r.output.contains("class 3 (three)"), r.output.constData());
+    QVERIFY(QFileInfo(m_tmp.filePath("fb-project/feedback/tiny/feedback.jsonl")).isFile());
+    r = run({"feedback", project, "add", photos + "flower.jpg", "--label", "4"});
+    QVERIFY2(r.exitCode == 1 && r.output.contains("out of range"), r.output.constData());
+    // Import the folder store twice: the second brings nothing.
+    r = run({"feedback", project, "import", store});
+    QVERIFY2(r.exitCode == 0 && r.output.contains("imported 2 item(s)"), r.output.constData());
+    r = run({"feedback", project, "import", store});
+    QVERIFY2(r.exitCode == 0 && r.output.contains("imported 0 item(s)"), r.output.constData());
+    r = run({"feedback", project, "list", "--json"});
+    QCOMPARE(QJsonDocument::fromJson(r.output).array().size(), 3);
+
+    // A damaged line in the middle: reported by number, the other items still listed, exit 1.
+    QFile log(store + "/feedback.jsonl");
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    QList<QByteArray> lines = log.readAll().split('\n');
+    log.close();
+    lines.insert(1, "not json at all");
+    QVERIFY(log.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    log.write(lines.join('\n'));
+    log.close();
+    r = run({"feedback", store, "list"});
+    QVERIFY2(r.exitCode == 1 && r.output.contains("line 2") && r.output.contains(first.toUtf8())
+                 && r.output.contains(second.toUtf8()),
+             r.output.constData());
+}
 
 CliRun TestCli::run(const QStringList &args, const QString &program)
 {
