@@ -593,7 +593,8 @@ void TestVersions::crashAtEveryPointLeavesAWholeRegistry()
     const auto finally = listVersions(p);
     QCOMPARE(QString::fromStdString(finally.back().id), QString("v%1").arg(after.size() + 1));
     for (const auto &entry : fs::directory_iterator(versionsDir(p)))
-        QVERIFY2(entry.path().filename().string().find(".partial-") == std::string::npos,
+        QVERIFY2(entry.path().filename().string().find(".partial-") == std::string::npos
+                     && entry.path().filename().string().find(".tmp-") == std::string::npos,
                  entry.path().string().c_str());
     next = runCli({"promote", file, "v1", "--reason", "after the crash", "--override"}, {});
     QVERIFY2(next.exitCode == 0, next.output.constData());
