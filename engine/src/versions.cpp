@@ -864,10 +864,11 @@ GateResult promoteVersion(const Project &project, const std::string &version, co
     if (current) {
         gate = checkGate(project, target.id, current->id);
         if (!gate.passed && !override) {
-            std::string failed;
+            // The failed rules' sentences, each translated in turn.
+            Message failed;
             for (const auto &r : gate.rules)
                 if (!r.passed)
-                    failed += (failed.empty() ? "" : "; ") + r.text.str();
+                    failed = failed.empty() ? r.text : Message::tr("%1; %2", failed, r.text);
             throw EngineError(Message::tr("%1 did not pass the promotion gate against %2: %3. Promote with an "
                                           "override to do it anyway (recorded with the reason)",
                                           target.id, current->id, failed));
