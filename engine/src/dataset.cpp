@@ -215,11 +215,25 @@ DataSplits loadDataSplits(const Project &p, DType inputType, const ImportControl
         }
     }
     RawSplit val = splitValidation(raw.train, p.dataset.validationFraction, p.dataset.splitSeed);
+    // The extra samples are split the same way, so that validation (and with it the best
+    // checkpoint and early stopping) sees what fine-tuning is meant to learn, not only the
+    // original distribution.
+    RawSplit extraVal;
+    if (out.extraTrain > 1 && p.dataset.validationFraction > 0) {
+        extraVal = splitValidation(extra, p.dataset.validationFraction, p.dataset.splitSeed);
+        out.extraTrain = extra.inputs.size(0);
+        out.extraValidation = extraVal.inputs.size(0);
+    }
 
     const double scale = format.scale(inputType);
     out.train = toInputType(std::move(raw.train), inputType, scale);
     out.validation = toInputType(std::move(val), inputType, scale);
     out.test = toInputType(std::move(raw.test), inputType, scale);
+    if (out.extraValidation > 0) {
+        TensorDataset more = toInputType(std::move(extraVal), inputType, scale);
+        out.validation.inputs = torch::cat({out.validation.inputs, more.inputs});
+        out.validation.labels = torch::cat({out.validation.labels, more.labels});
+    }
 
     const bool normalizes = inputType == DType::Float32 && p.preprocess.normalize != "none";
     if (normalizes) // statistics of the original training data only

@@ -44,14 +44,17 @@ struct DataSplits {
     // the frozen test split they were measured on (versions.h).
     std::string trainSha256;
     std::string testSha256;
-    // Samples `extraTrain` added at the end of `train` (fine-tuning's feedback items).
+    // Samples `extraTrain` added at the end of `train` and of `validation` (fine-tuning's
+    // feedback items, split by the validation fraction and seed as the original data is).
     int64_t extraTrain = 0;
+    int64_t extraValidation = 0;
 };
 
 // Raw samples to add to the training split (fine-tuning's feedback items), asked for with the
 // preprocessing record so far (the format's part and "format") once the data is read; they join
 // the training split after the validation split is taken and after the normalisation statistics
-// are computed, so validation and the statistics stay those of the original data.
+// are computed, so the statistics stay those of the original data. A validation-fraction share of
+// them joins the validation split.
 using ExtraTrainSamples = std::function<RawSplit(const nlohmann::json &record)>;
 
 // Loads train and test through the project's dataset format, splits validation off train (fixed

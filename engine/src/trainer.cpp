@@ -728,15 +728,15 @@ void TrainingSession::Impl::loadData(Run &r)
     r.nExtra = data.extraTrain;
     if (r.finetune)
         log(Message::tr(
-            "fine-tuning from %1: %2 reviewed feedback item(s), each seen %3 time(s) per epoch, beside %4 "
-            "of the original training data",
+            "fine-tuning from %1: %2 reviewed feedback item(s) train, each seen %3 time(s) per epoch, beside %4 "
+            "of the original training data; %5 more validate",
             r.finetune->parentVersion, r.nExtra,
             [&] {
                 std::ostringstream w;
                 w << r.finetune->feedbackWeight;
                 return w.str();
             }(),
-            std::to_string(int(std::lround(r.finetune->replayFraction * 100))) + "%"));
+            std::to_string(int(std::lround(r.finetune->replayFraction * 100))) + "%", data.extraValidation));
     // What exports need to preprocess raw samples exactly as training did.
     summary["normalization"] = json{{"mean", data.mean}, {"std", data.std}};
     summary["preprocessing"] = data.preprocessing;
