@@ -1,0 +1,368 @@
+// The four stages after deployment in the studio, on real data: a tiny model trained a few
+// batches on Fashion-MNIST (the Debian package) becomes v1 through the Model update panel, a
+// second run v2; Application predicts on picked test samples, sorts by confidence and logs
+// right/wrong reviews in the feedback store; User feedback filters the store and undoes a
+// review; the pipeline's cards show the registry's and the store's state; promote and roll back
+// ask for a reason (and an override when the gate fails). No sleeps: every wait is on a signal.
+
+#include "applicationpanel.h"
+#include "comparedialog.h"
+#include "feedbackpanel.h"
+#include "finetunepanel.h"
+#include "pipelinescene.h"
+#include "pipelinestages.h"
+#include "projectdocument.h"
+#include "stageinspector.h"
+#include "stageitem.h"
+#include "versionspanel.h"
+
+#include "torchwright/feedback.h"
+#include "torchwright/training.h"
+#include "torchwright/versions.h"
+
+#include <QCheckBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+using namespace torchwright;
+using namespace torchwright::ui;
+
+namespace {
+
+const char *kFashion = "/usr/share/datasets/fashion-mnist";
+
+// Input -> Flatten -> Linear: trains a few batches in a second or two.
+QByteArray projectText()
+{
+    return QByteArrayLiteral(R"({
+  "format": "torchwright-project", "version": 2, "name": "loop",
+  "dataset": {"kind": "idx", "path": ")")
+           + kFashion + QByteArrayLiteral(R"(", "sample_shape": [1, 28, 28],
+              "num_classes": 10,
+              "class_names": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+                              "Sneaker", "Bag", "Ankle boot"],
+              "validation_fraction": 0.05, "split_seed": 42},
+  "training": {"epochs": 1, "batch_size": 64, "seed": 1, "device": "cpu", "threads": 1},
+  "graph": {"nodes": [
+      {"id": 1, "type": "Input", "name": "input", "params": {"dtype": "float32"}, "position": [80, 200]},
+      {"id": 2, "type": "Flatten", "name": "flatten", "params": {}, "position": [280, 200]},
+      {"id": 3, "type": "Linear", "name": "fc", "params": {"in_features": 0, "out_features": 10, "bias": true},
+       "position": [480, 200]}],
+    "edges": [{"from": {"node": 1, "port": 0}, "to": {"node": 2, "port": 0}},
+              {"from": {"node": 2, "port": 0}, "to": {"node": 3, "port": 0}}]}
+})");
+}
+
+} // namespace
+
+class TestLoopStages : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void stagesAreAvailable();
+    void versionsPanelRegistersRuns();
+    void applicationPredictsOnTestSamples();
+    void feedbackPanelFiltersAndUndoes();
+    void cardsShowTheLoopsState();
+    void finetuneSaysWhatItMixes();
+    void compareShowsTheGate();
+    void promoteAndRollbackAskForAReason();
+    void pretrainOffersTheCurrentVersion();
+
+private:
+    QString train(int seed);
+    bool waitDone(VersionsPanel &panel);
+
+    QTemporaryDir m_tmp;
+    QString m_project;
+    QString m_run1, m_run2;
+    ProjectDocument m_doc;
+};
+
+QString TestLoopStages::train(int seed)
+{
+    TrainRequest request;
+    request.project = m_doc.project();
+    request.project.training.seed = seed;
+    request.runsDir = QFileInfo(m_project).absolutePath().toStdString() + "/runs";
+    request.device = std::string("cpu");
+    request.batchLimit = 40 * seed; // the second run trains longer, so the two differ
+    const RunResult run = trainBlocking(request, [](const TrainingEvent &) {});
+    if (run.status != TrainingEvent::Status::Completed)
+        qWarning("%s", run.message.c_str());
+    return QString::fromStdString(run.runDir);
+}
+
+bool TestLoopStages::waitDone(VersionsPanel &panel)
+{
+    QSignalSpy done(&panel, &VersionsPanel::done);
+    if (!done.wait(120000))
+        return false;
+    if (!done.first().first().toBool())
+        qWarning("%s", qPrintable(panel.statusText()));
+    return done.first().first().toBool();
+}
+
+void TestLoopStages::initTestCase()
+{
+    if (!QFileInfo::exists(QString::fromUtf8(kFashion) + "/t10k-images-idx3-ubyte.gz"))
+        QSKIP("Fashion-MNIST is not installed (the Debian package dataset-fashion-mnist)");
+    QVERIFY(m_tmp.isValid());
+    m_project = m_tmp.filePath("loop/loop.json");
+    QVERIFY(QDir().mkpath(m_tmp.filePath("loop")));
+    QFile f(m_project);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(projectText());
+    f.close();
+    QString error;
+    QVERIFY2(m_doc.load(m_project, &error), qPrintable(error));
+    m_run1 = train(1);
+    m_run2 = train(2);
+    QVERIFY(QFileInfo::exists(m_run1 + "/best.pt"));
+    QVERIFY(QFileInfo::exists(m_run2 + "/best.pt"));
+}
+
+void TestLoopStages::stagesAreAvailable()
+{
+    for (Stage s : {Stage::Application, Stage::UserFeedback, Stage::ContinuousOptimization, Stage::ModelUpdate}) {
+        QVERIFY(stageAvailable(s));
+        QVERIFY(!stageInfo(s).note().contains("Not available"));
+    }
+    // Each shows its panel under its settings, and the settings of the schema that name it.
+    StageInspector inspector(&m_doc);
+    inspector.showStage(int(Stage::Application));
+    QVERIFY(inspector.applicationPanel());
+    QVERIFY(inspector.findChild<QSpinBox *>("/application/top_k"));
+    inspector.showStage(int(Stage::UserFeedback));
+    QVERIFY(inspector.feedbackPanel());
+    QVERIFY(!inspector.applicationPanel());
+    inspector.showStage(int(Stage::ContinuousOptimization));
+    QVERIFY(inspector.finetunePanel());
+    QVERIFY(inspector.findChild<QWidget *>("/finetune/replay_fraction"));
+    inspector.showStage(int(Stage::ModelUpdate));
+    QVERIFY(inspector.versionsPanel());
+    QVERIFY(inspector.findChild<QWidget *>("/update/gate/max_test_drop"));
+}
+
+void TestLoopStages::versionsPanelRegistersRuns()
+{
+    VersionsPanel panel(&m_doc);
+    QCOMPARE(panel.table()->rowCount(), 0);
+    QVERIFY(panel.statusText().isEmpty());
+    // Both runs are offered, newest first.
+    const auto runs = panel.registrableRuns();
+    QCOMPARE(runs.size(), 2);
+    QCOMPARE(QFileInfo(runs[0].first), QFileInfo(m_run2));
+    panel.registerRun(m_run1);
+    QVERIFY(panel.isBusy());
+    QVERIFY(waitDone(panel));
+    QCOMPARE(panel.table()->rowCount(), 1);
+    QCOMPARE(panel.table()->item(0, VersionsPanel::VersionColumn)->text(), QStringLiteral("v1 (current)"));
+    QVERIFY2(panel.table()->item(0, VersionsPanel::TestColumn)->text().contains("%"),
+             qPrintable(panel.table()->item(0, VersionsPanel::TestColumn)->text()));
+    panel.registerRun(m_run2);
+    QVERIFY(waitDone(panel));
+    // Newest first; v1 stays current until v2 is promoted.
+    QCOMPARE(panel.table()->rowCount(), 2);
+    QCOMPARE(panel.table()->item(0, VersionsPanel::VersionColumn)->text(), QStringLiteral("v2"));
+    QCOMPARE(panel.table()->item(1, VersionsPanel::VersionColumn)->text(), QStringLiteral("v1 (current)"));
+    QVERIFY(panel.registrableRuns()[0].second.contains("v2"));
+}
+
+void TestLoopStages::applicationPredictsOnTestSamples()
+{
+    ApplicationPanel panel(&m_doc);
+    QCOMPARE(panel.version(), QStringLiteral("v1"));
+    QSignalSpy predicted(&panel, &ApplicationPanel::predicted);
+    const QList<int> indices{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+    panel.predictTestSamples(indices);
+    QVERIFY(predicted.wait(120000));
+    QCOMPARE(predicted.first().first().toInt(), indices.size());
+    QTableWidget *table = panel.table();
+    QCOMPARE(table->rowCount(), indices.size());
+    QVERIFY(!table->item(0, ApplicationPanel::InputColumn)->icon().isNull()); // a thumbnail
+    // The top classes: as many as /application/top_k says (3), the best first.
+    QVERIFY(!table->item(0, ApplicationPanel::PredictionColumn)->text().isEmpty());
+    QCOMPARE(table->item(0, ApplicationPanel::OthersColumn)->text().count(" %"), 2);
+    // Ascending confidence puts the doubtful ones first; descending the sure ones.
+    table->sortItems(ApplicationPanel::ConfidenceColumn, Qt::AscendingOrder);
+    for (int r = 1; r < table->rowCount(); ++r)
+        QVERIFY(panel.rowConfidence(r - 1) <= panel.rowConfidence(r));
+    table->sortItems(ApplicationPanel::ConfidenceColumn, Qt::DescendingOrder);
+    for (int r = 1; r < table->rowCount(); ++r)
+        QVERIFY(panel.rowConfidence(r - 1) >= panel.rowConfidence(r));
+
+    // Right, and wrong with the correct class: each logs the prediction and its review.
+    QVERIFY2(panel.markRight(0), qPrintable(panel.statusText()));
+    const QString rightId = panel.feedbackId(0);
+    QVERIFY(!rightId.isEmpty());
+    QVERIFY2(panel.markWrong(1, 6), qPrintable(panel.statusText()));
+    const QString wrongId = panel.feedbackId(1);
+    QVERIFY(panel.markWrong(2, 0));
+    QCOMPARE(table->item(1, ApplicationPanel::ReviewColumn)->text(), QStringLiteral("wrong: Shirt"));
+    const FeedbackStore store(feedbackDir(m_doc.project()));
+    QCOMPARE(int(store.items().size()), 3); // only the rows marked are logged
+    const std::optional<FeedbackItem> right = store.find(rightId.toStdString());
+    QVERIFY(right);
+    QCOMPARE(QString::fromStdString(right->verdict), QStringLiteral("right"));
+    QCOMPARE(QString::fromStdString(right->version), QStringLiteral("v1"));
+    QVERIFY(QFileInfo::exists(QString::fromStdString(store.inputPath(*right)))); // the input was copied
+    const std::optional<FeedbackItem> wrong = store.find(wrongId.toStdString());
+    QVERIFY(wrong);
+    QCOMPARE(QString::fromStdString(wrong->verdict), QStringLiteral("wrong"));
+    QCOMPARE(wrong->label, 6);
+    QCOMPARE(QString::fromStdString(wrong->labelName), QStringLiteral("Shirt"));
+    // Marking again replaces the review, without a second item.
+    QVERIFY(panel.markRight(1));
+    QCOMPARE(int(store.items().size()), 3);
+    QCOMPARE(QString::fromStdString(store.find(wrongId.toStdString())->verdict), QStringLiteral("right"));
+    QVERIFY(panel.markWrong(1, 6));
+}
+
+void TestLoopStages::feedbackPanelFiltersAndUndoes()
+{
+    FeedbackPanel panel(&m_doc);
+    QCOMPARE(panel.table()->rowCount(), 3);
+    QVERIFY2(panel.countsText().contains("3 items: 3 reviewed (1 right, 2 wrong)"), qPrintable(panel.countsText()));
+    panel.setFilter("wrong");
+    QCOMPARE(panel.table()->rowCount(), 2);
+    panel.setFilter("right");
+    QCOMPARE(panel.table()->rowCount(), 1);
+    panel.setFilter("unreviewed");
+    QCOMPARE(panel.table()->rowCount(), 0);
+    panel.setFilter("wrong", 6); // corrected to Shirt
+    QCOMPARE(panel.table()->rowCount(), 1);
+    panel.setFilter("", -1, "v1");
+    QCOMPARE(panel.table()->rowCount(), 3);
+    panel.setFilter("", -1, "v9");
+    QCOMPARE(panel.table()->rowCount(), 3); // no such version in the list: all versions
+
+    // Undo the Shirt correction: the item is unreviewed again.
+    panel.setFilter("wrong", 6);
+    const QString id = panel.itemId(0);
+    QVERIFY2(panel.undo(0), qPrintable(panel.statusText()));
+    panel.setFilter("wrong");
+    QCOMPARE(panel.table()->rowCount(), 1);
+    panel.setFilter("unreviewed");
+    QCOMPARE(panel.table()->rowCount(), 1);
+    QCOMPARE(panel.itemId(0), id);
+    // A second undo has nothing to take back: refused, saying so.
+    QVERIFY(!panel.undo(0));
+    QVERIFY(!panel.statusText().isEmpty());
+    // Review it from here.
+    QVERIFY(panel.markWrong(0, 6));
+    panel.setFilter("unreviewed");
+    QCOMPARE(panel.table()->rowCount(), 0);
+    // A change on disk (the CLI) shows without a click: the watcher or the next refresh.
+    const FeedbackStore store(feedbackDir(m_doc.project()));
+    store.undoReview(id.toStdString());
+    LoopWatcher::forDocument(&m_doc)->notify();
+    QCOMPARE(panel.table()->rowCount(), 1);
+    FeedbackStore(feedbackDir(m_doc.project())).markWrong(id.toStdString(), 6, "Shirt");
+}
+
+void TestLoopStages::cardsShowTheLoopsState()
+{
+    PipelineScene scene(&m_doc);
+    const QString update = scene.item(Stage::ModelUpdate)->summary();
+    QVERIFY2(update.contains("v1 current") && update.contains("versions: 2"), qPrintable(update));
+    QVERIFY2(update.contains("3 reviewed"), qPrintable(update));
+    QVERIFY2(scene.item(Stage::UserFeedback)->summary().contains("3 items, 3 reviewed"),
+             qPrintable(scene.item(Stage::UserFeedback)->summary()));
+    QVERIFY2(scene.item(Stage::Application)->summary().contains("v1"),
+             qPrintable(scene.item(Stage::Application)->summary()));
+    QVERIFY(!scene.item(Stage::ContinuousOptimization)->summary().isEmpty());
+}
+
+void TestLoopStages::finetuneSaysWhatItMixes()
+{
+    FinetunePanel panel(&m_doc);
+    QCOMPARE(panel.button()->text(), QStringLiteral("Fine-tune from v1"));
+    QVERIFY(panel.button()->isEnabled());
+    QVERIFY2(panel.mixText().contains("seen 5 times") && panel.mixText().contains("50 %"), qPrintable(panel.mixText()));
+    QSignalSpy asked(&panel, &FinetunePanel::finetuneRequested);
+    panel.button()->click();
+    QCOMPARE(asked.size(), 1);
+    QCOMPARE(asked.first().first().toString(), QStringLiteral("v1"));
+    // What the window trains then: the request of the engine, from v1.
+    const TrainRequest request = finetuneRequest(m_doc.project(), "v1");
+    QVERIFY(request.finetune);
+    QCOMPARE(QString::fromStdString(request.finetune->parentVersion), QStringLiteral("v1"));
+}
+
+void TestLoopStages::compareShowsTheGate()
+{
+    VersionsPanel panel(&m_doc);
+    panel.compare("v1", "v2");
+    QVERIFY(waitDone(panel));
+    CompareDialog *dialog = panel.compareDialog();
+    QVERIFY(dialog);
+    QVERIFY(dialog->summaryTable()->rowCount() >= 5);
+    QCOMPARE(dialog->classTable()->rowCount(), 10);
+    QCOMPARE(dialog->confusionTable()->rowCount(), 10);
+    QVERIFY2(dialog->gateText().contains("gate"), qPrintable(dialog->gateText()));
+    dialog->close();
+}
+
+void TestLoopStages::promoteAndRollbackAskForAReason()
+{
+    VersionsPanel panel(&m_doc);
+    panel.promote("v2");
+    QTRY_VERIFY_WITH_TIMEOUT(panel.reasonDialog(), 120000);
+    ReasonDialog *dialog = panel.reasonDialog();
+    QVERIFY(!dialog->okButton()->isEnabled()); // no reason yet
+    QVERIFY(!dialog->gateText().isEmpty());
+    dialog->reasonEdit()->setText("trained longer");
+    if (dialog->overrideBox()->isVisible()) {
+        // The gate failed: OK needs the override too.
+        QVERIFY(!dialog->okButton()->isEnabled());
+        dialog->overrideBox()->setChecked(true);
+    }
+    QVERIFY(dialog->okButton()->isEnabled());
+    dialog->okButton()->click();
+    QVERIFY(waitDone(panel));
+    QCOMPARE(QString::fromStdString(currentVersion(m_doc.project())->id), QStringLiteral("v2"));
+    QCOMPARE(panel.table()->item(0, VersionsPanel::VersionColumn)->text(), QStringLiteral("v2 (current)"));
+    const auto history = registryHistory(m_doc.project());
+    QCOMPARE(QString::fromStdString(history.back().reason), QStringLiteral("trained longer"));
+
+    panel.rollback();
+    QVERIFY(panel.reasonDialog());
+    dialog = panel.reasonDialog();
+    QVERIFY(!dialog->okButton()->isEnabled());
+    QVERIFY(!dialog->overrideBox()->isVisible());
+    dialog->reasonEdit()->setText("  ");
+    QVERIFY(!dialog->okButton()->isEnabled()); // spaces are no reason
+    dialog->reasonEdit()->setText("v2 misses shirts");
+    dialog->okButton()->click();
+    QVERIFY(waitDone(panel));
+    QCOMPARE(QString::fromStdString(currentVersion(m_doc.project())->id), QStringLiteral("v1"));
+    QCOMPARE(QString::fromStdString(registryHistory(m_doc.project()).back().reason),
+             QStringLiteral("v2 misses shirts"));
+}
+
+void TestLoopStages::pretrainOffersTheCurrentVersion()
+{
+    // The loop back: one click points Pretrain at the current version and turns it on, one
+    // undo step takes both back.
+    StageInspector inspector(&m_doc);
+    inspector.showStage(int(Stage::Pretrain));
+    auto *current = inspector.findChild<QPushButton *>("pretrainFromCurrent");
+    QVERIFY(current);
+    current->click();
+    QCOMPARE(QString::fromStdString(m_doc.project().pretrain.source), QStringLiteral("@current"));
+    QVERIFY(m_doc.project().pretrain.enabled);
+    m_doc.undoStack()->undo();
+    QVERIFY(m_doc.project().pretrain.source.empty());
+    QVERIFY(!m_doc.project().pretrain.enabled);
+}
+
+QTEST_MAIN(TestLoopStages)
+#include "tst_loopstages.moc"
