@@ -118,7 +118,8 @@ ApplicationPanel::ApplicationPanel(ProjectDocument *doc, QWidget *parent)
 
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(QStringLiteral("applicationTable"));
-    m_table->setHorizontalHeaderLabels({tr("Input"), tr("Prediction"), tr("Confidence"), tr("Next"), tr("Review")});
+    m_table->setHorizontalHeaderLabels(
+        {tr("Input"), tr("Prediction"), tr("Confidence"), tr("Other classes"), tr("Review")});
     m_table->horizontalHeaderItem(ConfidenceColumn)
         ->setToolTip(tr("Click to sort; ascending puts the doubtful predictions first"));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -231,6 +232,8 @@ void ApplicationPanel::refreshVersion()
             m_versionLabel->setText(tr("The model registry cannot be read: %1").arg(exceptionText(e)));
         }
     }
+    // Rows are for table projects; images and test samples for the rest.
+    m_paste->setVisible(project.dataset.kind == "csv");
     const QStringList names = classNames(project);
     if (m_correctClass->count() != names.size() || [&] {
             for (int i = 0; i < names.size(); ++i)

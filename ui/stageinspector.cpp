@@ -200,6 +200,11 @@ StageInspector::StageInspector(ProjectDocument *doc, QWidget *parent) : QWidget(
     rebuild();
 }
 
+ApplicationPanel *StageInspector::applicationPanel() const { return m_application; }
+FeedbackPanel *StageInspector::feedbackPanel() const { return m_feedback; }
+FinetunePanel *StageInspector::finetunePanel() const { return m_finetune; }
+VersionsPanel *StageInspector::versionsPanel() const { return m_versions; }
+
 bool StageInspector::formFits() const { return m_form->minimumSizeHint().width() <= m_scroll->viewport()->width(); }
 
 void StageInspector::showStage(int stage)

@@ -44,10 +44,10 @@ public:
     // The Input data stage's preview of the data (under its settings); null until first shown.
     DataPreview *dataPreview() const { return m_dataPreview; }
     // The panels of the four stages after deployment, while their stage is shown; else null.
-    ApplicationPanel *applicationPanel() const { return m_application; }
-    FeedbackPanel *feedbackPanel() const { return m_feedback; }
-    FinetunePanel *finetunePanel() const { return m_finetune; }
-    VersionsPanel *versionsPanel() const { return m_versions; }
+    ApplicationPanel *applicationPanel() const;
+    FeedbackPanel *feedbackPanel() const;
+    FinetunePanel *finetunePanel() const;
+    VersionsPanel *versionsPanel() const;
 
 Q_SIGNALS:
     void openModelRequested();

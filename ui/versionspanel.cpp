@@ -28,7 +28,7 @@ namespace torchwright::ui {
 
 namespace {
 
-QString metric(const VersionMetrics &m)
+QString metricText(const VersionMetrics &m)
 {
     if (m.samples <= 0)
         return QStringLiteral("–");
@@ -226,8 +226,8 @@ void VersionsPanel::refresh()
         auto *run = new QTableWidgetItem(QString::fromStdString(v.runName));
         run->setToolTip(QString::fromStdString(v.runDir));
         m_table->setItem(row, RunColumn, run);
-        m_table->setItem(row, TestColumn, new QTableWidgetItem(metric(v.test)));
-        m_table->setItem(row, FeedbackColumn, new QTableWidgetItem(metric(v.feedback)));
+        m_table->setItem(row, TestColumn, new QTableWidgetItem(metricText(v.test)));
+        m_table->setItem(row, FeedbackColumn, new QTableWidgetItem(metricText(v.feedback)));
         m_table->setItem(row, NoteColumn, new QTableWidgetItem(QString::fromStdString(v.note)));
     }
     m_table->resizeColumnsToContents();

@@ -5,6 +5,7 @@
 // the gate fails, an explicit override), roll back (a reason). Registering, comparing and the
 // gate take seconds: they run on a worker while a busy bar shows.
 
+#include "comparedialog.h"
 #include "loopcommon.h"
 
 #include "torchwright/versions.h"
@@ -25,7 +26,6 @@ class QTableWidget;
 
 namespace torchwright::ui {
 
-class CompareDialog;
 class ProjectDocument;
 
 // Asks for the reason of a promotion or a rollback; for a promotion it shows the gate's rules,

@@ -199,14 +199,25 @@ void TestLoopStages::applicationPredictsOnTestSamples()
     for (int r = 1; r < table->rowCount(); ++r)
         QVERIFY(panel.rowConfidence(r - 1) >= panel.rowConfidence(r));
 
-    // Right, and wrong with the correct class: each logs the prediction and its review.
+    // Right, and wrong with the correct class: each logs the prediction and its review. The
+    // corrections go to rows not predicted as the class they name.
+    auto rowNotPredicted = [table](const QString &name, int after) {
+        for (int r = after + 1; r < table->rowCount(); ++r)
+            if (table->item(r, ApplicationPanel::PredictionColumn)->text() != name)
+                return r;
+        return -1;
+    };
     QVERIFY2(panel.markRight(0), qPrintable(panel.statusText()));
     const QString rightId = panel.feedbackId(0);
     QVERIFY(!rightId.isEmpty());
-    QVERIFY2(panel.markWrong(1, 6), qPrintable(panel.statusText()));
-    const QString wrongId = panel.feedbackId(1);
-    QVERIFY(panel.markWrong(2, 0));
-    QCOMPARE(table->item(1, ApplicationPanel::ReviewColumn)->text(), QStringLiteral("wrong: Shirt"));
+    const int shirtRow = rowNotPredicted("Shirt", 0);
+    QVERIFY(shirtRow > 0);
+    QVERIFY2(panel.markWrong(shirtRow, 6), qPrintable(panel.statusText()));
+    const QString wrongId = panel.feedbackId(shirtRow);
+    const int tshirtRow = rowNotPredicted("T-shirt/top", shirtRow);
+    QVERIFY(tshirtRow > 0);
+    QVERIFY2(panel.markWrong(tshirtRow, 0), qPrintable(panel.statusText()));
+    QCOMPARE(table->item(shirtRow, ApplicationPanel::ReviewColumn)->text(), QStringLiteral("wrong: Shirt"));
     const FeedbackStore store(feedbackDir(m_doc.project()));
     QCOMPARE(int(store.items().size()), 3); // only the rows marked are logged
     const std::optional<FeedbackItem> right = store.find(rightId.toStdString());
@@ -220,10 +231,10 @@ void TestLoopStages::applicationPredictsOnTestSamples()
     QCOMPARE(wrong->label, 6);
     QCOMPARE(QString::fromStdString(wrong->labelName), QStringLiteral("Shirt"));
     // Marking again replaces the review, without a second item.
-    QVERIFY(panel.markRight(1));
+    QVERIFY(panel.markRight(shirtRow));
     QCOMPARE(int(store.items().size()), 3);
     QCOMPARE(QString::fromStdString(store.find(wrongId.toStdString())->verdict), QStringLiteral("right"));
-    QVERIFY(panel.markWrong(1, 6));
+    QVERIFY(panel.markWrong(shirtRow, 6));
 }
 
 void TestLoopStages::feedbackPanelFiltersAndUndoes()
