@@ -7,11 +7,13 @@
 #include "torchwright/analysis.h"
 #include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
+#include "torchwright/feedback.h"
 #include "torchwright/layertable.h"
 #include "torchwright/project.h"
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
 #include "torchwright/training.h"
+#include "torchwright/versions.h"
 
 #include <algorithm>
 #include <atomic>
@@ -48,7 +50,14 @@ commands:
                      for a regression)
   export RUN         write the trained model for other tools ({formats})
   predict BUNDLE IN  classify images or tensors with an exported bundle
+  feedback STORE ... list, review, undo, add and import feedback items (predictions and
+                     corrections); STORE is a feedback store folder or a project file
+  finetune PROJECT   fine-tune the current model version on the reviewed feedback
   runs PROJECT       list the project's runs; rename, note, delete (to the trash), restore
+  versions PROJECT   the project's model versions; register a run as a new version
+  compare PROJECT A B  two versions side by side on the test split and the feedback set
+  promote PROJECT V  make a version current (checked by the project's promotion gate)
+  rollback PROJECT   make the version current before the latest promotion current again
   devices            list the devices LibTorch sees
 
 Run 'torchwright-cli <command> --help' for a command's options.
@@ -82,6 +91,19 @@ Ctrl-C stops after the current batch; the last checkpoint stays and the run can 
 A checkpoint is written before the first epoch and after each one, so a run stopped or killed
 at any moment (kill -9 too) can be resumed.
 )"},
+    {"finetune", R"(usage: torchwright-cli finetune PROJECT [--from VERSION] [--feedback DIR] [options]
+
+Continuous optimization: trains a new run of the project starting from a model version's
+weights (the current one by default; --from v2) on the original training data plus the
+reviewed feedback items (the project's store, feedback/<project>/ beside it, or --feedback DIR).
+The mix is the project's /finetune settings: each reviewed item is seen feedback_weight times
+per epoch beside a replay_fraction share of the original data drawn anew each epoch; a holdout
+share of the reviewed items (chosen by their ids) is kept out as the feedback set the versions
+are measured on; frozen layers keep the version's weights; the learning rate and epochs are
+/finetune/lr and /finetune/epochs. The run records its parent version and the items it saw;
+register it with 'versions PROJECT register RUN'.
+  --epochs N, --device D, --threads N, --out DIR, --batch-limit N   as for train
+)"},
     {"evaluate", R"(usage: torchwright-cli evaluate RUN [--checkpoint best|last] [--device D]
 
 Loads the run's checkpoint (best by default) and prints the test accuracy, the loss, the
@@ -96,6 +118,7 @@ the mean squared error.
 Writes the trained model (the best checkpoint by default), checked against the engine:
 )"},
     {"predict", R"(usage: torchwright-cli predict BUNDLE INPUT [--top K] [--limit N] [--device D]
+                                [--log FEEDBACK_DIR]
 
 Runs a bundle's model on INPUT and prints the top K classes (default 3) of each sample, or the
 predicted value for a regression (a table whose target is a real value):
@@ -106,6 +129,38 @@ predicted value for a regression (a table whose target is a real value):
   a .npy array: uint8 is raw pixels (preprocessed), float32 is taken as the model's input.
 One sample or a batch [N, ...]. The bundle's checksums are verified first.
 --limit N prints only the first N samples (all are classified).
+--log FEEDBACK_DIR records each prediction in that feedback store (created when missing) for
+review: a copy of each input file (each sample of a tensor file as a .npy; a CSV row inline),
+the bundle's version (the id in ../version.json of a registry version, else its run name),
+the top K classes with their confidences, and the time. 'feedback import' brings them into a
+project's store.
+)"},
+    {"feedback", R"(usage: torchwright-cli feedback STORE list [--state unreviewed|reviewed|right|wrong]
+                                  [--class NAME|N] [--version V] [--json]
+       torchwright-cli feedback STORE counts
+       torchwright-cli feedback STORE review ID right
+       torchwright-cli feedback STORE review ID wrong --label NAME|N | --value X
+       torchwright-cli feedback STORE undo ID
+       torchwright-cli feedback STORE add INPUT --label NAME|N
+       torchwright-cli feedback STORE import OTHER_STORE|FEEDBACK_JSONL
+
+STORE is a feedback store folder (as predict --log writes) or a project file (.json): its
+store is feedback/<project file name>/ beside it, and its class names are used. Without a
+project, classes are numbers, or the names the items carry.
+
+list     the items, oldest first: id, version, input, prediction, review; --class selects
+         the correct class (the predicted one while unreviewed), --json prints JSON
+counts   items, reviewed, right and wrong, and per class the reviewed and the wrong ones
+review   marks an item right (its predicted class is correct) or wrong with the correct
+         class (--label) or value (--value, for a regression); a later review replaces it
+undo     takes back the item's latest review
+add      a correction without a prediction: INPUT (an image or .npy file) is copied in
+         with its correct class
+import   brings in the items of another store or feedback.jsonl that are not here yet,
+         with their inputs; running it again adds nothing
+
+The store is append-only: nothing is ever deleted, and a write killed midway loses at most the
+item being written. A damaged line is reported (the rest still lists) and the exit status is 1.
 )"},
     {"runs", R"(usage: torchwright-cli runs PROJECT
        torchwright-cli runs rename RUN NAME
@@ -125,6 +180,42 @@ delete   moves the run folder, whole, to runs/.trash/ (a run that is training is
 trash    lists the runs in the trash of the project's runs folder, or of RUNS_FOLDER
 restore  moves a trashed run (a folder in runs/.trash/, as 'trash' lists it) back to runs/,
          refusing when a run of that name is there
+)"},
+    {"versions", R"(usage: torchwright-cli versions PROJECT [--json]
+       torchwright-cli versions PROJECT register RUN [--checkpoint best|last] [--note TEXT]
+       torchwright-cli versions PROJECT history [--json]
+
+Model versions live beside the project in versions/<project file name>/: one folder per
+version (v1, v2, ...) with its checkpoint, its deployment bundle and version.json (the run and
+checkpoint it came from, its parent version, digests of the data it saw, the graph hash, the
+settings, and its metrics on the frozen test split and on the feedback set).
+
+(none)    lists the versions: id, * for the current one, when it was made, its parent, its
+          run, test accuracy (R^2 for a regression), feedback-set accuracy and note
+register  makes a completed run of the project a new version (the first becomes current;
+          later ones wait for promote); --checkpoint best (default) or last
+history   lists the registrations, promotions and rollbacks with their reasons
+--json    prints the list as JSON
+)"},
+    {"compare", R"(usage: torchwright-cli compare PROJECT A B [--json] [--device D]
+
+Measures versions A (the baseline, e.g. current) and B now, on the same frozen test split and
+on the feedback set (held-out reviewed feedback items): overall and per-class figures, the
+confusion-matrix difference, the test samples and feedback items B newly fixes and newly
+breaks, median CPU latency at batch 1 (one thread), model size and parameters, and the
+project's promotion gate for B against A with each rule passed or failed. A and B: current,
+v2 or 2.
+)"},
+    {"promote", R"(usage: torchwright-cli promote PROJECT VERSION --reason TEXT [--override]
+
+Makes VERSION current after checking the project's promotion gate (/update/gate) against the
+current version. When a rule fails, nothing changes and the exit status is 1 unless --override
+is given; the override, the gate's result and the reason are recorded in registry.json.
+)"},
+    {"rollback", R"(usage: torchwright-cli rollback PROJECT --reason TEXT
+
+Makes the version that was current before the latest promotion still in force current again
+(promote v2, promote v3, rollback: v2; rollback again: v1). The reason is recorded.
 )"},
     {"devices", R"(usage: torchwright-cli devices
 
@@ -197,10 +288,12 @@ struct Args {
 };
 
 // Options that take a value; everything else starting with "--" is an error.
-const std::vector<std::string> kValued = {"--epochs", "--device", "--threads",     "--out", "--resume", "--checkpoint",
-                                          "--format", "--output", "--batch-limit", "--top", "--limit"};
+const std::vector<std::string> kValued = {
+    "--epochs", "--device", "--threads", "--out",     "--resume", "--checkpoint", "--format", "--output", "--batch-limit",
+    "--top",    "--limit",  "--note",    "--reason",  "--log",    "--state",      "--class",  "--version", "--label",
+    "--value", "--from", "--feedback"};
 // Options that take no value.
-const std::vector<std::string> kFlags = {"--fix"};
+const std::vector<std::string> kFlags = {"--fix", "--json", "--override"};
 
 // Edits (insert, delete, replace, swap two neighbours) between a and b.
 size_t editDistance(const std::string &a, const std::string &b)
@@ -608,6 +701,38 @@ int cmdTrain(const Args &a)
     return trainExitStatus(session.result());
 }
 
+// finetune: the project's fine-tuning request (versions.h) with train's options, run like train.
+int cmdFinetune(const Args &a)
+{
+    if (a.positional.size() != 1 || a.options.count("--resume")) {
+        std::fprintf(stderr, "%s", help("finetune"));
+        return kUsage;
+    }
+    std::optional<TrainRequest> options = trainRequest(a);
+    if (!options)
+        return kUsage;
+    TrainRequest req = *options;
+    if (!loadTrainProject(a, req))
+        return kFailed;
+    const auto from = a.options.find("--from");
+    const auto feedback = a.options.find("--feedback");
+    TrainRequest ft = finetuneRequest(req.project, from == a.options.end() ? "current" : from->second,
+                                      feedback == a.options.end() ? std::string() : feedback->second);
+    ft.epochs = req.epochs ? req.epochs : ft.epochs;
+    ft.device = req.device;
+    ft.threads = req.threads;
+    ft.batchLimit = req.batchLimit;
+    ft.runsDir = req.runsDir;
+    TrainingEventQueue queue;
+    std::signal(SIGINT, onSigint);
+    ProgressPrinter printer(stdout);
+    TrainingSession session(std::move(ft), [&queue](const TrainingEvent &e) { queue.push(e); });
+    session.start();
+    printProgress(session, queue, printer);
+    session.wait();
+    return trainExitStatus(session.result());
+}
+
 int cmdEvaluate(const Args &a)
 {
     if (a.positional.size() != 1) {
@@ -706,6 +831,298 @@ int cmdExport(const Args &a)
     return kOk;
 }
 
+// predict --log: the predictions appended to a feedback store.
+int logPredictions(const std::string &storeDir, const std::string &bundle, const std::string &input,
+                   const std::vector<Prediction> &predictions)
+{
+    FeedbackStore store(storeDir);
+    const int n = logBundlePredictions(store, bundle, input, predictions);
+    std::printf("logged %d prediction(s) to %s\n", n, store.logPath().c_str());
+    return kOk;
+}
+
+// What `feedback STORE ...` works on: the store, and the class names when known.
+struct FeedbackTarget {
+    std::string dir;
+    std::vector<std::string> classes; // from the project, else the names the items carry
+    bool fromProject = false;
+};
+
+FeedbackTarget feedbackTarget(const std::string &arg)
+{
+    FeedbackTarget t;
+    std::error_code ec;
+    if (fs::is_regular_file(arg, ec) && fs::path(arg).extension() == ".json") {
+        ProjectLoad load = loadProjectFile(arg);
+        if (!load.ok()) {
+            printDiagnostics(load.diagnostics, arg);
+            throw EngineError(Message::tr("%1: the project cannot be loaded", arg));
+        }
+        t.dir = feedbackDir(load.project);
+        t.classes = load.project.dataset.classNames;
+        if (t.classes.empty())
+            for (int i = 0; i < load.project.dataset.numClasses; ++i)
+                t.classes.push_back(std::to_string(i));
+        t.fromProject = true;
+        return t;
+    }
+    if (fs::exists(arg, ec) && !fs::is_directory(arg, ec))
+        throw EngineError(Message::tr("%1: not a feedback store folder or a project file", arg));
+    t.dir = arg;
+    // The names the items carry, by index.
+    for (const FeedbackItem &item : FeedbackStore(arg).items()) {
+        auto note = [&](int index, const std::string &name) {
+            if (index < 0 || name.empty() || index > 100000)
+                return;
+            if (size_t(index) >= t.classes.size())
+                t.classes.resize(size_t(index) + 1);
+            if (t.classes[size_t(index)].empty())
+                t.classes[size_t(index)] = name;
+        };
+        for (const ClassScore &c : item.top)
+            note(c.index, c.name);
+        note(item.label, item.labelName);
+    }
+    return t;
+}
+
+// A class given as a number or a name; throws naming it when it is neither.
+int resolveClass(const FeedbackTarget &t, const std::string &given, std::string &name)
+{
+    const bool digits =
+        !given.empty() && given.size() < 9 && given.find_first_not_of("0123456789") == std::string::npos;
+    if (digits) {
+        const int index = std::stoi(given);
+        if (t.fromProject && index >= int(t.classes.size()))
+            throw EngineError(Message::tr("class %1 is out of range: the project has %2 classes (0 to %3)", index,
+                                          t.classes.size(), int(t.classes.size()) - 1));
+        name = size_t(index) < t.classes.size() ? t.classes[size_t(index)] : std::string();
+        return index;
+    }
+    for (size_t i = 0; i < t.classes.size(); ++i)
+        if (t.classes[i] == given) {
+            name = given;
+            return int(i);
+        }
+    std::vector<std::string> known;
+    for (const auto &c : t.classes)
+        if (!c.empty())
+            known.push_back(c);
+    std::string list;
+    for (const auto &k : known)
+        list += (list.empty() ? "" : ", ") + k;
+    throw EngineError(list.empty() ? Message::tr("no class is named '%1'; give the class number", given)
+                                   : Message::tr("no class is named '%1' (classes: %2)", given, list));
+}
+
+std::string itemInput(const FeedbackItem &item)
+{
+    return item.input.source.empty() ? item.input.file : item.input.source;
+}
+
+std::string itemPrediction(const FeedbackItem &item)
+{
+    if (!item.predicted)
+        return "(correction)";
+    char buf[64];
+    if (item.top.empty()) {
+        std::snprintf(buf, sizeof buf, "%.6g", item.value);
+        return buf;
+    }
+    std::snprintf(buf, sizeof buf, " %.1f%%", item.top.front().probability * 100);
+    return item.top.front().name + buf;
+}
+
+std::string itemReview(const FeedbackItem &item)
+{
+    if (!item.reviewed())
+        return "unreviewed";
+    if (item.verdict == "right")
+        return "right";
+    if (!std::isnan(item.trueValue)) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "wrong: %.6g", item.trueValue);
+        return buf;
+    }
+    return "wrong: " + (item.labelName.empty() ? std::to_string(item.label) : item.labelName);
+}
+
+nlohmann::json itemJson(const FeedbackItem &item, const FeedbackStore &store)
+{
+    nlohmann::json top = nlohmann::json::array();
+    for (const ClassScore &c : item.top)
+        top.push_back({{"index", c.index}, {"name", c.name}, {"probability", c.probability}});
+    nlohmann::json j = {{"id", item.id},
+                        {"time", item.time},
+                        {"version", item.version},
+                        {"source", item.input.source},
+                        {"file", store.inputPath(item)},
+                        {"sha256", item.input.sha256},
+                        {"top", top},
+                        {"state", item.reviewed() ? item.verdict : std::string("unreviewed")}};
+    if (!item.input.row.is_null())
+        j["row"] = item.input.row;
+    if (item.predicted && item.top.empty())
+        j["value"] = item.value;
+    if (item.reviewed()) {
+        if (item.label >= 0)
+            j["label"] = item.label, j["label_name"] = item.labelName;
+        if (!std::isnan(item.trueValue))
+            j["true_value"] = item.trueValue;
+        j["reviewed_at"] = item.reviewedAt;
+    }
+    return j;
+}
+
+int feedbackList(const FeedbackTarget &t, const Args &a)
+{
+    FeedbackStore store(t.dir);
+    FeedbackFilter filter;
+    if (a.options.count("--state")) {
+        filter.state = a.options.at("--state");
+        static const std::vector<std::string> states = {"unreviewed", "reviewed", "right", "wrong"};
+        if (std::find(states.begin(), states.end(), filter.state) == states.end()) {
+            std::fprintf(stderr, "error: --state: expected unreviewed, reviewed, right or wrong, got '%s'\n",
+                         filter.state.c_str());
+            return kUsage;
+        }
+    }
+    if (a.options.count("--class")) {
+        std::string name;
+        filter.label = resolveClass(t, a.options.at("--class"), name);
+    }
+    if (a.options.count("--version"))
+        filter.version = a.options.at("--version");
+    std::vector<Message> problems;
+    store.items(&problems); // the problems, reported once below
+    const auto items = store.list(filter);
+    if (a.options.count("--json")) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto &item : items)
+            out.push_back(itemJson(item, store));
+        std::printf("%s\n", out.dump(2).c_str());
+    } else if (items.empty()) {
+        std::printf("no feedback items%s in %s\n",
+                    filter.state.empty() && filter.label < 0 && filter.version.empty() ? "" : " match",
+                    store.dir().c_str());
+    } else {
+        std::printf("%-33s %-10s %-28s %-24s %s\n", "id", "version", "input", "prediction", "review");
+        for (const auto &item : items)
+            std::printf("%-33s %-10s %-28s %-24s %s\n", item.id.c_str(), item.version.c_str(), itemInput(item).c_str(),
+                        itemPrediction(item).c_str(), itemReview(item).c_str());
+    }
+    for (const Message &m : problems)
+        std::fprintf(stderr, "warning: %s\n", m.str().c_str());
+    return problems.empty() ? kOk : kFailed;
+}
+
+int feedbackCounts(const FeedbackTarget &t)
+{
+    FeedbackStore store(t.dir);
+    std::vector<Message> problems;
+    store.items(&problems);
+    const FeedbackCounts c = store.counts(int(t.classes.size()));
+    std::printf("%lld items, %lld reviewed (%lld right, %lld wrong), %lld unreviewed\n", (long long)c.items,
+                (long long)c.reviewed, (long long)c.right, (long long)c.wrong, (long long)(c.items - c.reviewed));
+    if (c.reviewed > 0) {
+        std::printf("%-24s %9s %9s\n", "class", "reviewed", "wrong");
+        for (size_t i = 0; i < c.perClass.size(); ++i) {
+            const std::string name = i < t.classes.size() && !t.classes[i].empty()
+                                         ? std::to_string(i) + " " + t.classes[i]
+                                         : std::to_string(i);
+            std::printf("%-24s %9lld %9lld\n", name.c_str(), (long long)c.perClass[i], (long long)c.wrongPerClass[i]);
+        }
+    }
+    for (const Message &m : problems)
+        std::fprintf(stderr, "warning: %s\n", m.str().c_str());
+    return problems.empty() ? kOk : kFailed;
+}
+
+int cmdFeedback(const Args &a)
+{
+    static const std::map<std::string, size_t> kArity = {{"list", 0}, {"counts", 0}, {"review", 2},
+                                                         {"undo", 1}, {"add", 1},    {"import", 1}};
+    if (a.positional.size() < 2 || !kArity.count(a.positional[1])) {
+        if (a.positional.size() >= 2)
+            std::fprintf(stderr, "error: unknown feedback action '%s'\n\n", a.positional[1].c_str());
+        std::fprintf(stderr, "%s", help("feedback"));
+        return kUsage;
+    }
+    const std::string &action = a.positional[1];
+    const std::vector<std::string> args(a.positional.begin() + 2, a.positional.end());
+    if (args.size() != kArity.at(action)) {
+        std::fprintf(stderr, "error: feedback %s takes %zu argument(s), got %zu\n\n%s", action.c_str(),
+                     kArity.at(action), args.size(), help("feedback"));
+        return kUsage;
+    }
+    const FeedbackTarget t = feedbackTarget(a.positional[0]);
+    if (t.dir.empty())
+        throw EngineError(Message::tr("%1: the project has no file, so it has no feedback store", a.positional[0]));
+    if (action == "list")
+        return feedbackList(t, a);
+    if (action == "counts")
+        return feedbackCounts(t);
+    FeedbackStore store(t.dir);
+    if (action == "review") {
+        const std::string &id = args[0], &verdict = args[1];
+        if (verdict == "right") {
+            store.markRight(id);
+            std::printf("%s: marked right\n", id.c_str());
+        } else if (verdict == "wrong") {
+            if (a.options.count("--value")) {
+                double v = 0;
+                try {
+                    size_t used = 0;
+                    v = std::stod(a.options.at("--value"), &used);
+                    if (used != a.options.at("--value").size())
+                        throw std::invalid_argument("trailing");
+                } catch (const std::exception &) {
+                    std::fprintf(stderr, "error: --value: expected a number, got '%s'\n",
+                                 a.options.at("--value").c_str());
+                    return kUsage;
+                }
+                store.markWrongValue(id, v);
+                std::printf("%s: marked wrong, correct value %.6g\n", id.c_str(), v);
+            } else if (a.options.count("--label")) {
+                std::string name;
+                const int label = resolveClass(t, a.options.at("--label"), name);
+                store.markWrong(id, label, name);
+                std::printf("%s: marked wrong, correct class %d%s\n", id.c_str(), label,
+                            name.empty() ? "" : (" (" + name + ")").c_str());
+            } else {
+                std::fprintf(stderr, "error: review ID wrong needs --label NAME|N (or --value X)\n");
+                return kUsage;
+            }
+        } else {
+            std::fprintf(stderr, "error: expected right or wrong, got '%s'\n", verdict.c_str());
+            return kUsage;
+        }
+        return kOk;
+    }
+    if (action == "undo") {
+        store.undoReview(args[0]);
+        const auto item = store.find(args[0]);
+        std::printf("%s: review undone; now %s\n", args[0].c_str(), item ? itemReview(*item).c_str() : "unreviewed");
+        return kOk;
+    }
+    if (action == "add") {
+        if (!a.options.count("--label")) {
+            std::fprintf(stderr, "error: feedback add needs --label NAME|N\n");
+            return kUsage;
+        }
+        std::string name;
+        const int label = resolveClass(t, a.options.at("--label"), name);
+        const FeedbackItem item = store.addCorrection(args[0], label, name);
+        std::printf("added %s: %s, class %d%s\n", item.id.c_str(), args[0].c_str(), label,
+                    name.empty() ? "" : (" (" + name + ")").c_str());
+        return kOk;
+    }
+    // import
+    const int n = store.importFrom(args[0]);
+    std::printf("imported %d item(s) from %s into %s\n", n, args[0].c_str(), store.dir().c_str());
+    return kOk;
+}
+
 int cmdPredict(const Args &a)
 {
     if (a.positional.size() != 2) {
@@ -720,6 +1137,10 @@ int cmdPredict(const Args &a)
         return kUsage;
     }
     const std::string device = a.options.count("--device") ? a.options.at("--device") : "cpu";
+    if (a.options.count("--log") && a.options.at("--log").empty()) {
+        std::fprintf(stderr, "error: --log needs a feedback store folder\n");
+        return kUsage;
+    }
     const auto predictions = predictBundle(a.positional[0], a.positional[1], top, device);
     const size_t shown = limit ? std::min(predictions.size(), size_t(*limit)) : predictions.size();
     for (size_t i = 0; i < shown; ++i) {
@@ -735,6 +1156,8 @@ int cmdPredict(const Args &a)
     }
     if (shown < predictions.size())
         std::printf("(%zu more samples predicted; --limit shows more)\n", predictions.size() - shown);
+    if (a.options.count("--log"))
+        return logPredictions(a.options.at("--log"), a.positional[0], a.positional[1], predictions);
     return kOk;
 }
 
@@ -827,6 +1250,348 @@ int cmdRuns(const Args &a)
     return kOk;
 }
 
+// ---- Model versions: versions, compare, promote, rollback (torchwright/versions.h) ----
+
+// The project file named on the command line, loaded; null after printing its errors.
+std::optional<Project> loadSavedProject(const std::string &file)
+{
+    ProjectLoad load = loadProjectFile(file);
+    if (!load.ok()) {
+        printDiagnostics(load.diagnostics, file);
+        return std::nullopt;
+    }
+    return load.project;
+}
+
+// "91.20%", "R^2 0.812" or "-" when not measured.
+std::string metricText(const VersionMetrics &m, bool regression)
+{
+    char buf[32];
+    if (m.samples == 0)
+        return "-";
+    if (regression)
+        std::snprintf(buf, sizeof buf, "R^2 %.3f", m.r2);
+    else
+        std::snprintf(buf, sizeof buf, "%.2f%%", m.accuracy * 100);
+    return buf;
+}
+
+nlohmann::json metricsJson(const VersionMetrics &m)
+{
+    auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+    return {{"samples", m.samples},
+            {"accuracy", num(m.accuracy)},
+            {"loss", num(m.loss)},
+            {"r2", num(m.r2)},
+            {"mae", num(m.mae)}};
+}
+
+nlohmann::json versionJson(const VersionInfo &v)
+{
+    return {{"id", v.id},
+            {"current", v.current},
+            {"created", v.created},
+            {"parent", v.parent},
+            {"run", v.runName},
+            {"run_dir", v.runDir},
+            {"checkpoint", v.checkpoint},
+            {"dir", v.dir},
+            {"bundle", v.bundleDir()},
+            {"graph_sha256", v.graphHash},
+            {"data_sha256", v.dataSha256},
+            {"test_sha256", v.testSha256},
+            {"feedback_items", v.feedbackItems.size()},
+            {"regression", v.regression},
+            {"test", metricsJson(v.test)},
+            {"feedback", metricsJson(v.feedback)},
+            {"note", v.note}};
+}
+
+void printVersionTable(const std::vector<VersionInfo> &versions)
+{
+    int runWidth = 3;
+    for (const auto &v : versions)
+        runWidth = std::max(runWidth, int(v.runName.size()));
+    std::printf("%-6s %-3s %-20s %-6s %-*s %12s %12s  %s\n", "id", "cur", "created", "parent", runWidth, "run", "test",
+                "feedback", "note");
+    for (const auto &v : versions)
+        std::printf("%-6s %-3s %-20s %-6s %-*s %12s %12s  %s\n", v.id.c_str(), v.current ? "*" : "",
+                    v.created.substr(0, 19).c_str(), v.parent.empty() ? "-" : v.parent.c_str(), runWidth,
+                    v.runName.c_str(), metricText(v.test, v.regression).c_str(),
+                    metricText(v.feedback, v.regression).c_str(), v.note.c_str());
+}
+
+int cmdVersions(const Args &a)
+{
+    const std::vector<std::string> &p = a.positional;
+    const std::string action = p.size() >= 2 ? p[1] : "";
+    const bool ok =
+        (p.size() == 1) || (p.size() == 2 && action == "history") || (p.size() == 3 && action == "register");
+    if (!ok) {
+        std::fprintf(stderr, "%s", help("versions"));
+        return kUsage;
+    }
+    const std::optional<Project> project = loadSavedProject(p[0]);
+    if (!project)
+        return kFailed;
+    const bool json = a.options.count("--json");
+    if (action == "register") {
+        RegisterOptions options;
+        if (a.options.count("--checkpoint"))
+            options.checkpoint = a.options.at("--checkpoint");
+        if (options.checkpoint != "best" && options.checkpoint != "last") {
+            std::fprintf(stderr, "error: --checkpoint: expected best or last, got '%s'\n", options.checkpoint.c_str());
+            return kUsage;
+        }
+        if (a.options.count("--note"))
+            options.note = a.options.at("--note");
+        configureThreads(0);
+        const VersionInfo v = registerVersion(*project, p[2], options);
+        if (json) {
+            std::printf("%s\n", versionJson(v).dump(2).c_str());
+            return kOk;
+        }
+        std::printf("registered %s from %s (%s checkpoint)%s\n", v.id.c_str(), v.runName.c_str(), v.checkpoint.c_str(),
+                    v.current ? "; it is the current version" : "");
+        std::printf("test: %s on %d samples; feedback set: %s\n", metricText(v.test, v.regression).c_str(),
+                    v.test.samples, v.feedback.samples ? metricText(v.feedback, v.regression).c_str() : "none yet");
+        std::printf("folder: %s\n", v.dir.c_str());
+        return kOk;
+    }
+    if (action == "history") {
+        const std::vector<RegistryEvent> events = registryHistory(*project);
+        if (json) {
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto &e : events)
+                list.push_back({{"time", e.time},
+                                {"action", e.action},
+                                {"version", e.version},
+                                {"previous", e.previous},
+                                {"reason", e.reason},
+                                {"override", e.override}});
+            std::printf("%s\n", list.dump(2).c_str());
+            return kOk;
+        }
+        if (events.empty())
+            std::printf("no registrations, promotions or rollbacks yet\n");
+        for (const auto &e : events)
+            std::printf("%-20s %-9s %-5s %-8s %s%s\n", e.time.substr(0, 19).c_str(), e.action.c_str(),
+                        e.version.c_str(),
+                        e.previous.empty() || e.action == "register" ? "" : ("from " + e.previous).c_str(),
+                        e.reason.c_str(), e.override ? " [gate overridden]" : "");
+        return kOk;
+    }
+    const std::vector<VersionInfo> versions = listVersions(*project);
+    if (json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto &v : versions)
+            list.push_back(versionJson(v));
+        std::printf("%s\n", list.dump(2).c_str());
+        return kOk;
+    }
+    if (versions.empty()) {
+        std::printf("no model versions yet in %s\n(torchwright-cli versions %s register RUN makes one)\n",
+                    versionsDir(*project).c_str(), p[0].c_str());
+        return kOk;
+    }
+    printVersionTable(versions);
+    return kOk;
+}
+
+nlohmann::json gateJson(const GateResult &g) { return g.toJson(); }
+
+void printGate(const GateResult &g, const std::string &a, const std::string &b)
+{
+    std::printf("gate for %s against %s: %s\n", b.c_str(), a.c_str(), g.passed ? "passed" : "FAILED");
+    for (const auto &r : g.rules)
+        std::printf("  [%s] %s: %s\n", r.passed ? "pass" : "FAIL", r.name.c_str(), r.text.str().c_str());
+}
+
+std::string indexList(const std::vector<int> &v, size_t n = 10)
+{
+    std::string s;
+    for (size_t i = 0; i < std::min(n, v.size()); ++i)
+        s += (i ? ", " : "") + std::to_string(v[i]);
+    return v.size() > n ? s + ", ..." : s;
+}
+
+std::string idList(const std::vector<std::string> &v, size_t n = 5)
+{
+    std::string s;
+    for (size_t i = 0; i < std::min(n, v.size()); ++i)
+        s += (i ? ", " : "") + v[i];
+    return v.size() > n ? s + ", ..." : s;
+}
+
+int cmdCompare(const Args &a)
+{
+    if (a.positional.size() != 3) {
+        std::fprintf(stderr, "%s", help("compare"));
+        return kUsage;
+    }
+    const std::optional<Project> project = loadSavedProject(a.positional[0]);
+    if (!project)
+        return kFailed;
+    const std::string device = a.options.count("--device") ? a.options.at("--device") : "cpu";
+    configureThreads(0);
+    const VersionComparison c = compareVersions(*project, a.positional[1], a.positional[2], device);
+    const bool regression = c.b.regression;
+    if (a.options.count("--json")) {
+        nlohmann::json classes = nlohmann::json::array();
+        auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+        for (const auto &d : c.classes)
+            classes.push_back({{"name", d.name},
+                               {"support", d.support},
+                               {"recall_a", num(d.recallA)},
+                               {"recall_b", num(d.recallB)},
+                               {"precision_a", num(d.precisionA)},
+                               {"precision_b", num(d.precisionB)}});
+        const nlohmann::json j = {{"a", c.a.id},
+                                  {"b", c.b.id},
+                                  {"same_test_split", c.sameTestSplit},
+                                  {"test_a", metricsJson({c.testA.samples, regression ? NAN : c.testA.accuracy,
+                                                          c.testA.loss, c.testA.r2, c.testA.mae})},
+                                  {"test_b", metricsJson({c.testB.samples, regression ? NAN : c.testB.accuracy,
+                                                          c.testB.loss, c.testB.r2, c.testB.mae})},
+                                  {"feedback_a", metricsJson(c.feedbackA)},
+                                  {"feedback_b", metricsJson(c.feedbackB)},
+                                  {"classes", classes},
+                                  {"confusion_delta", c.confusionDelta},
+                                  {"newly_fixed", c.newlyFixed},
+                                  {"newly_broken", c.newlyBroken},
+                                  {"feedback_fixed", c.feedbackFixed},
+                                  {"feedback_broken", c.feedbackBroken},
+                                  {"latency_ms_a", num(c.latencyMsA)},
+                                  {"latency_ms_b", num(c.latencyMsB)},
+                                  {"bytes_a", c.bytesA},
+                                  {"bytes_b", c.bytesB},
+                                  {"params_a", c.paramsA},
+                                  {"params_b", c.paramsB},
+                                  {"gate", gateJson(c.gate)}};
+        std::printf("%s\n", j.dump(2).c_str());
+        return kOk;
+    }
+    const std::string A = c.a.id, B = c.b.id;
+    std::printf("%s (a) against %s (b)\n", A.c_str(), B.c_str());
+    if (!c.sameTestSplit)
+        std::printf("warning: the test split read now differs from the one a version was measured on "
+                    "(test_sha256); the figures below are on the split as it is now\n");
+    if (regression)
+        std::printf("test split (%d samples): R^2 %.4f -> %.4f, MAE %.6g -> %.6g\n", c.testB.samples, c.testA.r2,
+                    c.testB.r2, c.testA.mae, c.testB.mae);
+    else
+        std::printf("test split (%d samples): accuracy %.2f%% -> %.2f%% (%+.2f points), loss %.4f -> %.4f\n",
+                    c.testB.samples, c.testA.accuracy * 100, c.testB.accuracy * 100,
+                    (c.testB.accuracy - c.testA.accuracy) * 100, c.testA.loss, c.testB.loss);
+    if (c.feedbackB.samples == 0)
+        std::printf("feedback set: none (no reviewed feedback item is held out)\n");
+    else if (regression)
+        std::printf("feedback set (%d items): R^2 %.4f -> %.4f\n", c.feedbackB.samples, c.feedbackA.r2, c.feedbackB.r2);
+    else
+        std::printf("feedback set (%d items): accuracy %.2f%% -> %.2f%% (%+.2f points)\n", c.feedbackB.samples,
+                    c.feedbackA.accuracy * 100, c.feedbackB.accuracy * 100,
+                    (c.feedbackB.accuracy - c.feedbackA.accuracy) * 100);
+    if (!c.classes.empty()) {
+        size_t w = 5;
+        for (const auto &d : c.classes)
+            w = std::max(w, d.name.size());
+        std::printf("\n%-*s %8s %9s %9s %8s %12s %12s\n", int(w), "class", "support", "recall a", "recall b", "delta",
+                    "precision a", "precision b");
+        for (const auto &d : c.classes)
+            std::printf("%-*s %8lld %8.2f%% %8.2f%% %+8.2f %11.2f%% %11.2f%%\n", int(w), d.name.c_str(),
+                        static_cast<long long>(d.support), d.recallA * 100, d.recallB * 100,
+                        (d.recallB - d.recallA) * 100, d.precisionA * 100, d.precisionB * 100);
+    }
+    if (!c.confusionDelta.empty()) {
+        // The cells that changed most: true class -> predicted class, count a -> b.
+        struct Cell {
+            size_t t, q;
+            int64_t d;
+        };
+        std::vector<Cell> cells;
+        for (size_t t = 0; t < c.confusionDelta.size(); ++t)
+            for (size_t q = 0; q < c.confusionDelta[t].size(); ++q)
+                if (t != q && c.confusionDelta[t][q] != 0)
+                    cells.push_back({t, q, c.confusionDelta[t][q]});
+        std::sort(cells.begin(), cells.end(),
+                  [](const Cell &x, const Cell &y) { return std::llabs(x.d) > std::llabs(y.d); });
+        std::printf("\nconfusion difference (b - a): %zu off-diagonal cell(s) changed\n", cells.size());
+        for (size_t i = 0; i < std::min<size_t>(5, cells.size()); ++i) {
+            const auto &cell = cells[i];
+            std::printf("  %s taken for %s: %+lld\n", c.testB.classNames[cell.t].c_str(),
+                        c.testB.classNames[cell.q].c_str(), static_cast<long long>(cell.d));
+        }
+    }
+    std::printf("\nnewly fixed test samples: %zu%s%s\n", c.newlyFixed.size(), c.newlyFixed.empty() ? "" : ": ",
+                indexList(c.newlyFixed).c_str());
+    std::printf("newly broken test samples: %zu%s%s\n", c.newlyBroken.size(), c.newlyBroken.empty() ? "" : ": ",
+                indexList(c.newlyBroken).c_str());
+    std::printf("newly fixed feedback items: %zu%s%s\n", c.feedbackFixed.size(), c.feedbackFixed.empty() ? "" : ": ",
+                idList(c.feedbackFixed).c_str());
+    std::printf("newly broken feedback items: %zu%s%s\n", c.feedbackBroken.size(), c.feedbackBroken.empty() ? "" : ": ",
+                idList(c.feedbackBroken).c_str());
+    std::printf("\nlatency (median, CPU, batch 1, one thread): %.3f ms -> %.3f ms\n", c.latencyMsA, c.latencyMsB);
+    std::printf("model.pt: %s -> %s bytes; parameters: %lld -> %lld\n\n", human(c.bytesA).c_str(),
+                human(c.bytesB).c_str(), static_cast<long long>(c.paramsA), static_cast<long long>(c.paramsB));
+    printGate(c.gate, A, B);
+    return kOk;
+}
+
+// --reason TEXT, required and not blank; empty after printing why.
+std::string requiredReason(const Args &a)
+{
+    const auto it = a.options.find("--reason");
+    if (it == a.options.end() || it->second.find_first_not_of(" \t\r\n") == std::string::npos) {
+        std::fprintf(stderr, "error: --reason TEXT is required: say why (it is recorded in the registry)\n");
+        return {};
+    }
+    return it->second;
+}
+
+int cmdPromote(const Args &a)
+{
+    if (a.positional.size() != 2) {
+        std::fprintf(stderr, "%s", help("promote"));
+        return kUsage;
+    }
+    const std::string reason = requiredReason(a);
+    if (reason.empty())
+        return kUsage;
+    const std::optional<Project> project = loadSavedProject(a.positional[0]);
+    if (!project)
+        return kFailed;
+    configureThreads(0);
+    const bool override = a.options.count("--override");
+    const std::optional<VersionInfo> current = currentVersion(*project);
+    // Throws, naming the failed rules, when the gate fails without --override.
+    const GateResult gate = promoteVersion(*project, a.positional[1], reason, override);
+    const VersionInfo now = findVersion(*project, "current");
+    if (current)
+        printGate(gate, current->id, now.id);
+    std::printf("%s is now the current version%s%s\n", now.id.c_str(),
+                current ? (" (was " + current->id + ")").c_str() : "",
+                override && !gate.passed ? "; the gate's failure was overridden, and that is recorded" : "");
+    return kOk;
+}
+
+int cmdRollback(const Args &a)
+{
+    if (a.positional.size() != 1) {
+        std::fprintf(stderr, "%s", help("rollback"));
+        return kUsage;
+    }
+    const std::string reason = requiredReason(a);
+    if (reason.empty())
+        return kUsage;
+    const std::optional<Project> project = loadSavedProject(a.positional[0]);
+    if (!project)
+        return kFailed;
+    const std::optional<VersionInfo> before = currentVersion(*project);
+    const std::string to = rollbackVersion(*project, reason);
+    std::printf("rolled back to %s (was %s)\n", to.c_str(), before ? before->id.c_str() : "-");
+    return kOk;
+}
+
 int cmdDevices()
 {
     for (const auto &d : availableDevices())
@@ -875,6 +1640,8 @@ int main(int argc, char **argv)
             return cmdValidate(*args);
         if (command == "train")
             return cmdTrain(*args);
+        if (command == "finetune")
+            return cmdFinetune(*args);
         if (command == "evaluate")
             return cmdEvaluate(*args);
         if (command == "export")
@@ -883,6 +1650,16 @@ int main(int argc, char **argv)
             return cmdPredict(*args);
         if (command == "runs")
             return cmdRuns(*args);
+        if (command == "versions")
+            return cmdVersions(*args);
+        if (command == "compare")
+            return cmdCompare(*args);
+        if (command == "promote")
+            return cmdPromote(*args);
+        if (command == "rollback")
+            return cmdRollback(*args);
+        if (command == "feedback")
+            return cmdFeedback(*args);
         return cmdDevices();
     } catch (const std::exception &e) {
         std::fprintf(stderr, "error: %s\n", errorMessage(e).c_str());

@@ -11,6 +11,7 @@
 #include "checkpoint.h"
 #include "dataset.h"
 #include "datasetreader.h"
+#include "feedbackdata.h"
 #include "fileutil.h"
 #include "sha256.h"
 #include "torchwright/jsonfile.h"
@@ -208,8 +209,6 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
     }
 }
 
-namespace {
-
 // A .npy array (format 1.x/2.x, little-endian, C order) of uint8, int64, float32 or float64.
 torch::Tensor readNpy(const std::string &path)
 {
@@ -280,8 +279,6 @@ torch::Tensor readNpy(const std::string &path)
         std::memcpy(t.data_ptr(), data.data() + start + headerLen, bytes);
     return t;
 }
-
-} // namespace
 
 namespace {
 
@@ -407,31 +404,11 @@ std::vector<Prediction> predictBundle(const std::string &bundleDir, const std::s
             Message::tr("%1: /files lists no model.pt, so the bundle's model cannot be verified", manifestPath));
     const bool tokens = m.at("input").value("dtype", "float32") == "int64";
 
-    // Raw pixels (IDX, uint8 .npy) are preprocessed as in training; float .npy is taken as is.
-    // Anything else (image files, a folder of them, CSV rows) is read by the training data's
-    // format, with the run's record, exactly as training read its data.
-    torch::Tensor x;
+    // Raw pixels (IDX, uint8 .npy, image files) are preprocessed as in training; float .npy is
+    // taken as is (readInputsForRecord).
     bool raw = true;
     std::vector<std::string> sources;
-    const json &record = m.at("preprocessing");
-    const DatasetFormat *format = findDatasetFormat(record.value("format", ""));
-    const bool formatReads = format && format->reader && format->reader->predictInputs;
-    if (fs::path(inputFile).extension() == ".npy") {
-        x = readNpy(inputFile);
-        raw = x.scalar_type() == torch::kUInt8;
-    } else if (formatReads) {
-        x = format->reader->predictInputs(record, inputFile, sources, {});
-    } else {
-        x = readIdxFile(inputFile);
-    }
-    if (Shape(x.sizes().begin(), x.sizes().end()) == sample)
-        x = x.unsqueeze(0);
-    if (x.dim() == int64_t(sample.size()) + 2 && x.size(1) == 1 && sample.size() >= 1 && sample[0] != 1)
-        x = x.squeeze(1); // IDX reads [N, rows, cols] as [N, 1, rows, cols]; a sequence has no channel
-    const Shape got(x.sizes().begin() + 1, x.sizes().end());
-    if (x.dim() < 1 || got != sample)
-        throw EngineError(Message::tr("%1: samples are %2 but the model takes %3 (%4)", inputFile, formatShape(got),
-                                      formatShape(sample), bundleDir + "/manifest.json"));
+    torch::Tensor x = readInputsForRecord(m.at("preprocessing"), sample, inputFile, sources, raw);
     if (tokens) {
         x = x.to(torch::kInt64);
     } else {

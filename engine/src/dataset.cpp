@@ -6,10 +6,12 @@
 #include "dataset.h"
 #include "augment.h"
 #include "datasetreader.h"
+#include "sha256.h"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <numeric>
 #include <random>
 
@@ -153,6 +155,34 @@ void normalize(DataSplits &out, const Shape &sampleShape)
             d->inputs.sub_(mt).div_(st);
 }
 
+// The digest of a split as stored: its inputs' bytes, then its labels' (both contiguous on the CPU).
+std::string splitSha256(const RawSplit &s)
+{
+    const torch::Tensor x = s.inputs.contiguous(), y = s.labels.contiguous();
+    return sha256Parts(
+        {{x.data_ptr(), size_t(x.numel()) * x.element_size()}, {y.data_ptr(), size_t(y.numel()) * y.element_size()}});
+}
+
+// Extra raw samples in the training split's stored form: the same sample shape (a leading
+// channel of 1 added or dropped as the format stores it) and element types.
+RawSplit matchedExtra(RawSplit extra, const RawSplit &train)
+{
+    const auto want = train.inputs.sizes().slice(1);
+    if (extra.inputs.sizes().slice(1) != want) {
+        std::vector<int64_t> shape{extra.inputs.size(0)};
+        shape.insert(shape.end(), want.begin(), want.end());
+        if (extra.inputs.numel() != std::accumulate(shape.begin(), shape.end(), int64_t(1), std::multiplies<>()))
+            throw EngineError(
+                Message::tr("feedback samples are %1 but the training data's are %2",
+                            formatShape(Shape(extra.inputs.sizes().begin() + 1, extra.inputs.sizes().end())),
+                            formatShape(Shape(want.begin(), want.end()))));
+        extra.inputs = extra.inputs.reshape(shape);
+    }
+    extra.inputs = extra.inputs.to(train.inputs.scalar_type());
+    extra.labels = extra.labels.to(train.labels.scalar_type());
+    return extra;
+}
+
 } // namespace
 
 ImportCancelled::ImportCancelled() : EngineError(Message::tr("the import was cancelled")) {}
@@ -164,14 +194,26 @@ bool datasetFilesPresent(const Project &project, std::string *missing)
 
 torch::Tensor rawTestInputs(const Project &p) { return readerOf(datasetFormat(p)).testInputs(p); }
 
-DataSplits loadDataSplits(const Project &p, DType inputType, const ImportControl &control)
+DataSplits loadDataSplits(const Project &p, DType inputType, const ImportControl &control,
+                          const ExtraTrainSamples &extraTrain)
 {
     const DatasetFormat &format = datasetFormat(p);
     RawSplits raw = loadRawSplits(p, format, control);
     DataSplits out;
     out.preprocessing = raw.train.info.preprocessing;
+    out.preprocessing["format"] = format.name;
     out.skipped = raw.train.info.skipped;
     out.skipped.insert(out.skipped.end(), raw.test.info.skipped.begin(), raw.test.info.skipped.end());
+    out.trainSha256 = splitSha256(raw.train);
+    out.testSha256 = splitSha256(raw.test);
+    RawSplit extra;
+    if (extraTrain) {
+        extra = extraTrain(out.preprocessing);
+        if (extra.inputs.defined() && extra.inputs.size(0) > 0) {
+            extra = matchedExtra(std::move(extra), raw.train);
+            out.extraTrain = extra.inputs.size(0);
+        }
+    }
     RawSplit val = splitValidation(raw.train, p.dataset.validationFraction, p.dataset.splitSeed);
 
     const double scale = format.scale(inputType);
@@ -179,10 +221,16 @@ DataSplits loadDataSplits(const Project &p, DType inputType, const ImportControl
     out.validation = toInputType(std::move(val), inputType, scale);
     out.test = toInputType(std::move(raw.test), inputType, scale);
 
-    if (inputType == DType::Float32 && p.preprocess.normalize != "none") {
+    const bool normalizes = inputType == DType::Float32 && p.preprocess.normalize != "none";
+    if (normalizes) // statistics of the original training data only
         normalizationStats(p, out.train.inputs, out.mean, out.std);
-        normalize(out, p.dataset.sampleShape);
+    if (out.extraTrain > 0) {
+        TensorDataset more = toInputType(std::move(extra), inputType, scale);
+        out.train.inputs = torch::cat({out.train.inputs, more.inputs});
+        out.train.labels = torch::cat({out.train.labels, more.labels});
     }
+    if (normalizes)
+        normalize(out, p.dataset.sampleShape);
     out.preprocessing["format"] = format.name;
     out.preprocessing["scale"] = scale;
     out.preprocessing["normalize"] = inputType == DType::Float32 ? p.preprocess.normalize : "none";

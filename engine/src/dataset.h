@@ -2,6 +2,7 @@
 // Datasets held as tensors in memory: images [N, ...sample shape] float32 (or int64), labels
 // [N] int64. Batches are gathered by index, never built from per-sample objects.
 
+#include "datasetreader.h"
 #include "torchwright/datasetformat.h"
 #include "torchwright/diagnostics.h"
 #include "torchwright/project.h"
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <functional>
 #include <string>
 
 namespace torchwright {
@@ -37,12 +39,26 @@ struct DataSplits {
     // "mean", "std"} plus the format's own part (RawInfo::preprocessing).
     nlohmann::json preprocessing = nlohmann::json::object();
     std::vector<SkippedInput> skipped; // inputs the format left out, train then test
+    // SHA-256 of the training split and of the test split as read (stored inputs, then labels),
+    // before the validation split is taken: what model versions record as the data they saw and
+    // the frozen test split they were measured on (versions.h).
+    std::string trainSha256;
+    std::string testSha256;
+    // Samples `extraTrain` added at the end of `train` (fine-tuning's feedback items).
+    int64_t extraTrain = 0;
 };
+
+// Raw samples to add to the training split (fine-tuning's feedback items), asked for with the
+// preprocessing record so far (the format's part and "format") once the data is read; they join
+// the training split after the validation split is taken and after the normalisation statistics
+// are computed, so validation and the statistics stay those of the original data.
+using ExtraTrainSamples = std::function<RawSplit(const nlohmann::json &record)>;
 
 // Loads train and test through the project's dataset format, splits validation off train (fixed
 // seed), casts to the Input node's dtype with the format's scale, and normalises with statistics
 // of the training split (or fixed values).
-DataSplits loadDataSplits(const Project &project, DType inputType, const ImportControl &control = {});
+DataSplits loadDataSplits(const Project &project, DType inputType, const ImportControl &control = {},
+                          const ExtraTrainSamples &extraTrain = {});
 
 // The test split's inputs before any preprocessing (uint8 for files, float for synthetic).
 torch::Tensor rawTestInputs(const Project &project);

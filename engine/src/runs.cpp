@@ -7,6 +7,7 @@
 
 #include "checkpoint.h"
 #include "dataset.h"
+#include "evaluation.h"
 #include "fileutil.h"
 #include "losses.h"
 #include "model.h"
@@ -567,25 +568,15 @@ Evaluation evaluateRegression(GraphModelImpl &model, const TensorDataset &test, 
 
 } // namespace
 
-Evaluation evaluateRun(const std::string &runDir, const std::string &which, const std::string &deviceName)
+Evaluation evaluateModel(GraphModelImpl &model, const Project &p, const TensorDataset &test,
+                         const torch::Device &device)
 {
-    // Threads are the caller's choice: the studio evaluates while another run may be training.
-    const torch::Device device(resolveDevice(deviceName));
-    LoadedRun run = loadRun(runDir, which, device);
-    Project &p = run.project;
-    const Node *input = p.graph.node(run.model->analysis().inputNode);
-    const DType inputType = input->params.value("dtype", "float32") == "int64" ? DType::Int64 : DType::Float32;
-    std::string missing;
-    if (!datasetFilesPresent(p, &missing))
-        throw EngineError(Message::tr("%1: dataset file not found; the test split is needed to evaluate", missing));
-    DataSplits data = loadDataSplits(p, inputType);
     const int classes = p.dataset.numClasses;
     Evaluation ev;
-    ev.checkpoint = run.checkpoint;
     if (p.training.reconstructs())
-        return evaluateReconstruction(*run.model, data.test, device, ev);
-    if (data.test.labels.defined() && data.test.labels.is_floating_point())
-        return evaluateRegression(*run.model, data.test, device, ev);
+        return evaluateReconstruction(model, test, device, ev);
+    if (test.labels.defined() && test.labels.is_floating_point())
+        return evaluateRegression(model, test, device, ev);
     ev.classNames = p.dataset.classNames;
     if (ev.classNames.empty())
         for (int c = 0; c < classes; ++c)
@@ -594,7 +585,7 @@ Evaluation evaluateRun(const std::string &runDir, const std::string &which, cons
     if (matrix)
         ev.confusion.assign(size_t(classes), std::vector<int64_t>(size_t(classes), 0));
     torch::NoGradGuard noGrad;
-    const int64_t n = data.test.size();
+    const int64_t n = test.size();
     // Per class: samples of it, predictions of it, and hits; the full matrix only when it is
     // small enough to show (its memory grows with the square of the classes).
     torch::Tensor actual = torch::zeros({classes}, torch::kInt64);
@@ -604,9 +595,9 @@ Evaluation evaluateRun(const std::string &runDir, const std::string &which, cons
     double lossSum = 0;
     for (int64_t i = 0; i < n; i += kEvaluationBatch) {
         const int64_t j = std::min<int64_t>(i + kEvaluationBatch, n);
-        torch::Tensor x = data.test.inputs.slice(0, i, j).to(device);
-        torch::Tensor y = data.test.labels.slice(0, i, j).to(device);
-        torch::Tensor out = run.model->forward(x);
+        torch::Tensor x = test.inputs.slice(0, i, j).to(device);
+        torch::Tensor y = test.labels.slice(0, i, j).to(device);
+        torch::Tensor out = model.forward(x);
         LossAndHits lh = lossAndHits(p.training.loss, out, y, classes);
         const torch::Tensor &loss = lh.loss;
         lossSum += loss.item<double>() * double(j - i);
@@ -641,6 +632,63 @@ Evaluation evaluateRun(const std::string &runDir, const std::string &which, cons
     ev.accuracy = n ? double(correct) / double(n) : NAN;
     ev.loss = n ? lossSum / double(n) : NAN;
     return ev;
+}
+
+Evaluation evaluateRun(const std::string &runDir, const std::string &which, const std::string &deviceName)
+{
+    // Threads are the caller's choice: the studio evaluates while another run may be training.
+    const torch::Device device(resolveDevice(deviceName));
+    LoadedRun run = loadRun(runDir, which, device);
+    Project &p = run.project;
+    const Node *input = p.graph.node(run.model->analysis().inputNode);
+    const DType inputType = input->params.value("dtype", "float32") == "int64" ? DType::Int64 : DType::Float32;
+    std::string missing;
+    if (!datasetFilesPresent(p, &missing))
+        throw EngineError(Message::tr("%1: dataset file not found; the test split is needed to evaluate", missing));
+    DataSplits data = loadDataSplits(p, inputType);
+    Evaluation ev = evaluateModel(*run.model, p, data.test, device);
+    ev.checkpoint = run.checkpoint;
+    return ev;
+}
+
+torch::Tensor preprocessStored(const torch::Tensor &stored, const json &record, bool tokens)
+{
+    if (tokens)
+        return stored.to(torch::kInt64);
+    torch::Tensor x = stored.to(torch::kFloat32);
+    if (x.data_ptr() == stored.data_ptr())
+        x = x.clone(); // never change the caller's tensor in place
+    const double scale = record.value("scale", 1.0);
+    if (scale != 1.0 && scale != 0.0)
+        x.div_(1.0 / scale); // as training divides (dataset.cpp)
+    const auto mean = record.value("mean", std::vector<double>{});
+    const auto stdev = record.value("std", std::vector<double>{});
+    if (mean.empty() || mean.size() != stdev.size() || x.dim() < 2)
+        return x;
+    Shape b(size_t(x.dim()), 1);
+    if (x.dim() >= 3 || (x.dim() == 2 && int64_t(mean.size()) == x.size(1)))
+        b[1] = int64_t(mean.size()); // per channel; per feature for a table
+    if (b[1] == 1 && mean.size() != 1)
+        return x;
+    x.sub_(torch::tensor(mean, torch::kFloat64).to(torch::kFloat32).reshape(b))
+        .div_(torch::tensor(stdev, torch::kFloat64).to(torch::kFloat32).reshape(b));
+    return x;
+}
+
+std::string splitSha256(const torch::Tensor &inputs, const torch::Tensor &labels)
+{
+    std::string bytes;
+    for (const torch::Tensor *t : {&inputs, &labels}) {
+        if (!t->defined()) {
+            bytes += "undefined;";
+            continue;
+        }
+        const torch::Tensor c = t->to(torch::kCPU).contiguous();
+        bytes += std::string(c.dtype().name()) + formatShape(Shape(c.sizes().begin(), c.sizes().end())) + ";";
+        if (c.numel() > 0)
+            bytes.append(static_cast<const char *>(c.data_ptr()), size_t(c.numel()) * c.element_size());
+    }
+    return sha256Hex(bytes);
 }
 
 std::vector<SampleImage> testSampleImages(const Project &project, const std::vector<int> &indices)

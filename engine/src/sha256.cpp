@@ -106,6 +106,14 @@ std::string sha256Hex(const std::string &bytes)
     return h.hex();
 }
 
+std::string sha256Parts(const std::vector<std::pair<const void *, size_t>> &parts)
+{
+    Sha256 h;
+    for (const auto &[data, n] : parts)
+        h.update(static_cast<const unsigned char *>(data), n);
+    return h.hex();
+}
+
 std::string sha256File(const std::string &path)
 {
     std::ifstream f(path, std::ios::binary);

@@ -7,6 +7,7 @@
 #include "augment.h"
 #include "checkpoint.h"
 #include "dataset.h"
+#include "feedbackdata.h"
 #include "fileutil.h"
 #include "losses.h"
 #include "model.h"
@@ -16,7 +17,9 @@
 #include "torchwright/memory.h"
 #include "torchwright/runs.h"
 #include "torchwright/runtime.h"
+#include "torchwright/versions.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -26,6 +29,7 @@
 #include <fstream>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -236,6 +240,11 @@ struct Run {
     bool regression = false;          // a real-valued target: R^2 and MAE instead of accuracy
     double valR2 = NAN, valMae = NAN; // the last validation's, for a regression
     int64_t nTrain = 0;
+    // Fine-tuning (TrainRequest::finetune): the last nExtra training samples are feedback items;
+    // each epoch trains on a replayed share of the first nTrain - nExtra and on the items
+    // oversampled (epochOrder()).
+    std::optional<TrainRequest::Finetune> finetune;
+    int64_t nExtra = 0;
     torch::Tensor trainX, trainY, valX, valY; // on the device
     Augmenter augment;                        // applied to training batches only
     GraphModel model{nullptr};
@@ -261,6 +270,45 @@ struct EpochTotals {
     double loss() const { return lossSum / double(std::max<int64_t>(seen, 1)); }
     double accuracy() const { return reconstructs ? NAN : double(hitSum) / double(std::max<int64_t>(seen, 1)); }
 };
+
+// How many samples an epoch trains on: every training sample, or for fine-tuning the replayed
+// share of the original data plus each feedback item `feedbackWeight` times (the whole part for
+// every item, the fraction as that share of the items drawn at random). The same every epoch.
+int64_t epochSize(const Run &r)
+{
+    if (!r.finetune)
+        return r.nTrain;
+    const int64_t original = r.nTrain - r.nExtra;
+    const double w = r.finetune->feedbackWeight;
+    return std::llround(r.finetune->replayFraction * double(original)) + int64_t(std::floor(w)) * r.nExtra
+           + std::llround((w - std::floor(w)) * double(r.nExtra));
+}
+
+// The epoch's sample order, drawn from the run's shuffle generator (checkpointed, so a resumed
+// run draws what the uninterrupted one would have): every training sample once in a fresh
+// shuffle, or for fine-tuning a fresh draw of the replayed original samples and the oversampled
+// feedback items, shuffled together.
+void epochOrder(Run &r, std::vector<int64_t> &order)
+{
+    order.resize(static_cast<size_t>(r.nTrain));
+    std::iota(order.begin(), order.end(), 0);
+    if (!r.finetune) {
+        std::shuffle(order.begin(), order.end(), r.shuffleRng);
+        return;
+    }
+    const int64_t original = r.nTrain - r.nExtra;
+    const double w = r.finetune->feedbackWeight;
+    std::vector<int64_t> items(order.begin() + original, order.end());
+    order.resize(static_cast<size_t>(original));
+    std::shuffle(order.begin(), order.end(), r.shuffleRng);
+    order.resize(static_cast<size_t>(std::llround(r.finetune->replayFraction * double(original))));
+    for (int64_t k = 0; k < int64_t(std::floor(w)); ++k)
+        order.insert(order.end(), items.begin(), items.end());
+    std::shuffle(items.begin(), items.end(), r.shuffleRng);
+    items.resize(static_cast<size_t>(std::llround((w - std::floor(w)) * double(r.nExtra))));
+    order.insert(order.end(), items.begin(), items.end());
+    std::shuffle(order.begin(), order.end(), r.shuffleRng);
+}
 
 } // namespace
 
@@ -371,6 +419,7 @@ struct TrainingSession::Impl {
     // stopEarly() return true.
     void announce(Run &r, bool resuming);
     void loadData(Run &r);
+    ExtraTrainSamples feedbackSamples(Run &r);
     void buildModel(Run &r, bool resuming);
     void restoreOrBegin(Run &r, bool resuming);
     void planBatches(Run &r);
@@ -545,6 +594,17 @@ void TrainingSession::Impl::runGuarded()
 void TrainingSession::Impl::train(Project project, bool resuming)
 {
     Run r(project);
+    r.finetune = request.finetune;
+    if (resuming && summary.contains("finetune")) { // the mix the run began with
+        const json &f = summary["finetune"];
+        TrainRequest::Finetune ft;
+        ft.parentVersion = f.value("parent_version", "");
+        ft.feedbackDir = f.value("feedback_dir", "");
+        ft.feedbackWeight = f.value("feedback_weight", ft.feedbackWeight);
+        ft.replayFraction = f.value("replay_fraction", ft.replayFraction);
+        ft.holdout = f.value("holdout", ft.holdout);
+        r.finetune = ft;
+    }
     announce(r, resuming);
     loadData(r);
     buildModel(r, !fresh);
@@ -640,7 +700,7 @@ void TrainingSession::Impl::loadData(Run &r)
         e.total = total;
         emit(e, true);
     };
-    DataSplits data = loadDataSplits(project, inputType, control);
+    DataSplits data = loadDataSplits(project, inputType, control, feedbackSamples(r));
     {
         std::ostringstream seconds;
         seconds << std::chrono::duration<double>(Clock::now() - tLoad).count();
@@ -662,6 +722,21 @@ void TrainingSession::Impl::loadData(Run &r)
         log(Message::tr("data: %1 input(s) could not be read and were left out; the first: %2: %3", data.skipped.size(),
                         first.line > 0 ? first.file + ":" + std::to_string(first.line) : first.file, first.reason));
     }
+    // The data the run saw, for model versions (versions.h).
+    summary["data_sha256"] = data.trainSha256;
+    summary["test_sha256"] = data.testSha256;
+    r.nExtra = data.extraTrain;
+    if (r.finetune)
+        log(Message::tr(
+            "fine-tuning from %1: %2 reviewed feedback item(s), each seen %3 time(s) per epoch, beside %4 "
+            "of the original training data",
+            r.finetune->parentVersion, r.nExtra,
+            [&] {
+                std::ostringstream w;
+                w << r.finetune->feedbackWeight;
+                return w.str();
+            }(),
+            std::to_string(int(std::lround(r.finetune->replayFraction * 100))) + "%"));
     // What exports need to preprocess raw samples exactly as training did.
     summary["normalization"] = json{{"mean", data.mean}, {"std", data.std}};
     summary["preprocessing"] = data.preprocessing;
@@ -684,6 +759,54 @@ void TrainingSession::Impl::loadData(Run &r)
     checkMemory(estimateTrainingMemory(project, analysis), availableMemory(r.deviceName), Message::tr("training"));
 }
 
+// Fine-tuning's reviewed feedback items (TrainRequest::finetune) read as the training data's
+// format reads inputs, without the feedback set. A new run takes every such item the store holds
+// now and records their ids in run.json; a resumed run takes exactly the recorded ones.
+ExtraTrainSamples TrainingSession::Impl::feedbackSamples(Run &r)
+{
+    if (!r.finetune)
+        return {};
+    return [this, &r](const json &record) {
+        const TrainRequest::Finetune &ft = *r.finetune;
+        const FeedbackStore store(ft.feedbackDir);
+        FeedbackData fb = readFeedbackData(store, record, r.project.dataset.sampleShape, ft.holdout);
+        for (const SkippedInput &s : fb.train.info.skipped)
+            log(Message::tr("feedback: %1 left out: %2", s.file, s.reason));
+        RawSplit out = std::move(fb.train);
+        std::vector<std::string> ids = fb.trainIds;
+        if (summary.contains("feedback_items")) { // resuming: the items the run began with
+            const auto recorded = summary["feedback_items"].get<std::vector<std::string>>();
+            std::vector<int64_t> keep;
+            for (const std::string &id : recorded) {
+                const auto it = std::find(ids.begin(), ids.end(), id);
+                if (it == ids.end())
+                    throw EngineError(Message::tr("%1: feedback item %2, which this run trained on, is no longer "
+                                                  "reviewed in the store; the run cannot continue on the same data",
+                                                  ft.feedbackDir, id));
+                keep.push_back(int64_t(it - ids.begin()));
+            }
+            if (!keep.empty()) {
+                const torch::Tensor index = torch::tensor(keep, torch::kInt64);
+                out.inputs = out.inputs.index_select(0, index);
+                out.labels = out.labels.index_select(0, index);
+            } else {
+                out = {};
+            }
+            ids = recorded;
+        }
+        summary["parent_version"] = ft.parentVersion;
+        summary["feedback_items"] = ids;
+        summary["feedback_heldout"] = fb.heldOutIds.size();
+        summary["finetune"] = json{{"parent_version", ft.parentVersion},
+                                   {"feedback_dir", ft.feedbackDir},
+                                   {"feedback_weight", ft.feedbackWeight},
+                                   {"replay_fraction", ft.replayFraction},
+                                   {"holdout", ft.holdout}};
+        summary["feedback_dir"] = ft.feedbackDir;
+        return out;
+    };
+}
+
 // The model from the project's seed, pretrained weights for a new run, frozen layers, and the
 // optimizer over the layers that still train.
 void TrainingSession::Impl::buildModel(Run &r, bool resuming)
@@ -694,7 +817,12 @@ void TrainingSession::Impl::buildModel(Run &r, bool resuming)
     r.model->to(r.device);
 
     if (!resuming && project.pretrain.enabled) {
-        for (const auto &line : loadPretrainedWeights(project.resolvePath(project.pretrain.source), *r.model))
+        // "@current" or "@v2": a model version of this project (versions.h).
+        const std::string &source = project.pretrain.source;
+        const std::string path = !source.empty() && source[0] == '@'
+                                     ? findVersion(project, source.substr(1)).checkpointPath()
+                                     : project.resolvePath(source);
+        for (const auto &line : loadPretrainedWeights(path, *r.model))
             log(Message::tr("pretrained %1", line));
     }
     for (const auto &p : r.model->named_parameters()) {
@@ -738,13 +866,16 @@ void TrainingSession::Impl::restoreOrBegin(Run &r, bool resuming)
 void TrainingSession::Impl::planBatches(Run &r)
 {
     const int batchSize = r.ts.batchSize;
-    r.batches = (r.nTrain + batchSize - 1) / batchSize;
+    const int64_t samples = epochSize(r);
+    if (samples < 1)
+        throw EngineError(Message::tr("fine-tuning has nothing to train on: no reviewed feedback items outside the "
+                                      "feedback set, and /finetune/replay_fraction is 0"));
+    r.batches = (samples + batchSize - 1) / batchSize;
     if (request.batchLimit && *request.batchLimit > 0)
         r.batches = std::min<int64_t>(r.batches, *request.batchLimit);
-    r.runSamples = double(r.batches * batchSize) * double(r.epochs - r.state.epoch);
+    r.runSamples = double(std::min<int64_t>(r.batches * batchSize, samples)) * double(r.epochs - r.state.epoch);
     r.samplesDone = 0;
     r.trainStart = std::chrono::duration<double>(Clock::now() - runStart).count() - pausedSeconds;
-    r.order.resize(static_cast<size_t>(r.nTrain));
 }
 
 // One epoch of optimizer steps over a fresh shuffle, a Batch event after each. Returns false
@@ -756,16 +887,16 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
     for (auto &group : r.optimizer->param_groups())
         group.options().set_lr(lr);
     r.model->train();
-    std::iota(r.order.begin(), r.order.end(), 0);
-    std::shuffle(r.order.begin(), r.order.end(), r.shuffleRng);
-    torch::Tensor perm = torch::from_blob(r.order.data(), {r.nTrain}, torch::kInt64).to(r.device);
+    epochOrder(r, r.order);
+    const int64_t samples = int64_t(r.order.size());
+    torch::Tensor perm = torch::from_blob(r.order.data(), {samples}, torch::kInt64).to(r.device);
     const int batchSize = ts.batchSize;
     const auto epochStart = Clock::now();
     const double pausedAtStart = pausedSeconds;
     for (int64_t b = 0; b < r.batches; ++b) {
         if (stopRequestedBefore(r, epoch, b))
             return false;
-        const int64_t begin = b * batchSize, end = std::min<int64_t>(begin + batchSize, r.nTrain);
+        const int64_t begin = b * batchSize, end = std::min<int64_t>(begin + batchSize, samples);
         torch::Tensor idx = perm.slice(0, begin, end);
         torch::Tensor x = r.augment(r.trainX.index_select(0, idx), epoch, b), y = r.trainY.index_select(0, idx);
         torch::Tensor out;
@@ -943,6 +1074,7 @@ void TrainingSession::Impl::saveCheckpoints(Run &r, int epoch, bool improved, co
     result.lastValAccuracy = valAccuracy;
     summary["epochs_completed"] = epoch;
     writeSummary();
+    crashPoint("train:after-epoch"); // kill -9 tests: a run interrupted between epochs
 }
 
 void TrainingSession::Impl::reportEpoch(Run &r, int epoch, double lr, const EpochTotals &totals, double valLoss,

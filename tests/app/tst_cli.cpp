@@ -109,6 +109,8 @@ private Q_SLOTS:
     void fullDiskWritingMetricsFailsCleanly();
     void runsRenameNoteDeleteRestore();
     void runsRefusesToTrashATrainingRun();
+    void versionsComparePromoteRollback();
+    void feedbackCommandsAndExitCodes();
 
     // Every command's output, whatever it failed on, is free of C++ backtraces.
     void cleanup();
@@ -120,6 +122,101 @@ private:
     QStringList m_backtraces; // commands whose output held one
     QTemporaryDir m_tmp;
 };
+
+// feedback add|list|review|undo|counts|import on real photos (sklearn's), in a folder store and
+// in a project's store, with their exit codes: 0 done, 1 bad input named, 2 bad usage.
+void TestCli::feedbackCommandsAndExitCodes()
+{
+    const QString photos = QStringLiteral("/usr/lib/python3/dist-packages/sklearn/datasets/images/");
+    if (!QFileInfo::exists(photos + "china.jpg"))
+        QSKIP("sklearn's sample images are not installed");
+    const QString store = m_tmp.filePath("fb-store");
+    CliRun r = run({"feedback", store, "add", photos + "china.jpg", "--label", "2"});
+    QVERIFY2(r.exitCode == 0 && r.output.startsWith("added "), r.output.constData());
+    const QString first = QString::fromUtf8(r.output.mid(6, r.output.indexOf(':') - 6));
+    r = run({"feedback", store, "add", photos + "flower.jpg", "--label", "0"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    const QString second = QString::fromUtf8(r.output.mid(6, r.output.indexOf(':') - 6));
+    QVERIFY(first != second && !first.isEmpty());
+    QVERIFY(QFileInfo(store + "/feedback.jsonl").isFile());
+    QCOMPARE(QDir(store + "/inputs").entryList(QDir::Files).size(), 2);
+
+    r = run({"feedback", store, "list"});
+    QVERIFY2(r.exitCode == 0 && r.output.contains(first.toUtf8()) && r.output.contains(second.toUtf8())
+                 && r.output.contains("china.jpg") && r.output.contains("(correction)"),
+             r.output.constData());
+    r = run({"feedback", store, "list", "--class", "2", "--json"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    QJsonArray listed = QJsonDocument::fromJson(r.output).array();
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed[0].toObject()["id"].toString(), first);
+    QCOMPARE(listed[0].toObject()["state"].toString(), QStringLiteral("wrong"));
+
+    // A correction has no prediction to confirm; a wrong review takes a label; undo twice.
+    r = run({"feedback", store, "review", first, "right"});
+    QVERIFY2(r.exitCode == 1 && r.output.contains(first.toUtf8()), r.output.constData());
+    r = run({"feedback", store, "review", first, "wrong", "--label", "3"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    r = run({"feedback", store, "undo", first});
+    QVERIFY2(r.exitCode == 0 && r.output.contains("wrong: 2"), r.output.constData());
+    r = run({"feedback", store, "undo", first});
+    QVERIFY2(r.exitCode == 0 && r.output.contains("unreviewed"), r.output.constData());
+    r = run({"feedback", store, "undo", first});
+    QVERIFY2(r.exitCode == 1 && r.output.contains(first.toUtf8()), r.output.constData());
+    r = run({"feedback", store, "list", "--state", "unreviewed"});
+    QVERIFY2(r.exitCode == 0 && r.output.contains(first.toUtf8()) && !r.output.contains(second.toUtf8()),
+             r.output.constData());
+    r = run({"feedback", store, "counts"});
+    QVERIFY2(r.exitCode == 0 && r.output.contains("2 items, 1 reviewed (0 right, 1 wrong), 1 unreviewed"),
+             r.output.constData());
+
+    // Bad input: unknown id, a missing input file, a class name no item carries (exit 1).
+    r = run({"feedback", store, "review", "no-such-item", "wrong", "--label", "1"});
+    QVERIFY2(r.exitCode == 1 && r.output.contains("no-such-item"), r.output.constData());
+    r = run({"feedback", store, "add", m_tmp.filePath("missing.png"), "--label", "1"});
+    QVERIFY2(r.exitCode == 1 && r.output.contains("missing.png"), r.output.constData());
+    r = run({"feedback", store, "add", photos + "china.jpg", "--label", "Sneaker"});
+    QVERIFY2(r.exitCode == 1 && r.output.contains("Sneaker"), r.output.constData());
+    // Bad usage (exit 2): no action, an unknown one, a bad state, review without a label.
+    for (const QStringList &args :
+         {QStringList{"feedback", store}, QStringList{"feedback", store, "frob"},
+          QStringList{"feedback", store, "list", "--state", "maybe"},
+          QStringList{"feedback", store, "review", first, "wrong"}, QStringList{"feedback", store, "add", "x.png"}}) {
+        r = run(args);
+        QVERIFY2(r.exitCode == 2, qPrintable(args.join(' ') + ": " + r.output));
+    }
+
+    // A project's store: class names from the project, numbers checked against them.
+    QDir().mkpath(m_tmp.filePath("fb-project"));
+    const QString project = m_tmp.filePath("fb-project/tiny.json");
+    QVERIFY(QFile::copy(sourceFile("tests/data/tiny_synthetic/project.json"), project));
+    r = run({"feedback", project, "add", photos + "flower.jpg", "--label", "three"});
+    QVERIFY2(r.exitCode == 0 && r.output.contains("class 3 (three)"), r.output.constData());
+    QVERIFY(QFileInfo(m_tmp.filePath("fb-project/feedback/tiny/feedback.jsonl")).isFile());
+    r = run({"feedback", project, "add", photos + "flower.jpg", "--label", "4"});
+    QVERIFY2(r.exitCode == 1 && r.output.contains("out of range"), r.output.constData());
+    // Import the folder store twice: the second brings nothing.
+    r = run({"feedback", project, "import", store});
+    QVERIFY2(r.exitCode == 0 && r.output.contains("imported 2 item(s)"), r.output.constData());
+    r = run({"feedback", project, "import", store});
+    QVERIFY2(r.exitCode == 0 && r.output.contains("imported 0 item(s)"), r.output.constData());
+    r = run({"feedback", project, "list", "--json"});
+    QCOMPARE(QJsonDocument::fromJson(r.output).array().size(), 3);
+
+    // A damaged line in the middle: reported by number, the other items still listed, exit 1.
+    QFile log(store + "/feedback.jsonl");
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    QList<QByteArray> lines = log.readAll().split('\n');
+    log.close();
+    lines.insert(1, "not json at all");
+    QVERIFY(log.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    log.write(lines.join('\n'));
+    log.close();
+    r = run({"feedback", store, "list"});
+    QVERIFY2(r.exitCode == 1 && r.output.contains("line 2") && r.output.contains(first.toUtf8())
+                 && r.output.contains(second.toUtf8()),
+             r.output.constData());
+}
 
 CliRun TestCli::run(const QStringList &args, const QString &program)
 {
@@ -849,6 +946,119 @@ void TestCli::runsRefusesToTrashATrainingRun()
     QVERIFY(QFileInfo::exists(runDir + "/run.json"));
     QVERIFY(!readJsonObject(runDir + "/run.json").contains("display_name"));
     QCOMPARE(run({"runs", "delete", runDir}).exitCode, 0);
+}
+
+// Model versions headless: versions (list, register, history, --json), compare, promote (the
+// gate fails without a feedback set; --override is recorded), rollback, and bad input named with
+// exit 1 (usage: 2).
+void TestCli::versionsComparePromoteRollback()
+{
+    const QString dir = m_tmp.filePath("versions");
+    const QString project = dir + "/tiny.json";
+    QVERIFY(QDir().mkpath(dir));
+    QVERIFY(QFile::copy(sourceFile("tests/data/tiny_synthetic/project.json"), project));
+    CliRun r = run({"versions", project});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.output.contains("no model versions yet"), r.output.constData());
+
+    // Two runs: one batch, and three epochs.
+    r = run({"train", project, "--epochs", "1", "--batch-limit", "1", "--threads", "1", "--out", dir + "/runs"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    r = run({"train", project, "--epochs", "3", "--threads", "1", "--out", dir + "/runs"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    const QStringList runs = QDir(dir + "/runs").entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    QCOMPARE(runs.size(), 2);
+    const QString weak = dir + "/runs/" + runs[0], strong = dir + "/runs/" + runs[1];
+
+    r = run({"versions", project, "register", weak, "--note", "first try"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    QVERIFY2(r.output.contains("registered v1") && r.output.contains("it is the current version"),
+             r.output.constData());
+    QVERIFY2(r.output.contains("test: ") && r.output.contains("on 128 samples"), r.output.constData());
+    r = run({"versions", project, "register", strong, "--checkpoint", "last"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    QVERIFY2(r.output.contains("registered v2") && !r.output.contains("current"), r.output.constData());
+    r = run({"versions", project, "register", dir + "/runs/nope"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("nope: not a run folder"), r.output.constData());
+    r = run({"versions", project, "register", strong, "--checkpoint", "worst"});
+    QCOMPARE(r.exitCode, 2);
+
+    r = run({"versions", project});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.output.contains("v1     *") && r.output.contains("first try") && r.output.contains("v2 "),
+             r.output.constData());
+    r = run({"versions", project, "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonArray list = QJsonDocument::fromJson(r.output).array();
+    QCOMPARE(list.size(), 2);
+    QVERIFY(list[0].toObject()["current"].toBool());
+    QCOMPARE(list[1].toObject()["checkpoint"].toString(), QStringLiteral("last"));
+    QCOMPARE(list[1].toObject()["test"].toObject()["samples"].toInt(), 128);
+
+    r = run({"compare", project, "current", "v2"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    for (const char *line :
+         {"v1 (a) against v2 (b)", "test split (128 samples): accuracy", "feedback set: none", "recall a",
+          "confusion difference (b - a)",
+          "newly fixed test samples:", "newly broken test samples:", "latency (median, CPU, batch 1, one thread)",
+          "parameters:", "gate for v2 against v1: FAILED", "[FAIL] feedback_must_rise: no feedback set"})
+        QVERIFY2(r.output.contains(line), qPrintable(QString(line) + "\n" + r.output));
+    r = run({"compare", project, "v1", "v2", "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject cmp = QJsonDocument::fromJson(r.output).object();
+    QCOMPARE(cmp["b"].toString(), QStringLiteral("v2"));
+    QVERIFY(cmp["same_test_split"].toBool());
+    QCOMPARE(cmp["gate"].toObject()["passed"].toBool(true), false);
+    r = run({"compare", project, "v1", "v9"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("no version 'v9'"), r.output.constData());
+
+    // Promote: a reason is required; the failing gate refuses; --override promotes and is recorded.
+    r = run({"promote", project, "v2"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.output.contains("--reason TEXT is required"), r.output.constData());
+    r = run({"promote", project, "v2", "--reason", "better on test"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("did not pass the promotion gate") && r.output.contains("no feedback set"),
+             r.output.constData());
+    r = run({"versions", project});
+    QVERIFY2(r.output.contains("v1     *"), r.output.constData());
+    r = run({"promote", project, "v2", "--reason", "better on test", "--override"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    QVERIFY2(r.output.contains("v2 is now the current version (was v1)") && r.output.contains("overridden"),
+             r.output.constData());
+    r = run({"promote", project, "v2", "--reason", "again", "--override"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("current version already"), r.output.constData());
+    r = run({"versions", project, "history"});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.output.contains("promote") && r.output.contains("better on test")
+                 && r.output.contains("[gate overridden]"),
+             r.output.constData());
+
+    // Rollback: back to v1, then nothing left to roll back.
+    r = run({"rollback", project});
+    QCOMPARE(r.exitCode, 2);
+    r = run({"rollback", project, "--reason", "v2 misbehaves"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    QVERIFY2(r.output.contains("rolled back to v1 (was v2)"), r.output.constData());
+    r = run({"rollback", project, "--reason", "again"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("nothing to roll back to"), r.output.constData());
+
+    // A damaged registry.json is named; so is a project file that is not there.
+    const QString registry = dir + "/versions/tiny/registry.json";
+    QFile f(registry);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write("{\"format\": \"torchwright-registry\", \"current\": 3}");
+    f.close();
+    r = run({"versions", project});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains(registry.toUtf8()), r.output.constData());
+    r = run({"versions", dir + "/missing.json"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains("missing.json"), r.output.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

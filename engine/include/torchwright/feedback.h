@@ -41,24 +41,24 @@ namespace torchwright {
 struct Project;
 
 struct FeedbackInput {
-    std::string file;    // inside the store ("inputs/<sha256>.png"); empty for a table row
-    std::string source;  // as the user named it: a path, "rows.csv:12", "test:123"
-    std::string sha256;  // of the input's bytes (the file, or the row's text)
-    nlohmann::json row;  // a table row: {"columns": [...], "values": [...]}; null otherwise
+    std::string file;   // inside the store ("inputs/<sha256>.png"); empty for a table row
+    std::string source; // as the user named it: a path, "rows.csv:12", "test:123"
+    std::string sha256; // of the input's bytes (the file, or the row's text)
+    nlohmann::json row; // a table row: {"columns": [...], "values": [...]}; null otherwise
 };
 
 struct FeedbackItem {
-    std::string id;   // unique across stores: time and random digits
-    std::string time; // ISO time of the prediction (or of the correction, for feedback add)
+    std::string id;      // unique across stores: time and random digits
+    std::string time;    // ISO time of the prediction (or of the correction, for feedback add)
     std::string version; // the model version that predicted ("v2"), or the bundle's run name
     FeedbackInput input;
-    bool predicted = false;        // it has a prediction (false: a correction given directly)
-    std::vector<ClassScore> top;   // best first; empty for a regression
+    bool predicted = false;      // it has a prediction (false: a correction given directly)
+    std::vector<ClassScore> top; // best first; empty for a regression
     bool regression = false;
-    double value = NAN;            // a regression's predicted value
+    double value = NAN; // a regression's predicted value
     // The review in force: "" (unreviewed), "right" or "wrong".
     std::string verdict;
-    int label = -1;         // the correct class (for "right": the predicted one)
+    int label = -1; // the correct class (for "right": the predicted one)
     std::string labelName;
     double trueValue = NAN; // the correct value of a regression
     std::string reviewedAt;
@@ -104,6 +104,10 @@ public:
     // "file.csv:LINE" with `row` given: the row kept inline). Returns the new item.
     FeedbackItem logPrediction(const std::string &version, const std::string &inputPath, const Prediction &prediction,
                                const nlohmann::json &row = nullptr);
+    // Logs a prediction on an input given as bytes (one sample of a batch, written as a .npy):
+    // stored as inputs/<sha256><extension>, `source` as the user would name it ("batch.npy:3").
+    FeedbackItem logPredictionData(const std::string &version, const std::string &source, const std::string &bytes,
+                                   const std::string &extension, const Prediction &prediction);
     // A correction with no logged prediction (feedback add): the input and its correct label.
     FeedbackItem addCorrection(const std::string &inputPath, int label, const std::string &labelName,
                                const nlohmann::json &row = nullptr);
@@ -123,6 +127,11 @@ public:
     std::string inputPath(const FeedbackItem &item) const;
 
 private:
+    FeedbackInput storeInput(const std::string &source, const std::string &bytes, const std::string &extension);
+    FeedbackInput inputFor(const std::string &inputPath, const nlohmann::json &row);
+    FeedbackItem appendPrediction(const std::string &version, const FeedbackInput &input, const Prediction *prediction,
+                                  const nlohmann::json &review);
+
     std::string dir_;
 };
 
@@ -134,5 +143,17 @@ std::string feedbackDir(const Project &project);
 // for a held-out share `holdout`: decided by a hash of its id, so the same item is always on the
 // same side, whichever store or machine asks.
 bool feedbackHeldOut(const std::string &itemId, double holdout);
+
+// The version a bundle belongs to, as predictions are logged with it: the "id" of the
+// version.json beside the bundle (a bundle inside a registry version folder), else the run name
+// its manifest names (/source/run), else "".
+std::string bundleVersion(const std::string &bundleDir);
+
+// Logs what predictBundle(bundleDir, input) returned, one item per prediction, with the bundle's
+// version: each image file is copied, a CSV row is kept inline (its header and fields), and each
+// sample of a tensor file (.npy, IDX) is stored as its own .npy. Returns how many were logged.
+// Throws EngineError naming the input when the predictions do not match what it holds.
+int logBundlePredictions(FeedbackStore &store, const std::string &bundleDir, const std::string &input,
+                         const std::vector<Prediction> &predictions);
 
 } // namespace torchwright

@@ -19,6 +19,14 @@
 // Promote makes a version current (after the gate, below); rollback makes the version that was
 // current before the latest promotion current again. Each is one atomic write with its reason.
 //
+// Crash points (crashPoint() in engine/src/fileutil.h, for the crash-safety tests):
+// "versions:before-folder" (the .partial folder is complete, not yet renamed),
+// "versions:after-folder" (v<N> renamed into place, registry.json not yet written) and
+// "versions:before-registry" (register, promote, rollback: the new registry.json is complete in
+// its temporary, not yet renamed). registry.json and version.json carry "sha256" of their own
+// content (as run.json does, runs.h) and are refused, naming the file, when it does not match.
+// Registrations, promotions and rollbacks take an exclusive flock() on <versions>/registry.lock.
+//
 // Runs record what versions need (run.json, written by the trainer): "data_sha256" (SHA-256 of
 // the training split as read, inputs and labels, before the validation split is taken),
 // "test_sha256" (the same of the test split: the frozen test split every version is measured on),
@@ -41,7 +49,7 @@
 namespace torchwright {
 
 struct VersionMetrics {
-    int samples = 0;      // 0: not measured (no feedback set yet)
+    int samples = 0;       // 0: not measured (no feedback set yet)
     double accuracy = NAN; // 0..1; NaN for a regression
     double loss = NAN;
     double r2 = NAN; // a regression
@@ -60,15 +68,19 @@ struct VersionInfo {
     std::string parent;    // the version it was fine-tuned from; "" when trained from scratch
     std::string graphHash; // SHA-256 of the graph as trained (its canonical JSON)
     nlohmann::json settings = nlohmann::json::object(); // the project as trained, without graph and ui
-    std::string dataSha256; // the training data it saw (run.json "data_sha256")
-    std::string testSha256; // the frozen test split it was measured on
-    std::vector<std::string> feedbackItems; // ids of the feedback items its training saw
-    VersionMetrics test;     // on the frozen test split
-    VersionMetrics feedback; // on the feedback set when it was registered (may be empty)
+    std::string dataSha256;                             // the training data it saw (run.json "data_sha256")
+    std::string testSha256;                             // the frozen test split it was measured on
+    std::vector<std::string> feedbackItems;             // ids of the feedback items its training saw
+    VersionMetrics test;                                // on the frozen test split
+    VersionMetrics feedback;                            // on the feedback set when it was registered (may be empty)
     std::string note;
+    // The preprocessing record its bundle carries (manifest.json "preprocessing": format, scale,
+    // mean, std and the format's part): how stored inputs become its model's inputs.
+    nlohmann::json preprocessing = nlohmann::json::object();
+    bool regression = false; // a real-valued target: R^2 and MAE instead of accuracy
     bool current = false;
 
-    std::string bundleDir() const;     // <dir>/bundle
+    std::string bundleDir() const;      // <dir>/bundle
     std::string checkpointPath() const; // <dir>/checkpoint.pt
 };
 
@@ -109,7 +121,7 @@ VersionInfo registerVersion(const Project &project, const std::string &runDir, c
 struct GateRule {
     std::string name; // "max_test_drop", "feedback_must_rise"
     bool passed = false;
-    Message text;     // "test accuracy 90.1% -> 89.9% (-0.2 points, at most -0.5 allowed)"
+    Message text; // "test accuracy 90.1% -> 89.9% (-0.2 points, at most -0.5 allowed)"
 };
 struct GateResult {
     bool passed = false;
@@ -125,17 +137,17 @@ struct ClassDelta {
     double precisionA = NAN, precisionB = NAN;
 };
 struct VersionComparison {
-    VersionInfo a, b;        // a: the baseline (usually current), b: the candidate
-    Evaluation testA, testB; // on the frozen test split (per class, confusion)
+    VersionInfo a, b;                    // a: the baseline (usually current), b: the candidate
+    Evaluation testA, testB;             // on the frozen test split (per class, confusion)
     VersionMetrics feedbackA, feedbackB; // on the feedback set (held-out reviewed items)
     std::vector<ClassDelta> classes;
     std::vector<std::vector<int64_t>> confusionDelta; // testB.confusion - testA.confusion
-    std::vector<int> newlyFixed;  // test samples A got wrong and B gets right
-    std::vector<int> newlyBroken; // test samples A got right and B gets wrong
-    std::vector<std::string> feedbackFixed;  // feedback-set item ids, the same way
+    std::vector<int> newlyFixed;                      // test samples A got wrong and B gets right
+    std::vector<int> newlyBroken;                     // test samples A got right and B gets wrong
+    std::vector<std::string> feedbackFixed;           // feedback-set item ids, the same way
     std::vector<std::string> feedbackBroken;
-    double latencyMsA = NAN, latencyMsB = NAN; // median CPU latency at batch 1 (TorchScript)
-    int64_t bytesA = 0, bytesB = 0;             // the bundles' model.pt
+    double latencyMsA = NAN, latencyMsB = NAN; // median CPU latency at batch 1, one thread (TorchScript)
+    int64_t bytesA = 0, bytesB = 0;            // the bundles' model.pt
     int64_t paramsA = 0, paramsB = 0;
     bool sameTestSplit = true; // both versions' test_sha256 match the data read now
     GateResult gate;           // b against a
@@ -146,8 +158,9 @@ GateResult checkGate(const Project &project, const std::string &candidate, const
 
 // Makes `version` current. When its gate against the current version fails, throws EngineError
 // saying which rule failed unless `override` is set, which is recorded with the reason. The
-// reason must not be empty.
-void promoteVersion(const Project &project, const std::string &version, const std::string &reason, bool override = false);
+// reason must not be empty. Returns the gate's result (passed, or overridden).
+GateResult promoteVersion(const Project &project, const std::string &version, const std::string &reason,
+                          bool override = false);
 // Makes the version that was current before the latest promotion current again; returns it.
 // Throws EngineError when there is nothing to roll back to.
 std::string rollbackVersion(const Project &project, const std::string &reason);
@@ -164,11 +177,11 @@ TrainRequest finetuneRequest(const Project &project, const std::string &fromVers
 // What the loop stages show on the canvas: "v3 current, 212 corrections since, 180 reviewed".
 struct LoopStatus {
     int versions = 0;
-    std::string current;         // "" when there is none
-    int64_t items = 0;           // in the feedback store
+    std::string current; // "" when there is none
+    int64_t items = 0;   // in the feedback store
     int64_t reviewed = 0;
     int64_t wrong = 0;
-    int64_t sinceCurrent = 0;    // reviewed items the current version's training did not see
+    int64_t sinceCurrent = 0; // reviewed items the current version's training did not see
     int64_t unreviewed = 0;
 };
 LoopStatus loopStatus(const Project &project);

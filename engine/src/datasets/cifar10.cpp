@@ -1,6 +1,7 @@
 // CIFAR-10 binary batches: data_batch_1.bin to data_batch_5.bin (training) and test_batch.bin in
 // one folder, each a run of 3073-byte records (a label byte, then 3x32x32 pixels, channels first).
 
+#include "dataset.h"
 #include "datasetreader.h"
 #include "fileutil.h"
 
@@ -9,6 +10,12 @@
 namespace torchwright {
 
 namespace fs = std::filesystem;
+
+// idx.cpp: image files decoded to the record's "sample_shape" (readInputsForRecord puts it
+// there), stretched; anything else read by `readOther`.
+torch::Tensor predictTensorImages(const nlohmann::json &record, const std::string &path,
+                                  std::vector<std::string> &sources, const ImportControl &control,
+                                  const std::function<torch::Tensor(const std::string &)> &readOther);
 
 namespace {
 
@@ -75,7 +82,10 @@ DatasetFormat cifar10Format()
     d.reader = std::make_shared<const DatasetReader>(DatasetReader{
         filesPresent, [](const Project &p, const ImportControl &) { return loadBatches(p, trainFiles()); },
         [](const Project &p, const ImportControl &) { return loadBatches(p, testFiles()); },
-        [](const Project &p) { return loadBatches(p, testFiles()).inputs; }});
+        [](const Project &p) { return loadBatches(p, testFiles()).inputs; },
+        // Image files (a photo) decoded to RGB 32x32; anything else an IDX file, as before.
+        [](const nlohmann::json &record, const std::string &path, std::vector<std::string> &sources,
+           const ImportControl &control) { return predictTensorImages(record, path, sources, control, readIdxFile); }});
     return d;
 }
 

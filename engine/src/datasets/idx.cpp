@@ -3,8 +3,10 @@
 // A file that is not what it claims to be is an error naming it.
 
 #include "dataset.h"
+#include "datasetcache.h"
 #include "datasetreader.h"
 #include "fileutil.h"
+#include "imagedecode.h"
 
 #include "torchwright/limits.h"
 #include "torchwright/memory.h"
@@ -293,6 +295,45 @@ bool filesPresent(const Project &p, std::string *missing)
 
 } // namespace
 
+// predictInputs of the formats whose data are tensors (IDX, CIFAR-10): image files (a file, told
+// by its first bytes, or a folder of them) are decoded to the sample shape the record carries in
+// "sample_shape" (readInputsForRecord puts it there), stretched as the image formats' default;
+// anything else (an IDX file) is `readOther`'s.
+torch::Tensor predictTensorImages(const nlohmann::json &record, const std::string &path,
+                                  std::vector<std::string> &sources, const ImportControl &control,
+                                  const std::function<torch::Tensor(const std::string &)> &readOther)
+{
+    std::error_code ec;
+    bool image = fs::is_directory(path, ec);
+    if (!image && fs::is_regular_file(path, ec)) {
+        // Told by the first bytes, so that a PNG without its extension is still an image.
+        uint8_t head[8] = {};
+        if (std::FILE *f = std::fopen(path.c_str(), "rb")) {
+            const size_t n = std::fread(head, 1, sizeof head, f);
+            std::fclose(f);
+            image = imageKind(head, n) != ImageKind::Unknown;
+        }
+    }
+    if (!image)
+        return readOther(path);
+    nlohmann::json r = record;
+    if (!r.contains("image")) {
+        // The sample shape the model takes ([C, H, W], or [H, W] for one channel), stretched to.
+        Shape sample;
+        try {
+            sample = r.at("sample_shape").get<Shape>();
+        } catch (const nlohmann::json::exception &) {
+        }
+        if (sample.size() == 2)
+            sample.insert(sample.begin(), 1);
+        if (sample.size() != 3 || (sample[0] != 1 && sample[0] != 3))
+            throw EngineError(Message::tr("%1: the model takes samples of shape %2, not images of 1 or 3 channels",
+                                          path, formatShape(sample)));
+        r["image"] = {{"channels", sample[0]}, {"size", {sample[1], sample[2]}}, {"resize", "stretch"}};
+    }
+    return predictImageInputs(r, path, sources, control);
+}
+
 DatasetFormat idxFormat()
 {
     DatasetFormat d;
@@ -302,10 +343,13 @@ DatasetFormat idxFormat()
                     "t10k-labels-idx1-ubyte (plain or .gz) in one folder, as MNIST and Fashion-MNIST ship";
     d.scale = byteScale;
     d.programReader = "datasets/idx.py";
-    d.reader = std::make_shared<const DatasetReader>(
-        DatasetReader{filesPresent, [](const Project &p, const ImportControl &) { return loadIdxPair(p, kTrain); },
-                      [](const Project &p, const ImportControl &) { return loadIdxPair(p, kTest); },
-                      [](const Project &p) { return readIdxFile(imagesFile(p, kTest)); }});
+    d.reader = std::make_shared<const DatasetReader>(DatasetReader{
+        filesPresent, [](const Project &p, const ImportControl &) { return loadIdxPair(p, kTrain); },
+        [](const Project &p, const ImportControl &) { return loadIdxPair(p, kTest); },
+        [](const Project &p) { return readIdxFile(imagesFile(p, kTest)); },
+        // Image files (a PNG of a digit) decoded to the sample; anything else an IDX file.
+        [](const nlohmann::json &record, const std::string &path, std::vector<std::string> &sources,
+           const ImportControl &control) { return predictTensorImages(record, path, sources, control, readIdxFile); }});
     return d;
 }
 
