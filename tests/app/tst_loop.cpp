@@ -187,7 +187,8 @@ void TestLoop::initTestCase()
 
 void TestLoop::trainAndRegisterV1()
 {
-    const CliRun train = cli({"train", m_projectFile, "--device", "cpu", "--out", QString::fromStdString(path("runs"))});
+    const CliRun train =
+        cli({"train", m_projectFile, "--device", "cpu", "--out", QString::fromStdString(path("runs"))});
     QVERIFY2(train.exitCode == 0, qPrintable(train.output));
     m_v1Run = newestRun();
     QVERIFY(!m_v1Run.empty());
@@ -220,16 +221,17 @@ void TestLoop::logDeploymentPredictions()
     const std::string store = feedbackDir(project());
     // A kill -9 halfway through writing the first event: nothing is listed, the torn line is
     // reported, and the next append works.
-    CliRun crashed = cli({"predict", QString::fromStdString(v1.bundleDir()), QString::fromStdString(path("deploy/0000_0.png")),
-                          "--log", QString::fromStdString(store)},
+    CliRun crashed = cli({"predict", QString::fromStdString(v1.bundleDir()),
+                          QString::fromStdString(path("deploy/0000_0.png")), "--log", QString::fromStdString(store)},
                          QStringLiteral("feedback:mid-line"));
     QVERIFY2(crashed.killed, qPrintable(crashed.output));
     std::vector<Message> problems;
     QCOMPARE(FeedbackStore(store).items(&problems).size(), size_t(0));
     QCOMPARE(problems.size(), size_t(1));
 
-    const CliRun logged = cli({"predict", QString::fromStdString(v1.bundleDir()), QString::fromStdString(path("deploy")),
-                               "--log", QString::fromStdString(store), "--limit", "3"});
+    const CliRun logged =
+        cli({"predict", QString::fromStdString(v1.bundleDir()), QString::fromStdString(path("deploy")), "--log",
+             QString::fromStdString(store), "--limit", "3"});
     QVERIFY2(logged.exitCode == 0, qPrintable(logged.output));
     problems.clear();
     const std::vector<FeedbackItem> items = FeedbackStore(store).items(&problems);
@@ -283,8 +285,9 @@ void TestLoop::fineTuneFromV1()
 {
     // Killed after its first epoch's checkpoint: the run is interrupted, and resuming it trains on
     // exactly the feedback items it began with.
-    const CliRun crashed = cli({"finetune", m_projectFile, "--device", "cpu", "--out", QString::fromStdString(path("runs"))},
-                               QStringLiteral("train:after-epoch"));
+    const CliRun crashed =
+        cli({"finetune", m_projectFile, "--device", "cpu", "--out", QString::fromStdString(path("runs"))},
+            QStringLiteral("train:after-epoch"));
     QVERIFY2(crashed.killed, qPrintable(crashed.output));
     m_v2Run = newestRun();
     QVERIFY(m_v2Run != m_v1Run);
@@ -330,8 +333,8 @@ void TestLoop::registerCompareAndPromoteV2()
 
     // Promote, killed just before registry.json is replaced: v1 is still current and the
     // promotion is done again.
-    const CliRun crashed = cli({"promote", m_projectFile, "v2", "--reason", "fixes shirts"},
-                               QStringLiteral("versions:before-registry"));
+    const CliRun crashed =
+        cli({"promote", m_projectFile, "v2", "--reason", "fixes shirts"}, QStringLiteral("versions:before-registry"));
     QVERIFY2(crashed.killed, qPrintable(crashed.output));
     QCOMPARE(QString::fromStdString(currentVersion(project())->id), QStringLiteral("v1"));
     const CliRun promoted = cli({"promote", m_projectFile, "v2", "--reason", "fixes shirts"});
@@ -350,8 +353,8 @@ void TestLoop::registerCompareAndPromoteV2()
 
 void TestLoop::rollBackAndPromoteAgain()
 {
-    const CliRun crashed = cli({"rollback", m_projectFile, "--reason", "complaints"},
-                               QStringLiteral("versions:before-registry"));
+    const CliRun crashed =
+        cli({"rollback", m_projectFile, "--reason", "complaints"}, QStringLiteral("versions:before-registry"));
     QVERIFY2(crashed.killed, qPrintable(crashed.output));
     QCOMPARE(QString::fromStdString(currentVersion(project())->id), QStringLiteral("v2"));
     const CliRun rolled = cli({"rollback", m_projectFile, "--reason", "complaints"});

@@ -26,6 +26,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
@@ -255,12 +256,21 @@ void TestLoopStages::feedbackPanelFiltersAndUndoes()
     panel.setFilter("", -1, "v9");
     QCOMPARE(panel.table()->rowCount(), 3); // no such version in the list: all versions
 
-    // Undo the Shirt correction: the item is unreviewed again.
+    // Undo the Shirt correction: the review before it is in force again (the item was marked
+    // right in between, then Shirt again), and undoing those leaves it unreviewed.
     panel.setFilter("wrong", 6);
     const QString id = panel.itemId(0);
     QVERIFY2(panel.undo(0), qPrintable(panel.statusText()));
     panel.setFilter("wrong");
     QCOMPARE(panel.table()->rowCount(), 1);
+    panel.setFilter("right");
+    QCOMPARE(panel.table()->rowCount(), 2);
+    int row = panel.itemId(0) == id ? 0 : 1;
+    QCOMPARE(panel.itemId(row), id);
+    QVERIFY(panel.undo(row));
+    panel.setFilter("wrong", 6);
+    QCOMPARE(panel.table()->rowCount(), 1);
+    QVERIFY(panel.undo(0));
     panel.setFilter("unreviewed");
     QCOMPARE(panel.table()->rowCount(), 1);
     QCOMPARE(panel.itemId(0), id);
@@ -272,7 +282,7 @@ void TestLoopStages::feedbackPanelFiltersAndUndoes()
     panel.setFilter("unreviewed");
     QCOMPARE(panel.table()->rowCount(), 0);
     // A change on disk (the CLI) shows without a click: the watcher or the next refresh.
-    const FeedbackStore store(feedbackDir(m_doc.project()));
+    FeedbackStore store(feedbackDir(m_doc.project()));
     store.undoReview(id.toStdString());
     LoopWatcher::forDocument(&m_doc)->notify();
     QCOMPARE(panel.table()->rowCount(), 1);
