@@ -128,6 +128,8 @@ ApplicationPanel::ApplicationPanel(ProjectDocument *doc, QWidget *parent)
     m_table->verticalHeader()->setDefaultSectionSize(kThumb + 6);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
+    // The inputs' order until a header is clicked.
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
     m_table->setSortingEnabled(true);
     m_table->setMinimumHeight(260);
     m_table->setWordWrap(false);
@@ -269,8 +271,6 @@ void ApplicationPanel::updateButtons()
     m_wrong->setEnabled(selected);
     m_correctClass->setVisible(!regression || classes);
     m_correctValue->setVisible(regression);
-    if (m_jobs->isBusy())
-        m_status->setText(tr("Predicting…"));
     m_clear->setEnabled(!m_entries.empty() && !m_jobs->isBusy());
 }
 

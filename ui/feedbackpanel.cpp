@@ -74,13 +74,15 @@ FeedbackPanel::FeedbackPanel(ProjectDocument *doc, QWidget *parent) : QWidget(pa
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(QStringLiteral("feedbackTable"));
     m_table->setHorizontalHeaderLabels(
-        {tr("Input"), tr("Version"), tr("Prediction"), tr("Confidence"), tr("Review"), tr("Time")});
+        {tr("Input"), tr("Prediction"), tr("Confidence"), tr("Review"), tr("Version"), tr("Time")});
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setIconSize(QSize(kThumb, kThumb));
     m_table->verticalHeader()->setDefaultSectionSize(kThumb + 4);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
+    // The store's order until a header is clicked.
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
     m_table->setSortingEnabled(true);
     m_table->setMinimumHeight(240);
     m_table->setWordWrap(false);

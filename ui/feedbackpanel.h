@@ -27,10 +27,10 @@ class FeedbackPanel : public QWidget {
 public:
     enum Column {
         InputColumn,
-        VersionColumn,
         PredictionColumn,
         ConfidenceColumn,
         ReviewColumn,
+        VersionColumn,
         TimeColumn,
         ColumnCount
     };

@@ -215,11 +215,11 @@ void PipelineScene::refreshLoop()
                                              .arg(ft.feedbackWeight));
     item(Stage::ModelUpdate)
         ->setSummary(status.versions == 0 ? tr("no versions yet:\nregister a completed run")
-                                          : tr("%1 current, versions: %2\n%3 corrections since, %4 reviewed")
+                                          : tr("%1 current, versions: %2\n%3 reviewed since %1, %4 to review")
                                                 .arg(current)
                                                 .arg(status.versions)
                                                 .arg(status.sinceCurrent)
-                                                .arg(status.reviewed));
+                                                .arg(status.unreviewed));
 }
 
 void PipelineScene::mouseDoubleClickEvent(QGraphicsSceneMouseEvent *event)

@@ -110,8 +110,8 @@ VersionsPanel::VersionsPanel(ProjectDocument *doc, QWidget *parent)
     m_summary->setWordWrap(true);
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(QStringLiteral("versionsTable"));
-    m_table->setHorizontalHeaderLabels({tr("Version"), tr("Parent"), tr("Created"), tr("Run"), tr("Test accuracy"),
-                                        tr("Feedback accuracy"), tr("Note")});
+    m_table->setHorizontalHeaderLabels({tr("Version"), tr("Parent"), tr("Test accuracy"), tr("Feedback accuracy"),
+                                        tr("Created"), tr("Run"), tr("Note")});
     m_table->horizontalHeaderItem(TestColumn)->setToolTip(tr("On the frozen test split (samples)"));
     m_table->horizontalHeaderItem(FeedbackColumn)
         ->setToolTip(tr("On the feedback set when the version was registered (items)"));

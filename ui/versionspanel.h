@@ -60,10 +60,10 @@ public:
     enum Column {
         VersionColumn,
         ParentColumn,
-        CreatedColumn,
-        RunColumn,
         TestColumn,
         FeedbackColumn,
+        CreatedColumn,
+        RunColumn,
         NoteColumn,
         ColumnCount
     };

@@ -294,7 +294,7 @@ void TestLoopStages::cardsShowTheLoopsState()
     PipelineScene scene(&m_doc);
     const QString update = scene.item(Stage::ModelUpdate)->summary();
     QVERIFY2(update.contains("v1 current") && update.contains("versions: 2"), qPrintable(update));
-    QVERIFY2(update.contains("3 reviewed"), qPrintable(update));
+    QVERIFY2(update.contains("3 reviewed since v1, 0 to review"), qPrintable(update));
     QVERIFY2(scene.item(Stage::UserFeedback)->summary().contains("3 items, 3 reviewed"),
              qPrintable(scene.item(Stage::UserFeedback)->summary()));
     QVERIFY2(scene.item(Stage::Application)->summary().contains("v1"),
