@@ -133,8 +133,8 @@ CompareDialog::CompareDialog(const Data &data, QWidget *parent) : QDialog(parent
     if (c.feedbackA.samples > 0)
         addRow(m_summary, {tr("Feedback items newly fixed / broken"), QString(), QString(),
                            QStringLiteral("+%1 / -%2").arg(c.feedbackFixed.size()).arg(c.feedbackBroken.size())});
-    addRow(m_summary, {tr("Latency, batch 1 (ms)"), QString::number(c.latencyMsA, 'f', 2),
-                       QString::number(c.latencyMsB, 'f', 2), QString::number(c.latencyMsB - c.latencyMsA, 'f', 2)});
+    addRow(m_summary, {tr("Latency, batch 1 (ms)"), QString::number(c.latencyMsA, 'g', 3),
+                       QString::number(c.latencyMsB, 'g', 3), QString::number(c.latencyMsB - c.latencyMsA, 'g', 2)});
     addRow(m_summary,
            {tr("Model size (KiB)"), QString::number(c.bytesA / 1024.0, 'f', 1),
             QString::number(c.bytesB / 1024.0, 'f', 1), QString::number((c.bytesB - c.bytesA) / 1024.0, 'f', 1)});

@@ -86,6 +86,8 @@ void ReasonDialog::showGate(const GateResult &gate)
     m_gateFailed = !gate.passed;
     m_override->setVisible(m_gateFailed);
     updateOk();
+    // The rules wrap: grow to the height they need at this width.
+    resize(width(), heightForWidth(width()) > 0 ? heightForWidth(width()) : sizeHint().height());
 }
 
 QPushButton *ReasonDialog::okButton() const { return m_buttons->button(QDialogButtonBox::Ok); }
