@@ -3,15 +3,19 @@
 // second run v2; Application predicts on picked test samples, sorts by confidence and logs
 // right/wrong reviews in the feedback store; User feedback filters the store and undoes a
 // review; the pipeline's cards show the registry's and the store's state; promote and roll back
-// ask for a reason (and an override when the gate fails). No sleeps: every wait is on a signal.
+// ask for a reason (and an override when the gate fails); the window's Fine-tune trains a run
+// from v1 on the dashboard. No sleeps: every wait is on a signal.
 
 #include "applicationpanel.h"
 #include "comparedialog.h"
+#include "dashboard.h"
 #include "feedbackpanel.h"
 #include "finetunepanel.h"
+#include "mainwindow.h"
 #include "pipelinescene.h"
 #include "pipelinestages.h"
 #include "projectdocument.h"
+#include "recovery.h"
 #include "stageinspector.h"
 #include "stageitem.h"
 #include "versionspanel.h"
@@ -76,6 +80,7 @@ private Q_SLOTS:
     void compareShowsTheGate();
     void promoteAndRollbackAskForAReason();
     void pretrainOffersTheCurrentVersion();
+    void finetuneTrainsOnTheDashboard();
 
 private:
     QString train(int seed);
@@ -116,6 +121,8 @@ void TestLoopStages::initTestCase()
     if (!QFileInfo::exists(QString::fromUtf8(kFashion) + "/t10k-images-idx3-ubyte.gz"))
         QSKIP("Fashion-MNIST is not installed (the Debian package dataset-fashion-mnist)");
     QVERIFY(m_tmp.isValid());
+    QStandardPaths::setTestModeEnabled(true); // settings and app data away from the user's
+    Recovery::setDirectory(m_tmp.filePath("recovery"));
     m_project = m_tmp.filePath("loop/loop.json");
     QVERIFY(QDir().mkpath(m_tmp.filePath("loop")));
     QFile f(m_project);
@@ -383,6 +390,27 @@ void TestLoopStages::pretrainOffersTheCurrentVersion()
     m_doc.undoStack()->undo();
     QVERIFY(m_doc.project().pretrain.source.empty());
     QVERIFY(!m_doc.project().pretrain.enabled);
+}
+
+// The window's Fine-tune trains finetuneRequest() on the dashboard: a new run whose parent is
+// the version, with the reviewed items it saw.
+void TestLoopStages::finetuneTrainsOnTheDashboard()
+{
+    MainWindow w;
+    w.setErrorReporter([](const QString &m) { qWarning("%s", qPrintable(m)); });
+    QVERIFY(w.openProject(m_project));
+    QVERIFY(w.document()->setSetting("/finetune/epochs", 1));
+    QSignalSpy finished(w.dashboard(), &Dashboard::runFinished);
+    QVERIFY(w.finetune("v1"));
+    QCOMPARE(w.tabs()->currentIndex(), int(MainWindow::DashboardTab));
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.first().at(1).toString(), QStringLiteral("completed"));
+    QFile runJson(finished.first().at(0).toString() + "/run.json");
+    QVERIFY(runJson.open(QIODevice::ReadOnly));
+    const nlohmann::json run = nlohmann::json::parse(runJson.readAll().toStdString());
+    QCOMPARE(QString::fromStdString(run.value("parent_version", "")), QStringLiteral("v1"));
+    QVERIFY(run.contains("feedback_items"));
+    QVERIFY(!w.dashboard()->isTraining());
 }
 
 QTEST_MAIN(TestLoopStages)
