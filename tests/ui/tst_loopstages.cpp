@@ -24,15 +24,20 @@
 #include "torchwright/training.h"
 #include "torchwright/versions.h"
 
+#include <QApplication>
 #include <QCheckBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMimeData>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QUrl>
 #include <QtTest/QtTest>
 
 using namespace torchwright;
@@ -243,6 +248,27 @@ void TestLoopStages::applicationPredictsOnTestSamples()
     QCOMPARE(int(store.items().size()), 3);
     QCOMPARE(QString::fromStdString(store.find(wrongId.toStdString())->verdict), QStringLiteral("right"));
     QVERIFY(panel.markWrong(shirtRow, 6));
+
+    // A folder of image files dropped on the panel: one row per file, named by it.
+    const QString folder = m_tmp.filePath("dropped");
+    QVERIFY(QDir().mkpath(folder));
+    QVERIFY(QFile::copy(QString::fromStdString(store.inputPath(*right)), folder + "/a shirt.png"));
+    QVERIFY(QFile::copy(QString::fromStdString(store.inputPath(*wrong)), folder + "/b.png"));
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(folder)});
+    QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&panel, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    predicted.clear();
+    QApplication::sendEvent(&panel, &drop);
+    QVERIFY(predicted.wait(120000));
+    QCOMPARE(predicted.first().first().toInt(), 2);
+    QCOMPARE(table->rowCount(), indices.size() + 2);
+    QStringList sources;
+    for (int r = 0; r < table->rowCount(); ++r)
+        sources << panel.rowSource(r);
+    QVERIFY2(sources.contains("a shirt.png") && sources.contains("b.png"), qPrintable(sources.join(", ")));
 }
 
 void TestLoopStages::feedbackPanelFiltersAndUndoes()
