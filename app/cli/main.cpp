@@ -289,9 +289,9 @@ struct Args {
 
 // Options that take a value; everything else starting with "--" is an error.
 const std::vector<std::string> kValued = {
-    "--epochs", "--device", "--threads", "--out",     "--resume", "--checkpoint", "--format", "--output", "--batch-limit",
-    "--top",    "--limit",  "--note",    "--reason",  "--log",    "--state",      "--class",  "--version", "--label",
-    "--value", "--from", "--feedback"};
+    "--epochs", "--device",      "--threads", "--out",   "--resume", "--checkpoint", "--format",
+    "--output", "--batch-limit", "--top",     "--limit", "--note",   "--reason",     "--log",
+    "--state",  "--class",       "--version", "--label", "--value",  "--from",       "--feedback"};
 // Options that take no value.
 const std::vector<std::string> kFlags = {"--fix", "--json", "--override"};
 

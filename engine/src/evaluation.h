@@ -31,9 +31,8 @@ Evaluation evaluateModel(GraphModelImpl &model, const Project &project, const Te
 torch::Tensor preprocessStored(const torch::Tensor &stored, const nlohmann::json &record, bool tokens);
 
 // The SHA-256 (hex) of a split as read, before any preprocessing or validation split: the inputs'
-// and then the labels' type name, shape and bytes (contiguous, CPU). The same data always gives
-// the same digest; run.json's data_sha256 and test_sha256 are this digest of the training and
-// the test split as the format's reader returns them.
+// bytes, then the labels' (contiguous, CPU), exactly as loadDataSplits() computes
+// DataSplits::testSha256, which the trainer records as run.json's test_sha256.
 std::string splitSha256(const torch::Tensor &inputs, const torch::Tensor &labels);
 
 } // namespace torchwright

@@ -677,18 +677,11 @@ torch::Tensor preprocessStored(const torch::Tensor &stored, const json &record, 
 
 std::string splitSha256(const torch::Tensor &inputs, const torch::Tensor &labels)
 {
-    std::string bytes;
-    for (const torch::Tensor *t : {&inputs, &labels}) {
-        if (!t->defined()) {
-            bytes += "undefined;";
-            continue;
-        }
-        const torch::Tensor c = t->to(torch::kCPU).contiguous();
-        bytes += std::string(c.dtype().name()) + formatShape(Shape(c.sizes().begin(), c.sizes().end())) + ";";
-        if (c.numel() > 0)
-            bytes.append(static_cast<const char *>(c.data_ptr()), size_t(c.numel()) * c.element_size());
-    }
-    return sha256Hex(bytes);
+    // As loadDataSplits() computes DataSplits::testSha256 (dataset.cpp): the inputs' bytes, then
+    // the labels', both contiguous on the CPU.
+    const torch::Tensor x = inputs.to(torch::kCPU).contiguous(), y = labels.to(torch::kCPU).contiguous();
+    return sha256Parts(
+        {{x.data_ptr(), size_t(x.numel()) * x.element_size()}, {y.data_ptr(), size_t(y.numel()) * y.element_size()}});
 }
 
 std::vector<SampleImage> testSampleImages(const Project &project, const std::vector<int> &indices)

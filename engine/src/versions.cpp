@@ -343,6 +343,22 @@ std::string currentOf(const std::string &dir, const Registry &r, const std::vect
 
 std::string checkedVersionsDir(const Project &project) { return versionsDir(project); }
 
+// What killed steps leave behind: .v<N>.partial-<pid> folders and registry.json temporaries.
+// Called with the registry's lock held, so no other step is writing them now.
+void removeLeftovers(const std::string &dir)
+{
+    std::error_code ec;
+    std::vector<fs::path> leftovers;
+    for (const auto &entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if ((name.rfind(".v", 0) == 0 && name.find(".partial-") != std::string::npos)
+            || name.rfind(".registry.json.tmp-", 0) == 0)
+            leftovers.push_back(entry.path());
+    }
+    for (const auto &path : leftovers)
+        fs::remove_all(path, ec);
+}
+
 // ---- measuring a version ----
 
 struct VersionModel {
@@ -667,14 +683,7 @@ VersionInfo registerVersion(const Project &project, const std::string &runDir, c
     std::vector<VersionInfo> existing = readVersions(dir);
     Registry registry = readRegistry(dir);
     const std::string current = currentOf(dir, registry, existing);
-    // Leftovers of registrations that were killed: nobody else registers while the lock is held.
-    std::vector<fs::path> leftovers;
-    for (const auto &entry : fs::directory_iterator(dir, ec))
-        if (entry.path().filename().string().rfind(".v", 0) == 0
-            && entry.path().filename().string().find(".partial-") != std::string::npos)
-            leftovers.push_back(entry.path());
-    for (const auto &path : leftovers)
-        fs::remove_all(path, ec);
+    removeLeftovers(dir);
     int number = 0;
     for (const auto &v : existing)
         number = std::max(number, v.number);
@@ -845,6 +854,7 @@ GateResult promoteVersion(const Project &project, const std::string &version, co
     if (why.empty())
         throw EngineError(Message::tr("%1: a promotion needs a reason (--reason TEXT); none was given", version));
     RegistryLock lock(dir);
+    removeLeftovers(dir);
     const VersionInfo target = findVersion(project, version);
     const std::optional<VersionInfo> current = currentVersion(project);
     if (current && current->id == target.id)
@@ -854,10 +864,11 @@ GateResult promoteVersion(const Project &project, const std::string &version, co
     if (current) {
         gate = checkGate(project, target.id, current->id);
         if (!gate.passed && !override) {
-            std::string failed;
+            // The failed rules' sentences, each translated in turn.
+            Message failed;
             for (const auto &r : gate.rules)
                 if (!r.passed)
-                    failed += (failed.empty() ? "" : "; ") + r.text.str();
+                    failed = failed.empty() ? r.text : Message::tr("%1; %2", failed, r.text);
             throw EngineError(Message::tr("%1 did not pass the promotion gate against %2: %3. Promote with an "
                                           "override to do it anyway (recorded with the reason)",
                                           target.id, current->id, failed));
@@ -885,6 +896,7 @@ std::string rollbackVersion(const Project &project, const std::string &reason)
     if (why.empty())
         throw EngineError(Message::tr("a rollback needs a reason (--reason TEXT); none was given"));
     RegistryLock lock(dir);
+    removeLeftovers(dir);
     const std::vector<VersionInfo> versions = listVersions(project);
     Registry registry = readRegistry(dir);
     // The versions that were current before each promotion still in force, latest last.

@@ -138,7 +138,7 @@ Project TestLoop::project() const
 {
     ProjectLoad load = loadProjectFile(m_projectFile.toStdString());
     if (!load.ok())
-        qFatal("%s", load.diagnostics.str().c_str());
+        qFatal("%s", load.diagnostics.format().c_str());
     return load.project;
 }
 

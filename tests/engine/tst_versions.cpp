@@ -13,7 +13,11 @@
 #include "torchwright/training.h"
 #include "torchwright/versions.h"
 
+#include "datasetreader.h"
+#include "evaluation.h"
 #include "runfolder.h"
+#include "torchwright/datasetformat.h"
+#include "torchwright/feedback.h"
 #include "torchwright/jsonfile.h"
 
 #include <QDir>
@@ -110,6 +114,27 @@ Crash runCli(const QStringList &args, const QString &crashAt)
     return c;
 }
 
+// A float32 .npy file of one sample (what a user hands `feedback add` for a tensor input).
+void writeNpy(const std::string &path, torch::Tensor t)
+{
+    t = t.to(torch::kFloat32).contiguous();
+    std::string shape = "(";
+    for (int64_t i = 0; i < t.dim(); ++i)
+        shape += std::to_string(t.size(i)) + ",";
+    shape += ")";
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+    header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
+    header += '\n';
+    std::string bytes = "\x93NUMPY";
+    bytes += char(1);
+    bytes += char(0);
+    bytes += char(header.size() & 0xff);
+    bytes += char(header.size() >> 8);
+    bytes += header;
+    bytes.append(static_cast<const char *>(t.data_ptr()), size_t(t.numel()) * sizeof(float));
+    QVERIFY(testhelpers::writeFileBytes(path, bytes));
+}
+
 std::vector<std::string> ids(const std::vector<VersionInfo> &versions)
 {
     std::vector<std::string> r;
@@ -130,8 +155,10 @@ private Q_SLOTS:
     void gatePassesFailsAndOverrides();
     void promoteAndRollbackInSequence();
     void damagedFilesAreRefusedNamingThem();
+    void feedbackSetDecidesTheGate();
     void refusesWhatCannotBeAVersion();
     void finetuneRequestStartsFromTheVersion();
+    void regressionVersionsUseR2();
     void crashAtEveryPointLeavesAWholeRegistry_data();
     void crashAtEveryPointLeavesAWholeRegistry();
 
@@ -358,6 +385,65 @@ void TestVersions::damagedFilesAreRefusedNamingThem()
     QCOMPARE(QString::fromStdString(currentVersion(m_project)->id), QString("v1"));
 }
 
+// Corrections on 40 test samples, all held out: the feedback set. Both versions are measured on
+// it now; the better one passes feedback_must_rise, the other fails it, and the figures agree
+// with the test-split predictions on those samples.
+void TestVersions::feedbackSetDecidesTheGate()
+{
+    Project p = m_project;
+    p.finetune.holdout = 1; // every reviewed item is in the feedback set
+    p.gate.maxTestDrop = 100;
+    const RawSplit test = datasetFormat(p).reader->test(p, {});
+    const VersionInfo v1 = findVersion(p, "v1");
+    constexpr int kItems = 40;
+    FeedbackStore store(feedbackDir(p));
+    const QString inputs = m_tmp.filePath("feedback_inputs");
+    QVERIFY(QDir().mkpath(inputs));
+    for (int i = 0; i < kItems; ++i) {
+        // A float .npy is taken as preprocessed: written as v1's model takes the sample.
+        const std::string file = (inputs + QString("/test%1.npy").arg(i)).toStdString();
+        writeNpy(file, preprocessStored(test.inputs.slice(0, i, i + 1), v1.preprocessing, false)[0]);
+        const int label = int(test.labels[i].item<int64_t>());
+        store.addCorrection(file, label, p.dataset.classNames[size_t(label)]);
+    }
+
+    const GateResult up = checkGate(p, "v2", "v1");
+    QCOMPARE(int(up.rules.size()), 2);
+    QVERIFY2(up.rules[1].passed, up.rules[1].text.str().c_str());
+    QVERIFY2(containsCI(up.rules[1].text.str(), "feedback-set accuracy")
+                 && containsCI(up.rules[1].text.str(), "on 40 item(s)"),
+             up.rules[1].text.str().c_str());
+    QVERIFY(up.passed);
+    const GateResult down = checkGate(p, "v1", "v2");
+    QVERIFY(!down.rules[1].passed && !down.passed);
+
+    const VersionComparison c = compareVersions(p, "v1", "v2");
+    QCOMPARE(c.feedbackA.samples, kItems);
+    QCOMPARE(c.feedbackB.samples, kItems);
+    int rightA = 0, rightB = 0;
+    for (int i = 0; i < kItems; ++i) {
+        rightA += c.testA.predictions[size_t(i)] == c.testA.labels[size_t(i)];
+        rightB += c.testB.predictions[size_t(i)] == c.testB.labels[size_t(i)];
+    }
+    QCOMPARE(int(std::lround(c.feedbackA.accuracy * kItems)), rightA);
+    QCOMPARE(int(std::lround(c.feedbackB.accuracy * kItems)), rightB);
+    QCOMPARE(int(c.feedbackFixed.size()) - int(c.feedbackBroken.size()), rightB - rightA);
+    QVERIFY(!c.feedbackFixed.empty());
+    QVERIFY(store.find(c.feedbackFixed.front()).has_value());
+    QVERIFY(c.gate.passed);
+
+    // A version registered now records its figures on the feedback set.
+    const VersionInfo v4 = registerVersion(p, m_strong);
+    QCOMPARE(v4.feedback.samples, kItems);
+    QCOMPARE(v4.feedback.accuracy, c.feedbackB.accuracy);
+    const LoopStatus loop = loopStatus(p);
+    QCOMPARE(loop.versions, 4);
+    QCOMPARE(int(loop.items), kItems);
+    QCOMPARE(int(loop.reviewed), kItems);
+    QCOMPARE(int(loop.unreviewed), 0);
+    QCOMPARE(int(loop.sinceCurrent), kItems); // v1's training saw none of them
+}
+
 void TestVersions::refusesWhatCannotBeAVersion()
 {
     Project unsaved = m_project;
@@ -405,6 +491,49 @@ void TestVersions::finetuneRequestStartsFromTheVersion()
     Project empty = copyIn(m_project, m_tmp.filePath("no_versions"));
     const std::string why = thrownBy([&] { finetuneRequest(empty); });
     QVERIFY2(containsCI(why, "no model versions"), why.c_str());
+}
+
+// A csv regression (sklearn's Boston table): versions carry R^2 and MAE, measured as evaluateRun
+// measures them, and the gate compares R^2 x 100.
+void TestVersions::regressionVersionsUseR2()
+{
+    Project p;
+    p.name = "table";
+    p.dataset.kind = "csv";
+    p.dataset.path = "/usr/lib/python3/dist-packages/sklearn/datasets/data";
+    p.dataset.csv.file = "boston_house_prices.csv";
+    p.dataset.csv.target = "MEDV";
+    p.dataset.csv.task = "regression";
+    p.dataset.sampleShape = {13};
+    p.dataset.numClasses = 1;
+    p.dataset.validationFraction = 0.1;
+    p.training.loss = "mse";
+    p.training.batchSize = 32;
+    p.training.optimizer.lr = 0.01;
+    p.graph = testhelpers::chainGraph(
+        {{"Linear", {{"out_features", 16}}}, {"ReLU", nullptr}, {"Linear", {{"out_features", 1}}}});
+    QVERIFY(QDir().mkpath(m_tmp.filePath("table")));
+    saveProjectFile(p, m_tmp.filePath("table/table.json").toStdString());
+    const std::string few = trainRun(p, m_tmp.filePath("table/runs"), 1, 2);
+    const std::string more = trainRun(p, m_tmp.filePath("table/runs"), 20, std::nullopt);
+    QVERIFY(!few.empty() && !more.empty());
+    const VersionInfo v1 = registerVersion(p, few);
+    const VersionInfo v2 = registerVersion(p, more);
+    QVERIFY(v1.regression && v2.regression);
+    QVERIFY(std::isnan(v2.test.accuracy));
+    const Evaluation ev = evaluateRun(more, "best", "cpu");
+    QVERIFY2(std::abs(v2.test.r2 - ev.r2) < 1e-6, qPrintable(QString("%1 vs %2").arg(v2.test.r2).arg(ev.r2)));
+    QVERIFY(std::abs(v2.test.mae - ev.mae) < 1e-5);
+    QCOMPARE(v2.test.samples, ev.samples);
+
+    p.gate.feedbackMustRise = false;
+    const GateResult g = checkGate(p, "v2", "v1");
+    QCOMPARE(int(g.rules.size()), 1);
+    QVERIFY2(containsCI(g.rules[0].text.str(), "test R^2"), g.rules[0].text.str().c_str());
+    QCOMPARE(g.passed, v2.test.r2 - v1.test.r2 >= -0.005);
+    const VersionComparison c = compareVersions(p, "v1", "v2");
+    QVERIFY(c.testB.regression && std::abs(c.testB.r2 - ev.r2) < 1e-6);
+    QVERIFY(c.classes.empty() && c.newlyFixed.empty() && c.newlyBroken.empty());
 }
 
 void TestVersions::crashAtEveryPointLeavesAWholeRegistry_data()
@@ -464,7 +593,8 @@ void TestVersions::crashAtEveryPointLeavesAWholeRegistry()
     const auto finally = listVersions(p);
     QCOMPARE(QString::fromStdString(finally.back().id), QString("v%1").arg(after.size() + 1));
     for (const auto &entry : fs::directory_iterator(versionsDir(p)))
-        QVERIFY2(entry.path().filename().string().find(".partial-") == std::string::npos,
+        QVERIFY2(entry.path().filename().string().find(".partial-") == std::string::npos
+                     && entry.path().filename().string().find(".tmp-") == std::string::npos,
                  entry.path().string().c_str());
     next = runCli({"promote", file, "v1", "--reason", "after the crash", "--override"}, {});
     QVERIFY2(next.exitCode == 0, next.output.constData());
