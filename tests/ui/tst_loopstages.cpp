@@ -362,6 +362,8 @@ void TestLoopStages::compareShowsTheGate()
     QCOMPARE(dialog->classTable()->rowCount(), 10);
     QCOMPARE(dialog->confusionTable()->rowCount(), 10);
     QVERIFY2(dialog->gateText().contains("gate"), qPrintable(dialog->gateText()));
+    // Both versions were measured on the split read now: no warning that it changed.
+    QVERIFY2(!dialog->gateText().contains("differs"), qPrintable(dialog->gateText()));
     dialog->close();
 }
 
