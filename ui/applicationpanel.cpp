@@ -25,7 +25,6 @@
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QTableWidget>
-#include <QTextStream>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -56,28 +55,6 @@ public:
 };
 
 QString percent(double p) { return QStringLiteral("%1 %").arg(p * 100.0, 0, 'f', 1); }
-
-// The header and the line `line` (1-based, the header being line 1) of a CSV file, as columns
-// and values, for the store's record of a table row; null when the file cannot be read.
-nlohmann::json csvRow(const QString &file, int line)
-{
-    QFile f(file);
-    if (line < 2 || !f.open(QIODevice::ReadOnly | QIODevice::Text))
-        return nullptr;
-    QTextStream in(&f);
-    const QString header = in.readLine();
-    QString text;
-    for (int i = 2; i <= line && !in.atEnd(); ++i)
-        text = in.readLine();
-    if (text.isEmpty())
-        return nullptr;
-    nlohmann::json columns = nlohmann::json::array(), values = nlohmann::json::array();
-    for (const QString &c : header.split(QLatin1Char(',')))
-        columns.push_back(c.trimmed().toStdString());
-    for (const QString &v : text.split(QLatin1Char(',')))
-        values.push_back(v.trimmed().toStdString());
-    return {{"columns", columns}, {"values", values}};
-}
 
 } // namespace
 
@@ -267,7 +244,7 @@ void ApplicationPanel::updateButtons()
             if (e >= 0)
                 (m_entries[size_t(e)].prediction.regression ? regression : classes) = true;
         }
-    m_right->setEnabled(selected && !regression);
+    m_right->setEnabled(selected);
     m_wrong->setEnabled(selected);
     m_correctClass->setVisible(!regression || classes);
     m_correctValue->setVisible(regression);
@@ -301,34 +278,48 @@ void ApplicationPanel::predictFiles(const QStringList &paths)
 {
     if (paths.isEmpty())
         return;
+    if (!m_scratch)
+        m_scratch = std::make_unique<QTemporaryDir>();
     const std::string bundle = m_bundle.toStdString();
     const int topK = m_doc->project().application.topK;
-    run(paths.size() == 1 ? QFileInfo(paths[0]).fileName() : tr("%1 inputs").arg(paths.size()), [bundle, topK, paths] {
-        std::vector<Entry> out;
-        for (const QString &path : paths) {
-            const std::vector<Prediction> predictions = predictBundle(bundle, path.toStdString(), topK);
-            const bool single = predictions.size() == 1;
-            for (size_t i = 0; i < predictions.size(); ++i) {
-                Entry e;
-                e.prediction = predictions[i];
-                const QString source = QString::fromStdString(predictions[i].source);
-                // A CSV row is named file.csv:LINE; an image file by its path.
-                const QRegularExpressionMatch line = QRegularExpression(QStringLiteral(":(\\d+)$")).match(source);
-                if (!source.isEmpty() && line.hasMatch() && !QFileInfo::exists(source)) {
-                    e.path = source;
-                    e.row = csvRow(source.left(line.capturedStart()), line.captured(1).toInt());
-                    e.source = QFileInfo(source).fileName();
-                } else {
-                    e.path = !source.isEmpty() ? source : single ? path : QString();
-                    e.source = e.path.isEmpty() ? QStringLiteral("%1 #%2").arg(QFileInfo(path).fileName()).arg(i)
-                                                : QFileInfo(e.path).fileName();
-                    e.thumb = thumbnail(QImage(e.path), kThumb);
+    const QString scratch = m_scratch->filePath(QStringLiteral("rows-%1").arg(++m_scratchSerial));
+    run(paths.size() == 1 ? QFileInfo(paths[0]).fileName() : tr("%1 inputs").arg(paths.size()),
+        [bundle, topK, paths, scratch] {
+            std::vector<Entry> out;
+            for (const QString &path : paths) {
+                const std::vector<Prediction> predictions = predictBundle(bundle, path.toStdString(), topK);
+                // Table rows (named file.csv:LINE) are kept inline in the store as the engine
+                // encodes them: logged here into a scratch store, from which each row is taken
+                // when it is marked.
+                std::vector<FeedbackItem> rows;
+                const bool table = !predictions.empty() && !predictions.front().source.empty()
+                                   && !QFileInfo::exists(QString::fromStdString(predictions.front().source));
+                if (table) {
+                    FeedbackStore scratchStore(QStringLiteral("%1/%2").arg(scratch).arg(out.size()).toStdString());
+                    logBundlePredictions(scratchStore, bundle, path.toStdString(), predictions);
+                    rows = scratchStore.items();
                 }
-                out.push_back(std::move(e));
+                const bool single = predictions.size() == 1;
+                for (size_t i = 0; i < predictions.size(); ++i) {
+                    Entry e;
+                    e.prediction = predictions[i];
+                    const QString source = QString::fromStdString(predictions[i].source);
+                    if (table) {
+                        e.path = source;
+                        e.source = QFileInfo(source).fileName();
+                        if (i < rows.size())
+                            e.row = rows[i].input.row;
+                    } else {
+                        e.path = !source.isEmpty() ? source : single ? path : QString();
+                        e.source = e.path.isEmpty() ? QStringLiteral("%1 #%2").arg(QFileInfo(path).fileName()).arg(i)
+                                                    : QFileInfo(e.path).fileName();
+                        e.thumb = thumbnail(QImage(e.path), kThumb);
+                    }
+                    out.push_back(std::move(e));
+                }
             }
-        }
-        return out;
-    });
+            return out;
+        });
 }
 
 void ApplicationPanel::predictTestSamples(const QList<int> &indices)

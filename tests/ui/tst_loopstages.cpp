@@ -40,6 +40,8 @@
 #include <QUrl>
 #include <QtTest/QtTest>
 
+#include <cmath>
+
 using namespace torchwright;
 using namespace torchwright::ui;
 
@@ -86,6 +88,7 @@ private Q_SLOTS:
     void promoteAndRollbackAskForAReason();
     void pretrainOffersTheCurrentVersion();
     void finetuneTrainsOnTheDashboard();
+    void regressionRowsArePastedAndCorrected();
 
 private:
     QString train(int seed);
@@ -439,6 +442,63 @@ void TestLoopStages::finetuneTrainsOnTheDashboard()
     QCOMPARE(QString::fromStdString(run.value("parent_version", "")), QStringLiteral("v1"));
     QVERIFY(run.contains("feedback_items"));
     QVERIFY(!w.dashboard()->isTraining());
+}
+
+// A table project with a real-valued target (the Boston sample): pasted CSV rows get their
+// predicted value, and a correction is a value.
+void TestLoopStages::regressionRowsArePastedAndCorrected()
+{
+    const QString csv = "/usr/lib/python3/dist-packages/sklearn/datasets/data/boston_house_prices.csv";
+    if (!QFileInfo::exists(csv))
+        QSKIP("sklearn's datasets are not installed (python3-sklearn)");
+    QVERIFY(QDir().mkpath(m_tmp.filePath("boston")));
+    const QString path = m_tmp.filePath("boston/boston.json");
+    QVERIFY(QFile::copy(TORCHWRIGHT_SOURCE_DIR "/projects/boston_regression.json", path));
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    ProjectDocument doc;
+    QString error;
+    QVERIFY2(doc.load(path, &error), qPrintable(error));
+    TrainRequest request;
+    request.project = doc.project();
+    request.project.training.epochs = 2;
+    request.runsDir = m_tmp.filePath("boston/runs").toStdString();
+    request.device = std::string("cpu");
+    const RunResult run = trainBlocking(request, [](const TrainingEvent &) {});
+    QVERIFY2(run.status == TrainingEvent::Status::Completed, run.message.c_str());
+    registerVersion(doc.project(), run.runDir);
+
+    ApplicationPanel panel(&doc);
+    QCOMPARE(panel.version(), QStringLiteral("v1"));
+    QSignalSpy predicted(&panel, &ApplicationPanel::predicted);
+    QSignalSpy failed(&panel, &ApplicationPanel::failed);
+    panel.predictRows(
+        "\"CRIM\",\"ZN\",\"INDUS\",\"CHAS\",\"NOX\",\"RM\",\"AGE\",\"DIS\",\"RAD\",\"TAX\",\"PTRATIO\",\"B\","
+        "\"LSTAT\",\"MEDV\"\n"
+        "0.00632,18,2.31,0,0.538,6.575,65.2,4.09,1,296,15.3,396.9,4.98,24\n"
+        "0.02731,0,7.07,0,0.469,6.421,78.9,4.9671,2,242,17.8,396.9,9.14,21.6\n");
+    QVERIFY(predicted.wait(120000) || !failed.isEmpty());
+    QVERIFY2(failed.isEmpty(), qPrintable(panel.statusText()));
+    QCOMPARE(panel.table()->rowCount(), 2);
+    bool number = false;
+    panel.table()->item(0, ApplicationPanel::PredictionColumn)->text().toDouble(&number);
+    QVERIFY(number);
+    QVERIFY(std::isnan(panel.rowConfidence(0)));
+    QVERIFY2(panel.markWrongValue(0, 24.0), qPrintable(panel.statusText()));
+    QVERIFY2(panel.markRight(1), qPrintable(panel.statusText())); // the value is right
+    const FeedbackStore store(feedbackDir(doc.project()));
+    const std::optional<FeedbackItem> item = store.find(panel.feedbackId(0).toStdString());
+    QVERIFY(item);
+    QVERIFY(item->regression);
+    QCOMPARE(item->trueValue, 24.0);
+    // The row kept inline as the engine encodes it (as predict --log does): the header's names
+    // and the fields, without the file's quotes.
+    QVERIFY(!item->input.row.is_null());
+    const auto columns = item->input.row.value("columns", std::vector<std::string>{});
+    QVERIFY(!columns.empty());
+    QCOMPARE(QString::fromStdString(columns.front()), QStringLiteral("CRIM"));
+    QCOMPARE(QString::fromStdString(item->input.row.value("values", std::vector<std::string>{}).front()),
+             QStringLiteral("0.00632"));
+    QCOMPARE(QString::fromStdString(store.find(panel.feedbackId(1).toStdString())->verdict), QStringLiteral("right"));
 }
 
 QTEST_MAIN(TestLoopStages)
