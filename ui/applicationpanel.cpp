@@ -283,43 +283,50 @@ void ApplicationPanel::predictFiles(const QStringList &paths)
     const std::string bundle = m_bundle.toStdString();
     const int topK = m_doc->project().application.topK;
     const QString scratch = m_scratch->filePath(QStringLiteral("rows-%1").arg(++m_scratchSerial));
-    run(paths.size() == 1 ? QFileInfo(paths[0]).fileName() : tr("%1 inputs").arg(paths.size()),
-        [bundle, topK, paths, scratch] {
-            std::vector<Entry> out;
-            for (const QString &path : paths) {
-                const std::vector<Prediction> predictions = predictBundle(bundle, path.toStdString(), topK);
-                // Table rows (named file.csv:LINE) are kept inline in the store as the engine
-                // encodes them: logged here into a scratch store, from which each row is taken
-                // when it is marked.
-                std::vector<FeedbackItem> rows;
-                const bool table = !predictions.empty() && !predictions.front().source.empty()
-                                   && !QFileInfo::exists(QString::fromStdString(predictions.front().source));
-                if (table) {
-                    FeedbackStore scratchStore(QStringLiteral("%1/%2").arg(scratch).arg(out.size()).toStdString());
-                    logBundlePredictions(scratchStore, bundle, path.toStdString(), predictions);
-                    rows = scratchStore.items();
-                }
-                const bool single = predictions.size() == 1;
-                for (size_t i = 0; i < predictions.size(); ++i) {
-                    Entry e;
-                    e.prediction = predictions[i];
-                    const QString source = QString::fromStdString(predictions[i].source);
-                    if (table) {
-                        e.path = source;
-                        e.source = QFileInfo(source).fileName();
-                        if (i < rows.size())
-                            e.row = rows[i].input.row;
-                    } else {
-                        e.path = !source.isEmpty() ? source : single ? path : QString();
-                        e.source = e.path.isEmpty() ? QStringLiteral("%1 #%2").arg(QFileInfo(path).fileName()).arg(i)
-                                                    : QFileInfo(e.path).fileName();
-                        e.thumb = thumbnail(QImage(e.path), kThumb);
-                    }
-                    out.push_back(std::move(e));
-                }
+    run(paths.size() == 1 ? QFileInfo(paths[0]).fileName() : tr("%1 inputs").arg(paths.size()), [bundle, topK, paths,
+                                                                                                 scratch] {
+        std::vector<Entry> out;
+        for (const QString &path : paths) {
+            const std::vector<Prediction> predictions = predictBundle(bundle, path.toStdString(), topK);
+            // Table rows (named file.csv:LINE) and the samples of a tensor file (.npy, IDX:
+            // no source) are kept in the store as the engine encodes them: logged here into a
+            // scratch store, from which each one is taken when it is marked.
+            std::vector<FeedbackItem> logged;
+            const bool table = !predictions.empty() && !predictions.front().source.empty()
+                               && !QFileInfo::exists(QString::fromStdString(predictions.front().source));
+            const bool tensors = !predictions.empty() && predictions.front().source.empty();
+            std::unique_ptr<FeedbackStore> scratchStore;
+            if (table || tensors) {
+                scratchStore =
+                    std::make_unique<FeedbackStore>(QStringLiteral("%1/%2").arg(scratch).arg(out.size()).toStdString());
+                logBundlePredictions(*scratchStore, bundle, path.toStdString(), predictions);
+                logged = scratchStore->items();
             }
-            return out;
-        });
+            for (size_t i = 0; i < predictions.size(); ++i) {
+                Entry e;
+                e.prediction = predictions[i];
+                const QString source = QString::fromStdString(predictions[i].source);
+                if (table) {
+                    e.path = source;
+                    e.source = QFileInfo(source).fileName();
+                    if (i < logged.size())
+                        e.row = logged[i].input.row;
+                } else if (tensors) {
+                    if (i < logged.size()) {
+                        e.path = QString::fromStdString(scratchStore->inputPath(logged[i]));
+                        e.dataSource = QString::fromStdString(logged[i].input.source); // "batch.npy:3"
+                        e.source = QFileInfo(e.dataSource).fileName();
+                    }
+                } else {
+                    e.path = source;
+                    e.source = QFileInfo(source).fileName();
+                    e.thumb = thumbnail(QImage(e.path), kThumb);
+                }
+                out.push_back(std::move(e));
+            }
+        }
+        return out;
+    });
 }
 
 void ApplicationPanel::predictTestSamples(const QList<int> &indices)
@@ -476,8 +483,21 @@ bool ApplicationPanel::logged(int entry, QString *error)
     }
     try {
         FeedbackStore store(dir.toStdString());
-        const FeedbackItem item =
-            store.logPrediction(m_version.toStdString(), e.path.toStdString(), e.prediction, e.row);
+        FeedbackItem item;
+        if (!e.dataSource.isEmpty()) {
+            // One sample of a tensor file: its bytes, named as the user named the file.
+            QFile sample(e.path);
+            if (!sample.open(QIODevice::ReadOnly)) {
+                *error = tr("%1: %2").arg(e.path, sample.errorString());
+                return false;
+            }
+            const QByteArray bytes = sample.readAll();
+            item = store.logPredictionData(m_version.toStdString(), e.dataSource.toStdString(),
+                                           std::string(bytes.constData(), size_t(bytes.size())),
+                                           "." + QFileInfo(e.path).suffix().toStdString(), e.prediction);
+        } else {
+            item = store.logPrediction(m_version.toStdString(), e.path.toStdString(), e.prediction, e.row);
+        }
         e.itemId = QString::fromStdString(item.id);
         return true;
     } catch (const std::exception &ex) {

@@ -74,6 +74,7 @@ private:
         Prediction prediction;
         QImage thumb;
         nlohmann::json row; // a table row, else null
+        QString dataSource; // a sample of a tensor file ("batch.npy:3"): `path` holds its bytes
         QString itemId;     // once logged
         QString review;     // as shown
     };
