@@ -141,7 +141,7 @@ project's store.
        torchwright-cli feedback STORE review ID right
        torchwright-cli feedback STORE review ID wrong --label NAME|N | --value X
        torchwright-cli feedback STORE undo ID
-       torchwright-cli feedback STORE add INPUT --label NAME|N
+       torchwright-cli feedback STORE add INPUT --label NAME|N | --value X
        torchwright-cli feedback STORE import OTHER_STORE|FEEDBACK_JSONL
 
 STORE is a feedback store folder (as predict --log writes) or a project file (.json): its
@@ -154,8 +154,8 @@ counts   items, reviewed, right and wrong, and per class the reviewed and the wr
 review   marks an item right (its predicted class is correct) or wrong with the correct
          class (--label) or value (--value, for a regression); a later review replaces it
 undo     takes back the item's latest review
-add      a correction without a prediction: INPUT (an image or .npy file) is copied in
-         with its correct class
+add      a correction without a prediction: INPUT (an image or .npy file, copied in, or
+         a table row as FILE.csv:LINE, kept inline) with its correct class or value
 import   brings in the items of another store or feedback.jsonl that are not here yet,
          with their inputs; running it again adds nothing
 
@@ -1038,6 +1038,21 @@ int feedbackCounts(const FeedbackTarget &t)
     return problems.empty() ? kOk : kFailed;
 }
 
+// A finite number option; prints the error and gives nothing when it is not one.
+std::optional<double> numberOption(const Args &a, const std::string &name)
+{
+    const std::string &text = a.options.at(name);
+    try {
+        size_t used = 0;
+        const double v = std::stod(text, &used);
+        if (used == text.size() && std::isfinite(v))
+            return v;
+    } catch (const std::exception &) {
+    }
+    std::fprintf(stderr, "error: %s: expected a number, got '%s'\n", name.c_str(), text.c_str());
+    return std::nullopt;
+}
+
 int cmdFeedback(const Args &a)
 {
     static const std::map<std::string, size_t> kArity = {{"list", 0}, {"counts", 0}, {"review", 2},
@@ -1070,19 +1085,11 @@ int cmdFeedback(const Args &a)
             std::printf("%s: marked right\n", id.c_str());
         } else if (verdict == "wrong") {
             if (a.options.count("--value")) {
-                double v = 0;
-                try {
-                    size_t used = 0;
-                    v = std::stod(a.options.at("--value"), &used);
-                    if (used != a.options.at("--value").size())
-                        throw std::invalid_argument("trailing");
-                } catch (const std::exception &) {
-                    std::fprintf(stderr, "error: --value: expected a number, got '%s'\n",
-                                 a.options.at("--value").c_str());
+                const auto v = numberOption(a, "--value");
+                if (!v)
                     return kUsage;
-                }
-                store.markWrongValue(id, v);
-                std::printf("%s: marked wrong, correct value %.6g\n", id.c_str(), v);
+                store.markWrongValue(id, *v);
+                std::printf("%s: marked wrong, correct value %.6g\n", id.c_str(), *v);
             } else if (a.options.count("--label")) {
                 std::string name;
                 const int label = resolveClass(t, a.options.at("--label"), name);
@@ -1106,13 +1113,29 @@ int cmdFeedback(const Args &a)
         return kOk;
     }
     if (action == "add") {
-        if (!a.options.count("--label")) {
-            std::fprintf(stderr, "error: feedback add needs --label NAME|N\n");
+        if (!a.options.count("--label") && !a.options.count("--value")) {
+            std::fprintf(stderr, "error: feedback add needs --label NAME|N (or --value X)\n");
             return kUsage;
+        }
+        // FILE.csv:LINE names a table row, kept inline.
+        nlohmann::json row;
+        std::error_code ec;
+        const size_t colon = args[0].rfind(':');
+        if (!fs::exists(args[0], ec) && colon != std::string::npos && colon + 1 < args[0].size()
+            && args[0].find_first_not_of("0123456789", colon + 1) == std::string::npos && args[0].size() - colon < 12
+            && fs::is_regular_file(args[0].substr(0, colon), ec))
+            row = feedbackTableRow(args[0].substr(0, colon), std::stoll(args[0].substr(colon + 1)));
+        if (a.options.count("--value")) {
+            const auto v = numberOption(a, "--value");
+            if (!v)
+                return kUsage;
+            const FeedbackItem item = store.addCorrectionValue(args[0], *v, row);
+            std::printf("added %s: %s, value %.6g\n", item.id.c_str(), args[0].c_str(), *v);
+            return kOk;
         }
         std::string name;
         const int label = resolveClass(t, a.options.at("--label"), name);
-        const FeedbackItem item = store.addCorrection(args[0], label, name);
+        const FeedbackItem item = store.addCorrection(args[0], label, name, row);
         std::printf("added %s: %s, class %d%s\n", item.id.c_str(), args[0].c_str(), label,
                     name.empty() ? "" : (" (" + name + ")").c_str());
         return kOk;

@@ -187,7 +187,31 @@ std::vector<LogLine> readLog(const std::string &path, std::vector<Message> *prob
     std::error_code ec;
     if (!fs::exists(path, ec))
         return out;
-    const std::string text = readTextFile(path);
+    requireRegularFile(path);
+    // Read under a shared lock: a writer's line is never seen half written.
+    std::string text;
+    {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            throw EngineError(Message::tr("%1: cannot read: %2", path, std::string(std::strerror(errno))));
+        while (::flock(fd, LOCK_SH) != 0 && errno == EINTR) {
+        }
+        char buf[1 << 16];
+        for (;;) {
+            const ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                const int err = errno;
+                ::close(fd);
+                throw EngineError(Message::tr("%1: cannot read: %2", path, std::string(std::strerror(err))));
+            }
+            if (n == 0)
+                break;
+            text.append(buf, size_t(n));
+        }
+        ::close(fd);
+    }
     size_t pos = 0;
     int64_t number = 0;
     while (pos < text.size()) {
@@ -482,6 +506,16 @@ FeedbackItem FeedbackStore::addCorrection(const std::string &inputPath, int labe
     return item;
 }
 
+FeedbackItem FeedbackStore::addCorrectionValue(const std::string &inputPath, double value, const json &row)
+{
+    if (!std::isfinite(value))
+        throw EngineError(Message::tr("%1: the correct value must be a finite number", inputPath));
+    const json review = {{"verdict", "wrong"}, {"value", value}};
+    FeedbackItem item = appendPrediction("", inputFor(inputPath, row), nullptr, review);
+    item.reviewedAt = item.time;
+    return item;
+}
+
 namespace {
 
 FeedbackItem requireItem(const FeedbackStore &store, const std::string &id)
@@ -588,7 +622,12 @@ int FeedbackStore::importFrom(const std::string &other)
 
 std::string FeedbackStore::inputPath(const FeedbackItem &item) const
 {
-    return item.input.file.empty() ? std::string() : (fs::path(dir_) / item.input.file).string();
+    // Only a file directly in inputs/: a log brought in from elsewhere cannot point outside.
+    const std::string &f = item.input.file;
+    if (f.rfind("inputs/", 0) != 0 || f.size() <= 7 || f.find('/', 7) != std::string::npos
+        || f.find("..") != std::string::npos || f.find('\0') != std::string::npos)
+        return {};
+    return (fs::path(dir_) / f).string();
 }
 
 std::string feedbackDir(const Project &project)

@@ -181,6 +181,22 @@ torch::Tensor readInputsForRecord(const json &record, const Shape &sample, const
     return x;
 }
 
+json feedbackTableRow(const std::string &csvFile, int64_t line)
+{
+    const CsvTable table = parseCsv(readCsvFile(csvFile, size_t(1) << 30), csvFile);
+    const auto it = std::find(table.lines.begin(), table.lines.end(), line);
+    if (it == table.lines.end())
+        throw EngineError(Message::tr("%1:%2: no row of the table starts on this line", csvFile, line));
+    const size_t index = size_t(it - table.lines.begin());
+    std::vector<std::string> columns;
+    double v = 0;
+    if (index > 0 && std::none_of(table.rows[0].begin(), table.rows[0].end(), [&](const std::string &f) {
+            return parseCsvNumber(f, v);
+        }))
+        columns = table.rows[0];
+    return {{"columns", columns}, {"values", table.rows[index]}};
+}
+
 int logBundlePredictions(FeedbackStore &store, const std::string &bundleDir, const std::string &input,
                          const std::vector<Prediction> &predictions)
 {
@@ -304,10 +320,15 @@ FeedbackData readFeedbackData(const FeedbackStore &store, const json &record, co
         RawSplit &s = *splits[side];
         s.info = std::move(info[side]);
         if (inputs[side].empty()) {
+            // No item: an empty split of the stored type (bytes when the record scales them) and
+            // of the labels' type (real values for a regression table).
             Shape empty = {0};
             empty.insert(empty.end(), sample.begin(), sample.end());
-            s.inputs = torch::empty(empty, torch::kUInt8);
-            s.labels = torch::empty({0}, torch::kInt64);
+            const double scale = record.is_object() ? record.value("scale", 1.0) : 1.0;
+            const json::json_pointer task("/table/target/task");
+            const bool regression = record.contains(task) && record.at(task) == "regression";
+            s.inputs = torch::empty(empty, scale != 1 ? torch::kUInt8 : torch::kFloat32);
+            s.labels = torch::empty({0}, regression ? torch::kFloat32 : torch::kInt64);
             continue;
         }
         // One stored type for the split: the first item's (mixed bytes and floats become floats).

@@ -203,6 +203,30 @@ void TestCli::feedbackCommandsAndExitCodes()
     r = run({"feedback", project, "list", "--json"});
     QCOMPARE(QJsonDocument::fromJson(r.output).array().size(), 3);
 
+    // Table rows as FILE.csv:LINE, kept inline with the header; a value for a regression.
+    const QString table = m_tmp.filePath("fb-table.csv");
+    QFile t(table);
+    QVERIFY(t.open(QIODevice::WriteOnly));
+    t.write("size,colour,label\n2.0,blue,dog\n\n1.5,\"dark, red\",cat\n");
+    t.close();
+    const QString rows = m_tmp.filePath("fb-rows");
+    r = run({"feedback", rows, "add", table + ":4", "--label", "1"});
+    QVERIFY2(r.exitCode == 0, r.output.constData());
+    r = run({"feedback", rows, "add", table + ":2", "--value", "2.5"});
+    QVERIFY2(r.exitCode == 0 && r.output.contains("value 2.5"), r.output.constData());
+    r = run({"feedback", rows, "list", "--json"});
+    listed = QJsonDocument::fromJson(r.output).array();
+    QCOMPARE(listed.size(), 2);
+    const QJsonObject row = listed[0].toObject()["row"].toObject();
+    QCOMPARE(row["columns"].toArray().size(), 3);
+    QCOMPARE(row["values"].toArray()[1].toString(), QStringLiteral("dark, red"));
+    QCOMPARE(listed[0].toObject()["source"].toString(), table + ":4");
+    QCOMPARE(listed[1].toObject()["true_value"].toDouble(), 2.5);
+    r = run({"feedback", rows, "add", table + ":3", "--label", "1"});
+    QVERIFY2(r.exitCode == 1 && r.output.contains("fb-table.csv:3"), r.output.constData());
+    r = run({"feedback", rows, "add", table + ":2", "--value", "lots"});
+    QVERIFY2(r.exitCode == 2 && r.output.contains("lots"), r.output.constData());
+
     // A damaged line in the middle: reported by number, the other items still listed, exit 1.
     QFile log(store + "/feedback.jsonl");
     QVERIFY(log.open(QIODevice::ReadOnly));

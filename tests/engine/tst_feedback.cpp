@@ -134,6 +134,7 @@ private Q_SLOTS:
     void readFeedbackDataSplitsAndShapes();
     void heldOutIsStableAndProportional();
     void tableRowsAreLoggedInlineAndRead();
+    void cifarRecordDecodesImagesToRgb32();
 
 private:
     std::string path(const std::string &relative) const
@@ -636,6 +637,16 @@ void TestFeedback::readFeedbackDataSplitsAndShapes()
     QCOMPARE(skipped.size(), size_t(1));
     QVERIFY2(skipped[0].reason.str().find(lost.id) != std::string::npos, skipped[0].reason.str().c_str());
     QVERIFY2(skipped[0].file.find(lost.input.file) != std::string::npos, skipped[0].file.c_str());
+    // An item whose log names a file outside inputs/ (a hostile log): never read, skipped.
+    FeedbackStore evil(path("evil"));
+    const FeedbackItem e = evil.addCorrection(m_pngDir + "/00.png", 1, "");
+    std::string log = testhelpers::readFileBytes(evil.logPath()).toStdString();
+    log.replace(log.find("\"inputs/"), 8, "\"inputs/../../pngs/");
+    QVERIFY(testhelpers::writeFileBytes(evil.logPath(), log));
+    QCOMPARE(QString::fromStdString(evil.inputPath(*evil.find(e.id))), QString());
+    const FeedbackData none = readFeedbackData(evil, record, {1, 28, 28}, 0);
+    QCOMPARE(none.train.inputs.size(0), int64_t(0));
+    QCOMPARE(none.train.info.skipped.size(), size_t(1));
     // No held-out share: everything trains.
     const FeedbackData all = readFeedbackData(s, record, {1, 28, 28}, 0);
     QCOMPARE(all.train.inputs.size(0), int64_t(41));
@@ -704,6 +715,10 @@ void TestFeedback::tableRowsAreLoggedInlineAndRead()
         s.markWrong(items[i].id, int(i), "");
     }
     QCOMPARE(QString::fromStdString(items[1].input.row["values"][1].get<std::string>()), QStringLiteral("2.5"));
+    // A correction given for a row directly (feedback add FILE.csv:LINE): no header here.
+    const nlohmann::json row = feedbackTableRow(rows, 3);
+    QVERIFY(row["columns"].empty());
+    s.addCorrection(rows + ":3", 2, "", row);
     const nlohmann::json record =
         nlohmann::json::parse(testhelpers::readFileBytes(bundle + "/manifest.json").toStdString()).at("preprocessing");
     const FeedbackData d = readFeedbackData(s, record, {4}, 0);
@@ -713,9 +728,36 @@ void TestFeedback::tableRowsAreLoggedInlineAndRead()
     bool raw = false;
     const torch::Tensor expected = readInputsForRecord(record, {4}, rows, sources, raw);
     QVERIFY(raw);
-    QVERIFY(d.train.inputs.sizes().vec() == (std::vector<int64_t>{3, 4}));
-    QVERIFY(torch::equal(d.train.inputs, expected));
-    QVERIFY(torch::equal(d.train.labels, torch::tensor({int64_t(0), int64_t(1), int64_t(2)})));
+    QVERIFY(d.train.inputs.sizes().vec() == (std::vector<int64_t>{4, 4}));
+    QVERIFY(torch::equal(d.train.inputs.slice(0, 0, 3), expected));
+    QVERIFY(torch::equal(d.train.inputs[3], expected[1]));
+    QVERIFY(torch::equal(d.train.labels, torch::tensor({int64_t(0), int64_t(1), int64_t(2), int64_t(2)})));
+}
+
+// A model trained on CIFAR-10 batches takes photos: any image file is decoded to RGB 32x32
+// (gray repeated in the three channels), stretched; other files are still read as IDX.
+void TestFeedback::cifarRecordDecodesImagesToRgb32()
+{
+    const nlohmann::json record = {
+        {"format", "cifar10"}, {"scale", 1.0 / 255}, {"mean", {0.5, 0.5, 0.5}}, {"std", {0.25, 0.25, 0.25}}};
+    std::vector<std::string> sources;
+    bool raw = false;
+    const torch::Tensor gray = readInputsForRecord(record, {3, 32, 32}, m_pngDir, sources, raw);
+    QVERIFY(raw);
+    QVERIFY(gray.sizes().vec() == (std::vector<int64_t>{kSamples, 3, 32, 32}));
+    QVERIFY(gray.scalar_type() == torch::kUInt8);
+    QVERIFY(torch::equal(gray.select(1, 0), gray.select(1, 2)));
+    QCOMPARE(sources.size(), size_t(kSamples));
+    const std::string photo = "/usr/lib/python3/dist-packages/sklearn/datasets/images/china.jpg";
+    if (fs::exists(photo)) {
+        const torch::Tensor x = readInputsForRecord(record, {3, 32, 32}, photo, sources, raw);
+        QVERIFY(x.sizes().vec() == (std::vector<int64_t>{1, 3, 32, 32}));
+        QVERIFY(!torch::equal(x.select(1, 0), x.select(1, 2))); // colour kept
+    }
+    // A file that is no image: read as IDX, and refused naming it when it is not one either.
+    QVERIFY(testhelpers::writeFileBytes(path("notes.txt"), std::string("no pixels here")));
+    const std::string m = messageOf([&] { readInputsForRecord(record, {3, 32, 32}, path("notes.txt"), sources, raw); });
+    QVERIFY2(m.find("notes.txt") != std::string::npos, m.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestFeedback)

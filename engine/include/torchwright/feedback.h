@@ -111,6 +111,8 @@ public:
     // A correction with no logged prediction (feedback add): the input and its correct label.
     FeedbackItem addCorrection(const std::string &inputPath, int label, const std::string &labelName,
                                const nlohmann::json &row = nullptr);
+    // A correction of a regression: the input and its correct value.
+    FeedbackItem addCorrectionValue(const std::string &inputPath, double value, const nlohmann::json &row = nullptr);
     // Marks an item right (its predicted class is correct) or wrong with the correct class or
     // value. Throws EngineError naming the id when there is no such item, or when "right" is
     // given for an item without a prediction.
@@ -123,7 +125,8 @@ public:
     // and their inputs are appended, items already here are skipped. Returns how many items came.
     int importFrom(const std::string &otherStoreOrLog);
 
-    // The absolute path of an item's input file ("" for a table row).
+    // The path of an item's input file in the store ("" for a table row, and for a name that is
+    // not a file directly in inputs/, which a damaged or hostile log could hold).
     std::string inputPath(const FeedbackItem &item) const;
 
 private:
@@ -153,6 +156,12 @@ std::string bundleVersion(const std::string &bundleDir);
 // version: each image file is copied, a CSV row is kept inline (its header and fields), and each
 // sample of a tensor file (.npy, IDX) is stored as its own .npy. Returns how many were logged.
 // Throws EngineError naming the input when the predictions do not match what it holds.
+// The row of a CSV file that starts on `line` (1-based), as the store keeps a table row:
+// {"columns": the first row when it is a header (none of its fields is a number) and not the row
+// itself, else [], "values": the row's fields}. Throws EngineError naming FILE:LINE when no row
+// starts there.
+nlohmann::json feedbackTableRow(const std::string &csvFile, int64_t line);
+
 int logBundlePredictions(FeedbackStore &store, const std::string &bundleDir, const std::string &input,
                          const std::vector<Prediction> &predictions);
 
