@@ -320,6 +320,23 @@ void Dashboard::startTraining()
     m_controller->start(m_document->project(), options);
 }
 
+void Dashboard::startFinetune(const TrainRequest &request)
+{
+    if (m_controller->isRunning())
+        return;
+    TrainingController::Options options = optionsFromControls();
+    options.epochs = request.epochs;
+    options.finetune = request.finetune;
+    options.runsDir = request.runsDir.empty() ? TrainingController::runsDirectoryFor(m_document->filePath())
+                                              : QString::fromStdString(request.runsDir);
+    clearCurves();
+    m_sawError = false;
+    setStatus(request.finetune ? tr("Fine-tuning from %1…").arg(QString::fromStdString(request.finetune->parentVersion))
+                               : tr("Starting…"),
+              false);
+    m_controller->start(request.project, options);
+}
+
 void Dashboard::resumeRun(const QString &runDir)
 {
     if (m_controller->isRunning())

@@ -53,6 +53,10 @@ public:
     // Continues the run in `runDir` from its last checkpoint; its recorded curves are shown
     // first. Does nothing while a run is active.
     void resumeRun(const QString &runDir);
+    // Starts a fine-tuning run (Continuous optimization) as finetuneRequest() made it: its
+    // project, epochs and feedback mix; the device and threads are the controls'. Does nothing
+    // while a run is active.
+    void startFinetune(const TrainRequest &request);
     // Stops the run and waits for the worker (at most one batch); runFinished() is emitted.
     void stopAndWait();
     bool isTraining() const;

@@ -15,6 +15,7 @@
 #include "templategallery.h"
 
 #include "torchwright/runtime.h"
+#include "torchwright/versions.h"
 
 #include <QAction>
 #include <QApplication>
@@ -110,6 +111,18 @@ MainWindow::MainWindow(QWidget *parent, ProjectDocument *document)
     for (QAction *a : pipelineSplit->actions())
         a->setProperty("shortcutGroup", tr("Pipeline"));
     connect(m_pipeline, &PipelineScene::stageSelected, m_stageInspector, &StageInspector::showStage);
+    // The stages after deployment show tables (predictions, feedback, versions): the inspector
+    // takes half the tab while one is shown, and gives the room back to the canvas after.
+    connect(m_pipeline, &PipelineScene::stageSelected, this, [pipelineSplit](int stage) {
+        const bool wide = stage >= int(Stage::Application);
+        const QList<int> sizes = pipelineSplit->sizes();
+        const int total = sizes.value(0) + sizes.value(1);
+        if (total <= 0)
+            return;
+        const int inspector = wide ? std::max(total / 2, 560) : 360;
+        if ((wide && sizes.value(1) < inspector) || (!wide && sizes.value(1) > inspector + 200))
+            pipelineSplit->setSizes({total - inspector, inspector});
+    });
     connect(m_pipeline, &PipelineScene::openModelRequested, this, [this] { showTab(GraphTab); });
     connect(m_stageInspector, &StageInspector::openModelRequested, this, [this] { showTab(GraphTab); });
 
@@ -172,6 +185,7 @@ MainWindow::MainWindow(QWidget *parent, ProjectDocument *document)
     });
     connect(m_runs, &RunsPanel::exportRequested, this, [this](const QString &runDir) { exportRun(runDir); });
     connect(m_stageInspector, &StageInspector::exportRequested, this, [this] { exportRun(); });
+    connect(m_stageInspector, &StageInspector::finetuneRequested, this, &MainWindow::finetune);
     connect(m_runs, &RunsPanel::evaluateRequested, this, [this, evalDock](const QString &runDir) {
         evalDock->raise();
         m_evaluation->evaluate(runDir);
@@ -765,6 +779,24 @@ void MainWindow::dropEvent(QDropEvent *event)
             return;
         }
     }
+}
+
+bool MainWindow::finetune(const QString &version)
+{
+    if (m_dashboard->isTraining()) {
+        reportError(tr("A run is training: wait for it, or stop it, before fine-tuning."));
+        return false;
+    }
+    TrainRequest request;
+    try {
+        request = finetuneRequest(m_doc->project(), version.isEmpty() ? std::string("current") : version.toStdString());
+    } catch (const std::exception &e) {
+        reportError(tr("Cannot fine-tune from %1:\n%2").arg(version, exceptionText(e)));
+        return false;
+    }
+    showTab(DashboardTab);
+    m_dashboard->startFinetune(request);
+    return true;
 }
 
 ExportDialog *MainWindow::exportRun(const QString &runDir)

@@ -102,6 +102,9 @@ public:
     // Opens the export dialog for a run (the selected one, else the newest with a checkpoint);
     // returns it (owned by the window, deleted on close), or null when there is no run.
     class ExportDialog *exportRun(const QString &runDir = {});
+    // Continuous optimization: trains finetuneRequest() from `version` ("" or "current": the
+    // current one) on the dashboard. False (with the reason reported) when it cannot start.
+    bool finetune(const QString &version = {});
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

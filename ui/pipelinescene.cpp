@@ -1,7 +1,11 @@
 #include "pipelinescene.h"
 
+#include "i18n.h"
+#include "loopcommon.h"
 #include "projectdocument.h"
 #include "stageitem.h"
+
+#include "torchwright/versions.h"
 
 #include <QGraphicsPathItem>
 #include <QGraphicsSceneMouseEvent>
@@ -18,6 +22,7 @@ PipelineScene::PipelineScene(ProjectDocument *doc, QObject *parent) : QGraphicsS
     refresh();
     connect(doc, &ProjectDocument::analysisChanged, this, &PipelineScene::refresh);
     connect(doc, &ProjectDocument::projectReset, this, &PipelineScene::refresh);
+    connect(LoopWatcher::forDocument(doc), &LoopWatcher::changed, this, &PipelineScene::refreshLoop);
     connect(this, &QGraphicsScene::selectionChanged, this, [this] { Q_EMIT stageSelected(selectedStage()); });
 }
 
@@ -164,6 +169,57 @@ void PipelineScene::refresh()
     for (const auto &f : p.exports.formats)
         formats << QString::fromStdString(f);
     item(Stage::EvaluateDeploy)->setSummary(tr("test accuracy, confusion matrix\nexport: %1").arg(formats.join(", ")));
+    refreshLoop();
+}
+
+void PipelineScene::refreshLoop()
+{
+    const Project &p = m_doc->project();
+    if (m_doc->filePath().isEmpty()) {
+        const QString save = tr("save the project to keep versions and feedback beside it");
+        for (Stage s : {Stage::Application, Stage::UserFeedback, Stage::ContinuousOptimization, Stage::ModelUpdate})
+            item(s)->setSummary(save);
+        return;
+    }
+    LoopStatus status;
+    try {
+        status = loopStatus(p);
+    } catch (const std::exception &e) {
+        const QString problem = tr("cannot read: %1").arg(exceptionText(e));
+        item(Stage::ModelUpdate)->setSummary(problem);
+        item(Stage::Application)->setSummary(problem);
+        item(Stage::UserFeedback)->setSummary(problem);
+        item(Stage::ContinuousOptimization)->setSummary(problem);
+        return;
+    }
+    const QString current = QString::fromStdString(status.current);
+    item(Stage::Application)
+        ->setSummary(current.isEmpty()
+                         ? tr("no model version yet:\nregister a run under Model update")
+                         : tr("tries %1 (current)\ntop %2 classes per input").arg(current).arg(p.application.topK));
+    item(Stage::UserFeedback)
+        ->setSummary(status.items == 0 ? tr("no feedback yet")
+                                       : tr("%1 items, %2 reviewed\n%3 wrong, %4 to review")
+                                             .arg(status.items)
+                                             .arg(status.reviewed)
+                                             .arg(status.wrong)
+                                             .arg(status.unreviewed));
+    const auto &ft = p.finetune;
+    item(Stage::ContinuousOptimization)
+        ->setSummary(current.isEmpty() ? tr("needs a model version")
+                                       : tr("%1 reviewed since %2\n%3 epochs, lr %4, feedback x%5")
+                                             .arg(status.sinceCurrent)
+                                             .arg(current)
+                                             .arg(ft.epochs)
+                                             .arg(ft.lr)
+                                             .arg(ft.feedbackWeight));
+    item(Stage::ModelUpdate)
+        ->setSummary(status.versions == 0 ? tr("no versions yet:\nregister a completed run")
+                                          : tr("%1 current, versions: %2\n%3 reviewed since %1, %4 to review")
+                                                .arg(current)
+                                                .arg(status.versions)
+                                                .arg(status.sinceCurrent)
+                                                .arg(status.unreviewed));
 }
 
 void PipelineScene::mouseDoubleClickEvent(QGraphicsSceneMouseEvent *event)

@@ -29,6 +29,8 @@ public:
     // The selected stage, or -1.
     int selectedStage() const;
     void selectStage(Stage s);
+    // The four stages after deployment, from the registry and the feedback store (loopStatus()).
+    void refreshLoop();
 
 Q_SIGNALS:
     void stageSelected(int stage); // -1 when nothing is selected

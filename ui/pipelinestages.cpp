@@ -45,8 +45,6 @@ constexpr qreal kDx = 250, kTop = 0, kBottom = 330;
 
 const std::vector<StageInfo> &pipelineStages()
 {
-    // Keys of the stages that are not available yet match no setting today; they are named so
-    // the schema can give them settings when their work arrives.
     static const std::vector<StageInfo> stages = {
         {Stage::InputData,
          "input_data",
@@ -78,8 +76,9 @@ const std::vector<StageInfo> &pipelineStages()
          "pretrain",
          QT_TRANSLATE_NOOP("QObject", "Pretrain"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
-                           "The source is a run folder, a Torchwright checkpoint, a TorchScript file or a "
-                           "PyTorch checkpoint (such as the one the exported PyTorch program writes). Layers "
+                           "The source is a run folder, a Torchwright checkpoint, a TorchScript file, a "
+                           "PyTorch checkpoint (such as the one the exported PyTorch program writes) or a model "
+                           "version of this project (@current, @v2: the loop back from Model update). Layers "
                            "are matched by name and every shape is checked against the layer graph; frozen "
                            "layers keep the pretrained weights."),
          nullptr,
@@ -116,39 +115,43 @@ const std::vector<StageInfo> &pipelineStages()
          "application",
          QT_TRANSLATE_NOOP("QObject", "Application"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
-                           "Not available yet. This stage will serve the deployed model to an application; "
-                           "today, export a bundle and load it with torch.jit.load, torch::jit::load or ONNX "
-                           "Runtime, or run it with torchwright-cli predict."),
+                           "Try the current model version: drop image files or a folder here, open them or "
+                           "CSV rows, or pick test samples. Mark each prediction right, or wrong with the "
+                           "correct class: both go to the feedback store. torchwright-cli predict --log "
+                           "records predictions made in deployment."),
          nullptr,
          {5 * kDx, kBottom},
-         false},
+         true},
         {Stage::UserFeedback,
          "user_feedback",
          QT_TRANSLATE_NOOP("QObject", "User feedback"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
-                           "Not available yet. This stage will collect labelled feedback from the "
-                           "application as a new dataset for the next round of optimisation."),
+                           "The predictions logged and the corrections people gave, kept beside the project "
+                           "(feedback/). Review them here, or undo a review; torchwright-cli feedback add, "
+                           "list and import do the same."),
          nullptr,
          {4 * kDx, kBottom},
-         false},
+         true},
         {Stage::ContinuousOptimization,
          "continuous_optimization",
          QT_TRANSLATE_NOOP("QObject", "Continuous optimization"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
-                           "Not available yet. This stage will retrain on the feedback automatically, "
-                           "starting from the deployed model (the Pretrain stage can do this by hand today)."),
+                           "Fine-tunes the current version on the original training data plus the reviewed "
+                           "feedback, with a small learning rate; a share of the reviewed items is held out "
+                           "to measure versions on. The result is a new run whose parent is the version."),
          nullptr,
          {3 * kDx, kBottom},
-         false},
+         true},
         {Stage::ModelUpdate,
          "model_update",
          QT_TRANSLATE_NOOP("QObject", "Model update"),
          QT_TRANSLATE_NOOP("torchwright::ui::StageInspector",
-                           "Not available yet. This stage will replace the deployed model when the "
-                           "retrained one evaluates better, and hand it back to Optimize."),
+                           "Model versions of this project (versions/): register a run, compare two versions "
+                           "on the same test split and feedback set, promote one past the gate, or roll back. "
+                           "The Pretrain stage's source @current starts the next run from the current version."),
          nullptr,
          {2 * kDx, kBottom},
-         false},
+         true},
     };
     return stages;
 }

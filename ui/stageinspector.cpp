@@ -1,11 +1,15 @@
 #include "stageinspector.h"
 
+#include "applicationpanel.h"
 #include "augmentpreview.h"
 #include "commands/changesetting.h"
 #include "datapreview.h"
+#include "feedbackpanel.h"
+#include "finetunepanel.h"
 #include "i18n.h"
 #include "pipelinescene.h"
 #include "projectdocument.h"
+#include "versionspanel.h"
 
 #include "torchwright/datasetformat.h"
 #include "torchwright/settings.h"
@@ -196,6 +200,11 @@ StageInspector::StageInspector(ProjectDocument *doc, QWidget *parent) : QWidget(
     rebuild();
 }
 
+ApplicationPanel *StageInspector::applicationPanel() const { return m_application; }
+FeedbackPanel *StageInspector::feedbackPanel() const { return m_feedback; }
+FinetunePanel *StageInspector::finetunePanel() const { return m_finetune; }
+VersionsPanel *StageInspector::versionsPanel() const { return m_versions; }
+
 bool StageInspector::formFits() const { return m_form->minimumSizeHint().width() <= m_scroll->viewport()->width(); }
 
 void StageInspector::showStage(int stage)
@@ -336,6 +345,19 @@ void StageInspector::addStageActions(int stage)
             m_dataPreview = new DataPreview(m_doc, m_form);
         m_layout->addRow(m_dataPreview);
         m_dataPreview->show();
+    } else if (Stage(stage) == Stage::Application) {
+        m_application = new ApplicationPanel(m_doc, m_form);
+        m_layout->addRow(m_application);
+    } else if (Stage(stage) == Stage::UserFeedback) {
+        m_feedback = new FeedbackPanel(m_doc, m_form);
+        m_layout->addRow(m_feedback);
+    } else if (Stage(stage) == Stage::ContinuousOptimization) {
+        m_finetune = new FinetunePanel(m_doc, m_form);
+        connect(m_finetune, &FinetunePanel::finetuneRequested, this, &StageInspector::finetuneRequested);
+        m_layout->addRow(m_finetune);
+    } else if (Stage(stage) == Stage::ModelUpdate) {
+        m_versions = new VersionsPanel(m_doc, m_form);
+        m_layout->addRow(m_versions);
     }
 }
 
@@ -424,6 +446,21 @@ StageInspector::Row StageInspector::createTextEditor(const SettingSpec &spec)
                 w->setText(dir);
                 Q_EMIT w->editingFinished();
             }
+        });
+    }
+    if (ptr == "/pretrain/source") {
+        // The loop back from Model update: the next run starts from the current version.
+        auto *current = new QPushButton(tr("Current version"), row);
+        current->setObjectName(QStringLiteral("pretrainFromCurrent"));
+        current->setToolTip(tr("Start from the current model version of this project (@current)"));
+        h->addWidget(current);
+        connect(current, &QPushButton::clicked, this, [this] {
+            // The source and the switch, as one undo step.
+            QUndoStack *stack = m_doc->undoStack();
+            stack->beginMacro(tr("Start from the current version"));
+            push("/pretrain/source", "@current");
+            push("/pretrain/enabled", true);
+            stack->endMacro();
         });
     }
     connect(w, &QLineEdit::editingFinished, this, [this, w, ptr] { push(ptr, w->text().toStdString()); });

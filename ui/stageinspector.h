@@ -2,10 +2,12 @@
 // The inspector for the selected pipeline stage: a typed editor for each of its settings, built
 // from the engine's settings schema (settings.h), so ranges and labels are the reader's. Each edit pushes a
 // ChangeSetting on the document's undo stack; the form refreshes from the document whenever its settings change. Stages
-// whose engine work is not there yet show their settings and say plainly what is not available.
+// that act on the model's versions and its feedback (Application, User feedback, Continuous
+// optimization, Model update) show their panel under their settings.
 
 #include <nlohmann/json.hpp>
 
+#include <QPointer>
 #include <QWidget>
 
 #include <functional>
@@ -21,8 +23,12 @@ struct SettingSpec;
 
 namespace torchwright::ui {
 
+class ApplicationPanel;
 class DataPreview;
+class FeedbackPanel;
+class FinetunePanel;
 class ProjectDocument;
+class VersionsPanel;
 
 class StageInspector : public QWidget {
     Q_OBJECT
@@ -37,10 +43,17 @@ public:
     bool formFits() const;
     // The Input data stage's preview of the data (under its settings); null until first shown.
     DataPreview *dataPreview() const { return m_dataPreview; }
+    // The panels of the four stages after deployment, while their stage is shown; else null.
+    ApplicationPanel *applicationPanel() const;
+    FeedbackPanel *feedbackPanel() const;
+    FinetunePanel *finetunePanel() const;
+    VersionsPanel *versionsPanel() const;
 
 Q_SIGNALS:
     void openModelRequested();
     void exportRequested(); // the Evaluate & deploy stage's Export button
+    // The Continuous optimization stage's button: fine-tune from `version` on the dashboard.
+    void finetuneRequested(const QString &version);
 
 private:
     // One editor per setting: refresh() shows the document's value without pushing an edit.
@@ -78,6 +91,10 @@ private:
     std::string m_pendingKind;
     // Kept while other stages are shown, so returning to Input data does not read the data again.
     DataPreview *m_dataPreview = nullptr;
+    QPointer<ApplicationPanel> m_application;
+    QPointer<FeedbackPanel> m_feedback;
+    QPointer<FinetunePanel> m_finetune;
+    QPointer<VersionsPanel> m_versions;
 };
 
 } // namespace torchwright::ui

@@ -67,6 +67,7 @@ bool TrainingController::start(const Project &project, const Options &options)
     if (!options.device.isEmpty())
         request.device = options.device.toStdString();
     request.threads = options.threads;
+    request.finetune = options.finetune;
     // The engine creates the run folder itself, but not the runs folder above it.
     QDir().mkpath(QString::fromStdString(request.runsDir));
 

@@ -7,6 +7,7 @@
 // the run and waits for the worker, so no thread outlives it.
 
 #include "torchwright/project.h"
+#include "torchwright/training.h"
 
 #include <QObject>
 #include <QString>
@@ -35,6 +36,8 @@ public:
         QString resumeRun;                       // run folder to continue; empty for a new run
         std::optional<int> epochs;               // unset: the project's (or the run's) epochs
         QString runsDir;                         // empty: runsDirectoryFor(project.filePath)
+        // Fine-tuning from a model version (finetuneRequest() in torchwright/versions.h).
+        std::optional<TrainRequest::Finetune> finetune;
     };
 
     explicit TrainingController(QObject *parent = nullptr);

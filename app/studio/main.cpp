@@ -4,7 +4,8 @@
 //   torchwright --screenshot FILE [PROJECT]   lays the window out at 1600x1000 (or --size WxH),
 //              [--tab pipeline|graph|dashboard] renders it to a PNG and exits; needs no display
 //              [--size WxH] [--stage KEY]     (--stage: that pipeline stage selected; input_data
-//                                             waits for its data preview)
+//                                             waits for its data preview, application for its
+//                                             predictions on the first 12 test samples)
 //              [--train-for SECONDS]          (trains that long first, for a mid-training shot)
 //              [--evaluate]                   (evaluates the newest run with a checkpoint and
 //                                             shows the Evaluation dock)
@@ -14,6 +15,7 @@
 //                                             window first painted with PROJECT loaded, and
 //                                             exits (scripts/bench)
 
+#include "applicationpanel.h"
 #include "augmentpreview.h"
 #include "dashboard.h"
 #include "datapreview.h"
@@ -295,6 +297,18 @@ int main(int argc, char **argv)
         QEventLoop wait;
         QObject::connect(preview, &torchwright::ui::AugmentPreview::updated, &wait, &QEventLoop::quit);
         QTimer::singleShot(20000, &wait, &QEventLoop::quit);
+        wait.exec();
+    }
+    // The Application stage tries the current version on the first test samples: wait for them.
+    if (auto *tryIt = window.stageInspector()->applicationPanel(); tryIt && !tryIt->version().isEmpty()) {
+        QEventLoop wait;
+        QObject::connect(tryIt, &torchwright::ui::ApplicationPanel::predicted, &wait, &QEventLoop::quit);
+        QObject::connect(tryIt, &torchwright::ui::ApplicationPanel::failed, &wait, &QEventLoop::quit);
+        QTimer::singleShot(60000, &wait, &QEventLoop::quit);
+        QList<int> first;
+        for (int i = 0; i < 12; ++i)
+            first << i;
+        tryIt->predictTestSamples(first);
         wait.exec();
     }
     // Let layouts settle and plots draw.
