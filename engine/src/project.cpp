@@ -310,7 +310,8 @@ void readGraph(Reader &r, const json &root, Graph &g)
 
 std::string relocate(const std::string &stored, const std::string &oldFile, const std::string &newFile)
 {
-    if (stored.empty() || fs::path(stored).is_absolute())
+    // "@current", "@v2": a model version of the project wherever it is (versions.h), not a path.
+    if (stored.empty() || stored[0] == '@' || fs::path(stored).is_absolute())
         return stored;
     const fs::path oldDir = oldFile.empty() ? fs::current_path() : fs::absolute(oldFile).parent_path();
     const fs::path newDir = fs::absolute(newFile).parent_path();

@@ -534,7 +534,19 @@ void TrainingSession::Impl::runGuarded()
     try {
         Project project = request.project;
         const bool resuming = !request.resumeRun.empty();
+        // "@current" or "@v2" as the pretraining source: that model version of the project
+        // (versions.h). The run's copy names the version's checkpoint itself, and run.json the
+        // version as the run's parent, so the lineage holds whatever becomes current later.
+        std::string parentVersion;
+        const std::string &source = project.pretrain.source;
+        if (!resuming && project.pretrain.enabled && !source.empty() && source[0] == '@') {
+            const VersionInfo v = findVersion(project, source.substr(1));
+            project.pretrain.source = v.checkpointPath();
+            parentVersion = v.id;
+        }
         openRun(project, resuming);
+        if (!parentVersion.empty())
+            summary["parent_version"] = parentVersion; // written with the run's first summary
         train(std::move(project), resuming);
     } catch (const ImportCancelled &) {
         result.status = TrainingEvent::Status::Stopped;
@@ -817,12 +829,7 @@ void TrainingSession::Impl::buildModel(Run &r, bool resuming)
     r.model->to(r.device);
 
     if (!resuming && project.pretrain.enabled) {
-        // "@current" or "@v2": a model version of this project (versions.h).
-        const std::string &source = project.pretrain.source;
-        const std::string path = !source.empty() && source[0] == '@'
-                                     ? findVersion(project, source.substr(1)).checkpointPath()
-                                     : project.resolvePath(source);
-        for (const auto &line : loadPretrainedWeights(path, *r.model))
+        for (const auto &line : loadPretrainedWeights(project.resolvePath(project.pretrain.source), *r.model))
             log(Message::tr("pretrained %1", line));
     }
     for (const auto &p : r.model->named_parameters()) {

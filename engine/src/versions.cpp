@@ -643,8 +643,13 @@ std::vector<RegistryEvent> registryHistory(const Project &project)
     return readRegistry(checkedVersionsDir(project)).events;
 }
 
-VersionInfo registerVersion(const Project &project, const std::string &runDir, const RegisterOptions &options)
+VersionInfo registerVersion(const Project &project, const std::string &runFolder, const RegisterOptions &options)
 {
+    // "runs/x/" and "runs/x" are the same run; its name is the folder's.
+    fs::path runPath = fs::path(runFolder).lexically_normal();
+    if (runPath.filename().empty())
+        runPath = runPath.parent_path();
+    const std::string runDir = runPath.string();
     const std::string dir = versionsDir(project);
     std::error_code ec;
     if (!fs::is_directory(runDir, ec) || !fs::exists(fs::path(runDir) / "run.json", ec))

@@ -97,6 +97,7 @@ private slots:
     void fineTuneFromV1();
     void registerCompareAndPromoteV2();
     void rollBackAndPromoteAgain();
+    void nextRunStartsFromTheCurrentVersion();
 
 private:
     CliRun cli(const QStringList &args, const QString &crashAt = {});
@@ -175,7 +176,7 @@ void TestLoop::initTestCase()
     j["name"] = "Fashion-MNIST, shirts withheld";
     j["dataset"]["path"] = "data";
     j["training"]["epochs"] = 2;
-    j["finetune"] = {{"epochs", 2}, {"lr", 5e-4}, {"feedback_weight", 3}, {"replay_fraction", 0.5}, {"holdout", 0.2}};
+    j["finetune"] = {{"epochs", 3}, {"lr", 5e-4}, {"feedback_weight", 3}, {"replay_fraction", 0.5}, {"holdout", 0.2}};
     j["update"] = {{"gate", {{"max_test_drop", 0.5}, {"feedback_must_rise", true}}}};
     m_projectFile = QDir(m_dir.path()).filePath(QStringLiteral("shifted.json"));
     QFile out(m_projectFile);
@@ -371,6 +372,43 @@ void TestLoop::rollBackAndPromoteAgain()
     std::vector<Message> problems;
     QCOMPARE(FeedbackStore(feedbackDir(project())).items(&problems).size(), size_t(600));
     QVERIFY(problems.empty());
+}
+
+// The arrow from Model update back to Optimize: with the Pretrain stage's source "@current", the
+// project's next run starts from the current version's weights and records it as its parent.
+void TestLoop::nextRunStartsFromTheCurrentVersion()
+{
+    Project p = project();
+    p.pretrain.enabled = true;
+    p.pretrain.source = "@current";
+    p.training.optimizer.lr = 1e-6; // one step that hardly moves the weights
+    saveProjectFile(p, m_projectFile.toStdString());
+    const CliRun train = cli({"train", m_projectFile, "--device", "cpu", "--epochs", "1", "--batch-limit", "1", "--out",
+                              QString::fromStdString(path("runs"))});
+    QVERIFY2(train.exitCode == 0, qPrintable(train.output));
+    QVERIFY2(train.output.contains("pretrained"), qPrintable(train.output));
+    const std::string run = newestRun();
+    const VersionInfo v2 = findVersion(project(), "current");
+    QCOMPARE(QString::fromStdString(readJson(run + "/run.json").value("parent_version", "")), QStringLiteral("v2"));
+    // The run's own copy names the checkpoint it started from, not "@current", which may name
+    // another version tomorrow.
+    const ProjectLoad copy = loadRunProject(run);
+    QVERIFY(copy.ok());
+    QCOMPARE(QString::fromStdString(copy.project.pretrain.source), QString::fromStdString(v2.checkpointPath()));
+    // One tiny step from v2's weights: still v2's accuracy (one step from random weights reaches
+    // about 10%).
+    const Evaluation e = evaluateRun(run, "last", "cpu");
+    qInfo("one batch from @current: test accuracy %.2f%% (v2 %.2f%%)", 100 * e.accuracy, 100 * v2.test.accuracy);
+    QVERIFY(std::abs(e.accuracy - v2.test.accuracy) < 0.01);
+    // A version that does not exist is refused before a run folder is made.
+    p.pretrain.source = "@v9";
+    saveProjectFile(p, m_projectFile.toStdString());
+    const size_t runs = listRuns(path("runs")).size();
+    const CliRun refused = cli(
+        {"train", m_projectFile, "--device", "cpu", "--epochs", "1", "--out", QString::fromStdString(path("runs"))});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.output.contains("v9"), qPrintable(refused.output));
+    QCOMPARE(listRuns(path("runs")).size(), runs);
 }
 
 QTEST_GUILESS_MAIN(TestLoop)
