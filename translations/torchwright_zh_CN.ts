@@ -2179,6 +2179,14 @@
         <source>%1 takes %2 and gives %3 classes; the project&apos;s model takes %4 and gives %5: it cannot be fine-tuned from that version</source>
         <translation>%1 接受 %2 并输出 %3 个类别；项目的模型接受 %4 并输出 %5 个类别：无法从该版本微调</translation>
     </message>
+    <message>
+        <source>%1: no preprocessing record</source>
+        <translation>%1：没有预处理记录</translation>
+    </message>
+    <message>
+        <source>test sample %1 does not exist: the test split has %2 samples (0 to %3)</source>
+        <translation>测试样本 %1 不存在：测试集有 %2 个样本（0 到 %3）</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::choices</name>
@@ -3506,10 +3514,6 @@
     <message>
         <source>%1 test sample(s)</source>
         <translation>%1 个测试样本</translation>
-    </message>
-    <message>
-        <source>cannot write test sample %1 to %2</source>
-        <translation>无法将测试样本 %1 写入 %2</translation>
     </message>
     <message>
         <source>The current version records no test split to draw from.</source>

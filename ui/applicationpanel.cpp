@@ -335,30 +335,31 @@ void ApplicationPanel::predictTestSamples(const QList<int> &indices)
         return;
     if (!m_scratch)
         m_scratch = std::make_unique<QTemporaryDir>();
-    // Each sample is written as an image file: the input the store copies and fine-tuning reads.
+    // The engine writes each sample as the model's input file (writeTestSampleInputs): what is
+    // predicted here and what the store keeps when the row is marked, named "test:N".
     const QString dir = m_scratch->filePath(QStringLiteral("test-%1").arg(++m_scratchSerial));
     const Project project = m_doc->project();
     const std::string bundle = m_bundle.toStdString();
     const int topK = project.application.topK;
     run(tr("%1 test sample(s)").arg(indices.size()), [project, bundle, topK, indices, dir] {
         const std::vector<int> wanted(indices.begin(), indices.end());
-        const std::vector<SampleImage> images = testSampleImages(project, wanted);
-        QDir().mkpath(dir);
+        const std::vector<std::string> files = writeTestSampleInputs(project, bundle, wanted, dir.toStdString());
+        // Thumbnails for image samples; a table row has none.
+        const bool images = project.dataset.sampleShape.size() >= 2;
+        const std::vector<SampleImage> pictures =
+            images ? testSampleImages(project, wanted) : std::vector<SampleImage>{};
         std::vector<Entry> out;
-        for (size_t i = 0; i < images.size() && i < wanted.size(); ++i) {
-            const QImage image = sampleImage(images[i]);
-            const QString file = QDir(dir).filePath(QStringLiteral("test-%1.png").arg(wanted[i]));
-            if (image.isNull() || !image.save(file, "PNG"))
-                throw std::runtime_error(
-                    ApplicationPanel::tr("cannot write test sample %1 to %2").arg(wanted[i]).arg(file).toStdString());
-            const std::vector<Prediction> p = predictBundle(bundle, file.toStdString(), topK);
+        for (size_t i = 0; i < files.size(); ++i) {
+            const std::vector<Prediction> p = predictBundle(bundle, files[i], topK);
             if (p.empty())
                 continue;
             Entry e;
             e.prediction = p.front();
-            e.path = file;
-            e.source = QStringLiteral("test-%1.png").arg(wanted[i]);
-            e.thumb = thumbnail(image, kThumb);
+            e.path = QString::fromStdString(files[i]);
+            e.source = QStringLiteral("test:%1").arg(wanted[i]);
+            e.dataSource = e.source;
+            if (i < pictures.size())
+                e.thumb = thumbnail(sampleImage(pictures[i]), kThumb);
             out.push_back(std::move(e));
         }
         return out;

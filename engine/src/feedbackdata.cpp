@@ -11,6 +11,7 @@
 #include "csvreader.h"
 #include "dataset.h"
 #include "datasetcache.h"
+#include "evaluation.h"
 #include "fileutil.h"
 
 #include "torchwright/jsonfile.h"
@@ -342,6 +343,35 @@ FeedbackData readFeedbackData(const FeedbackStore &store, const json &record, co
         s.labels = torch::cat(labels[side]);
     }
     return out;
+}
+
+std::vector<std::string> writeTestSampleInputs(const Project &project, const std::string &bundleDir,
+                                               const std::vector<int> &indices, const std::string &folder)
+{
+    const std::string manifestPath = (fs::path(bundleDir) / "manifest.json").string();
+    const json manifest = readJsonFile(manifestPath);
+    if (!manifest.is_object() || !manifest.contains("preprocessing") || !manifest["preprocessing"].is_object())
+        throw EngineError(Message::tr("%1: no preprocessing record", manifestPath));
+    const json &record = manifest["preprocessing"];
+    const bool tokens = manifest.contains("input") && manifest["input"].value("dtype", "float32") == "int64";
+    const torch::Tensor stored = rawTestInputs(project);
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec)
+        throw EngineError(Message::tr("%1: cannot create the folder: %2", folder, ec.message()));
+    std::vector<std::string> files;
+    for (int index : indices) {
+        if (index < 0 || index >= stored.size(0))
+            throw EngineError(Message::tr("test sample %1 does not exist: the test split has %2 samples (0 to %3)",
+                                          index, stored.size(0), stored.size(0) - 1));
+        torch::Tensor x = stored[index];
+        if (x.scalar_type() != torch::kUInt8) // not raw pixels: as the model takes it
+            x = preprocessStored(x.unsqueeze(0), record, tokens)[0];
+        const std::string file = (fs::path(folder) / ("test-" + std::to_string(index) + ".npy")).string();
+        writeBytesAtomically(file, npyBytes(x));
+        files.push_back(file);
+    }
+    return files;
 }
 
 } // namespace torchwright

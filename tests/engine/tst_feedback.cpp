@@ -13,6 +13,7 @@
 #include "torchwright/exports.h"
 #include "torchwright/feedback.h"
 #include "torchwright/project.h"
+#include "torchwright/runs.h"
 #include "torchwright/training.h"
 
 #include <QDir>
@@ -739,6 +740,31 @@ void TestFeedback::tableRowsAreLoggedInlineAndRead()
     QVERIFY(torch::equal(d.train.inputs.slice(0, 0, 3), expected));
     QVERIFY(torch::equal(d.train.inputs[3], expected[1]));
     QVERIFY(torch::equal(d.train.labels, torch::tensor({int64_t(0), int64_t(1), int64_t(2), int64_t(2)})));
+
+    // Test samples picked by index (the Application stage): predicted as the evaluation of the
+    // same checkpoint predicts them, and kept in the store in a form fine-tuning reads back as the
+    // table's stored features.
+    const std::vector<int> picked = {0, 7, 29};
+    const std::vector<std::string> files = writeTestSampleInputs(p, bundle, picked, path("iris-test"));
+    QCOMPARE(files.size(), picked.size());
+    const Evaluation e = evaluateRun(result.runDir, "last", "cpu");
+    FeedbackStore picks(path("iris-picks"));
+    for (size_t i = 0; i < picked.size(); ++i) {
+        const std::vector<Prediction> one = predictBundle(bundle, files[i], 3);
+        QCOMPARE(one.size(), size_t(1));
+        QCOMPARE(one[0].top[0].index, e.predictions[size_t(picked[i])]);
+        const FeedbackItem item =
+            picks.logPredictionData("v1", "test:" + std::to_string(picked[i]),
+                                    testhelpers::readFileBytes(files[i]).toStdString(), ".npy", one[0]);
+        picks.markWrong(item.id, e.labels[size_t(picked[i])], "");
+    }
+    const FeedbackData back = readFeedbackData(picks, record, {4}, 0);
+    QCOMPARE(back.train.inputs.size(0), int64_t(3));
+    const torch::Tensor storedTest = rawTestInputs(p);
+    for (size_t i = 0; i < picked.size(); ++i)
+        QVERIFY(torch::allclose(back.train.inputs[int64_t(i)], storedTest[picked[i]], 1e-5, 1e-5));
+    QVERIFY_EXCEPTION_THROWN(writeTestSampleInputs(p, bundle, {int(storedTest.size(0))}, path("iris-test")),
+                             EngineError);
 }
 
 // A model trained on CIFAR-10 batches takes photos: any image file is decoded to RGB 32x32

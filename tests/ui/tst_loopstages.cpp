@@ -11,6 +11,7 @@
 #include "dashboard.h"
 #include "feedbackpanel.h"
 #include "finetunepanel.h"
+#include "loopcommon.h"
 #include "mainwindow.h"
 #include "pipelinescene.h"
 #include "pipelinestages.h"
@@ -240,6 +241,7 @@ void TestLoopStages::applicationPredictsOnTestSamples()
     QVERIFY(right);
     QCOMPARE(QString::fromStdString(right->verdict), QStringLiteral("right"));
     QCOMPARE(QString::fromStdString(right->version), QStringLiteral("v1"));
+    QVERIFY2(QString::fromStdString(right->input.source).startsWith("test:"), right->input.source.c_str());
     QVERIFY(QFileInfo::exists(QString::fromStdString(store.inputPath(*right)))); // the input was copied
     const std::optional<FeedbackItem> wrong = store.find(wrongId.toStdString());
     QVERIFY(wrong);
@@ -255,8 +257,10 @@ void TestLoopStages::applicationPredictsOnTestSamples()
     // A folder of image files dropped on the panel: one row per file, named by it.
     const QString folder = m_tmp.filePath("dropped");
     QVERIFY(QDir().mkpath(folder));
-    QVERIFY(QFile::copy(QString::fromStdString(store.inputPath(*right)), folder + "/a shirt.png"));
-    QVERIFY(QFile::copy(QString::fromStdString(store.inputPath(*wrong)), folder + "/b.png"));
+    // (Picked test samples are kept as the model's input, .npy; these are image files.)
+    const std::vector<SampleImage> two = testSampleImages(m_doc.project(), {0, 1});
+    QVERIFY(sampleImage(two[0]).save(folder + "/a shirt.png", "PNG"));
+    QVERIFY(sampleImage(two[1]).save(folder + "/b.png", "PNG"));
     QMimeData mime;
     mime.setUrls({QUrl::fromLocalFile(folder)});
     QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
@@ -276,12 +280,9 @@ void TestLoopStages::applicationPredictsOnTestSamples()
     // A tensor file of two samples (uint8 .npy): one row each; a marked one is kept as its own
     // sample, named by the file and its index.
     QByteArray pixels;
-    for (const FeedbackItem *i : {&*right, &*wrong}) {
-        const QImage image =
-            QImage(QString::fromStdString(store.inputPath(*i))).convertToFormat(QImage::Format_Grayscale8);
-        QCOMPARE(image.size(), QSize(28, 28));
-        for (int y = 0; y < 28; ++y)
-            pixels.append(reinterpret_cast<const char *>(image.constScanLine(y)), 28);
+    for (const SampleImage &image : two) {
+        QCOMPARE(image.width * image.height * image.channels, 28 * 28);
+        pixels.append(reinterpret_cast<const char *>(image.pixels.data()), 28 * 28);
     }
     QByteArray header = "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 1, 28, 28), }";
     while ((10 + header.size() + 1) % 64 != 0)

@@ -165,4 +165,13 @@ nlohmann::json feedbackTableRow(const std::string &csvFile, int64_t line);
 int logBundlePredictions(FeedbackStore &store, const std::string &bundleDir, const std::string &input,
                          const std::vector<Prediction> &predictions);
 
+// The project's test samples `indices` (the Application stage's "test samples") written into
+// `folder` as test-<N>.npy, one file each, in a form predictBundle reads exactly as training read
+// the sample and the feedback store keeps: uint8 pixels as stored (predict preprocesses them with
+// the bundle's record), anything else (table features, synthetic values) already preprocessed with
+// the bundle's record. Returns the files in the order of `indices`. Throws EngineError naming an
+// index outside the test split, or the data when it cannot be read.
+std::vector<std::string> writeTestSampleInputs(const Project &project, const std::string &bundleDir,
+                                               const std::vector<int> &indices, const std::string &folder);
+
 } // namespace torchwright
