@@ -231,6 +231,34 @@
         <source>%1:%2: &apos;%3&apos; is not a number in the numeric column &apos;%4&apos;</source>
         <translation>%1:%2：“%3”在数值列“%4”中不是数字</translation>
     </message>
+    <message>
+        <source>%1: the model takes samples of shape %2, not images of 1 or 3 channels</source>
+        <translation>%1：模型接受形状为 %2 的样本，而不是 1 或 3 通道的图像</translation>
+    </message>
+    <message>
+        <source>%1: samples are %2 but the model takes %3</source>
+        <translation>%1：样本为 %2，但模型接受 %3</translation>
+    </message>
+    <message>
+        <source>%1: names %2 as the current version, but %3 has no such version folder</source>
+        <translation>%1：将 %2 指定为当前版本，但 %3 中没有该版本的文件夹</translation>
+    </message>
+    <message>
+        <source>the project has not been saved; save it to a file before registering model versions (they are kept beside the project file)</source>
+        <translation>项目尚未保存；登记模型版本之前请先将其保存为文件（模型版本保存在项目文件旁边）</translation>
+    </message>
+    <message>
+        <source>a rollback needs a reason (--reason TEXT); none was given</source>
+        <translation>回滚需要说明原因（--reason TEXT）；未提供原因</translation>
+    </message>
+    <message>
+        <source>%1: nothing to roll back to: no promotion is in force</source>
+        <translation>%1：没有可回滚到的版本：当前没有生效的提升</translation>
+    </message>
+    <message>
+        <source>%1: the version to roll back to, %2, has no folder</source>
+        <translation>%1：要回滚到的版本 %2 没有文件夹</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -1094,10 +1122,6 @@
         <translation>%1：/files 中没有列出 model.pt，因此无法校验部署包中的模型</translation>
     </message>
     <message>
-        <source>%1: samples are %2 but the model takes %3 (%4)</source>
-        <translation>%1：样本为 %2，但模型接受 %3（%4）</translation>
-    </message>
-    <message>
         <source>%1: cannot load the TorchScript model: %2</source>
         <translation>%1：无法加载 TorchScript 模型：%2</translation>
     </message>
@@ -1907,6 +1931,254 @@
         <source>augmentation on for training batches: %1</source>
         <translation>训练批次已开启数据增强：%1</translation>
     </message>
+    <message>
+        <source>feedback samples are %1 but the training data&apos;s are %2</source>
+        <translation>反馈样本为 %1，但训练数据的样本为 %2</translation>
+    </message>
+    <message>
+        <source>%1: cannot lock: %2</source>
+        <translation>%1：无法加锁：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot cut off the damaged last line: %2</source>
+        <translation>%1：无法截掉损坏的最后一行：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot read: %2</source>
+        <translation>%1：无法读取：%2</translation>
+    </message>
+    <message>
+        <source>%1: line %2 is cut short (a write was interrupted); it is skipped and the next write removes it</source>
+        <translation>%1：第 %2 行被截断（写入被中断）；已跳过该行，下次写入时会将其删除</translation>
+    </message>
+    <message>
+        <source>%1: line %2 is damaged (not a feedback event); it is skipped</source>
+        <translation>%1：第 %2 行已损坏（不是反馈事件）；已跳过</translation>
+    </message>
+    <message>
+        <source>%1: line %2 repeats item %3; the repetition is skipped</source>
+        <translation>%1：第 %2 行重复了条目 %3；已跳过重复项</translation>
+    </message>
+    <message>
+        <source>%1: line %2 refers to item %3, which has no earlier prediction; it is skipped</source>
+        <translation>%1：第 %2 行引用的条目 %3 之前没有预测；已跳过</translation>
+    </message>
+    <message>
+        <source>%1: line %2 has an unknown event &apos;%3&apos;; it is skipped</source>
+        <translation>%1：第 %2 行包含未知事件 &apos;%3&apos;；已跳过</translation>
+    </message>
+    <message>
+        <source>%1: the label must be a class number from 0 or a class name</source>
+        <translation>%1：标签必须是从 0 开始的类别编号或类别名称</translation>
+    </message>
+    <message>
+        <source>%1: the correct value must be a finite number</source>
+        <translation>%1：正确值必须是有限数</translation>
+    </message>
+    <message>
+        <source>%1: no feedback item has the id &apos;%2&apos;</source>
+        <translation>%1：没有 id 为 &apos;%2&apos; 的反馈条目</translation>
+    </message>
+    <message>
+        <source>item %1 has no prediction to confirm; mark it wrong with the correct label</source>
+        <translation>条目 %1 没有可确认的预测；请将其标记为错误并给出正确标签</translation>
+    </message>
+    <message>
+        <source>item %1: the correct class must be a number from 0, got %2</source>
+        <translation>条目 %1：正确类别必须是从 0 开始的数字，实际为 %2</translation>
+    </message>
+    <message>
+        <source>item %1: the correct value must be a finite number</source>
+        <translation>条目 %1：正确值必须是有限数</translation>
+    </message>
+    <message>
+        <source>item %1 has no review to undo</source>
+        <translation>条目 %1 没有可撤销的审核</translation>
+    </message>
+    <message>
+        <source>%1: no feedback log here (expected a feedback store folder or a feedback.jsonl file)</source>
+        <translation>%1：此处没有反馈日志（应为反馈存储文件夹或 feedback.jsonl 文件）</translation>
+    </message>
+    <message>
+        <source>%1:%2: no row of the table starts on this line</source>
+        <translation>%1:%2：表格中没有任何一行从这一行开始</translation>
+    </message>
+    <message>
+        <source>%1: %2 prediction(s) for %3 input(s); nothing was logged</source>
+        <translation>%1：%3 个输入得到 %2 个预测；未记录任何内容</translation>
+    </message>
+    <message>
+        <source>the review gives no correct class</source>
+        <translation>审核未给出正确类别</translation>
+    </message>
+    <message>
+        <source>the item has no input</source>
+        <translation>该条目没有输入</translation>
+    </message>
+    <message>
+        <source>%1: holds %2 samples, not one</source>
+        <translation>%1：包含 %2 个样本，而不是一个</translation>
+    </message>
+    <message>
+        <source>feedback item %1: %2</source>
+        <translation>反馈条目 %1：%2</translation>
+    </message>
+    <message>
+        <source>fine-tuning from %1: %2 reviewed feedback item(s) train, each seen %3 time(s) per epoch, beside %4 of the original training data; %5 more validate</source>
+        <translation>从 %1 微调：%2 个已审核的反馈条目用于训练，每个在每个 epoch 中出现 %3 次，另加 %4 的原始训练数据；另有 %5 个用于验证</translation>
+    </message>
+    <message>
+        <source>feedback: %1 left out: %2</source>
+        <translation>反馈：有 %1 个被排除：%2</translation>
+    </message>
+    <message>
+        <source>%1: feedback item %2, which this run trained on, is no longer reviewed in the store; the run cannot continue on the same data</source>
+        <translation>%1：本次运行训练所用的反馈条目 %2 在存储中已不再是已审核状态；运行无法在相同数据上继续</translation>
+    </message>
+    <message>
+        <source>fine-tuning has nothing to train on: no reviewed feedback items outside the feedback set, and /finetune/replay_fraction is 0</source>
+        <translation>微调没有可训练的内容：反馈集之外没有已审核的反馈条目，且 /finetune/replay_fraction 为 0</translation>
+    </message>
+    <message>
+        <source>%1: cannot create the versions folder: %2</source>
+        <translation>%1：无法创建版本文件夹：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot create the registry&apos;s lock file: %2</source>
+        <translation>%1：无法创建登记表的锁文件：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot lock the registry: %2</source>
+        <translation>%1：无法锁定登记表：%2</translation>
+    </message>
+    <message>
+        <source>%1: damaged, not readable as JSON: %2</source>
+        <translation>%1：已损坏，无法作为 JSON 读取：%2</translation>
+    </message>
+    <message>
+        <source>damaged: its content does not match its SHA-256 (&quot;sha256&quot;); restore it from a copy, or delete the &quot;sha256&quot; line to accept the file as it is</source>
+        <translation>已损坏：其内容与其 SHA-256（&quot;sha256&quot;）不符；请从副本恢复，或删除 &quot;sha256&quot; 行以按现状接受该文件</translation>
+    </message>
+    <message>
+        <source>expected &quot;%1&quot;</source>
+        <translation>应为 &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>expected a string</source>
+        <translation>应为字符串</translation>
+    </message>
+    <message>
+        <source>expected an array</source>
+        <translation>应为数组</translation>
+    </message>
+    <message>
+        <source>expected register, promote or rollback, got &apos;%1&apos;</source>
+        <translation>应为 register、promote 或 rollback，实际为 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>expected true or false, got %1</source>
+        <translation>应为 true 或 false，实际为 %1</translation>
+    </message>
+    <message>
+        <source>damaged: its content does not match its SHA-256 (&quot;sha256&quot;); the version&apos;s record was changed after it was registered</source>
+        <translation>已损坏：其内容与其 SHA-256（&quot;sha256&quot;）不符；该版本的记录在登记后被修改过</translation>
+    </message>
+    <message>
+        <source>says &apos;%1&apos; but its folder is &apos;%2&apos;</source>
+        <translation>记为 &apos;%1&apos;，但其文件夹为 &apos;%2&apos;</translation>
+    </message>
+    <message>
+        <source>expected an integer</source>
+        <translation>应为整数</translation>
+    </message>
+    <message>
+        <source>expected an array of strings</source>
+        <translation>应为字符串数组</translation>
+    </message>
+    <message>
+        <source>%1: dataset file not found; the test split is needed to measure versions</source>
+        <translation>%1：未找到数据集文件；衡量版本需要测试集</translation>
+    </message>
+    <message>
+        <source>test R^2 was not measured for both versions; the gate cannot compare them</source>
+        <translation>两个版本的测试 R^2 未都测量；门槛无法比较它们</translation>
+    </message>
+    <message>
+        <source>test R^2 %1 -&gt; %2 (%3 points x100; a drop of at most %4 allowed)</source>
+        <translation>测试 R^2 %1 -&gt; %2（%3 个百分点 x100；最多允许下降 %4）</translation>
+    </message>
+    <message>
+        <source>test accuracy was not measured for both versions; the gate cannot compare them</source>
+        <translation>两个版本的测试准确率未都测量；门槛无法比较它们</translation>
+    </message>
+    <message>
+        <source>test accuracy %1 -&gt; %2 (%3 points; a drop of at most %4 allowed)</source>
+        <translation>测试准确率 %1 -&gt; %2（%3 个百分点；最多允许下降 %4）</translation>
+    </message>
+    <message>
+        <source>no feedback set: no reviewed feedback item is held out to measure the versions on, so feedback accuracy cannot rise</source>
+        <translation>没有反馈集：没有留出任何已审核的反馈条目来衡量版本，因此反馈准确率无法提升</translation>
+    </message>
+    <message>
+        <source>feedback-set R^2 %1 -&gt; %2 on %3 item(s) (must rise)</source>
+        <translation>反馈集 R^2 %1 -&gt; %2，基于 %3 个条目（必须提升）</translation>
+    </message>
+    <message>
+        <source>feedback-set accuracy %1 -&gt; %2 on %3 item(s) (must rise)</source>
+        <translation>反馈集准确率 %1 -&gt; %2，基于 %3 个条目（必须提升）</translation>
+    </message>
+    <message>
+        <source>%1: no model versions yet; register a run first</source>
+        <translation>%1：还没有模型版本；请先登记一个运行</translation>
+    </message>
+    <message>
+        <source>%1: no version &apos;%2&apos; (versions: %3)</source>
+        <translation>%1：没有版本 &apos;%2&apos;（现有版本：%3）</translation>
+    </message>
+    <message>
+        <source>%1: the run was trained from another project (%2), not %3</source>
+        <translation>%1：该运行是由另一个项目（%2）训练的，而不是 %3</translation>
+    </message>
+    <message>
+        <source>%1: the run is training now; register it once it has ended</source>
+        <translation>%1：该运行正在训练；请在其结束后再登记</translation>
+    </message>
+    <message>
+        <source>checkpoint: expected best or last, got &apos;%1&apos;</source>
+        <translation>检查点：应为 best 或 last，实际为 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>%1: the run has no checkpoint (%2 without best.pt or last.pt); it cannot become a version</source>
+        <translation>%1：该运行没有检查点（%2 中没有 best.pt 或 last.pt）；无法成为版本</translation>
+    </message>
+    <message>
+        <source>%1: the run&apos;s model takes %2 and gives %3 classes; the project&apos;s takes %4 and gives %5</source>
+        <translation>%1：该运行的模型接受 %2 并输出 %3 个类别；项目的模型接受 %4 并输出 %5 个类别</translation>
+    </message>
+    <message>
+        <source>%1: a promotion needs a reason (--reason TEXT); none was given</source>
+        <translation>%1：提升需要说明原因（--reason TEXT）；未提供原因</translation>
+    </message>
+    <message>
+        <source>%1 is the current version already; there is nothing to promote</source>
+        <translation>%1 已经是当前版本；无需提升</translation>
+    </message>
+    <message>
+        <source>%1; %2</source>
+        <translation>%1；%2</translation>
+    </message>
+    <message>
+        <source>%1 did not pass the promotion gate against %2: %3. Promote with an override to do it anyway (recorded with the reason)</source>
+        <translation>%1 未通过相对于 %2 的提升门槛：%3。如仍要提升，请使用强制覆盖（会连同原因一起记录）</translation>
+    </message>
+    <message>
+        <source>%1: no model versions yet; register a run before fine-tuning</source>
+        <translation>%1：还没有模型版本；微调前请先登记一个运行</translation>
+    </message>
+    <message>
+        <source>%1 takes %2 and gives %3 classes; the project&apos;s model takes %4 and gives %5: it cannot be fine-tuned from that version</source>
+        <translation>%1 接受 %2 并输出 %3 个类别；项目的模型接受 %4 并输出 %5 个类别：无法从该版本微调</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::choices</name>
@@ -2602,10 +2874,6 @@
         <translation>来源运行或检查点</translation>
     </message>
     <message>
-        <source>A run folder, a Torchwright checkpoint, a TorchScript file or a PyTorch checkpoint</source>
-        <translation>运行文件夹、Torchwright 检查点、TorchScript 文件或 PyTorch 检查点</translation>
-    </message>
-    <message>
         <source>Frozen layers</source>
         <translation>冻结的层</translation>
     </message>
@@ -3033,12 +3301,283 @@
         <source>Seeds the random augmentation, so that a run is reproducible; 0 derives it from the training seed</source>
         <translation>随机增强的种子，使运行可复现；0 表示由训练种子导出</translation>
     </message>
+    <message>
+        <source>A run folder, a Torchwright checkpoint, a TorchScript file, a PyTorch checkpoint, or a model version of this project: @current or @v2</source>
+        <translation>运行文件夹、Torchwright 检查点、TorchScript 文件、PyTorch 检查点，或本项目的模型版本：@current 或 @v2</translation>
+    </message>
+    <message>
+        <source>Classes shown per input</source>
+        <translation>每个输入显示的类别数</translation>
+    </message>
+    <message>
+        <source>How many of the most likely classes the try-it panel shows and a logged prediction keeps</source>
+        <translation>试用面板显示、记录的预测保留的最可能类别的数量</translation>
+    </message>
+    <message>
+        <source>Fine-tuning epochs</source>
+        <translation>微调 epoch 数</translation>
+    </message>
+    <message>
+        <source>Epochs of fine-tuning from the current version</source>
+        <translation>从当前版本开始微调的 epoch 数</translation>
+    </message>
+    <message>
+        <source>Fine-tuning learning rate</source>
+        <translation>微调学习率</translation>
+    </message>
+    <message>
+        <source>Small by default: the model starts trained</source>
+        <translation>默认较小：模型一开始就已训练过</translation>
+    </message>
+    <message>
+        <source>Feedback weight (oversampling)</source>
+        <translation>反馈权重（过采样）</translation>
+    </message>
+    <message>
+        <source>How many times each reviewed feedback item is seen per epoch; fractions are drawn at random</source>
+        <translation>每个已审核的反馈条目在每个 epoch 中出现的次数；小数部分随机抽取</translation>
+    </message>
+    <message>
+        <source>Replay fraction</source>
+        <translation>回放比例</translation>
+    </message>
+    <message>
+        <source>The share of the original training data mixed into each epoch, so the model does not forget it</source>
+        <translation>每个 epoch 中混入的原始训练数据比例，使模型不会遗忘这些数据</translation>
+    </message>
+    <message>
+        <source>Feedback held out</source>
+        <translation>反馈留出比例</translation>
+    </message>
+    <message>
+        <source>The share of reviewed items kept out of fine-tuning to measure versions on (the feedback set)</source>
+        <translation>不参与微调、留出来衡量版本的已审核条目比例（反馈集）</translation>
+    </message>
+    <message>
+        <source>Names of the layers that keep the current version&apos;s weights</source>
+        <translation>保留当前版本权重的层名称</translation>
+    </message>
+    <message>
+        <source>Gate: largest test accuracy drop (points)</source>
+        <translation>门槛：测试准确率最大下降幅度（百分点）</translation>
+    </message>
+    <message>
+        <source>A new version may lose at most this many points of test accuracy against the current one</source>
+        <translation>新版本相对当前版本最多可损失这么多个百分点的测试准确率</translation>
+    </message>
+    <message>
+        <source>Gate: feedback accuracy must rise</source>
+        <translation>门槛：反馈准确率必须提升</translation>
+    </message>
+    <message>
+        <source>A new version must do better than the current one on the feedback set</source>
+        <translation>新版本在反馈集上必须优于当前版本</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::ui</name>
     <message>
         <source>warning: </source>
         <translation>警告：</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::ApplicationPanel</name>
+    <message>
+        <source>Open files…</source>
+        <translation>打开文件…</translation>
+    </message>
+    <message>
+        <source>Open folder…</source>
+        <translation>打开文件夹…</translation>
+    </message>
+    <message>
+        <source>Test samples…</source>
+        <translation>测试样本…</translation>
+    </message>
+    <message>
+        <source>Predict on test samples chosen by index</source>
+        <translation>对按索引选择的测试样本进行预测</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>Predict on this many test samples drawn at random</source>
+        <translation>对随机抽取的这么多测试样本进行预测</translation>
+    </message>
+    <message>
+        <source>Paste rows</source>
+        <translation>粘贴行</translation>
+    </message>
+    <message>
+        <source>Predict on CSV rows from the clipboard, the header line first</source>
+        <translation>对剪贴板中的 CSV 行进行预测，第一行为表头</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Prediction</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <source>Other classes</source>
+        <translation>其他类别</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <source>Click to sort; ascending puts the doubtful predictions first</source>
+        <translation>点击排序；升序时不确定的预测排在前面</translation>
+    </message>
+    <message>
+        <source>Right</source>
+        <translation>正确</translation>
+    </message>
+    <message>
+        <source>The predicted class is correct: log the prediction and the review</source>
+        <translation>预测的类别正确：记录该预测和审核</translation>
+    </message>
+    <message>
+        <source>Wrong, it is:</source>
+        <translation>错误，应为：</translation>
+    </message>
+    <message>
+        <source>Log the prediction with the correct class (or value) chosen beside</source>
+        <translation>记录该预测及旁边选择的正确类别（或值）</translation>
+    </message>
+    <message>
+        <source>correct value</source>
+        <translation>正确值</translation>
+    </message>
+    <message>
+        <source>Type the correct value first.</source>
+        <translation>请先输入正确值。</translation>
+    </message>
+    <message>
+        <source>Save the project first: its model versions and feedback are kept beside it.</source>
+        <translation>请先保存项目：其模型版本和反馈保存在项目旁边。</translation>
+    </message>
+    <message>
+        <source>Trying %1, the current version (run %2). Drop image files or a folder here, or choose inputs below.</source>
+        <translation>正在试用 %1，即当前版本（运行 %2）。将图像文件或文件夹拖放到此处，或在下方选择输入。</translation>
+    </message>
+    <message>
+        <source>There is no model version yet. Train a run, then register it under Model update: the first version registered becomes current and is tried here.</source>
+        <translation>还没有模型版本。请先训练一个运行，然后在“模型更新”中登记它：第一个登记的版本会成为当前版本，并在此处试用。</translation>
+    </message>
+    <message>
+        <source>The model registry cannot be read: %1</source>
+        <translation>无法读取模型登记表：%1</translation>
+    </message>
+    <message>
+        <source>The current version changed to %1; the rows above were predicted by %2.</source>
+        <translation>当前版本已变为 %1；上面各行是由 %2 预测的。</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>There is no current model version to predict with.</source>
+        <translation>没有可用于预测的当前模型版本。</translation>
+    </message>
+    <message>
+        <source>Predicting %1…</source>
+        <translation>正在预测 %1…</translation>
+    </message>
+    <message>
+        <source>%1 inputs</source>
+        <translation>%1 个输入</translation>
+    </message>
+    <message>
+        <source>%1 test sample(s)</source>
+        <translation>%1 个测试样本</translation>
+    </message>
+    <message>
+        <source>cannot write test sample %1 to %2</source>
+        <translation>无法将测试样本 %1 写入 %2</translation>
+    </message>
+    <message>
+        <source>The current version records no test split to draw from.</source>
+        <translation>当前版本没有记录可供抽取的测试集。</translation>
+    </message>
+    <message>
+        <source>Cannot write the pasted rows to %1: %2</source>
+        <translation>无法将粘贴的行写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Nothing to predict on there.</source>
+        <translation>那里没有可预测的内容。</translation>
+    </message>
+    <message>
+        <source>%1 prediction(s) by %2. Select rows and mark them right or wrong; sort by Confidence to see the doubtful ones first.</source>
+        <translation>%2 给出了 %1 个预测。选择行并将其标记为正确或错误；按“置信度”排序可先查看不确定的预测。</translation>
+    </message>
+    <message>
+        <source>Save the project first: the feedback store is kept beside it.</source>
+        <translation>请先保存项目：反馈存储保存在项目旁边。</translation>
+    </message>
+    <message>
+        <source>%1 has no file to keep in the feedback store.</source>
+        <translation>%1 没有可保存到反馈存储中的文件。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation>正确</translation>
+    </message>
+    <message>
+        <source>Choose the correct class first.</source>
+        <translation>请先选择正确类别。</translation>
+    </message>
+    <message>
+        <source>wrong: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <source>Logged in the feedback store: %1 (%2).</source>
+        <translation>已记录到反馈存储：%1（%2）。</translation>
+    </message>
+    <message>
+        <source>Inputs to try</source>
+        <translation>要试用的输入</translation>
+    </message>
+    <message>
+        <source>Inputs (*.png *.jpg *.jpeg *.bmp *.csv *.npy *.idx *.gz *-ubyte);;All files (*)</source>
+        <translation>输入 (*.png *.jpg *.jpeg *.bmp *.csv *.npy *.idx *.gz *-ubyte);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>A folder of images to try</source>
+        <translation>要试用的图像文件夹</translation>
+    </message>
+    <message>
+        <source>Test samples</source>
+        <translation>测试样本</translation>
+    </message>
+    <message>
+        <source>Indices of test samples (0 to %1), separated by commas:</source>
+        <translation>测试样本的索引（0 到 %1），用逗号分隔：</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a test sample index (0 to %2).</source>
+        <translation>“%1”不是测试样本索引（0 到 %2）。</translation>
     </message>
 </context>
 <context>
@@ -3074,6 +3613,148 @@
     <message>
         <source>Augmentation is off: training sees the samples as stored</source>
         <translation>数据增强已关闭：训练使用原样样本</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::BackgroundJobs</name>
+    <message>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::CompareDialog</name>
+    <message>
+        <source>… %1 more</source>
+        <translation>…… 另有 %1 项</translation>
+    </message>
+    <message>
+        <source>%1 against %2</source>
+        <translation>%1 对比 %2</translation>
+    </message>
+    <message>
+        <source>passed:</source>
+        <translation>通过：</translation>
+    </message>
+    <message>
+        <source>failed:</source>
+        <translation>未通过：</translation>
+    </message>
+    <message>
+        <source>The gate passes: %1 may be promoted.</source>
+        <translation>门槛通过：%1 可以提升为当前版本。</translation>
+    </message>
+    <message>
+        <source>The gate fails: promoting %1 needs an override.</source>
+        <translation>门槛未通过：将 %1 提升为当前版本需要强制覆盖。</translation>
+    </message>
+    <message>
+        <source>The test split read now differs from the one a version was measured on: the figures are of today&apos;s data.</source>
+        <translation>现在读取的测试集与某个版本测量时所用的测试集不同：这些数字基于今天的数据。</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>Test R²</source>
+        <translation>测试 R²</translation>
+    </message>
+    <message>
+        <source>Test MAE</source>
+        <translation>测试 MAE</translation>
+    </message>
+    <message>
+        <source>Test accuracy (%1 samples)</source>
+        <translation>测试准确率（%1 个样本）</translation>
+    </message>
+    <message>
+        <source>Test loss</source>
+        <translation>测试损失</translation>
+    </message>
+    <message>
+        <source>Feedback set accuracy (%1 items)</source>
+        <translation>反馈集准确率（%1 项）</translation>
+    </message>
+    <message>
+        <source>Feedback set</source>
+        <translation>反馈集</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>空</translation>
+    </message>
+    <message>
+        <source>Test samples newly fixed / broken</source>
+        <translation>测试样本新修正 / 新出错</translation>
+    </message>
+    <message>
+        <source>Feedback items newly fixed / broken</source>
+        <translation>反馈项新修正 / 新出错</translation>
+    </message>
+    <message>
+        <source>Latency, batch 1 (ms)</source>
+        <translation>延迟，批大小 1（毫秒）</translation>
+    </message>
+    <message>
+        <source>Model size (KiB)</source>
+        <translation>模型大小（KiB）</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Overall</source>
+        <translation>总体</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Support</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>Recall %1</source>
+        <translation>召回率 %1</translation>
+    </message>
+    <message>
+        <source>Precision %1</source>
+        <translation>精确率 %1</translation>
+    </message>
+    <message>
+        <source>Per class</source>
+        <translation>按类别</translation>
+    </message>
+    <message>
+        <source>Rows: true class; columns: predicted class. Each cell is %1&apos;s count minus %2&apos;s: green where %1 does better (more on the diagonal, fewer off it).</source>
+        <translation>行：真实类别；列：预测类别。每个单元格是 %1 的计数减去 %2 的计数：绿色表示 %1 表现更好（对角线上更多，对角线外更少）。</translation>
+    </message>
+    <message>
+        <source>Confusion change</source>
+        <translation>混淆变化</translation>
+    </message>
+    <message>
+        <source>Newly fixed: %1 got them wrong, %2 gets them right (%3)</source>
+        <translation>新修正：%1 预测错误，%2 预测正确（%3）</translation>
+    </message>
+    <message>
+        <source>Newly broken: %1 got them right, %2 gets them wrong (%3)</source>
+        <translation>新出错：%1 预测正确，%2 预测错误（%3）</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>Promote %1…</source>
+        <translation>将 %1 提升为当前版本…</translation>
     </message>
 </context>
 <context>
@@ -3291,6 +3972,10 @@
     <message>
         <source>reading data: %1 of %2</source>
         <translation>正在读取数据：%1 / %2</translation>
+    </message>
+    <message>
+        <source>Fine-tuning from %1…</source>
+        <translation>正在从 %1 微调…</translation>
     </message>
 </context>
 <context>
@@ -3654,6 +4339,160 @@ pred. %2</source>
     <message>
         <source>Finished with errors.</source>
         <translation>已完成，但有错误。</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::FeedbackPanel</name>
+    <message>
+        <source>All items</source>
+        <translation>全部条目</translation>
+    </message>
+    <message>
+        <source>Unreviewed</source>
+        <translation>未审核</translation>
+    </message>
+    <message>
+        <source>Reviewed</source>
+        <translation>已审核</translation>
+    </message>
+    <message>
+        <source>Wrong</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Right</source>
+        <translation>正确</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>Per class: reviewed items whose correct class it is, and how many of them the prediction got wrong</source>
+        <translation>按类别：正确类别为该类别的已审核条目数，以及其中预测错误的条目数</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Prediction</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Wrong, it is:</source>
+        <translation>错误，应为：</translation>
+    </message>
+    <message>
+        <source>correct value</source>
+        <translation>正确值</translation>
+    </message>
+    <message>
+        <source>Undo review</source>
+        <translation>撤销审核</translation>
+    </message>
+    <message>
+        <source>Take back the review in force of the selected items</source>
+        <translation>撤回所选条目当前生效的审核</translation>
+    </message>
+    <message>
+        <source>Type the correct value first.</source>
+        <translation>请先输入正确值。</translation>
+    </message>
+    <message>
+        <source>All classes</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <source>Save the project first: the feedback store is kept beside it.</source>
+        <translation>请先保存项目：反馈存储保存在项目旁边。</translation>
+    </message>
+    <message>
+        <source>%1 items: %2 reviewed (%3 right, %4 wrong), %5 to review.</source>
+        <translation>%1 项：%2 项已审核（%3 项正确，%4 项错误），%5 项待审核。</translation>
+    </message>
+    <message>
+        <source>%1: %2 (%3 wrong)</source>
+        <translation>%1：%2（%3 项错误）</translation>
+    </message>
+    <message>
+        <source>Reviewed per class: %1</source>
+        <translation>按类别的已审核数：%1</translation>
+    </message>
+    <message>
+        <source>All versions</source>
+        <translation>全部版本</translation>
+    </message>
+    <message>
+        <source>(not predicted)</source>
+        <translation>（无预测）</translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation>正确</translation>
+    </message>
+    <message>
+        <source>wrong: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <source>The prediction is correct</source>
+        <translation>预测正确</translation>
+    </message>
+    <message>
+        <source>An item given as a correction has no prediction to call right</source>
+        <translation>作为更正给出的条目没有可判为正确的预测</translation>
+    </message>
+    <message>
+        <source>Choose the correct class first.</source>
+        <translation>请先选择正确类别。</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::FinetunePanel</name>
+    <message>
+        <source>Fine-tune</source>
+        <translation>微调</translation>
+    </message>
+    <message>
+        <source>Save the project first: its model versions and feedback are kept beside it.</source>
+        <translation>请先保存项目：其模型版本和反馈保存在项目旁边。</translation>
+    </message>
+    <message>
+        <source>Fine-tuning starts from a model version: register a completed run under Model update first.</source>
+        <translation>微调需要从某个模型版本开始：请先在“模型更新”中登记一个已完成的运行。</translation>
+    </message>
+    <message>
+        <source>Fine-tunes %1 for %2 epoch(s) at learning rate %3 on %4 reviewed feedback item(s), each seen %5 times an epoch, mixed with %6 % of the original training data drawn anew each epoch. %7 reviewed item(s) are held out as the feedback set versions are measured on.</source>
+        <translation>从 %1 开始微调 %2 个轮次，学习率 %3，使用 %4 个已审核的反馈条目，每个条目每轮出现 %5 次，并混入每轮重新抽取的 %6 % 原始训练数据。%7 个已审核条目被留出，作为测量各版本所用的反馈集。</translation>
+    </message>
+    <message>
+        <source>Frozen: %1.</source>
+        <translation>已冻结：%1。</translation>
+    </message>
+    <message>
+        <source>No reviewed item to learn from yet: review predictions under User feedback (or Application) first.</source>
+        <translation>还没有可供学习的已审核条目：请先在“用户反馈”（或“应用”）中审核预测。</translation>
+    </message>
+    <message>
+        <source>Fine-tune from %1</source>
+        <translation>从 %1 微调</translation>
     </message>
 </context>
 <context>
@@ -4093,6 +4932,16 @@ pred. %2</source>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
+    <message>
+        <source>A run is training: wait for it, or stop it, before fine-tuning.</source>
+        <translation>有一个运行正在训练：请等待其结束或停止它，然后再微调。</translation>
+    </message>
+    <message>
+        <source>Cannot fine-tune from %1:
+%2</source>
+        <translation>无法从 %1 微调：
+%2</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::ui::Minimap</name>
@@ -4216,6 +5065,58 @@ export: %1</source>
         <source>(generated)</source>
         <translation>（生成）</translation>
     </message>
+    <message>
+        <source>save the project to keep versions and feedback beside it</source>
+        <translation>保存项目，以便在其旁边保存版本和反馈</translation>
+    </message>
+    <message>
+        <source>cannot read: %1</source>
+        <translation>无法读取：%1</translation>
+    </message>
+    <message>
+        <source>no model version yet:
+register a run under Model update</source>
+        <translation>还没有模型版本：
+请在“模型更新”中登记一个运行</translation>
+    </message>
+    <message>
+        <source>tries %1 (current)
+top %2 classes per input</source>
+        <translation>试用 %1（当前）
+每个输入显示前 %2 个类别</translation>
+    </message>
+    <message>
+        <source>no feedback yet</source>
+        <translation>还没有反馈</translation>
+    </message>
+    <message>
+        <source>%1 items, %2 reviewed
+%3 wrong, %4 to review</source>
+        <translation>%1 项，%2 项已审核
+%3 项错误，%4 项待审核</translation>
+    </message>
+    <message>
+        <source>needs a model version</source>
+        <translation>需要一个模型版本</translation>
+    </message>
+    <message>
+        <source>%1 reviewed since %2
+%3 epochs, lr %4, feedback x%5</source>
+        <translation>自 %2 以来已审核 %1 项
+%3 个轮次，学习率 %4，反馈 x%5</translation>
+    </message>
+    <message>
+        <source>no versions yet:
+register a completed run</source>
+        <translation>还没有版本：
+请登记一个已完成的运行</translation>
+    </message>
+    <message>
+        <source>%1 current, versions: %2
+%3 reviewed since %1, %4 to review</source>
+        <translation>当前版本 %1，版本：%2
+自 %1 以来已审核 %3 项，%4 项待审核</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::ui::PipelineView</name>
@@ -4268,6 +5169,41 @@ export: %1</source>
     <message>
         <source>Arrange layers</source>
         <translation>排列层</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::ReasonDialog</name>
+    <message>
+        <source>Why (recorded in the registry)</source>
+        <translation>原因（记录在登记册中）</translation>
+    </message>
+    <message>
+        <source>Promote although the gate failed (the override is recorded)</source>
+        <translation>尽管门槛未通过仍提升为当前版本（强制覆盖会被记录）</translation>
+    </message>
+    <message>
+        <source>passed:</source>
+        <translation>通过：</translation>
+    </message>
+    <message>
+        <source>failed:</source>
+        <translation>未通过：</translation>
+    </message>
+    <message>
+        <source>The gate passed.</source>
+        <translation>门槛已通过。</translation>
+    </message>
+    <message>
+        <source>The gate failed.</source>
+        <translation>门槛未通过。</translation>
+    </message>
+    <message>
+        <source>Give a reason first</source>
+        <translation>请先填写原因</translation>
+    </message>
+    <message>
+        <source>The gate failed: tick the override to promote anyway</source>
+        <translation>门槛未通过：勾选强制覆盖以仍然提升为当前版本</translation>
     </message>
 </context>
 <context>
@@ -4676,32 +5612,12 @@ export: %1</source>
         <translation>是：用另一个运行的检查点初始化各层（预训练）。否：随机初始化（从头训练）。</translation>
     </message>
     <message>
-        <source>The source is a run folder, a Torchwright checkpoint, a TorchScript file or a PyTorch checkpoint (such as the one the exported PyTorch program writes). Layers are matched by name and every shape is checked against the layer graph; frozen layers keep the pretrained weights.</source>
-        <translation>来源可以是运行文件夹、Torchwright 检查点、TorchScript 文件或 PyTorch 检查点（例如导出的 PyTorch 程序所写的检查点）。各层按名称匹配，每个形状都与层图核对；冻结的层保留预训练权重。</translation>
-    </message>
-    <message>
         <source>Weights are initialised randomly from this seed; the same seed on the CPU gives the same loss curve.</source>
         <translation>权重由此种子随机初始化；在 CPU 上相同的种子得到相同的损失曲线。</translation>
     </message>
     <message>
         <source>After training the dashboard shows test accuracy, the confusion matrix and per-class precision and recall. Export writes the formats listed here (%1), each checked against the trained model; the bundle adds a manifest and runs with torchwright-cli predict.</source>
         <translation>训练后，仪表板显示测试准确率、混淆矩阵以及各类别的精确率和召回率。导出会写出此处列出的格式（%1），每种都与训练好的模型核对；部署包另附清单，可用 torchwright-cli predict 运行。</translation>
-    </message>
-    <message>
-        <source>Not available yet. This stage will serve the deployed model to an application; today, export a bundle and load it with torch.jit.load, torch::jit::load or ONNX Runtime, or run it with torchwright-cli predict.</source>
-        <translation>尚不可用。此阶段将把部署的模型提供给应用；目前请导出部署包，用 torch.jit.load、torch::jit::load 或 ONNX Runtime 加载，或用 torchwright-cli predict 运行。</translation>
-    </message>
-    <message>
-        <source>Not available yet. This stage will collect labelled feedback from the application as a new dataset for the next round of optimisation.</source>
-        <translation>尚不可用。此阶段将收集应用中带标签的反馈，作为下一轮优化的新数据集。</translation>
-    </message>
-    <message>
-        <source>Not available yet. This stage will retrain on the feedback automatically, starting from the deployed model (the Pretrain stage can do this by hand today).</source>
-        <translation>尚不可用。此阶段将从部署的模型出发，自动用反馈重新训练（目前可用预训练阶段手动完成）。</translation>
-    </message>
-    <message>
-        <source>Not available yet. This stage will replace the deployed model when the retrained one evaluates better, and hand it back to Optimize.</source>
-        <translation>尚不可用。此阶段将在重新训练的模型评估更好时替换部署的模型，并将其交回优化阶段。</translation>
     </message>
     <message>
         <source>Pipeline</source>
@@ -4750,6 +5666,38 @@ export: %1</source>
     <message>
         <source>Use %1 data from %2</source>
         <translation>使用来自 %2 的 %1 数据</translation>
+    </message>
+    <message>
+        <source>The source is a run folder, a Torchwright checkpoint, a TorchScript file, a PyTorch checkpoint (such as the one the exported PyTorch program writes) or a model version of this project (@current, @v2: the loop back from Model update). Layers are matched by name and every shape is checked against the layer graph; frozen layers keep the pretrained weights.</source>
+        <translation>来源可以是运行文件夹、Torchwright 检查点、TorchScript 文件、PyTorch 检查点（例如导出的 PyTorch 程序所写的检查点），或本项目的模型版本（@current、@v2：从“模型更新”回到此处的循环）。各层按名称匹配，每个形状都会与层图进行核对；冻结的层保留预训练权重。</translation>
+    </message>
+    <message>
+        <source>Try the current model version: drop image files or a folder here, open them or CSV rows, or pick test samples. Mark each prediction right, or wrong with the correct class: both go to the feedback store. torchwright-cli predict --log records predictions made in deployment.</source>
+        <translation>试用当前模型版本：把图像文件或文件夹拖放到这里，打开它们或 CSV 行，或挑选测试样本。将每个预测标记为正确，或标记为错误并给出正确类别：两者都会进入反馈存储。torchwright-cli predict --log 会记录部署中做出的预测。</translation>
+    </message>
+    <message>
+        <source>The predictions logged and the corrections people gave, kept beside the project (feedback/). Review them here, or undo a review; torchwright-cli feedback add, list and import do the same.</source>
+        <translation>记录下来的预测和用户给出的更正，保存在项目旁边（feedback/）。可在此审核它们或撤销审核；torchwright-cli feedback add、list 和 import 的作用相同。</translation>
+    </message>
+    <message>
+        <source>Fine-tunes the current version on the original training data plus the reviewed feedback, with a small learning rate; a share of the reviewed items is held out to measure versions on. The result is a new run whose parent is the version.</source>
+        <translation>以较小的学习率，在原始训练数据加上已审核反馈上微调当前版本；一部分已审核条目会被留出，用于测量各版本。结果是一个新的运行，其父版本即为该版本。</translation>
+    </message>
+    <message>
+        <source>Model versions of this project (versions/): register a run, compare two versions on the same test split and feedback set, promote one past the gate, or roll back. The Pretrain stage&apos;s source @current starts the next run from the current version.</source>
+        <translation>本项目的模型版本（versions/）：登记运行，在相同的测试集和反馈集上比较两个版本，让某个版本通过门槛提升为当前版本，或回滚。预训练阶段的来源 @current 会让下一次运行从当前版本开始。</translation>
+    </message>
+    <message>
+        <source>Current version</source>
+        <translation>当前版本</translation>
+    </message>
+    <message>
+        <source>Start from the current model version of this project (@current)</source>
+        <translation>从本项目的当前模型版本开始（@current）</translation>
+    </message>
+    <message>
+        <source>Start from the current version</source>
+        <translation>从当前版本开始</translation>
     </message>
 </context>
 <context>
@@ -4866,6 +5814,189 @@ export: %1</source>
     <message>
         <source>does not load</source>
         <translation>无法加载</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::VersionsPanel</name>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Parent</source>
+        <translation>父版本</translation>
+    </message>
+    <message>
+        <source>Test accuracy</source>
+        <translation>测试准确率</translation>
+    </message>
+    <message>
+        <source>Feedback accuracy</source>
+        <translation>反馈准确率</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>On the frozen test split (samples)</source>
+        <translation>在冻结的测试集上（样本）</translation>
+    </message>
+    <message>
+        <source>On the feedback set when the version was registered (items)</source>
+        <translation>在登记该版本时的反馈集上（条目）</translation>
+    </message>
+    <message>
+        <source>Register run…</source>
+        <translation>登记运行…</translation>
+    </message>
+    <message>
+        <source>Make a completed run of this project a new version</source>
+        <translation>将本项目的一个已完成运行登记为新版本</translation>
+    </message>
+    <message>
+        <source>Compare…</source>
+        <translation>比较…</translation>
+    </message>
+    <message>
+        <source>Promote…</source>
+        <translation>提升为当前版本…</translation>
+    </message>
+    <message>
+        <source>Make the selected version current, after the gate</source>
+        <translation>在通过门槛后，将所选版本设为当前版本</translation>
+    </message>
+    <message>
+        <source>Roll back…</source>
+        <translation>回滚…</translation>
+    </message>
+    <message>
+        <source>Make the version that was current before the latest promotion current again</source>
+        <translation>将最近一次提升之前的当前版本重新设为当前版本</translation>
+    </message>
+    <message>
+        <source>Save the project first: its model versions are kept beside it (versions/).</source>
+        <translation>请先保存项目：其模型版本保存在项目旁边（versions/）。</translation>
+    </message>
+    <message>
+        <source>The model registry cannot be read: %1</source>
+        <translation>无法读取模型登记表：%1</translation>
+    </message>
+    <message>
+        <source>%1 (current)</source>
+        <translation>%1（当前）</translation>
+    </message>
+    <message>
+        <source>(from scratch)</source>
+        <translation>（从头开始）</translation>
+    </message>
+    <message>
+        <source>No versions yet. Register a completed run: the first version becomes current, and Application tries it.</source>
+        <translation>还没有版本。请登记一个已完成的运行：第一个版本会成为当前版本，并由“应用”试用。</translation>
+    </message>
+    <message>
+        <source>%1 is current; %2 version(s) in all, newest first.</source>
+        <translation>%1 为当前版本；共 %2 个版本，最新的在前。</translation>
+    </message>
+    <message>
+        <source>Measure two versions side by side on the same data</source>
+        <translation>在相同数据上并排测量两个版本</translation>
+    </message>
+    <message>
+        <source>Comparing needs two versions</source>
+        <translation>比较需要两个版本</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3 epoch(s))</source>
+        <translation>%1（%2，%3 个轮次）</translation>
+    </message>
+    <message>
+        <source>— already %1</source>
+        <translation>— 已是 %1</translation>
+    </message>
+    <message>
+        <source>This project has no completed run with a checkpoint yet: train one on the Dashboard.</source>
+        <translation>本项目还没有带检查点的已完成运行：请先在“仪表板”上训练一个。</translation>
+    </message>
+    <message>
+        <source>Register a run</source>
+        <translation>登记运行</translation>
+    </message>
+    <message>
+        <source>The run to make a new version:</source>
+        <translation>要登记为新版本的运行：</translation>
+    </message>
+    <message>
+        <source>Registering %1: measuring it on the test split and the feedback set…</source>
+        <translation>正在登记 %1：在测试集和反馈集上进行测量…</translation>
+    </message>
+    <message>
+        <source>Registered %1; it is the current version.</source>
+        <translation>已登记 %1；它是当前版本。</translation>
+    </message>
+    <message>
+        <source>Registered %1. Compare it with the current version, then promote it.</source>
+        <translation>已登记 %1。请将其与当前版本比较，然后提升为当前版本。</translation>
+    </message>
+    <message>
+        <source>Compare versions</source>
+        <translation>比较版本</translation>
+    </message>
+    <message>
+        <source>Baseline:</source>
+        <translation>基线：</translation>
+    </message>
+    <message>
+        <source>Candidate:</source>
+        <translation>候选：</translation>
+    </message>
+    <message>
+        <source>Measuring %1 and %2 on the same test split and feedback set…</source>
+        <translation>正在相同的测试集和反馈集上测量 %1 和 %2…</translation>
+    </message>
+    <message>
+        <source>Compared %1 with %2.</source>
+        <translation>已比较 %1 与 %2。</translation>
+    </message>
+    <message>
+        <source>Checking the gate of %1 against the current version…</source>
+        <translation>正在对照当前版本检查 %1 的门槛…</translation>
+    </message>
+    <message>
+        <source>Promote %1</source>
+        <translation>将 %1 提升为当前版本</translation>
+    </message>
+    <message>
+        <source>Make %1 the current version: Application and predictions use its bundle, and fine-tuning starts from it.</source>
+        <translation>将 %1 设为当前版本：“应用”和预测将使用其包，微调也将从它开始。</translation>
+    </message>
+    <message>
+        <source>%1 is current (promoted past the failed gate).</source>
+        <translation>%1 为当前版本（强制越过未通过的门槛提升）。</translation>
+    </message>
+    <message>
+        <source>%1 is current.</source>
+        <translation>%1 为当前版本。</translation>
+    </message>
+    <message>
+        <source>Roll back</source>
+        <translation>回滚</translation>
+    </message>
+    <message>
+        <source>Make the version that was current before the latest promotion current again.</source>
+        <translation>将最近一次提升之前的当前版本重新设为当前版本。</translation>
+    </message>
+    <message>
+        <source>Rolled back: %1 is current again.</source>
+        <translation>已回滚：%1 重新成为当前版本。</translation>
     </message>
 </context>
 </TS>

@@ -95,8 +95,12 @@ void replaceFileAtomically(const std::string &path, const std::function<void(con
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     if (!fs::is_directory(dir))
         throw EngineError(Message::tr("%1: cannot write: folder %2 does not exist", path, dir.string()));
-    const std::string temp =
-        (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(rng() % 1000000))).string();
+    // The process id keeps two writers apart even when they share the generator's state (a
+    // forked child inherits it): two processes storing the same feedback input at once.
+    const std::string temp = (dir
+                              / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-"
+                                 + std::to_string(rng() % 1000000)))
+                                 .string();
     try {
         write(temp);
         // Flush the data to disk before the rename makes it visible under the real name: a

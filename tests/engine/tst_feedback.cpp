@@ -474,6 +474,9 @@ void TestFeedback::twoProcessesAppendWholeLines()
                     if (i % 3 == 0)
                         s.undoReview(item.id);
                 }
+            } catch (const std::exception &e) {
+                std::fprintf(stderr, "writer %d: %s\n", w, e.what()); // the parent's failure says why
+                status = 1;
             } catch (...) {
                 status = 1;
             }
@@ -481,11 +484,15 @@ void TestFeedback::twoProcessesAppendWholeLines()
         }
         children.push_back(pid);
     }
+    // Both are waited for before either is judged: the temporary folder must outlive them.
+    std::vector<int> statuses;
     for (pid_t pid : children) {
         int status = 0;
         QCOMPARE(::waitpid(pid, &status, 0), pid);
-        QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        statuses.push_back(status);
     }
+    for (int status : statuses)
+        QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     FeedbackStore s(dir);
     std::vector<Message> problems;
     const auto items = s.items(&problems);
