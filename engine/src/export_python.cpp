@@ -1,7 +1,7 @@
 // PyTorch program export: a folder with train.py (the layer graph as an nn.Module whose
 // attribute names are the node names, the project's data loading, preprocessing, optimizer,
 // schedule, loss and seed, and torch.distributed data parallel under torchrun), weights.pt (the
-// run's tensors, a plain dict that torch.load reads), data.pt for the synthetic dataset (Python
+// run's tensors, a plain dict that torch.load reads with weights_only=True), data.pt for the synthetic dataset (Python
 // cannot reproduce std::mt19937_64) and README.md.
 
 #include "export_python.h"
@@ -13,6 +13,7 @@
 #include "fileutil.h"
 #include "layers/python.h"
 #include "templates.h"
+#include "torchsave.h"
 #include "torchwright/analysis.h"
 #include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
@@ -379,12 +380,6 @@ std::string readme(const LoadedRun &run, const std::string &runDir)
         });
 }
 
-std::string pickled(const c10::Dict<std::string, at::Tensor> &dict)
-{
-    const std::vector<char> bytes = torch::pickle_save(dict);
-    return std::string(bytes.begin(), bytes.end());
-}
-
 } // namespace
 
 void exportPythonProgram(const std::string &runDir, const std::string &outDir, const std::string &checkpoint)
@@ -397,14 +392,15 @@ void exportPythonProgram(const std::string &runDir, const std::string &outDir, c
     const std::string program =
         pythonTrainingProgram(p, norm, folderName(runDir), fs::path(run.checkpoint).filename().string());
 
-    c10::Dict<std::string, at::Tensor> weights;
+    // Written as Python's torch.save writes a dict, so torch.load(..., weights_only=True) reads it.
+    std::vector<std::pair<std::string, torch::Tensor>> weights;
     for (const auto &t : run.model->named_parameters())
         if (t.value().defined())
-            weights.insert(t.key(), t.value().detach().clone().contiguous());
+            weights.emplace_back(t.key(), t.value());
     for (const auto &t : run.model->named_buffers())
         if (t.value().defined())
-            weights.insert(t.key(), t.value().detach().clone().contiguous());
-    const std::string weightBytes = pickled(weights);
+            weights.emplace_back(t.key(), t.value());
+    const std::string weightBytes = torchSaveBytes(weights);
 
     // A format the program cannot read itself (the synthetic set comes from std::mt19937_64
     // streams) is written out as the engine reads it, before the split and preprocessing.
@@ -413,12 +409,10 @@ void exportPythonProgram(const std::string &runDir, const std::string &outDir, c
     if (!format.programDataFile.empty()) {
         const RawSplit train = format.reader->train(p, {});
         const RawSplit test = format.reader->test(p, {});
-        c10::Dict<std::string, at::Tensor> data;
-        data.insert("train_inputs", train.inputs);
-        data.insert("train_labels", train.labels);
-        data.insert("test_inputs", test.inputs);
-        data.insert("test_labels", test.labels);
-        dataBytes = pickled(data);
+        dataBytes = torchSaveBytes({{"train_inputs", train.inputs},
+                                    {"train_labels", train.labels},
+                                    {"test_inputs", test.inputs},
+                                    {"test_labels", test.labels}});
     }
     const std::string readmeText = readme(run, runDir);
 
@@ -440,9 +434,9 @@ void exportPythonProgram(const std::string &runDir, const std::string &outDir, c
         fs::permissions(temp, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
                         fs::perm_options::add);
     });
-    writeTextFileAtomically((dir / "weights.pt").string(), weightBytes);
+    writeBytesAtomically((dir / "weights.pt").string(), weightBytes);
     if (!dataBytes.empty())
-        writeTextFileAtomically((dir / format.programDataFile).string(), dataBytes);
+        writeBytesAtomically((dir / format.programDataFile).string(), dataBytes);
     writeTextFileAtomically((dir / "README.md").string(), readmeText);
 }
 

@@ -16,6 +16,11 @@
 //   line, boston with a header: the same rows skipped and held out, the same column encoders,
 //   float targets for the regression).
 // - A regression table trains in the program: its loss falls and it logs R^2 and MAE.
+// - weights.pt and data.pt load with torch.load(..., weights_only=True), the restricted unpickler
+//   that PyTorch uses by default from 2.6 on (1.13 here, when asked): Python gets the engine's
+//   names, dtypes, shapes and values, for odd tensors too (views, channels-last, empty, 0-d, every
+//   dtype), and LibTorch's pretraining import still reads weights.pt. The program loads every file
+//   it reads that way, its own checkpoint included, and refuses a file that would run code.
 //
 // - train.py is generated from the project alone, without a run, for every sample project in
 //   projects/, and Python compiles each one.
@@ -26,13 +31,17 @@
 #include "augment.h"
 #include "checkpoint.h"
 #include "dataset.h"
+#include "datasetreader.h"
 #include "engine/testhelpers.h"
 #include "engine/torchhelpers.h"
 #include "export/npy.h"
 #include "export/process.h"
 #include "export_python.h"
+#include "fileutil.h"
 #include "model.h"
+#include "torchsave.h"
 
+#include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
 #include "torchwright/project.h"
 #include "torchwright/runtime.h"
@@ -362,6 +371,7 @@ private Q_SLOTS:
     void regressionTableTrains();
     void carriesTrainingSettings();
     void augmentsAsTheEngine();
+    void exportsLoadSafely();
     void sampleProjectsCompile();
     void modelMatchesEngine_data();
     void modelMatchesEngine();
@@ -652,6 +662,172 @@ void TestPyProgram::augmentsAsTheEngine()
     static const QRegularExpression epochLine(R"(^epoch 1 train_loss \d)", QRegularExpression::MultilineOption);
     QCOMPARE(ddp.output.count(epochLine), 1);
     QVERIFY2(QFileInfo::exists(ddpOut), qPrintable(ddp.output));
+}
+
+// Python's torch.save files, written by the engine: weights.pt and data.pt of a synthetic-data
+// run's export, and a dict of odd tensors, each loaded by Python with weights_only=True and
+// written back with Python's torch.save; LibTorch reads that back to compare with the original.
+void TestPyProgram::exportsLoadSafely()
+{
+    const std::string root = m_tmp.path().toStdString() + "/safe_load";
+    const std::string program = root + "/program";
+    const std::string out = root + "/out";
+    fs::create_directories(out);
+
+    // Odd tensors: views (transposed, sliced with an offset), channels-last, empty (one of them
+    // with a dimension of 2^33, so its size is a LONG1 in the pickle), 0-d, a dimension over
+    // 65535, and every dtype Python has a storage class for. A name that is not ASCII.
+    torch::manual_seed(17);
+    const torch::Tensor base = torch::randn({4, 6});
+    const std::vector<std::pair<std::string, torch::Tensor>> odd = {
+        {"transposed", base.t()},
+        {"sliced", base.slice(1, 2, 5)},
+        {"channels_last", torch::randn({2, 3, 4, 5}).contiguous(torch::MemoryFormat::ChannelsLast)},
+        {"empty", torch::zeros({0, 4})},
+        {"empty_huge", torch::zeros({0, int64_t(1) << 33})},
+        {"scalar", torch::tensor(2.5)},
+        {"long_dimension", torch::randint(0, 256, {70000}, torch::kUInt8)},
+        {"float64", torch::randn({3}, torch::kFloat64)},
+        {"float16", torch::randn({5}).to(torch::kFloat16)},
+        {"bfloat16", torch::randn({5}).to(torch::kBFloat16)},
+        {"int64", torch::tensor({int64_t(1) << 40, int64_t(-7), int64_t(0)}, torch::kInt64)},
+        {"int32", torch::arange(-3, 3, torch::kInt32)},
+        {"int16", torch::arange(-300, 300, 100, torch::kInt16)},
+        {"int8", torch::arange(-128, 128, 51, torch::kInt8)},
+        {"uint8", torch::randint(0, 256, {2, 7}, torch::kUInt8)},
+        {"bool", torch::randn({9}) > 0},
+        {"complex64", torch::randn({3}, torch::kComplexFloat)},
+        {"gewicht.\xc3\xa4", torch::ones({1})},
+    };
+    QVERIFY(!odd[0].second.is_contiguous() && odd[1].second.storage_offset() == 2);
+    std::string runDir;
+    try {
+        writeBytesAtomically(root + "/odd.pt", torchSaveBytes(odd));
+        runDir = trainBriefly(loadProject(sourcePath("tests/data/tiny_synthetic/project.json")), root + "/runs");
+        exportPythonProgram(runDir, program);
+    } catch (const std::exception &e) {
+        QFAIL(e.what());
+    }
+    // None of the torch.jit globals of torch::pickle_save, which weights_only refuses (the
+    // archive is stored uncompressed, so the pickle's text shows).
+    for (const char *file : {"weights.pt", "data.pt"}) {
+        const QByteArray bytes = testhelpers::readFileBytes(program + "/" + file);
+        QVERIFY2(bytes.size() > 0, file);
+        QVERIFY2(!bytes.contains("torch.jit") && !bytes.contains("restore_type_tag"), file);
+        QVERIFY2(bytes.contains("_rebuild_tensor_v2"), file);
+    }
+
+    const ProcessRun r =
+        runProcess(kPython,
+                   {QString::fromStdString(sourcePath("tests/data/pyprogram/check_safe_load.py")),
+                    QString::fromStdString(root + "/odd.pt"), QString::fromStdString(root + "/odd_py.pt"),
+                    QString::fromStdString(program), QString::fromStdString(out)},
+                   m_tmp.path());
+    QVERIFY2(r.exitCode == 0 && r.output.contains("SAFE LOAD OK"), qPrintable(describe(r)));
+    static const QRegularExpression refusedLine(R"(^refused: (.*)$)", QRegularExpression::MultilineOption);
+    qInfo("a file that would run code: %s", qPrintable(refusedLine.match(r.output).captured(1)));
+
+    // The archive's records, as Python's torch.save names them.
+    static const QRegularExpression zipLine(R"(^ZIP (.*)$)", QRegularExpression::MultilineOption);
+    const auto zip = json::parse(zipLine.match(r.output).captured(1).toStdString()).get<std::vector<std::string>>();
+    for (const char *name : {"archive/data.pkl", "archive/byteorder", "archive/data/0", "archive/version"})
+        QVERIFY2(std::find(zip.begin(), zip.end(), name) != zip.end(), name);
+
+    auto pythonSaved = [](const std::string &path) { // a torch.save file as LibTorch reads it
+        std::ifstream in(path, std::ios::binary);
+        const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        return torch::pickle_load(bytes).toGenericDict();
+    };
+    // What Python loaded equals what was written: names in order, dtypes, shapes, values.
+    static const QRegularExpression keysLine(R"(^ODD_KEYS (.*)$)", QRegularExpression::MultilineOption);
+    std::vector<std::string> expectedKeys;
+    for (const auto &[name, t] : odd)
+        expectedKeys.push_back(name);
+    QCOMPARE(json::parse(keysLine.match(r.output).captured(1).toStdString()).get<std::vector<std::string>>(),
+             expectedKeys);
+    auto sameTensor = [](const torch::Tensor &got, const torch::Tensor &want, const std::string &name) {
+        if (got.scalar_type() != want.scalar_type())
+            return name + ": dtype " + c10::toString(got.scalar_type()) + ", expected "
+                   + c10::toString(want.scalar_type());
+        if (got.sizes() != want.sizes())
+            return name + ": shape " + c10::str(got.sizes()) + ", expected " + c10::str(want.sizes());
+        if (!torch::equal(got, want))
+            return name + ": values differ";
+        return std::string();
+    };
+    static const QRegularExpression metaLine(R"(^ODD_META (.*)$)", QRegularExpression::MultilineOption);
+    const json meta = json::parse(metaLine.match(r.output).captured(1).toStdString());
+    QCOMPARE(meta.at("empty_huge").dump(), json({"torch.float32", {0, int64_t(1) << 33}}).dump());
+    QCOMPARE(meta.at("bfloat16").dump(), json({"torch.bfloat16", {5}}).dump());
+    QCOMPARE(meta.at("scalar").dump(), json({"torch.float32", json::array()}).dump());
+    {
+        // Python's copy (less empty_huge: LibTorch reads no size over 2^31 in Python's pickle).
+        const auto loaded = pythonSaved(root + "/odd_py.pt");
+        QCOMPARE(int(loaded.size()), int(odd.size()) - 1);
+        for (const auto &[name, t] : odd) {
+            if (name == "empty_huge")
+                continue;
+            QVERIFY2(loaded.contains(name), name.c_str());
+            const std::string problem = sameTensor(loaded.at(name).toTensor(), t, name);
+            QVERIFY2(problem.empty(), problem.c_str());
+        }
+        // And LibTorch reads the engine's file itself, all of it.
+        const auto own = pythonSaved(root + "/odd.pt");
+        QCOMPARE(int(own.size()), int(odd.size()));
+        for (const auto &[name, t] : odd) {
+            const std::string problem = sameTensor(own.at(name).toTensor(), t, name);
+            QVERIFY2(problem.empty(), ("LibTorch: " + problem).c_str());
+        }
+    }
+
+    // weights.pt as Python loaded it: the engine's tensors.
+    LoadedRun run = loadRun(runDir, "best", torch::kCPU);
+    {
+        const auto loaded = pythonSaved(out + "/weights_py.pt");
+        const std::vector<std::string> names = engineTensorNames(*run.model);
+        QCOMPARE(int(loaded.size()), int(names.size()));
+        auto params = run.model->named_parameters();
+        auto buffers = run.model->named_buffers();
+        for (const auto &name : names) {
+            QVERIFY2(loaded.contains(name), name.c_str());
+            const torch::Tensor *t = params.find(name) ? params.find(name) : buffers.find(name);
+            const std::string problem = sameTensor(loaded.at(name).toTensor(), *t, name);
+            QVERIFY2(problem.empty(), problem.c_str());
+        }
+    }
+    // data.pt as the program's load_raw() read it: the splits as the engine reads them.
+    {
+        const auto loaded = pythonSaved(out + "/data_py.pt");
+        const Project &p = run.project;
+        const RawSplit train = datasetFormat(p).reader->train(p, {});
+        const RawSplit test = datasetFormat(p).reader->test(p, {});
+        for (const auto &[name, t] : std::vector<std::pair<std::string, torch::Tensor>>{{"train_inputs", train.inputs},
+                                                                                        {"train_labels", train.labels},
+                                                                                        {"test_inputs", test.inputs},
+                                                                                        {"test_labels", test.labels}}) {
+            const std::string problem = sameTensor(loaded.at(name).toTensor(), t, name);
+            QVERIFY2(problem.empty(), problem.c_str());
+        }
+    }
+    // LibTorch's pretraining import still reads weights.pt: every tensor copied, values equal.
+    GraphModel fresh(run.project.graph, TensorType{run.project.dataset.sampleShape, DType::Float32});
+    try {
+        const auto lines = loadPretrainedWeights(program + "/weights.pt", *fresh);
+        QVERIFY(!lines.empty() && lines[0].str().find("PyTorch checkpoint") != std::string::npos);
+    } catch (const EngineError &e) {
+        QFAIL(e.what());
+    }
+    auto engineParams = run.model->named_parameters();
+    for (const auto &p : fresh->named_parameters())
+        QVERIFY2(torch::equal(p.value(), *engineParams.find(p.key())), p.key().c_str());
+
+    // A tensor that is not dense is refused with its name.
+    try {
+        torchSaveBytes({{"sparse", torch::ones({2}).to_sparse()}});
+        QFAIL("a sparse tensor was written");
+    } catch (const EngineError &e) {
+        QVERIFY2(std::string(e.what()).find("'sparse'") != std::string::npos, e.what());
+    }
 }
 
 // No run is trained: the program is made from each project as loaded. A project whose graph does

@@ -4,7 +4,8 @@ import math, sys
 import torch
 
 path, project, epochs, names = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4].split(",")
-c = torch.load(path, map_location="cpu")
+# Restricted to tensors and plain containers, as the program itself and PyTorch 2.6 load it.
+c = torch.load(path, map_location="cpu", weights_only=True)
 problems = []
 if not isinstance(c, dict):
     problems.append(f"not a dict but {type(c)}")
@@ -13,7 +14,7 @@ else:
         problems.append(f"keys {sorted(c)}")
     if c.get("format") != "torchwright-pytorch-checkpoint":
         problems.append(f"format {c.get('format')!r}")
-    if c.get("version") != 1:
+    if c.get("version") != 2:
         problems.append(f"version {c.get('version')!r}")
     if c.get("epoch") != epochs:
         problems.append(f"epoch {c.get('epoch')!r}, expected {epochs}")
@@ -31,6 +32,7 @@ else:
     metrics = c.get("metrics")
     if not isinstance(metrics, dict) or set(metrics) != {"loss", "accuracy", "val_loss", "val_accuracy"}:
         problems.append(f"metrics {metrics!r}")
-    elif not all(isinstance(v, float) and math.isfinite(v) for v in metrics.values()):
-        problems.append(f"metrics not finite floats: {metrics!r}")
+    elif not all(type(v) is torch.Tensor and v.dim() == 0 and v.dtype == torch.float64
+                 and math.isfinite(float(v)) for v in metrics.values()):
+        problems.append(f"metrics not finite 0-d float64 tensors: {metrics!r}")
 print("CHECKPOINT OK" if not problems else "CHECKPOINT PROBLEMS: " + "; ".join(problems), flush=True)

@@ -62,8 +62,8 @@ program.TARGET = "labels"
 code = program.main(["--epochs", "2", "--device", "cpu", "--out", out, "--log-every", "100"])
 expect(code == 0, f"main() returned {code}")
 if code == 0:
-    studio = torch.load(folder + "/weights.pt")
-    trained = torch.load(out)["model"]
+    studio = torch.load(folder + "/weights.pt", weights_only=True)
+    trained = torch.load(out, weights_only=True)["model"]
     expect(torch.equal(studio["conv1.weight"], trained["conv1.weight"]), "the frozen layer conv1 changed")
     expect(not torch.equal(studio["forward.weight"], trained["forward.weight"]), "the layer 'forward' did not train")
 print("SETTINGS OK" if not problems else "SETTINGS PROBLEMS: " + "; ".join(problems), flush=True)
