@@ -259,6 +259,18 @@
         <source>%1: the version to roll back to, %2, has no folder</source>
         <translation>%1：要回滚到的版本 %2 没有文件夹</translation>
     </message>
+    <message>
+        <source>tensor &apos;%1&apos; cannot be written to a PyTorch file: it is undefined</source>
+        <translation>张量 &apos;%1&apos; 无法写入 PyTorch 文件：它未定义</translation>
+    </message>
+    <message>
+        <source>tensor &apos;%1&apos; cannot be written to a PyTorch file: it is not a dense tensor</source>
+        <translation>张量 &apos;%1&apos; 无法写入 PyTorch 文件：它不是稠密张量</translation>
+    </message>
+    <message>
+        <source>tensor &apos;%1&apos; cannot be written to a PyTorch file: PyTorch has no storage type for %2</source>
+        <translation>张量 &apos;%1&apos; 无法写入 PyTorch 文件：PyTorch 没有 %2 的存储类型</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
