@@ -2,13 +2,17 @@
 # Issue 13's goals on the Fashion-MNIST sample, measured with the CLI as a user would run it.
 #   bench/compress_goals.sh [OUT_DIR]     (default: a new temporary folder; runs go under it)
 # Environment: TORCHWRIGHT_CLI (default build/app/torchwright-cli), EPOCHS (default 5),
-# DEVICE (default cpu). Each section trains and measures one technique and prints its verdict.
+# DEVICE (default cpu), THREADS (default 0: all cores; 1 on a busy machine, where OpenMP's
+# spinning threads slow each other down). Each section trains and measures one technique and prints its verdict.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cli="${TORCHWRIGHT_CLI:-$root/build/app/torchwright-cli}"
 out="${1:-$(mktemp -d)}"
 epochs="${EPOCHS:-5}"
 device="${DEVICE:-cpu}"
+threads="${THREADS:-0}"
+run_options=(--device "$device")
+[ "$threads" != 0 ] && run_options+=(--threads "$threads")
 mkdir -p "$out"
 
 # The run folder a train/distill log names on its last line.
@@ -23,12 +27,12 @@ alpha="${DISTILL_ALPHA:-0.7}"
 temperature="${DISTILL_TEMPERATURE:-4}"
 teacher_project="$root/projects/fashion_mnist_cnn.json"
 student_project="$root/projects/fashion_mnist_cnn_student.json"
-"$cli" train "$teacher_project" --epochs "$epochs" --device "$device" --out "$out/teacher" >"$out/teacher.log"
+"$cli" train "$teacher_project" --epochs "$epochs" "${run_options[@]}" --out "$out/teacher" >"$out/teacher.log"
 teacher="$(run_dir "$out/teacher.log")"
-"$cli" train "$student_project" --epochs "$epochs" --device "$device" --out "$out/student" >"$out/student.log"
+"$cli" train "$student_project" --epochs "$epochs" "${run_options[@]}" --out "$out/student" >"$out/student.log"
 student="$(run_dir "$out/student.log")"
 "$cli" distill "$teacher" "$student_project" --alpha "$alpha" --temperature "$temperature" --epochs "$epochs" \
-  --device "$device" --out "$out/distilled" >"$out/distilled.log"
+  "${run_options[@]}" --out "$out/distilled" >"$out/distilled.log"
 distilled="$(run_dir "$out/distilled.log")"
 teacher_acc="$(test_accuracy "$teacher")"
 student_acc="$(test_accuracy "$student")"

@@ -22,8 +22,11 @@ namespace {
 
 constexpr const char *kWhere = "/distill/teacher";
 
-std::optional<Shape> outputShape(const GraphAnalysis &a)
+// The output shape per sample of a project's graph (analyzeGraph() alone: analyzeProject() runs
+// checkTeacher(), and a teacher's own teacher is not the student's concern).
+std::optional<Shape> outputShape(const Project &p)
 {
+    const GraphAnalysis a = analyzeGraph(p.graph, TensorType{p.dataset.sampleShape, DType::Float32}, "/graph");
     auto out = a.nodes.find(a.outputNode.value);
     if (!a.outputNode.valid() || out == a.nodes.end() || !out->second.output)
         return std::nullopt;
@@ -82,12 +85,12 @@ TeacherCheck checkTeacher(const Project &student)
                                         formatShape(student.dataset.sampleShape)));
         return c;
     }
-    const std::optional<Shape> teacherOut = outputShape(analyzeProject(c.project));
+    const std::optional<Shape> teacherOut = outputShape(c.project);
     if (!teacherOut) {
         c.diagnostics.error(kWhere, Message::tr("the teacher run %1: its graph gives no output shape", c.runDir));
         return c;
     }
-    const std::optional<Shape> studentOut = outputShape(analyzeProject(student));
+    const std::optional<Shape> studentOut = outputShape(student);
     if (studentOut && *studentOut != *teacherOut)
         c.diagnostics.error(kWhere, Message::tr("the teacher run %1 gives %2 per sample, but this project's output "
                                                 "gives %3; distillation needs one output per class in both",
@@ -137,9 +140,7 @@ Teacher loadTeacher(const Project &student, const torch::Device &device, const s
 TrainRequest distillRequest(const std::string &teacherRunDir, const std::string &studentProjectFile,
                             std::optional<double> alpha, std::optional<double> temperature)
 {
-    ProjectLoad load = loadProjectFile(studentProjectFile);
-    if (load.ok())
-        load.diagnostics.append(analyzeProject(load.project).diagnostics);
+    const ProjectLoad load = loadProjectFile(studentProjectFile);
     if (!load.ok())
         throw EngineError(load.diagnostics);
     Project project = load.project;
@@ -161,13 +162,12 @@ TrainRequest distillRequest(const std::string &teacherRunDir, const std::string 
     setNumber("/distill/temperature", "--temperature", temperature, project.distill.temperature);
 
     // The settings as the student's file would hold them, checked as a file is (the loss), then
-    // the teacher against the student (shapes).
+    // the graph and the teacher against the student (shapes, in analyzeProject()).
     ProjectLoad checked = projectFromJson(json::parse(serializeProject(project)), project.filePath);
+    if (checked.ok())
+        checked.diagnostics.append(analyzeProject(checked.project).diagnostics);
     if (!checked.ok())
         throw EngineError(checked.diagnostics);
-    const TeacherCheck check = checkTeacher(checked.project);
-    if (!check.ok())
-        throw EngineError(check.diagnostics);
     TrainRequest req;
     req.project = checked.project;
     return req;

@@ -5,6 +5,7 @@
 // training split) and trains on distillationLoss() (losses.h).
 
 #include "checkpoint.h"
+#include "distillcheck.h"
 #include "torchwright/diagnostics.h"
 #include "torchwright/project.h"
 
@@ -14,18 +15,6 @@
 #include <vector>
 
 namespace torchwright {
-
-// The student's /distill/teacher resolved, and the teacher run's project checked against the
-// student: a run folder whose project reads, with the same sample shape and the same output
-// shape per sample as the student's. Errors are at /distill/teacher and name the teacher run and
-// both shapes. Reads the run's project.json only (no checkpoint, no data).
-struct TeacherCheck {
-    std::string runDir; // absolute
-    Project project;    // the teacher run's project (when it could be read)
-    Diagnostics diagnostics;
-    bool ok() const { return !diagnostics.hasErrors(); }
-};
-TeacherCheck checkTeacher(const Project &student);
 
 // The teacher's model, in eval mode on the training device, with what it needs to see the
 // student's inputs as its own training saw them.

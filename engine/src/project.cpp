@@ -2,6 +2,7 @@
 
 #include "torchwright/project.h"
 
+#include "distillcheck.h"
 #include "fileutil.h"
 #include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
@@ -574,6 +575,8 @@ GraphAnalysis analyzeProject(const Project &project)
         if (!project.graph.findByName(project.pretrain.frozen[i]))
             a.diagnostics.error("/pretrain/frozen/" + std::to_string(i),
                                 Message::tr("no layer is named '%1'", project.pretrain.frozen[i]));
+    if (project.distill.enabled()) // the teacher run against this project: shapes (distillcheck.h)
+        a.diagnostics.append(checkTeacher(project).diagnostics);
     for (size_t i = 0; i < project.finetune.frozen.size(); ++i)
         if (!project.graph.findByName(project.finetune.frozen[i]))
             a.diagnostics.error("/finetune/frozen/" + std::to_string(i),

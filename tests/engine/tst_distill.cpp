@@ -2,9 +2,10 @@
 // double precision on a fixed batch; a few-batch distillation run from a teacher run on tiny
 // synthetic data writes both loss parts to metrics.jsonl with total = alpha * soft + (1 - alpha)
 // * hard, records "compression" in run.json and resumes; a teacher whose output or sample shape
-// differs from the student's is refused naming it and both shapes, at load and at train time; a
-// teacher needs the cross_entropy loss; the CLI's distill command trains and prints both parts,
-// and refuses a bad teacher path and a bad alpha with a non-zero exit.
+// differs from the student's is refused naming it and both shapes, when the request is made, by
+// analyzeProject() and at train time; a teacher needs the cross_entropy loss; the CLI's distill
+// command trains and prints both parts, and refuses a bad teacher path and a bad alpha with a
+// non-zero exit.
 
 #include "testhelpers.h"
 
@@ -374,6 +375,10 @@ void TestDistill::mismatchedTeacherIsRefused()
     ProjectLoad load = loadProjectFile(three);
     QVERIFY(load.ok());
     load.project.distill.teacher = m_teacherRun;
+    // analyzeProject() reports it with the project's other problems (the studio, validate).
+    const GraphAnalysis analysis = analyzeProject(load.project);
+    const Diagnostic *shown = testhelpers::findError(analysis.diagnostics, {m_teacherRun, "gives 4", "gives 3"});
+    QVERIFY2(shown && shown->where == "/distill/teacher", analysis.diagnostics.format().c_str());
     std::vector<TrainingEvent> events;
     const RunResult r = trainBlocking(requestFor(load.project, m_tmp.filePath("mismatch_runs")),
                                       [&](const TrainingEvent &e) { events.push_back(e); });
