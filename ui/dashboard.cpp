@@ -358,7 +358,12 @@ void Dashboard::clearCurves()
 {
     m_batchPlot->clearData();
     m_lossPlot->clearData();
-    m_lossPlot->removeSeriesFrom(SoftLossSeries); // a distilling run adds them again
+    if (m_lossPlot->seriesCount() > SoftLossSeries) {
+        m_lossPlot->removeSeriesFrom(SoftLossSeries); // a distilling run adds them again
+        m_lossPlot->legend->setWrap(0);
+        m_lossPlot->legend->setFillOrder(QCPLayoutGrid::foRowsFirst);
+        m_lossPlot->legend->setBrush(Qt::white);
+    }
     m_accuracyPlot->clearData();
     m_ema = 0;
     m_emaBias = 0;
@@ -545,6 +550,10 @@ void Dashboard::onLossParts(int epoch, double softLoss, double hardLoss)
         const int hard = m_lossPlot->addSeries(tr("hard part (labels)"), QPen(QColor(140, 50, 160), 2, Qt::DashLine));
         for (int s : {soft, hard})
             m_lossPlot->seriesGraph(s)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, 6));
+        // Four entries in two columns, over the curves but letting them show through.
+        m_lossPlot->legend->setWrap(2);
+        m_lossPlot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+        m_lossPlot->legend->setBrush(QColor(255, 255, 255, 200));
     }
     m_lossPlot->appendPoint(SoftLossSeries, epoch, softLoss);
     m_lossPlot->appendPoint(HardLossSeries, epoch, hardLoss);
