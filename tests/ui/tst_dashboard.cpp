@@ -861,7 +861,6 @@ void TestDashboard::runWhoseProcessIsGoneShowsInterrupted()
     QVERIFY(QDir(killed).removeRecursively());
 }
 
-
 // A project that distils from a teacher run (/distill/teacher) shows the two parts of its training
 // loss in the loss plot, labelled in the legend, with the epochs' values from metrics.jsonl; the
 // next run without a teacher has the two plain curves again.
