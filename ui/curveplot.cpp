@@ -48,6 +48,16 @@ void CurvePlot::removeAllSeries()
     scheduleReplot();
 }
 
+void CurvePlot::removeSeriesFrom(int first)
+{
+    while (int(m_series.size()) > std::max(first, 0)) {
+        removeGraph(m_series.back().graph);
+        m_series.pop_back();
+    }
+    legend->setVisible(m_series.size() > 1);
+    scheduleReplot();
+}
+
 void CurvePlot::clearData()
 {
     for (Series &s : m_series) {

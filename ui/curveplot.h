@@ -49,6 +49,8 @@ public:
     int seriesCount() const { return int(m_series.size()); }
     // Removes every curve and its graph.
     void removeAllSeries();
+    // Removes the curves from index `first` on, with their graphs; the others keep their indices.
+    void removeSeriesFrom(int first);
     // Empties every curve, keeping the curves themselves.
     void clearData();
 

@@ -92,6 +92,7 @@ Dashboard::Dashboard(ProjectDocument *document, QWidget *parent)
     connect(c, &TrainingController::progressChanged, this, &Dashboard::onProgress);
     connect(c, &TrainingController::importProgress, this, &Dashboard::onImportProgress);
     connect(c, &TrainingController::epochFinished, this, &Dashboard::onEpoch);
+    connect(c, &TrainingController::lossPartsArrived, this, &Dashboard::onLossParts);
     connect(c, &TrainingController::logLine, this, &Dashboard::onLog);
     connect(c, &TrainingController::finished, this, &Dashboard::onFinished);
     connect(c, &TrainingController::stateChanged, this, &Dashboard::updateButtons);
@@ -357,6 +358,12 @@ void Dashboard::clearCurves()
 {
     m_batchPlot->clearData();
     m_lossPlot->clearData();
+    if (m_lossPlot->seriesCount() > SoftLossSeries) {
+        m_lossPlot->removeSeriesFrom(SoftLossSeries); // a distilling run adds them again
+        m_lossPlot->legend->setWrap(0);
+        m_lossPlot->legend->setFillOrder(QCPLayoutGrid::foRowsFirst);
+        m_lossPlot->legend->setBrush(Qt::white);
+    }
     m_accuracyPlot->clearData();
     m_ema = 0;
     m_emaBias = 0;
@@ -389,6 +396,8 @@ void Dashboard::loadRecordedCurves(const QString &runDir)
             m_lossPlot->appendPoint(ValidationSeries, e.epoch, e.valLoss);
             m_accuracyPlot->appendPoint(TrainingSeries, e.epoch, e.accuracy);
             m_accuracyPlot->appendPoint(ValidationSeries, e.epoch, e.valAccuracy);
+            if (std::isfinite(e.softLoss) && std::isfinite(e.hardLoss))
+                onLossParts(e.epoch, e.softLoss, e.hardLoss);
         }
     }
     appendBatches(x, loss);
@@ -531,6 +540,23 @@ void Dashboard::onEpoch(int epoch, int epochs, double loss, double accuracy, dou
     m_lossPlot->appendPoint(ValidationSeries, epoch, valLoss);
     m_accuracyPlot->appendPoint(TrainingSeries, epoch, accuracy);
     m_accuracyPlot->appendPoint(ValidationSeries, epoch, valAccuracy);
+}
+
+void Dashboard::onLossParts(int epoch, double softLoss, double hardLoss)
+{
+    if (m_lossPlot->seriesCount() <= HardLossSeries) {
+        // Dashed, beside the total they make up (alpha * soft + (1 - alpha) * hard).
+        const int soft = m_lossPlot->addSeries(tr("soft part (teacher)"), QPen(QColor(30, 140, 60), 2, Qt::DashLine));
+        const int hard = m_lossPlot->addSeries(tr("hard part (labels)"), QPen(QColor(140, 50, 160), 2, Qt::DashLine));
+        for (int s : {soft, hard})
+            m_lossPlot->seriesGraph(s)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, 6));
+        // Four entries in two columns, over the curves but letting them show through.
+        m_lossPlot->legend->setWrap(2);
+        m_lossPlot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+        m_lossPlot->legend->setBrush(QColor(255, 255, 255, 200));
+    }
+    m_lossPlot->appendPoint(SoftLossSeries, epoch, softLoss);
+    m_lossPlot->appendPoint(HardLossSeries, epoch, hardLoss);
 }
 
 void Dashboard::onLog(const QString &text, bool isError)

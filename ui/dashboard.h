@@ -32,7 +32,9 @@ class Dashboard : public QWidget {
 public:
     // Series indices in the plots.
     enum BatchSeries { RawBatchLoss = 0, SmoothedBatchLoss = 1 };
-    enum EpochSeries { TrainingSeries = 0, ValidationSeries = 1 };
+    // The loss plot has SoftLossSeries and HardLossSeries only while it shows a run that distils
+    // from a teacher (/distill/teacher): the two parts of its training loss.
+    enum EpochSeries { TrainingSeries = 0, ValidationSeries = 1, SoftLossSeries = 2, HardLossSeries = 3 };
     // The smoothed batch loss is an exponential moving average, as TensorBoard draws it: with
     // weight w (the slider, 0 to kMaxSmoothing), ema_t = w * ema_(t-1) + (1 - w) * loss_t from
     // ema_0 = 0, shown divided by 1 - w^t so the first points are not pulled towards zero.
@@ -93,6 +95,7 @@ private:
     void onProgress(int epoch, int epochs, int batch, int batchesPerEpoch, double samplesPerSecond, double etaSeconds);
     void onEpoch(int epoch, int epochs, double loss, double accuracy, double valLoss, double valAccuracy,
                  double learningRate);
+    void onLossParts(int epoch, double softLoss, double hardLoss);
     void onLog(const QString &text, bool isError);
     void onFinished(const QString &status, const QString &message, const QString &runDir);
 

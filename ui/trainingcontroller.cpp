@@ -187,6 +187,8 @@ void TrainingController::drain()
             break;
         case TrainingEvent::Kind::Epoch:
             Q_EMIT epochFinished(e.epoch, e.epochs, e.loss, e.accuracy, e.valLoss, e.valAccuracy, e.learningRate);
+            if (std::isfinite(e.softLoss) && std::isfinite(e.hardLoss))
+                Q_EMIT lossPartsArrived(e.epoch, e.softLoss, e.hardLoss);
             break;
         case TrainingEvent::Kind::Log: Q_EMIT logLine(messageText(e.text), false); break;
         case TrainingEvent::Kind::Error: Q_EMIT logLine(messageText(e.text), true); break;

@@ -84,6 +84,10 @@ Q_SIGNALS:
     // valLoss and valAccuracy are NaN when the project has no validation split.
     void epochFinished(int epoch, int epochs, double loss, double accuracy, double valLoss, double valAccuracy,
                        double learningRate);
+    // After epochFinished, for a run that distils from a teacher (/distill/teacher): the epoch's
+    // mean soft part (KL divergence from the teacher's outputs times T^2) and hard part
+    // (cross-entropy against the labels) of its training loss. Not emitted for other runs.
+    void lossPartsArrived(int epoch, double softLoss, double hardLoss);
     void logLine(const QString &text, bool isError);
     // status is the engine's name: completed, stopped, early_stopped, failed.
     void finished(const QString &status, const QString &message, const QString &runDir);

@@ -56,6 +56,9 @@ commands:
   feedback STORE ... list, review, undo, add and import feedback items (predictions and
                      corrections); STORE is a feedback store folder or a project file
   finetune PROJECT   fine-tune the current model version on the reviewed feedback
+  distill TEACHER_RUN STUDENT_PROJECT
+                     train a (smaller) student project from a teacher run as well as the
+                     labels (knowledge distillation)
   runs PROJECT       list the project's runs; rename, note, delete (to the trash), restore
   versions PROJECT   the project's model versions; register a run as a new version
   compare PROJECT A B  two versions side by side on the test split and the feedback set
@@ -105,6 +108,23 @@ share of the reviewed items (chosen by their ids) is kept out as the feedback se
 are measured on; frozen layers keep the version's weights; the learning rate and epochs are
 /finetune/lr and /finetune/epochs. The run records its parent version and the items it saw;
 register it with 'versions PROJECT register RUN'.
+  --epochs N, --device D, --threads N, --out DIR, --batch-limit N   as for train
+)"},
+    {"distill", R"(usage: torchwright-cli distill TEACHER_RUN STUDENT_PROJECT [options]
+
+Knowledge distillation: trains a new run of the student project (usually a smaller model for the
+same data) on the teacher run's outputs as well as on the labels, with the loss
+  alpha * KL(softmax(teacher / T) || softmax(student / T)) * T^2 + (1 - alpha) * cross-entropy.
+The teacher must take the student's sample shape and give its output shape, and the student
+must use the cross_entropy loss. Validation and test stay plain cross-entropy and accuracy, so
+the run compares with the student trained alone (evaluate RUN). The teacher's outputs are
+computed once for the training split when augmentation is off, else for each batch. The epoch
+lines show both parts of the loss (soft: the teacher's, hard: the labels'); run.json records
+"compression" (the teacher run, alpha, T and both parameter counts). The teacher's checkpoint
+is the project's /distill/checkpoint (best unless set); the project file is not changed. A
+stopped run continues with 'train --resume RUN'.
+  --alpha A        the soft part's weight, 0..1 (default: the project's /distill/alpha, 0.5)
+  --temperature T  the softening temperature, > 0 (default: /distill/temperature, 4)
   --epochs N, --device D, --threads N, --out DIR, --batch-limit N   as for train
 )"},
     {"evaluate", R"(usage: torchwright-cli evaluate RUN [--checkpoint best|last] [--device D]
@@ -307,11 +327,11 @@ struct Args {
 };
 
 // Options that take a value; everything else starting with "--" is an error.
-const std::vector<std::string> kValued = {"--epochs",     "--device",  "--threads", "--out",         "--resume",
-                                          "--checkpoint", "--format",  "--output",  "--batch-limit", "--top",
-                                          "--limit",      "--note",    "--reason",  "--log",         "--state",
-                                          "--class",      "--version", "--label",   "--value",       "--from",
-                                          "--feedback",   "--prune",   "--score",   "--steps",       "--finetune"};
+const std::vector<std::string> kValued = {
+    "--epochs", "--device",      "--threads", "--out",      "--resume", "--checkpoint", "--format",
+    "--output", "--batch-limit", "--top",     "--limit",    "--note",   "--reason",     "--log",
+    "--state",  "--class",       "--version", "--label",    "--value",  "--from",       "--feedback",
+    "--prune",  "--score",       "--steps",   "--finetune", "--alpha",  "--temperature"};
 // Options that take no value.
 const std::vector<std::string> kFlags = {"--fix", "--json", "--override", "--structured"};
 
@@ -747,6 +767,67 @@ int cmdFinetune(const Args &a)
     std::signal(SIGINT, onSigint);
     ProgressPrinter printer(stdout);
     TrainingSession session(std::move(ft), [&queue](const TrainingEvent &e) { queue.push(e); });
+    session.start();
+    printProgress(session, queue, printer);
+    session.wait();
+    return trainExitStatus(session.result());
+}
+
+// A real-valued option; nullopt when absent or, with `error` set, not a number.
+std::optional<double> numberOption(const Args &a, const std::string &name, std::string &error)
+{
+    auto it = a.options.find(name);
+    if (it == a.options.end())
+        return std::nullopt;
+    try {
+        size_t used = 0;
+        const double v = std::stod(it->second, &used);
+        if (used == it->second.size() && std::isfinite(v))
+            return v;
+    } catch (const std::exception &) {
+    }
+    error = name + ": expected a number, got '" + it->second + "'";
+    return std::nullopt;
+}
+
+// distill: the student project's request with the teacher run (compress.h: distillRequest()) and
+// train's options, run like train.
+int cmdDistill(const Args &a)
+{
+    if (a.positional.size() != 2 || a.options.count("--resume")) {
+        std::fprintf(stderr, "%s", help("distill"));
+        return kUsage;
+    }
+    Args trainArgs = a;
+    trainArgs.positional = {a.positional[1]};
+    std::optional<TrainRequest> options = trainRequest(trainArgs);
+    if (!options)
+        return kUsage;
+    std::string error;
+    const std::optional<double> alpha = numberOption(a, "--alpha", error);
+    const std::optional<double> temperature = numberOption(a, "--temperature", error);
+    if (!error.empty()) {
+        std::fprintf(stderr, "error: %s\n", error.c_str());
+        return kUsage;
+    }
+    TrainRequest req;
+    try {
+        req = distillRequest(a.positional[0], a.positional[1], alpha, temperature);
+    } catch (const EngineError &e) {
+        printDiagnostics(e.diagnostics(), a.positional[1]);
+        if (e.diagnostics().empty())
+            std::fprintf(stderr, "error: %s\n", e.what());
+        return kFailed;
+    }
+    req.epochs = options->epochs;
+    req.device = options->device;
+    req.threads = options->threads;
+    req.batchLimit = options->batchLimit;
+    req.runsDir = options->runsDir;
+    TrainingEventQueue queue;
+    std::signal(SIGINT, onSigint);
+    ProgressPrinter printer(stdout);
+    TrainingSession session(std::move(req), [&queue](const TrainingEvent &e) { queue.push(e); });
     session.start();
     printProgress(session, queue, printer);
     session.wait();
@@ -1757,6 +1838,8 @@ int main(int argc, char **argv)
             return cmdTrain(*args);
         if (command == "finetune")
             return cmdFinetune(*args);
+        if (command == "distill")
+            return cmdDistill(*args);
         if (command == "evaluate")
             return cmdEvaluate(*args);
         if (command == "export")

@@ -21,6 +21,16 @@ std::string accuracyText(const char *label, double accuracy, int width, int deci
     return buf;
 }
 
+// "  (soft 1.2345, hard 0.4567)" for a run that distils from a teacher; nothing otherwise.
+std::string distillText(const TrainingEvent &e)
+{
+    if (!std::isfinite(e.softLoss) || !std::isfinite(e.hardLoss))
+        return {};
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " (soft %.4f, hard %.4f)", e.softLoss, e.hardLoss);
+    return buf;
+}
+
 } // namespace
 
 std::string formatDuration(double seconds)
@@ -69,8 +79,9 @@ void ProgressPrinter::print(const TrainingEvent &e)
             // Without a terminal, a line at each tenth of the epoch keeps logs short.
             const int decile = int(fraction * 10);
             if (decile != m_lastDecile && decile > 0 && decile < 10)
-                std::fprintf(m_out, "epoch %d/%d %3d%%  loss %.4f  %.0f samples/s  ETA %s\n", e.epoch, e.epochs,
-                             decile * 10, e.loss, e.samplesPerSecond, formatDuration(e.etaSeconds).c_str());
+                std::fprintf(m_out, "epoch %d/%d %3d%%  loss %.4f%s  %.0f samples/s  ETA %s\n", e.epoch, e.epochs,
+                             decile * 10, e.loss, distillText(e).c_str(), e.samplesPerSecond,
+                             formatDuration(e.etaSeconds).c_str());
             m_lastDecile = decile;
             break;
         }
@@ -105,8 +116,9 @@ void ProgressPrinter::print(const TrainingEvent &e)
             char regression[96] = "";
             if (std::isfinite(e.valR2) || std::isfinite(e.valMae))
                 std::snprintf(regression, sizeof regression, "  val R^2 %.4f  val MAE %.4g", e.valR2, e.valMae);
-            std::fprintf(m_out, "epoch %d/%d  loss %.4f%s  |  val loss %.4f%s%s  |  %.0f samples/s  lr %.3g  %s\n",
-                         e.epoch, e.epochs, e.loss, accuracyText("acc", e.accuracy, 0, 2).c_str(), e.valLoss,
+            std::fprintf(m_out, "epoch %d/%d  loss %.4f%s%s  |  val loss %.4f%s%s  |  %.0f samples/s  lr %.3g  %s\n",
+                         e.epoch, e.epochs, e.loss, distillText(e).c_str(),
+                         accuracyText("acc", e.accuracy, 0, 2).c_str(), e.valLoss,
                          accuracyText("val acc", e.valAccuracy, 0, 2).c_str(), regression, e.samplesPerSecond,
                          e.learningRate, formatDuration(e.elapsedSeconds).c_str());
         }

@@ -88,4 +88,30 @@ inline LossAndHits projectLoss(const TrainingSettings &t, const torch::Tensor &o
     return r;
 }
 
+// Knowledge distillation's loss (compress.h) and its two parts, each a 0-dim tensor:
+//   soft  = KL(softmax(teacher / T) || softmax(student / T)) * T^2, averaged over the batch (as
+//           torch's kl_div(log_softmax(student / T), softmax(teacher / T), reduction "batchmean"));
+//   hard  = the cross-entropy of the student's logits against the labels;
+//   total = alpha * soft + (1 - alpha) * hard.
+// The T^2 keeps the soft part's gradients on the hard part's scale whatever T is (Hinton et al.).
+// The teacher's logits carry no gradient. Logits are [batch, classes], labels int64 [batch].
+struct DistillationLoss {
+    torch::Tensor total, soft, hard;
+};
+
+inline DistillationLoss distillationLoss(const torch::Tensor &studentLogits, const torch::Tensor &teacherLogits,
+                                         const torch::Tensor &labels, double alpha, double temperature)
+{
+    namespace F = torch::nn::functional;
+    const torch::Tensor logStudent = F::log_softmax(studentLogits / temperature, F::LogSoftmaxFuncOptions(1));
+    const torch::Tensor logTeacher = F::log_softmax(
+        teacherLogits.detach().to(studentLogits.scalar_type()) / temperature, F::LogSoftmaxFuncOptions(1));
+    DistillationLoss r;
+    // sum_c q_c (log q_c - log p_c) per sample, with log q from log_softmax (finite where q is 0).
+    r.soft = (logTeacher.exp() * (logTeacher - logStudent)).sum(1).mean() * (temperature * temperature);
+    r.hard = F::cross_entropy(studentLogits, labels);
+    r.total = alpha * r.soft + (1.0 - alpha) * r.hard;
+    return r;
+}
+
 } // namespace torchwright

@@ -2,6 +2,7 @@
 
 #include "torchwright/project.h"
 
+#include "distillcheck.h"
 #include "fileutil.h"
 #include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
@@ -245,6 +246,11 @@ void checkAcrossSettings(const Project &p, Diagnostics &diags)
                         Message::tr("the target is a real value (regression, /dataset/csv/task): there is no "
                                     "accuracy to watch; watch val_loss"));
     }
+    if (p.distill.enabled() && (p.training.loss != "cross_entropy" || p.training.reconstructs() || isRegression(p)))
+        diags.error("/distill/teacher",
+                    Message::tr("distillation from a teacher run needs a classification with the cross_entropy loss "
+                                "(/training/loss, labels as the target); got \"%1\"",
+                                p.training.loss));
     const OptimizerSettings &os = p.training.optimizer;
     if (os.nesterov && os.type == "sgd" && os.momentum <= 0)
         diags.error("/training/optimizer/nesterov", Message::tr("Nesterov momentum needs momentum > 0"));
@@ -412,9 +418,9 @@ ProjectLoad projectFromJson(json j, const std::string &filePath)
     if (j.contains("ui"))
         p.ui = j["ui"];
     for (auto it = j.begin(); it != j.end(); ++it) {
-        static const std::vector<std::string> known = {"format",   "version",  "name",   "dataset", "preprocess",
-                                                       "pretrain", "training", "export", "graph",   "application",
-                                                       "finetune", "update",   "ui"};
+        static const std::vector<std::string> known = {"format",      "version",  "name",    "dataset", "preprocess",
+                                                       "pretrain",    "training", "distill", "export",  "graph",
+                                                       "application", "finetune", "update",  "ui"};
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
             d.warning("/" + it.key(), Message::tr("unknown field '%1' is ignored", it.key()));
     }
@@ -512,6 +518,7 @@ Project relocatedProject(const Project &project, const std::string &newFilePath)
     Project copy = project;
     copy.dataset.path = relocate(project.dataset.path, project.filePath, absolute);
     copy.pretrain.source = relocate(project.pretrain.source, project.filePath, absolute);
+    copy.distill.teacher = relocate(project.distill.teacher, project.filePath, absolute);
     copy.filePath = absolute;
     return copy;
 }
@@ -568,6 +575,8 @@ GraphAnalysis analyzeProject(const Project &project)
         if (!project.graph.findByName(project.pretrain.frozen[i]))
             a.diagnostics.error("/pretrain/frozen/" + std::to_string(i),
                                 Message::tr("no layer is named '%1'", project.pretrain.frozen[i]));
+    if (project.distill.enabled()) // the teacher run against this project: shapes (distillcheck.h)
+        a.diagnostics.append(checkTeacher(project).diagnostics);
     for (size_t i = 0; i < project.finetune.frozen.size(); ++i)
         if (!project.graph.findByName(project.finetune.frozen[i]))
             a.diagnostics.error("/finetune/frozen/" + std::to_string(i),

@@ -581,6 +581,39 @@ void addTraining(std::vector<SettingSpec> &v)
     range(threads, 0, kMaxThreads);
 }
 
+// Knowledge distillation from a teacher run (project.h: DistillSettings, compress.h), shown in the
+// Optimize stage. Left out of the file while they have their defaults, so projects that do not
+// distil keep their files as they were.
+void addDistill(std::vector<SettingSpec> &v)
+{
+    const std::vector<std::string> opt = {"optimize"};
+    auto &teacher = bindField(
+        v, "/distill/teacher", SettingType::String, [](auto &p) -> auto & { return p.distill.teacher; });
+    show(teacher, opt, "Distillation teacher run",
+         "A run folder whose model teaches this one (knowledge distillation); empty: train on the labels only");
+    teacher.path = true;
+    teacher.omitDefault = true;
+    auto &checkpoint = bindField(
+        v, "/distill/checkpoint", SettingType::Choice, [](auto &p) -> auto & { return p.distill.checkpoint; });
+    show(checkpoint, opt, "Teacher checkpoint", "Which of the teacher run's checkpoints teaches: best or last");
+    checkpoint.choices = {"best", "last"};
+    checkpoint.omitDefault = true;
+    auto &alpha = bindField(
+        v, "/distill/alpha", SettingType::Number, [](auto &p) -> auto & { return p.distill.alpha; });
+    show(alpha, opt, "Distillation alpha",
+         "The weight of the teacher's soft targets in the loss; the labels' cross-entropy gets 1 - alpha");
+    range(alpha, 0, 1);
+    alpha.step = 0.05;
+    alpha.omitDefault = true;
+    auto &temperature = bindField(
+        v, "/distill/temperature", SettingType::Number, [](auto &p) -> auto & { return p.distill.temperature; });
+    show(temperature, opt, "Distillation temperature",
+         "Divides both models' outputs before the softmax; higher values soften the teacher's distribution");
+    range(temperature, 0, 1000, true);
+    temperature.step = 0.5;
+    temperature.omitDefault = true;
+}
+
 // The stages after deployment (project.h: ApplicationSettings, FinetuneSettings, GateSettings).
 // Left out of the file while they have their defaults, so projects that never use the loop keep
 // their files as they were.
@@ -653,6 +686,7 @@ std::vector<SettingSpec> makeSettings()
     addPreprocess(v);
     addPretrain(v);
     addTraining(v);
+    addDistill(v);
     auto &formats = bindField(
         v, "/export/formats", SettingType::List, [](auto &p) -> auto & { return p.exports.formats; });
     show(formats, {"evaluate_deploy"}, "Export formats", "What Export writes");

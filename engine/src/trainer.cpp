@@ -7,6 +7,7 @@
 #include "augment.h"
 #include "checkpoint.h"
 #include "dataset.h"
+#include "distill.h"
 #include "feedbackdata.h"
 #include "fileutil.h"
 #include "losses.h"
@@ -71,6 +72,15 @@ const char *kindName(TrainingEvent::Kind k)
 
 // JSON has no NaN: non-finite numbers are written as null.
 json number(double v) { return std::isfinite(v) ? json(v) : json(); }
+// Only a distilling run has the loss's two parts, so the lines of other runs stay as they were.
+void writeDistillParts(json &j, const TrainingEvent &e)
+{
+    if (std::isfinite(e.softLoss))
+        j["soft_loss"] = e.softLoss;
+    if (std::isfinite(e.hardLoss))
+        j["hard_loss"] = e.hardLoss;
+}
+
 double numberOr(const json &j, const char *key, double def)
 {
     auto it = j.find(key);
@@ -90,6 +100,7 @@ json TrainingEvent::toJson() const
         j["batches"] = batchesPerEpoch;
         j["loss"] = number(loss);
         j["accuracy"] = number(accuracy);
+        writeDistillParts(j, *this);
         j["lr"] = learningRate;
         j["samples_per_second"] = number(samplesPerSecond);
         break;
@@ -105,6 +116,7 @@ json TrainingEvent::toJson() const
             j["val_r2"] = valR2;
         if (std::isfinite(valMae))
             j["val_mae"] = valMae;
+        writeDistillParts(j, *this);
         j["lr"] = learningRate;
         j["samples_per_second"] = number(samplesPerSecond);
         j["elapsed_seconds"] = elapsedSeconds;
@@ -146,6 +158,8 @@ TrainingEvent TrainingEvent::fromJson(const json &j)
     e.valAccuracy = numberOr(j, "val_accuracy", NAN);
     e.valR2 = numberOr(j, "val_r2", NAN);
     e.valMae = numberOr(j, "val_mae", NAN);
+    e.softLoss = numberOr(j, "soft_loss", NAN);
+    e.hardLoss = numberOr(j, "hard_loss", NAN);
     e.learningRate = numberOr(j, "lr", 0);
     e.samplesPerSecond = numberOr(j, "samples_per_second", 0);
     e.elapsedSeconds = numberOr(j, "elapsed_seconds", 0);
@@ -248,6 +262,10 @@ struct Run {
     int64_t nExtra = 0;
     torch::Tensor trainX, trainY, valX, valY; // on the device
     Augmenter augment;                        // applied to training batches only
+    // Distillation (/distill): the teacher, and its logits for every training sample when they
+    // are computed once (no augmentation; undefined when computed for each batch).
+    std::optional<Teacher> teacher;
+    torch::Tensor teacherCache;
     GraphModel model{nullptr};
     std::vector<torch::Tensor> trainable; // the parameters of layers that are not frozen
     BoundMasks masks;                     // pruned weights kept at zero (TrainRequest::masks)
@@ -264,6 +282,8 @@ struct Run {
 // One epoch's training figures, summed over its batches.
 struct EpochTotals {
     double lossSum = 0;
+    double softSum = 0, hardSum = 0; // distillation's two parts
+    bool distils = false;
     int64_t hitSum = 0;
     int64_t seen = 0;
     double seconds = 0;        // pauses excluded
@@ -271,6 +291,8 @@ struct EpochTotals {
 
     double loss() const { return lossSum / double(std::max<int64_t>(seen, 1)); }
     double accuracy() const { return reconstructs ? NAN : double(hitSum) / double(std::max<int64_t>(seen, 1)); }
+    double softLoss() const { return distils ? softSum / double(std::max<int64_t>(seen, 1)) : NAN; }
+    double hardLoss() const { return distils ? hardSum / double(std::max<int64_t>(seen, 1)) : NAN; }
 };
 
 // How many samples an epoch trains on: every training sample, or for fine-tuning the replayed
@@ -422,6 +444,8 @@ struct TrainingSession::Impl {
     void announce(Run &r, bool resuming);
     void loadData(Run &r);
     ExtraTrainSamples feedbackSamples(Run &r);
+    void setUpTeacher(Run &r, const GraphAnalysis &analysis, const std::vector<double> &mean,
+                      const std::vector<double> &std);
     void buildModel(Run &r, bool resuming);
     void setUpMasks(Run &r);
     void restoreOrBegin(Run &r, bool resuming);
@@ -771,8 +795,65 @@ void TrainingSession::Impl::loadData(Run &r)
         summary["task"] = "regression";
         writeSummary();
     }
+    if (project.distill.enabled())
+        setUpTeacher(r, analysis, data.mean, data.std);
     // With the data loaded (and on the device), before the model and optimizer are allocated.
     checkMemory(estimateTrainingMemory(project, analysis), availableMemory(r.deviceName), Message::tr("training"));
+}
+
+// Distillation (/distill): the teacher run's model on the training device, checked against the
+// student; its logits for the whole training split once when no augmentation changes the batches
+// and they fit in a quarter of the memory left, else for each batch. run.json's "compression"
+// says what taught the run.
+void TrainingSession::Impl::setUpTeacher(Run &r, const GraphAnalysis &analysis, const std::vector<double> &mean,
+                                         const std::vector<double> &std)
+{
+    const DistillSettings &d = r.project.distill;
+    r.teacher = loadTeacher(r.project, r.device, mean, std);
+    Teacher &t = *r.teacher;
+    auto text = [](double v) {
+        std::ostringstream s;
+        s << v;
+        return s.str();
+    };
+    log(Message::tr("distilling from %1 (%2, %3 parameters; this model has %4): alpha %5, temperature %6", t.runDir,
+                    fs::path(t.checkpoint).filename().string(), t.parameters, analysis.totalParameters, text(d.alpha),
+                    text(d.temperature)));
+    if (t.scale.defined())
+        log(Message::tr("distillation: the teacher normalised its inputs differently; its batches are converted to "
+                        "its own mean and std"));
+    const int64_t bytes = r.nTrain * int64_t(r.classes) * int64_t(sizeof(float));
+    const MemoryLimit limit = availableMemory(r.deviceName);
+    std::string mode = "per_batch";
+    if (r.augment.enabled()) {
+        log(Message::tr("distillation: the teacher's outputs are computed for each batch, as augmentation changes "
+                        "every batch"));
+    } else if (limit.bytes >= 0 && bytes > limit.bytes / 4) {
+        log(Message::tr("distillation: the teacher's outputs are computed for each batch; caching them would take "
+                        "%1 of the %2 left (%3)",
+                        formatBytes(bytes), formatBytes(limit.bytes), limit.source));
+    } else {
+        std::vector<torch::Tensor> parts;
+        for (int64_t i = 0; i < r.nTrain; i += kEvaluationBatch)
+            parts.push_back(t.logits(r.trainX.slice(0, i, std::min<int64_t>(i + kEvaluationBatch, r.nTrain))));
+        r.teacherCache = parts.empty() ? torch::Tensor() : torch::cat(parts).contiguous();
+        if (r.teacherCache.defined() && (r.teacherCache.dim() != 2 || r.teacherCache.size(0) != r.nTrain))
+            throw EngineError(Message::tr("distillation: the teacher gave outputs of %1 for %2 training samples",
+                                          formatShape(r.teacherCache.sizes().vec()), r.nTrain));
+        mode = "cached";
+        log(Message::tr("distillation: the teacher's outputs for the %1 training samples are computed once and "
+                        "kept (%2), as augmentation is off",
+                        r.nTrain, formatBytes(bytes)));
+    }
+    summary["compression"] = json{{"method", "distill"},
+                                  {"source_run", t.runDir},
+                                  {"checkpoint", fs::path(t.checkpoint).filename().string()},
+                                  {"alpha", d.alpha},
+                                  {"temperature", d.temperature},
+                                  {"teacher_parameters", t.parameters},
+                                  {"student_parameters", analysis.totalParameters},
+                                  {"teacher_logits", mode}};
+    writeSummary();
 }
 
 // Fine-tuning's reviewed feedback items (TrainRequest::finetune) read as the training data's
@@ -917,6 +998,7 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
 {
     const TrainingSettings &ts = r.ts;
     totals.reconstructs = ts.reconstructs() || r.regression;
+    totals.distils = r.teacher.has_value();
     for (auto &group : r.optimizer->param_groups())
         group.options().set_lr(lr);
     r.model->train();
@@ -934,10 +1016,17 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
         torch::Tensor x = r.augment(r.trainX.index_select(0, idx), epoch, b), y = r.trainY.index_select(0, idx);
         torch::Tensor out;
         LossAndHits lh;
+        DistillationLoss dl;
         try {
             r.optimizer->zero_grad();
             out = r.model->forward(x);
             lh = projectLoss(ts, out, x, y, r.classes);
+            if (r.teacher) {
+                const torch::Tensor t =
+                    r.teacherCache.defined() ? r.teacherCache.index_select(0, idx) : r.teacher->logits(x);
+                dl = distillationLoss(out, t, y, r.project.distill.alpha, r.project.distill.temperature);
+                lh.loss = dl.total;
+            }
         } catch (const c10::Error &e) {
             throw EngineError(
                 Message::tr("epoch %1, batch %2: forward pass failed: %3", epoch, b + 1, e.what_without_backtrace()));
@@ -956,6 +1045,11 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
         const int64_t n = end - begin;
         const int64_t hits = lh.hits.defined() ? lh.hits.item<int64_t>() : 0;
         totals.lossSum += loss * double(n);
+        const double soft = r.teacher ? dl.soft.item<double>() : NAN, hard = r.teacher ? dl.hard.item<double>() : NAN;
+        if (r.teacher) {
+            totals.softSum += soft * double(n);
+            totals.hardSum += hard * double(n);
+        }
         totals.hitSum += hits;
         totals.seen += n;
         r.samplesDone += double(n);
@@ -971,6 +1065,8 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
         e.batchesPerEpoch = int(r.batches);
         e.loss = loss;
         e.accuracy = totals.reconstructs ? NAN : double(hits) / double(n);
+        e.softLoss = soft;
+        e.hardLoss = hard;
         e.learningRate = lr;
         e.samplesPerSecond = epochSeconds > 0 ? double(totals.seen) / epochSeconds : 0;
         e.etaSeconds = r.samplesDone > 0 ? runSeconds / r.samplesDone * (r.runSamples - r.samplesDone) : 0;
@@ -1121,6 +1217,8 @@ void TrainingSession::Impl::reportEpoch(Run &r, int epoch, double lr, const Epoc
     e.batchesPerEpoch = int(r.batches);
     e.loss = totals.loss();
     e.accuracy = totals.accuracy();
+    e.softLoss = totals.softLoss();
+    e.hardLoss = totals.hardLoss();
     e.valLoss = valLoss;
     e.valAccuracy = valAccuracy;
     e.valR2 = r.valR2;

@@ -106,6 +106,7 @@ private Q_SLOTS:
     void evaluationShowsConfusionAndThumbnails();
     void logPanelStampsAndColoursErrors();
     void runWhoseProcessIsGoneShowsInterrupted();
+    void distillingRunShowsBothLossParts();
 
 private:
     QPushButton *button(const char *name) const { return m_dashboard->findChild<QPushButton *>(name); }
@@ -858,6 +859,51 @@ void TestDashboard::runWhoseProcessIsGoneShowsInterrupted()
     panel.selectRuns({killed});
     QVERIFY(panel.findChild<QPushButton *>(QStringLiteral("resumeRunButton"))->isEnabled());
     QVERIFY(QDir(killed).removeRecursively());
+}
+
+// A project that distils from a teacher run (/distill/teacher) shows the two parts of its training
+// loss in the loss plot, labelled in the legend, with the epochs' values from metrics.jsonl; the
+// next run without a teacher has the two plain curves again.
+void TestDashboard::distillingRunShowsBothLossParts()
+{
+    ProjectLoad load = loadProjectFile(tinyProjectSource().toStdString());
+    QVERIFY(load.ok());
+    TrainRequest req;
+    req.project = load.project;
+    req.runsDir = m_dir.filePath(QStringLiteral("teacher_runs")).toStdString();
+    req.device = std::string("cpu");
+    req.threads = 1;
+    req.epochs = 1;
+    const RunResult teacher = trainBlocking(req, {});
+    QVERIFY2(teacher.status == TrainingEvent::Status::Completed, teacher.message.c_str());
+    const QString student = writeTinyProject(m_dir, QStringLiteral("student.json"), [&](nlohmann::json &j) {
+        j["distill"] = {{"teacher", teacher.runDir}, {"alpha", 0.6}};
+    });
+    QString error;
+    QVERIFY2(m_doc->load(student, &error), qPrintable(error));
+    const QString run = trainToEnd(2);
+    QVERIFY(!run.isEmpty());
+    CurvePlot *plot = m_dashboard->epochLossPlot();
+    QCOMPARE(plot->seriesCount(), 4);
+    QCOMPARE(plot->seriesGraph(Dashboard::SoftLossSeries)->name(), QStringLiteral("soft part (teacher)"));
+    QCOMPARE(plot->seriesGraph(Dashboard::HardLossSeries)->name(), QStringLiteral("hard part (labels)"));
+    QVERIFY(plot->legend->visible());
+    QCOMPARE(plot->pointCount(Dashboard::SoftLossSeries), 2);
+    QCOMPARE(plot->pointCount(Dashboard::HardLossSeries), 2);
+    int epoch = 0;
+    for (const TrainingEvent &e : readMetrics(run.toStdString())) {
+        if (e.kind != TrainingEvent::Kind::Epoch)
+            continue;
+        QCOMPARE(plot->yData(Dashboard::SoftLossSeries)[epoch], e.softLoss);
+        QCOMPARE(plot->yData(Dashboard::HardLossSeries)[epoch], e.hardLoss);
+        QVERIFY(std::abs(plot->yData(Dashboard::TrainingSeries)[epoch] - (0.6 * e.softLoss + 0.4 * e.hardLoss)) < 1e-5);
+        ++epoch;
+    }
+    QCOMPARE(epoch, 2);
+
+    QVERIFY2(m_doc->load(m_projectPath, &error), qPrintable(error));
+    QVERIFY(!trainToEnd(1).isEmpty());
+    QCOMPARE(plot->seriesCount(), 2);
 }
 
 QTEST_MAIN(TestDashboard)

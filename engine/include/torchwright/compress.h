@@ -109,8 +109,18 @@ QuantizeResult quantizeRun(const std::string &runDir, const QuantizeOptions &opt
 // Distillation is a project setting (/distill: teacher run, checkpoint, alpha, temperature): a
 // project with a teacher trains with loss = alpha * KL(student/T || teacher/T) * T^2
 // + (1 - alpha) * cross-entropy, and its Batch and Epoch events carry both parts (softLoss,
-// hardLoss). distillRequest() makes the training request for a student project and a teacher
-// run, as `torchwright-cli distill TEACHER_RUN STUDENT_PROJECT` does.
+// hardLoss; metrics.jsonl's soft_loss and hard_loss). Validation and test stay plain
+// cross-entropy and accuracy, so a distilled run compares with the student trained alone. The
+// teacher must take the student's sample shape and give its output shape (checked when the
+// request is made and again when training starts: an EngineError at /distill/teacher naming the
+// teacher run and both shapes), and the student must use the cross_entropy loss. Its outputs are
+// computed once for the training split when augmentation is off (and they take at most a quarter
+// of the memory left), else for each batch. run.json's "compression" adds "checkpoint", "alpha",
+// "temperature", "teacher_parameters", "student_parameters" and "teacher_logits" ("cached" or
+// "per_batch"). distillRequest() makes the training request for a student project file and a
+// teacher run, as `torchwright-cli distill TEACHER_RUN STUDENT_PROJECT` does: the project as read
+// with /distill/teacher pointing at the run (relative to the project) and alpha and T when given
+// (checked against the settings' ranges); the file itself is not changed.
 TrainRequest distillRequest(const std::string &teacherRunDir, const std::string &studentProjectFile,
                             std::optional<double> alpha = {}, std::optional<double> temperature = {});
 

@@ -165,6 +165,18 @@ struct GateSettings {
     bool feedbackMustRise = true; // accuracy on the feedback set must rise (R^2 for a regression)
 };
 
+// Knowledge distillation (compress.h): a project with a teacher run trains with
+// loss = alpha * KL(softmax(teacher / T) || softmax(student / T)) * T^2 + (1 - alpha) * cross-entropy.
+// Validation and test stay plain cross-entropy and accuracy, so runs compare. Each setting is left
+// out of the file while it has its default.
+struct DistillSettings {
+    std::string teacher;             // the teacher's run folder, relative to the project; "" = no distillation
+    std::string checkpoint = "best"; // the teacher run's checkpoint: best or last
+    double alpha = 0.5;              // the weight of the soft (teacher) part, 0..1
+    double temperature = 4;          // T > 0: softens both distributions
+    bool enabled() const { return !teacher.empty(); }
+};
+
 struct ExportSettings {
     std::vector<std::string> formats = {"torchscript"};
 };
@@ -175,6 +187,7 @@ struct Project {
     PreprocessSettings preprocess;
     PretrainSettings pretrain;
     TrainingSettings training;
+    DistillSettings distill;
     ExportSettings exports;
     ApplicationSettings application;
     FinetuneSettings finetune;

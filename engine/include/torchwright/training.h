@@ -43,6 +43,12 @@ struct TrainingEvent {
     // absolute error on the validation split; NaN otherwise.
     double valR2 = NAN;
     double valMae = NAN;
+    // Batch and Epoch, for a project that distils from a teacher run (/distill/teacher): the two
+    // parts of `loss` (= alpha * softLoss + (1 - alpha) * hardLoss): the soft part, KL divergence
+    // from the teacher's softened outputs times T^2, and the hard part, cross-entropy against the
+    // labels; an Epoch's are the epoch's means. NaN otherwise.
+    double softLoss = NAN;
+    double hardLoss = NAN;
     double learningRate = 0;
     double samplesPerSecond = 0;
     double etaSeconds = 0;
