@@ -4,6 +4,7 @@
 #include "projectdocument.h"
 #include "trainingcontroller.h"
 
+#include "torchwright/jsonfile.h"
 #include "torchwright/runs.h"
 #include "torchwright/training.h"
 #include "torchwright/versions.h"
@@ -82,6 +83,19 @@ QString methodText(const std::string &method)
 }
 
 bool sameDir(const QString &a, const QString &b) { return QFileInfo(a) == QFileInfo(b); }
+
+// run.json's "compression"."method" ("" for a run not made by compression, or unreadable).
+std::string compressionMethod(const std::string &runDir)
+{
+    try {
+        const nlohmann::json j = readJsonFile(runDir + "/run.json");
+        const auto c = j.find("compression");
+        if (c != j.end() && c->is_object())
+            return c->value("method", std::string("compressed"));
+    } catch (const std::exception &) {
+    }
+    return {};
+}
 
 } // namespace
 
@@ -644,9 +658,13 @@ QList<QPair<QString, QString>> CompressPanel::sourceRuns() const
         if (!QFileInfo::exists(dir + QStringLiteral("/best.pt"))
             && !QFileInfo::exists(dir + QStringLiteral("/last.pt")))
             continue;
-        out.append({dir, tr("%1 (%2, %3 epoch(s))")
-                             .arg(QString::fromStdString(r.label()), runStatusText(QString::fromStdString(r.status)))
-                             .arg(r.epochsCompleted)});
+        QString label = tr("%1 (%2, %3 epoch(s))")
+                            .arg(QString::fromStdString(r.label()), runStatusText(QString::fromStdString(r.status)))
+                            .arg(r.epochsCompleted);
+        const std::string method = compressionMethod(r.dir);
+        if (!method.empty())
+            label += QLatin1Char(' ') + tr("— %1").arg(methodText(method));
+        out.append({dir, label});
     }
     std::reverse(out.begin(), out.end()); // listRuns is oldest first
     return out;
@@ -666,9 +684,13 @@ void CompressPanel::refresh()
         m_source->clear();
         for (const auto &r : runs)
             m_source->addItem(r.second, r.first);
-        // The run chosen before; else the one last measured (after a technique, its source).
+        // The run chosen before; else the one last measured (after a technique, its source); else
+        // the newest run that was not made by compression.
         const QString wanted = keep.isEmpty() ? m_work->rowsSource() : keep;
         int index = 0;
+        for (int i = m_source->count() - 1; i >= 0; --i)
+            if (compressionMethod(m_source->itemData(i).toString().toStdString()).empty())
+                index = i;
         for (int i = 0; i < m_source->count(); ++i)
             if (!wanted.isEmpty() && sameDir(m_source->itemData(i).toString(), wanted))
                 index = i;
