@@ -412,18 +412,18 @@ CompressPanel::CompressPanel(ProjectDocument *doc, QWidget *parent)
 
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(QStringLiteral("compressTable"));
-    m_table->setHorizontalHeaderLabels({tr("Run"), tr("Method"), tr("Parameters"), tr("Multiply-adds"),
-                                        tr("Size\nTorchScript / ONNX"), tr("LibTorch ms\nbatch 1 / 64"),
-                                        tr("ONNX Runtime ms\nbatch 1 / 64"), tr("Test\naccuracy"),
-                                        tr("Change\n(points)"), tr("Result")});
+    m_table->setHorizontalHeaderLabels({tr("Run"), tr("Method"), tr("Parameters"), tr("MACs"), tr("Size\nTS / ONNX"),
+                                        tr("LibTorch ms\nbatch 1 / 64"), tr("ORT ms\nbatch 1 / 64"),
+                                        tr("Test\naccuracy"), tr("Change\npoints"), tr("Result")});
+    m_table->horizontalHeaderItem(MacsColumn)->setToolTip(tr("Multiply-adds per sample, from the layer graph"));
     m_table->horizontalHeaderItem(ParametersColumn)
         ->setToolTip(tr("All parameters; the non-zero ones in brackets when pruning zeroed some"));
     m_table->horizontalHeaderItem(SizeColumn)
-        ->setToolTip(tr("The exported files; an int8 model has only its ONNX file"));
+        ->setToolTip(tr("The exported TorchScript and ONNX files; an int8 model has only its ONNX file"));
     m_table->horizontalHeaderItem(LibTorchColumn)
         ->setToolTip(tr("Median CPU milliseconds per batch of real test samples in LibTorch"));
     m_table->horizontalHeaderItem(OnnxRuntimeColumn)
-        ->setToolTip(tr("Median CPU milliseconds per batch of real test samples in ONNX Runtime"));
+        ->setToolTip(tr("Median CPU milliseconds per batch of real test samples in ONNX Runtime (ORT)"));
     m_table->horizontalHeaderItem(AccuracyColumn)->setToolTip(tr("On the full test split"));
     m_table->horizontalHeaderItem(ChangeColumn)->setToolTip(tr("Test accuracy against the original, in points"));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -431,6 +431,7 @@ CompressPanel::CompressPanel(ProjectDocument *doc, QWidget *parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
     m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideMiddle); // long run names keep their start and end
     m_table->setMinimumHeight(150);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_status = new QLabel(this);
@@ -809,6 +810,11 @@ void CompressPanel::fillTable()
     markRows();
     m_table->resizeColumnsToContents();
     m_table->resizeRowsToContents();
+    // A run's time-stamped folder name would take the width of three figures: elided, in full
+    // in its tooltip.
+    const int runWidth = fontMetrics().horizontalAdvance(QLatin1Char('M')) * 13;
+    if (m_table->columnWidth(RunColumn) > runWidth)
+        m_table->setColumnWidth(RunColumn, runWidth);
 }
 
 void CompressPanel::markRows()

@@ -120,7 +120,9 @@ MainWindow::MainWindow(QWidget *parent, ProjectDocument *document)
         const int total = sizes.value(0) + sizes.value(1);
         if (total <= 0)
             return;
-        const int inspector = wide ? std::max(total / 2, 560) : 360;
+        // Evaluate & deploy's compression table has ten columns: it takes more.
+        const int share = stage == int(Stage::EvaluateDeploy) ? total * 3 / 5 : total / 2;
+        const int inspector = wide ? std::max(share, 560) : 360;
         if ((wide && sizes.value(1) < inspector) || (!wide && sizes.value(1) > inspector + 200))
             pipelineSplit->setSizes({total - inspector, inspector});
     });
