@@ -49,6 +49,8 @@ commands:
   train PROJECT      train it, showing progress; writes a run folder beside the project
   evaluate RUN       accuracy and confusion matrix of a run on the test split (R^2 and MAE
                      for a regression)
+  compress RUN --prune A  prune a trained run (unstructured, or --structured channels) and
+                     fine-tune it; writes a run folder per step
   export RUN         write the trained model for other tools ({formats})
   predict BUNDLE IN  classify images or tensors with an exported bundle
   feedback STORE ... list, review, undo, add and import feedback items (predictions and
@@ -113,6 +115,22 @@ confusion matrix and per-class precision and recall; for a project whose target 
 (/training/target = input, an autoencoder), the reconstruction's mean squared error; for a
 regression (a csv table with /dataset/csv/task = regression), R^2, the mean absolute error and
 the mean squared error.
+)"},
+    {"compress", R"(usage: torchwright-cli compress RUN --prune AMOUNT [--structured] [options]
+
+Prunes the run's weights (its best checkpoint by default) and fine-tunes the result through the
+ordinary trainer; every step writes a run folder beside the source run whose run.json records
+"compression" (the method, the source run, parameters and multiply-adds before and after,
+sparsity, per-layer figures).
+  --prune A        the share to remove, above 0 and below 1: unstructured, of the Conv/Linear
+                   weights (global magnitude threshold; masks keep them zero while fine-tuning);
+                   --structured, of the multiply-adds (whole conv channels and linear neurons go)
+  --structured     remove whole channels: the layer graph and the exported model get smaller
+  --score S        structured: l1 (channel weight norm, default) or taylor (|weight x gradient|
+                   over training batches)
+  --steps N        reach the amount in N steps of amount*k/N (linear schedule; default 1)
+  --finetune E     fine-tuning epochs after each step (default 1; 0 keeps the pruned weights)
+  --checkpoint best|last, --device D, --batch-limit N (per fine-tuning epoch), --out DIR
 )"},
     {"export", R"(usage: torchwright-cli export RUN --format FORMAT[,FORMAT...] [--output PATH]
                             [--checkpoint best|last]
@@ -311,11 +329,12 @@ struct Args {
 
 // Options that take a value; everything else starting with "--" is an error.
 const std::vector<std::string> kValued = {
-    "--epochs",      "--device", "--threads", "--out",  "--resume",   "--checkpoint",   "--format", "--output",
-    "--batch-limit", "--top",    "--limit",   "--note", "--reason",   "--log",          "--state",  "--class",
-    "--version",     "--label",  "--value",   "--from", "--feedback", "--allowed-drop", "--repeats"};
+    "--epochs", "--device",      "--threads", "--out",      "--resume",       "--checkpoint", "--format",
+    "--output", "--batch-limit", "--top",     "--limit",    "--note",         "--reason",     "--log",
+    "--state",  "--class",       "--version", "--label",    "--value",        "--from",       "--feedback",
+    "--prune",  "--score",       "--steps",   "--finetune", "--allowed-drop", "--repeats"};
 // Options that take no value.
-const std::vector<std::string> kFlags = {"--fix", "--json", "--override"};
+const std::vector<std::string> kFlags = {"--fix", "--json", "--override", "--structured"};
 
 // Edits (insert, delete, replace, swap two neighbours) between a and b.
 size_t editDistance(const std::string &a, const std::string &b)
@@ -1073,6 +1092,78 @@ std::optional<double> numberOption(const Args &a, const std::string &name)
     }
     std::fprintf(stderr, "error: %s: expected a number, got '%s'\n", name.c_str(), text.c_str());
     return std::nullopt;
+}
+
+// compress: pruning through pruneRun(), the fine-tuning printed as train prints it.
+int cmdCompress(const Args &a)
+{
+    if (a.positional.size() != 1 || !a.options.count("--prune")) {
+        std::fprintf(stderr, "%s", help("compress"));
+        return kUsage;
+    }
+    PruneOptions o;
+    const std::optional<double> amount = numberOption(a, "--prune");
+    if (!amount)
+        return kUsage;
+    o.amount = *amount;
+    o.structured = a.options.count("--structured") > 0;
+    std::string error;
+    const std::optional<int> steps = intOption(a, "--steps", 1, error, 100);
+    const std::optional<int> finetune = intOption(a, "--finetune", 0, error, 10000);
+    o.batchLimit = intOption(a, "--batch-limit", 1, error);
+    if (!error.empty()) {
+        std::fprintf(stderr, "error: %s\n", error.c_str());
+        return kUsage;
+    }
+    o.steps = steps.value_or(1);
+    o.finetuneEpochs = finetune.value_or(1);
+    if (auto s = a.options.find("--score"); s != a.options.end())
+        o.score = s->second;
+    if (auto c = a.options.find("--checkpoint"); c != a.options.end())
+        o.checkpoint = c->second;
+    if (auto d = a.options.find("--device"); d != a.options.end()) {
+        if (!isValidDeviceString(d->second)) {
+            std::fprintf(stderr, "error: --device: expected auto, cpu, cuda or cuda:N, got '%s'\n", d->second.c_str());
+            return kUsage;
+        }
+        o.device = d->second;
+    }
+    if (auto out = a.options.find("--out"); out != a.options.end())
+        o.runsDir = out->second;
+    ProgressPrinter printer(stdout);
+    std::mutex printing; // the trainer's events come from its worker thread
+    const PruneResult r = pruneRun(
+        a.positional[0], o,
+        [&](const TrainingEvent &e) {
+            std::lock_guard<std::mutex> lock(printing);
+            printer.print(e);
+        },
+        [&](const Message &m) {
+            std::lock_guard<std::mutex> lock(printing);
+            printer.finishLine();
+            std::printf("%s\n", m.str().c_str());
+            std::fflush(stdout);
+        });
+    auto change = [](int64_t before, int64_t after) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%+.1f%%", before ? 100.0 * double(after - before) / double(before) : 0.0);
+        return std::string(buf);
+    };
+    std::printf("\npruned run: %s\n", r.runDir.c_str());
+    std::printf("  %-22s %14s %14s %9s\n", "", "before", "after", "change");
+    std::printf("  %-22s %14lld %14lld %9s\n", o.structured ? "parameters" : "non-zero parameters",
+                static_cast<long long>(r.parametersBefore), static_cast<long long>(r.parametersAfter),
+                change(r.parametersBefore, r.parametersAfter).c_str());
+    std::printf("  %-22s %14lld %14lld %9s\n", "multiply-adds", static_cast<long long>(r.macsBefore),
+                static_cast<long long>(r.macsAfter), change(r.macsBefore, r.macsAfter).c_str());
+    std::printf("  sparsity of the Conv/Linear weights: %.1f%%\n", 100.0 * r.sparsity);
+    if (o.structured && r.summary.contains("layers"))
+        for (const auto &[name, v] : r.summary["layers"].items())
+            std::printf("  %-22s %14lld %14lld  channels\n", name.c_str(),
+                        static_cast<long long>(v.value("before", int64_t(0))),
+                        static_cast<long long>(v.value("after", int64_t(0))));
+    std::printf("  fine-tuning: %d epoch(s) after each of %d step(s)\n", o.finetuneEpochs, o.steps);
+    return kOk;
 }
 
 int cmdFeedback(const Args &a)
@@ -1843,6 +1934,8 @@ int main(int argc, char **argv)
             return cmdEvaluate(*args);
         if (command == "export")
             return cmdExport(*args);
+        if (command == "compress")
+            return cmdCompress(*args);
         if (command == "predict")
             return cmdPredict(*args);
         if (command == "runs")

@@ -11,6 +11,7 @@
 #include "fileutil.h"
 #include "losses.h"
 #include "model.h"
+#include "prune.h"
 #include "runfolder.h"
 #include "sha256.h"
 #include "torchwright/jsonfile.h"
@@ -249,6 +250,7 @@ struct Run {
     Augmenter augment;                        // applied to training batches only
     GraphModel model{nullptr};
     std::vector<torch::Tensor> trainable; // the parameters of layers that are not frozen
+    BoundMasks masks;                     // pruned weights kept at zero (TrainRequest::masks)
     std::unique_ptr<torch::optim::Optimizer> optimizer;
     TrainingState state; // what checkpoints keep: completed epochs, best metric, random state
     std::mt19937_64 shuffleRng;
@@ -421,6 +423,7 @@ struct TrainingSession::Impl {
     void loadData(Run &r);
     ExtraTrainSamples feedbackSamples(Run &r);
     void buildModel(Run &r, bool resuming);
+    void setUpMasks(Run &r);
     void restoreOrBegin(Run &r, bool resuming);
     void planBatches(Run &r);
     void storeRandomState(Run &r);
@@ -620,6 +623,7 @@ void TrainingSession::Impl::train(Project project, bool resuming)
     announce(r, resuming);
     loadData(r);
     buildModel(r, !fresh);
+    setUpMasks(r);
     restoreOrBegin(r, !fresh);
     planBatches(r);
     if (fresh)
@@ -847,6 +851,28 @@ void TrainingSession::Impl::buildModel(Run &r, bool resuming)
     r.optimizer = makeOptimizer(r.ts.optimizer, r.trainable);
 }
 
+// Pruning's masks (TrainRequest::masks): copied into the run folder as masks.pt (a resumed run
+// uses that copy), bound to the parameters and applied once before training; trainEpoch()
+// applies them again after every optimizer step.
+void TrainingSession::Impl::setUpMasks(Run &r)
+{
+    const std::string own = (fs::path(runDir) / "masks.pt").string();
+    if (request.masks.empty() && !summary.contains("masks"))
+        return;
+    if (!request.masks.empty() && fs::absolute(request.masks).lexically_normal() != fs::path(own))
+        writeBytesAtomically(own, readTextFile(request.masks));
+    r.masks = bindMaskFile(own, *r.model);
+    applyMasks(r.masks);
+    int64_t pruned = 0, total = 0;
+    for (const auto &[p, m] : r.masks) {
+        total += m.numel();
+        pruned += m.numel() - m.count_nonzero().item<int64_t>();
+    }
+    summary["masks"] = "masks.pt";
+    writeSummary();
+    log(Message::tr("pruning masks: %1 of %2 weights in %3 tensor(s) stay zero", pruned, total, r.masks.size()));
+}
+
 // A new run starts with no best metric and the project's shuffle seed; a resumed one takes
 // weights, optimizer, best metric and random state from its `last` checkpoint.
 void TrainingSession::Impl::restoreOrBegin(Run &r, bool resuming)
@@ -925,6 +951,7 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
         if (ts.gradClip > 0)
             torch::nn::utils::clip_grad_norm_(r.trainable, ts.gradClip);
         r.optimizer->step();
+        applyMasks(r.masks);
 
         const int64_t n = end - begin;
         const int64_t hits = lh.hits.defined() ? lh.hits.item<int64_t>() : 0;

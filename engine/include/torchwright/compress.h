@@ -34,17 +34,43 @@ constexpr const char *kInt8OnnxFile = "model.int8.onnx";
 using CompressLog = std::function<void(const Message &)>;
 
 // ---- Pruning -------------------------------------------------------------------------------
+// pruneRun() (engine/src/prune.cpp) reads the run's checkpoint and runs `steps` steps; step k
+// prunes to amount * k / steps (a linear schedule) of the original figures, starting from the
+// previous step's best checkpoint, and fine-tunes `finetuneEpochs` epochs through the ordinary
+// trainer into a run folder of its own (a run of the original project: runs panel, evaluate,
+// export and versions see it). Each step's run.json records "compression": {"method": "prune",
+// "source_run", "checkpoint", "structured", "score", "amount", "steps", "step", "schedule":
+// "linear", "step_amount", "finetune_epochs", "parameters_before", "parameters_after",
+// "macs_before", "macs_after", "sparsity", "layers", and "previous_run" after the first step}.
+//
+// Unstructured: the weight tensors of Conv2d, ConvTranspose2d and Linear layers (not biases, not
+// normalization) are ranked together by magnitude and the smallest set to zero; the masks go to
+// the run folder as masks.pt (TrainRequest::masks), which keeps them at zero while fine-tuning.
+// "layers" holds each weight's zero share. Multiply-adds do not change (the tensors stay dense).
+//
+// Structured: whole Conv2d output channels and Linear output neurons go, ranked by their score
+// normalised by the layer's mean score, lowest first, until the multiply-adds (GraphAnalysis)
+// are at most (1 - amount) of the original; every layer keeps at least one channel. The
+// following layers lose the matching inputs (through Flatten, the channels' blocks; BatchNorm is
+// sliced); layers whose outputs meet in an Add share one channel set, and a layer whose channels
+// reach something that cannot drop them (the model's output, softmax, layer normalization,
+// recurrent layers, an Add with an unpruned input) keeps them all, with a log line saying why.
+// The sliced weights are a checkpoint in <runs>/.pruned/, the fine-tuning run's pretraining
+// source ("start_weights"). "layers" holds {"before", "after"} output channels per layer.
 struct PruneOptions {
     // Unstructured: the share of the prunable weights (Conv/Linear weight tensors, globally by
     // magnitude) set to zero. Structured: the share of the multiply-adds to remove, by removing
-    // whole conv output channels and linear output neurons.
+    // whole conv output channels and linear output neurons. Above 0 and below 1.
     double amount = 0.5;
     bool structured = false;
-    std::string score = "l1"; // structured: "l1" (the channel's weight norm) or "taylor"
-    int steps = 1;            // the amount is reached over this many steps
-    int finetuneEpochs = 1;   // fine-tuning epochs after each step
-    std::string checkpoint = "best";
-    std::string runsDir; // "" = the source run's runs folder
+    // Structured: "l1" (the channel's sum of |weight| and |bias|) or "taylor" (|sum over the
+    // channel of weight * gradient|, summed over `scoreBatches` training batches, eval mode).
+    std::string score = "l1";
+    int scoreBatches = 32;
+    int steps = 1;                   // the amount is reached over this many steps (1..100)
+    int finetuneEpochs = 1;          // fine-tuning epochs after each step (0: the pruned weights as they are)
+    std::string checkpoint = "best"; // of the source run: "best" or "last"
+    std::string runsDir;             // "" = the source run's runs folder
     std::optional<std::string> device;
     std::optional<int> batchLimit; // per fine-tuning epoch (tests, benchmarks)
 };
@@ -52,8 +78,8 @@ struct PruneResult {
     std::string runDir; // the run folder of the pruned model (after its last fine-tuning)
     int64_t parametersBefore = 0, parametersAfter = 0; // structured: counts; unstructured: non-zero
     int64_t macsBefore = 0, macsAfter = 0;
-    double sparsity = 0;    // unstructured: zero share of the prunable weights
-    nlohmann::json summary; // what run.json's "compression" records
+    double sparsity = 0;    // zero share of the prunable weights (Conv/Linear weight tensors)
+    nlohmann::json summary; // what run.json's "compression" records (the last step's)
 };
 PruneResult pruneRun(const std::string &runDir, const PruneOptions &options, const TrainingEventSink &sink,
                      const CompressLog &log = {});

@@ -90,6 +90,13 @@ struct TrainRequest {
         double holdout = 0.2;
     };
     std::optional<Finetune> finetune;
+
+    // Unstructured pruning (torchwright/compress.h): a masks file, torch.save's format holding
+    // {parameter name: uint8 tensor of the parameter's shape, 1 = kept, 0 = pruned}. The trainer
+    // copies it into the run folder as masks.pt (run.json "masks"), zeroes the masked weights once
+    // before training and again right after every optimizer step, so pruned weights stay exactly
+    // zero. A resumed run uses its folder's copy. "" = no masks.
+    std::string masks;
 };
 
 struct RunResult {
