@@ -1816,8 +1816,10 @@ void printCompressionTable(const std::vector<CompressionRow> &rows, const Compre
         line(row);
     std::printf("\nchange: points of test accuracy against the original; PASS: it loses at most %.2f points.\n"
                 "latency: median milliseconds per batch of 1 and of 64 test samples over %d runs, on the CPU\n"
-                "(LT: LibTorch, ORT: ONNX Runtime); sizes: the exported files.\n",
-                options.allowedDrop, options.repeats);
+                "with %s (LT: LibTorch, ORT: ONNX Runtime); sizes: the exported files.\n",
+                options.allowedDrop, options.repeats,
+                options.threads > 0 ? (std::to_string(options.threads) + " thread(s)").c_str()
+                                    : "the libraries' default threads");
     for (size_t i = 0; i < rows.size(); ++i)
         if (!rows[i].note.empty())
             std::printf("[%zu] %s\n", i + 1, rows[i].note.c_str());
