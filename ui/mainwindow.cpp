@@ -111,15 +111,18 @@ MainWindow::MainWindow(QWidget *parent, ProjectDocument *document)
     for (QAction *a : pipelineSplit->actions())
         a->setProperty("shortcutGroup", tr("Pipeline"));
     connect(m_pipeline, &PipelineScene::stageSelected, m_stageInspector, &StageInspector::showStage);
-    // The stages after deployment show tables (predictions, feedback, versions): the inspector
-    // takes half the tab while one is shown, and gives the room back to the canvas after.
+    // The stages after deployment show tables (predictions, feedback, versions), and Evaluate &
+    // deploy the compression table: the inspector takes half the tab while one is shown, and
+    // gives the room back to the canvas after.
     connect(m_pipeline, &PipelineScene::stageSelected, this, [pipelineSplit](int stage) {
-        const bool wide = stage >= int(Stage::Application);
+        const bool wide = stage >= int(Stage::Application) || stage == int(Stage::EvaluateDeploy);
         const QList<int> sizes = pipelineSplit->sizes();
         const int total = sizes.value(0) + sizes.value(1);
         if (total <= 0)
             return;
-        const int inspector = wide ? std::max(total / 2, 560) : 360;
+        // Evaluate & deploy's compression table has ten columns: it takes more.
+        const int share = stage == int(Stage::EvaluateDeploy) ? total * 3 / 5 : total / 2;
+        const int inspector = wide ? std::max(share, 560) : 360;
         if ((wide && sizes.value(1) < inspector) || (!wide && sizes.value(1) > inspector + 200))
             pipelineSplit->setSizes({total - inspector, inspector});
     });

@@ -3,6 +3,7 @@
 #include "applicationpanel.h"
 #include "augmentpreview.h"
 #include "commands/changesetting.h"
+#include "compresspanel.h"
 #include "datapreview.h"
 #include "feedbackpanel.h"
 #include "finetunepanel.h"
@@ -204,6 +205,7 @@ ApplicationPanel *StageInspector::applicationPanel() const { return m_applicatio
 FeedbackPanel *StageInspector::feedbackPanel() const { return m_feedback; }
 FinetunePanel *StageInspector::finetunePanel() const { return m_finetune; }
 VersionsPanel *StageInspector::versionsPanel() const { return m_versions; }
+CompressPanel *StageInspector::compressPanel() const { return m_compress; }
 
 bool StageInspector::formFits() const { return m_form->minimumSizeHint().width() <= m_scroll->viewport()->width(); }
 
@@ -340,6 +342,8 @@ void StageInspector::addStageActions(int stage)
         exportButton->setObjectName("exportRun");
         connect(exportButton, &QPushButton::clicked, this, &StageInspector::exportRequested);
         m_layout->addRow(exportButton);
+        m_compress = new CompressPanel(m_doc, m_form);
+        m_layout->addRow(m_compress);
     } else if (Stage(stage) == Stage::InputData) {
         if (!m_dataPreview)
             m_dataPreview = new DataPreview(m_doc, m_form);

@@ -3,7 +3,8 @@
 // from the engine's settings schema (settings.h), so ranges and labels are the reader's. Each edit pushes a
 // ChangeSetting on the document's undo stack; the form refreshes from the document whenever its settings change. Stages
 // that act on the model's versions and its feedback (Application, User feedback, Continuous
-// optimization, Model update) show their panel under their settings.
+// optimization, Model update) show their panel under their settings, and Evaluate & deploy its
+// Compress panel (compresspanel.h).
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +25,7 @@ struct SettingSpec;
 namespace torchwright::ui {
 
 class ApplicationPanel;
+class CompressPanel;
 class DataPreview;
 class FeedbackPanel;
 class FinetunePanel;
@@ -48,6 +50,8 @@ public:
     FeedbackPanel *feedbackPanel() const;
     FinetunePanel *finetunePanel() const;
     VersionsPanel *versionsPanel() const;
+    // The Evaluate & deploy stage's Compress panel, while that stage is shown; else null.
+    CompressPanel *compressPanel() const;
 
 Q_SIGNALS:
     void openModelRequested();
@@ -95,6 +99,7 @@ private:
     QPointer<FeedbackPanel> m_feedback;
     QPointer<FinetunePanel> m_finetune;
     QPointer<VersionsPanel> m_versions;
+    QPointer<CompressPanel> m_compress;
 };
 
 } // namespace torchwright::ui

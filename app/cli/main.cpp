@@ -64,6 +64,7 @@ commands:
   compare PROJECT A B  two versions side by side on the test split and the feedback set
   promote PROJECT V  make a version current (checked by the project's promotion gate)
   rollback PROJECT   make the version current before the latest promotion current again
+  compression RUN [RUN...]  the before/after table of a run and its compressed runs
   devices            list the devices LibTorch sees
 
 Run 'torchwright-cli <command> --help' for a command's options.
@@ -256,6 +257,26 @@ is given; the override, the gate's result and the reason are recorded in registr
 Makes the version that was current before the latest promotion still in force current again
 (promote v2, promote v3, rollback: v2; rollback again: v1). The reason is recorded.
 )"},
+    {"compression", R"(usage: torchwright-cli compression ORIGINAL_RUN [RUN...] [--allowed-drop P]
+       [--repeats N] [--threads N] [--json]
+
+The before/after table of compression: ORIGINAL_RUN and each RUN (pruned, quantized or
+distilled runs, whose run.json "compression" says what was done; none given: every run in
+ORIGINAL_RUN's runs folder made from it) measured the same way:
+parameters (and the non-zero ones, which show unstructured pruning), multiply-adds, the sizes
+of the TorchScript and ONNX exports (a quantized run: its int8 ONNX file, and no TorchScript
+form), the median CPU latency in milliseconds of a batch of 1 and of 64 real test samples in
+LibTorch (not for an int8 model) and in ONNX Runtime (when it is installed:
+scripts/setup-onnxruntime), the test accuracy on the full test split (a quantized run's through
+ONNX Runtime) and its change in points against the original. A row passes when it loses no more
+than the allowed drop.
+
+--allowed-drop P  points of test accuracy a row may lose and still pass (default 1)
+--repeats N       timed runs per latency figure, after a warm-up; the median is shown
+                  (default 30)
+--threads N       CPU threads for LibTorch and ONNX Runtime (default: their own)
+--json            prints the rows as JSON (NaN as null); progress goes to stderr
+)"},
     {"devices", R"(usage: torchwright-cli devices
 
 Lists cpu and every CUDA device LibTorch sees.
@@ -328,10 +349,11 @@ struct Args {
 
 // Options that take a value; everything else starting with "--" is an error.
 const std::vector<std::string> kValued = {
-    "--epochs", "--device",      "--threads", "--out",      "--resume", "--checkpoint", "--format",
-    "--output", "--batch-limit", "--top",     "--limit",    "--note",   "--reason",     "--log",
-    "--state",  "--class",       "--version", "--label",    "--value",  "--from",       "--feedback",
-    "--prune",  "--score",       "--steps",   "--finetune", "--alpha",  "--temperature"};
+    "--epochs",   "--device", "--threads",     "--out",          "--resume",  "--checkpoint",
+    "--format",   "--output", "--batch-limit", "--top",          "--limit",   "--note",
+    "--reason",   "--log",    "--state",       "--class",        "--version", "--label",
+    "--value",    "--from",   "--feedback",    "--prune",        "--score",   "--steps",
+    "--finetune", "--alpha",  "--temperature", "--allowed-drop", "--repeats"};
 // Options that take no value.
 const std::vector<std::string> kFlags = {"--fix", "--json", "--override", "--structured"};
 
@@ -1788,6 +1810,160 @@ int cmdRollback(const Args &a)
     return kOk;
 }
 
+std::string bytesText(int64_t bytes)
+{
+    if (bytes < 0)
+        return "-";
+    char buf[32];
+    if (bytes >= 1000000)
+        std::snprintf(buf, sizeof buf, "%.2f MB", double(bytes) / 1e6);
+    else if (bytes >= 1000)
+        std::snprintf(buf, sizeof buf, "%.1f kB", double(bytes) / 1e3);
+    else
+        std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(bytes));
+    return buf;
+}
+
+std::string msText(double ms)
+{
+    if (!std::isfinite(ms))
+        return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, ms < 10 ? "%.3f" : "%.1f", ms);
+    return buf;
+}
+
+nlohmann::json finiteOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+nlohmann::json compressionRowJson(const CompressionRow &r)
+{
+    return {
+        {"run", r.runDir},
+        {"label", r.label},
+        {"method", r.method},
+        {"parameters", r.parameters},
+        {"non_zero_parameters", r.nonZeroParameters},
+        {"multiply_adds", r.macs},
+        {"torchscript_bytes", r.torchscriptBytes < 0 ? nlohmann::json(nullptr) : nlohmann::json(r.torchscriptBytes)},
+        {"onnx_bytes", r.onnxBytes < 0 ? nlohmann::json(nullptr) : nlohmann::json(r.onnxBytes)},
+        {"libtorch_ms_batch1", finiteOrNull(r.libtorchMs1)},
+        {"libtorch_ms_batch64", finiteOrNull(r.libtorchMs64)},
+        {"onnxruntime_ms_batch1", finiteOrNull(r.onnxRuntimeMs1)},
+        {"onnxruntime_ms_batch64", finiteOrNull(r.onnxRuntimeMs64)},
+        {"test_accuracy", finiteOrNull(r.testAccuracy)},
+        {"accuracy_change_points", finiteOrNull(r.accuracyChange)},
+        {"passes", r.passes},
+        {"note", r.note}};
+}
+
+void printCompressionTable(const std::vector<CompressionRow> &rows, const CompressionTableOptions &options)
+{
+    // One line per run, columns right-aligned to the widest cell; notes follow as footnotes.
+    const std::vector<std::string> head = {"run",         "method",   "params",   "non-zero",  "MACs",
+                                           "TorchScript", "ONNX",     "LT ms b1", "LT ms b64", "ORT ms b1",
+                                           "ORT ms b64",  "test acc", "change",   "result"};
+    std::vector<std::vector<std::string>> cells;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const CompressionRow &r = rows[i];
+        char acc[32] = "-", change[32] = "-";
+        if (std::isfinite(r.testAccuracy))
+            std::snprintf(acc, sizeof acc, "%.2f%%", r.testAccuracy * 100);
+        if (std::isfinite(r.accuracyChange))
+            std::snprintf(change, sizeof change, "%+.2f", r.accuracyChange);
+        std::string label = r.label;
+        if (!r.note.empty())
+            label += " [" + std::to_string(i + 1) + "]";
+        cells.push_back({label, r.method, human(r.parameters), human(r.nonZeroParameters), human(r.macs),
+                         bytesText(r.torchscriptBytes), bytesText(r.onnxBytes), msText(r.libtorchMs1),
+                         msText(r.libtorchMs64), msText(r.onnxRuntimeMs1), msText(r.onnxRuntimeMs64), acc, change,
+                         std::isfinite(r.accuracyChange) ? (r.passes ? "PASS" : "FAIL") : "-"});
+    }
+    std::vector<size_t> width(head.size());
+    for (size_t c = 0; c < head.size(); ++c) {
+        width[c] = head[c].size();
+        for (const auto &row : cells)
+            width[c] = std::max(width[c], row[c].size());
+    }
+    auto line = [&](const std::vector<std::string> &v) {
+        std::string out;
+        for (size_t c = 0; c < v.size(); ++c) {
+            const std::string pad(width[c] - v[c].size(), ' ');
+            out += c < 2 ? v[c] + pad : pad + v[c]; // names left, figures right
+            out += c + 1 < v.size() ? "  " : "";
+        }
+        std::printf("%s\n", out.c_str());
+    };
+    line(head);
+    for (const auto &row : cells)
+        line(row);
+    std::printf("\nchange: points of test accuracy against the original; PASS: it loses at most %.2f points.\n"
+                "latency: median milliseconds per batch of 1 and of 64 test samples over %d runs, on the CPU\n"
+                "with %s (LT: LibTorch, ORT: ONNX Runtime); sizes: the exported files.\n",
+                options.allowedDrop, options.repeats,
+                options.threads > 0 ? (std::to_string(options.threads) + " thread(s)").c_str()
+                                    : "the libraries' default threads");
+    for (size_t i = 0; i < rows.size(); ++i)
+        if (!rows[i].note.empty())
+            std::printf("[%zu] %s\n", i + 1, rows[i].note.c_str());
+}
+
+int cmdCompression(const Args &a)
+{
+    if (a.positional.empty()) {
+        std::fprintf(stderr, "%s", help("compression"));
+        return kUsage;
+    }
+    CompressionTableOptions options;
+    if (a.options.count("--allowed-drop")) {
+        const std::optional<double> drop = numberOption(a, "--allowed-drop");
+        if (!drop)
+            return kUsage;
+        if (*drop < 0 || *drop > 100) {
+            std::fprintf(stderr, "error: --allowed-drop: expected points from 0 to 100, got '%s'\n",
+                         a.options.at("--allowed-drop").c_str());
+            return kUsage;
+        }
+        options.allowedDrop = *drop;
+    }
+    std::string error;
+    const std::optional<int> repeats = intOption(a, "--repeats", 1, error, 100000);
+    if (!error.empty()) {
+        std::fprintf(stderr, "error: %s\n", error.c_str());
+        return kUsage;
+    }
+    const std::optional<int> threads = intOption(a, "--threads", 1, error, kMaxThreads);
+    if (!error.empty()) {
+        std::fprintf(stderr, "error: %s\n", error.c_str());
+        return kUsage;
+    }
+    if (repeats)
+        options.repeats = *repeats;
+    if (threads)
+        options.threads = *threads;
+    configureThreads(options.threads);
+    std::vector<std::string> runs(a.positional.begin() + 1, a.positional.end());
+    if (runs.empty()) // the runs made from it, in its runs folder
+        for (const CompressedRun &r : compressedRuns(a.positional[0]))
+            runs.push_back(r.runDir);
+    const bool json = a.options.count("--json");
+    const std::vector<CompressionRow> rows = compressionTable(
+        a.positional[0], runs, options, [](const Message &m) { std::fprintf(stderr, "%s\n", m.str().c_str()); });
+    if (json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto &r : rows)
+            list.push_back(compressionRowJson(r));
+        std::printf("%s\n", nlohmann::json{{"allowed_drop_points", options.allowedDrop},
+                                           {"repeats", options.repeats},
+                                           {"threads", options.threads},
+                                           {"rows", list}}
+                                .dump(2)
+                                .c_str());
+        return kOk;
+    }
+    printCompressionTable(rows, options);
+    return kOk;
+}
+
 int cmdDevices()
 {
     for (const auto &d : availableDevices())
@@ -1860,6 +2036,8 @@ int main(int argc, char **argv)
             return cmdRollback(*args);
         if (command == "feedback")
             return cmdFeedback(*args);
+        if (command == "compression")
+            return cmdCompression(*args);
         return cmdDevices();
     } catch (const std::exception &e) {
         std::fprintf(stderr, "error: %s\n", errorMessage(e).c_str());

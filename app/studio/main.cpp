@@ -5,7 +5,8 @@
 //              [--tab pipeline|graph|dashboard] renders it to a PNG and exits; needs no display
 //              [--size WxH] [--stage KEY]     (--stage: that pipeline stage selected; input_data
 //                                             waits for its data preview, application for its
-//                                             predictions on the first 12 test samples)
+//                                             predictions on the first 12 test samples,
+//                                             evaluate_deploy for its Compress panel's table)
 //              [--train-for SECONDS]          (trains that long first, for a mid-training shot)
 //              [--evaluate]                   (evaluates the newest run with a checkpoint and
 //                                             shows the Evaluation dock)
@@ -17,6 +18,7 @@
 
 #include "applicationpanel.h"
 #include "augmentpreview.h"
+#include "compresspanel.h"
 #include "dashboard.h"
 #include "datapreview.h"
 #include "evaluationpanel.h"
@@ -30,13 +32,16 @@
 #include "torchwright/runtime.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QDockWidget>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
+#include <QTableWidget>
 #include <QTimer>
 
 #include <cstdio>
@@ -310,6 +315,20 @@ int main(int argc, char **argv)
             first << i;
         tryIt->predictTestSamples(first);
         wait.exec();
+    }
+    // The Evaluate & deploy stage's Compress panel: measure the table of its source run and the
+    // runs made from it, and scroll the inspector down to it.
+    if (auto *compress = window.stageInspector()->compressPanel(); compress && compress->sourceBox()->count() > 0) {
+        QEventLoop wait;
+        QObject::connect(compress, &torchwright::ui::CompressPanel::done, &wait, &QEventLoop::quit);
+        QTimer::singleShot(600000, &wait, &QEventLoop::quit);
+        compress->measure();
+        wait.exec();
+        for (QWidget *p = compress->parentWidget(); p; p = p->parentWidget())
+            if (auto *area = qobject_cast<QScrollArea *>(p)) {
+                area->ensureWidgetVisible(compress->table(), 0, 0);
+                break;
+            }
     }
     // Let layouts settle and plots draw.
     for (int i = 0; i < 20; ++i)

@@ -145,4 +145,13 @@ struct CompressionTableOptions {
 std::vector<CompressionRow> compressionTable(const std::string &originalRunDir, const std::vector<std::string> &runDirs,
                                              const CompressionTableOptions &options = {}, const CompressLog &log = {});
 
+// The runs made from `sourceRunDir`: those in `runsDirs` (none given: the source's own runs
+// folder) whose run.json "compression"."source_run" names it, oldest first, each once. Runs whose
+// run.json cannot be read are left out.
+struct CompressedRun {
+    std::string runDir, label, method;
+};
+std::vector<CompressedRun> compressedRuns(const std::string &sourceRunDir,
+                                          const std::vector<std::string> &runsDirs = {});
+
 } // namespace torchwright
