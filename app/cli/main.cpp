@@ -5,6 +5,7 @@
 #include "progress.h"
 
 #include "torchwright/analysis.h"
+#include "torchwright/compress.h"
 #include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
 #include "torchwright/feedback.h"
@@ -58,6 +59,7 @@ commands:
   compare PROJECT A B  two versions side by side on the test split and the feedback set
   promote PROJECT V  make a version current (checked by the project's promotion gate)
   rollback PROJECT   make the version current before the latest promotion current again
+  quantize RUN       an int8 ONNX model of a run (static or dynamic), measured in ONNX Runtime
   devices            list the devices LibTorch sees
 
 Run 'torchwright-cli <command> --help' for a command's options.
@@ -103,6 +105,26 @@ are measured on; frozen layers keep the version's weights; the learning rate and
 /finetune/lr and /finetune/epochs. The run records its parent version and the items it saw;
 register it with 'versions PROJECT register RUN'.
   --epochs N, --device D, --threads N, --out DIR, --batch-limit N   as for train
+)"},
+    {"quantize", R"(usage: torchwright-cli quantize RUN [--mode static|dynamic] [--calibrate N]
+                                [--observer minmax|percentile|entropy] [--percentile P]
+                                [--checkpoint best|last] [--out RUNS_DIR]
+
+Writes an int8 ONNX model of the run's float model into a new run folder
+(runs/<time>-<name>-int8/, with the source's project and checkpoints, so evaluate, export and
+'versions register' take it; its bundle carries the int8 model as model.onnx).
+  --mode static    (default) post-training quantization calibrated on N training samples
+                   (--calibrate, default 512): activations uint8 per tensor, Conv and Linear
+                   weights int8 per output channel, biases int32, in the QDQ form ONNX Runtime
+                   runs with integer kernels (QLinearConv, QGemm).
+  --mode dynamic   Linear weights int8, activations quantized per batch at run time
+                   (MatMulInteger); LSTM as ONNX Runtime's DynamicQuantizeLSTM; GRU stays float.
+  --observer       how activation ranges are chosen: minmax (default), percentile (cuts the
+                   outer (100 - P)% at both ends, --percentile P, default 99.99) or entropy
+                   (TensorRT's KL-divergence histogram search).
+Layers with no safe int8 form stay float and are named. Prints both ONNX files' sizes, the
+accuracy of the float and the int8 model on the full test split measured in ONNX Runtime, and
+the share of test samples on which they agree.
 )"},
     {"evaluate", R"(usage: torchwright-cli evaluate RUN [--checkpoint best|last] [--device D]
 
@@ -291,7 +313,8 @@ struct Args {
 const std::vector<std::string> kValued = {
     "--epochs", "--device",      "--threads", "--out",   "--resume", "--checkpoint", "--format",
     "--output", "--batch-limit", "--top",     "--limit", "--note",   "--reason",     "--log",
-    "--state",  "--class",       "--version", "--label", "--value",  "--from",       "--feedback"};
+    "--state",  "--class",       "--version", "--label", "--value",  "--from",       "--feedback",
+    "--calibrate", "--mode", "--observer", "--percentile"};
 // Options that take no value.
 const std::vector<std::string> kFlags = {"--fix", "--json", "--override"};
 
@@ -781,6 +804,59 @@ int cmdEvaluate(const Args &a)
     for (size_t c = 0; c < k; ++c)
         std::printf("%*s %8.2f%% %8.2f%%\n", int(w), ev.classNames[c].c_str(), ev.precision[c] * 100,
                     ev.recall[c] * 100);
+    return kOk;
+}
+
+int cmdQuantize(const Args &a)
+{
+    if (a.positional.size() != 1) {
+        std::fprintf(stderr, "%s", help("quantize"));
+        return kUsage;
+    }
+    std::string error;
+    QuantizeOptions o;
+    if (a.options.count("--mode"))
+        o.mode = a.options.at("--mode");
+    if (a.options.count("--observer"))
+        o.observer = a.options.at("--observer");
+    if (a.options.count("--checkpoint"))
+        o.checkpoint = a.options.at("--checkpoint");
+    if (a.options.count("--out"))
+        o.runsDir = a.options.at("--out");
+    o.calibrate = intOption(a, "--calibrate", 1, error, 1000000).value_or(o.calibrate);
+    if (a.options.count("--percentile")) {
+        const std::string &v = a.options.at("--percentile");
+        char *end = nullptr;
+        o.percentile = std::strtod(v.c_str(), &end);
+        if (v.empty() || *end != '\0' || !(o.percentile > 50 && o.percentile <= 100))
+            error = "--percentile: expected a number above 50 and at most 100, got '" + v + "'";
+    }
+    if (!error.empty()) {
+        std::fprintf(stderr, "error: %s\n", error.c_str());
+        return kUsage;
+    }
+    configureThreads(0);
+    const QuantizeResult r =
+        quantizeRun(a.positional[0], o, [](const Message &m) { std::printf("%s\n", m.str().c_str()); });
+    auto pct = [](double v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.2f%%", v * 100);
+        return std::isfinite(v) ? std::string(buf) : std::string("not measured");
+    };
+    std::printf("run: %s\n", r.runDir.c_str());
+    std::printf("int8 model: %s\n", r.onnxFile.c_str());
+    std::printf("size: float ONNX %s bytes, int8 ONNX %s bytes (%.2fx smaller)\n", human(r.floatOnnxBytes).c_str(),
+                human(r.int8OnnxBytes).c_str(), double(r.floatOnnxBytes) / double(std::max<int64_t>(1, r.int8OnnxBytes)));
+    std::printf("test samples: %d (ONNX Runtime)\n", r.testSamples);
+    std::printf("float accuracy: %s\nint8 accuracy: %s\n", pct(r.floatAccuracy).c_str(), pct(r.int8Accuracy).c_str());
+    if (std::isfinite(r.floatAccuracy) && std::isfinite(r.int8Accuracy))
+        std::printf("change: %+.2f points\n", (r.int8Accuracy - r.floatAccuracy) * 100);
+    std::printf("agreement: %s of test samples get the float model's class\n", pct(r.agreement).c_str());
+    const auto kept = r.summary.value("layers_kept_float", std::vector<std::string>{});
+    std::string list;
+    for (const auto &l : kept)
+        list += (list.empty() ? "" : ", ") + l;
+    std::printf("layers kept float: %s\n", list.empty() ? "none" : list.c_str());
     return kOk;
 }
 
@@ -1683,6 +1759,8 @@ int main(int argc, char **argv)
             return cmdRollback(*args);
         if (command == "feedback")
             return cmdFeedback(*args);
+        if (command == "quantize")
+            return cmdQuantize(*args);
         return cmdDevices();
     } catch (const std::exception &e) {
         std::fprintf(stderr, "error: %s\n", errorMessage(e).c_str());
