@@ -15,6 +15,7 @@
 #include "datasetreader.h"
 #include "feedbackdata.h"
 #include "fileutil.h"
+#include "npyfile.h"
 #include "sha256.h"
 #include "torchwright/jsonfile.h"
 #include "torchwright/limits.h"

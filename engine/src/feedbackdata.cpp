@@ -13,6 +13,7 @@
 #include "datasetcache.h"
 #include "evaluation.h"
 #include "fileutil.h"
+#include "npyfile.h"
 
 #include "torchwright/jsonfile.h"
 
@@ -31,18 +32,6 @@ namespace torchwright {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-torch::Tensor readNpy(const std::string &path); // bundle.cpp
-
-namespace {
-
-bool hasExtension(const std::string &path, const char *ext)
-{
-    std::string e = fs::path(path).extension().string();
-    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return e == ext;
-}
-
-// A tensor as a .npy file (format 1.0, C order).
 std::string npyBytes(torch::Tensor t)
 {
     t = t.contiguous();
@@ -69,6 +58,15 @@ std::string npyBytes(torch::Tensor t)
     out += header;
     out.append(static_cast<const char *>(t.data_ptr()), size_t(t.numel()) * t.element_size());
     return out;
+}
+
+namespace {
+
+bool hasExtension(const std::string &path, const char *ext)
+{
+    std::string e = fs::path(path).extension().string();
+    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return e == ext;
 }
 
 char csvDelimiter(const json &record)

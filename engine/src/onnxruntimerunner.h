@@ -17,13 +17,13 @@ namespace torchwright {
 struct OnnxRuntimeOptions {
     std::vector<int> latencyBatches; // batch sizes to time (each: warm-up, then `repeats` runs)
     int repeats = 30;
-    int threads = 0;                 // intra-op threads; 0 = ONNX Runtime's default
-    bool outputs = true;             // run every input and return the outputs
+    int threads = 0;     // intra-op threads; 0 = ONNX Runtime's default
+    bool outputs = true; // run every input and return the outputs
 };
 struct OnnxRuntimeResult {
-    torch::Tensor outputs;                  // [N, ...] float32, the model's "logits" for the inputs
-    std::map<int, double> latencyMedianMs;  // batch size -> median milliseconds per run
-    std::string version;                    // onnxruntime-node's version
+    torch::Tensor outputs;                 // [N, ...] float32, the model's "logits" for the inputs
+    std::map<int, double> latencyMedianMs; // batch size -> median milliseconds per run
+    std::string version;                   // onnxruntime-node's version
 };
 
 // Why ONNX Runtime cannot run here (no node, no onnxruntime-node); empty when it can.

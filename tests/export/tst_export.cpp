@@ -14,6 +14,8 @@
 #include "engine/torchhelpers.h"
 #include "export/npy.h"
 #include "export/process.h"
+#include "npyfile.h"
+#include "onnxruntimerunner.h"
 #include "torchwright/exports.h"
 #include "torchwright/project.h"
 #include "torchwright/runs.h"
@@ -173,6 +175,7 @@ private Q_SLOTS:
     void filesWrittenWithoutLeftovers();
     void pythonLoadsTorchScriptAndChecksOnnx();
     void onnxRuntimeMatchesEngine();
+    void engineRunsOnnxRuntime();
     void torchScriptLoadsInCpp();
     void layerWithoutOnnxFormIsRefused();
     void bundleManifestAndChecksums();
@@ -278,6 +281,41 @@ void TestExport::onnxRuntimeMatchesEngine()
     for (const auto &l : lines)
         QVERIFY2(l["ok"].toBool(), QJsonDocument(l).toJson().constData());
     qInfo("%s", qPrintable(r.output));
+}
+
+// The engine's own way to ONNX Runtime (the compression table and quantization measure with it):
+// a separate node process, outputs and timings read back.
+void TestExport::engineRunsOnnxRuntime()
+{
+    QVERIFY2(onnxRuntimeUnavailable().empty(), onnxRuntimeUnavailable().str().c_str());
+    for (const auto &c : m_cases) {
+        const torch::Tensor x = readNpy(c.dir + "/input.npy"), expected = readNpy(c.dir + "/expected.npy");
+        OnnxRuntimeOptions options;
+        options.latencyBatches = {1, 8};
+        options.repeats = 3;
+        const OnnxRuntimeResult r = runOnnxRuntime(c.dir + "/model.onnx", x, options);
+        QCOMPARE(r.version, std::string("1.19.2"));
+        QCOMPARE(r.outputs.sizes(), expected.sizes());
+        const double diff = (r.outputs - expected.to(torch::kFloat32)).abs().max().item<double>();
+        QVERIFY2(diff < 1e-4, (c.name + ": " + std::to_string(diff)).c_str());
+        QCOMPARE(r.latencyMedianMs.size(), size_t(2));
+        for (const auto &[batch, ms] : r.latencyMedianMs)
+            QVERIFY2(ms > 0 && std::isfinite(ms), (c.name + " batch " + std::to_string(batch)).c_str());
+    }
+    // A damaged model file: ONNX Runtime's own message, naming the file.
+    const std::string bad = path("damaged.onnx");
+    QVERIFY(testhelpers::writeFileBytes(bad, QByteArray("not a model")));
+    try {
+        runOnnxRuntime(bad, torch::zeros({1, 4}));
+        QFAIL("a damaged ONNX file was run");
+    } catch (const EngineError &e) {
+        QVERIFY2(std::string(e.what()).find(bad) != std::string::npos, e.what());
+    }
+    // Without the package: a message saying how to install it.
+    qputenv("TORCHWRIGHT_ONNXRUNTIME", QByteArray::fromStdString(path("nowhere")));
+    const Message why = onnxRuntimeUnavailable();
+    qunsetenv("TORCHWRIGHT_ONNXRUNTIME");
+    QVERIFY2(why.str().find("scripts/setup-onnxruntime") != std::string::npos, why.str().c_str());
 }
 
 void TestExport::torchScriptLoadsInCpp()

@@ -44,7 +44,7 @@ struct PruneOptions {
     int steps = 1;            // the amount is reached over this many steps
     int finetuneEpochs = 1;   // fine-tuning epochs after each step
     std::string checkpoint = "best";
-    std::string runsDir;           // "" = the source run's runs folder
+    std::string runsDir; // "" = the source run's runs folder
     std::optional<std::string> device;
     std::optional<int> batchLimit; // per fine-tuning epoch (tests, benchmarks)
 };
@@ -52,7 +52,7 @@ struct PruneResult {
     std::string runDir; // the run folder of the pruned model (after its last fine-tuning)
     int64_t parametersBefore = 0, parametersAfter = 0; // structured: counts; unstructured: non-zero
     int64_t macsBefore = 0, macsAfter = 0;
-    double sparsity = 0; // unstructured: zero share of the prunable weights
+    double sparsity = 0;    // unstructured: zero share of the prunable weights
     nlohmann::json summary; // what run.json's "compression" records
 };
 PruneResult pruneRun(const std::string &runDir, const PruneOptions &options, const TrainingEventSink &sink,
@@ -96,9 +96,9 @@ struct CompressionRow {
     // Medians of repeated runs, milliseconds per batch; NaN when not measured (no ONNX Runtime,
     // or no TorchScript form for an int8 model).
     double libtorchMs1 = NAN, libtorchMs64 = NAN, onnxRuntimeMs1 = NAN, onnxRuntimeMs64 = NAN;
-    double testAccuracy = NAN;       // on the full test split (ONNX Runtime for an int8 model)
-    double accuracyChange = NAN;     // points against the original
-    bool passes = false;             // within the allowed drop
+    double testAccuracy = NAN;   // on the full test split (ONNX Runtime for an int8 model)
+    double accuracyChange = NAN; // points against the original
+    bool passes = false;         // within the allowed drop
     std::string note;
 };
 struct CompressionTableOptions {
