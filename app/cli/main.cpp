@@ -310,11 +310,11 @@ struct Args {
 };
 
 // Options that take a value; everything else starting with "--" is an error.
-const std::vector<std::string> kValued = {
-    "--epochs", "--device",      "--threads", "--out",   "--resume", "--checkpoint", "--format",
-    "--output", "--batch-limit", "--top",     "--limit", "--note",   "--reason",     "--log",
-    "--state",  "--class",       "--version", "--label", "--value",  "--from",       "--feedback",
-    "--calibrate", "--mode", "--observer", "--percentile"};
+const std::vector<std::string> kValued = {"--epochs",     "--device",    "--threads", "--out",         "--resume",
+                                          "--checkpoint", "--format",    "--output",  "--batch-limit", "--top",
+                                          "--limit",      "--note",      "--reason",  "--log",         "--state",
+                                          "--class",      "--version",   "--label",   "--value",       "--from",
+                                          "--feedback",   "--calibrate", "--mode",    "--observer",    "--percentile"};
 // Options that take no value.
 const std::vector<std::string> kFlags = {"--fix", "--json", "--override"};
 
@@ -846,7 +846,8 @@ int cmdQuantize(const Args &a)
     std::printf("run: %s\n", r.runDir.c_str());
     std::printf("int8 model: %s\n", r.onnxFile.c_str());
     std::printf("size: float ONNX %s bytes, int8 ONNX %s bytes (%.2fx smaller)\n", human(r.floatOnnxBytes).c_str(),
-                human(r.int8OnnxBytes).c_str(), double(r.floatOnnxBytes) / double(std::max<int64_t>(1, r.int8OnnxBytes)));
+                human(r.int8OnnxBytes).c_str(),
+                double(r.floatOnnxBytes) / double(std::max<int64_t>(1, r.int8OnnxBytes)));
     std::printf("test samples: %d (ONNX Runtime)\n", r.testSamples);
     std::printf("float accuracy: %s\nint8 accuracy: %s\n", pct(r.floatAccuracy).c_str(), pct(r.int8Accuracy).c_str());
     if (std::isfinite(r.floatAccuracy) && std::isfinite(r.int8Accuracy))

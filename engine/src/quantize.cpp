@@ -46,14 +46,14 @@
 #endif
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <deque>
-#include <optional>
-#include <random>
-#include <cmath>
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <optional>
+#include <random>
 #include <set>
 
 namespace torchwright {
@@ -74,12 +74,14 @@ constexpr int kHistogramBins = 2048;
 struct Observer {
     double lo = std::numeric_limits<double>::infinity();
     double hi = -std::numeric_limits<double>::infinity();
-    std::vector<double> hist;     // percentile: over [lo, hi]; entropy: |x| over [0, max |x|]
-    bool floating = true;         // int64 tensors (token ids) are never quantized
+    std::vector<double> hist; // percentile: over [lo, hi]; entropy: |x| over [0, max |x|]
+    bool floating = true;     // int64 tensors (token ids) are never quantized
     int64_t count = 0;
+    int64_t rank = 0;
 
     void observeRange(const torch::Tensor &t)
     {
+        rank = t.dim();
         if (!t.is_floating_point()) {
             floating = false;
             return;
@@ -248,7 +250,8 @@ void setTensor(onnx::TensorProto &t, const std::string &name, const torch::Tenso
     case torch::kInt8: t.set_data_type(onnx::TensorProto::INT8); break;
     case torch::kInt32: t.set_data_type(onnx::TensorProto::INT32); break;
     case torch::kInt64: t.set_data_type(onnx::TensorProto::INT64); break;
-    default: throw EngineError(Message::tr("no ONNX type for a tensor of %1", std::string(c10::toString(v.scalar_type()))));
+    default:
+        throw EngineError(Message::tr("no ONNX type for a tensor of %1", std::string(c10::toString(v.scalar_type()))));
     }
     t.set_raw_data(std::string(static_cast<const char *>(v.data_ptr()), v.nbytes()));
 }
@@ -426,6 +429,14 @@ std::string layerOf(const onnx::NodeProto &n)
     return slash == std::string::npos ? name : name.substr(0, slash);
 }
 
+// A layer's learned weight ("fc.weight", folded "fc.weight_t"), not a constant of its ONNX form
+// (an adaptive pool's averaging matrices).
+bool isWeight(const std::string &initializer)
+{
+    const size_t dot = initializer.rfind('.');
+    return dot != std::string::npos && initializer.compare(dot, 7, ".weight") == 0;
+}
+
 // Transpose(weight) with perm [1, 0] -> an initializer holding the transposed weight, so that
 // MatMul(x, W^T) reads a constant it can quantize (Linear on sequences, attention projections).
 void foldWeightTransposes(Rewriter &rw)
@@ -458,7 +469,8 @@ void flattenToReshape(Rewriter &rw, const std::map<std::string, int64_t> &ranks)
         const auto r = ranks.find(n.input(0));
         if (r == ranks.end() || r->second < 2)
             continue;
-        const std::string shape = rw.addInitializer(layerOf(n) + "/flat_shape", torch::tensor({int64_t(0), int64_t(-1)}));
+        const std::string shape =
+            rw.addInitializer(layerOf(n) + "/flat_shape", torch::tensor({int64_t(0), int64_t(-1)}));
         n.set_op_type("Reshape");
         n.clear_attribute();
         n.add_input(shape);
@@ -466,8 +478,8 @@ void flattenToReshape(Rewriter &rw, const std::map<std::string, int64_t> &ranks)
 }
 
 const std::set<std::string> kPassThrough = {"MaxPool", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Identity"};
-const std::set<std::string> kIntegerCapable = {"Conv",    "Gemm",      "MatMul",    "Relu",      "MaxPool",
-                                               "Add",     "Concat",    "Reshape",   "Transpose", "Squeeze",
+const std::set<std::string> kIntegerCapable = {"Conv",      "Gemm",        "MatMul",           "Relu",      "MaxPool",
+                                               "Add",       "Concat",      "Reshape",          "Transpose", "Squeeze",
                                                "Unsqueeze", "AveragePool", "GlobalAveragePool"};
 
 struct StaticPlan {
@@ -479,9 +491,9 @@ struct StaticPlan {
 bool staticWeightNode(const Rewriter &rw, const onnx::NodeProto &n)
 {
     if (n.op_type() == "Conv")
-        return n.input_size() >= 2 && rw.initializer(n.input(1));
+        return n.input_size() >= 2 && rw.initializer(n.input(1)) && isWeight(n.input(1));
     if (n.op_type() == "Gemm")
-        return n.input_size() >= 2 && rw.initializer(n.input(1)) && attrInt(n, "transA", 0) == 0
+        return n.input_size() >= 2 && rw.initializer(n.input(1)) && isWeight(n.input(1)) && attrInt(n, "transA", 0) == 0
                && attrInt(n, "transB", 0) == 1 && attrFloat(n, "alpha", 1) == 1 && attrFloat(n, "beta", 1) == 1
                && (n.input_size() < 3 || rw.initializer(n.input(2)));
     return false;
@@ -504,8 +516,7 @@ void quantizeStaticWeights(Rewriter &rw, onnx::NodeProto &n, float xScale)
         const std::string bName = n.input(2);
         const torch::Tensor b = tensorValue(*rw.initializer(bName));
         const torch::Tensor bScale = (scale * xScale).to(torch::kFloat32);
-        const torch::Tensor bq =
-            torch::round(b / bScale).clamp(-2147483647.0, 2147483647.0).to(torch::kInt32);
+        const torch::Tensor bq = torch::round(b / bScale).clamp(-2147483647.0, 2147483647.0).to(torch::kInt32);
         const std::string bq_ = rw.addInitializer(bName + "_quantized", bq);
         const std::string bs = rw.addInitializer(bName + "_scale", bScale);
         const std::string bz = rw.addInitializer(bName + "_zero_point", torch::zeros({b.size(0)}, torch::kInt32));
@@ -525,8 +536,8 @@ void insertQdq(Rewriter &rw, const std::string &tensor, const QParams &p)
     const int at = prod ? rw.indexOf(prod) + 1 : 0;
     const std::string base = prod ? layerOf(*prod) : tensor;
     const std::string s = rw.addInitializer(base + "/act_scale", torch::tensor(p.scale, torch::kFloat32));
-    const std::string z = rw.addInitializer(base + "/act_zero_point",
-                                            torch::tensor(int64_t(p.zeroPoint)).to(torch::kUInt8).reshape({}));
+    const std::string z =
+        rw.addInitializer(base + "/act_zero_point", torch::tensor(int64_t(p.zeroPoint)).to(torch::kUInt8).reshape({}));
     onnx::NodeProto *q = rw.makeNode("QuantizeLinear", {tensor, s, z}, 1, base);
     onnx::NodeProto *dq = rw.makeNode("DequantizeLinear", {q->output(0), s, z}, 1, base);
     const std::string dqOut = dq->output(0);
@@ -570,18 +581,24 @@ std::vector<std::string> floatWeightLayers(const onnx::GraphProto &g, const std:
 // tensors in the engine's topological order; `finalTensor` is the last layer's output (stays float).
 Rewritten quantizeStatic(onnx::GraphProto &g, const std::vector<std::string> &order,
                          const std::map<std::string, std::pair<double, double>> &ranges,
-                         const std::string &finalTensor)
+                         const std::map<std::string, int64_t> &ranks, const std::string &finalTensor)
 {
     Rewriter rw(g);
     foldWeightTransposes(rw);
+    flattenToReshape(rw, ranks);
     // Which weight nodes are quantized, and which boundaries get a QDQ pair.
     std::set<std::string> weightNodes;
     for (const auto &n : g.node())
         if (staticWeightNode(rw, n))
             weightNodes.insert(n.name());
+    const std::set<std::string> boundaries(order.begin(), order.end());
     auto integerCapable = [&](const onnx::NodeProto &n) {
         if (n.op_type() == "Conv" || n.op_type() == "Gemm" || n.op_type() == "MatMul")
             return weightNodes.count(n.name()) > 0;
+        // A reshaping inside a layer (an LSTM's transposes) gains nothing from a pair; a whole
+        // layer (Flatten) does.
+        if (kPassThrough.count(n.op_type()) && n.op_type() != "MaxPool")
+            return n.output_size() == 1 && boundaries.count(n.output(0)) > 0;
         return kIntegerCapable.count(n.op_type()) > 0;
     };
     StaticPlan plan;
@@ -646,7 +663,8 @@ void dynamicMatMul(Rewriter &rw, const std::string &nodeName, const std::string 
     auto [q, scale] = quantizeWeight(wKN, 1);
     const std::string qName = rw.addInitializer(layer + "/weight_quantized", q);
     const std::string sName = rw.addInitializer(layer + "/weight_scale", scale);
-    const std::string zName = rw.addInitializer(layer + "/weight_zero_point", torch::zeros({wKN.size(1)}, torch::kInt8));
+    const std::string zName =
+        rw.addInitializer(layer + "/weight_zero_point", torch::zeros({wKN.size(1)}, torch::kInt8));
     onnx::NodeProto *dql = rw.makeNode("DynamicQuantizeLinear", {x}, 3, layer);
     const std::string xq = dql->output(0), xs = dql->output(1), xz = dql->output(2);
     onnx::NodeProto *mm = rw.makeNode("MatMulInteger", {xq, qName, xz, zName}, 1, layer);
@@ -677,10 +695,10 @@ void dynamicLstm(Rewriter &rw, onnx::NodeProto &n)
         const torch::Tensor m = w.abs().amax(1);                                                 // [D, 4H]
         torch::Tensor scale = torch::where(m > 1e-12, m / 127.0, torch::ones_like(m)).to(torch::kFloat32);
         const torch::Tensor q = torch::round(w / scale.unsqueeze(1)).clamp(-127, 127).to(torch::kInt8);
-        std::vector<std::string> r = {rw.addInitializer(layer + "/" + tag + "_quantized", q),
-                                      rw.addInitializer(layer + "/" + tag + "_scale", scale),
-                                      rw.addInitializer(layer + "/" + tag + "_zero_point",
-                                                        torch::zeros(scale.sizes(), torch::kInt8))};
+        std::vector<std::string> r = {
+            rw.addInitializer(layer + "/" + tag + "_quantized", q),
+            rw.addInitializer(layer + "/" + tag + "_scale", scale),
+            rw.addInitializer(layer + "/" + tag + "_zero_point", torch::zeros(scale.sizes(), torch::kInt8))};
         return r;
     };
     const std::string w = n.input(1), r = n.input(2);
@@ -716,14 +734,19 @@ Rewritten quantizeDynamic(onnx::ModelProto &m)
     std::set<std::string> consumedBias;
     for (const auto &n : g.node()) {
         if (n.op_type() == "Gemm" && staticWeightNode(rw, n)) {
-            Job j{n.name(), n.input(0), n.output(0), layerOf(n), tensorValue(*rw.initializer(n.input(1))).t().contiguous(),
+            Job j{n.name(),
+                  n.input(0),
+                  n.output(0),
+                  layerOf(n),
+                  tensorValue(*rw.initializer(n.input(1))).t().contiguous(),
                   {}};
             if (n.input_size() >= 3 && !n.input(2).empty())
                 j.bias = tensorValue(*rw.initializer(n.input(2)));
             jobs.push_back(std::move(j));
-        } else if (n.op_type() == "MatMul" && rw.initializer(n.input(1))
-                   && rw.initializer(n.input(1))->dims_size() == 2) {
-            jobs.push_back({n.name(), n.input(0), n.output(0), layerOf(n), tensorValue(*rw.initializer(n.input(1))), {}});
+        } else if (n.op_type() == "MatMul" && rw.initializer(n.input(1)) && rw.initializer(n.input(1))->dims_size() == 2
+                   && isWeight(n.input(1))) {
+            jobs.push_back(
+                {n.name(), n.input(0), n.output(0), layerOf(n), tensorValue(*rw.initializer(n.input(1))), {}});
         }
     }
     for (const Job &j : jobs) {
@@ -779,7 +802,10 @@ torch::Tensor forwardObserved(GraphModelImpl &model, const torch::Tensor &input,
 
 namespace {
 
-Message optionError(const std::string &option, const Message &why) { return Message::tr("quantize: %1: %2", option, why); }
+Message optionError(const std::string &option, const Message &why)
+{
+    return Message::tr("quantize: %1: %2", option, why);
+}
 
 void checkOptions(const QuantizeOptions &o)
 {
@@ -791,8 +817,8 @@ void checkOptions(const QuantizeOptions &o)
     if (o.calibrate < 1 || o.calibrate > 1000000)
         throw EngineError(optionError("--calibrate", Message::tr("expected 1..1000000 samples, got %1", o.calibrate)));
     if (!(o.percentile > 50 && o.percentile <= 100))
-        throw EngineError(optionError("percentile", Message::tr("expected more than 50 and at most 100, got %1",
-                                                                json(o.percentile).dump())));
+        throw EngineError(optionError(
+            "percentile", Message::tr("expected more than 50 and at most 100, got %1", json(o.percentile).dump())));
     if (o.checkpoint != "best" && o.checkpoint != "last")
         throw EngineError(optionError("checkpoint", Message::tr("expected best or last, got '%1'", o.checkpoint)));
 }
@@ -890,9 +916,8 @@ QuantizeResult quantizeRun(const std::string &runDirIn, const QuantizeOptions &o
         auto pass = [&](const std::function<void(Observer &, const torch::Tensor &)> &see) {
             for (int64_t s = 0; s < n; s += batch) {
                 const torch::Tensor x = samples.slice(0, s, std::min(n, s + batch));
-                const torch::Tensor y = forwardObserved(model, x, [&](int id, const torch::Tensor &v) {
-                    see(observers[tensorOf.at(id)], v);
-                });
+                const torch::Tensor y = forwardObserved(
+                    model, x, [&](int id, const torch::Tensor &v) { see(observers[tensorOf.at(id)], v); });
                 if (s == 0 && !torch::allclose(y, model.forward(x), 1e-4, 1e-5))
                     throw EngineError(Message::tr("the layer-by-layer forward differs from the model's (a bug in "
                                                   "Torchwright)"));
@@ -904,8 +929,9 @@ QuantizeResult quantizeRun(const std::string &runDirIn, const QuantizeOptions &o
             pass([absolute](Observer &o, const torch::Tensor &v) { o.observeHistogram(v, absolute); });
         }
         std::map<std::string, std::pair<double, double>> ranges;
-        json layers = json::object();
+        std::map<std::string, int64_t> ranks;
         for (const auto &[t, o] : observers) {
+            ranks[t] = o.rank;
             if (!o.floating || !(o.hi >= o.lo))
                 continue;
             std::pair<double, double> r = {o.lo, o.hi};
@@ -915,7 +941,7 @@ QuantizeResult quantizeRun(const std::string &runDirIn, const QuantizeOptions &o
                 r = o.entropyRange();
             ranges[t] = r;
         }
-        rewritten = quantizeStatic(*qm.mutable_graph(), order, ranges, finalTensor);
+        rewritten = quantizeStatic(*qm.mutable_graph(), order, ranges, ranks, finalTensor);
         calibration = json{{"samples", n}, {"observer", options.observer}};
         if (options.observer == "percentile")
             calibration["percentile"] = options.percentile;
@@ -975,8 +1001,8 @@ QuantizeResult quantizeRun(const std::string &runDirIn, const QuantizeOptions &o
         writeBytesAtomically(result.onnxFile, int8Bytes);
 
         // Both models through ONNX Runtime on the full test split.
-        const bool classification = data.test.labels.defined() && data.test.labels.scalar_type() == torch::kInt64
-                                    && fm.outputShape.size() == 1;
+        const bool classification =
+            data.test.labels.defined() && data.test.labels.scalar_type() == torch::kInt64 && fm.outputShape.size() == 1;
         if (const Message why = onnxRuntimeUnavailable(); !why.empty()) {
             say(Message::tr("accuracy not measured: %1", why));
         } else if (!classification) {
