@@ -75,8 +75,8 @@ struct TempDir {
         std::error_code ec;
         fs::remove_all(path, ec);
         if (!fs::create_directories(path, ec) || ec)
-            throw EngineError(
-                Message::tr("%1: cannot create a temporary folder for ONNX Runtime: %2", path.string(), ec.message()));
+            throw EngineError(Message::tr("%1: cannot create a temporary folder for ONNX Runtime: %2", path.string(),
+                                          ec.message()));
         fs::permissions(path, fs::perms::owner_all, ec);
     }
     ~TempDir()
@@ -161,8 +161,8 @@ OnnxRuntimeResult runOnnxRuntime(const std::string &onnxFile, const torch::Tenso
     const int rc = runProcess({findNode().string(), script.string(), pkg.string(), request.string()},
                               tmp.path / "stdout.txt", tmp.path / "stderr.txt");
     if (rc != 0)
-        throw EngineError(
-            Message::tr("%1: ONNX Runtime failed (exit %2): %3", onnxFile, rc, tail(tmp.path / "stderr.txt")));
+        throw EngineError(Message::tr("%1: ONNX Runtime failed (exit %2): %3", onnxFile, rc,
+                                      tail(tmp.path / "stderr.txt")));
     OnnxRuntimeResult r;
     try {
         const json res = json::parse(readTextFile(result.string()));
