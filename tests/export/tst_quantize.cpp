@@ -158,7 +158,7 @@ void TestQuantize::staticCnnIsInt8AndAgrees()
     QVERIFY2(check.output.contains("'QuantizeLinear'") && check.output.contains("'DequantizeLinear'"),
              qPrintable(check.output));
 
-    const OrtFusions f = ortFusions(r.onnxFile, "[1, 28, 28]");
+    OrtFusions f = ortFusions(r.onnxFile, "[1, 28, 28]");
     QVERIFY2(f.ok, qPrintable(f.output.right(3000)));
     QVERIFY2(f.matched["Conv"] == 2 && f.matched["Gemm"] == 2,
              qPrintable("fusions: Conv " + QString::number(f.matched["Conv"]) + ", Gemm "
@@ -264,7 +264,7 @@ void TestQuantize::dynamicMlp()
     QVERIFY2(check.finished && check.exitCode == 0, qPrintable(exporttest::describe(check)));
     QVERIFY2(check.output.contains("'MatMulInteger'") && check.output.contains("'DynamicQuantizeLinear'"),
              qPrintable(check.output));
-    const OrtFusions f = ortFusions(r.onnxFile, "[1, 28, 28]");
+    OrtFusions f = ortFusions(r.onnxFile, "[1, 28, 28]");
     QVERIFY2(f.ok, qPrintable(f.output.right(3000)));
     QVERIFY2(f.transformers["MatMulIntegerToFloatFusion"] + f.transformers["DynamicQuantizeMatMulFusion"] >= 1,
              "ONNX Runtime fused no MatMulInteger");
