@@ -108,7 +108,7 @@ register it with 'versions PROJECT register RUN'.
 )"},
     {"quantize", R"(usage: torchwright-cli quantize RUN [--mode static|dynamic] [--calibrate N]
                                 [--observer minmax|percentile|entropy] [--percentile P]
-                                [--checkpoint best|last] [--out RUNS_DIR]
+                                [--checkpoint best|last] [--out RUNS_DIR] [--test-limit N]
 
 Writes an int8 ONNX model of the run's float model into a new run folder
 (runs/<time>-<name>-int8/, with the source's project and checkpoints, so evaluate, export and
@@ -124,7 +124,8 @@ Writes an int8 ONNX model of the run's float model into a new run folder
                    (TensorRT's KL-divergence histogram search).
 Layers with no safe int8 form stay float and are named. Prints both ONNX files' sizes, the
 accuracy of the float and the int8 model on the full test split measured in ONNX Runtime, and
-the share of test samples on which they agree.
+the share of test samples on which they agree (--test-limit N: on the first N test samples
+only, for a quick look).
 )"},
     {"evaluate", R"(usage: torchwright-cli evaluate RUN [--checkpoint best|last] [--device D]
 
@@ -824,6 +825,7 @@ int cmdQuantize(const Args &a)
     if (a.options.count("--out"))
         o.runsDir = a.options.at("--out");
     o.calibrate = intOption(a, "--calibrate", 1, error, 1000000).value_or(o.calibrate);
+    o.testLimit = intOption(a, "--test-limit", 1, error).value_or(0);
     if (a.options.count("--percentile")) {
         const std::string &v = a.options.at("--percentile");
         char *end = nullptr;
@@ -852,7 +854,10 @@ int cmdQuantize(const Args &a)
     std::printf("float accuracy: %s\nint8 accuracy: %s\n", pct(r.floatAccuracy).c_str(), pct(r.int8Accuracy).c_str());
     if (std::isfinite(r.floatAccuracy) && std::isfinite(r.int8Accuracy))
         std::printf("change: %+.2f points\n", (r.int8Accuracy - r.floatAccuracy) * 100);
-    std::printf("agreement: %s of test samples get the float model's class\n", pct(r.agreement).c_str());
+    if (std::isfinite(r.agreement))
+        std::printf("agreement: %s of test samples get the float model's class\n", pct(r.agreement).c_str());
+    else
+        std::printf("agreement: not measured\n");
     const auto kept = r.summary.value("layers_kept_float", std::vector<std::string>{});
     std::string list;
     for (const auto &l : kept)

@@ -819,6 +819,8 @@ void checkOptions(const QuantizeOptions &o)
     if (!(o.percentile > 50 && o.percentile <= 100))
         throw EngineError(optionError(
             "percentile", Message::tr("expected more than 50 and at most 100, got %1", json(o.percentile).dump())));
+    if (o.testLimit < 0)
+        throw EngineError(optionError("testLimit", Message::tr("expected 0 (all) or more, got %1", o.testLimit)));
     if (o.checkpoint != "best" && o.checkpoint != "last")
         throw EngineError(optionError("checkpoint", Message::tr("expected best or last, got '%1'", o.checkpoint)));
 }
@@ -1008,10 +1010,14 @@ QuantizeResult quantizeRun(const std::string &runDirIn, const QuantizeOptions &o
         } else if (!classification) {
             say(Message::tr("accuracy not measured: the model is not a classifier"));
         } else if (data.test.size() > 0) {
-            say(Message::tr("measuring both models on the %1 test samples in ONNX Runtime", data.test.size()));
+            say(Message::tr("measuring both models on %1 test samples in ONNX Runtime",
+                            options.testLimit > 0 ? std::min<int64_t>(options.testLimit, data.test.size())
+                                                  : data.test.size()));
             const std::string floatFile = (fs::path(outDir) / ".float.onnx").string();
             writeBytesAtomically(floatFile, floatBytes);
-            const torch::Tensor x = data.test.inputs.contiguous();
+            const int64_t n =
+                options.testLimit > 0 ? std::min<int64_t>(options.testLimit, data.test.size()) : data.test.size();
+            const torch::Tensor x = data.test.inputs.slice(0, 0, n).contiguous();
             OnnxRuntimeResult f, q;
             try {
                 f = runOnnxRuntime(floatFile, x);
@@ -1024,7 +1030,7 @@ QuantizeResult quantizeRun(const std::string &runDirIn, const QuantizeOptions &o
             std::error_code ec;
             fs::remove(floatFile, ec);
             const torch::Tensor pf = f.outputs.argmax(1), pq = q.outputs.argmax(1);
-            const torch::Tensor y = data.test.labels;
+            const torch::Tensor y = data.test.labels.slice(0, 0, n);
             result.testSamples = int(y.size(0));
             result.floatAccuracy = pf.eq(y).to(torch::kFloat64).mean().item<double>();
             result.int8Accuracy = pq.eq(y).to(torch::kFloat64).mean().item<double>();
