@@ -311,11 +311,11 @@ struct Args {
 };
 
 // Options that take a value; everything else starting with "--" is an error.
-const std::vector<std::string> kValued = {"--epochs",     "--device",    "--threads", "--out",         "--resume",
-                                          "--checkpoint", "--format",    "--output",  "--batch-limit", "--top",
-                                          "--limit",      "--note",      "--reason",  "--log",         "--state",
-                                          "--class",      "--version",   "--label",   "--value",       "--from",
-                                          "--feedback",   "--calibrate", "--mode",    "--observer",    "--percentile"};
+const std::vector<std::string> kValued = {
+    "--epochs",    "--device",      "--threads",  "--out",        "--resume",    "--checkpoint", "--format",
+    "--output",    "--batch-limit", "--top",      "--limit",      "--note",      "--reason",     "--log",
+    "--state",     "--class",       "--version",  "--label",      "--value",     "--from",       "--feedback",
+    "--calibrate", "--mode",        "--observer", "--percentile", "--test-limit"};
 // Options that take no value.
 const std::vector<std::string> kFlags = {"--fix", "--json", "--override"};
 

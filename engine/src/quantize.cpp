@@ -932,19 +932,24 @@ QuantizeResult quantizeRun(const std::string &runDirIn, const QuantizeOptions &o
         }
         std::map<std::string, std::pair<double, double>> ranges;
         std::map<std::string, int64_t> ranks;
+        json activationRanges = json::object(); // tensor -> [observed min, max, chosen min, max]
         for (const auto &[t, o] : observers) {
             ranks[t] = o.rank;
             if (!o.floating || !(o.hi >= o.lo))
                 continue;
             std::pair<double, double> r = {o.lo, o.hi};
-            if (options.observer == "percentile")
+            // The model's input keeps its whole range: preprocessing bounds it already, and a
+            // clipped pixel is information lost before the first layer.
+            if (t == "input") {
+            } else if (options.observer == "percentile")
                 r = o.percentileRange(options.percentile);
             else if (options.observer == "entropy")
                 r = o.entropyRange();
             ranges[t] = r;
+            activationRanges[t] = {o.lo, o.hi, r.first, r.second};
         }
         rewritten = quantizeStatic(*qm.mutable_graph(), order, ranges, ranks, finalTensor);
-        calibration = json{{"samples", n}, {"observer", options.observer}};
+        calibration = json{{"samples", n}, {"observer", options.observer}, {"ranges", activationRanges}};
         if (options.observer == "percentile")
             calibration["percentile"] = options.percentile;
     } else {
@@ -1063,6 +1068,8 @@ QuantizeResult quantizeRun(const std::string &runDirIn, const QuantizeOptions &o
                   {"layers_kept_float", rewritten.floatLayers}};
         if (options.mode == "static" && options.observer == "percentile")
             c["percentile"] = options.percentile;
+        if (options.mode == "static")
+            c["activation_ranges"] = calibration["ranges"]; // tensor: [observed min, max, used min, max]
         if (!rewritten.lstmForm.empty())
             c["lstm"] = rewritten.lstmForm;
         summary["compression"] = c;
