@@ -65,6 +65,7 @@ commands:
   promote PROJECT V  make a version current (checked by the project's promotion gate)
   rollback PROJECT   make the version current before the latest promotion current again
   compression RUN [RUN...]  the before/after table of a run and its compressed runs
+  quantize RUN       an int8 ONNX model of a run (static or dynamic), measured in ONNX Runtime
   devices            list the devices LibTorch sees
 
 Run 'torchwright-cli <command> --help' for a command's options.
@@ -127,6 +128,27 @@ stopped run continues with 'train --resume RUN'.
   --alpha A        the soft part's weight, 0..1 (default: the project's /distill/alpha, 0.5)
   --temperature T  the softening temperature, > 0 (default: /distill/temperature, 4)
   --epochs N, --device D, --threads N, --out DIR, --batch-limit N   as for train
+)"},
+    {"quantize", R"(usage: torchwright-cli quantize RUN [--mode static|dynamic] [--calibrate N]
+                                [--observer minmax|percentile|entropy] [--percentile P]
+                                [--checkpoint best|last] [--out RUNS_DIR] [--test-limit N]
+
+Writes an int8 ONNX model of the run's float model into a new run folder
+(runs/<time>-<name>-int8/, with the source's project and checkpoints, so evaluate, export and
+'versions register' take it; its bundle carries the int8 model as model.onnx).
+  --mode static    (default) post-training quantization calibrated on N training samples
+                   (--calibrate, default 512): activations uint8 per tensor, Conv and Linear
+                   weights int8 per output channel, biases int32, in the QDQ form ONNX Runtime
+                   runs with integer kernels (QLinearConv, QGemm).
+  --mode dynamic   Linear weights int8, activations quantized per batch at run time
+                   (MatMulInteger); LSTM as ONNX Runtime's DynamicQuantizeLSTM; GRU stays float.
+  --observer       how activation ranges are chosen: minmax (default), percentile (cuts the
+                   outer (100 - P)% at both ends, --percentile P, default 99.99) or entropy
+                   (TensorRT's KL-divergence histogram search).
+Layers with no safe int8 form stay float and are named. Prints both ONNX files' sizes, the
+accuracy of the float and the int8 model on the full test split measured in ONNX Runtime, and
+the share of test samples on which they agree (--test-limit N: on the first N test samples
+only, for a quick look).
 )"},
     {"evaluate", R"(usage: torchwright-cli evaluate RUN [--checkpoint best|last] [--device D]
 
@@ -349,11 +371,11 @@ struct Args {
 
 // Options that take a value; everything else starting with "--" is an error.
 const std::vector<std::string> kValued = {
-    "--epochs",   "--device", "--threads",     "--out",          "--resume",  "--checkpoint",
-    "--format",   "--output", "--batch-limit", "--top",          "--limit",   "--note",
-    "--reason",   "--log",    "--state",       "--class",        "--version", "--label",
-    "--value",    "--from",   "--feedback",    "--prune",        "--score",   "--steps",
-    "--finetune", "--alpha",  "--temperature", "--allowed-drop", "--repeats"};
+    "--epochs",  "--device",      "--threads", "--out",      "--resume",     "--checkpoint",  "--format",
+    "--output",  "--batch-limit", "--top",     "--limit",    "--note",       "--reason",      "--log",
+    "--state",   "--class",       "--version", "--label",    "--value",      "--from",        "--feedback",
+    "--prune",   "--score",       "--steps",   "--finetune", "--alpha",      "--temperature", "--allowed-drop",
+    "--repeats", "--calibrate",   "--mode",    "--observer", "--percentile", "--test-limit"};
 // Options that take no value.
 const std::vector<std::string> kFlags = {"--fix", "--json", "--override", "--structured"};
 
@@ -904,6 +926,64 @@ int cmdEvaluate(const Args &a)
     for (size_t c = 0; c < k; ++c)
         std::printf("%*s %8.2f%% %8.2f%%\n", int(w), ev.classNames[c].c_str(), ev.precision[c] * 100,
                     ev.recall[c] * 100);
+    return kOk;
+}
+
+int cmdQuantize(const Args &a)
+{
+    if (a.positional.size() != 1) {
+        std::fprintf(stderr, "%s", help("quantize"));
+        return kUsage;
+    }
+    std::string error;
+    QuantizeOptions o;
+    if (a.options.count("--mode"))
+        o.mode = a.options.at("--mode");
+    if (a.options.count("--observer"))
+        o.observer = a.options.at("--observer");
+    if (a.options.count("--checkpoint"))
+        o.checkpoint = a.options.at("--checkpoint");
+    if (a.options.count("--out"))
+        o.runsDir = a.options.at("--out");
+    o.calibrate = intOption(a, "--calibrate", 1, error, 1000000).value_or(o.calibrate);
+    o.testLimit = intOption(a, "--test-limit", 1, error).value_or(0);
+    if (a.options.count("--percentile")) {
+        const std::string &v = a.options.at("--percentile");
+        char *end = nullptr;
+        o.percentile = std::strtod(v.c_str(), &end);
+        if (v.empty() || *end != '\0' || !(o.percentile > 50 && o.percentile <= 100))
+            error = "--percentile: expected a number above 50 and at most 100, got '" + v + "'";
+    }
+    if (!error.empty()) {
+        std::fprintf(stderr, "error: %s\n", error.c_str());
+        return kUsage;
+    }
+    configureThreads(0);
+    const QuantizeResult r =
+        quantizeRun(a.positional[0], o, [](const Message &m) { std::printf("%s\n", m.str().c_str()); });
+    auto pct = [](double v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.2f%%", v * 100);
+        return std::isfinite(v) ? std::string(buf) : std::string("not measured");
+    };
+    std::printf("run: %s\n", r.runDir.c_str());
+    std::printf("int8 model: %s\n", r.onnxFile.c_str());
+    std::printf("size: float ONNX %s bytes, int8 ONNX %s bytes (%.2fx smaller)\n", human(r.floatOnnxBytes).c_str(),
+                human(r.int8OnnxBytes).c_str(),
+                double(r.floatOnnxBytes) / double(std::max<int64_t>(1, r.int8OnnxBytes)));
+    std::printf("test samples: %d (ONNX Runtime)\n", r.testSamples);
+    std::printf("float accuracy: %s\nint8 accuracy: %s\n", pct(r.floatAccuracy).c_str(), pct(r.int8Accuracy).c_str());
+    if (std::isfinite(r.floatAccuracy) && std::isfinite(r.int8Accuracy))
+        std::printf("change: %+.2f points\n", (r.int8Accuracy - r.floatAccuracy) * 100);
+    if (std::isfinite(r.agreement))
+        std::printf("agreement: %s of test samples get the float model's class\n", pct(r.agreement).c_str());
+    else
+        std::printf("agreement: not measured\n");
+    const auto kept = r.summary.value("layers_kept_float", std::vector<std::string>{});
+    std::string list;
+    for (const auto &l : kept)
+        list += (list.empty() ? "" : ", ") + l;
+    std::printf("layers kept float: %s\n", list.empty() ? "none" : list.c_str());
     return kOk;
 }
 
@@ -2038,6 +2118,8 @@ int main(int argc, char **argv)
             return cmdFeedback(*args);
         if (command == "compression")
             return cmdCompression(*args);
+        if (command == "quantize")
+            return cmdQuantize(*args);
         return cmdDevices();
     } catch (const std::exception &e) {
         std::fprintf(stderr, "error: %s\n", errorMessage(e).c_str());

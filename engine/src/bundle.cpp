@@ -7,6 +7,8 @@
 
 #include "torchwright/exports.h"
 
+#include "torchwright/compress.h"
+
 #include "archivecheck.h"
 #include "checkpoint.h"
 #include "dataset.h"
@@ -124,6 +126,16 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
                 formats[f.name + "_unavailable"] = why.str(); // the manifest keeps the English text
                 continue;
             }
+            // A quantized run deploys its int8 model (compress.h) as the bundle's ONNX file.
+            const fs::path int8 = fs::path(runDir) / kInt8OnnxFile;
+            if (f.name == "onnx" && fs::is_regular_file(int8)) {
+                writeBytesAtomically(file.string(), readTextFile(int8.string()));
+                formats[f.name] = f.bundleInfo;
+                formats[f.name]["file"] = f.bundleFile;
+                formats[f.name]["precision"] = "int8";
+                files[f.bundleFile] = {{"sha256", sha256File(file.string())}, {"bytes", fs::file_size(file)}};
+                continue;
+            }
             try {
                 f.exportTo(runDir, file.string(), checkpoint);
             } catch (const WriteError &) {
@@ -136,6 +148,8 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
             }
             formats[f.name] = f.bundleInfo;
             formats[f.name]["file"] = f.bundleFile;
+            if (f.name == "onnx")
+                formats[f.name]["precision"] = "float32";
             files[f.bundleFile] = {{"sha256", sha256File(file.string())}, {"bytes", fs::file_size(file)}};
         }
 
@@ -181,6 +195,12 @@ void exportBundle(const std::string &runDir, const std::string &outDir, const st
             metrics["test_loss"] = ev.loss;
             metrics["test_samples"] = ev.samples;
         }
+        // A quantized run: what ONNX Runtime measured of its int8 model (model.onnx).
+        if (summary.contains("compression") && summary["compression"].is_object()
+            && summary["compression"].value("method", "") == "quantize")
+            for (const char *k : {"int8_onnx_test_accuracy", "float_onnx_test_accuracy", "agreement"})
+                if (summary["compression"].contains(k) && summary["compression"][k].is_number())
+                    metrics[k] = summary["compression"][k];
         m["metrics"] = metrics;
         m["parameters"] = an.totalParameters;
         m["formats"] = formats;

@@ -12,6 +12,7 @@
 #include "fileutil.h"
 #include "model.h"
 #include "onnxconstants.h"
+#include "onnxmodel.h"
 #include "torchwright/diagnostics.h"
 #include "torchwright/runtime.h"
 
@@ -162,13 +163,17 @@ Message cannotExport(const Node &n)
     return Message::tr("layer '%1' (%2) cannot be exported to ONNX", n.name, n.type);
 }
 
-onnx::ModelProto buildModel(LoadedRun &run, const Normalization &norm, const std::string &runDir)
+} // namespace
+
+OnnxModel buildOnnxModel(LoadedRun &run, const std::string &runDir)
 {
+    const Normalization norm = runNormalization(runDir, run.project);
     GraphModelImpl &model = *run.model;
     const Graph &g = model.graph();
     const GraphAnalysis &an = model.analysis();
 
-    onnx::ModelProto m;
+    OnnxModel result;
+    onnx::ModelProto &m = result.proto;
     m.set_ir_version(kOnnxIrVersion);
     m.set_producer_name(kOnnxProducer);
     m.set_producer_version(engineVersion());
@@ -245,11 +250,12 @@ onnx::ModelProto buildModel(LoadedRun &run, const Normalization &norm, const std
     meta("torchwright.project", run.project.name);
     meta("torchwright.run", folderName(runDir));
     meta("torchwright.checkpoint", fs::path(run.checkpoint).filename().string());
-    return m;
+    result.nodeOutputs = std::move(produced);
+    result.outputShape = outShape;
+    return result;
 }
 
-// onnx::checker plus strict shape inference; the inferred output must be the engine's shape.
-void verify(onnx::ModelProto m, const Shape &expected)
+void verifyOnnxModel(onnx::ModelProto m, const Shape &expected)
 {
     try {
         onnx::checker::check_model(m);
@@ -270,7 +276,13 @@ void verify(onnx::ModelProto m, const Shape &expected)
     }
 }
 
-} // namespace
+void writeOnnxModel(const onnx::ModelProto &m, const std::string &outFile)
+{
+    std::string bytes;
+    if (!m.SerializeToString(&bytes))
+        throw EngineError(Message::tr("%1: the ONNX model could not be serialised (over 2 GB?)", outFile));
+    writeBytesAtomically(outFile, bytes); // a failed write is a WriteError, never "ONNX unavailable"
+}
 
 Message onnxUnavailableReason(const GraphModelImpl *model)
 {
@@ -292,13 +304,9 @@ void exportOnnx(const std::string &runDir, const std::string &outFile, const std
 
 void writeOnnxFile(LoadedRun &run, const std::string &runDir, const std::string &outFile)
 {
-    const Normalization norm = runNormalization(runDir, run.project);
-    onnx::ModelProto m = buildModel(run, norm, runDir);
-    verify(m, run.model->analysis().nodes.at(run.model->analysis().outputNode.value).output->shape);
-    std::string bytes;
-    if (!m.SerializeToString(&bytes))
-        throw EngineError(Message::tr("%1: the ONNX model could not be serialised (over 2 GB?)", outFile));
-    writeBytesAtomically(outFile, bytes); // a failed write is a WriteError, never "ONNX unavailable"
+    const OnnxModel m = buildOnnxModel(run, runDir);
+    verifyOnnxModel(m.proto, m.outputShape);
+    writeOnnxModel(m.proto, outFile);
 }
 
 #else

@@ -23,6 +23,10 @@ namespace torchwright {
 // run.json's "sha256": the digest of the compact dump of `j` without that field (runs.cpp).
 std::string runJsonSha256(const nlohmann::json &j);
 
+// A new run folder <runsDir>/<YYYYmmdd-HHMMSS>-<name> (name sanitised; "-2", "-3" added when it
+// exists), created with its parents (trainer.cpp).
+std::string newRunDir(const std::string &runsDir, const std::string &name);
+
 inline std::string runLockPath(const std::string &runDir) { return runDir + "/run.lock"; }
 
 // Held by the training process. acquire() throws EngineError naming the run folder when another

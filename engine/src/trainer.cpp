@@ -225,6 +225,8 @@ std::string sanitize(const std::string &s)
     return r.empty() ? "run" : r;
 }
 
+} // namespace
+
 std::string newRunDir(const std::string &runsDir, const std::string &name)
 {
     std::time_t t = std::time(nullptr);
@@ -240,6 +242,8 @@ std::string newRunDir(const std::string &runsDir, const std::string &name)
     fs::create_directory(dir);
     return dir;
 }
+
+namespace {
 
 // What train() sets up for its epochs and what they advance. Only the worker touches it.
 struct Run {

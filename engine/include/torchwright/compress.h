@@ -92,6 +92,7 @@ struct QuantizeOptions {
     double percentile = 99.99;       // with "percentile"
     std::string checkpoint = "best";
     std::string runsDir; // "" = the source run's runs folder
+    int testLimit = 0;   // accuracy on the first N test samples only (tests); 0 = the full test split
 };
 struct QuantizeResult {
     std::string runDir;   // the quantized run's folder
