@@ -271,6 +271,14 @@
         <source>tensor &apos;%1&apos; cannot be written to a PyTorch file: PyTorch has no storage type for %2</source>
         <translation>张量 &apos;%1&apos; 无法写入 PyTorch 文件：PyTorch 没有 %2 的存储类型</translation>
     </message>
+    <message>
+        <source>initializer &apos;%1&apos; is not float32 (a bug in Torchwright)</source>
+        <translation>初始值设定项 &apos;%1&apos; 不是 float32（Torchwright 的缺陷）</translation>
+    </message>
+    <message>
+        <source>initializer &apos;%1&apos; has the wrong size (a bug in Torchwright)</source>
+        <translation>初始值设定项 &apos;%1&apos; 的大小有误（Torchwright 的缺陷）</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -2199,6 +2207,406 @@
         <source>test sample %1 does not exist: the test split has %2 samples (0 to %3)</source>
         <translation>测试样本 %1 不存在：测试集有 %2 个样本（0 到 %3）</translation>
     </message>
+    <message>
+        <source>%1: cannot create a temporary folder for the exports</source>
+        <translation>%1：无法为导出文件创建临时文件夹</translation>
+    </message>
+    <message>
+        <source>%1: cannot read the file&apos;s size: %2</source>
+        <translation>%1：无法读取文件大小：%2</translation>
+    </message>
+    <message>
+        <source>%1: not a run folder (it has no run.json)</source>
+        <translation>%1：不是运行文件夹（其中没有 run.json）</translation>
+    </message>
+    <message>
+        <source>%1: the run cannot be read: %2</source>
+        <translation>%1：无法读取该运行：%2</translation>
+    </message>
+    <message>
+        <source>made from %1, not from the original</source>
+        <translation>由 %1 生成，而非由原始模型生成</translation>
+    </message>
+    <message>
+        <source>not a compressed run</source>
+        <translation>不是压缩后的运行</translation>
+    </message>
+    <message>
+        <source>%1: the quantized run has no %2</source>
+        <translation>%1：量化后的运行没有 %2</translation>
+    </message>
+    <message>
+        <source>Measuring %1: parameters, multiply-adds and the exports&apos; sizes</source>
+        <translation>正在测量 %1：参数、乘加运算及导出文件的大小</translation>
+    </message>
+    <message>
+        <source>int8: no TorchScript form, its ONNX file is the int8 model</source>
+        <translation>int8：没有 TorchScript 形式，其 ONNX 文件即为 int8 模型</translation>
+    </message>
+    <message>
+        <source>this build has no ONNX export</source>
+        <translation>此构建不支持 ONNX 导出</translation>
+    </message>
+    <message>
+        <source>no ONNX file: %1</source>
+        <translation>没有 ONNX 文件：%1</translation>
+    </message>
+    <message>
+        <source>%1: dataset file not found; the test split is needed to measure the run</source>
+        <translation>%1：未找到数据集文件；测量该运行需要测试集划分</translation>
+    </message>
+    <message>
+        <source>Measuring %1: reading the test split</source>
+        <translation>正在测量 %1：读取测试集划分</translation>
+    </message>
+    <message>
+        <source>%1: the test split is empty; nothing to measure on</source>
+        <translation>%1：测试集划分为空；没有可用于测量的数据</translation>
+    </message>
+    <message>
+        <source>Measuring %1: LibTorch latency at batch 1 and 64, %2 runs each</source>
+        <translation>正在测量 %1：批大小为 1 和 64 时的 LibTorch 延迟，各运行 %2 次</translation>
+    </message>
+    <message>
+        <source>no LibTorch int8 form: LibTorch latency not measured</source>
+        <translation>没有 LibTorch int8 形式：未测量 LibTorch 延迟</translation>
+    </message>
+    <message>
+        <source>Measuring %1: ONNX Runtime latency at batch 1 and 64, %2 runs each%3</source>
+        <translation>正在测量 %1：批大小为 1 和 64 时的 ONNX Runtime 延迟，各运行 %2 次%3</translation>
+    </message>
+    <message>
+        <source>%1: ONNX Runtime returned no output for each of the %2 test samples</source>
+        <translation>%1：ONNX Runtime 未对 %2 个测试样本中的每一个返回输出</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime not measured: %1</source>
+        <translation>未测量 ONNX Runtime：%1</translation>
+    </message>
+    <message>
+        <source>the int8 model&apos;s accuracy needs ONNX Runtime</source>
+        <translation>测量 int8 模型的准确率需要 ONNX Runtime</translation>
+    </message>
+    <message>
+        <source>Measuring %1: test accuracy on %2 samples</source>
+        <translation>正在测量 %1：在 %2 个样本上的测试准确率</translation>
+    </message>
+    <message>
+        <source>no test accuracy: the project does not classify</source>
+        <translation>没有测试准确率：该项目不是分类任务</translation>
+    </message>
+    <message>
+        <source>the allowed accuracy drop must be 0 or more points</source>
+        <translation>允许的准确率下降必须为 0 个百分点或以上</translation>
+    </message>
+    <message>
+        <source>the timed runs per latency figure must be 1 or more (--repeats)</source>
+        <translation>每个延迟数值的计时运行次数必须为 1 或以上（--repeats）</translation>
+    </message>
+    <message>
+        <source>the threads must be 0 (the defaults) or more (--threads)</source>
+        <translation>线程数必须为 0（使用默认值）或以上（--threads）</translation>
+    </message>
+    <message>
+        <source>%1: the teacher run folder was not found</source>
+        <translation>%1：未找到教师模型运行文件夹</translation>
+    </message>
+    <message>
+        <source>%1: the teacher run&apos;s project cannot be read: %2</source>
+        <translation>%1：无法读取教师模型运行的项目：%2</translation>
+    </message>
+    <message>
+        <source>the teacher run %1 takes samples of %2, but this project&apos;s samples are %3 (/dataset/sample_shape); distillation needs the same inputs</source>
+        <translation>教师模型运行 %1 接受形状为 %2 的样本，但本项目的样本为 %3（/dataset/sample_shape）；蒸馏需要相同的输入</translation>
+    </message>
+    <message>
+        <source>the teacher run %1: its graph gives no output shape</source>
+        <translation>教师模型运行 %1：其计算图未给出输出形状</translation>
+    </message>
+    <message>
+        <source>the teacher run %1 gives %2 per sample, but this project&apos;s output gives %3; distillation needs one output per class in both</source>
+        <translation>教师模型运行 %1 每个样本输出 %2，但本项目的输出为 %3；蒸馏要求两者均为每个类别一个输出</translation>
+    </message>
+    <message>
+        <source>%1: cannot create a temporary folder for ONNX Runtime: %2</source>
+        <translation>%1：无法为 ONNX Runtime 创建临时文件夹：%2</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime is not available: Node.js (node) is not on the PATH</source>
+        <translation>ONNX Runtime 不可用：PATH 中没有 Node.js（node）</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime is not available: onnxruntime-node was not found (run scripts/setup-onnxruntime, or set TORCHWRIGHT_ONNXRUNTIME to the folder holding node_modules/onnxruntime-node)</source>
+        <translation>ONNX Runtime 不可用：未找到 onnxruntime-node（请运行 scripts/setup-onnxruntime，或将 TORCHWRIGHT_ONNXRUNTIME 设置为包含 node_modules/onnxruntime-node 的文件夹）</translation>
+    </message>
+    <message>
+        <source>%1: ONNX Runtime needs at least one input sample</source>
+        <translation>%1：ONNX Runtime 至少需要一个输入样本</translation>
+    </message>
+    <message>
+        <source>%1: ONNX Runtime failed (exit %2): %3</source>
+        <translation>%1：ONNX Runtime 失败（退出码 %2）：%3</translation>
+    </message>
+    <message>
+        <source>%1: ONNX Runtime&apos;s result could not be read: %2</source>
+        <translation>%1：无法读取 ONNX Runtime 的结果：%2</translation>
+    </message>
+    <message>
+        <source>%1: ONNX Runtime returned %2 outputs for %3 inputs</source>
+        <translation>%1：ONNX Runtime 对 %3 个输入返回了 %2 个输出</translation>
+    </message>
+    <message>
+        <source>distillation from a teacher run needs a classification with the cross_entropy loss (/training/loss, labels as the target); got &quot;%1&quot;</source>
+        <translation>从教师模型运行进行蒸馏需要使用 cross_entropy 损失的分类任务（/training/loss，以标签作为目标）；当前为 &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>%1: not a masks file: %2</source>
+        <translation>%1：不是掩码文件：%2</translation>
+    </message>
+    <message>
+        <source>%1: not a masks file (expected a dict of tensors)</source>
+        <translation>%1：不是掩码文件（应为张量字典）</translation>
+    </message>
+    <message>
+        <source>%1: mask &apos;%2&apos; names no parameter of the model</source>
+        <translation>%1：掩码 &apos;%2&apos; 未对应模型的任何参数</translation>
+    </message>
+    <message>
+        <source>%1: mask &apos;%2&apos; has the shape %3 but the parameter is %4</source>
+        <translation>%1：掩码 &apos;%2&apos; 的形状为 %3，但该参数的形状为 %4</translation>
+    </message>
+    <message>
+        <source>%1: mask &apos;%2&apos; holds values other than 0 and 1</source>
+        <translation>%1：掩码 &apos;%2&apos; 含有 0 和 1 以外的值</translation>
+    </message>
+    <message>
+        <source>its channels reach %1 &apos;%2&apos;, which cannot drop input channels</source>
+        <translation>其通道到达 %1 &apos;%2&apos;，该层无法丢弃输入通道</translation>
+    </message>
+    <message>
+        <source>its channels meet others of a different layout in Add &apos;%1&apos;</source>
+        <translation>其通道在 Add &apos;%1&apos; 中与另一种布局的通道汇合</translation>
+    </message>
+    <message>
+        <source>its channels are added to channels that are not pruned in Add &apos;%1&apos;</source>
+        <translation>其通道在 Add &apos;%1&apos; 中与未剪枝的通道相加</translation>
+    </message>
+    <message>
+        <source>%1 and %2 share one set of channels: their outputs meet in Add &apos;%3&apos;</source>
+        <translation>%1 和 %2 共用同一组通道：它们的输出在 Add &apos;%3&apos; 中汇合</translation>
+    </message>
+    <message>
+        <source>its channels reach Concat &apos;%1&apos;, which joins another dimension</source>
+        <translation>其通道到达 Concat &apos;%1&apos;，该层在另一个维度上拼接</translation>
+    </message>
+    <message>
+        <source>it gives the model&apos;s output</source>
+        <translation>它给出模型的输出</translation>
+    </message>
+    <message>
+        <source>the Taylor score needs training data, and the training split is empty</source>
+        <translation>Taylor 评分需要训练数据，但训练集划分为空</translation>
+    </message>
+    <message>
+        <source>Taylor scores from %1 training batch(es) of %2 samples</source>
+        <translation>Taylor 评分基于 %1 个训练批次（每批 %2 个样本）</translation>
+    </message>
+    <message>
+        <source>pruning: the sliced tensor &apos;%1&apos; does not fit the pruned layer graph</source>
+        <translation>剪枝：切片后的张量 &apos;%1&apos; 与剪枝后的层图不匹配</translation>
+    </message>
+    <message>
+        <source>the pruning amount must be above 0 and below 1 (a share: 0.5 removes half), got %1</source>
+        <translation>剪枝比例必须大于 0 且小于 1（为比例：0.5 表示移除一半），当前为 %1</translation>
+    </message>
+    <message>
+        <source>the pruning steps must be from 1 to 100, got %1</source>
+        <translation>剪枝步数必须在 1 到 100 之间，当前为 %1</translation>
+    </message>
+    <message>
+        <source>the fine-tuning epochs must be from 0 to 10000, got %1</source>
+        <translation>微调轮数必须在 0 到 10000 之间，当前为 %1</translation>
+    </message>
+    <message>
+        <source>the pruning score must be l1 or taylor, got &apos;%1&apos;</source>
+        <translation>剪枝评分必须为 l1 或 taylor，当前为 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>the Taylor score ranks whole channels, so it applies to structured pruning; unstructured pruning removes the weights of smallest magnitude</source>
+        <translation>Taylor 评分对整个通道进行排序，因此适用于结构化剪枝；非结构化剪枝会移除幅值最小的权重</translation>
+    </message>
+    <message>
+        <source>the checkpoint must be best or last, got &apos;%1&apos;</source>
+        <translation>检查点必须为 best 或 last，当前为 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>the Taylor score needs at least one batch, got %1</source>
+        <translation>Taylor 评分至少需要一个批次，当前为 %1</translation>
+    </message>
+    <message>
+        <source>%1: not a run folder (no project.json)</source>
+        <translation>%1：不是运行文件夹（没有 project.json）</translation>
+    </message>
+    <message>
+        <source>%1: the run has no checkpoint (%2 not found); train it first, or wait until its first epoch ends</source>
+        <translation>%1：该运行没有检查点（未找到 %2）；请先训练它，或等待其第一轮结束</translation>
+    </message>
+    <message>
+        <source>pruning %1 (%2): %3 parameters, %4 multiply-adds</source>
+        <translation>正在剪枝 %1（%2）：%3 个参数，%4 次乘加运算</translation>
+    </message>
+    <message>
+        <source>step %1 of %2: %3 of the %4 Conv/Linear weights set to zero (%5)</source>
+        <translation>第 %1 步，共 %2 步：%4 个 Conv/Linear 权重中有 %3 个被置零（%5）</translation>
+    </message>
+    <message>
+        <source>%1: not pruned: %2</source>
+        <translation>%1：未剪枝：%2</translation>
+    </message>
+    <message>
+        <source>step %1 of %2: removing every prunable channel but one per layer leaves %3 multiply-adds, above the goal of %4</source>
+        <translation>第 %1 步，共 %2 步：即使每层只保留一个可剪枝通道，仍有 %3 次乘加运算，高于目标 %4</translation>
+    </message>
+    <message>
+        <source>step %1 of %2: %3 channel(s) removed; %4 multiply-adds (goal %5), %6 parameters; weights in %7</source>
+        <translation>第 %1 步，共 %2 步：移除了 %3 个通道；%4 次乘加运算（目标 %5），%6 个参数；权重位于 %7</translation>
+    </message>
+    <message>
+        <source>step %1 of %2: fine-tuning %3 epoch(s)</source>
+        <translation>第 %1 步，共 %2 步：微调 %3 轮</translation>
+    </message>
+    <message>
+        <source>pruning step %1 of %2: fine-tuning in %3 did not complete: %4</source>
+        <translation>剪枝第 %1 步，共 %2 步：%3 中的微调未完成：%4</translation>
+    </message>
+    <message>
+        <source>step %1 of %2: %3 parameters, %4 multiply-adds; run %5</source>
+        <translation>第 %1 步，共 %2 步：%3 个参数，%4 次乘加运算；运行 %5</translation>
+    </message>
+    <message>
+        <source>step %1 of %2: %3 non-zero parameters, sparsity %4 of the Conv/Linear weights; run %5</source>
+        <translation>第 %1 步，共 %2 步：%3 个非零参数，Conv/Linear 权重的稀疏度为 %4；运行 %5</translation>
+    </message>
+    <message>
+        <source>no ONNX type for a tensor of %1</source>
+        <translation>%1 类型的张量没有对应的 ONNX 类型</translation>
+    </message>
+    <message>
+        <source>quantize: %1: %2</source>
+        <translation>量化：%1：%2</translation>
+    </message>
+    <message>
+        <source>expected static or dynamic, got &apos;%1&apos;</source>
+        <translation>应为 static 或 dynamic，当前为 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>expected minmax, percentile or entropy, got &apos;%1&apos;</source>
+        <translation>应为 minmax、percentile 或 entropy，当前为 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>expected 1..1000000 samples, got %1</source>
+        <translation>应为 1..1000000 个样本，当前为 %1</translation>
+    </message>
+    <message>
+        <source>expected more than 50 and at most 100, got %1</source>
+        <translation>应大于 50 且不超过 100，当前为 %1</translation>
+    </message>
+    <message>
+        <source>expected 0 (all) or more, got %1</source>
+        <translation>应为 0（全部）或以上，当前为 %1</translation>
+    </message>
+    <message>
+        <source>expected best or last, got &apos;%1&apos;</source>
+        <translation>应为 best 或 last，当前为 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>%1: the run is still training; quantize it once it has finished</source>
+        <translation>%1：该运行仍在训练中；请在其完成后再进行量化</translation>
+    </message>
+    <message>
+        <source>%1: already an int8 run; quantize its source run &apos;%2&apos; instead</source>
+        <translation>%1：已是 int8 运行；请改为量化其源运行 &apos;%2&apos;</translation>
+    </message>
+    <message>
+        <source>%1: checkpoint not found; the run has no trained weights to quantize</source>
+        <translation>%1：未找到检查点；该运行没有可量化的已训练权重</translation>
+    </message>
+    <message>
+        <source>%1: dataset file not found; quantization needs the training split (calibration) and the test split (accuracy)</source>
+        <translation>%1：未找到数据集文件；量化需要训练集划分（用于校准）和测试集划分（用于准确率）</translation>
+    </message>
+    <message>
+        <source>reading the data</source>
+        <translation>正在读取数据</translation>
+    </message>
+    <message>
+        <source>%1: the training split is empty; static quantization needs samples to calibrate on</source>
+        <translation>%1：训练集划分为空；静态量化需要用于校准的样本</translation>
+    </message>
+    <message>
+        <source>calibrating on %1 training samples (observer %2)</source>
+        <translation>正在 %1 个训练样本上校准（观察器 %2）</translation>
+    </message>
+    <message>
+        <source>the layer-by-layer forward differs from the model&apos;s (a bug in Torchwright)</source>
+        <translation>逐层前向计算的结果与模型的不一致（Torchwright 的缺陷）</translation>
+    </message>
+    <message>
+        <source>%1: no layer has an int8 form in %2 mode (%3 quantizes Conv and Linear layers%4); nothing to quantize</source>
+        <translation>%1：在 %2 模式下没有任何层具有 int8 形式（%3 量化 Conv 和 Linear 层%4）；没有可量化的内容</translation>
+    </message>
+    <message>
+        <source>layer &apos;%1&apos; stays float: it has no safe int8 form in %2 mode</source>
+        <translation>层 &apos;%1&apos; 保持浮点：在 %2 模式下它没有安全的 int8 形式</translation>
+    </message>
+    <message>
+        <source>the int8 ONNX model failed ONNX&apos;s checker (a bug in Torchwright): %1</source>
+        <translation>int8 ONNX 模型未通过 ONNX 检查器（Torchwright 的缺陷）：%1</translation>
+    </message>
+    <message>
+        <source>%1: the int8 ONNX model could not be serialised</source>
+        <translation>%1：无法序列化 int8 ONNX 模型</translation>
+    </message>
+    <message>
+        <source>accuracy not measured: %1</source>
+        <translation>未测量准确率：%1</translation>
+    </message>
+    <message>
+        <source>accuracy not measured: the model is not a classifier</source>
+        <translation>未测量准确率：该模型不是分类器</translation>
+    </message>
+    <message>
+        <source>measuring both models on %1 test samples in ONNX Runtime</source>
+        <translation>正在 ONNX Runtime 中于 %1 个测试样本上测量两个模型</translation>
+    </message>
+    <message>
+        <source>distilling from %1 (%2, %3 parameters; this model has %4): alpha %5, temperature %6</source>
+        <translation>正在从 %1 蒸馏（%2，%3 个参数；本模型有 %4 个）：alpha %5，temperature %6</translation>
+    </message>
+    <message>
+        <source>distillation: the teacher normalised its inputs differently; its batches are converted to its own mean and std</source>
+        <translation>蒸馏：教师模型对输入的归一化方式不同；批次数据会转换为其自身的均值和标准差</translation>
+    </message>
+    <message>
+        <source>distillation: the teacher&apos;s outputs are computed for each batch, as augmentation changes every batch</source>
+        <translation>蒸馏：由于数据增强会改变每个批次，教师模型的输出按批次逐一计算</translation>
+    </message>
+    <message>
+        <source>distillation: the teacher&apos;s outputs are computed for each batch; caching them would take %1 of the %2 left (%3)</source>
+        <translation>蒸馏：教师模型的输出按批次逐一计算；缓存这些输出将占用剩余 %2 中的 %1（%3）</translation>
+    </message>
+    <message>
+        <source>distillation: the teacher gave outputs of %1 for %2 training samples</source>
+        <translation>蒸馏：教师模型为 %2 个训练样本给出了 %1 的输出</translation>
+    </message>
+    <message>
+        <source>distillation: the teacher&apos;s outputs for the %1 training samples are computed once and kept (%2), as augmentation is off</source>
+        <translation>蒸馏：由于数据增强已关闭，教师模型对 %1 个训练样本的输出只计算一次并保留（%2）</translation>
+    </message>
+    <message>
+        <source>pruning masks: %1 of %2 weights in %3 tensor(s) stay zero</source>
+        <translation>剪枝掩码：%3 个张量中 %2 个权重里有 %1 个保持为零</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::choices</name>
@@ -2349,6 +2757,14 @@
     <message>
         <source>crop</source>
         <translation>裁剪</translation>
+    </message>
+    <message>
+        <source>best</source>
+        <translation>最佳</translation>
+    </message>
+    <message>
+        <source>last</source>
+        <translation>最后</translation>
     </message>
 </context>
 <context>
@@ -3393,6 +3809,38 @@
         <source>A new version must do better than the current one on the feedback set</source>
         <translation>新版本在反馈集上必须优于当前版本</translation>
     </message>
+    <message>
+        <source>Distillation teacher run</source>
+        <translation>蒸馏教师模型运行</translation>
+    </message>
+    <message>
+        <source>A run folder whose model teaches this one (knowledge distillation); empty: train on the labels only</source>
+        <translation>一个运行文件夹，其模型用于指导本模型（知识蒸馏）；留空：仅使用标签训练</translation>
+    </message>
+    <message>
+        <source>Teacher checkpoint</source>
+        <translation>教师模型检查点</translation>
+    </message>
+    <message>
+        <source>Which of the teacher run&apos;s checkpoints teaches: best or last</source>
+        <translation>教师模型运行的哪个检查点用于教学：最佳或最后</translation>
+    </message>
+    <message>
+        <source>Distillation alpha</source>
+        <translation>蒸馏 alpha</translation>
+    </message>
+    <message>
+        <source>The weight of the teacher&apos;s soft targets in the loss; the labels&apos; cross-entropy gets 1 - alpha</source>
+        <translation>教师模型软目标在损失中的权重；标签的交叉熵权重为 1 - alpha</translation>
+    </message>
+    <message>
+        <source>Distillation temperature</source>
+        <translation>蒸馏温度</translation>
+    </message>
+    <message>
+        <source>Divides both models&apos; outputs before the softmax; higher values soften the teacher&apos;s distribution</source>
+        <translation>在 softmax 之前除以两个模型的输出；值越高，教师模型的分布越平滑</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::ui</name>
@@ -3774,6 +4222,426 @@
     </message>
 </context>
 <context>
+    <name>torchwright::ui::CompressPanel</name>
+    <message>
+        <source>%1 MB</source>
+        <translation>%1 MB</translation>
+    </message>
+    <message>
+        <source>%1 kB</source>
+        <translation>%1 kB</translation>
+    </message>
+    <message>
+        <source>%1 B</source>
+        <translation>%1 B</translation>
+    </message>
+    <message>
+        <source>original</source>
+        <translation>原始</translation>
+    </message>
+    <message>
+        <source>pruned</source>
+        <translation>已剪枝</translation>
+    </message>
+    <message>
+        <source>int8</source>
+        <translation>int8</translation>
+    </message>
+    <message>
+        <source>distilled</source>
+        <translation>已蒸馏</translation>
+    </message>
+    <message>
+        <source>Training in %1</source>
+        <translation>训练中：%1</translation>
+    </message>
+    <message>
+        <source>Epoch %1 of %2: training loss %3</source>
+        <translation>第 %1/%2 轮：训练损失 %3</translation>
+    </message>
+    <message>
+        <source>, validation accuracy %1 %</source>
+        <translation>，验证准确率 %1 %</translation>
+    </message>
+    <message>
+        <source>Training ended: %1</source>
+        <translation>训练结束：%1</translation>
+    </message>
+    <message>
+        <source>Compress</source>
+        <translation>压缩</translation>
+    </message>
+    <message>
+        <source>Prune</source>
+        <translation>剪枝</translation>
+    </message>
+    <message>
+        <source>Quantize to int8</source>
+        <translation>量化为 int8</translation>
+    </message>
+    <message>
+        <source>Distill into a student</source>
+        <translation>蒸馏为学生模型</translation>
+    </message>
+    <message>
+        <source>Source run</source>
+        <translation>源运行</translation>
+    </message>
+    <message>
+        <source>Technique</source>
+        <translation>技术</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Progress and log lines of the technique and the measurements</source>
+        <translation>该技术及测量的进度和日志行</translation>
+    </message>
+    <message>
+        <source> points</source>
+        <translation> 个百分点</translation>
+    </message>
+    <message>
+        <source>Test accuracy a compressed model may lose against the original and still pass</source>
+        <translation>压缩模型相对于原始模型可损失、且仍能通过的测试准确率</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>测量</translation>
+    </message>
+    <message>
+        <source>Measure the source run and every run made from it: sizes, latency, test accuracy</source>
+        <translation>测量源运行及由其生成的每个运行：大小、延迟、测试准确率</translation>
+    </message>
+    <message>
+        <source>Register as version…</source>
+        <translation>注册为版本…</translation>
+    </message>
+    <message>
+        <source>Make the selected row&apos;s run a new model version (Model update)</source>
+        <translation>将所选行的运行设为新的模型版本（模型更新）</translation>
+    </message>
+    <message>
+        <source>Allowed drop</source>
+        <translation>允许下降</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>MACs</source>
+        <translation>MACs</translation>
+    </message>
+    <message>
+        <source>Size
+TS / ONNX</source>
+        <translation>大小
+TS / ONNX</translation>
+    </message>
+    <message>
+        <source>LibTorch ms
+batch 1 / 64</source>
+        <translation>LibTorch 毫秒
+批次 1 / 64</translation>
+    </message>
+    <message>
+        <source>ORT ms
+batch 1 / 64</source>
+        <translation>ORT 毫秒
+批次 1 / 64</translation>
+    </message>
+    <message>
+        <source>Test
+accuracy</source>
+        <translation>测试
+准确率</translation>
+    </message>
+    <message>
+        <source>Change
+points</source>
+        <translation>变化
+百分点</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Multiply-adds per sample, from the layer graph</source>
+        <translation>每个样本的乘加运算次数，根据层图计算</translation>
+    </message>
+    <message>
+        <source>All parameters; the non-zero ones in brackets when pruning zeroed some</source>
+        <translation>全部参数；若剪枝将部分参数置零，则括号内为非零参数</translation>
+    </message>
+    <message>
+        <source>The exported TorchScript and ONNX files; an int8 model has only its ONNX file</source>
+        <translation>导出的 TorchScript 和 ONNX 文件；int8 模型只有 ONNX 文件</translation>
+    </message>
+    <message>
+        <source>Median CPU milliseconds per batch of real test samples in LibTorch</source>
+        <translation>在 LibTorch 中处理一批真实测试样本的 CPU 毫秒数中位数</translation>
+    </message>
+    <message>
+        <source>Median CPU milliseconds per batch of real test samples in ONNX Runtime (ORT)</source>
+        <translation>在 ONNX Runtime (ORT) 中处理一批真实测试样本的 CPU 毫秒数中位数</translation>
+    </message>
+    <message>
+        <source>On the full test split</source>
+        <translation>在完整测试集上</translation>
+    </message>
+    <message>
+        <source>Test accuracy against the original, in points</source>
+        <translation>相对于原始模型的测试准确率变化，以百分点计</translation>
+    </message>
+    <message>
+        <source>Unstructured: the share of the weights set to zero. Structured: the share of the multiply-adds removed with whole channels and neurons.</source>
+        <translation>非结构化：置零权重的比例。结构化：通过移除整个通道和神经元而去掉的乘加运算比例。</translation>
+    </message>
+    <message>
+        <source>Structured: remove whole channels</source>
+        <translation>结构化：移除整个通道</translation>
+    </message>
+    <message>
+        <source>L1 norm of the weights</source>
+        <translation>权重的 L1 范数</translation>
+    </message>
+    <message>
+        <source>Taylor score (weight × gradient)</source>
+        <translation>Taylor 分数（权重 × 梯度）</translation>
+    </message>
+    <message>
+        <source>The amount is reached over this many steps, each followed by fine-tuning</source>
+        <translation>通过这么多步达到该剪枝量，每步之后进行微调</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>剪枝量</translation>
+    </message>
+    <message>
+        <source>Channel score</source>
+        <translation>通道评分</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Fine-tuning epochs per step</source>
+        <translation>每步微调轮数</translation>
+    </message>
+    <message>
+        <source>Static (calibrated activations)</source>
+        <translation>静态（校准激活值）</translation>
+    </message>
+    <message>
+        <source>Dynamic (Linear, LSTM, GRU weights)</source>
+        <translation>动态（Linear、LSTM、GRU 权重）</translation>
+    </message>
+    <message>
+        <source>Training samples the observers see to choose the activations&apos; ranges</source>
+        <translation>观察器用于确定激活值范围的训练样本数</translation>
+    </message>
+    <message>
+        <source>Min/max</source>
+        <translation>最小/最大值</translation>
+    </message>
+    <message>
+        <source>Percentile</source>
+        <translation>百分位数</translation>
+    </message>
+    <message>
+        <source>Entropy</source>
+        <translation>熵</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Calibration samples</source>
+        <translation>校准样本数</translation>
+    </message>
+    <message>
+        <source>Observer</source>
+        <translation>观察器</translation>
+    </message>
+    <message>
+        <source>The student&apos;s project file (.json)</source>
+        <translation>学生模型的项目文件 (.json)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>the student&apos;s setting</source>
+        <translation>学生模型的设置</translation>
+    </message>
+    <message>
+        <source>The share of the loss that follows the teacher; the rest is cross-entropy</source>
+        <translation>损失中跟随教师模型的比例；其余部分为交叉熵</translation>
+    </message>
+    <message>
+        <source>Softens both models&apos; outputs before they are compared</source>
+        <translation>在比较之前平滑两个模型的输出</translation>
+    </message>
+    <message>
+        <source>Student project</source>
+        <translation>学生模型项目</translation>
+    </message>
+    <message>
+        <source>Alpha</source>
+        <translation>Alpha</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>The student project</source>
+        <translation>学生模型项目</translation>
+    </message>
+    <message>
+        <source>Torchwright projects (*.json)</source>
+        <translation>Torchwright 项目 (*.json)</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3 epoch(s))</source>
+        <translation>%1（%2，%3 轮）</translation>
+    </message>
+    <message>
+        <source>— %1</source>
+        <translation>— %1</translation>
+    </message>
+    <message>
+        <source>Save the project and train it first: compression starts from a completed run.</source>
+        <translation>请先保存项目并进行训练：压缩从已完成的运行开始。</translation>
+    </message>
+    <message>
+        <source>Compression starts from a completed run: train the model on the Dashboard first.</source>
+        <translation>压缩从已完成的运行开始：请先在仪表板上训练模型。</translation>
+    </message>
+    <message>
+        <source>Make a smaller or faster model from a completed run, then compare it with the original in the table: each technique writes a new run.</source>
+        <translation>从已完成的运行生成更小或更快的模型，然后在表格中与原始模型比较：每种技术都会写入一个新的运行。</translation>
+    </message>
+    <message>
+        <source>not measured</source>
+        <translation>未测量</translation>
+    </message>
+    <message>
+        <source>no accuracy</source>
+        <translation>无准确率</translation>
+    </message>
+    <message>
+        <source>✔ passes</source>
+        <translation>✔ 通过</translation>
+    </message>
+    <message>
+        <source>✘ fails</source>
+        <translation>✘ 未通过</translation>
+    </message>
+    <message>
+        <source>Loses %1 points at most: %2</source>
+        <translation>最多损失 %1 个百分点：%2</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Save the project first: its versions are kept beside it</source>
+        <translation>请先保存项目：其版本保存在项目旁边</translation>
+    </message>
+    <message>
+        <source>Make the selected row&apos;s run a new model version</source>
+        <translation>将所选行的运行设为新的模型版本</translation>
+    </message>
+    <message>
+        <source>Choose the student&apos;s project file first: the smaller model to train from this run.</source>
+        <translation>请先选择学生模型的项目文件：即要从此运行训练的较小模型。</translation>
+    </message>
+    <message>
+        <source>Register as version</source>
+        <translation>注册为版本</translation>
+    </message>
+    <message>
+        <source>Make %1 a new model version. A note for the registry (optional):</source>
+        <translation>将 %1 设为新的模型版本。注册表备注（可选）：</translation>
+    </message>
+    <message>
+        <source>Registering %1: measuring it on the test split and the feedback set…</source>
+        <translation>正在注册 %1：在测试集和反馈集上测量…</translation>
+    </message>
+    <message>
+        <source>Registered %1; it is the current version.</source>
+        <translation>已注册 %1；它是当前版本。</translation>
+    </message>
+    <message>
+        <source>Registered %1. Compare it with the current version under Model update, then promote it.</source>
+        <translation>已注册 %1。请在“模型更新”中将其与当前版本比较，然后再提升它。</translation>
+    </message>
+</context>
+<context>
+    <name>torchwright::ui::CompressWork</name>
+    <message numerus="yes">
+        <source>Measuring the table: the source run and %n run(s) made from it…</source>
+        <translation>
+            <numerusform>正在测量表格：源运行及由其生成的 %n 个运行…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Pruning %1…</source>
+        <translation>正在剪枝 %1…</translation>
+    </message>
+    <message>
+        <source>Pruned into %1: %2 → %3 parameters, %4 → %5 multiply-adds.</source>
+        <translation>已剪枝为 %1：参数 %2 → %3，乘加运算 %4 → %5。</translation>
+    </message>
+    <message>
+        <source>Quantizing %1 to int8…</source>
+        <translation>正在将 %1 量化为 int8…</translation>
+    </message>
+    <message>
+        <source>Quantized into %1: ONNX %2 → %3.</source>
+        <translation>已量化为 %1：ONNX %2 → %3。</translation>
+    </message>
+    <message>
+        <source>The int8 model predicts the float model&apos;s class on %1 % of %2 test samples.</source>
+        <translation>在 %2 个测试样本中，int8 模型对 %1 % 的样本预测出与浮点模型相同的类别。</translation>
+    </message>
+    <message>
+        <source>Distilling %1 into %2…</source>
+        <translation>正在将 %1 蒸馏为 %2…</translation>
+    </message>
+    <message>
+        <source>Distilled into %1 (%2 epoch(s)).</source>
+        <translation>已蒸馏为 %1（%2 轮）。</translation>
+    </message>
+    <message>
+        <source>Measuring %1 and the runs made from it…</source>
+        <translation>正在测量 %1 及由其生成的运行…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Measured %n run(s).</source>
+        <translation>
+            <numerusform>已测量 %n 个运行。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>torchwright::ui::Dashboard</name>
     <message>
         <source>Ready</source>
@@ -3992,6 +4860,14 @@
     <message>
         <source>Fine-tuning from %1…</source>
         <translation>正在从 %1 微调…</translation>
+    </message>
+    <message>
+        <source>soft part (teacher)</source>
+        <translation>软部分（教师模型）</translation>
+    </message>
+    <message>
+        <source>hard part (labels)</source>
+        <translation>硬部分（标签）</translation>
     </message>
 </context>
 <context>

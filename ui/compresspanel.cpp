@@ -431,7 +431,9 @@ CompressPanel::CompressPanel(ProjectDocument *doc, QWidget *parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
     m_table->setWordWrap(false);
-    m_table->setTextElideMode(Qt::ElideMiddle); // long run names keep their start and end
+    // Long run names keep their end, where a compressed run says what was done ("pruned 50.0%
+    // (structured)"), which tells two runs of one source apart.
+    m_table->setTextElideMode(Qt::ElideLeft);
     m_table->setMinimumHeight(150);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_status = new QLabel(this);
