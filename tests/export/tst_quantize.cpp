@@ -298,15 +298,17 @@ void TestQuantize::dynamicLstm()
     QVERIFY2(r.agreement >= 0.95, std::to_string(r.agreement).c_str());
     QVERIFY(r.int8OnnxBytes * 2 < r.floatOnnxBytes);
 
-    // The GRU has no quantized form in ONNX Runtime: it stays float and is named.
+    // The GRU has no integer kernel in ONNX Runtime: its weights are stored int8 and dequantized
+    // in front of the float GRU, so the file shrinks and the outputs stay close.
     const std::string gruRun = train(loadProject("projects/templates/gru.json"), "gru", 20);
-    std::vector<std::string> log;
-    const QuantizeResult g = quantizeRun(gruRun, o, [&](const Message &m) { log.push_back(m.str()); });
-    QCOMPARE(g.summary["layers_kept_float"], nlohmann::json::array({"gru"}));
-    bool named = false;
-    for (const auto &l : log)
-        named = named || (l.find("'gru'") != std::string::npos && l.find("float") != std::string::npos);
-    QVERIFY(named);
+    const QuantizeResult g = quantizeRun(gruRun, o);
+    qInfo("dynamic GRU: %lld -> %lld bytes, float %.2f%%, int8 %.2f%%, agreement %.2f%%",
+          static_cast<long long>(g.floatOnnxBytes), static_cast<long long>(g.int8OnnxBytes), g.floatAccuracy * 100,
+          g.int8Accuracy * 100, g.agreement * 100);
+    QVERIFY2(g.summary["layers_kept_float"].empty(), g.summary.dump().c_str());
+    QVERIFY2(g.summary.contains("gru"), g.summary.dump().c_str());
+    QVERIFY2(g.agreement >= 0.95, std::to_string(g.agreement).c_str());
+    QVERIFY(g.int8OnnxBytes * 2 < g.floatOnnxBytes);
 }
 
 void TestQuantize::badInputIsRefused()
