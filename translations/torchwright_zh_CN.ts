@@ -4514,10 +4514,6 @@ points</source>
         <translation>Torchwright 项目 (*.json)</translation>
     </message>
     <message>
-        <source>%1 (%2, %3 epoch(s))</source>
-        <translation>%1（%2，%3 轮）</translation>
-    </message>
-    <message>
         <source>— %1</source>
         <translation>— %1</translation>
     </message>

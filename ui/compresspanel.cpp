@@ -1,6 +1,7 @@
 #include "compresspanel.h"
 
 #include "i18n.h"
+#include "loopcommon.h"
 #include "projectdocument.h"
 #include "trainingcontroller.h"
 
@@ -649,28 +650,10 @@ QStringList CompressPanel::runsDirs() const
 
 QList<QPair<QString, QString>> CompressPanel::sourceRuns() const
 {
-    QList<QPair<QString, QString>> out;
-    const QString runsDir = TrainingController::runsDirectoryFor(m_doc->filePath());
-    const Project &p = m_doc->project();
-    for (const RunSummary &r : listRuns(runsDir.toStdString())) {
-        if (!runBelongsToProject(r, p.filePath, p.name))
-            continue;
-        if (r.status != "completed" && r.status != "early_stopped" && r.status != "stopped")
-            continue;
-        const QString dir = QString::fromStdString(r.dir);
-        if (!QFileInfo::exists(dir + QStringLiteral("/best.pt"))
-            && !QFileInfo::exists(dir + QStringLiteral("/last.pt")))
-            continue;
-        QString label = tr("%1 (%2, %3 epoch(s))")
-                            .arg(QString::fromStdString(r.label()), runStatusText(QString::fromStdString(r.status)))
-                            .arg(r.epochsCompleted);
+    return finishedRuns(*m_doc, [this](const RunSummary &r) {
         const std::string method = compressionMethod(r.dir);
-        if (!method.empty())
-            label += QLatin1Char(' ') + tr("— %1").arg(methodText(method));
-        out.append({dir, label});
-    }
-    std::reverse(out.begin(), out.end()); // listRuns is oldest first
-    return out;
+        return method.empty() ? QString() : QLatin1Char(' ') + tr("— %1").arg(methodText(method));
+    });
 }
 
 void CompressPanel::refresh()

@@ -2,9 +2,11 @@
 
 #include "i18n.h"
 #include "projectdocument.h"
+#include "trainingcontroller.h"
 
 #include "torchwright/versions.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QMetaObject>
@@ -89,6 +91,32 @@ QImage feedbackThumbnail(const FeedbackStore &store, const FeedbackItem &item, i
     if (item.input.file.empty())
         return {};
     return thumbnail(QImage(QString::fromStdString(store.inputPath(item))), size);
+}
+
+QList<QPair<QString, QString>> finishedRuns(const ProjectDocument &doc,
+                                            const std::function<QString(const RunSummary &)> &suffix)
+{
+    QList<QPair<QString, QString>> out;
+    const QString runsDir = TrainingController::runsDirectoryFor(doc.filePath());
+    const Project &p = doc.project();
+    for (const RunSummary &r : listRuns(runsDir.toStdString())) {
+        if (!runBelongsToProject(r, p.filePath, p.name))
+            continue;
+        if (r.status != "completed" && r.status != "early_stopped" && r.status != "stopped")
+            continue;
+        const QString dir = QString::fromStdString(r.dir);
+        if (!QFileInfo::exists(dir + QStringLiteral("/best.pt"))
+            && !QFileInfo::exists(dir + QStringLiteral("/last.pt")))
+            continue;
+        QString label = QCoreApplication::translate("torchwright::ui::VersionsPanel", "%1 (%2, %3 epoch(s))")
+                            .arg(QString::fromStdString(r.label()), runStatusText(QString::fromStdString(r.status)))
+                            .arg(r.epochsCompleted);
+        if (suffix)
+            label += suffix(r);
+        out.append({dir, label});
+    }
+    std::reverse(out.begin(), out.end()); // listRuns is oldest first
+    return out;
 }
 
 QStringList classNames(const Project &project)

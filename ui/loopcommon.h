@@ -9,7 +9,9 @@
 
 #include <QFileSystemWatcher>
 #include <QImage>
+#include <QList>
 #include <QObject>
+#include <QPair>
 #include <QString>
 #include <QStringList>
 
@@ -59,6 +61,13 @@ QImage feedbackThumbnail(const FeedbackStore &store, const FeedbackItem &item, i
 
 // The class names of the project (the index when it names none).
 QStringList classNames(const Project &project);
+
+// The runs of the document's project a model can be taken from: ended (completed, early stopped
+// or stopped) with a checkpoint, newest first, as (folder, label "name (status, N epoch(s))");
+// `suffix` may add to a run's label. Throws what listRuns() throws. (Model update's "Register
+// run…" and the Compress panel's source runs.)
+QList<QPair<QString, QString>> finishedRuns(const ProjectDocument &doc,
+                                            const std::function<QString(const RunSummary &)> &suffix = {});
 
 // Watches the open project's model registry and feedback store (their folders and
 // registry.json / feedback.jsonl) and emits changed() when either changes on disk or a view

@@ -285,28 +285,13 @@ void VersionsPanel::updateButtons()
 
 QList<QPair<QString, QString>> VersionsPanel::registrableRuns() const
 {
-    QList<QPair<QString, QString>> out;
-    const QString runsDir = TrainingController::runsDirectoryFor(m_doc->filePath());
-    const Project &p = m_doc->project();
-    for (const RunSummary &r : listRuns(runsDir.toStdString())) {
-        if (!runBelongsToProject(r, p.filePath, p.name))
-            continue;
-        if (r.status != "completed" && r.status != "early_stopped" && r.status != "stopped")
-            continue;
-        const QString dir = QString::fromStdString(r.dir);
-        if (!QFileInfo::exists(dir + QStringLiteral("/best.pt"))
-            && !QFileInfo::exists(dir + QStringLiteral("/last.pt")))
-            continue;
-        QString label = tr("%1 (%2, %3 epoch(s))")
-                            .arg(QString::fromStdString(r.label()), runStatusText(QString::fromStdString(r.status)))
-                            .arg(r.epochsCompleted);
+    return finishedRuns(*m_doc, [this](const RunSummary &r) {
+        QString suffix;
         for (const VersionInfo &v : m_versions)
-            if (QFileInfo(QString::fromStdString(v.runDir)) == QFileInfo(dir))
-                label += QLatin1Char(' ') + tr("— already %1").arg(QString::fromStdString(v.id));
-        out.append({dir, label});
-    }
-    std::reverse(out.begin(), out.end()); // listRuns is oldest first
-    return out;
+            if (QFileInfo(QString::fromStdString(v.runDir)) == QFileInfo(QString::fromStdString(r.dir)))
+                suffix += QLatin1Char(' ') + tr("— already %1").arg(QString::fromStdString(v.id));
+        return suffix;
+    });
 }
 
 void VersionsPanel::chooseRun()
