@@ -94,6 +94,14 @@ Exit status 1 when there are errors.
   --resume RUN     continue a stopped or interrupted run from its last checkpoint (PROJECT may
                    be omitted)
   --batch-limit N  at most N batches per epoch (quick trials and benchmarks)
+  --precision P    fp32, bf16 or fp16 (default: the project's /training/precision): bf16 and
+                   fp16 train with autocast and float32 weights; fp16 (CUDA only) scales the loss
+                   and skips steps whose gradients overflow; fp32 allows TF32 on GPUs with it
+  --channels-last  convolution weights and image batches in NHWC memory
+  --data-placement auto|device|stream
+                   where the training data lives (default auto: on the device when it takes at
+                   most half its free memory, else streamed from host memory by a prefetch thread)
+  --deterministic  deterministic GPU algorithms, so that a resumed CUDA run continues bit-exactly
 
 Ctrl-C stops after the current batch; the last checkpoint stays and the run can be resumed.
 A checkpoint is written before the first epoch and after each one, so a run stopped or killed
@@ -371,13 +379,15 @@ struct Args {
 
 // Options that take a value; everything else starting with "--" is an error.
 const std::vector<std::string> kValued = {
-    "--epochs",  "--device",      "--threads", "--out",      "--resume",     "--checkpoint",  "--format",
-    "--output",  "--batch-limit", "--top",     "--limit",    "--note",       "--reason",      "--log",
-    "--state",   "--class",       "--version", "--label",    "--value",      "--from",        "--feedback",
-    "--prune",   "--score",       "--steps",   "--finetune", "--alpha",      "--temperature", "--allowed-drop",
-    "--repeats", "--calibrate",   "--mode",    "--observer", "--percentile", "--test-limit"};
+    "--epochs",   "--device",   "--threads",     "--out",          "--resume",    "--checkpoint",
+    "--format",   "--output",   "--batch-limit", "--top",          "--limit",     "--note",
+    "--reason",   "--log",      "--state",       "--class",        "--version",   "--label",
+    "--value",    "--from",     "--feedback",    "--prune",        "--score",     "--steps",
+    "--finetune", "--alpha",    "--temperature", "--allowed-drop", "--repeats",   "--calibrate",
+    "--mode",     "--observer", "--percentile",  "--test-limit",   "--precision", "--data-placement"};
 // Options that take no value.
-const std::vector<std::string> kFlags = {"--fix", "--json", "--override", "--structured"};
+const std::vector<std::string> kFlags = {"--fix",        "--json",          "--override",
+                                         "--structured", "--channels-last", "--deterministic"};
 
 // Edits (insert, delete, replace, swap two neighbours) between a and b.
 size_t editDistance(const std::string &a, const std::string &b)
@@ -663,6 +673,24 @@ std::optional<TrainRequest> trainRequest(const Args &a)
     }
     if (auto o = a.options.find("--out"); o != a.options.end())
         req.runsDir = o->second;
+    if (auto p = a.options.find("--precision"); p != a.options.end()) {
+        if (p->second != "fp32" && p->second != "bf16" && p->second != "fp16") {
+            std::fprintf(stderr, "error: --precision: expected fp32, bf16 or fp16, got '%s'\n", p->second.c_str());
+            return std::nullopt;
+        }
+        req.precision = p->second;
+    }
+    if (auto p = a.options.find("--data-placement"); p != a.options.end()) {
+        if (p->second != "auto" && p->second != "device" && p->second != "stream") {
+            std::fprintf(stderr, "error: --data-placement: expected auto, device or stream, got '%s'\n",
+                         p->second.c_str());
+            return std::nullopt;
+        }
+        req.dataPlacement = p->second;
+    }
+    if (a.options.count("--channels-last"))
+        req.channelsLast = true;
+    req.deterministic = a.options.count("--deterministic") > 0;
     return req;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include <unistd.h>
@@ -113,13 +114,17 @@ void ProgressPrinter::print(const TrainingEvent &e)
         m_lastDecile = -1;
         {
             // A regression has R^2 and MAE on the validation split instead of accuracy.
-            char regression[96] = "";
+            char extra[96] = "";
             if (std::isfinite(e.valR2) || std::isfinite(e.valMae))
-                std::snprintf(regression, sizeof regression, "  val R^2 %.4f  val MAE %.4g", e.valR2, e.valMae);
+                std::snprintf(extra, sizeof extra, "  val R^2 %.4f  val MAE %.4g", e.valR2, e.valMae);
+            // fp16 training: the steps the loss scaler skipped because the gradients overflowed.
+            if (e.skippedSteps >= 0)
+                std::snprintf(extra + std::strlen(extra), sizeof extra - std::strlen(extra), "  (%lld step(s) skipped)",
+                              static_cast<long long>(e.skippedSteps));
             std::fprintf(m_out, "epoch %d/%d  loss %.4f%s%s  |  val loss %.4f%s%s  |  %.0f samples/s  lr %.3g  %s\n",
                          e.epoch, e.epochs, e.loss, distillText(e).c_str(),
                          accuracyText("acc", e.accuracy, 0, 2).c_str(), e.valLoss,
-                         accuracyText("val acc", e.valAccuracy, 0, 2).c_str(), regression, e.samplesPerSecond,
+                         accuracyText("val acc", e.valAccuracy, 0, 2).c_str(), extra, e.samplesPerSecond,
                          e.learningRate, formatDuration(e.elapsedSeconds).c_str());
         }
         break;

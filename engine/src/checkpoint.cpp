@@ -32,6 +32,24 @@ void setDefaultGeneratorState(const torch::Tensor &state)
     gen.set_state(state);
 }
 
+torch::Tensor cudaGeneratorState(const torch::Device &device)
+{
+    if (!device.is_cuda())
+        return {};
+    at::Generator gen = at::globalContext().defaultGenerator(device);
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    return gen.get_state();
+}
+
+void setCudaGeneratorState(const torch::Device &device, const torch::Tensor &state)
+{
+    if (!device.is_cuda() || !state.defined())
+        return;
+    at::Generator gen = at::globalContext().defaultGenerator(device);
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(state);
+}
+
 namespace {
 
 std::string firstLine(const std::string &s) { return s.substr(0, s.find('\n')); }
@@ -104,6 +122,13 @@ void saveCheckpoint(const std::string &path, GraphModelImpl &model, torch::optim
     archive.write("rng_shuffle", stringTensor(state.shuffleRng));
     if (state.torchRng.defined())
         archive.write("rng_torch", state.torchRng);
+    if (state.cudaRng.defined())
+        archive.write("rng_cuda", state.cudaRng.to(torch::kCPU));
+    if (state.lossScale > 0) {
+        archive.write("loss_scale", torch::tensor(state.lossScale, torch::kFloat64));
+        archive.write("loss_scale_clean_steps", torch::tensor(state.lossScaleCleanSteps, torch::kFloat64));
+        archive.write("skipped_steps", torch::tensor(state.skippedSteps));
+    }
     // The SHA-256 of every tensor as the archive holds it (optimizer state included), found by
     // reading the serialised archive back, so that saving and loading walk the same names.
     const std::string unsummed = serializeArchive(archive, path);
@@ -318,6 +343,23 @@ TrainingState loadCheckpoint(const std::string &path, GraphModelImpl &model, tor
                                           "elements); the checkpoint is damaged",
                                           path, t.numel()));
         s.torchRng = t.clone();
+    }
+    if (auto it = tensors.find("rng_cuda"); it != tensors.end()) {
+        const torch::Tensor t = it->second.to(torch::kCPU);
+        if (t.scalar_type() != torch::kUInt8 || t.dim() != 1)
+            throw EngineError(
+                Message::tr("%1: 'rng_cuda' is not a random generator state; the checkpoint is damaged", path));
+        s.cudaRng = t.clone();
+    }
+    if (auto t = scalarEntry(tensors, "loss_scale", true, path); t.defined()) {
+        s.lossScale = t.item<double>();
+        if (!(s.lossScale > 0) || !std::isfinite(s.lossScale))
+            throw EngineError(Message::tr("%1: 'loss_scale' is %2; the checkpoint is damaged", path,
+                                          nlohmann::json(s.lossScale).dump()));
+        if (auto c = scalarEntry(tensors, "loss_scale_clean_steps", true, path); c.defined())
+            s.lossScaleCleanSteps = std::max(0.0, c.item<double>());
+        if (auto k = scalarEntry(tensors, "skipped_steps", false, path); k.defined())
+            s.skippedSteps = std::max<int64_t>(0, k.item<int64_t>());
     }
     return s;
 }

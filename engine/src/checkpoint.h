@@ -30,6 +30,15 @@ struct TrainingState {
     double bestMetric = 0;  // best value of the watched metric so far
     int bestEpoch = 0;
     int epochsWithoutImprovement = 0;
+    // The CUDA generator's state (dropout masks drawn on the GPU) when the run trains on CUDA;
+    // undefined otherwise. A run resumed on the CPU cannot use it (its draws come from the CPU
+    // generator), so it continues exactly only in everything but dropout.
+    torch::Tensor cudaRng;
+    // fp16's loss scaler (precision.h): its scale (0 = none), clean steps since it last changed,
+    // and the steps it skipped in the run so far.
+    double lossScale = 0;
+    double lossScaleCleanSteps = 0;
+    int64_t skippedSteps = 0;
 };
 
 void saveCheckpoint(const std::string &path, GraphModelImpl &model, torch::optim::Optimizer *optimizer,
@@ -95,5 +104,8 @@ nlohmann::json readRunJson(const std::string &runDir);
 
 torch::Tensor defaultGeneratorState();
 void setDefaultGeneratorState(const torch::Tensor &state);
+// The default generator of a CUDA device (undefined tensor for the CPU).
+torch::Tensor cudaGeneratorState(const torch::Device &device);
+void setCudaGeneratorState(const torch::Device &device, const torch::Tensor &state);
 
 } // namespace torchwright

@@ -228,6 +228,9 @@ void checkAcrossSettings(const Project &p, Diagnostics &diags)
     }
     if (p.pretrain.enabled && p.pretrain.source.empty())
         diags.error("/pretrain/source", Message::tr("pretraining is enabled but no source run or checkpoint is given"));
+    if (p.training.precision == "fp16" && p.training.device == "cpu")
+        diags.error("/training/precision",
+                    Message::tr("fp16 training needs a CUDA device, and /training/device is cpu: choose bf16 or fp32"));
     if (p.training.reconstructs() && p.training.loss != "mse")
         diags.error("/training/loss", Message::tr("the target is the input (/training/target), which is reconstructed "
                                                   "with the mse loss; got \"%1\"",

@@ -579,6 +579,19 @@ void addTraining(std::vector<SettingSpec> &v)
         v, "/training/threads", SettingType::Int, [](auto &p) -> auto & { return p.training.threads; });
     show(threads, opt, "Threads (0 = all cores)", "CPU threads for training");
     range(threads, 0, kMaxThreads);
+    auto &precision = bindField(
+        v, "/training/precision", SettingType::Choice, [](auto &p) -> auto & { return p.training.precision; });
+    show(precision, opt, "Precision",
+         "fp32: float32 (TF32 matrix math on GPUs that have it); bf16: mixed precision with bfloat16 (CUDA, and "
+         "CPUs where LibTorch supports it); fp16: mixed precision with float16 and loss scaling (CUDA only). "
+         "Weights and checkpoints stay float32");
+    precision.choices = {"fp32", "bf16", "fp16"};
+    precision.omitDefault = true; // projects trained in fp32 keep the file they had
+    auto &channelsLast = bindField(
+        v, "/training/channels_last", SettingType::Bool, [](auto &p) -> auto & { return p.training.channelsLast; });
+    show(channelsLast, opt, "Channels-last memory",
+         "Convolutional models: keep weights and image batches in NHWC order, which GPU tensor cores prefer");
+    channelsLast.omitDefault = true;
 }
 
 // Knowledge distillation from a teacher run (project.h: DistillSettings, compress.h), shown in the

@@ -5,6 +5,7 @@
 #include "torchwright/training.h"
 
 #include "augment.h"
+#include "batchsource.h"
 #include "checkpoint.h"
 #include "dataset.h"
 #include "distill.h"
@@ -12,6 +13,7 @@
 #include "fileutil.h"
 #include "losses.h"
 #include "model.h"
+#include "precision.h"
 #include "prune.h"
 #include "runfolder.h"
 #include "sha256.h"
@@ -117,6 +119,8 @@ json TrainingEvent::toJson() const
         if (std::isfinite(valMae))
             j["val_mae"] = valMae;
         writeDistillParts(j, *this);
+        if (skippedSteps >= 0) // fp16 runs only
+            j["skipped_steps"] = skippedSteps;
         j["lr"] = learningRate;
         j["samples_per_second"] = number(samplesPerSecond);
         j["elapsed_seconds"] = elapsedSeconds;
@@ -160,6 +164,8 @@ TrainingEvent TrainingEvent::fromJson(const json &j)
     e.valMae = numberOr(j, "val_mae", NAN);
     e.softLoss = numberOr(j, "soft_loss", NAN);
     e.hardLoss = numberOr(j, "hard_loss", NAN);
+    e.skippedSteps =
+        j.contains("skipped_steps") && j["skipped_steps"].is_number_integer() ? j["skipped_steps"].get<int64_t>() : -1;
     e.learningRate = numberOr(j, "lr", 0);
     e.samplesPerSecond = numberOr(j, "samples_per_second", 0);
     e.elapsedSeconds = numberOr(j, "elapsed_seconds", 0);
@@ -264,7 +270,16 @@ struct Run {
     // oversampled (epochOrder()).
     std::optional<TrainRequest::Finetune> finetune;
     int64_t nExtra = 0;
-    torch::Tensor trainX, trainY, valX, valY; // on the device
+    // On the device when `resident`; otherwise in host memory (page-locked for CUDA), and the
+    // training batches come from `prefetch` (batchsource.h).
+    torch::Tensor trainX, trainY, valX, valY;
+    bool resident = true;
+    std::unique_ptr<BatchPrefetcher> prefetch;
+    Precision precision = Precision::Fp32;
+    bool channelsLast = false;
+    std::optional<MatmulPrecisionGuard> tf32; // fp32 on CUDA
+    LossScaler scaler{false};                 // fp16
+    int64_t readbackBatches = 1;              // 0: by time (a CUDA run; TrainRequest::readbackBatches)
     Augmenter augment;                        // applied to training batches only
     // Distillation (/distill): the teacher, and its logits for every training sample when they
     // are computed once (no augmentation; undefined when computed for each batch).
@@ -292,6 +307,7 @@ struct EpochTotals {
     int64_t seen = 0;
     double seconds = 0;        // pauses excluded
     bool reconstructs = false; // the target is the input, or a real value: there is no accuracy
+    int64_t skippedSteps = -1; // fp16: steps the loss scaler skipped; -1 otherwise
 
     double loss() const { return lossSum / double(std::max<int64_t>(seen, 1)); }
     double accuracy() const { return reconstructs ? NAN : double(hitSum) / double(std::max<int64_t>(seen, 1)); }
@@ -446,6 +462,8 @@ struct TrainingSession::Impl {
     // trainEpoch() then returns false; stopRequestedBefore(), failOnNonFiniteLoss() and
     // stopEarly() return true.
     void announce(Run &r, bool resuming);
+    Message setUpPrecision(Run &r);
+    void placeData(Run &r, DataSplits &data);
     void loadData(Run &r);
     ExtraTrainSamples feedbackSamples(Run &r);
     void setUpTeacher(Run &r, const GraphAnalysis &analysis, const std::vector<double> &mean,
@@ -698,6 +716,7 @@ void TrainingSession::Impl::announce(Run &r, bool resuming)
     else if (!summary.contains("epochs_planned"))
         summary["epochs_planned"] = r.ts.epochs;
     summary["device"] = r.deviceName;
+    const Message precisionLine = setUpPrecision(r);
     summary["engine_version"] = engineVersion();
     summary["torch_version"] = torchVersion();
     summary["status"] = "running";
@@ -714,10 +733,53 @@ void TrainingSession::Impl::announce(Run &r, bool resuming)
                              r.threads.intraOp, r.threads.blasLibrary, r.threads.blas));
     emit(e);
     log(e.text);
+    log(precisionLine);
 }
 
-// Checks the graph, loads and normalises the splits and moves training and validation data to
-// the device; the normalisation goes into run.json for exports.
+// Precision, channels-last memory, determinism and how often metrics are read back, from the
+// request or the project, refused with a sentence when the device cannot train so; run.json
+// records them. Returns the line that tells the log.
+Message TrainingSession::Impl::setUpPrecision(Run &r)
+{
+    r.precision = parsePrecision(request.precision.value_or(r.ts.precision),
+                                 request.precision ? "--precision" : "/training/precision");
+    if (Message why = precisionUnsupported(r.precision, r.device); !why.empty())
+        throw EngineError(why);
+    r.channelsLast = request.channelsLast.value_or(r.ts.channelsLast);
+    r.tf32.emplace(r.precision, r.device);
+    r.scaler = LossScaler(r.precision == Precision::Fp16);
+    r.readbackBatches = request.readbackBatches > 0 ? request.readbackBatches : (r.device.is_cuda() ? 0 : 1);
+    if (request.deterministic) {
+        // cuBLAS reads this when it creates its first handle; set before any GPU work of the process.
+        setenv("CUBLAS_WORKSPACE_CONFIG", ":4096:8", 0);
+        at::globalContext().setDeterministicCuDNN(true);
+        at::globalContext().setBenchmarkCuDNN(false);
+        at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/true);
+    } else if (r.device.is_cuda()) {
+        at::globalContext().setBenchmarkCuDNN(true); // the fastest convolution algorithm for these shapes
+    }
+    summary["precision"] = precisionName(r.precision);
+    if (r.channelsLast)
+        summary["channels_last"] = true;
+    else
+        summary.erase("channels_last");
+    if (request.deterministic)
+        summary["deterministic"] = true;
+    else
+        summary.erase("deterministic");
+    std::string how = precisionName(r.precision);
+    if (r.precision == Precision::Fp16)
+        how += " (autocast, loss scaling)";
+    else if (r.precision == Precision::Bf16)
+        how += " (autocast)";
+    else if (r.tf32->tf32())
+        how += " (TF32 matrix math allowed)";
+    return Message::tr("precision %1%2%3", how, r.channelsLast ? std::string(", channels-last memory") : std::string(),
+                       request.deterministic ? std::string(", deterministic algorithms") : std::string());
+}
+
+// Checks the graph, loads and normalises the splits and puts training and validation data where
+// batches are gathered (batchsource.h); the normalisation goes into run.json for exports.
 void TrainingSession::Impl::loadData(Run &r)
 {
     Project &project = r.project;
@@ -789,10 +851,7 @@ void TrainingSession::Impl::loadData(Run &r)
     if (r.augment.enabled())
         log(Message::tr("augmentation on for training batches: %1", data.preprocessing["augmentation"].dump()));
     r.nTrain = data.train.size();
-    r.trainX = data.train.inputs.to(r.device);
-    r.trainY = data.train.labels.to(r.device);
-    r.valX = data.validation.inputs.to(r.device);
-    r.valY = data.validation.labels.to(r.device);
+    placeData(r, data);
     r.classes = project.dataset.numClasses;
     r.regression = isRegression(project) && !project.training.reconstructs();
     if (r.regression) {
@@ -803,6 +862,53 @@ void TrainingSession::Impl::loadData(Run &r)
         setUpTeacher(r, analysis, data.mean, data.std);
     // With the data loaded (and on the device), before the model and optimizer are allocated.
     checkMemory(estimateTrainingMemory(project, analysis), availableMemory(r.deviceName), Message::tr("training"));
+}
+
+// The training and validation tensors on the device when they fit in kDeviceDataShare of its free
+// memory (the CPU always), else in host memory with a prefetch thread (batchsource.h);
+// --data-placement decides instead when it says device or stream.
+void TrainingSession::Impl::placeData(Run &r, DataSplits &data)
+{
+    const DataPlacement asked = parseDataPlacement(request.dataPlacement);
+    const auto bytes = [](const torch::Tensor &t) { return t.defined() ? int64_t(t.numel()) * t.element_size() : 0; };
+    const int64_t need = bytes(data.train.inputs) + bytes(data.train.labels) + bytes(data.validation.inputs)
+                         + bytes(data.validation.labels);
+    Message why;
+    if (asked == DataPlacement::Stream) {
+        r.resident = false;
+        why = Message::tr("data: %1 streamed from host memory by a prefetch thread (--data-placement stream)",
+                          formatBytes(need));
+    } else if (asked == DataPlacement::Device || !r.device.is_cuda()) {
+        r.resident = true;
+        if (r.device.is_cuda())
+            why = Message::tr("data: %1 on %2 (--data-placement device)", formatBytes(need), r.deviceName);
+    } else {
+        const MemoryLimit free = availableMemory(r.deviceName);
+        r.resident = free.bytes < 0 || double(need) <= kDeviceDataShare * double(free.bytes);
+        const std::string share = std::to_string(int(kDeviceDataShare * 100)) + "%";
+        why = free.bytes < 0
+                  ? Message::tr("data: %1 on %2 (its free memory is unknown)", formatBytes(need), r.deviceName)
+              : r.resident ? Message::tr("data: %1 on %2, within %3 of its %4 free", formatBytes(need), r.deviceName,
+                                         share, formatBytes(free.bytes))
+                           : Message::tr("data: %1 is more than %2 of the %3 free on %4; it stays in host memory "
+                                         "and a prefetch thread streams the batches",
+                                         formatBytes(need), share, formatBytes(free.bytes), r.deviceName);
+    }
+    if (r.resident) {
+        r.trainX = data.train.inputs.to(r.device);
+        r.trainY = data.train.labels.to(r.device);
+        r.valX = data.validation.inputs.to(r.device);
+        r.valY = data.validation.labels.to(r.device);
+    } else {
+        r.trainX = data.train.inputs;
+        r.trainY = data.train.labels;
+        r.valX = data.validation.inputs;
+        r.valY = data.validation.labels;
+        r.prefetch = std::make_unique<BatchPrefetcher>(r.trainX, r.trainY, r.device.is_cuda());
+    }
+    summary["data_placement"] = r.resident ? "device" : "stream";
+    if (!why.empty())
+        log(std::move(why));
 }
 
 // Distillation (/distill): the teacher run's model on the training device, checked against the
@@ -839,7 +945,8 @@ void TrainingSession::Impl::setUpTeacher(Run &r, const GraphAnalysis &analysis, 
     } else {
         std::vector<torch::Tensor> parts;
         for (int64_t i = 0; i < r.nTrain; i += kEvaluationBatch)
-            parts.push_back(t.logits(r.trainX.slice(0, i, std::min<int64_t>(i + kEvaluationBatch, r.nTrain))));
+            parts.push_back(
+                t.logits(r.trainX.slice(0, i, std::min<int64_t>(i + kEvaluationBatch, r.nTrain)).to(r.device)));
         r.teacherCache = parts.empty() ? torch::Tensor() : torch::cat(parts).contiguous();
         if (r.teacherCache.defined() && (r.teacherCache.dim() != 2 || r.teacherCache.size(0) != r.nTrain))
             throw EngineError(Message::tr("distillation: the teacher gave outputs of %1 for %2 training samples",
@@ -916,6 +1023,8 @@ void TrainingSession::Impl::buildModel(Run &r, bool resuming)
     torch::manual_seed(r.ts.seed);
     r.model = GraphModel(project.graph, TensorType{project.dataset.sampleShape, DType::Float32});
     r.model->to(r.device);
+    if (r.channelsLast)
+        toChannelsLast(*r.model);
 
     if (!resuming && project.pretrain.enabled) {
         for (const auto &line : loadPretrainedWeights(project.resolvePath(project.pretrain.source), *r.model))
@@ -973,6 +1082,14 @@ void TrainingSession::Impl::restoreOrBegin(Run &r, bool resuming)
         }
         if (r.state.torchRng.defined())
             setDefaultGeneratorState(r.state.torchRng);
+        if (r.state.cudaRng.defined() && r.device.is_cuda())
+            setCudaGeneratorState(r.device, r.state.cudaRng);
+        else if (r.state.cudaRng.defined())
+            log(Message::tr("the run trained on a GPU until now and continues on %1: its GPU random state (dropout "
+                            "masks) cannot carry over, so from here it differs from a run that stayed on the GPU",
+                            r.deviceName));
+        if (r.state.lossScale > 0)
+            r.scaler.restore(r.state.lossScale, r.state.lossScaleCleanSteps, r.state.skippedSteps);
         log(Message::tr("resumed from %1 after epoch %2", last, r.state.epoch));
         if (r.state.epoch >= r.epochs)
             log(Message::tr("the run already has %1 epochs; pass more epochs to continue it", r.state.epoch));
@@ -998,6 +1115,14 @@ void TrainingSession::Impl::planBatches(Run &r)
 
 // One epoch of optimizer steps over a fresh shuffle, a Batch event after each. Returns false
 // when the run ended inside the epoch (stopped by the user, or a loss that is not finite).
+//
+// Each batch's loss, hits and distillation parts stay on the device until they are read back
+// (Run::readbackBatches): every batch on the CPU, about every 100 ms on a GPU, so the GPU is not
+// made to wait once per batch. The read checks every loss it brings back, before the step of the
+// batch that triggered it; a loss that is not finite fails the run naming its batch (on a GPU the
+// batches after it in the same read have stepped already, but no checkpoint is written after
+// them). The Batch events of a read go out after its step, each batch with its own figures; their
+// timings are spread over the time the read covers in proportion to the samples.
 bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals &totals)
 {
     const TrainingSettings &ts = r.ts;
@@ -1008,21 +1133,144 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
     r.model->train();
     epochOrder(r, r.order);
     const int64_t samples = int64_t(r.order.size());
-    torch::Tensor perm = torch::from_blob(r.order.data(), {samples}, torch::kInt64).to(r.device);
+    torch::Tensor perm;
+    if (r.resident)
+        perm = torch::from_blob(r.order.data(), {samples}, torch::kInt64).to(r.device);
+    else
+        r.prefetch->begin(r.order, ts.batchSize, r.batches);
+    struct EndPrefetch { // the prefetch thread stops however the epoch ends
+        BatchPrefetcher *p;
+        ~EndPrefetch()
+        {
+            if (p)
+                p->end();
+        }
+    } endPrefetch{r.prefetch.get()};
     const int batchSize = ts.batchSize;
     const auto epochStart = Clock::now();
     const double pausedAtStart = pausedSeconds;
+    const int64_t skippedAtStart = r.scaler.skippedSteps();
+
+    // Batches trained whose figures are still on the device, and those read back but not yet told.
+    struct Pending {
+        int64_t batch = 0, samples = 0;
+        torch::Tensor figures; // [loss, hits, soft, hard], float64, on the device
+    };
+    std::vector<Pending> pending;
+    struct Read {
+        int64_t batch = 0, samples = 0;
+        double loss = 0, hits = 0, soft = NAN, hard = NAN;
+    };
+    std::vector<Read> ready;
+    auto lastRead = Clock::now();
+    const auto epochSecondsNow = [&] {
+        return std::chrono::duration<double>(Clock::now() - epochStart).count() - (pausedSeconds - pausedAtStart);
+    };
+    const auto runSecondsNow = [&] {
+        return std::chrono::duration<double>(Clock::now() - runStart).count() - pausedSeconds - r.trainStart;
+    };
+    double toldEpoch = 0, toldRun = runSecondsNow(); // seconds when the previous events went out
+    // The queued Batch events, in order, their times spread over the time since the last ones.
+    const auto tell = [&] {
+        if (ready.empty())
+            return;
+        const double epochNow = epochSecondsNow(), runNow = runSecondsNow();
+        int64_t total = 0, done = 0;
+        for (const Read &b : ready)
+            total += b.samples;
+        for (const Read &b : ready) {
+            done += b.samples;
+            const double share = double(done) / double(std::max<int64_t>(total, 1));
+            const double epochSeconds = toldEpoch + (epochNow - toldEpoch) * share;
+            const double runSeconds = toldRun + (runNow - toldRun) * share;
+            totals.lossSum += b.loss * double(b.samples);
+            if (r.teacher) {
+                totals.softSum += b.soft * double(b.samples);
+                totals.hardSum += b.hard * double(b.samples);
+            }
+            totals.hitSum += int64_t(std::llround(b.hits));
+            totals.seen += b.samples;
+            r.samplesDone += double(b.samples);
+            TrainingEvent e;
+            e.kind = TrainingEvent::Kind::Batch;
+            e.epoch = epoch;
+            e.epochs = r.epochs;
+            e.batch = int(b.batch + 1);
+            e.batchesPerEpoch = int(r.batches);
+            e.loss = b.loss;
+            e.accuracy = totals.reconstructs ? NAN : b.hits / double(b.samples);
+            e.softLoss = r.teacher ? b.soft : NAN;
+            e.hardLoss = r.teacher ? b.hard : NAN;
+            e.learningRate = lr;
+            e.samplesPerSecond = epochSeconds > 0 ? double(totals.seen) / epochSeconds : 0;
+            e.etaSeconds = r.samplesDone > 0 ? runSeconds / r.samplesDone * (r.runSamples - r.samplesDone) : 0;
+            e.elapsedSeconds = runSeconds;
+            e.device = r.deviceName;
+            emit(e);
+        }
+        toldEpoch = epochNow;
+        toldRun = runNow;
+        ready.clear();
+    };
+
+    // Brings the pending figures back (one wait for the device), checks the losses, and queues
+    // the Batch events. Returns false, the run failed, at the first loss that is not finite.
+    const auto readBack = [&]() -> bool {
+        if (pending.empty())
+            return true;
+        std::vector<torch::Tensor> parts;
+        for (const Pending &p : pending)
+            parts.push_back(p.figures);
+        const torch::Tensor host = torch::stack(parts).to(torch::kCPU).contiguous();
+        const double *v = host.data_ptr<double>();
+        for (size_t i = 0; i < pending.size(); ++i) {
+            const double loss = v[4 * i];
+            if (!std::isfinite(loss)) {
+                tell(); // the batches before it trained, and are told first
+                failOnNonFiniteLoss(r, loss, epoch, pending[i].batch, lr);
+                pending.clear();
+                return false;
+            }
+            ready.push_back(Read{pending[i].batch, pending[i].samples, loss, v[4 * i + 1], v[4 * i + 2], v[4 * i + 3]});
+        }
+        lastRead = Clock::now();
+        pending.clear();
+        return true;
+    };
+    const auto readDue = [&] {
+        if (r.readbackBatches > 0)
+            return int64_t(pending.size()) >= r.readbackBatches;
+        return pending.size() >= 256 || Clock::now() - lastRead >= std::chrono::milliseconds(100);
+    };
     for (int64_t b = 0; b < r.batches; ++b) {
+        if (paused || stopRequested) { // every trained batch is told before the run holds or stops
+            if (!readBack())
+                return false;
+            tell();
+        }
         if (stopRequestedBefore(r, epoch, b))
             return false;
         const int64_t begin = b * batchSize, end = std::min<int64_t>(begin + batchSize, samples);
-        torch::Tensor idx = perm.slice(0, begin, end);
-        torch::Tensor x = r.augment(r.trainX.index_select(0, idx), epoch, b), y = r.trainY.index_select(0, idx);
+        torch::Tensor x, y, idx;
+        if (r.resident) {
+            idx = perm.slice(0, begin, end);
+            x = r.trainX.index_select(0, idx);
+            y = r.trainY.index_select(0, idx);
+        } else {
+            BatchPrefetcher::Batch batch = r.prefetch->next();
+            x = batch.inputs.to(r.device, /*non_blocking=*/true);
+            y = batch.labels.to(r.device, /*non_blocking=*/true);
+            idx = batch.indices.to(r.device, /*non_blocking=*/true);
+        }
+        x = r.augment(x, epoch, b);
+        if (r.channelsLast)
+            x = channelsLast(x);
         torch::Tensor out;
         LossAndHits lh;
         DistillationLoss dl;
         try {
             r.optimizer->zero_grad();
+            AutocastGuard autocast(r.precision, r.device);
             out = r.model->forward(x);
             lh = projectLoss(ts, out, x, y, r.classes);
             if (r.teacher) {
@@ -1037,48 +1285,35 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
         } catch (const EngineError &e) {
             throw EngineError(Message::tr("epoch %1, batch %2: forward pass failed in %3", epoch, b + 1, e.text()));
         }
-        const double loss = lh.loss.item<double>();
-        if (failOnNonFiniteLoss(r, loss, epoch, b, lr))
-            return false;
-        lh.loss.backward();
-        if (ts.gradClip > 0)
-            torch::nn::utils::clip_grad_norm_(r.trainable, ts.gradClip);
-        r.optimizer->step();
-        applyMasks(r.masks);
-
-        const int64_t n = end - begin;
-        const int64_t hits = lh.hits.defined() ? lh.hits.item<int64_t>() : 0;
-        totals.lossSum += loss * double(n);
-        const double soft = r.teacher ? dl.soft.item<double>() : NAN, hard = r.teacher ? dl.hard.item<double>() : NAN;
-        if (r.teacher) {
-            totals.softSum += soft * double(n);
-            totals.hardSum += hard * double(n);
+        {
+            torch::NoGradGuard noGrad;
+            const auto f64 = [&](const torch::Tensor &t) {
+                return t.defined() ? t.detach().to(torch::kFloat64).reshape({})
+                                   : torch::zeros({}, lh.loss.options().dtype(torch::kFloat64));
+            };
+            const torch::Tensor nan = torch::full({}, NAN, lh.loss.options().dtype(torch::kFloat64));
+            pending.push_back(Pending{b, end - begin,
+                                      torch::stack({f64(lh.loss), f64(lh.hits), r.teacher ? f64(dl.soft) : nan,
+                                                    r.teacher ? f64(dl.hard) : nan})});
         }
-        totals.hitSum += hits;
-        totals.seen += n;
-        r.samplesDone += double(n);
-        const double epochSeconds =
-            std::chrono::duration<double>(Clock::now() - epochStart).count() - (pausedSeconds - pausedAtStart);
-        const double runSeconds =
-            std::chrono::duration<double>(Clock::now() - runStart).count() - pausedSeconds - r.trainStart;
-        TrainingEvent e;
-        e.kind = TrainingEvent::Kind::Batch;
-        e.epoch = epoch;
-        e.epochs = r.epochs;
-        e.batch = int(b + 1);
-        e.batchesPerEpoch = int(r.batches);
-        e.loss = loss;
-        e.accuracy = totals.reconstructs ? NAN : double(hits) / double(n);
-        e.softLoss = soft;
-        e.hardLoss = hard;
-        e.learningRate = lr;
-        e.samplesPerSecond = epochSeconds > 0 ? double(totals.seen) / epochSeconds : 0;
-        e.etaSeconds = r.samplesDone > 0 ? runSeconds / r.samplesDone * (r.runSamples - r.samplesDone) : 0;
-        e.elapsedSeconds = runSeconds;
-        e.device = r.deviceName;
-        emit(e);
+        if (readDue() && !readBack())
+            return false;
+        r.scaler.scaled(lh.loss).backward();
+        const bool finite = r.scaler.unscale(r.trainable);
+        if (finite) {
+            if (ts.gradClip > 0)
+                torch::nn::utils::clip_grad_norm_(r.trainable, ts.gradClip);
+            r.optimizer->step();
+            applyMasks(r.masks);
+        }
+        r.scaler.update(finite);
+        tell();
     }
-    totals.seconds = std::chrono::duration<double>(Clock::now() - epochStart).count() - (pausedSeconds - pausedAtStart);
+    if (!readBack())
+        return false;
+    tell();
+    totals.seconds = epochSecondsNow();
+    totals.skippedSteps = r.scaler.enabled() ? r.scaler.skippedSteps() - skippedAtStart : -1;
     return true;
 }
 
@@ -1131,21 +1366,29 @@ void TrainingSession::Impl::validate(Run &r, double &valLoss, double &valAccurac
         return;
     torch::NoGradGuard noGrad;
     r.model->eval();
-    double sum = 0;
-    int64_t hits = 0;
+    // Summed on the device and read once, so a GPU is not waited for after every slice.
+    torch::Tensor sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(r.device));
+    torch::Tensor hits = torch::zeros({}, torch::TensorOptions().dtype(torch::kInt64).device(r.device));
     RegressionSums regression;
     const int64_t nVal = r.valX.size(0);
     for (int64_t i = 0; i < nVal; i += kEvaluationBatch) {
         const int64_t j = std::min<int64_t>(i + kEvaluationBatch, nVal);
-        const torch::Tensor x = r.valX.slice(0, i, j);
-        auto lhv = projectLoss(r.ts, r.model->forward(x), x, r.valY.slice(0, i, j), r.classes);
-        sum += lhv.loss.item<double>() * double(j - i);
-        hits += lhv.hits.defined() ? lhv.hits.item<int64_t>() : 0;
+        torch::Tensor x = r.valX.slice(0, i, j).to(r.device), y = r.valY.slice(0, i, j).to(r.device);
+        if (r.channelsLast)
+            x = channelsLast(x);
+        LossAndHits lhv;
+        {
+            AutocastGuard autocast(r.precision, r.device);
+            lhv = projectLoss(r.ts, r.model->forward(x), x, y, r.classes);
+        }
+        sum += lhv.loss.detach().to(torch::kFloat64) * double(j - i);
+        if (lhv.hits.defined())
+            hits += lhv.hits.to(torch::kInt64);
         if (r.regression)
-            regression.add(lhv.predictions, r.valY.slice(0, i, j));
+            regression.add(lhv.predictions, y);
     }
-    valLoss = sum / double(nVal);
-    valAccuracy = r.ts.reconstructs() || r.regression ? NAN : double(hits) / double(nVal);
+    valLoss = sum.item<double>() / double(nVal);
+    valAccuracy = r.ts.reconstructs() || r.regression ? NAN : double(hits.item<int64_t>()) / double(nVal);
     r.valR2 = regression.r2();
     r.valMae = regression.mae();
     r.model->train();
@@ -1158,6 +1401,12 @@ void TrainingSession::Impl::storeRandomState(Run &r)
     rng << r.shuffleRng;
     r.state.shuffleRng = rng.str();
     r.state.torchRng = defaultGeneratorState();
+    r.state.cudaRng = cudaGeneratorState(r.device);
+    if (r.scaler.enabled()) {
+        r.state.lossScale = r.scaler.scale();
+        r.state.lossScaleCleanSteps = r.scaler.growthTracker();
+        r.state.skippedSteps = r.scaler.skippedSteps();
+    }
 }
 
 // `last` before the first epoch of a new run: the initial (or pretrained) weights and the random
@@ -1223,6 +1472,7 @@ void TrainingSession::Impl::reportEpoch(Run &r, int epoch, double lr, const Epoc
     e.accuracy = totals.accuracy();
     e.softLoss = totals.softLoss();
     e.hardLoss = totals.hardLoss();
+    e.skippedSteps = totals.skippedSteps;
     e.valLoss = valLoss;
     e.valAccuracy = valAccuracy;
     e.valR2 = r.valR2;

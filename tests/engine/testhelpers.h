@@ -143,6 +143,21 @@ inline const torchwright::Diagnostic *findError(const torchwright::Diagnostics &
 }
 
 // A request to train `p` on the CPU with one thread, its runs in `runsDir` (created).
+// A project whose loss stops being finite in epoch 2: SGD on MSE with a step schedule that
+// multiplies the learning rate by 1e20 after epoch 1, so epoch 1 is an ordinary small-step epoch
+// and epoch 2 diverges within a few batches.
+inline torchwright::Project divergingProject(torchwright::Project p)
+{
+    p.training.epochs = 3;
+    p.training.loss = "mse";
+    p.training.optimizer.type = "sgd";
+    p.training.optimizer.lr = 0.01;
+    p.training.schedule.type = "step";
+    p.training.schedule.stepSize = 1;
+    p.training.schedule.gamma = 1e20;
+    return p;
+}
+
 inline torchwright::TrainRequest requestFor(const torchwright::Project &p, const QString &runsDir)
 {
     QDir().mkpath(runsDir);

@@ -394,16 +394,7 @@ void TestTraining::resumeEqualsUninterrupted()
 
 void TestTraining::nanLossFailsWithContext()
 {
-    // SGD on MSE; the step schedule multiplies the learning rate by 1e20 after epoch 1, so
-    // epoch 2 diverges within a few batches while epoch 1 is an ordinary small-step epoch.
-    Project p = tinyProject();
-    p.training.epochs = 3;
-    p.training.loss = "mse";
-    p.training.optimizer.type = "sgd";
-    p.training.optimizer.lr = 0.01;
-    p.training.schedule.type = "step";
-    p.training.schedule.stepSize = 1;
-    p.training.schedule.gamma = 1e20;
+    const Project p = testhelpers::divergingProject(tinyProject());
 
     EventLog log;
     const RunResult r = trainBlocking(requestFor(p, m_tmp.filePath("nan")), log.sink());

@@ -139,6 +139,12 @@ struct TrainingSettings {
     uint64_t seed = 1;
     std::string device = "auto"; // auto, cpu, cuda, cuda:N
     int threads = 0;             // 0 = automatic
+    // The arithmetic of the forward pass: fp32, or autocast to bf16 or fp16 (fp16 with loss
+    // scaling, CUDA only); weights and checkpoints stay float32 (engine/src/precision.h).
+    std::string precision = "fp32";
+    // Convolution weights and image batches in channels-last memory (NHWC), which GPU tensor
+    // cores and oneDNN prefer; the results are the same up to rounding.
+    bool channelsLast = false;
 };
 
 // The half of the lifecycle after deployment (torchwright/feedback.h, torchwright/versions.h):

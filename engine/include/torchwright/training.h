@@ -49,6 +49,9 @@ struct TrainingEvent {
     // labels; an Epoch's are the epoch's means. NaN otherwise.
     double softLoss = NAN;
     double hardLoss = NAN;
+    // Epoch only, for fp16 training (/training/precision): optimizer steps the loss scaler skipped
+    // in the epoch because the gradients overflowed; -1 otherwise.
+    int64_t skippedSteps = -1;
     double learningRate = 0;
     double samplesPerSecond = 0;
     double etaSeconds = 0;
@@ -80,7 +83,22 @@ struct TrainRequest {
     std::optional<int> epochs; // overrides training.epochs
     std::optional<std::string> device;
     std::optional<int> threads;
-    std::optional<int> batchLimit; // stop each epoch after this many batches (benchmarks)
+    std::optional<int> batchLimit;        // stop each epoch after this many batches (benchmarks)
+    std::optional<std::string> precision; // overrides training.precision: fp32, bf16, fp16
+    std::optional<bool> channelsLast;     // overrides training.channels_last
+    // Where the training and validation tensors live (engine/src/batchsource.h): "auto" (on the
+    // device when they take at most half its free memory), "device", or "stream" (host memory and
+    // a prefetch thread; also on the CPU, where it gives the same batches).
+    std::string dataPlacement = "auto";
+    // Batches whose metrics (loss, hits) are read back from the device at once. On a GPU each
+    // read waits for the device, so by default a CUDA run reads back every 100 ms of host time
+    // (and at least every 256 batches, before a pause or stop, and at the end of the epoch), which
+    // is the dashboard's rate; the CPU reads every batch (it waits for nothing). Every batch still
+    // gets its own Batch event, with its own loss and accuracy. 0 = that default.
+    int readbackBatches = 0;
+    // Deterministic algorithms (cuDNN and cuBLAS included) so that a resumed CUDA run continues
+    // bit-exactly; slower on a GPU. The CPU is deterministic anyway.
+    bool deterministic = false;
 
     // Fine-tuning from a model version (Continuous optimization; made by finetuneRequest() in
     // torchwright/versions.h, which also points /pretrain at the version's checkpoint). The
