@@ -22,6 +22,8 @@ Sections, in the order they run:
 The throughput runs also try a what-if beside side a (not counted as a): the CLI with
 OMP_WAIT_POLICY=PASSIVE (--no-experiments leaves it out). a/b comes from adjacent pairs of runs
 at each side's best setting (--pairs, 10 by default), as it is smaller than the machine's drift.
+a/c too (--ac-pairs, default --pairs): each pair runs a at its best setting beside every Python
+setting, and takes PyTorch's fastest of them, so PyTorch has its best threads in every pair.
 
 Prints one table and writes bench/results.json (--out). Each figure is min/median/max over
 --reps repetitions (3 by default); every raw value is kept in the JSON.
@@ -381,7 +383,7 @@ class Bench:
             for t in threads:
                 configs.append(("python", f"threads={t},workers=0",
                                 lambda t=t, w=w, n=n, m=model: self.python_throughput(m, t, 0, w, n)))
-            if model == "cnn" and cores > 1:
+            if cores > 1:
                 # OpenBLAS's own pool beside a full-width OpenMP one oversubscribes the cores, as
                 # the engine found; PyTorch leaves OpenBLAS at every core unless told.
                 configs.append(("python", f"threads={cores},blas=1,workers=0",
@@ -418,7 +420,8 @@ class Bench:
             for side, key in (("cli", "a"), ("hand", "b"), ("python", "c")):
                 self.fig(f"{model}_{key}_{side}", vals[side], "samples/s",
                          f"{label} {key}. {labels[side]} [{best[side]}]")
-            self.fig(f"{model}_a_over_c", [x / y for x, y in zip(vals["cli"], vals["python"])], "x", f"{label} a/c")
+            self.fig(f"{model}_a_over_c_rounds", [x / y for x, y in zip(vals["cli"], vals["python"])], "x",
+                     f"{label} a/c, round by round (not the figure: rounds are minutes apart)")
             # a/b is a few per cent, smaller than this machine's drift between runs a minute apart
             # (the same program varies 10-20%), so it is taken from adjacent pairs at the best
             # settings, a then b and b then a in turn: each ratio compares runs seconds apart.
@@ -439,6 +442,33 @@ class Bench:
             self.fig(f"{model}_a_over_b", [x / y for x, y in zip(pair_a, pair_b)], "x",
                      f"{label} a/b, {a.pairs} adjacent pair{'s' if a.pairs != 1 else ''}",
                      {"a_samples_per_second": summary(pair_a), "b_samples_per_second": summary(pair_b)})
+            # a/c the same way: adjacent pairs, a then c and c then a in turn. PyTorch gets its best
+            # thread setting in each pair: every Python setting runs beside a, and the pair's c is
+            # the fastest of them (PyTorch's best setting drifts with the machine as a's does).
+            py_settings = [name for side, name, _ in configs if side == "python"]
+            pair_ac_a, pair_ac_c, pair_ac_c_setting = [], [], []
+            for i in range(a.ac_pairs):
+                def run_c():
+                    got = {}
+                    for name in py_settings:
+                        log(f"{model} a/c pair {i + 1}/{a.ac_pairs}: python {name}")
+                        got[name] = fn[("python", name)]()["samples_per_second"]
+                    top = max(got, key=got.get)
+                    pair_ac_c.append(got[top])
+                    pair_ac_c_setting.append(top)
+
+                def run_a():
+                    log(f"{model} a/c pair {i + 1}/{a.ac_pairs}: cli {best['cli']}")
+                    pair_ac_a.append(fn[("cli", best["cli"])]()["samples_per_second"])
+
+                for step in ((run_a, run_c) if i % 2 == 0 else (run_c, run_a)):
+                    step()
+            results[model]["ac_pairs"] = {"a": pair_ac_a, "c": pair_ac_c, "c_settings": pair_ac_c_setting,
+                                          "settings": {"a": best["cli"], "c": "the fastest of " + ", ".join(py_settings)}}
+            self.fig(f"{model}_a_over_c", [x / y for x, y in zip(pair_ac_a, pair_ac_c)], "x",
+                     f"{label} a/c, {a.ac_pairs} adjacent pair{'s' if a.ac_pairs != 1 else ''}",
+                     {"a_samples_per_second": summary(pair_ac_a), "c_samples_per_second": summary(pair_ac_c),
+                      "c_best_settings": {n: pair_ac_c_setting.count(n) for n in sorted(set(pair_ac_c_setting))}})
             for side, what in (("cli_passive_experiment", "CLI, OMP_WAIT_POLICY=passive"),
                                ("hand_graph_experiment", "hand loop, the engine's GraphModel"),
                                ("hand_graph_accuracy_experiment", "... + accuracy every batch"),
@@ -785,6 +815,8 @@ def main():
     ap.add_argument("--mlp-warmup", type=int, default=50)
     ap.add_argument("--mlp-batches", type=int, default=500)
     ap.add_argument("--pairs", type=int, default=None, help="adjacent a/b pairs per model (default 10; --quick: 1)")
+    ap.add_argument("--ac-pairs", type=int, default=None,
+                    help="adjacent a/c pairs per model, every Python setting in each (default: --pairs)")
     ap.add_argument("--no-experiments", dest="experiments", action="store_false",
                     help="leave out the what-if runs (the CLI with OMP_WAIT_POLICY=PASSIVE, 1-pixel pens)")
     ap.add_argument("--openblas-detect", action="store_true",
@@ -799,8 +831,10 @@ def main():
         args.reps = 1 if args.quick else 3
     if args.pairs is None:
         args.pairs = 1 if args.quick else 10
-    if args.pairs < 1 or args.reps < 1:
-        ap.error("--reps and --pairs must be at least 1")
+    if args.ac_pairs is None:
+        args.ac_pairs = args.pairs
+    if args.pairs < 1 or args.reps < 1 or args.ac_pairs < 1:
+        ap.error("--reps, --pairs and --ac-pairs must be at least 1")
     if args.quick:
         args.cnn_warmup, args.cnn_batches = 5, 20
         args.mlp_warmup, args.mlp_batches = 10, 50
