@@ -100,6 +100,21 @@ def missing_epochs(run_dir, epochs):
     return [k for k in range(1, epochs + 1) if k not in have]
 
 
+def save_npy(path, t):
+    """A uint8 or float32 tensor as a .npy file (format 1.0), without numpy, which a PyTorch
+    install need not have."""
+    import ctypes
+    import torch
+    t = t.contiguous()
+    descr = {torch.uint8: "|u1", torch.float32: "<f4"}[t.dtype]
+    shape = "(" + "".join(f"{d}, " for d in t.shape) + ")" if t.dim() != 1 else f"({t.shape[0]},)"
+    header = f"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}"
+    header += " " * (63 - (10 + len(header)) % 64) + "\n"
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode("latin1"))
+        f.write(ctypes.string_at(t.data_ptr(), t.numel() * t.element_size()))
+
+
 def run_json(run_dir):
     with open(os.path.join(run_dir, "run.json")) as f:
         return json.load(f)
@@ -473,31 +488,29 @@ class GpuCheck:
 
     # ------------------------------------------------------------------ exports and predict
     def sample_inputs(self, project):
-        """(uint8 .npy for predict, float32 .npy of the model's inputs for TorchScript): the first
-        test images of an IDX project, random inputs of the sample shape otherwise."""
-        import numpy as np
+        """(the .npy predict reads, a torch.save file of the model's inputs for TorchScript): the
+        first test images of an IDX project (raw uint8 / normalised as the run recorded), random
+        inputs of the sample shape otherwise (float32, taken as the model's input by both)."""
         import torch
         with open(project) as f:
-            p = json.load(f)
-        ds = p["dataset"]
+            ds = json.load(f)["dataset"]
         n = self.a.predict_samples
-        raw = os.path.join(self.work, "inputs-raw.npy")
-        model_in = os.path.join(self.work, "inputs-model.npy")
-        info = run_json(self.state["ref"])
-        norm = info.get("normalization", {})
-        mean, std = norm.get("mean", [0.0]), norm.get("std", [1.0])
+        raw = os.path.join(self.work, "inputs.npy")
+        model_in = os.path.join(self.work, "inputs-model.pt")
         if ds.get("kind") == "idx":
             sys.path.insert(0, HERE)
             from gpu_loops import read_idx
-            images = read_idx(os.path.join(ds["path"], "t10k-images-idx3-ubyte.gz"))[:n].numpy()
-            np.save(raw, images.reshape(n, *ds["sample_shape"]))
-            x = torch.from_numpy(images).float().div(255).reshape(n, *ds["sample_shape"])
+            norm = run_json(self.state["ref"]).get("normalization", {})
+            mean, std = norm.get("mean", [0.0]), norm.get("std", [1.0])
+            images = read_idx(os.path.join(ds["path"], "t10k-images-idx3-ubyte.gz"))[:n].reshape(n, *ds["sample_shape"])
+            save_npy(raw, images)
+            x = images.float().div(255)
             x = (x - torch.tensor(mean).view(-1, 1, 1)) / torch.tensor(std).view(-1, 1, 1)
-            np.save(model_in, x.numpy().astype(np.float32))
-            return raw, model_in
-        x = torch.randn(n, *ds["sample_shape"], generator=torch.Generator().manual_seed(3))
-        np.save(model_in, x.numpy().astype(np.float32))
-        return model_in, model_in
+        else:
+            x = torch.randn(n, *ds["sample_shape"], generator=torch.Generator().manual_seed(3))
+            save_npy(raw, x)
+        torch.save(x.float().contiguous(), model_in)
+        return raw, model_in
 
     def exports(self):
         ref = self.state.get("ref")
@@ -527,11 +540,11 @@ class GpuCheck:
 
     def torchscript_python(self, ref, model_in):
         code = r"""
-import json, sys, numpy, torch
+import json, sys, torch
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
 path, inputs, dev = sys.argv[1:4]
-x = torch.from_numpy(numpy.load(inputs))
+x = torch.load(inputs)
 outs = {}
 for d in dict.fromkeys([dev, "cpu"]):
     m = torch.jit.load(path, map_location=d).eval()
@@ -630,7 +643,9 @@ print(len(w))
         rows = self.results["bench_rows"] = []
         info = self.results["bench"] = {"batches": a.batches, "precisions": a.precisions, "warmup": a.warmup,
                                         "steps": a.steps, "resnet_widths": a.widths, "workers": a.workers}
-        # MACs from the engine's own analysis, parameters against the Python models.
+        # MACs from the engine's own analysis; parameters against the Python models (imported here).
+        sys.path.insert(0, HERE)
+        import gpu_loops
         macs = {}
         for model in ("cnn", "resnet"):
             proj = self.bench_project(model, a.batches[0], 1)
@@ -640,49 +655,41 @@ print(len(w))
                 self.check(f"bench_{model}_graph", False, f"validate: exit {p.returncode}: {one_line(p.stdout)}")
                 continue
             macs[model] = float(m.group(2)) * {"": 1, "k": 1e3, "M": 1e6, "G": 1e9}[m.group(3)]
-            q = self.python([os.path.join(HERE, "gpu_loops.py"), "params", "--model", model,
-                             "--widths", ",".join(map(str, a.widths))])
-            py_params = json.loads(one_line(q.stdout))["parameters"] if q.returncode == 0 else None
+            py_params = sum(t.numel() for t in gpu_loops.make_model(model, a.widths).parameters())
             self.check(f"bench_{model}_graph", py_params == int(m.group(1)),
                        f"engine {int(m.group(1))} parameters, Python model {py_params}; "
                        f"{macs[model] / 1e6:.2f}M multiply-adds per sample", multiply_adds=macs[model])
         info["multiply_adds_per_sample"] = macs
 
-        # Peak.
-        peak = self.python([os.path.join(HERE, "gpu_loops.py"), "peak", "--device", dev, "--size",
-                            str(a.peak_size)] + (["--threads", str(a.threads)] if a.threads else []))
-        measured = json.loads(one_line(peak.stdout)) if peak.returncode == 0 else {}
+        # The Python loops and the peak: one process per batch size (the timed steps differ).
+        python, measured = {}, {}
+        for i, batch in enumerate(a.batches):
+            steps = self.steps_for(batch)
+            args = [os.path.join(HERE, "gpu_loops.py"), "train", "--device", dev, "--models", "cnn,resnet",
+                    "--sides", "gpu,dataloader", "--layouts", "contiguous,channels_last", "--batches", str(batch),
+                    "--precisions", ",".join(a.precisions), "--warmup", str(a.warmup), "--steps", str(steps),
+                    "--widths", ",".join(map(str, a.widths)), "--fmnist", a.data, "--workers", str(a.workers),
+                    "--samples", str(max(2048, batch * (a.warmup + steps + 1)))]
+            args += ["--threads", str(a.threads)] if a.threads else []
+            args += ["--peak-size", str(a.peak_size)] if i == 0 else []
+            log(f"python loops: batch {batch}")
+            q = self.python(args)
+            for line in q.stdout.splitlines():
+                if line.startswith("{"):
+                    r = json.loads(line)
+                    if r["kind"] == "peak":
+                        measured = r
+                    else:
+                        python[(r["model"], r["side"], r["batch"], r["precision"], r["channels_last"])] = r
+            if q.returncode:
+                self.check("bench_python", False, one_line(q.stderr))
         name = measured.get("versions", {}).get("device_name", dev)
         sheet_key, sheet = datasheet_peak(name)
         info["device_name"] = name
         info["peak_tflops_measured"] = {k: measured.get(k + "_tflops") for k in ("fp32_tf32", "bf16")}
+        info["peak_matrix_size"] = a.peak_size
         info["peak_tflops_datasheet"] = sheet
         info["datasheet_entry"] = sheet_key
-        if peak.returncode:
-            self.check("bench_peak", False, one_line(peak.stderr))
-
-        # Python loops: one process per memory format.
-        python = {}
-        common = ["--device", dev, "--batches", ",".join(map(str, a.batches)), "--precisions", ",".join(a.precisions),
-                  "--warmup", str(a.warmup), "--widths", ",".join(map(str, a.widths)), "--fmnist", a.data,
-                  "--workers", str(a.workers)] + (["--threads", str(a.threads)] if a.threads else [])
-        runs = [(["--models", "cnn,resnet", "--sides", "gpu,dataloader"], False)]
-        if "resnet" in macs:
-            runs.append((["--models", "resnet", "--sides", "gpu", "--channels-last"], True))
-        for extra, cl in runs:
-            for batch in a.batches:  # steps differ by batch size: one call per batch
-                args = [os.path.join(HERE, "gpu_loops.py"), "train"] + common + extra
-                args[args.index("--batches") + 1] = str(batch)
-                args += ["--steps", str(self.steps_for(batch)), "--samples",
-                         str(max(2048, batch * (a.warmup + self.steps_for(batch) + 1)))]
-                log(f"python loops: batch {batch}{' channels-last' if cl else ''}")
-                q = self.python(args)
-                for line in q.stdout.splitlines():
-                    if line.startswith("{"):
-                        r = json.loads(line)
-                        python[(r["model"], r["side"], r["batch"], r["precision"], cl)] = r
-                if q.returncode:
-                    self.check("bench_python", False, one_line(q.stderr))
 
         # The engine, one CLI run per configuration.
         for model in ("cnn", "resnet"):
@@ -837,7 +844,7 @@ def main():
     a.warmup = 1 if a.quick else 10
     a.steps = 2 if a.quick else 100
     a.widths = [8, 16, 32] if a.quick else [64, 128, 256]
-    a.peak_size = 256 if a.quick else 8192
+    a.peak_size = 512 if a.quick else 8192
     a.workers = 0 if a.quick else min(8, os.cpu_count() or 1)
     a.predict_samples = 64 if a.quick else 1000
     a.program_samples = 256 if a.quick else 4096

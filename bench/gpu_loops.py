@@ -19,7 +19,8 @@ torch.cuda.synchronize() calls; the loss is summed on the device and read once a
 Prints one JSON object per line.
 
   python3 bench/gpu_loops.py train --models cnn,resnet --sides gpu,dataloader --device cuda
-      --batches 64,256,1024 --precisions fp32,bf16 [--warmup 20] [--steps 100] [--fmnist DIR]
+      --batches 64,256,1024 --precisions fp32,bf16 [--layouts contiguous,channels_last] [--warmup 20]
+      [--steps 100] [--fmnist DIR] [--peak-size N]
   python3 bench/gpu_loops.py peak --device cuda [--size 8192]
   python3 bench/gpu_loops.py params --model resnet [--widths 64,128,256]
 """
@@ -160,14 +161,14 @@ class Batches:
         return x, y.to(self.device, non_blocking=True)
 
 
-def train_rate(model_name, side, batch, precision, device, a):
+def train_rate(model_name, side, batch, precision, channels_last, device, a):
     torch.manual_seed(1)
     model = make_model(model_name, a.widths).to(device)
-    if a.channels_last:
+    if channels_last:
         model = model.to(memory_format=torch.channels_last)
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    data = Batches(side, model_name, batch, device, a, a.channels_last)
+    data = Batches(side, model_name, batch, device, a, channels_last)
     bf16 = precision == "bf16"
     loss_sum = torch.zeros((), device=device)
 
@@ -193,7 +194,7 @@ def train_rate(model_name, side, batch, precision, device, a):
     return {"kind": "train", "model": model_name, "side": side, "batch": batch, "precision": precision,
             "samples_per_second": a.steps * batch / seconds, "seconds": seconds, "steps": a.steps,
             "warmup": a.warmup, "mean_loss": mean_loss, "loss_finite": mean_loss == mean_loss
-            and abs(mean_loss) != float("inf"), "channels_last": a.channels_last,
+            and abs(mean_loss) != float("inf"), "channels_last": channels_last,
             "workers": a.workers if side == "dataloader" else None}
 
 
@@ -236,7 +237,9 @@ def main():
     ap.add_argument("--tvroot", help="torchvision root for FashionMNIST (default: a temporary folder)")
     ap.add_argument("--workers", type=int, default=4, help="DataLoader worker processes")
     ap.add_argument("--threads", type=int, default=0, help="torch intra-op threads on the CPU (0: its default)")
-    ap.add_argument("--channels-last", action="store_true")
+    ap.add_argument("--layouts", default="contiguous",
+                    help="contiguous and/or channels_last (the latter for the resnet's gpu side only)")
+    ap.add_argument("--peak-size", type=int, default=0, help="train: measure the peak first at this size (0: no)")
     ap.add_argument("--no-cudnn-benchmark", action="store_true")
     ap.add_argument("--size", type=int, default=8192, help="peak: matrix size")
     ap.add_argument("--iters", type=int, default=20, help="peak: timed multiplications")
@@ -255,28 +258,29 @@ def main():
         torch.backends.cudnn.benchmark = not a.no_cudnn_benchmark
     versions = {"torch": torch.__version__, "cuda": torch.version.cuda,
                 "device_name": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"}
-    if a.what == "peak":
-        r = peak(device, a.size, a.iters)
+    if a.what == "peak" or a.peak_size:
+        r = peak(device, a.peak_size or a.size, a.iters)
         r["versions"] = versions
         print(json.dumps(r), flush=True)
-        return
+        if a.what == "peak":
+            return
     tmp = None
     if a.tvroot is None:
         tmp = tempfile.TemporaryDirectory(prefix="gpu-loops-")
         a.tvroot = tmp.name
-    for model in a.models.split(","):
-        for side in a.sides.split(","):
-            for batch in a.batches:
-                for precision in a.precisions.split(","):
-                    try:
-                        r = train_rate(model, side, batch, precision, device, a)
-                    except Exception as e:  # one failing configuration (say bf16 here) does not hide the others
-                        r = {"kind": "train", "model": model, "side": side, "batch": batch, "precision": precision,
-                             "error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"}
-                    r["versions"] = versions
-                    print(json.dumps(r), flush=True)
-                    if device.type == "cuda":
-                        torch.cuda.empty_cache()
+    configs = [(m, s, b, p, layout == "channels_last") for m in a.models.split(",") for s in a.sides.split(",")
+               for layout in a.layouts.split(",") for b in a.batches for p in a.precisions.split(",")
+               if layout == "contiguous" or (m == "resnet" and s == "gpu")]
+    for model, side, batch, precision, cl in configs:
+        try:
+            r = train_rate(model, side, batch, precision, cl, device, a)
+        except Exception as e:  # one failing configuration (say bf16 here) does not hide the others
+            r = {"kind": "train", "model": model, "side": side, "batch": batch, "precision": precision,
+                 "channels_last": cl, "error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"}
+        r["versions"] = versions
+        print(json.dumps(r), flush=True)
+        if device.type == "cuda":
+            torch.cuda.empty_cache()
 
 
 if __name__ == "__main__":
