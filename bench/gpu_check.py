@@ -134,22 +134,26 @@ def checkpoint_fingerprint(path):
     raise RuntimeError(f"{path}: no checksums in it")
 
 
-def engine_rate(run_dir, batch, warmup):
-    """Samples/s of epoch 1 after `warmup` batches, from the batch events (samples_per_second =
-    samples so far / seconds so far, so batch b ended at b * batch / sps seconds)."""
+def engine_rate(run_dir, batch):
+    """Samples/s of the engine's timed epochs: epoch 1 warms up (cuDNN's autotuning, the caching
+    allocator), epochs 2.. each train the same --batch-limit batches, and an epoch event's
+    samples_per_second counts its training loop only (not validation), so the rate over them is
+    the harmonic mean. Without such epochs: the batch events of epoch 1 (samples_per_second =
+    samples so far / seconds so far in the epoch, so batch b ended at b * batch / sps seconds)."""
+    timed = [e for e in epoch_events(run_dir) if e["epoch"] >= 2 and e.get("samples_per_second")]
+    if timed:
+        return len(timed) / sum(1.0 / e["samples_per_second"] for e in timed), f"epochs 2-{timed[-1]['epoch']}"
     ends = {}
     for e in read_events(run_dir):
         if e.get("event") == "batch" and e.get("epoch") == 1 and e.get("samples_per_second"):
             ends[e["batch"]] = e["batch"] * batch / e["samples_per_second"]
     if not ends:
-        return None, "no batch events"
+        return None, "no batch or epoch events"
     done = sorted(ends)
-    after = [b for b in done if b >= warmup]
-    start = after[0] if after else done[0]
-    end = done[-1]
+    start, end = done[0], done[-1]
     if end > start:
-        return (end - start) * batch / (ends[end] - ends[start]), f"batches {start}-{end}"
-    return end * batch / ends[end], f"whole epoch (only batch {end} reported)"
+        return (end - start) * batch / (ends[end] - ends[start]), f"epoch 1, batches {start}-{end}"
+    return end * batch / ends[end], f"epoch 1 (only batch {end} reported)"
 
 
 def parse_evaluate(text):
@@ -268,6 +272,8 @@ class GpuCheck:
     def trained_ok(self, p, run_dir, epochs, resumed=False):
         """None when the run completed with `epochs` finite epochs, else why not. A run killed
         between epochs may lack that epoch's event (see missing_epochs); its last must be there."""
+        if not run_dir:
+            return f"exit {p.returncode}, no run folder: {one_line(p.stdout)}"
         if p.returncode != 0:
             return f"exit {p.returncode}: {one_line(p.stdout)}"
         evs = epoch_events(run_dir)
@@ -623,8 +629,8 @@ print(len(w))
             p["training"]["batch_size"] = batch
             p["dataset"]["validation_fraction"] = 0.02
             if model == "resnet":
-                # Enough samples for the timed batches without a second epoch.
-                need = batch * (warm + steps + 1)
+                # Enough samples for an epoch of `steps` batches (the Python side draws as many).
+                need = batch * (max(warm, steps) + 1)
                 p["dataset"]["synthetic"]["train_samples"] = max(2048, int(math.ceil(need / 0.98)))
                 p["dataset"]["synthetic"]["test_samples"] = 256
                 scale = {64: self.widths[0], 128: self.widths[1], 256: self.widths[2]}
@@ -669,7 +675,7 @@ print(len(w))
                     "--sides", "gpu,dataloader", "--layouts", "contiguous,channels_last", "--batches", str(batch),
                     "--precisions", ",".join(a.precisions), "--warmup", str(a.warmup), "--steps", str(steps),
                     "--widths", ",".join(map(str, a.widths)), "--fmnist", a.data, "--workers", str(a.workers),
-                    "--samples", str(max(2048, batch * (a.warmup + steps + 1)))]
+                    "--samples", str(max(2048, batch * (max(a.warmup, steps) + 1)))]
             args += ["--threads", str(a.threads)] if a.threads else []
             args += ["--peak-size", str(a.peak_size)] if i == 0 else []
             log(f"python loops: batch {batch}")
@@ -699,7 +705,8 @@ print(len(w))
                 proj = self.bench_project(model, batch, steps)
                 for precision in a.precisions:
                     for cl in layouts:
-                        extra = ["--epochs", "1", "--batch-limit", str(a.warmup + steps), "--precision", precision]
+                        extra = ["--epochs", str(1 + a.engine_timed_epochs), "--batch-limit", str(steps),
+                                 "--precision", precision]
                         if cl:
                             extra.append("--channels-last")
                         tag = f"bench-{model}-{batch}-{precision}{'-cl' if cl else ''}"
@@ -708,7 +715,7 @@ print(len(w))
                         row = {"model": model, "batch": batch, "precision": precision,
                                "memory": "channels_last" if cl else "contiguous"}
                         if p.returncode == 0 and d:
-                            row["engine"], row["engine_window"] = engine_rate(d, batch, a.warmup)
+                            row["engine"], row["engine_window"] = engine_rate(d, batch)
                         else:
                             row["engine"], row["engine_error"] = None, one_line(p.stdout)
                         g = python.get((model, "gpu", batch, precision, cl), {})
@@ -842,6 +849,7 @@ def main():
     a.batches = [64] if a.quick else [64, 256, 1024]
     a.precisions = ["fp32", "bf16"]
     a.warmup = 1 if a.quick else 10
+    a.engine_timed_epochs = 1 if a.quick else 2  # after one epoch of warm-up
     a.steps = 2 if a.quick else 100
     a.widths = [8, 16, 32] if a.quick else [64, 128, 256]
     a.peak_size = 512 if a.quick else 8192
