@@ -311,6 +311,8 @@ class GpuCheck:
                 why = f"run.json precision {info.get('precision')!r}, expected fp32"
             if why is None and "precision" not in info:
                 why = "run.json has no \"precision\""
+            if why is None and info.get("deterministic") is not True:
+                why = f"run.json deterministic {info.get('deterministic')!r}, expected true"
             if why is None:
                 st["ref"] = d
             last = epoch_events(d)[-1] if why is None else {}
@@ -420,6 +422,8 @@ class GpuCheck:
             wanted = extra[1] if extra[0] == "--precision" else "fp32"
             if info.get("precision") != wanted:
                 return self.check(name, False, f"run.json precision {info.get('precision')!r}, expected {wanted}")
+            if "--channels-last" in extra and info.get("channels_last") is not True:
+                return self.check(name, False, f"run.json channels_last {info.get('channels_last')!r}, expected true")
             if name == "precision_fp16" and not all(isinstance(e.get("skipped_steps"), int) for e in evs):
                 return self.check(name, False, "epoch events carry no \"skipped_steps\"")
             dacc = 100 * abs(evs[-1]["val_accuracy"] - ref_last["val_accuracy"]) if ref_last else float("inf")
