@@ -631,11 +631,13 @@ print(len(w))
 
         def edit(p):
             p["training"]["batch_size"] = batch
-            p["dataset"]["validation_fraction"] = 0.02
+            # Validation runs between the timed epochs, not in them: kept small, it costs little.
+            p["dataset"]["validation_fraction"] = 0.005 if self.a.quick else 0.02
             if model == "resnet":
                 # Enough samples for an epoch of `steps` batches (the Python side draws as many).
                 need = batch * (max(warm, steps) + 1)
-                p["dataset"]["synthetic"]["train_samples"] = max(2048, int(math.ceil(need / 0.98)))
+                kept = 1 - p["dataset"]["validation_fraction"]
+                p["dataset"]["synthetic"]["train_samples"] = max(2048, int(math.ceil(need / kept)))
                 p["dataset"]["synthetic"]["test_samples"] = 256
                 scale = {64: self.widths[0], 128: self.widths[1], 256: self.widths[2]}
                 for n in p["graph"]["nodes"]:
@@ -652,7 +654,9 @@ print(len(w))
         self.widths = a.widths
         rows = self.results["bench_rows"] = []
         info = self.results["bench"] = {"batches": a.batches, "precisions": a.precisions, "warmup": a.warmup,
-                                        "steps": a.steps, "resnet_widths": a.widths, "workers": a.workers}
+                                        "steps": a.steps, "resnet_widths": a.widths, "workers": a.workers,
+                                        "engine_timed_epochs": a.engine_timed_epochs,
+                                        "python_cudnn_benchmark": not a.no_cudnn_benchmark}
         # MACs from the engine's own analysis; parameters against the Python models (imported here).
         sys.path.insert(0, HERE)
         import gpu_loops
@@ -682,6 +686,7 @@ print(len(w))
                     "--samples", str(max(2048, batch * (max(a.warmup, steps) + 1)))]
             args += ["--threads", str(a.threads)] if a.threads else []
             args += ["--peak-size", str(a.peak_size)] if i == 0 else []
+            args += ["--no-cudnn-benchmark"] if a.no_cudnn_benchmark else []
             log(f"python loops: batch {batch}")
             q = self.python(args)
             for line in q.stdout.splitlines():
@@ -839,6 +844,10 @@ def main():
                     help="Fashion-MNIST's folder (the four .gz files)")
     ap.add_argument("--check-project", help="the project the checks train (default: the Fashion-MNIST sample)")
     ap.add_argument("--threads", type=int, default=0, help="CPU threads for cpu work (0: all)")
+    ap.add_argument("--batches", help="benchmark batch sizes, comma-separated (default 64,256,1024; --quick: 64)")
+    ap.add_argument("--steps", type=int, help="timed batches per measurement (default 100, half at 1024; --quick: 2)")
+    ap.add_argument("--no-cudnn-benchmark", action="store_true",
+                    help="the Python loops without torch.backends.cudnn.benchmark (on by default)")
     ap.add_argument("--checks-only", action="store_true")
     ap.add_argument("--bench-only", action="store_true")
     ap.add_argument("--work", help="work folder (default: a temporary one, removed unless --keep)")
@@ -850,11 +859,11 @@ def main():
         sys.exit(f"{a.data}: no Fashion-MNIST here (train-images-idx3-ubyte.gz); pass --data DIR")
     # Sizes: the full run on a GPU, or a smoke run (the CTest on cpu).
     a.check_batches = 3 if a.quick else 300
-    a.batches = [64] if a.quick else [64, 256, 1024]
+    a.batches = [int(b) for b in a.batches.split(",")] if a.batches else [64] if a.quick else [64, 256, 1024]
     a.precisions = ["fp32", "bf16"]
     a.warmup = 1 if a.quick else 10
     a.engine_timed_epochs = 1 if a.quick else 2  # after one epoch of warm-up
-    a.steps = 2 if a.quick else 100
+    a.steps = a.steps or (2 if a.quick else 100)
     a.widths = [8, 16, 32] if a.quick else [64, 128, 256]
     a.peak_size = 512 if a.quick else 8192
     a.workers = 0 if a.quick else min(8, os.cpu_count() or 1)
