@@ -553,7 +553,7 @@ class GpuCheck:
 import json, sys, torch
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
-path, inputs, dev = sys.argv[1:4]
+path, inputs, dev, probs = sys.argv[1:5]
 x = torch.load(inputs)
 outs = {}
 for d in dict.fromkeys([dev, "cpu"]):
@@ -561,13 +561,17 @@ for d in dict.fromkeys([dev, "cpu"]):
     with torch.no_grad():
         outs[d] = m(x.to(d)).float().cpu()
 a, b = outs[dev], outs["cpu"]
+with open(probs, "w") as f:
+    json.dump((100 * torch.softmax(b, 1)).tolist(), f)
 scale = max(1.0, float(b.abs().max()))
 print(json.dumps({"relative": float((a - b).abs().max()) / scale, "finite": bool(torch.isfinite(a).all()),
                   "same_top1": float((a.argmax(1) == b.argmax(1)).float().mean())}))
 """
-        p = self.python(["-c", code, os.path.join(ref, "model.torchscript.pt"), model_in, self.dev])
+        probs = os.path.join(self.work, "torchscript-percent.json")
+        p = self.python(["-c", code, os.path.join(ref, "model.torchscript.pt"), model_in, self.dev, probs])
         if p.returncode:
             return self.check("torchscript_python", False, one_line(p.stderr))
+        self.state["torchscript_percent"] = probs
         r = json.loads(one_line(p.stdout))
         ok = r["finite"] and r["relative"] <= TOLERANCES["torchscript_logits_relative"]
         self.check("torchscript_python", ok, f"torch.jit.load in Python {self.py_torch}: logits on {self.dev} vs "
@@ -624,6 +628,18 @@ print(len(w))
         ok = worst <= TOLERANCES["predict_percent_points"] and top1_mismatch == 0
         self.check("predict", ok, f"{len(a)} samples on {self.dev} and cpu: confidences differ by at most "
                    f"{worst:.2f} points, {top1_mismatch} top-1 mismatches", percent_points=worst)
+        if self.state.get("torchscript_percent"):
+            # The engine's predict (its preprocessing of the raw inputs included) against the
+            # TorchScript export in Python on the inputs preprocessed here.
+            with open(self.state["torchscript_percent"]) as f:
+                python = json.load(f)
+            with open(os.path.join(ref, "project.json")) as f:
+                names = json.load(f)["dataset"]["class_names"]
+            index = {n: i for i, n in enumerate(names)}
+            gap = max(abs(pct - python[i][index[c]]) for i in b for c, pct in b[i])
+            self.check("predict_matches_python", gap <= TOLERANCES["predict_percent_points"],
+                       f"predict on cpu and the TorchScript export in Python: confidences differ by at most "
+                       f"{gap:.2f} points", percent_points=gap)
 
     # ------------------------------------------------------------------ benchmark
     def bench_project(self, model, batch, steps):
