@@ -207,7 +207,6 @@ def train_rate(model_name, side, batch, precision, channels_last, device, a):
     sync(device)
     seconds = time.perf_counter() - t0
     mean_loss = loss_sum.item() / (a.warmup + a.steps)
-    del data
     return {"kind": "train", "model": model_name, "side": side, "batch": batch, "precision": precision,
             "samples_per_second": a.steps * batch / seconds, "seconds": seconds, "steps": a.steps,
             "warmup": a.warmup, "mean_loss": mean_loss, "loss_finite": mean_loss == mean_loss
