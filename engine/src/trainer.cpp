@@ -471,6 +471,7 @@ struct TrainingSession::Impl {
     void buildModel(Run &r, bool resuming);
     void setUpMasks(Run &r);
     void restoreOrBegin(Run &r, bool resuming);
+    void recoverEpochEvent(Run &r);
     void planBatches(Run &r);
     void storeRandomState(Run &r);
     void checkpointStart(Run &r);
@@ -671,6 +672,8 @@ void TrainingSession::Impl::train(Project project, bool resuming)
     buildModel(r, !fresh);
     setUpMasks(r);
     restoreOrBegin(r, !fresh);
+    if (!fresh)
+        recoverEpochEvent(r);
     planBatches(r);
     if (fresh)
         checkpointStart(r);
@@ -1095,6 +1098,46 @@ void TrainingSession::Impl::restoreOrBegin(Run &r, bool resuming)
             log(Message::tr("the run already has %1 epochs; pass more epochs to continue it", r.state.epoch));
     }
     result.epochsCompleted = r.state.epoch;
+}
+
+// A run killed after its checkpoint but before its Epoch event reached metrics.jsonl resumes
+// after that epoch without its event; the event is written now from last.json, which the
+// checkpoint's epoch wrote, so the curves have every epoch.
+void TrainingSession::Impl::recoverEpochEvent(Run &r)
+{
+    if (r.state.epoch < 1)
+        return;
+    int told = 0;
+    for (const TrainingEvent &e : readMetrics(runDir))
+        if (e.kind == TrainingEvent::Kind::Epoch)
+            told = std::max(told, e.epoch);
+    const fs::path lastJson = fs::path(runDir) / "last.json";
+    if (told >= r.state.epoch || !fs::exists(lastJson))
+        return;
+    json info;
+    try {
+        info = json::parse(readTextFile(lastJson.string()));
+    } catch (const std::exception &) {
+        return; // a summary that cannot be read: the curves lack the point, nothing else
+    }
+    if (!info.is_object() || info.value("epoch", -1) != r.state.epoch)
+        return;
+    TrainingEvent e;
+    e.kind = TrainingEvent::Kind::Epoch;
+    e.epoch = r.state.epoch;
+    e.epochs = r.epochs;
+    e.loss = numberOr(info, "loss", NAN);
+    e.accuracy = numberOr(info, "accuracy", NAN);
+    e.valLoss = numberOr(info, "val_loss", NAN);
+    e.valAccuracy = numberOr(info, "val_accuracy", NAN);
+    e.valR2 = numberOr(info, "val_r2", NAN);
+    e.valMae = numberOr(info, "val_mae", NAN);
+    e.learningRate = scheduledLr(r.ts, r.state.epoch);
+    e.device = r.deviceName;
+    emit(e);
+    log(Message::tr("metrics.jsonl: epoch %1's figures were not written before the process ended; written now from "
+                    "last.json",
+                    r.state.epoch));
 }
 
 // Batches per epoch (fewer with a benchmark's batch limit) and the figures the ETA needs.

@@ -28,7 +28,9 @@
 
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <string>
+#include <vector>
 
 using namespace torchwright;
 using nlohmann::json;
@@ -304,6 +306,15 @@ void TestLoop::fineTuneFromV1()
     QVERIFY2(heldOut > 60 && heldOut < 180, "about a fifth of the reviewed items are the feedback set");
     for (const std::string &id : items)
         QVERIFY(!feedbackHeldOut(id, 0.2));
+    // The kill came after epoch 1's checkpoint but before its event: the resume wrote it from
+    // last.json, so the curves have every epoch, once.
+    std::vector<int> epochs;
+    for (const TrainingEvent &e : readMetrics(m_v2Run))
+        if (e.kind == TrainingEvent::Kind::Epoch)
+            epochs.push_back(e.epoch);
+    std::vector<int> expected(size_t(run.value("epochs_completed", 0)));
+    std::iota(expected.begin(), expected.end(), 1);
+    QCOMPARE(epochs, expected);
 }
 
 void TestLoop::registerCompareAndPromoteV2()

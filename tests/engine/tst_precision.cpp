@@ -252,7 +252,8 @@ void TestPrecision::bf16TrainsOnTheCpuWithFloat32Weights()
         meanB += lb[i] / 10;
     }
     QVERIFY2(meanB < lb.front() * 0.6, qPrintable(QString("bf16 loss %1 -> %2").arg(lb.front()).arg(meanB)));
-    QVERIFY2(std::abs(meanB - meanA) < 0.15, qPrintable(QString("last 10 batches: bf16 %1, fp32 %2").arg(meanB).arg(meanA)));
+    QVERIFY2(std::abs(meanB - meanA) < 0.15,
+             qPrintable(QString("last 10 batches: bf16 %1, fp32 %2").arg(meanB).arg(meanA)));
     const auto ea = e32.of(Kind::Epoch), eb = e16.of(Kind::Epoch);
     QVERIFY2(std::abs(eb.back().valAccuracy - ea.back().valAccuracy) < 0.03,
              qPrintable(QString("%1 vs %2").arg(eb.back().valAccuracy).arg(ea.back().valAccuracy)));
