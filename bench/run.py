@@ -883,8 +883,9 @@ def main():
             "hand": "bench_engine handloop: at::set_num_threads(N) and openblas_set_num_threads(B); "
                     "every N, B in {1, cores} tried",
             "python": "torch.set_num_threads(N) with OpenBLAS at its default (all cores), N = 1 and all "
-                      "cores; for the CNN also all cores with OpenBLAS at 1; DataLoader num_workers 0 (the "
-                      "article's way), and for the MLP also 1 worker",
+                      "cores; also all cores with OpenBLAS at 1; DataLoader num_workers 0 (the article's "
+                      "way), and for the MLP also 1 worker. In each a/c pair every one of them runs beside a "
+                      "and the fastest counts",
         },
         "figures": b.figures,
         "details": b.results,
