@@ -36,9 +36,9 @@ struct ProcessRun {
     QString output;        // stdout and stderr together
 };
 
-// Runs PROGRAM in DIR (the current folder when empty) and waits up to timeoutMs for it.
+// Runs PROGRAM in DIR (the current folder when empty) with `env` and waits up to timeoutMs for it.
 inline ProcessRun runProcess(const QString &program, const QStringList &args, const QString &dir = {},
-                             int timeoutMs = 300000)
+                             int timeoutMs = 300000, const QProcessEnvironment &env = toolEnvironment())
 {
     QProcess p;
     p.setProgram(program);
@@ -46,7 +46,7 @@ inline ProcessRun runProcess(const QString &program, const QStringList &args, co
     if (!dir.isEmpty())
         p.setWorkingDirectory(dir);
     p.setProcessChannelMode(QProcess::MergedChannels);
-    p.setProcessEnvironment(toolEnvironment());
+    p.setProcessEnvironment(env);
     p.start();
     ProcessRun r;
     if (!p.waitForStarted(30000)) {

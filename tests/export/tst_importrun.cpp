@@ -1,7 +1,8 @@
 // Runs that come back from a cluster, end to end with the real tools. The Fashion-MNIST CNN is
-// trained briefly by the engine and exported as a PyTorch program; Debian's torchrun runs its
-// train.py in two CPU processes (gloo) on a few training samples, writing a run folder
-// (--run-dir); torchwright-cli import-run makes that folder a run of the project.
+// trained briefly by the engine and exported as a PyTorch program; its train.sbatch runs (srun and
+// scontrol stood in for) Debian's torchrun, which runs train.py in two CPU processes (gloo) on a
+// few training samples, writing a run folder (--run-dir); torchwright-cli import-run makes that
+// folder a run of the project.
 //
 // - The imported run's metrics.jsonl is the program's, line for line, and reads back as the same
 //   curves; status, epochs and best epoch are the program's record's; last.pt and best.pt hold the
@@ -37,6 +38,7 @@
 #include <torch/torch.h>
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
@@ -182,14 +184,38 @@ void TestImportRun::initTestCase()
         QFAIL(e.what());
     }
 
-    // Two processes, two epochs on 1,024 training samples each, starting from the studio's weights.
+    // The Slurm script itself, on one "node" with two "GPUs" (CPU processes here): srun and
+    // scontrol are stand-ins that run the step on this machine and name it as the allocation's
+    // only host, and torchrun gets Debian 12's workaround and a free port. Two epochs on 1,024
+    // training samples, starting from the studio's weights; --device cpu after the script's
+    // --device cuda wins.
     m_clusterRun = m_root + "/cluster_run";
-    const ProcessRun r = exporttest::runTorchrun(
-        QString::fromStdString(m_program + "/train.py"),
-        {"--epochs", "2", "--batch-size", "64", "--limit", "1024", "--device", "cpu", "--log-every", "4", "--run-dir",
-         QString::fromStdString(m_clusterRun), "--out", QString::fromStdString(m_clusterRun + "/checkpoint.pt")},
-        "tst_importrun", m_tmp.path());
+    const QString bin = m_tmp.filePath("slurm-bin");
+    QVERIFY(QDir().mkpath(bin));
+    writeTextFileAtomically((bin + "/srun").toStdString(),
+                            "#!/bin/sh\n# srun OPTIONS... COMMAND: the command, on this machine\n"
+                            "while [ \"${1#-}\" != \"$1\" ]; do shift; done\nexec \"$@\"\n");
+    writeTextFileAtomically((bin + "/scontrol").toStdString(), "#!/bin/sh\necho 127.0.0.1\n");
+    for (const char *tool : {"srun", "scontrol"})
+        fs::permissions((bin + "/" + tool).toStdString(), fs::perms::owner_all, fs::perm_options::add);
+    QVERIFY(QFile::link(kTorchrun, bin + "/torchrun"));
+    QProcessEnvironment env = exporttest::toolEnvironment();
+    env.insert("PATH", bin + ":" + env.value("PATH"));
+    env.insert("SLURM_SUBMIT_DIR", QString::fromStdString(m_program));
+    env.insert("SLURM_JOB_ID", "4242");
+    env.insert("SLURM_JOB_NODELIST", "node[01]");
+    env.insert("SLURM_JOB_NUM_NODES", "1");
+    env.insert("SLURM_GPUS_ON_NODE", "2");
+    env.insert("RUN_DIR", QString::fromStdString(m_clusterRun));
+    env.insert("PORT", QString::number(exporttest::freePort()));
+    env.insert("TORCHRUN_EXTRA", "--redirects 2 --tee 2 --monitor_interval 1");
+    const ProcessRun r = runProcess(QStringLiteral("/bin/bash"),
+                                    {QString::fromStdString(m_program + "/train.sbatch"), "--epochs", "2",
+                                     "--batch-size", "64", "--limit", "1024", "--device", "cpu", "--log-every", "4"},
+                                    m_tmp.path(), 300000, env);
     QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.output.contains("1 node(s) x 2 GPU(s); rendezvous at 127.0.0.1:"), qPrintable(r.output));
+    QVERIFY2(r.output.contains("in 2 process(es)"), qPrintable(r.output));
     QVERIFY2(r.output.contains("run folder: " + QString::fromStdString(m_clusterRun)), qPrintable(r.output));
     for (const char *file : {"program_run.json", "metrics.jsonl", "last.pt", "best.pt"})
         QVERIFY2(fs::exists(m_clusterRun + "/" + file), file);
