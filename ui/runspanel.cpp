@@ -2,9 +2,11 @@
 
 #include "curveplot.h"
 #include "i18n.h"
+#include "loopcommon.h"
 #include "projectdocument.h"
 #include "trainingcontroller.h"
 
+#include "torchwright/importrun.h"
 #include "torchwright/jsonfile.h"
 #include "torchwright/runs.h"
 #include "torchwright/training.h"
@@ -18,6 +20,7 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -53,6 +56,19 @@ QString number(double v) { return std::isfinite(v) ? QString::number(v, 'g', 4) 
 bool fileExists(const QString &dir, const char *name)
 {
     return QFileInfo::exists(dir + QLatin1Char('/') + QLatin1String(name));
+}
+
+// The folder an imported run came from (run.json "imported_from", importrun.h); empty for a run
+// trained here or an unreadable run.json.
+QString importedFrom(const QString &runDir)
+{
+    try {
+        const nlohmann::json j = readJsonFile((runDir + QStringLiteral("/run.json")).toStdString());
+        if (j.is_object() && j.contains("imported_from") && j["imported_from"].is_object())
+            return QString::fromStdString(j["imported_from"].value("dir", std::string("?")));
+    } catch (const std::exception &) {
+    }
+    return {};
 }
 
 // RFC 6901: "~" and "/" inside a key are escaped.
@@ -114,6 +130,11 @@ RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent) : QWidget(paren
     m_refreshButton = new QPushButton(tr("Refresh"), this);
     m_refreshButton->setObjectName(QStringLiteral("refreshButton"));
     m_refreshButton->setToolTip(tr("Read the runs folder again"));
+    m_importButton = new QPushButton(tr("Import run…"), this);
+    m_importButton->setObjectName(QStringLiteral("importRunButton"));
+    m_importButton->setToolTip(tr("Bring in a run of the exported PyTorch program (train.py --run-dir, for example "
+                                  "from a cluster) as a run of this project, with its curves and checkpoints"));
+    m_jobs = new BackgroundJobs(this);
 
     m_folderLabel = new QLabel(this);
     m_folderLabel->setObjectName(QStringLiteral("runsFolderLabel"));
@@ -201,6 +222,7 @@ RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent) : QWidget(paren
     auto *view = new QHBoxLayout;
     view->addWidget(m_allProjectsCheck);
     view->addStretch(1);
+    view->addWidget(m_importButton);
     view->addWidget(m_trashButton);
     view->addWidget(m_refreshButton);
     auto *runActions = new QHBoxLayout;
@@ -240,6 +262,20 @@ RunsPanel::RunsPanel(ProjectDocument *document, QWidget *parent) : QWidget(paren
     connect(m_allProjectsCheck, &QCheckBox::toggled, this, &RunsPanel::refresh);
     connect(m_trashButton, &QPushButton::toggled, this, &RunsPanel::setTrashView);
     connect(m_refreshButton, &QPushButton::clicked, this, &RunsPanel::refresh);
+    connect(m_importButton, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("The run folder of the exported program (train.py --run-dir)"), QDir::homePath());
+        if (!dir.isEmpty())
+            importRun(dir);
+    });
+    connect(m_jobs, &BackgroundJobs::busyChanged, this, [this](bool busy) {
+        m_importButton->setEnabled(!busy && !m_trashView);
+        m_importButton->setText(busy ? tr("Importing…") : tr("Import run…"));
+    });
+    connect(m_jobs, &BackgroundJobs::failed, this, [this](const QString &message) {
+        showMessage(message, true);
+        Q_EMIT importFailed(message);
+    });
     connect(m_compareButton, &QPushButton::clicked, this, [this] {
         const QStringList runs = checkedRuns();
         if (runs.size() == 2)
@@ -434,6 +470,7 @@ void RunsPanel::refresh()
         m_folderLabel->setText(showAllProjects() ? tr("Runs of all projects: %1.").arg(shown)
                                                  : tr("Runs of this project: %1.").arg(shown));
     m_trashButton->setText(m_trashView ? tr("Back to runs") : tr("Trash"));
+    m_importButton->setEnabled(!m_trashView && !m_jobs->isBusy());
     m_allProjectsCheck->setEnabled(!m_trashView);
 
     for (QPushButton *b :
@@ -581,6 +618,9 @@ QString RunsPanel::whyNotResume(const Row *row) const
     // A run killed before its first checkpoint starts again from its seed, in the same folder.
     if (s == QLatin1String("interrupted"))
         return {};
+    if (!importedFrom(row->dir).isEmpty())
+        return tr("An imported run cannot be resumed: the program's checkpoints hold no optimizer state. Train "
+                  "again, with the run as the pretraining source");
     if (!fileExists(row->dir, "last.pt"))
         return tr("The run has no checkpoint (last.pt) to continue from");
     if (s != QLatin1String("stopped") && s != QLatin1String("failed"))
@@ -690,6 +730,8 @@ void RunsPanel::updateDetails()
                 + tr("Deleted from %1").arg(QDir::toNativeSeparators(row->trashedFrom).toHtmlEscaped());
     if (!row->message.isEmpty())
         html += QStringLiteral("<br>") + row->message.toHtmlEscaped();
+    if (const QString from = importedFrom(row->dir); !from.isEmpty())
+        html += QStringLiteral("<br>") + tr("Imported from %1").arg(QDir::toNativeSeparators(from).toHtmlEscaped());
     if (m_trashView && !row->note.isEmpty())
         html += QStringLiteral("<br>") + tr("Note: %1").arg(row->note.toHtmlEscaped());
     m_detailsLabel->setText(html);
@@ -708,6 +750,43 @@ void RunsPanel::showMessage(const QString &text, bool isError)
 }
 
 QString RunsPanel::messageText() const { return m_messageLabel->isVisible() ? m_messageLabel->text() : QString(); }
+
+bool RunsPanel::importRun(const QString &programRunDir)
+{
+    if (m_jobs->isBusy()) {
+        showMessage(tr("An import is running; wait for it to end."), true);
+        return false;
+    }
+    const QString projectFile = m_document->filePath();
+    if (projectFile.isEmpty()) {
+        showMessage(tr("Save the project first: an imported run goes into the runs folder beside its file."), true);
+        return false;
+    }
+    showMessage(tr("Importing %1…").arg(QDir::toNativeSeparators(programRunDir)), false);
+    ImportRunOptions options;
+    options.projectFile = projectFile.toStdString();
+    options.runsDir = runsDirectory().toStdString();
+    const std::string source = programRunDir.toStdString();
+    m_jobs->run([this, source, options]() -> std::function<void()> {
+        const ImportedRun r = importProgramRun(source, options);
+        return [this, r, source] {
+            const QString runDir = QString::fromStdString(r.runDir);
+            m_checked.insert(runDir);
+            refresh();
+            setCurrentRun(runDir);
+            showMessage(tr("Imported %1 as “%2”: %3 after %4 of %5 epoch(s).")
+                            .arg(QDir::toNativeSeparators(QString::fromStdString(source)), QFileInfo(runDir).fileName(),
+                                 runStatusText(QString::fromStdString(r.status)))
+                            .arg(r.epochsCompleted)
+                            .arg(r.epochsPlanned),
+                        false);
+            Q_EMIT runImported(runDir);
+        };
+    });
+    return true;
+}
+
+bool RunsPanel::isImporting() const { return m_jobs->isBusy(); }
 
 bool RunsPanel::renameRun(const QString &runDir, const QString &name)
 {

@@ -7,7 +7,8 @@
 // the current row (one, highlighted, named in the details below the list) is the run that the
 // single-run actions act on: Evaluate, Resume, Export, Rename (F2, inline), the note and Delete
 // (to runs/.trash, restorable from the Trash view). Every action that cannot act says why in its
-// tooltip. Lives on the GUI thread; the document (not owned) must outlive the panel. Reading run
+// tooltip. "Import run…" brings in the run folder of the exported PyTorch program (trained on a
+// cluster), on a worker thread. Lives on the GUI thread; the document (not owned) must outlive the panel. Reading run
 // folders is quick (run.json; metrics.jsonl only for ticked runs, cached by size and time), so it
 // happens on the GUI thread.
 
@@ -35,6 +36,7 @@ struct RunSummary;
 
 namespace torchwright::ui {
 
+class BackgroundJobs;
 class CurvePlot;
 class ProjectDocument;
 
@@ -93,6 +95,13 @@ public:
     bool restoreRun(const QString &trashedDir);
     // Opens a window listing the settings that differ between two runs' project.json.
     void compareRuns(const QString &runA, const QString &runB);
+    // Makes the run folder of the exported PyTorch program (train.py --run-dir) a run of the
+    // document's saved project, in runsDirectory(), on a worker thread (importProgramRun() in
+    // torchwright/importrun.h converts its checkpoints). Afterwards the new run is listed, ticked
+    // (its curves in the overlay) and current, and runImported() fires; a refusal is shown below
+    // the list. Returns false, saying why, when the project has no file yet or an import runs.
+    bool importRun(const QString &programRunDir);
+    bool isImporting() const;
 
     QTreeWidget *runsTree() const { return m_tree; }
     CurvePlot *overlayPlot() const { return m_plot; }
@@ -109,6 +118,8 @@ Q_SIGNALS:
     void resumeRequested(const QString &runDir);
     void evaluateRequested(const QString &runDir);
     void exportRequested(const QString &runDir);
+    void runImported(const QString &runDir);
+    void importFailed(const QString &message); // also shown below the list
 
 private:
     struct Curves {
@@ -162,6 +173,7 @@ private:
     QCheckBox *m_allProjectsCheck = nullptr;
     QPushButton *m_trashButton = nullptr;
     QPushButton *m_refreshButton = nullptr;
+    QPushButton *m_importButton = nullptr;
     QPushButton *m_compareButton = nullptr;
     QPushButton *m_resumeButton = nullptr;
     QPushButton *m_evaluateButton = nullptr;
@@ -174,10 +186,11 @@ private:
     QAction *m_renameAction = nullptr;
     QAction *m_deleteAction = nullptr;
     QAction *m_noteAction = nullptr;
-    QHash<QString, Row> m_rows;      // the listed runs, by folder
-    QSet<QString> m_checked;         // ticked run folders, kept across refreshes and views
-    QHash<QString, Curves> m_curves; // by run folder
-    QString m_noteShownFor;          // the run whose note the editor holds
+    BackgroundJobs *m_jobs = nullptr; // the import's worker
+    QHash<QString, Row> m_rows;       // the listed runs, by folder
+    QSet<QString> m_checked;          // ticked run folders, kept across refreshes and views
+    QHash<QString, Curves> m_curves;  // by run folder
+    QString m_noteShownFor;           // the run whose note the editor holds
     bool m_trashView = false;
     bool m_filling = false; // item changes come from refresh(), not from the user
 };

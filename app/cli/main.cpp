@@ -9,6 +9,7 @@
 #include "torchwright/datasetformat.h"
 #include "torchwright/exports.h"
 #include "torchwright/feedback.h"
+#include "torchwright/importrun.h"
 #include "torchwright/layertable.h"
 #include "torchwright/project.h"
 #include "torchwright/runs.h"
@@ -60,6 +61,8 @@ commands:
                      train a (smaller) student project from a teacher run as well as the
                      labels (knowledge distillation)
   runs PROJECT       list the project's runs; rename, note, delete (to the trash), restore
+  import-run DIR     make the run folder of the exported PyTorch program (train.py on a
+                     cluster) a run of its project
   versions PROJECT   the project's model versions; register a run as a new version
   compare PROJECT A B  two versions side by side on the test split and the feedback set
   promote PROJECT V  make a version current (checked by the project's promotion gate)
@@ -307,6 +310,19 @@ than the allowed drop.
 --threads N       CPU threads for LibTorch and ONNX Runtime (default: their own)
 --json            prints the rows as JSON (NaN as null); progress goes to stderr
 )"},
+    {"import-run", R"(usage: torchwright-cli import-run DIR [--project PROJECT] [--name NAME]
+
+Makes the run folder that the exported PyTorch program wrote (train.py --run-dir, under torchrun
+on a cluster or by hand: program_run.json, metrics.jsonl, last.pt, best.pt) a run of the
+project, as training in the studio leaves one: runs/<time>-<name>/ beside the project file, with
+the curves, the best and last checkpoints (in the studio's format), the status and the device.
+Prints the new run folder. evaluate, export and versions register take it like any other run;
+train --resume does not (the program's checkpoints hold no optimizer state).
+  --project P   the project (default: the project file the program was exported from); its
+                layer graph must be the program's: a tensor that is missing or has another shape
+                is refused, naming it
+  --name NAME   the run folder's name after the time stamp (default: the project file's name)
+)"},
     {"devices", R"(usage: torchwright-cli devices
 
 Lists cpu and every CUDA device LibTorch sees.
@@ -379,12 +395,12 @@ struct Args {
 
 // Options that take a value; everything else starting with "--" is an error.
 const std::vector<std::string> kValued = {
-    "--epochs",   "--device",   "--threads",     "--out",          "--resume",    "--checkpoint",
-    "--format",   "--output",   "--batch-limit", "--top",          "--limit",     "--note",
-    "--reason",   "--log",      "--state",       "--class",        "--version",   "--label",
-    "--value",    "--from",     "--feedback",    "--prune",        "--score",     "--steps",
-    "--finetune", "--alpha",    "--temperature", "--allowed-drop", "--repeats",   "--calibrate",
-    "--mode",     "--observer", "--percentile",  "--test-limit",   "--precision", "--data-placement"};
+    "--epochs",         "--device",      "--threads", "--out",      "--resume",     "--checkpoint",  "--format",
+    "--output",         "--batch-limit", "--top",     "--limit",    "--note",       "--reason",      "--log",
+    "--state",          "--class",       "--version", "--label",    "--value",      "--from",        "--feedback",
+    "--prune",          "--score",       "--steps",   "--finetune", "--alpha",      "--temperature", "--allowed-drop",
+    "--repeats",        "--calibrate",   "--mode",    "--observer", "--percentile", "--test-limit",  "--precision",
+    "--data-placement", "--project",     "--name"};
 // Options that take no value.
 const std::vector<std::string> kFlags = {"--fix",        "--json",          "--override",
                                          "--structured", "--channels-last", "--deterministic"};
@@ -2072,6 +2088,25 @@ int cmdCompression(const Args &a)
     return kOk;
 }
 
+int cmdImportRun(const Args &a)
+{
+    if (a.positional.size() != 1) {
+        std::fprintf(stderr, "%s", help("import-run"));
+        return kUsage;
+    }
+    ImportRunOptions o;
+    if (a.options.count("--project"))
+        o.projectFile = a.options.at("--project");
+    if (a.options.count("--name"))
+        o.name = a.options.at("--name");
+    const ImportedRun r = importProgramRun(a.positional[0], o);
+    std::fflush(stdout);
+    std::fprintf(stderr, "imported %s: %s after %d of %d epoch(s), best epoch %d\n", a.positional[0].c_str(),
+                 r.status.c_str(), r.epochsCompleted, r.epochsPlanned, r.bestEpoch);
+    std::printf("%s\n", r.runDir.c_str());
+    return kOk;
+}
+
 int cmdDevices()
 {
     for (const auto &d : availableDevices())
@@ -2148,6 +2183,8 @@ int main(int argc, char **argv)
             return cmdCompression(*args);
         if (command == "quantize")
             return cmdQuantize(*args);
+        if (command == "import-run")
+            return cmdImportRun(*args);
         return cmdDevices();
     } catch (const std::exception &e) {
         std::fprintf(stderr, "error: %s\n", errorMessage(e).c_str());

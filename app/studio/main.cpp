@@ -8,6 +8,8 @@
 //                                             predictions on the first 12 test samples,
 //                                             evaluate_deploy for its Compress panel's table)
 //              [--train-for SECONDS]          (trains that long first, for a mid-training shot)
+//              [--import-run DIR]             (imports the exported program's run folder DIR
+//                                             through the Runs panel first, as Import run… does)
 //              [--evaluate]                   (evaluates the newest run with a checkpoint and
 //                                             shows the Evaluation dock)
 //   torchwright --language LANG [PROJECT]     shows the studio in LANG (en, zh_CN) instead of the
@@ -174,7 +176,11 @@ int main(int argc, char **argv)
                                 "Language of the studio: en or zh_CN (default: the one chosen in View > "
                                 "Language, else the system's).",
                                 "lang");
-    parser.addOptions({screenshot, tab, trainFor, startupTime, size, stage, evaluate, language});
+    QCommandLineOption importRun("import-run",
+                                 "With --screenshot: import the exported program's run folder through the Runs panel "
+                                 "first.",
+                                 "dir");
+    parser.addOptions({screenshot, tab, trainFor, startupTime, size, stage, evaluate, language, importRun});
     parser.process(app);
     const QStringList wh = parser.value(size).split('x');
     const QSize windowSize(wh.value(0).toInt(), wh.value(1).toInt());
@@ -260,6 +266,25 @@ int main(int argc, char **argv)
         QEventLoop wait;
         QTimer::singleShot(seconds * 1000, &wait, &QEventLoop::quit);
         wait.exec();
+    }
+    if (parser.isSet(importRun)) {
+        QEventLoop wait;
+        QString failure;
+        QObject::connect(window.runsPanel(), &torchwright::ui::RunsPanel::runImported, &wait, &QEventLoop::quit);
+        QObject::connect(window.runsPanel(), &torchwright::ui::RunsPanel::importFailed, &wait,
+                         [&](const QString &message) {
+                             failure = message;
+                             wait.quit();
+                         });
+        if (!window.runsPanel()->importRun(parser.value(importRun)))
+            failure = window.runsPanel()->messageText();
+        else
+            wait.exec();
+        if (!failure.isEmpty()) {
+            std::fprintf(stderr, "--import-run: %s\n", qPrintable(failure));
+            delete mainWindow;
+            return 1;
+        }
     }
     if (parser.isSet(evaluate)) {
         window.runsPanel()->refresh();

@@ -2,6 +2,7 @@
 
 #include "archivecheck.h"
 #include "fileutil.h"
+#include "programweights.h"
 #include "torchwright/jsonfile.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -454,6 +455,30 @@ std::map<std::string, torch::Tensor> readSource(const std::string &path, GraphMo
 }
 
 } // namespace
+
+void loadProgramWeights(const std::string &path, GraphModelImpl &model)
+{
+    if (!fs::exists(path))
+        throw EngineError(Message::tr("%1: checkpoint not found", path));
+    Message kind;
+    const std::map<std::string, torch::Tensor> weights = readSource(path, model, kind);
+    std::set<std::string> graphNames;
+    for (const auto &p : model.named_parameters())
+        graphNames.insert(p.key());
+    for (const auto &b : model.named_buffers())
+        graphNames.insert(b.key());
+    for (const std::string &name : graphNames)
+        if (!weights.count(name))
+            throw EngineError(Message::tr("%1: the %2 has no tensor '%3' of the layer graph; it was saved from a "
+                                          "different layer graph",
+                                          path, kind, name));
+    for (const auto &[name, t] : weights)
+        if (!graphNames.count(name))
+            throw EngineError(Message::tr("%1: the %2 holds '%3', which the layer graph does not have; it was saved "
+                                          "from a different layer graph",
+                                          path, kind, name));
+    assign(model, weights, path);
+}
 
 std::vector<Message> loadPretrainedWeights(const std::string &source, GraphModelImpl &model)
 {

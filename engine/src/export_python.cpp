@@ -2,7 +2,8 @@
 // attribute names are the node names, the project's data loading, preprocessing, optimizer,
 // schedule, loss and seed, and torch.distributed data parallel under torchrun), weights.pt (the
 // run's tensors, a plain dict that torch.load reads with weights_only=True), data.pt for the synthetic dataset (Python
-// cannot reproduce std::mt19937_64) and README.md.
+// cannot reproduce std::mt19937_64), project.json (the run's project, for import-run), train.sbatch
+// (Slurm), pytorchjob.yaml (Kubeflow's PyTorchJob) and README.md.
 
 #include "export_python.h"
 
@@ -22,6 +23,7 @@
 
 #include <torch/serialize.h>
 
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -295,7 +297,7 @@ json formatSettings(const Project &p, const DatasetFormat &format)
 } // namespace
 
 std::string pythonTrainingProgram(const Project &project, const Normalization &norm, const std::string &runName,
-                                  const std::string &checkpointName)
+                                  const std::string &checkpointName, const json &origin)
 {
     Project p = project; // a copy whose graph gets every parameter, defaults included
     const GraphAnalysis a = analyzeGraph(p.graph, TensorType{p.dataset.sampleShape, DType::Float32});
@@ -320,6 +322,8 @@ std::string pythonTrainingProgram(const Project &project, const Normalization &n
                             {"COMMENT_RUN", commentText(runName)},
                             {"COMMENT_CHECKPOINT", commentText(checkpointName)},
                             {"VERSION", engineVersion()},
+                            {"ENGINE_VERSION", pyString(engineVersion())},
+                            {"ORIGIN", pyLiteral(origin)},
                             {"PROJECT", pyString(p.name)},
                             {"DATASET_KIND", pyString(p.dataset.kind)},
                             {"DATASET_DIR", pyString(datasetDir)},
@@ -353,6 +357,98 @@ std::string pythonTrainingProgram(const Project &project, const Normalization &n
 
 namespace {
 
+// `text` as an executable file, written whole or not at all.
+void writeExecutableAtomically(const std::string &path, const std::string &text)
+{
+    replaceFileAtomically(path, [&](const std::string &temp) {
+        {
+            std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+            out.write(text.data(), std::streamsize(text.size()));
+            out.flush();
+            if (!out)
+                throw EngineError(Message::tr("%1: write failed", path));
+        }
+        fs::permissions(temp, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                        fs::perm_options::add);
+    });
+}
+
+// A name for the cluster job: lowercase letters, digits and '-', starting and ending with a letter
+// or digit (a Kubernetes object name, also a fine Slurm job name), at most 40 characters.
+std::string jobName(const std::string &projectName)
+{
+    std::string s;
+    for (unsigned char c : projectName) {
+        if (std::isalnum(c) && c < 128)
+            s += char(std::tolower(c));
+        else if (!s.empty() && s.back() != '-')
+            s += '-';
+        if (s.size() >= 40)
+            break;
+    }
+    while (!s.empty() && s.back() == '-')
+        s.pop_back();
+    if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0])))
+        s = "torchwright-" + s;
+    while (s.back() == '-')
+        s.pop_back();
+    return s;
+}
+
+// The program reads its data from a folder (not from data.pt beside it).
+bool readsDataFolder(const Project &p)
+{
+    const DatasetFormat &format = datasetFormat(p);
+    return format.needsPath && format.programDataFile.empty();
+}
+
+std::string sbatchScript(const Project &p)
+{
+    return fillTemplate(
+        templateText("train.sbatch.in"),
+        {{"COMMENT_PROJECT", commentText(p.name)}, {"VERSION", engineVersion()}, {"JOB_NAME", jobName(p.name)}});
+}
+
+std::string pytorchJobManifest(const Project &p)
+{
+    const bool data = readsDataFolder(p);
+    return fillTemplate(
+        templateText("pytorchjob.yaml.in"),
+        {{"COMMENT_PROJECT", commentText(p.name)},
+         {"VERSION", engineVersion()},
+         {"JOB_NAME", jobName(p.name)},
+         {"DATA_VOLUME_LINE",
+          data ? "#   - the dataset's files on the same volume, as /workspace/data (train.py --data);\n" : ""},
+         {"DATA_ARG", data ? " --data /workspace/data" : ""}});
+}
+
+// ORIGIN in train.py: what import-run needs to make a run of the project from the program's run
+// folder, whatever machine it ran on.
+json programOrigin(const LoadedRun &run, const std::string &runDir)
+{
+    const json summary = fs::exists(fs::path(runDir) / "run.json") ? readRunJson(runDir) : json::object();
+    // run.json records the path it was trained with, which may be relative to where training ran:
+    // such a file is looked for beside the runs folder that holds the run.
+    std::string projectFile = summary.value("project_file", "");
+    if (!projectFile.empty() && fs::path(projectFile).is_relative()) {
+        fs::path dir = fs::absolute(runDir).lexically_normal();
+        if (dir.filename().empty()) // "runs/a/"
+            dir = dir.parent_path();
+        const fs::path beside = dir.parent_path().parent_path() / fs::path(projectFile).filename();
+        projectFile = (fs::exists(beside) ? beside : fs::absolute(projectFile)).lexically_normal().string();
+    }
+    json origin = {{"project_name", run.project.name},
+                   {"project_file", projectFile},
+                   {"run", fs::absolute(runDir).lexically_normal().string()},
+                   {"run_name", folderName(runDir)},
+                   {"checkpoint", fs::path(run.checkpoint).filename().string()},
+                   {"preprocessing", runPreprocessing(runDir, run.project)}};
+    for (const char *k : {"test_sha256", "task"})
+        if (summary.contains(k) && summary[k].is_string())
+            origin[k] = summary[k];
+    return origin;
+}
+
 std::string readme(const LoadedRun &run, const std::string &runDir)
 {
     const Project &p = run.project;
@@ -377,6 +473,8 @@ std::string readme(const LoadedRun &run, const std::string &runDir)
             {"EPOCHS", std::to_string(p.training.epochs)},
             {"BATCH_SIZE", std::to_string(p.training.batchSize)},
             {"SEED", std::to_string(p.training.seed)},
+            {"JOB_NAME", jobName(p.name)},
+            {"DATA_K8S", readsDataFolder(p) ? " and the dataset's files as `/workspace/data`" : ""},
         });
 }
 
@@ -389,8 +487,8 @@ void exportPythonProgram(const std::string &runDir, const std::string &outDir, c
 
     // Everything is made in memory first, so a layer that cannot be written leaves no files.
     const Normalization norm = runNormalization(runDir, p);
-    const std::string program =
-        pythonTrainingProgram(p, norm, folderName(runDir), fs::path(run.checkpoint).filename().string());
+    const std::string program = pythonTrainingProgram(
+        p, norm, folderName(runDir), fs::path(run.checkpoint).filename().string(), programOrigin(run, runDir));
 
     // Written as Python's torch.save writes a dict, so torch.load(..., weights_only=True) reads it.
     std::vector<std::pair<std::string, torch::Tensor>> weights;
@@ -415,6 +513,8 @@ void exportPythonProgram(const std::string &runDir, const std::string &outDir, c
                                     {"test_labels", test.labels}});
     }
     const std::string readmeText = readme(run, runDir);
+    const std::string sbatch = sbatchScript(p);
+    const std::string manifest = pytorchJobManifest(p);
 
     std::error_code ec;
     fs::create_directories(outDir, ec);
@@ -422,21 +522,16 @@ void exportPythonProgram(const std::string &runDir, const std::string &outDir, c
         throw EngineError(ec ? Message::tr("%1: cannot create the folder: %2", outDir, ec.message())
                              : Message::tr("%1: cannot create the folder", outDir));
     const fs::path dir(outDir);
-    replaceFileAtomically((dir / "train.py").string(), [&](const std::string &temp) {
-        {
-            std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-            out.write(program.data(), std::streamsize(program.size()));
-            out.flush();
-            if (!out)
-                throw EngineError(Message::tr("%1: write failed", (dir / "train.py").string()));
-        }
-        // Runnable as ./train.py too.
-        fs::permissions(temp, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
-                        fs::perm_options::add);
-    });
+    writeExecutableAtomically((dir / "train.py").string(), program); // runnable as ./train.py too
     writeBytesAtomically((dir / "weights.pt").string(), weightBytes);
     if (!dataBytes.empty())
         writeBytesAtomically((dir / format.programDataFile).string(), dataBytes);
+    // The run's project, its paths made relative to this folder (or kept absolute), for
+    // import-run --project when the original project file is not at hand.
+    Project copy = p;
+    saveProjectFile(copy, (dir / "project.json").string());
+    writeExecutableAtomically((dir / "train.sbatch").string(), sbatch);
+    writeTextFileAtomically((dir / "pytorchjob.yaml").string(), manifest);
     writeTextFileAtomically((dir / "README.md").string(), readmeText);
 }
 

@@ -84,7 +84,8 @@ const std::vector<ExportFormat> &exportFormatsList()
         onnxFormat(),
         format("pytorch", "pytorch", true, "PyTorch training program", "PyTorch training program (python, torchrun)",
                "a standalone PyTorch training program (train.py, weights.pt, README.md) that also trains on many "
-               "machines with torchrun.",
+               "machines with torchrun, with a Slurm script and a Kubernetes PyTorchJob; import-run brings its runs "
+               "back.",
                exportPythonProgram),
         format("bundle", "bundle", true, "Deployment bundle", "Deployment bundle (models, manifest, README)",
                "a deployment folder: model.pt, model.onnx, manifest.json (input, preprocessing, classes, source, "

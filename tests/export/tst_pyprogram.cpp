@@ -58,9 +58,6 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -84,7 +81,7 @@ using exporttest::ProcessRun;
 using exporttest::runProcess;
 using testhelpers::sourcePath;
 
-const QString kTorchrun = QStringLiteral("/usr/bin/torchrun");
+using exporttest::kTorchrun;
 const double kTolerance = 1e-5;
 
 // The batch losses the program logged ("epoch 1 batch 3/15 loss 1.234567 ..."), in order.
@@ -122,58 +119,14 @@ QString lossFallFailure(const QString &output, QString &summary)
     return late < early ? QString() : summary + "\n" + output;
 }
 
-// A TCP port nobody listens on now: torchrun's --standalone always takes 29400, which another
-// job on the machine may hold.
-int freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return 0;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0
-        && ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) == 0)
-        port = ntohs(addr.sin_port);
-    ::close(fd);
-    return port;
-}
-
 // Runs `program` (a train.py) for one epoch of batch 32 on the CPU in two processes under
-// torchrun, as --standalone does but on a free port instead of its fixed 29400. Debian 12's
-// torchrun (PyTorch 1.13 on Python 3.11) cannot parse the default "0" of --redirects and --tee
-// (Std.from_str returns None), so both are given: stderr teed, stdout passed through. A run
-// without a free port fails with that reason.
+// torchrun (exporttest::runTorchrun: a free port, Debian 12's --redirects/--tee workaround).
 ProcessRun runTorchrun(const QString &program, const QString &out, const QString &rdzvId, const QString &dir)
 {
-    const int port = freePort();
-    if (port <= 0)
-        return {false, -1, QStringLiteral("no free TCP port for torchrun's rendezvous")};
-    return runProcess(kTorchrun,
-                      {"--redirects=2",
-                       "--tee=2",
-                       "--nnodes=1",
-                       "--nproc_per_node=2",
-                       "--rdzv_backend=c10d",
-                       "--rdzv_endpoint=127.0.0.1:" + QString::number(port),
-                       "--rdzv_id=" + rdzvId,
-                       "--monitor_interval=1",
-                       program,
-                       "--epochs",
-                       "1",
-                       "--batch-size",
-                       "32",
-                       "--from-scratch",
-                       "--device",
-                       "cpu",
-                       "--log-every",
-                       "1",
-                       "--out",
-                       out},
-                      dir);
+    return exporttest::runTorchrun(
+        program,
+        {"--epochs", "1", "--batch-size", "32", "--from-scratch", "--device", "cpu", "--log-every", "1", "--out", out},
+        rdzvId, dir);
 }
 
 bool writeText(const std::string &path, const std::string &text)

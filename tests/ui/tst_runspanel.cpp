@@ -2,13 +2,17 @@
 // checkpoint files: the panel only looks whether they exist), so nothing is trained: ticks drive
 // the overlay and Compare, the list holds the open project's runs (All projects shows the rest),
 // rename (F2), note and delete to the trash and back, every disabled action says why, and the key
-// columns fit the dock's default width. No sleeps.
+// columns fit the dock's default width. Import run… brings in a run folder of the exported
+// program (made here from a briefly trained engine run) on a worker thread: listed, ticked with its
+// curves, current; a folder that is not one is refused below the list. No sleeps.
 
 #include "curveplot.h"
+#include "engine/testhelpers.h"
 #include "projectdocument.h"
 #include "runspanel.h"
 
 #include "torchwright/runs.h"
+#include "torchwright/training.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -138,6 +142,7 @@ private Q_SLOTS:
     void disabledActionsSayWhy();
     void renameNoteTrashRestoreRoundTrip();
     void keyColumnsFitTheDockWidth();
+    void importsAProgramRun();
 
 private:
     QPushButton *button(const char *name) const { return m_panel->findChild<QPushButton *>(QLatin1String(name)); }
@@ -465,6 +470,64 @@ void TestRunsPanel::keyColumnsFitTheDockWidth()
                      >= fm.horizontalAdvance(QStringLiteral("20260101-1000")),
                  qPrintable(QString::number(tree->header()->sectionSize(RunsPanel::NameColumn))));
     }
+}
+
+void TestRunsPanel::importsAProgramRun()
+{
+    QPushButton *import = button("importRunButton");
+    QVERIFY(import && import->isEnabled());
+    QSignalSpy imported(m_panel.get(), &RunsPanel::runImported);
+    const QStringList before = m_panel->runDirs();
+
+    // Not a program's run folder: refused below the list, nothing added.
+    QVERIFY(m_panel->importRun(m_dir.filePath(QStringLiteral("no-such-run"))));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_panel->isImporting(), 30000);
+    QVERIFY2(m_panel->messageText().contains(QStringLiteral("no such folder")), qPrintable(m_panel->messageText()));
+    QCOMPARE(m_panel->runDirs(), before);
+    QCOMPARE(imported.count(), 0);
+
+    // A program's run folder: the metrics and checkpoints of a briefly trained run (the import
+    // reads Torchwright checkpoints as it reads the program's) and the program's record.
+    ProjectLoad load = loadProjectFile(m_doc->filePath().toStdString());
+    QVERIFY(load.ok());
+    TrainRequest request = testhelpers::requestFor(load.project, m_dir.filePath(QStringLiteral("scratch")));
+    request.epochs = 1;
+    request.batchLimit = 2;
+    const RunResult trained = trainBlocking(request, nullptr);
+    QVERIFY2(trained.status == TrainingEvent::Status::Completed, trained.message.c_str());
+    const QString program = m_dir.filePath(QStringLiteral("program-run"));
+    QVERIFY(QDir().mkpath(program));
+    const QString from = QString::fromStdString(trained.runDir);
+    for (const char *file : {"metrics.jsonl", "last.pt", "best.pt"})
+        QVERIFY(QFile::copy(from + QLatin1Char('/') + QLatin1String(file),
+                            program + QLatin1Char('/') + QLatin1String(file)));
+    const QJsonObject record{{"format", "torchwright-program-run"},
+                             {"version", 1},
+                             {"status", "completed"},
+                             {"epochs_planned", 1},
+                             {"epochs_completed", 1},
+                             {"best_epoch", 1},
+                             {"device", "cpu"},
+                             {"world_size", 2},
+                             {"torch_version", "1.13.0"},
+                             {"origin", QJsonObject{{"project_file", m_doc->filePath()}}}};
+    QVERIFY(writeText(program + QStringLiteral("/program_run.json"), QJsonDocument(record).toJson()));
+
+    QVERIFY(m_panel->importRun(program));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_panel->isImporting(), 30000);
+    QCOMPARE(imported.count(), 1);
+    const QString runDir = imported.at(0).at(0).toString();
+    QVERIFY2(m_panel->messageText().startsWith(QStringLiteral("Imported ")), qPrintable(m_panel->messageText()));
+    QCOMPARE(m_panel->runDirs().size(), before.size() + 1);
+    QCOMPARE(m_panel->runDirs().first(), runDir); // the newest
+    QCOMPARE(m_panel->currentRun(), runDir);
+    QVERIFY(m_panel->checkedRuns().contains(runDir));
+    QCOMPARE(m_panel->overlayPlot()->seriesCount(), 2); // its validation accuracy and loss
+    QCOMPARE(m_panel->overlayPlot()->pointCount(0), 1);
+    auto *details = m_panel->findChild<QLabel *>(QStringLiteral("runDetailsLabel"));
+    QVERIFY2(details->text().contains(QStringLiteral("Imported from")), qPrintable(details->text()));
+
+    QVERIFY(QDir(runDir).removeRecursively()); // the other tests count the runs
 }
 
 QTEST_MAIN(TestRunsPanel)
