@@ -2607,6 +2607,166 @@
         <source>pruning masks: %1 of %2 weights in %3 tensor(s) stay zero</source>
         <translation>剪枝掩码：%3 个张量中 %2 个权重里有 %1 个保持为零</translation>
     </message>
+    <message>
+        <source>%1: expected auto, device or stream, got &quot;%2&quot;</source>
+        <translation>%1：应为 auto、device 或 stream，实际为 &quot;%2&quot;</translation>
+    </message>
+    <message>
+        <source>the prefetch thread ran out of batches before the epoch ended</source>
+        <translation>预取线程在该轮次结束前已耗尽批次</translation>
+    </message>
+    <message>
+        <source>%1: &apos;rng_cuda&apos; is not a random generator state; the checkpoint is damaged</source>
+        <translation>%1：&apos;rng_cuda&apos; 不是随机数生成器状态；检查点已损坏</translation>
+    </message>
+    <message>
+        <source>%1: &apos;loss_scale&apos; is %2; the checkpoint is damaged</source>
+        <translation>%1：&apos;loss_scale&apos; 为 %2；检查点已损坏</translation>
+    </message>
+    <message>
+        <source>%1: the %2 has no tensor &apos;%3&apos; of the layer graph; it was saved from a different layer graph</source>
+        <translation>%1：%2 中没有层图的张量 &apos;%3&apos;；它是从另一个层图保存的</translation>
+    </message>
+    <message>
+        <source>%1: the %2 holds &apos;%3&apos;, which the layer graph does not have; it was saved from a different layer graph</source>
+        <translation>%1：%2 包含 &apos;%3&apos;，而层图中没有它；它是从另一个层图保存的</translation>
+    </message>
+    <message>
+        <source>%1: no such folder</source>
+        <translation>%1：没有此文件夹</translation>
+    </message>
+    <message>
+        <source>%1: no %2; not a run folder of the exported PyTorch program (train.py --run-dir writes it)</source>
+        <translation>%1：没有 %2；不是导出的 PyTorch 程序的运行文件夹（该文件夹由 train.py --run-dir 写入）</translation>
+    </message>
+    <message>
+        <source>%1: not the record of an exported program&apos;s run (expected &quot;format&quot;: &quot;%2&quot;)</source>
+        <translation>%1：不是导出程序的运行记录（应为 &quot;format&quot;: &quot;%2&quot;）</translation>
+    </message>
+    <message>
+        <source>version %1 is newer than this Torchwright reads (%2); update Torchwright</source>
+        <translation>版本 %1 比此 Torchwright 可读取的版本（%2）更新；请更新 Torchwright</translation>
+    </message>
+    <message>
+        <source>expected an integer 0..%1, got %2</source>
+        <translation>应为 0..%1 之间的整数，实际为 %2</translation>
+    </message>
+    <message>
+        <source>expected an array of numbers</source>
+        <translation>应为数字数组</translation>
+    </message>
+    <message>
+        <source>%1: no metrics.jsonl; the program wrote no events (it did not get to its first batch)</source>
+        <translation>%1：没有 metrics.jsonl；程序未写入任何事件（它未运行到第一个批次）</translation>
+    </message>
+    <message>
+        <source>%1: line %2 is torn (no newline at its end: the program was killed while writing it); delete that line to import the events before it</source>
+        <translation>%1：第 %2 行不完整（末尾没有换行符：程序在写入该行时被终止）；删除该行即可导入其之前的事件</translation>
+    </message>
+    <message>
+        <source>%1: line %2 is not JSON</source>
+        <translation>%1：第 %2 行不是 JSON</translation>
+    </message>
+    <message>
+        <source>%1: line %2 is not an event of the studio&apos;s format (an object with &quot;event&quot;: batch, epoch, log or finished)</source>
+        <translation>%1：第 %2 行不是本工作室格式的事件（应为带有 &quot;event&quot;: batch、epoch、log 或 finished 的对象）</translation>
+    </message>
+    <message>
+        <source>%1: line %2: &quot;%3&quot; is not a number</source>
+        <translation>%1：第 %2 行：&quot;%3&quot; 不是数字</translation>
+    </message>
+    <message>
+        <source>%1: line %2: &quot;%3&quot; is not a count</source>
+        <translation>%1：第 %2 行：&quot;%3&quot; 不是计数</translation>
+    </message>
+    <message>
+        <source>%1: line %2 follows the finished event; the file holds more than one run</source>
+        <translation>%1：第 %2 行位于 finished 事件之后；该文件包含多个运行</translation>
+    </message>
+    <message>
+        <source>%1: line %2 is epoch %3, but %4 epoch(s) came before it</source>
+        <translation>%1：第 %2 行是第 %3 轮，但其之前已有 %4 轮</translation>
+    </message>
+    <message>
+        <source>%1: line %2: the finished event&apos;s status is not completed, early_stopped, stopped or failed</source>
+        <translation>%1：第 %2 行：finished 事件的状态不是 completed、early_stopped、stopped 或 failed</translation>
+    </message>
+    <message>
+        <source>%1: the program completed no epoch (status %2%3); there is nothing to import</source>
+        <translation>%1：程序未完成任何轮次（状态 %2%3）；没有可导入的内容</translation>
+    </message>
+    <message>
+        <source>%1: no last.pt, though metrics.jsonl has %2 epoch(s)</source>
+        <translation>%1：没有 last.pt，但 metrics.jsonl 中有 %2 轮</translation>
+    </message>
+    <message>
+        <source>%1: the run does not name its project (no /origin/project_file in %2); name it with --project</source>
+        <translation>%1：该运行未指明其项目（%2 中没有 /origin/project_file）；请用 --project 指定</translation>
+    </message>
+    <message>
+        <source>%1: the project the program was exported from is not on this machine; name it with --project (the program&apos;s folder holds a copy, project.json)</source>
+        <translation>%1：导出该程序的项目不在本机上；请用 --project 指定（程序文件夹中有一份副本 project.json）</translation>
+    </message>
+    <message>
+        <source>%1: %2 names epoch %3 as the best, but best.pt is missing or metrics.jsonl has %4 epoch(s)</source>
+        <translation>%1：%2 将第 %3 轮标为最佳，但 best.pt 缺失，或 metrics.jsonl 中有 %4 轮</translation>
+    </message>
+    <message>
+        <source>the program ended without its finished event (killed, or its machine went down) after %1 epoch(s)</source>
+        <translation>程序在 %1 轮后结束，但没有 finished 事件（被终止，或其所在机器已宕机）</translation>
+    </message>
+    <message>
+        <source>%1: cannot move the imported run into place: %2</source>
+        <translation>%1：无法将导入的运行移动到位：%2</translation>
+    </message>
+    <message>
+        <source>%1: expected fp32, bf16 or fp16, got &quot;%2&quot;</source>
+        <translation>%1：应为 fp32、bf16 或 fp16，实际为 &quot;%2&quot;</translation>
+    </message>
+    <message>
+        <source>fp16 training needs a CUDA device, and this run trains on the CPU: choose bf16 (where the CPU supports it) or fp32</source>
+        <translation>fp16 训练需要 CUDA 设备，而此运行在 CPU 上训练：请选择 bf16（在 CPU 支持时）或 fp32</translation>
+    </message>
+    <message>
+        <source>bf16 training on the CPU is not supported by this LibTorch: choose fp32</source>
+        <translation>此 LibTorch 不支持在 CPU 上进行 bf16 训练：请选择 fp32</translation>
+    </message>
+    <message>
+        <source>fp16 training needs a CUDA device, and /training/device is cpu: choose bf16 or fp32</source>
+        <translation>fp16 训练需要 CUDA 设备，而 /training/device 为 cpu：请选择 bf16 或 fp32</translation>
+    </message>
+    <message>
+        <source>precision %1%2%3</source>
+        <translation>精度 %1%2%3</translation>
+    </message>
+    <message>
+        <source>data: %1 streamed from host memory by a prefetch thread (--data-placement stream)</source>
+        <translation>数据：%1 由预取线程从主机内存流式传输（--data-placement stream）</translation>
+    </message>
+    <message>
+        <source>data: %1 on %2 (--data-placement device)</source>
+        <translation>数据：%1 位于 %2（--data-placement device）</translation>
+    </message>
+    <message>
+        <source>data: %1 on %2 (its free memory is unknown)</source>
+        <translation>数据：%1 位于 %2（其空闲内存未知）</translation>
+    </message>
+    <message>
+        <source>data: %1 on %2, within %3 of its %4 free</source>
+        <translation>数据：%1 位于 %2，未超过其 %4 空闲内存的 %3</translation>
+    </message>
+    <message>
+        <source>data: %1 is more than %2 of the %3 free on %4; it stays in host memory and a prefetch thread streams the batches</source>
+        <translation>数据：%1 超过 %4 上 %3 空闲内存的 %2；数据保留在主机内存中，由预取线程流式传输各批次</translation>
+    </message>
+    <message>
+        <source>the run trained on a GPU until now and continues on %1: its GPU random state (dropout masks) cannot carry over, so from here it differs from a run that stayed on the GPU</source>
+        <translation>此运行此前在 GPU 上训练，现在在 %1 上继续：其 GPU 随机状态（dropout 掩码）无法延续，因此从此处起它将与一直在 GPU 上的运行有所不同</translation>
+    </message>
+    <message>
+        <source>metrics.jsonl: epoch %1&apos;s figures were not written before the process ended; written now from last.json</source>
+        <translation>metrics.jsonl：第 %1 轮的数据在进程结束前未写入；现已根据 last.json 写入</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::choices</name>
@@ -2766,6 +2926,18 @@
         <source>last</source>
         <translation>最后</translation>
     </message>
+    <message>
+        <source>fp32</source>
+        <translation>fp32</translation>
+    </message>
+    <message>
+        <source>bf16</source>
+        <translation>bf16</translation>
+    </message>
+    <message>
+        <source>fp16</source>
+        <translation>fp16</translation>
+    </message>
 </context>
 <context>
     <name>torchwright::datasets</name>
@@ -2861,10 +3033,6 @@
         <translation>PyTorch 训练程序（python、torchrun）</translation>
     </message>
     <message>
-        <source>a standalone PyTorch training program (train.py, weights.pt, README.md) that also trains on many machines with torchrun.</source>
-        <translation>独立的 PyTorch 训练程序（train.py、weights.pt、README.md），也可用 torchrun 在多台机器上训练。</translation>
-    </message>
-    <message>
         <source>Deployment bundle</source>
         <translation>部署包</translation>
     </message>
@@ -2875,6 +3043,10 @@
     <message>
         <source>a deployment folder: model.pt, model.onnx, manifest.json (input, preprocessing, classes, source, metrics, checksums), README.md.</source>
         <translation>部署文件夹：model.pt、model.onnx、manifest.json（输入、预处理、类别、来源、指标、校验和）、README.md。</translation>
+    </message>
+    <message>
+        <source>a standalone PyTorch training program (train.py, weights.pt, README.md) that also trains on many machines with torchrun, with a Slurm script and a Kubernetes PyTorchJob; import-run brings its runs back.</source>
+        <translation>独立的 PyTorch 训练程序（train.py、weights.pt、README.md），也可通过 torchrun 在多台机器上训练，附带 Slurm 脚本和 Kubernetes PyTorchJob；import-run 可将其运行导入回来。</translation>
     </message>
 </context>
 <context>
@@ -3840,6 +4012,22 @@
     <message>
         <source>Divides both models&apos; outputs before the softmax; higher values soften the teacher&apos;s distribution</source>
         <translation>在 softmax 之前除以两个模型的输出；值越高，教师模型的分布越平滑</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>fp32: float32 (TF32 matrix math on GPUs that have it); bf16: mixed precision with bfloat16 (CUDA, and CPUs where LibTorch supports it); fp16: mixed precision with float16 and loss scaling (CUDA only). Weights and checkpoints stay float32</source>
+        <translation>fp32：float32（在支持 TF32 的 GPU 上使用 TF32 矩阵运算）；bf16：使用 bfloat16 的混合精度（CUDA，以及 LibTorch 支持的 CPU）；fp16：使用 float16 和损失缩放的混合精度（仅限 CUDA）。权重和检查点保持为 float32</translation>
+    </message>
+    <message>
+        <source>Channels-last memory</source>
+        <translation>通道在后（channels-last）内存布局</translation>
+    </message>
+    <message>
+        <source>Convolutional models: keep weights and image batches in NHWC order, which GPU tensor cores prefer</source>
+        <translation>卷积模型：以 GPU Tensor Core 更适合的 NHWC 顺序存放权重和图像批次</translation>
     </message>
 </context>
 <context>
@@ -6483,6 +6671,46 @@ register a completed run</source>
     <message>
         <source>Best validation R² (a regression); MAE %1, loss %2</source>
         <translation>最佳验证 R²（回归）；MAE %1，损失 %2</translation>
+    </message>
+    <message>
+        <source>Import run…</source>
+        <translation>导入运行…</translation>
+    </message>
+    <message>
+        <source>Bring in a run of the exported PyTorch program (train.py --run-dir, for example from a cluster) as a run of this project, with its curves and checkpoints</source>
+        <translation>将导出的 PyTorch 程序的一次运行（train.py --run-dir，例如来自集群）连同其曲线和检查点导入为本项目的运行</translation>
+    </message>
+    <message>
+        <source>The run folder of the exported program (train.py --run-dir)</source>
+        <translation>导出程序的运行文件夹（train.py --run-dir）</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>An imported run cannot be resumed: the program&apos;s checkpoints hold no optimizer state. Train again, with the run as the pretraining source</source>
+        <translation>导入的运行无法继续：该程序的检查点不包含优化器状态。请以该运行作为预训练来源重新训练</translation>
+    </message>
+    <message>
+        <source>Imported from %1</source>
+        <translation>导入自 %1</translation>
+    </message>
+    <message>
+        <source>An import is running; wait for it to end.</source>
+        <translation>正在进行导入；请等待其结束。</translation>
+    </message>
+    <message>
+        <source>Save the project first: an imported run goes into the runs folder beside its file.</source>
+        <translation>请先保存项目：导入的运行会放入项目文件旁的 runs 文件夹中。</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>正在导入 %1…</translation>
+    </message>
+    <message>
+        <source>Imported %1 as “%2”: %3 after %4 of %5 epoch(s).</source>
+        <translation>已将 %1 导入为“%2”：%3，已完成 %4/%5 轮。</translation>
     </message>
 </context>
 <context>
