@@ -1122,16 +1122,10 @@ void TrainingSession::Impl::recoverEpochEvent(Run &r)
     }
     if (!info.is_object() || info.value("epoch", -1) != r.state.epoch)
         return;
-    TrainingEvent e;
+    // last.json names its figures as the event does (loss, accuracy, val_loss, ...).
+    TrainingEvent e = TrainingEvent::fromJson(info);
     e.kind = TrainingEvent::Kind::Epoch;
-    e.epoch = r.state.epoch;
     e.epochs = r.epochs;
-    e.loss = numberOr(info, "loss", NAN);
-    e.accuracy = numberOr(info, "accuracy", NAN);
-    e.valLoss = numberOr(info, "val_loss", NAN);
-    e.valAccuracy = numberOr(info, "val_accuracy", NAN);
-    e.valR2 = numberOr(info, "val_r2", NAN);
-    e.valMae = numberOr(info, "val_mae", NAN);
     e.learningRate = scheduledLr(r.ts, r.state.epoch);
     e.device = r.deviceName;
     emit(e);
