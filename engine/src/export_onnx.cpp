@@ -141,15 +141,7 @@ public:
     }
 
 private:
-    // Node and tensor names are unique in a graph: "conv1/Conv", then "conv1/Conv_2".
-    std::string unique(const std::string &base)
-    {
-        std::string name = base;
-        for (int k = 2; m_used.count(name); ++k)
-            name = base + "_" + std::to_string(k);
-        m_used.insert(name);
-        return name;
-    }
+    std::string unique(const std::string &base) { return uniqueName(m_used, base); }
 
     onnx::GraphProto &m_graph;
     std::map<std::string, torch::Tensor> m_tensors;
@@ -253,6 +245,15 @@ OnnxModel buildOnnxModel(LoadedRun &run, const std::string &runDir)
     result.nodeOutputs = std::move(produced);
     result.outputShape = outShape;
     return result;
+}
+
+std::string uniqueName(std::set<std::string> &used, const std::string &base)
+{
+    std::string name = base;
+    for (int k = 2; used.count(name); ++k)
+        name = base + "_" + std::to_string(k);
+    used.insert(name);
+    return name;
 }
 
 void verifyOnnxModel(onnx::ModelProto m, const Shape &expected)

@@ -36,9 +36,6 @@ constexpr const char *kRecordFormat = "torchwright-program-run";
 constexpr int kRecordVersion = 1;
 constexpr int64_t kMaxEpochs = 100000; // the range of /training/epochs
 
-// JSON has no NaN: non-finite figures are written as null, as the trainer writes them.
-json number(double v) { return std::isfinite(v) ? json(v) : json(); }
-
 fs::path folderPath(const std::string &dir)
 {
     fs::path p = fs::absolute(dir).lexically_normal();
@@ -214,22 +211,6 @@ EarlyStoppingSettings ruleOf(const json &record, const Project &project)
     return rule;
 }
 
-// last.json / best.json, as the trainer writes them.
-json checkpointSummary(const TrainingEvent &e, bool regression, const std::string &saved)
-{
-    json info = {{"epoch", e.epoch},
-                 {"loss", number(e.loss)},
-                 {"accuracy", number(e.accuracy)},
-                 {"val_loss", number(e.valLoss)},
-                 {"val_accuracy", number(e.valAccuracy)},
-                 {"saved", saved}};
-    if (regression) {
-        info["val_r2"] = number(e.valR2);
-        info["val_mae"] = number(e.valMae);
-    }
-    return info;
-}
-
 // Removes the folders of an import that did not finish.
 struct Cleanup {
     std::vector<fs::path> paths;
@@ -381,14 +362,7 @@ ImportedRun importProgramRun(const std::string &programRunDir, const ImportRunOp
     summary["engine_version"] = engineVersion();
     summary["torch_version"] = stringField(record, "torch_version");
     if (bestEpoch > 0) {
-        const TrainingEvent &b = metrics.epochs[size_t(bestEpoch - 1)];
-        summary["best_epoch"] = bestEpoch;
-        summary["best_val_loss"] = number(b.valLoss);
-        summary["best_val_accuracy"] = number(b.valAccuracy);
-        if (regression) {
-            summary["best_val_r2"] = number(b.valR2);
-            summary["best_val_mae"] = number(b.valMae);
-        }
+        recordBestEpoch(summary, metrics.epochs[size_t(bestEpoch - 1)], regression);
     }
     if (regression)
         summary["task"] = "regression";

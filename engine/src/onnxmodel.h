@@ -10,6 +10,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <map>
+#include <set>
 #include <string>
 
 namespace torchwright {
@@ -30,6 +31,10 @@ OnnxModel buildOnnxModel(LoadedRun &run, const std::string &runDir);
 // onnx::checker plus strict shape inference; the inferred output must be `expected` per sample.
 // Throws EngineError (a bug in Torchwright when it fails).
 void verifyOnnxModel(onnx::ModelProto m, const Shape &expected);
+
+// Node and tensor names are unique in a graph: `base` when `used` lacks it, else base_2, base_3,
+// ... ("conv1/Conv", then "conv1/Conv_2"); the name returned is added to `used`.
+std::string uniqueName(std::set<std::string> &used, const std::string &base);
 
 // Serialises and writes atomically; throws EngineError / WriteError naming the file.
 void writeOnnxModel(const onnx::ModelProto &m, const std::string &outFile);

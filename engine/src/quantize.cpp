@@ -296,14 +296,7 @@ public:
         return r;
     }
 
-    std::string unique(const std::string &base)
-    {
-        std::string name = base;
-        for (int k = 2; m_used.count(name); ++k)
-            name = base + "_" + std::to_string(k);
-        m_used.insert(name);
-        return name;
-    }
+    std::string unique(const std::string &base) { return uniqueName(m_used, base); }
     std::string addInitializer(const std::string &hint, const torch::Tensor &value)
     {
         const std::string name = unique(hint);
@@ -868,8 +861,6 @@ void checkOptions(const QuantizeOptions &o)
         throw EngineError(optionError("checkpoint", Message::tr("expected best or last, got '%1'", o.checkpoint)));
 }
 
-json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
 } // namespace
 
 #endif
@@ -1105,9 +1096,9 @@ QuantizeResult quantizeRun(const std::string &runDirIn, const QuantizeOptions &o
                   {"int8_onnx_bytes", result.int8OnnxBytes},
                   {"size_ratio", double(result.floatOnnxBytes) / double(std::max<int64_t>(1, result.int8OnnxBytes))},
                   {"test_samples", result.testSamples},
-                  {"float_onnx_test_accuracy", number(result.floatAccuracy)},
-                  {"int8_onnx_test_accuracy", number(result.int8Accuracy)},
-                  {"agreement", number(result.agreement)},
+                  {"float_onnx_test_accuracy", jsonNumber(result.floatAccuracy)},
+                  {"int8_onnx_test_accuracy", jsonNumber(result.int8Accuracy)},
+                  {"agreement", jsonNumber(result.agreement)},
                   {"measured_with", "ONNX Runtime"},
                   {"quantized_layers", rewritten.quantizedLayers},
                   {"layers_kept_float", rewritten.floatLayers}};

@@ -5,6 +5,7 @@
 // when the process ends in any way, kill -9 included. POSIX.
 
 #include "torchwright/diagnostics.h"
+#include "torchwright/training.h"
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +27,14 @@ std::string runJsonSha256(const nlohmann::json &j);
 // A new run folder <runsDir>/<YYYYmmdd-HHMMSS>-<name> (name sanitised; "-2", "-3" added when it
 // exists), created with its parents (trainer.cpp).
 std::string newRunDir(const std::string &runsDir, const std::string &name);
+
+// A figure as run folders write it: JSON has no NaN, so a non-finite value is null (trainer.cpp).
+nlohmann::json jsonNumber(double v);
+// last.json / best.json of a checkpoint taken after the epoch `e` describes (its epoch, training
+// and validation figures, and for a regression R^2 and MAE), saved at `saved` (trainer.cpp).
+nlohmann::json checkpointSummary(const TrainingEvent &e, bool regression, const std::string &saved);
+// run.json's record of the best epoch: best_epoch and its validation figures (trainer.cpp).
+void recordBestEpoch(nlohmann::json &summary, const TrainingEvent &e, bool regression);
 
 inline std::string runLockPath(const std::string &runDir) { return runDir + "/run.lock"; }
 

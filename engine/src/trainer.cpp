@@ -72,8 +72,6 @@ const char *kindName(TrainingEvent::Kind k)
     return "log";
 }
 
-// JSON has no NaN: non-finite numbers are written as null.
-json number(double v) { return std::isfinite(v) ? json(v) : json(); }
 // Only a distilling run has the loss's two parts, so the lines of other runs stay as they were.
 void writeDistillParts(json &j, const TrainingEvent &e)
 {
@@ -100,19 +98,19 @@ json TrainingEvent::toJson() const
         j["epoch"] = epoch;
         j["batch"] = batch;
         j["batches"] = batchesPerEpoch;
-        j["loss"] = number(loss);
-        j["accuracy"] = number(accuracy);
+        j["loss"] = jsonNumber(loss);
+        j["accuracy"] = jsonNumber(accuracy);
         writeDistillParts(j, *this);
         j["lr"] = learningRate;
-        j["samples_per_second"] = number(samplesPerSecond);
+        j["samples_per_second"] = jsonNumber(samplesPerSecond);
         break;
     case Kind::Epoch:
         j["epoch"] = epoch;
         j["epochs"] = epochs;
-        j["loss"] = number(loss);
-        j["accuracy"] = number(accuracy);
-        j["val_loss"] = number(valLoss);
-        j["val_accuracy"] = number(valAccuracy);
+        j["loss"] = jsonNumber(loss);
+        j["accuracy"] = jsonNumber(accuracy);
+        j["val_loss"] = jsonNumber(valLoss);
+        j["val_accuracy"] = jsonNumber(valAccuracy);
         // Only a regression has these, so the lines of classifiers stay as they were.
         if (std::isfinite(valR2))
             j["val_r2"] = valR2;
@@ -122,7 +120,7 @@ json TrainingEvent::toJson() const
         if (skippedSteps >= 0) // fp16 runs only
             j["skipped_steps"] = skippedSteps;
         j["lr"] = learningRate;
-        j["samples_per_second"] = number(samplesPerSecond);
+        j["samples_per_second"] = jsonNumber(samplesPerSecond);
         j["elapsed_seconds"] = elapsedSeconds;
         break;
     case Kind::Finished:
@@ -247,6 +245,34 @@ std::string newRunDir(const std::string &runsDir, const std::string &name)
         dir = base + "-" + std::to_string(i);
     fs::create_directory(dir);
     return dir;
+}
+
+json jsonNumber(double v) { return std::isfinite(v) ? json(v) : json(); }
+
+json checkpointSummary(const TrainingEvent &e, bool regression, const std::string &saved)
+{
+    json info = {{"epoch", e.epoch},
+                 {"loss", jsonNumber(e.loss)},
+                 {"accuracy", jsonNumber(e.accuracy)},
+                 {"val_loss", jsonNumber(e.valLoss)},
+                 {"val_accuracy", jsonNumber(e.valAccuracy)},
+                 {"saved", saved}};
+    if (regression) {
+        info["val_r2"] = jsonNumber(e.valR2);
+        info["val_mae"] = jsonNumber(e.valMae);
+    }
+    return info;
+}
+
+void recordBestEpoch(json &summary, const TrainingEvent &e, bool regression)
+{
+    summary["best_epoch"] = e.epoch;
+    summary["best_val_loss"] = jsonNumber(e.valLoss);
+    summary["best_val_accuracy"] = jsonNumber(e.valAccuracy);
+    if (regression) {
+        summary["best_val_r2"] = jsonNumber(e.valR2);
+        summary["best_val_mae"] = jsonNumber(e.valMae);
+    }
 }
 
 namespace {
@@ -1279,6 +1305,9 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
             return int64_t(pending.size()) >= r.readbackBatches;
         return pending.size() >= 256 || Clock::now() - lastRead >= std::chrono::milliseconds(100);
     };
+    // The figures a batch lacks (no hits to count, no teacher), made once for the epoch.
+    const auto f64Options = torch::TensorOptions().dtype(torch::kFloat64).device(r.device);
+    const torch::Tensor zero = torch::zeros({}, f64Options), nan = torch::full({}, NAN, f64Options);
     for (int64_t b = 0; b < r.batches; ++b) {
         if (paused || stopRequested) { // every trained batch is told before the run holds or stops
             if (!readBack())
@@ -1325,10 +1354,8 @@ bool TrainingSession::Impl::trainEpoch(Run &r, int epoch, double lr, EpochTotals
         {
             torch::NoGradGuard noGrad;
             const auto f64 = [&](const torch::Tensor &t) {
-                return t.defined() ? t.detach().to(torch::kFloat64).reshape({})
-                                   : torch::zeros({}, lh.loss.options().dtype(torch::kFloat64));
+                return t.defined() ? t.detach().to(torch::kFloat64).reshape({}) : zero;
             };
-            const torch::Tensor nan = torch::full({}, NAN, lh.loss.options().dtype(torch::kFloat64));
             pending.push_back(Pending{b, end - begin,
                                       torch::stack({f64(lh.loss), f64(lh.hits), r.teacher ? f64(dl.soft) : nan,
                                                     r.teacher ? f64(dl.hard) : nan})});
@@ -1466,28 +1493,21 @@ void TrainingSession::Impl::saveCheckpoints(Run &r, int epoch, bool improved, co
 {
     r.state.epoch = epoch;
     storeRandomState(r);
-    json info = {{"epoch", epoch},
-                 {"loss", number(totals.loss())},
-                 {"accuracy", number(totals.accuracy())},
-                 {"val_loss", number(valLoss)},
-                 {"val_accuracy", number(valAccuracy)},
-                 {"saved", isoTimeNow()}};
-    if (r.regression) {
-        info["val_r2"] = number(r.valR2);
-        info["val_mae"] = number(r.valMae);
-    }
+    TrainingEvent figures;
+    figures.epoch = epoch;
+    figures.loss = totals.loss();
+    figures.accuracy = totals.accuracy();
+    figures.valLoss = valLoss;
+    figures.valAccuracy = valAccuracy;
+    figures.valR2 = r.valR2;
+    figures.valMae = r.valMae;
+    const json info = checkpointSummary(figures, r.regression, isoTimeNow());
     saveCheckpoint((fs::path(runDir) / "last.pt").string(), *r.model, r.optimizer.get(), r.state);
     writeTextFileAtomically((fs::path(runDir) / "last.json").string(), info.dump(2) + "\n");
     if (improved) {
         saveCheckpoint((fs::path(runDir) / "best.pt").string(), *r.model, r.optimizer.get(), r.state);
         writeTextFileAtomically((fs::path(runDir) / "best.json").string(), info.dump(2) + "\n");
-        summary["best_epoch"] = epoch;
-        summary["best_val_loss"] = number(valLoss);
-        summary["best_val_accuracy"] = number(valAccuracy);
-        if (r.regression) {
-            summary["best_val_r2"] = number(r.valR2);
-            summary["best_val_mae"] = number(r.valMae);
-        }
+        recordBestEpoch(summary, figures, r.regression);
     }
     result.epochsCompleted = epoch;
     result.bestMetric = r.state.bestMetric;
